@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Data flows one way: CGEOS/CPROJ shims → CareGeometry (the only module that imports them)
+// → CareFormats (GeoJSON, CSV) → CareAtlas (study model and analyses) → careatlas CLI.
+let package = Package(
+    name: "CareAtlas",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "careatlas", targets: ["careatlas"]),
+        .library(name: "CareAtlas", targets: ["CareAtlas"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGEOS", pkgConfig: "geos",
+            providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
+        .systemLibrary(
+            name: "CPROJ", pkgConfig: "proj",
+            providers: [.apt(["libproj-dev"]), .brew(["proj"])]),
+        .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
+        .target(name: "CareFormats", dependencies: ["CareGeometry"]),
+        .target(
+            name: "CareAtlas",
+            dependencies: ["CareGeometry", "CareFormats", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "careatlas",
+            dependencies: [
+                "CareAtlas", "CareFormats", "CareGeometry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(name: "TestSupport", dependencies: ["CareGeometry"], path: "Tests/TestSupport"),
+        .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
+        .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"]),
+        .testTarget(name: "CareAtlasTests", dependencies: ["CareAtlas", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

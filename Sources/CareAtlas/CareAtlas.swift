@@ -1,0 +1,2 @@
+import CareGeometry
+import CareFormats

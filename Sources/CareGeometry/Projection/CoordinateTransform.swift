@@ -1,0 +1,88 @@
+import CPROJ
+
+/// A transformation between two CRSs, built once and applied to many coordinates.
+///
+/// Built with `proj_create_crs_to_crs` and then `proj_normalize_for_visualization`, so that
+/// geographic CRSs take and give longitude first. Coordinates are transformed in batches with
+/// `proj_trans_generic`; the error number is checked after each batch and every output position is
+/// checked to be finite.
+///
+/// Thread safety: an instance owns its own PROJ context and must be used by one thread at a time
+/// (it is not `Sendable`). Create one transformation per thread or task.
+public final class CoordinateTransform {
+    public let source: CRS
+    public let target: CRS
+    private let context: ProjContext
+    private let pj: OpaquePointer
+
+    /// - Throws: ``GeometryError/proj(operation:message:)`` with PROJ's message when either CRS is
+    ///   unknown or no transformation exists between them.
+    public init(from source: CRS, to target: CRS) throws {
+        self.source = source
+        self.target = target
+        context = try ProjContext()
+        // proj_create_crs_to_crs returns NULL on failure and sets the context's errno.
+        guard let raw = proj_create_crs_to_crs(context.handle, source.identifier, target.identifier, nil) else {
+            throw GeometryError.proj(
+                operation: "proj_create_crs_to_crs(\(source) → \(target))", message: context.lastErrorMessage)
+        }
+        // proj_normalize_for_visualization returns a new object (NULL on failure); the input stays ours.
+        let normalized = proj_normalize_for_visualization(context.handle, raw)
+        proj_destroy(raw)
+        guard let n = normalized else {
+            throw GeometryError.proj(
+                operation: "proj_normalize_for_visualization(\(source) → \(target))", message: context.lastErrorMessage)
+        }
+        pj = n
+    }
+
+    deinit { proj_destroy(pj) }
+
+    /// Transforms `coordinates` in place, in one batch.
+    ///
+    /// - Throws: ``GeometryError/proj(operation:message:)`` naming the first position that could not
+    ///   be transformed (for example a latitude beyond ±90°).
+    public func transform(_ coordinates: inout [Coordinate]) throws {
+        guard !coordinates.isEmpty else { return }
+        proj_errno_reset(pj)
+        let count = coordinates.count
+        let stride = MemoryLayout<Coordinate>.stride
+        let done = coordinates.withUnsafeMutableBufferPointer { buffer -> Int in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            let xs = base.assumingMemoryBound(to: Double.self)
+            let ys = (base + MemoryLayout<Double>.stride).assumingMemoryBound(to: Double.self)
+            // proj_trans_generic returns the number of transformed coordinates.
+            return proj_trans_generic(pj, PJ_FWD, xs, stride, count, ys, stride, count, nil, 0, 0, nil, 0, 0)
+        }
+        let err = proj_errno(pj)
+        if let bad = coordinates.firstIndex(where: { !$0.isFinite }) {
+            let message = err != 0 ? String(cString: proj_context_errno_string(context.handle, err)) : "no finite result"
+            throw GeometryError.proj(
+                operation: "transform \(source) → \(target)",
+                message: "position \(bad) could not be transformed (\(message)); check that the coordinates are in \(source)")
+        }
+        if err != 0 || done != count {
+            throw GeometryError.proj(
+                operation: "transform \(source) → \(target)",
+                message: String(cString: proj_context_errno_string(context.handle, err)))
+        }
+    }
+
+    /// Transforms one position.
+    public func transform(_ coordinate: Coordinate) throws -> Coordinate {
+        var one = [coordinate]
+        try transform(&one)
+        return one[0]
+    }
+
+    /// Transforms every position of a geometry in one batch.
+    public func transform(_ geometry: Geometry) throws -> Geometry {
+        var coordinates = geometry.allCoordinates
+        try transform(&coordinates)
+        var index = 0
+        return try geometry.mapCoordinates { _ in
+            defer { index += 1 }
+            return coordinates[index]
+        }
+    }
+}

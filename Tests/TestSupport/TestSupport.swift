@@ -1,0 +1,36 @@
+import Foundation
+
+/// Shared helpers for the test targets. Not part of CareAtlas's API.
+public enum SharedData {
+    /// `../shared/geodata` beside the checkout, found from this source file's location so that
+    /// tests work from any working directory. `nil` when the folder is absent (tests then skip).
+    public static let root: URL? = {
+        if let env = ProcessInfo.processInfo.environment["CAREATLAS_SHARED_GEODATA"] {
+            return URL(fileURLWithPath: env)
+        }
+        let repo = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidate = repo.deletingLastPathComponent().appendingPathComponent("shared/geodata")
+        return FileManager.default.fileExists(atPath: candidate.path) ? candidate : nil
+    }()
+
+    /// The message a test gives when it skips for lack of the shared data.
+    public static let skipMessage =
+        "../shared/geodata is absent (set CAREATLAS_SHARED_GEODATA to its path); skipping a test that reads real data"
+
+    /// A file under the shared data folder, or nil when the folder is absent.
+    public static func file(_ relativePath: String) -> URL? {
+        root?.appendingPathComponent(relativePath)
+    }
+}
+
+/// The repository root (for `geodata/` and fixtures).
+public let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Relative difference |a − b| / max(|a|, |b|, tiny): the tolerance semantics used by every
+/// approximate comparison in the tests.
+public func relativeDifference(_ a: Double, _ b: Double) -> Double {
+    let scale = max(abs(a), abs(b), Double.leastNormalMagnitude)
+    return abs(a - b) / scale
+}
