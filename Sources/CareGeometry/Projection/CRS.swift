@@ -98,6 +98,8 @@ final class ProjContext {
             throw GeometryError.proj(operation: "proj_context_create", message: "could not allocate a PROJ context")
         }
         handle = h
+        // Errors are reported through the context's errno and our typed errors, not on stderr.
+        proj_log_level(h, PJ_LOG_NONE)
     }
 
     deinit { proj_context_destroy(handle) }

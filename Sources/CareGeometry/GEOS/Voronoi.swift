@@ -1,0 +1,40 @@
+import CGEOS
+
+/// Voronoi (Thiessen) diagrams: the region of the plane nearer to each site than to any other,
+/// used for nearest-institution catchments (Thiessen 1911; GEOS's incremental Delaunay algorithm).
+public enum Voronoi {
+    /// The Voronoi cell of each site, clipped to `envelope`, in the same order as `sites`.
+    ///
+    /// Duplicate sites share one cell (each gets a copy). Sites outside the envelope get the part
+    /// of their cell inside it, or nil when nothing is left. By `GEOSVoronoiDiagram_r` followed by
+    /// `GEOSClipByRect_r`; cells are matched to sites by containment because GEOS 3.11 does not keep
+    /// the input order.
+    public static func cells(sites: [Coordinate], clippedTo envelope: Envelope) throws -> [Polygon?] {
+        guard !sites.isEmpty else { return [] }
+        let points = try sites.map { try Point($0) }
+        if sites.count == 1 || Set(sites).count == 1 {
+            return Array(repeating: envelope.polygon, count: sites.count)
+        }
+        let sitesGeometry = Geometry.multiPoint(MultiPoint(points))
+        let cells: [Polygon] = try sitesGeometry.withGEOS { ctx, g in
+            let frame = try GEOSObject(.polygon(envelope.polygon), context: ctx)
+            // GEOSVoronoiDiagram_r returns NULL on exception; onlyEdges = 0 gives polygons.
+            let diagram = try ctx.own(GEOSVoronoiDiagram_r(ctx.handle, g.pointer, frame.pointer, 0, 0), "GEOSVoronoiDiagram_r")
+            // GEOSClipByRect_r returns NULL on exception.
+            let clipped = try ctx.own(
+                GEOSClipByRect_r(ctx.handle, diagram.pointer, envelope.minX, envelope.minY, envelope.maxX, envelope.maxY),
+                "GEOSClipByRect_r")
+            return try clipped.value().polygons
+        }
+        var result = [Polygon?](repeating: nil, count: sites.count)
+        let index = try SpatialIndex(envelopes: sites.map { Envelope($0) })
+        for cell in cells {
+            guard let box = cell.geometry.boundingBox else { continue }
+            let prepared = try PreparedGeometry(cell)
+            for i in index.query(intersecting: box) where result[i] == nil {
+                if try prepared.covers(sites[i]) { result[i] = cell }
+            }
+        }
+        return result
+    }
+}
