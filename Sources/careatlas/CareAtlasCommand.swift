@@ -4,5 +4,11 @@ import ArgumentParser
 struct CareAtlasCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "careatlas",
-        abstract: "Geographic accessibility analysis for palliative-care liaison planning.")
+        abstract: "Geographic accessibility analysis for palliative-care liaison planning.",
+        discussion: """
+            A study file (YAML) names the area boundaries, population, patient origins and institutions.
+            Start from geodata/demo/study.yaml; see geodata/README.md for the format.
+            Results go to stdout; progress and diagnostics go to stderr.
+            """,
+        subcommands: [Inspect.self, Validate.self, Summary.self])
 }

@@ -39,6 +39,14 @@ import Testing
         #expect(two.polygons.count == 2)
     }
 
+    @Test func sharedBoundaryLengthOfNeighbours() throws {
+        // Two unit squares side by side share one edge of length 1; diagonal neighbours share a point.
+        let a = F.rectangle(0, 0, 1, 1)
+        #expect(try a.boundary().intersection(F.rectangle(1, 0, 2, 1).boundary()).length() == 1)
+        #expect(try a.boundary().intersection(F.rectangle(1, 1, 2, 2).boundary()).length() == 0)
+        #expect(try a.boundary().length() == 4)
+    }
+
     @Test func predicates() throws {
         let square = F.rectangle(0, 0, 2, 2)
         #expect(try square.contains(Point(x: 1, y: 1)))

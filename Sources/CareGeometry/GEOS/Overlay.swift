@@ -12,6 +12,11 @@ extension GeometryConvertible {
         try binaryGEOS(other, "GEOSDifference_r") { GEOSDifference_r($0, $1, $2) }
     }
 
+    /// The boundary (OGC): rings of a polygon as lines, end points of a line string, by `GEOSBoundary_r`.
+    public func boundary() throws -> Geometry {
+        try unaryGEOS("GEOSBoundary_r") { GEOSBoundary_r($0, $1) }
+    }
+
     /// The union of all parts of this geometry (dissolves overlaps and shared edges), by `GEOSUnaryUnion_r`.
     public func unaryUnion() throws -> Geometry {
         try unaryGEOS("GEOSUnaryUnion_r") { GEOSUnaryUnion_r($0, $1) }

@@ -43,7 +43,7 @@ public enum MetricCRS {
                          "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX"][best]
             return MetricCRSChoice(
                 crs: .epsg(6669 + best),
-                reason: "JGD2011 plane rectangular zone \(roman) (EPSG:\(6669 + best)), nearest zone origin to the study centre \(c)")
+                reason: "JGD2011 plane rectangular zone \(roman) (EPSG:\(6669 + best)), the zone whose origin is nearest to the study centre \(String(format: "%.4f", c.x)) E, \(String(format: "%.4f", c.y)) N")
         }
         let zone = min(60, max(1, Int(((c.x + 180) / 6).rounded(.down)) + 1))
         let code = (c.y >= 0 ? 32600 : 32700) + zone

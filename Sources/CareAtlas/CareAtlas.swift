@@ -1,2 +1,0 @@
-import CareGeometry
-import CareFormats

@@ -1,0 +1,134 @@
+import CareGeometry
+
+/// One area (small area, municipality, …) of the study, in the study's metric CRS.
+public struct Area: Sendable, Hashable {
+    /// The normalised code (5-digit municipality code without check digit, e-Stat KEY_CODE, …).
+    public let id: String
+    public let name: String
+    public let level: AreaLevel
+    /// The area layer it came from (its `name` in the study file).
+    public let layer: String
+    /// The boundary in the study's metric CRS.
+    public let geometry: Geometry
+    /// Planar area in km² in the metric CRS.
+    public let areaKm2: Double
+    /// A point inside the area (GEOS point-on-surface), for labels and assignment.
+    public let pointOnSurface: Coordinate
+    /// Population-weighted centroid (Σ pᵢ·cᵢ / Σ pᵢ over the finer areas inside it, cᵢ their own
+    /// weighted centroids); the point on surface when there is no finer population.
+    public internal(set) var weightedCentroid: Coordinate
+    /// Population measures by name (`total`, `aged65`, …); missing when the tables have none.
+    public internal(set) var population: [String: Double]
+    /// Patients living in the area, including those counted at finer levels; nil when the patient
+    /// table has no row at or below this area.
+    public internal(set) var patients: Int?
+    /// Patients by breakdown value (e.g. `service=pcu_admission`), aggregated like ``patients``.
+    public internal(set) var patientBreakdown: [String: Int]
+    /// The id of the containing area one level up (nil at the coarsest level).
+    public internal(set) var parentID: String?
+    /// Group memberships by grouping name (e.g. `secondary_medical_area` → `区中央部`).
+    public internal(set) var groups: [String: String]
+    /// Indices into ``StudyModel/institutions`` of the institutions inside the area.
+    public internal(set) var institutionIndices: [Int]
+}
+
+/// A medical institution: hospital, clinic, visiting-nurse station…
+public struct Institution: Sendable, Hashable {
+    public let id: String
+    public let name: String
+    public let kind: String
+    /// Position in the study's metric CRS.
+    public let position: Coordinate
+    /// Position in longitude/latitude (WGS 84 / JGD2011).
+    public let lonLat: Coordinate
+    /// Capacity measures by name (`beds`, `pcu_beds`, `patients_per_month`…).
+    public let capacity: [String: Double]
+    /// Further attributes as given (e.g. `cancer_base`).
+    public let attributes: [String: String]
+    /// Patients the analysing hospital shared with this institution, when given.
+    public let sharedPatients: Int?
+    /// The file it came from and its line there.
+    public let source: String
+    public let line: Int
+    /// The area containing it at each level (absent where it lies outside every area of the level).
+    public internal(set) var areaIDs: [AreaLevel: String]
+}
+
+/// Patients whose home is not in any study area: kept in every total, never dropped.
+public struct OutsideBucket: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable {
+        /// The code as given (empty when the row had no code).
+        public let code: String
+        public let name: String
+        public let patients: Int
+        /// Why the row is outside: "no area code", or "code not in any area layer".
+        public let reason: String
+    }
+    public internal(set) var entries: [Entry] = []
+    public var patients: Int { entries.reduce(0) { $0 + $1.patients } }
+}
+
+/// A group of areas from a grouping table (e.g. a 二次医療圏), with totals of its members.
+public struct AreaGroup: Sendable, Hashable {
+    public let grouping: String
+    public let name: String
+    /// Member area ids at the grouping's level, sorted.
+    public let memberIDs: [String]
+    public let patients: Int
+    public let population: [String: Double]
+}
+
+/// The one spatial model every analysis reads: areas per level in a metric CRS, their hierarchy and
+/// adjacency, institutions assigned to areas, populations, patients and groups.
+///
+/// Immutable once built; safe to share between threads.
+public struct StudyModel: Sendable {
+    public let spec: StudySpec
+    /// The metric CRS all geometry is in, and why it was chosen.
+    public let crs: CRS
+    public let crsReason: String
+    /// Areas by level, each array sorted by id.
+    public let areas: [AreaLevel: [Area]]
+    /// Adjacency by level: for each area (same order as ``areas``) the indices of the areas sharing
+    /// a boundary of length > 0 with it (rook contiguity), ascending.
+    public let adjacency: [AreaLevel: [[Int]]]
+    /// Institutions sorted by id.
+    public let institutions: [Institution]
+    /// Index of the anchor (analysing hospital) in ``institutions``.
+    public let anchorIndex: Int?
+    public let outside: OutsideBucket
+    /// Groups by grouping name, each sorted by group name.
+    public let groups: [String: [AreaGroup]]
+    /// Every problem found while loading (no errors: a model is only built without errors).
+    public let diagnostics: [Diagnostic]
+
+    /// The levels present, finest first.
+    public var levels: [AreaLevel] { AreaLevel.allCases.filter { areas[$0] != nil } }
+
+    /// All patients in the study: those in areas at the level where the patient table was matched,
+    /// plus the outside bucket. Equal to the sum of the patient table's counts after filters.
+    public let totalPatients: Int
+
+    /// The area with `id` at `level`.
+    public func area(_ id: String, at level: AreaLevel) -> Area? {
+        guard let list = areas[level] else { return nil }
+        return Self.binarySearch(list, id).map { list[$0] }
+    }
+
+    /// The index of the area with `id` in ``areas``[level].
+    public func areaIndex(_ id: String, at level: AreaLevel) -> Int? {
+        areas[level].flatMap { Self.binarySearch($0, id) }
+    }
+
+    static func binarySearch(_ list: [Area], _ id: String) -> Int? {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid].id < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < list.count && list[lo].id == id ? lo : nil
+    }
+
+    /// The anchor institution.
+    public var anchor: Institution? { anchorIndex.map { institutions[$0] } }
+}

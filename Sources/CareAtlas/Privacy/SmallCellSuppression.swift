@@ -1,0 +1,51 @@
+/// Small-cell suppression for patient counts, as statistical offices publish health data
+/// (primary suppression of counts 1 … k−1, with secondary suppression so that a shown total does
+/// not reveal a suppressed cell; cf. 厚生労働省 NDB オープンデータ: 10 未満は「‐」).
+///
+/// Zero is shown: it reveals no patient. A cell is shown as "<k" when suppressed.
+public struct SmallCellPolicy: Sendable, Hashable {
+    /// Counts 1 … minCell−1 are suppressed. 1 disables suppression.
+    public let minCell: Int
+
+    public init(minCell: Int) {
+        self.minCell = max(1, minCell)
+    }
+
+    /// No suppression, for internal analysis; every output must then say so (``internalNotice``).
+    public static let none = SmallCellPolicy(minCell: 1)
+
+    public var isSuppressing: Bool { minCell > 1 }
+
+    /// The label of a suppressed cell, e.g. "<10".
+    public var suppressedLabel: String { "<\(minCell)" }
+
+    /// The notice every page and file carries when suppression is off.
+    public static let internalNotice = "internal — contains small counts (内部資料：少数セルを含む)"
+
+    /// Whether `count` alone must be hidden (primary suppression).
+    public func isSmall(_ count: Int) -> Bool { count > 0 && count < minCell }
+
+    /// Which cells of one line to hide so that neither a cell nor the line's shown total reveals a
+    /// count below `minCell`.
+    ///
+    /// Primary: every cell 1 … minCell−1. Secondary, when the total is shown: if exactly one cell is
+    /// hidden, the smallest other non-zero cell is hidden as well (otherwise total − shown cells
+    /// would give the hidden one back). Ties go to the earliest cell, so the choice is deterministic.
+    ///
+    /// - Returns: one flag per cell, true where the cell must be shown as ``suppressedLabel``.
+    public func suppressionMask(_ cells: [Int], totalShown: Bool) -> [Bool] {
+        guard isSuppressing else { return cells.map { _ in false } }
+        var mask = cells.map(isSmall)
+        if totalShown, mask.filter({ $0 }).count == 1 {
+            let candidate = cells.indices.filter { !mask[$0] && cells[$0] > 0 }
+                .min { (cells[$0], $0) < (cells[$1], $1) }
+            if let c = candidate { mask[c] = true }
+        }
+        return mask
+    }
+
+    /// A count as it may be shown on its own: the number, or "<k".
+    public func label(_ count: Int) -> String {
+        isSmall(count) ? suppressedLabel : String(count)
+    }
+}

@@ -1,0 +1,89 @@
+import CareFormats
+
+/// How the study loader reads cells: thin adapters over CareFormats' parsers that turn their
+/// typed errors into diagnostics-friendly results.
+enum AreaCodes {
+    enum Parsed<Value> {
+        case value(Value)
+        case missing
+        case invalid(String)
+    }
+
+    /// Trimmed text (ASCII and full-width spaces).
+    static func normalizedText(_ s: String) -> String {
+        s.trimmingCharacters(in: .whitespacesAndNewlines.union(["\u{3000}"]))
+    }
+
+    /// A whole count ≥ 0 ("1,234", full-width digits accepted); missing for empty cells and the
+    /// marks of Japanese tables ("-", "…").
+    static func count(_ s: String) -> Parsed<Int> {
+        do {
+            switch try NumberParsing.parseCount(s) {
+            case .number(let n): return .value(n)
+            case .missing: return .missing
+            }
+        } catch { return .invalid(error.unlocatedMessage) }
+    }
+
+    /// A decimal measure (population, capacity, coordinates).
+    static func measure(_ s: String) -> Parsed<Double> {
+        do {
+            switch try NumberParsing.parseMeasure(s) {
+            case .number(let n): return .value(n)
+            case .missing: return .missing
+            }
+        } catch { return .invalid(error.unlocatedMessage) }
+    }
+
+    /// The canonical id of an area code (5-digit municipality code without check digit, 9/11-digit
+    /// small-area code); ids that are not numeric codes are kept as written (trimmed).
+    static func normalizeAreaID(_ s: String) -> String {
+        let text = normalizedText(s)
+        return (try? AreaCode.normalize(text, kind: .any)) ?? text
+    }
+
+    enum Resolution {
+        case found(AreaLevel, Int)
+        case notFound
+        case invalid(String)
+    }
+
+    /// Finds the area a code names, finest level first. A 6-digit code with a wrong check digit is
+    /// invalid (it is more likely a typo than another area).
+    static func resolve(_ raw: String, in builder: ModelBuilder) -> Resolution {
+        let text = normalizedText(raw)
+        var id = text
+        do {
+            id = try AreaCode.normalize(text, kind: .any)
+        } catch {
+            if case .wrongCheckDigit = error.kind { return .invalid(error.unlocatedMessage) }
+        }
+        for level in AreaLevel.allCases {
+            if let i = builder.areaIndex(id, level) { return .found(level, i) }
+        }
+        return .notFound
+    }
+}
+
+extension TabularError {
+    /// The message without the "file, line N: " prefix (diagnostics add their own location).
+    var unlocatedMessage: String {
+        var text = description
+        for prefix in [source.map { "\($0), line \(line ?? 0): " }, source.map { "\($0): " }, line.map { "line \($0): " }].compactMap({ $0 })
+        where text.hasPrefix(prefix) {
+            text.removeFirst(prefix.count)
+            break
+        }
+        return text
+    }
+}
+
+extension TextDecoding.Encoding {
+    init(_ e: InputEncoding) {
+        switch e {
+        case .auto: self = .auto
+        case .utf8: self = .utf8
+        case .cp932: self = .cp932
+        }
+    }
+}

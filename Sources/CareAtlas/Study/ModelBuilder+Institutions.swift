@@ -1,0 +1,211 @@
+import CareFormats
+import CareGeometry
+import Foundation
+
+/// An institution row as read, before projection.
+private struct RawInstitution {
+    var id, name, kind: String
+    var position: Coordinate  // in the layer's CRS
+    var capacity: [String: Double]
+    var attributes: [String: String]
+    var shared: Int?
+    var claimedArea: String?
+    var file: String
+    var line: Int
+}
+
+extension ModelBuilder {
+    mutating func readInstitutions() {
+        var rows: [(RawInstitution, InstitutionLayerSpec)] = []
+        for layer in spec.institutions {
+            let ext = layer.file.pathExtension.lowercased()
+            let read = ext == "geojson" || ext == "json" ? readInstitutionFeatures(layer) : readInstitutionTable(layer)
+            rows += read.map { ($0, layer) }
+        }
+        // Duplicate ids across all layers.
+        var firstSeen: [String: RawInstitution] = [:]
+        var unique: [(RawInstitution, InstitutionLayerSpec)] = []
+        for (r, layer) in rows {
+            if let first = firstSeen[r.id] {
+                d.error(r.file, "line \(r.line)", "duplicate institution id \(r.id) (first in \(first.file) line \(first.line))",
+                        fix: "institution ids must be unique across all institution layers")
+                continue
+            }
+            firstSeen[r.id] = r
+            unique.append((r, layer))
+        }
+        let plausible = plausibleLonLatExtent()
+        var toLonLat: [CRS: CoordinateTransform] = [:]
+        var toMetric: [CRS: CoordinateTransform] = [:]
+        var result: [Institution] = []
+        for (r, layer) in unique {
+            let location = "line \(r.line)"
+            do {
+                var lonLat = r.position
+                if !Self.isGeographic(layer.crs) {
+                    let t = try toLonLat[layer.crs] ?? CoordinateTransform(from: layer.crs, to: .wgs84)
+                    toLonLat[layer.crs] = t
+                    lonLat = try t.transform(r.position)
+                } else {
+                    guard (-180...180).contains(lonLat.x), (-90...90).contains(lonLat.y) else {
+                        let swapped = (-180...180).contains(lonLat.y) && (-90...90).contains(lonLat.x)
+                        d.error(r.file, location, "institution \(r.id) has lon \(lonLat.x), lat \(lonLat.y), not a valid position",
+                                fix: swapped ? "longitude and latitude look swapped: exchange the lon and lat columns" : "check the coordinates")
+                        continue
+                    }
+                }
+                if let box = plausible, !box.contains(lonLat) {
+                    let swapped = Coordinate(x: lonLat.y, y: lonLat.x)
+                    if box.contains(swapped) {
+                        d.error(r.file, location, "institution \(r.id) \(r.name) lies at lon \(lonLat.x), lat \(lonLat.y), far outside the study; swapped it would be inside",
+                                fix: "longitude and latitude look swapped: exchange the lon and lat columns (or the study's lon:/lat: keys)")
+                    } else {
+                        d.error(r.file, location, "institution \(r.id) \(r.name) lies at lon \(lonLat.x), lat \(lonLat.y), more than 100 km outside the study areas",
+                                fix: "check the coordinates and their CRS")
+                    }
+                    continue
+                }
+                let t = try toMetric[layer.crs] ?? CoordinateTransform(from: layer.crs, to: crs)
+                toMetric[layer.crs] = t
+                let position = try t.transform(r.position)
+                result.append(Institution(
+                    id: r.id, name: r.name, kind: r.kind, position: position, lonLat: lonLat, capacity: r.capacity,
+                    attributes: r.attributes, sharedPatients: r.shared, source: r.file, line: r.line, areaIDs: [:]))
+            } catch {
+                d.error(r.file, location, "institution \(r.id) cannot be projected: \(error)")
+            }
+        }
+        result.sort { $0.id < $1.id }
+        institutions = result
+        assignInstitutions(claims: Dictionary(unique.map { ($0.0.id, ($0.0.claimedArea, $0.0.file, $0.0.line)) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// The study's lon/lat extent grown by about 100 km (1°): positions beyond it are errors.
+    private func plausibleLonLatExtent() -> Envelope? {
+        guard let t = try? CoordinateTransform(from: crs, to: .wgs84) else { return nil }
+        var box: Envelope? = nil
+        for list in areas.values { for a in list { if let b = a.geometry.boundingBox { box = box.map { var e = $0; e.expand(toInclude: b); return e } ?? b } } }
+        guard let b = box, let c1 = try? t.transform(Coordinate(x: b.minX, y: b.minY)),
+            let c2 = try? t.transform(Coordinate(x: b.maxX, y: b.maxY))
+        else { return nil }
+        var e = Envelope(c1)
+        e.expand(toInclude: c2)
+        return e.expanded(by: 1)
+    }
+
+    private mutating func assignInstitutions(claims: [String: (String?, String, Int)]) {
+        var outsideAll: [String] = []
+        for level in AreaLevel.allCases {
+            guard let list = areas[level] else { continue }
+            guard let index = try? SpatialIndex(envelopes: list.map { $0.geometry.boundingBox! }) else { continue }
+            var prepared: [Int: PreparedGeometry] = [:]
+            for (k, inst) in institutions.enumerated() {
+                let candidates = index.query(intersecting: Envelope(inst.position))
+                let hit = candidates.first { j in
+                    let p = prepared[j] ?? (try? PreparedGeometry(list[j].geometry))
+                    prepared[j] = p
+                    return (try? p?.covers(inst.position)) == true
+                }
+                guard let j = hit else { continue }
+                institutions[k].areaIDs[level] = list[j].id
+                areas[level]![j].institutionIndices.append(k)
+            }
+        }
+        for inst in institutions {
+            if inst.areaIDs.isEmpty {
+                outsideAll.append(inst.id)
+                d.warning(inst.source, "line \(inst.line)", "institution \(inst.id) \(inst.name) lies outside every area (lon \(inst.lonLat.x), lat \(inst.lonLat.y))",
+                          fix: "check its coordinates, or add the boundary layer it lies in")
+            }
+            if let (claimed, file, line) = claims[inst.id], let claimed, !claimed.isEmpty {
+                let code = AreaCodes.normalizeAreaID(claimed)
+                let actual = inst.areaIDs[.municipality] ?? inst.areaIDs.values.first
+                if let actual, !actual.hasPrefix(code), !code.hasPrefix(actual) {
+                    d.warning(file, "line \(line)", "institution \(inst.id) \(inst.name) is listed in area \(code) but its position lies in \(actual)",
+                              fix: "check the address code or the coordinates")
+                }
+            }
+        }
+    }
+
+    private mutating func readInstitutionTable(_ layer: InstitutionLayerSpec) -> [RawInstitution] {
+        let file = display(layer.file)
+        let needed = [layer.idField, layer.nameField] + [layer.kindField, layer.xField, layer.yField, layer.sharedPatientsField, layer.areaCodeField].compactMap { $0 }
+            + layer.capacity.values.sorted() + layer.attributes
+        guard let table = openTable(layer.file, layer.encoding, columns: needed, what: "institutions") else { return [] }
+        let col = { (name: String) in try! table.column(name) }
+        var out: [RawInstitution] = []
+        for row in table {
+            let location = "line \(row.lineNumber)"
+            let id = AreaCodes.normalizedText(row[col(layer.idField)])
+            guard !id.isEmpty else {
+                d.error(file, location, "empty \(layer.idField)", fix: "every institution needs an id")
+                continue
+            }
+            guard let xf = layer.xField, let yf = layer.yField else { continue }
+            guard case .value(let x) = AreaCodes.measure(row[col(xf)]), case .value(let y) = AreaCodes.measure(row[col(yf)]) else {
+                d.error(file, location, "institution \(id) has no usable position (\(xf)=\"\(row[col(xf)])\", \(yf)=\"\(row[col(yf)])\")",
+                        fix: "give the position as decimal numbers")
+                continue
+            }
+            out.append(rawInstitution(
+                layer: layer, file: file, line: row.lineNumber, id: id, position: Coordinate(x: x, y: y),
+                value: { AreaCodes.normalizedText(row[col($0)]) }))
+        }
+        return out
+    }
+
+    private mutating func readInstitutionFeatures(_ layer: InstitutionLayerSpec) -> [RawInstitution] {
+        let file = display(layer.file)
+        let features: FeatureLayer
+        do { features = try GeoJSON.read(contentsOf: layer.file) } catch {
+            d.error(file, "", "cannot be read as GeoJSON: \(error)")
+            return []
+        }
+        var out: [RawInstitution] = []
+        for (index, f) in features.features.enumerated() {
+            let value = { (name: String) in f.properties[name].flatMap(Self.text) ?? "" }
+            let id = value(layer.idField)
+            guard !id.isEmpty else {
+                d.error(file, "feature \(index)", "empty \(layer.idField)", fix: "every institution needs an id")
+                continue
+            }
+            guard case .point(let p)? = f.geometry else {
+                d.error(file, "feature \(index)", "institution \(id) is not a Point feature", fix: "institutions are points")
+                continue
+            }
+            var spec = layer
+            spec.crs = features.crs
+            out.append(rawInstitution(layer: spec, file: file, line: index, id: id, position: p.coordinate, value: value))
+        }
+        return out
+    }
+
+    private mutating func rawInstitution(
+        layer: InstitutionLayerSpec, file: String, line: Int, id: String, position: Coordinate, value: (String) -> String
+    ) -> RawInstitution {
+        var capacity: [String: Double] = [:]
+        for (name, column) in layer.capacity {
+            switch AreaCodes.measure(value(column)) {
+            case .value(let v): capacity[name] = v
+            case .missing: break
+            case .invalid(let message): d.error(file, "line \(line)", "\(column) of \(id): \(message)", fix: "write a number or leave it empty")
+            }
+        }
+        var shared: Int? = nil
+        if let f = layer.sharedPatientsField {
+            switch AreaCodes.count(value(f)) {
+            case .value(let v): shared = v
+            case .missing: break
+            case .invalid(let message): d.error(file, "line \(line)", "\(f) of \(id): \(message)", fix: "counts are whole numbers ≥ 0")
+            }
+        }
+        var attributes: [String: String] = [:]
+        for a in layer.attributes { attributes[a] = value(a) }
+        let kind = layer.kindField.map(value) ?? layer.kindValue ?? ""
+        return RawInstitution(
+            id: id, name: value(layer.nameField), kind: kind.isEmpty ? "unknown" : kind, position: position,
+            capacity: capacity, attributes: attributes, shared: shared, claimedArea: layer.areaCodeField.map(value),
+            file: file, line: line)
+    }
+}

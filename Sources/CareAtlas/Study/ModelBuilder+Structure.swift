@@ -1,0 +1,144 @@
+import CareFormats
+import CareGeometry
+import Foundation
+
+extension ModelBuilder {
+    /// Links each area to its parent one level up: the `parent:` field when given, else the code
+    /// prefix (an 11- or 9-digit small-area code starts with its 5-digit municipality code), else
+    /// the parent area covering its point on surface.
+    mutating func linkHierarchy() {
+        for level in AreaLevel.allCases {
+            guard let parentLevel = parentLevel(of: level), let parents = areas[parentLevel], var children = areas[level] else { continue }
+            let index = try? SpatialIndex(envelopes: parents.map { $0.geometry.boundingBox! })
+            var unplaced: [String] = []
+            var mismatched: [String] = []
+            for i in children.indices {
+                let child = children[i]
+                if let given = child.parentID {
+                    if areaIndex(given, parentLevel) == nil {
+                        d.warning(children[i].geometryFileHint, "", "area \(child.id) \(child.name) names parent \(given), which is not a \(parentLevel.rawValue) area of the study; placed by position")
+                        children[i].parentID = nil
+                    } else {
+                        continue
+                    }
+                }
+                let prefix = String(child.id.prefix(5))
+                if child.id.count > 5, areaIndex(prefix, parentLevel) != nil {
+                    children[i].parentID = prefix
+                    continue
+                }
+                let point = child.pointOnSurface
+                let found = index?.query(intersecting: Envelope(point)).first { j in
+                    (try? PreparedGeometry(parents[j].geometry).covers(point)) ?? false
+                }
+                if let j = found {
+                    children[i].parentID = parents[j].id
+                    if child.id.count > 5, !parents[j].id.hasPrefix(prefix) { mismatched.append(child.id) }
+                } else {
+                    unplaced.append("\(child.id) \(child.name)")
+                }
+            }
+            areas[level] = children
+            if !unplaced.isEmpty {
+                d.warning("study", "", "\(unplaced.count) \(level.rawValue) area\(unplaced.count == 1 ? "" : "s") lie in no \(parentLevel.rawValue) area: \(unplaced.prefix(5).joined(separator: ", "))\(unplaced.count > 5 ? ", …" : "")",
+                          fix: "add the missing \(parentLevel.rawValue) boundaries, or a parent: column")
+            }
+            if !mismatched.isEmpty {
+                d.warning("study", "", "\(mismatched.count) \(level.rawValue) area\(mismatched.count == 1 ? "" : "s") lie in a \(parentLevel.rawValue) that their code does not name (e.g. \(mismatched.prefix(3).joined(separator: ", ")))")
+            }
+        }
+    }
+
+    /// Rook adjacency per level: two areas are neighbours when their boundaries share a length > 0
+    /// (corner contacts do not count). Overlapping areas are reported, and counted as neighbours.
+    mutating func computeAdjacency() -> [AreaLevel: [[Int]]] {
+        var result: [AreaLevel: [[Int]]] = [:]
+        for (level, list) in areas.sorted(by: { $0.key < $1.key }) {
+            var neighbours = [[Int]](repeating: [], count: list.count)
+            guard let index = try? SpatialIndex(envelopes: list.map { $0.geometry.boundingBox! }) else { continue }
+            let boundaries = list.map { try? $0.geometry.boundary() }
+            var slightOverlaps = 0
+            for i in list.indices {
+                let box = list[i].geometry.boundingBox!
+                for j in index.query(intersecting: box) where j > i {
+                    guard let bi = boundaries[i], let bj = boundaries[j] else { continue }
+                    let shared = (try? bi.intersection(bj).length()) ?? 0
+                    let overlap = (try? list[i].geometry.intersection(list[j].geometry).area()) ?? 0
+                    let smaller = min(list[i].areaKm2, list[j].areaKm2) * 1e6
+                    if overlap > 1, overlap > 0.005 * smaller {
+                        d.warning("study", "", "\(level.rawValue) areas \(list[i].id) \(list[i].name) and \(list[j].id) \(list[j].name) overlap by \(String(format: "%.3f", overlap / 1e6)) km² (\(String(format: "%.1f", 100 * overlap / smaller)) % of the smaller)",
+                                  fix: "areas of one level must not overlap; check for duplicated or misaligned boundaries")
+                    } else if overlap > 0 {
+                        slightOverlaps += 1
+                    }
+                    if shared > 0 || overlap > 0 {
+                        neighbours[i].append(j)
+                        neighbours[j].append(i)
+                    }
+                }
+            }
+            if slightOverlaps > 0 {
+                d.note("study", "", "\(slightOverlaps) pair\(slightOverlaps == 1 ? "" : "s") of \(level.rawValue) areas overlap by less than 0.5 % (boundary simplification); treated as neighbours")
+            }
+            result[level] = neighbours.map { $0.sorted() }
+        }
+        return result
+    }
+
+    /// Patients and the weighted centroid flow up the hierarchy.
+    mutating func aggregate() {
+        for level in AreaLevel.allCases {
+            guard let parentLevel = parentLevel(of: level), let children = areas[level] else { continue }
+            var weighted: [Int: (sx: Double, sy: Double, w: Double)] = [:]
+            for child in children {
+                guard let pid = child.parentID, let p = areaIndex(pid, parentLevel) else { continue }
+                if let n = child.patients {
+                    areas[parentLevel]![p].patients = (areas[parentLevel]![p].patients ?? 0) + n
+                    for (k, v) in child.patientBreakdown { areas[parentLevel]![p].patientBreakdown[k, default: 0] += v }
+                }
+                if let w = child.population["total"], w > 0 {
+                    let c = child.weightedCentroid
+                    weighted[p, default: (0, 0, 0)].sx += w * c.x
+                    weighted[p, default: (0, 0, 0)].sy += w * c.y
+                    weighted[p, default: (0, 0, 0)].w += w
+                }
+            }
+            for (p, s) in weighted {
+                areas[parentLevel]![p].weightedCentroid = Coordinate(x: s.sx / s.w, y: s.sy / s.w)
+            }
+        }
+    }
+
+    mutating func buildGroups() -> [String: [AreaGroup]] {
+        var result: [String: [AreaGroup]] = [:]
+        for g in spec.groupings {
+            guard let list = areas[g.level] else { continue }
+            let members = Dictionary(grouping: list.filter { $0.groups[g.name] != nil }, by: { $0.groups[g.name]! })
+            result[g.name] = members.map { name, areas in
+                var population: [String: Double] = [:]
+                for a in areas { for (k, v) in a.population { population[k, default: 0] += v } }
+                return AreaGroup(grouping: g.name, name: name, memberIDs: areas.map(\.id).sorted(),
+                                 patients: areas.reduce(0) { $0 + ($1.patients ?? 0) }, population: population)
+            }.sorted { $0.name < $1.name }
+        }
+        return result
+    }
+
+    mutating func resolveAnchor() -> Int? {
+        guard let anchor = spec.anchor else {
+            d.note("study", "", "no anchor: analyses that start from the analysing hospital will ask for one")
+            return nil
+        }
+        guard let i = institutions.firstIndex(where: { $0.id == anchor }) else {
+            d.error(spec.file.lastPathComponent, "", "anchor \(anchor) is not an institution of the study",
+                    fix: "anchor must be the id of a row in one of the institution layers")
+            return nil
+        }
+        return i
+    }
+}
+
+extension Area {
+    /// Used in diagnostics about hierarchy, where the area's file is not at hand.
+    var geometryFileHint: String { "layer \(layer)" }
+}

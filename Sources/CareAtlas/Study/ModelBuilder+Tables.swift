@@ -1,0 +1,221 @@
+import CareFormats
+import CareGeometry
+import Foundation
+
+extension ModelBuilder {
+    /// Opens a CSV table, checking that the named columns exist; nil (with diagnostics) otherwise.
+    mutating func openTable(_ url: URL, _ encoding: InputEncoding, columns: [String], what: String) -> CSVTable? {
+        let file = display(url)
+        let table: CSVTable
+        do {
+            table = try CSVTable(contentsOf: url, encoding: TextDecoding.Encoding(encoding))
+        } catch {
+            d.error(file, error.line.map { "line \($0)" } ?? "", error.unlocatedMessage)
+            return nil
+        }
+        var ok = true
+        for name in columns where !table.header.contains(name) {
+            d.error(file, "line 1", "column \"\(name)\" not found (\(what))",
+                    fix: "columns are: \(table.header.joined(separator: ", ")); fix the study file or the header")
+            ok = false
+        }
+        if ok, table.isEmpty {
+            d.error(file, "", "has a header but no rows", fix: "check that the right file is named in the study")
+            ok = false
+        }
+        return ok ? table : nil
+    }
+
+    /// Whether a row passes the `filter:` of a spec (all listed columns equal their value).
+    func passes(_ row: CSVTable.Row, _ filter: [(CSVTable.Column, String)]) -> Bool {
+        filter.allSatisfy { column, value in AreaCodes.normalizedText(row[column]) == value }
+    }
+
+    mutating func filterColumns(_ table: CSVTable, _ filter: [String: String]) -> [(CSVTable.Column, String)] {
+        filter.sorted { $0.key < $1.key }.compactMap { key, value in
+            guard let column = try? table.column(key) else { return nil }  // reported by openTable
+            return (column, value)
+        }
+    }
+
+    mutating func joinPopulation() {
+        for p in spec.population {
+            let file = display(p.file)
+            let columns = p.columns.sorted { $0.key < $1.key }
+            guard let table = openTable(p.file, p.encoding, columns: [p.idField] + columns.map(\.value) + p.filter.keys.sorted(),
+                                        what: "population")
+            else { continue }
+            guard areas[p.level] != nil else {
+                d.error(file, "", "population is given for level \(p.level.rawValue) but the study has no area layer of that level",
+                        fix: "fix the level: or add the area layer")
+                continue
+            }
+            let idColumn = try! table.column(p.idField)
+            let valueColumns = columns.map { ($0.key, try! table.column($0.value)) }
+            let filter = filterColumns(table, p.filter)
+            var seen: [String: Int] = [:]
+            var unmatched: [String] = []
+            var kept = 0
+            for row in table where passes(row, filter) {
+                kept += 1
+                let location = "line \(row.lineNumber)"
+                let id = AreaCodes.normalizeAreaID(row[idColumn])
+                guard !id.isEmpty else {
+                    d.error(file, location, "empty \(p.idField)", fix: "every population row needs an area id")
+                    continue
+                }
+                if let first = seen[id] {
+                    d.error(file, location, "duplicate id \(id) (first on line \(first))",
+                            fix: "one row per area; use filter: to pick one edition or year")
+                    continue
+                }
+                seen[id] = row.lineNumber
+                guard let index = areaIndex(id, p.level) else {
+                    unmatched.append(id)
+                    continue
+                }
+                for (name, column) in valueColumns {
+                    switch AreaCodes.measure(row[column]) {
+                    case .value(let v): areas[p.level]![index].population[name] = v
+                    case .missing: break
+                    case .invalid(let message):
+                        d.error(file, location, "\(column.name) of \(id): \(message)", fix: "write a number, or leave the cell empty")
+                    }
+                }
+            }
+            if kept == 0 {
+                d.error(file, "", "no row passes the filter \(p.filter.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))",
+                        fix: "check the filter values against the file")
+            }
+            if !unmatched.isEmpty {
+                d.note(file, "", "\(unmatched.count) row\(unmatched.count == 1 ? "" : "s") name areas that are not in the study (e.g. \(unmatched.prefix(3).joined(separator: ", "))); not used")
+            }
+            let missing = areas[p.level]!.filter { $0.population.isEmpty }.count
+            if missing > 0 {
+                d.note(file, "", "\(missing) \(p.level.rawValue) area\(missing == 1 ? "" : "s") have no population row")
+            }
+        }
+    }
+
+    func areaIndex(_ id: String, _ level: AreaLevel) -> Int? {
+        areas[level].flatMap { StudyModel.binarySearch($0, id) }
+    }
+
+    mutating func joinGroupings() {
+        for g in spec.groupings {
+            let file = display(g.file)
+            guard let table = openTable(g.file, g.encoding, columns: [g.codeField, g.groupField], what: "grouping") else { continue }
+            let code = try! table.column(g.codeField), group = try! table.column(g.groupField)
+            var seen: [String: Int] = [:]
+            var unmatched = 0
+            for row in table {
+                let id = AreaCodes.normalizeAreaID(row[code])
+                let name = AreaCodes.normalizedText(row[group])
+                if let first = seen[id] {
+                    d.error(file, "line \(row.lineNumber)", "code \(id) is listed twice (first on line \(first))")
+                    continue
+                }
+                seen[id] = row.lineNumber
+                guard !name.isEmpty else {
+                    d.warning(file, "line \(row.lineNumber)", "code \(id) has an empty group; left ungrouped")
+                    continue
+                }
+                guard let index = areaIndex(id, g.level) else { unmatched += 1; continue }
+                areas[g.level]![index].groups[g.name] = name
+            }
+            if unmatched > 0 {
+                d.note(file, "", "\(unmatched) code\(unmatched == 1 ? "" : "s") are not areas of the study; not used")
+            }
+        }
+        // Finer areas inherit their parent's groups.
+        for level in AreaLevel.allCases.reversed() {
+            guard let list = areas[level] else { continue }
+            for i in list.indices {
+                guard let parentLevel = parentLevel(of: level), let pid = list[i].parentID,
+                    let p = areaIndex(pid, parentLevel)
+                else { continue }
+                for (k, v) in areas[parentLevel]![p].groups where areas[level]![i].groups[k] == nil {
+                    areas[level]![i].groups[k] = v
+                }
+            }
+        }
+    }
+
+    /// The next coarser level present in the study.
+    func parentLevel(of level: AreaLevel) -> AreaLevel? {
+        AreaLevel.allCases.filter { $0 > level && areas[$0] != nil }.first
+    }
+
+    mutating func readPatients() {
+        guard let p = spec.patients else {
+            d.note("study", "", "no patient table: patient totals are not available")
+            return
+        }
+        let file = display(p.file)
+        let columnNames = [p.codeField, p.countField] + [p.nameField].compactMap { $0 } + p.breakdown + p.filter.keys.sorted()
+        guard let table = openTable(p.file, p.encoding, columns: columnNames, what: "patients") else { return }
+        let code = try! table.column(p.codeField), count = try! table.column(p.countField)
+        let name = p.nameField.flatMap { try? table.column($0) }
+        let breakdown = p.breakdown.compactMap { try? table.column($0) }
+        let filter = filterColumns(table, p.filter)
+        var outsideByCode: [String: (name: String, patients: Int, reason: String, line: Int)] = [:]
+        var previous: [String: Int] = [:]
+        var kept = 0
+        for row in table where passes(row, filter) {
+            kept += 1
+            let location = "line \(row.lineNumber)"
+            let n: Int
+            switch AreaCodes.count(row[count]) {
+            case .value(let v): n = v
+            case .missing:
+                d.error(file, location, "\(p.countField) is empty", fix: "write 0 if there were no patients")
+                continue
+            case .invalid(let message):
+                d.error(file, location, "\(p.countField): \(message)", fix: "counts are whole numbers ≥ 0")
+                continue
+            }
+            let fields = row.fields.joined(separator: "\u{1F}")
+            if let first = previous[fields] {
+                d.warning(file, location, "repeats line \(first) exactly; both are counted", fix: "delete one if it is a copy")
+            } else {
+                previous[fields] = row.lineNumber
+            }
+            totalPatients += n
+            let rawCode = AreaCodes.normalizedText(row[code])
+            let label = name.map { AreaCodes.normalizedText(row[$0]) } ?? ""
+            if rawCode.isEmpty {
+                outsideByCode["", default: ("", 0, "no area code", row.lineNumber)].patients += n
+                continue
+            }
+            let resolved: (level: AreaLevel, index: Int)?
+            switch AreaCodes.resolve(rawCode, in: self) {
+            case .found(let level, let index): resolved = (level, index)
+            case .notFound: resolved = nil
+            case .invalid(let message):
+                d.error(file, location, "area code \"\(rawCode)\": \(message)")
+                continue
+            }
+            guard let (level, index) = resolved else {
+                let key = AreaCodes.normalizeAreaID(rawCode)
+                if outsideByCode[key] == nil {
+                    d.warning(file, location, "area code \(key)\(label.isEmpty ? "" : " (\(label))") is not in any area layer; its patients are kept in the \"outside the study areas\" bucket",
+                              fix: "add the area's boundary layer to the study if it should be inside")
+                }
+                outsideByCode[key, default: (label, 0, "code not in any area layer", row.lineNumber)].patients += n
+                continue
+            }
+            areas[level]![index].patients = (areas[level]![index].patients ?? 0) + n
+            for column in breakdown {
+                areas[level]![index].patientBreakdown["\(column.name)=\(AreaCodes.normalizedText(row[column]))", default: 0] += n
+            }
+        }
+        if kept == 0 {
+            d.error(file, "", "no row passes the filter", fix: "check the filter values against the file")
+        }
+        outside.entries = outsideByCode.map { OutsideBucket.Entry(code: $0.key, name: $0.value.name, patients: $0.value.patients, reason: $0.value.reason) }
+            .sorted { ($0.code, $0.name) < ($1.code, $1.name) }
+        if outside.patients > 0 {
+            d.note(file, "", "\(outside.patients) patient\(outside.patients == 1 ? "" : "s") live outside the study areas (\(outside.entries.count) code\(outside.entries.count == 1 ? "" : "s")); kept in every total")
+        }
+    }
+}

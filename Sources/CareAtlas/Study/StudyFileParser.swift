@@ -1,0 +1,370 @@
+import CareGeometry
+import Foundation
+import Yams
+
+/// Reads a study file (YAML) into a ``StudySpec``, checking every key and value and reporting
+/// every problem with its line, not only the first. Unknown keys are errors (they are usually typos).
+public enum StudyFileParser {
+    /// Parses the study file at `url`.
+    ///
+    /// - Returns: the spec (nil when errors make it unusable) and the diagnostics.
+    public static func parse(contentsOf url: URL) -> (StudySpec?, Diagnostics) {
+        var d = Diagnostics()
+        let name = url.lastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            d.error(name, "", "the study file does not exist (looked for \(url.path))", fix: "check the path")
+            return (nil, d)
+        }
+        guard !isDirectory.boolValue else {
+            d.error(name, "", "is a directory, not a study file", fix: "give the path of the study's .yaml file")
+            return (nil, d)
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            d.error(name, "", "cannot be read (permission denied?)", fix: "check the file's permissions")
+            return (nil, d)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            d.error(name, "", "is not UTF-8 text", fix: "save the study file as UTF-8")
+            return (nil, d)
+        }
+        return parse(yaml: text, file: url)
+    }
+
+    /// Parses study YAML text; relative paths resolve against `file`'s folder.
+    public static func parse(yaml: String, file: URL) -> (StudySpec?, Diagnostics) {
+        var r = Reader(fileName: file.lastPathComponent, base: file.deletingLastPathComponent())
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            r.d.error(r.fileName, yamlErrorLocation(error), "is not valid YAML: \(yamlErrorProblem(error))",
+                      fix: "check indentation and quoting near that line")
+            return (nil, r.d)
+        } catch {
+            r.d.error(r.fileName, "", "is not valid YAML: \(error)")
+            return (nil, r.d)
+        }
+        guard let root, let top = r.mapping(root, "the study file") else {
+            if root == nil { r.d.error(r.fileName, "", "is empty", fix: "start from geodata/demo/study.yaml") }
+            return (nil, r.d)
+        }
+        let spec = r.study(top, root)
+        return (r.d.hasErrors ? nil : spec, r.d)
+    }
+}
+
+private func yamlErrorLocation(_ e: YamlError) -> String {
+    switch e {
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+        return "line \(mark.line)"
+    default: return ""
+    }
+}
+
+private func yamlErrorProblem(_ e: YamlError) -> String {
+    switch e {
+    case .scanner(let c, let p, _, _), .parser(let c, let p, _, _), .composer(let c, let p, _, _):
+        return [c?.text, p].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+    default: return "\(e)"
+    }
+}
+
+/// A mapping node with its entries, so that unknown keys can be reported.
+private struct Entries {
+    let node: Node
+    let pairs: [(key: String, value: Node, line: Int)]
+    func value(_ key: String) -> Node? { pairs.first { $0.key == key }?.value }
+}
+
+private struct Reader {
+    let fileName: String
+    let base: URL
+    var d = Diagnostics()
+
+    func line(_ node: Node) -> String { node.mark.map { "line \($0.line)" } ?? "" }
+
+    mutating func mapping(_ node: Node, _ what: String) -> Entries? {
+        guard case .mapping(let m) = node else {
+            d.error(fileName, line(node), "\(what) must be a mapping of keys to values")
+            return nil
+        }
+        var pairs: [(String, Node, Int)] = []
+        var seen = Set<String>()
+        for (k, v) in m {
+            let key = k.string ?? ""
+            if !seen.insert(key).inserted {
+                d.error(fileName, line(k), "key \"\(key)\" appears twice in \(what)", fix: "keep one of them")
+            }
+            pairs.append((key, v, k.mark?.line ?? 0))
+        }
+        return Entries(node: node, pairs: pairs)
+    }
+
+    mutating func checkKeys(_ e: Entries, _ allowed: [String], _ what: String) {
+        for p in e.pairs where !allowed.contains(p.key) {
+            d.error(fileName, "line \(p.line)", "unknown key \"\(p.key)\" in \(what)",
+                    fix: "allowed keys are: \(allowed.joined(separator: ", "))")
+        }
+    }
+
+    mutating func string(_ e: Entries, _ key: String, _ what: String, required: Bool = false) -> String? {
+        guard let n = e.value(key), n.null == nil else {
+            if required {
+                d.error(fileName, line(e.node), "\(what) needs \"\(key)\"", fix: "add \(key): …")
+            }
+            return nil
+        }
+        guard case .scalar(let s) = n else {
+            d.error(fileName, line(n), "\"\(key)\" in \(what) must be a single value")
+            return nil
+        }
+        return s.string
+    }
+
+    mutating func bool(_ e: Entries, _ key: String, _ what: String, default value: Bool) -> Bool {
+        guard let n = e.value(key) else { return value }
+        guard let b = n.bool else {
+            d.error(fileName, line(n), "\"\(key)\" in \(what) must be true or false")
+            return value
+        }
+        return b
+    }
+
+    mutating func stringList(_ e: Entries, _ key: String, _ what: String) -> [String] {
+        guard let n = e.value(key) else { return [] }
+        if case .scalar(let s) = n { return [s.string] }
+        guard case .sequence(let seq) = n else {
+            d.error(fileName, line(n), "\"\(key)\" in \(what) must be a list")
+            return []
+        }
+        return seq.compactMap { item in
+            guard case .scalar(let s) = item else {
+                d.error(fileName, line(item), "items of \"\(key)\" in \(what) must be single values")
+                return nil
+            }
+            return s.string
+        }
+    }
+
+    mutating func stringMap(_ e: Entries, _ key: String, _ what: String) -> [String: String] {
+        guard let n = e.value(key) else { return [:] }
+        guard let m = mapping(n, "\"\(key)\" in \(what)") else { return [:] }
+        var out: [String: String] = [:]
+        for p in m.pairs {
+            guard case .scalar(let s) = p.value else {
+                d.error(fileName, "line \(p.line)", "\"\(p.key)\" under \"\(key)\" in \(what) must be a single value")
+                continue
+            }
+            out[p.key] = s.string
+        }
+        return out
+    }
+
+    mutating func listMap(_ e: Entries, _ key: String, _ what: String) -> [String: [String]] {
+        guard let n = e.value(key) else { return [:] }
+        guard let m = mapping(n, "\"\(key)\" in \(what)") else { return [:] }
+        var out: [String: [String]] = [:]
+        for p in m.pairs { out[p.key] = stringList(m, p.key, "\"\(key)\" in \(what)") }
+        return out
+    }
+
+    /// A list of mappings, or one mapping taken as a list of one.
+    mutating func items(_ e: Entries, _ key: String) -> [(Entries, String)] {
+        guard let n = e.value(key) else { return [] }
+        if case .mapping = n {
+            return mapping(n, "\"\(key)\"").map { [($0, "\"\(key)\"")] } ?? []
+        }
+        guard case .sequence(let seq) = n else {
+            d.error(fileName, line(n), "\"\(key)\" must be a list of layers (each starting with \"- file: …\")")
+            return []
+        }
+        return seq.enumerated().compactMap { i, item in
+            let what = "\"\(key)\" item \(i + 1)"
+            return mapping(item, what).map { ($0, what) }
+        }
+    }
+
+    mutating func file(_ e: Entries, _ what: String) -> URL? {
+        guard let path = string(e, "file", what, required: true) else { return nil }
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+        return url.standardizedFileURL
+    }
+
+    mutating func level(_ e: Entries, _ what: String, default value: AreaLevel?) -> AreaLevel? {
+        guard let text = string(e, "level", what, required: value == nil) else { return value }
+        guard let level = AreaLevel(rawValue: text) else {
+            d.error(fileName, line(e.value("level")!), "unknown level \"\(text)\" in \(what)",
+                    fix: "use one of: \(AreaLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            return value
+        }
+        return level
+    }
+
+    mutating func encoding(_ e: Entries, _ what: String) -> InputEncoding {
+        guard let text = string(e, "encoding", what) else { return .auto }
+        guard let enc = InputEncoding(rawValue: text.lowercased().replacingOccurrences(of: "utf8", with: "utf-8")
+            .replacingOccurrences(of: "shift_jis", with: "cp932").replacingOccurrences(of: "sjis", with: "cp932"))
+        else {
+            d.error(fileName, line(e.value("encoding")!), "unknown encoding \"\(text)\" in \(what)",
+                    fix: "use auto, utf-8 or cp932")
+            return .auto
+        }
+        return enc
+    }
+
+    mutating func crs(_ text: String, _ node: Node?) -> CRS? {
+        do { return try CRS(parsing: text) } catch {
+            d.error(fileName, node.map(line) ?? "", "\(error)")
+            return nil
+        }
+    }
+
+    // MARK: sections
+
+    mutating func study(_ top: Entries, _ root: Node) -> StudySpec? {
+        checkKeys(top, ["study", "crs", "privacy", "areas", "population", "patients", "institutions",
+                        "groupings", "anchor", "credits"], "the study file")
+        var name = "", period = "", reportDate = ""
+        if let n = top.value("study"), let s = mapping(n, "\"study\"") {
+            checkKeys(s, ["name", "period", "report_date"], "\"study\"")
+            name = string(s, "name", "\"study\"", required: true) ?? ""
+            period = string(s, "period", "\"study\"") ?? ""
+            reportDate = string(s, "report_date", "\"study\"") ?? ""
+        } else {
+            d.error(fileName, "", "the study file needs a \"study\" section with a name",
+                    fix: "add study: {name: …, period: …, report_date: …}")
+        }
+        var crs: CRS? = nil
+        if let text = string(top, "crs", "the study file"), text.lowercased() != "auto" {
+            crs = self.crs(text, top.value("crs"))
+        }
+        var minCell = 10
+        if let n = top.value("privacy"), let p = mapping(n, "\"privacy\"") {
+            checkKeys(p, ["min_cell"], "\"privacy\"")
+            if let v = p.value("min_cell") {
+                if let i = v.int, i >= 1 { minCell = i } else {
+                    d.error(fileName, line(v), "privacy.min_cell must be a whole number ≥ 1", fix: "the usual value is 10")
+                }
+            }
+        }
+        let areas = items(top, "areas").compactMap { areaLayer($0.0, $0.1) }
+        if areas.isEmpty { d.error(fileName, "", "the study has no area layers", fix: "add areas: - file: … level: municipality") }
+        let population = items(top, "population").compactMap { populationSpec($0.0, $0.1) }
+        var patients: PatientSpec? = nil
+        if let n = top.value("patients"), let p = mapping(n, "\"patients\"") { patients = patientSpec(p) }
+        let institutions = items(top, "institutions").compactMap { institutionLayer($0.0, $0.1) }
+        let groupings = items(top, "groupings").compactMap { grouping($0.0, $0.1) }
+        let anchor = string(top, "anchor", "the study file")
+        let credits = stringList(top, "credits", "the study file")
+        // Names must be unique so outputs can name layers.
+        var names = Set<String>()
+        for a in areas where !names.insert(a.name).inserted {
+            d.error(fileName, "", "two area layers are named \"\(a.name)\"", fix: "give each layer a distinct name:")
+        }
+        guard !d.hasErrors else { return nil }
+        return StudySpec(
+            name: name, period: period, reportDate: reportDate, crs: crs, minCell: minCell, areas: areas,
+            population: population, patients: patients, institutions: institutions, groupings: groupings,
+            anchor: anchor, credits: credits, file: base.appendingPathComponent(fileName))
+    }
+
+    mutating func areaLayer(_ e: Entries, _ what: String) -> AreaLayerSpec? {
+        checkKeys(e, ["name", "file", "level", "id", "label", "parent", "drop_null_ids", "drop_where",
+                      "merge_duplicate_ids", "encoding"], what)
+        let file = self.file(e, what)
+        let level = self.level(e, what, default: nil)
+        let id = string(e, "id", what, required: true)
+        let label = string(e, "label", what, required: true)
+        guard let file, let level, let id, let label else { return nil }
+        return AreaLayerSpec(
+            name: string(e, "name", what) ?? file.deletingPathExtension().lastPathComponent,
+            file: file, level: level, idField: id, nameField: label, parentField: string(e, "parent", what),
+            dropNullIds: bool(e, "drop_null_ids", what, default: true), dropWhere: listMap(e, "drop_where", what),
+            mergeDuplicateIds: bool(e, "merge_duplicate_ids", what, default: false), encoding: encoding(e, what))
+    }
+
+    mutating func populationSpec(_ e: Entries, _ what: String) -> PopulationSpec? {
+        checkKeys(e, ["file", "level", "id", "columns", "filter", "encoding"], what)
+        let file = self.file(e, what)
+        let level = self.level(e, what, default: nil)
+        let id = string(e, "id", what, required: true)
+        let columns = stringMap(e, "columns", what)
+        if columns.isEmpty, e.value("columns") == nil {
+            d.error(fileName, line(e.node), "\(what) needs \"columns\"", fix: "add columns: {total: <column>, aged65: <column>}")
+        }
+        guard let file, let level, let id, !columns.isEmpty else { return nil }
+        return PopulationSpec(file: file, level: level, idField: id, columns: columns,
+                              filter: stringMap(e, "filter", what), encoding: encoding(e, what))
+    }
+
+    mutating func patientSpec(_ e: Entries) -> PatientSpec? {
+        let what = "\"patients\""
+        checkKeys(e, ["file", "code", "count", "name", "filter", "breakdown", "encoding"], what)
+        let file = self.file(e, what)
+        let code = string(e, "code", what, required: true)
+        let count = string(e, "count", what, required: true)
+        guard let file, let code, let count else { return nil }
+        return PatientSpec(file: file, codeField: code, countField: count, nameField: string(e, "name", what),
+                           filter: stringMap(e, "filter", what), breakdown: stringList(e, "breakdown", what),
+                           encoding: encoding(e, what))
+    }
+
+    mutating func institutionLayer(_ e: Entries, _ what: String) -> InstitutionLayerSpec? {
+        checkKeys(e, ["file", "id", "name", "kind", "kind_value", "lon", "lat", "x", "y", "crs", "capacity",
+                      "attributes", "shared_patients", "area_code", "encoding"], what)
+        let file = self.file(e, what)
+        let id = string(e, "id", what, required: true)
+        let name = string(e, "name", what, required: true)
+        let kindField = string(e, "kind", what), kindValue = string(e, "kind_value", what)
+        if kindField == nil, kindValue == nil {
+            d.error(fileName, line(e.node), "\(what) needs \"kind\" (a column) or \"kind_value\" (one kind for the layer)",
+                    fix: "e.g. kind_value: hospital")
+        }
+        let lon = string(e, "lon", what), lat = string(e, "lat", what)
+        let x = string(e, "x", what), y = string(e, "y", what)
+        var crs = CRS.wgs84
+        if let text = string(e, "crs", what) { crs = self.crs(text, e.value("crs")) ?? crs }
+        let isCSV = file?.pathExtension.lowercased() != "geojson" && file?.pathExtension.lowercased() != "json"
+        var positionIsLonLat = true
+        var xField: String? = nil, yField: String? = nil
+        if lon != nil || lat != nil {
+            guard let lon, let lat else {
+                d.error(fileName, line(e.node), "\(what) names only one of lon/lat", fix: "give both lon: and lat:")
+                return nil
+            }
+            xField = lon; yField = lat
+        } else if x != nil || y != nil {
+            guard let x, let y else {
+                d.error(fileName, line(e.node), "\(what) names only one of x/y", fix: "give both x: and y:")
+                return nil
+            }
+            guard e.value("crs") != nil else {
+                d.error(fileName, line(e.node), "\(what) gives x/y positions without their CRS", fix: "add crs: EPSG:…")
+                return nil
+            }
+            xField = x; yField = y; positionIsLonLat = false
+        } else if isCSV {
+            d.error(fileName, line(e.node), "\(what) needs position columns",
+                    fix: "add lon: and lat: (degrees) or x:, y: and crs:")
+        }
+        guard let file, let id, let name, kindField != nil || kindValue != nil else { return nil }
+        return InstitutionLayerSpec(
+            file: file, idField: id, nameField: name, kindField: kindField, kindValue: kindValue,
+            xField: xField, yField: yField, positionIsLonLat: positionIsLonLat, crs: crs,
+            capacity: stringMap(e, "capacity", what), attributes: stringList(e, "attributes", what),
+            sharedPatientsField: string(e, "shared_patients", what), areaCodeField: string(e, "area_code", what),
+            encoding: encoding(e, what))
+    }
+
+    mutating func grouping(_ e: Entries, _ what: String) -> GroupingSpec? {
+        checkKeys(e, ["name", "file", "code", "group", "level", "encoding"], what)
+        let file = self.file(e, what)
+        let code = string(e, "code", what, required: true)
+        let group = string(e, "group", what, required: true)
+        let level = self.level(e, what, default: .municipality) ?? .municipality
+        guard let file, let code, let group else { return nil }
+        return GroupingSpec(name: string(e, "name", what) ?? group, file: file, codeField: code, groupField: group,
+                            level: level, encoding: encoding(e, what))
+    }
+}

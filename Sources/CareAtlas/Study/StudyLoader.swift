@@ -1,0 +1,74 @@
+import CareFormats
+import CareGeometry
+import Foundation
+
+/// Loads a study: reads every input the study file names, validates everything (listing every
+/// problem, each with its file and line or feature), and builds the ``StudyModel``.
+public enum StudyLoader {
+    /// Progress messages (for a terminal); called with short English phrases.
+    public typealias Progress = @Sendable (String) -> Void
+
+    /// Loads the study at `url`.
+    ///
+    /// - Throws: ``StudyLoadError`` carrying every diagnostic when any error was found.
+    public static func load(_ url: URL, progress: @escaping Progress = { _ in }) throws -> StudyModel {
+        let (spec, diagnostics) = StudyFileParser.parse(contentsOf: url)
+        guard let spec else { throw StudyLoadError(diagnostics: diagnostics.sorted) }
+        var builder = ModelBuilder(spec: spec, progress: progress)
+        builder.d.append(contentsOf: diagnostics)
+        return try builder.build()
+    }
+}
+
+/// The state of one load. Each step reads inputs and records diagnostics; the final step refuses
+/// to build a model when there are errors.
+struct ModelBuilder {
+    let spec: StudySpec
+    let progress: StudyLoader.Progress
+    var d = Diagnostics()
+    var raw: [RawArea] = []
+    var crs: CRS = .wgs84
+    var crsReason = ""
+    var areas: [AreaLevel: [Area]] = [:]
+    var institutions: [Institution] = []
+    var outside = OutsideBucket()
+    var totalPatients = 0
+
+    init(spec: StudySpec, progress: @escaping StudyLoader.Progress) {
+        self.spec = spec
+        self.progress = progress
+    }
+
+    /// The path shown in diagnostics: relative to the study file's folder when inside it.
+    func display(_ url: URL) -> String {
+        let base = spec.file.deletingLastPathComponent().standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : url.lastPathComponent
+    }
+
+    mutating func build() throws -> StudyModel {
+        progress("reading area layers")
+        readAreaLayers()
+        guard !raw.isEmpty else { throw StudyLoadError(diagnostics: d.sorted) }
+        chooseCRS()
+        progress("projecting areas to \(crs)")
+        projectAreas()
+        progress("joining population, groupings and patients")
+        joinPopulation()
+        linkHierarchy()
+        joinGroupings()
+        readPatients()
+        progress("reading institutions")
+        readInstitutions()
+        progress("computing adjacency")
+        let adjacency = computeAdjacency()
+        aggregate()
+        let groups = buildGroups()
+        let anchorIndex = resolveAnchor()
+        if d.hasErrors { throw StudyLoadError(diagnostics: d.sorted) }
+        return StudyModel(
+            spec: spec, crs: crs, crsReason: crsReason, areas: areas, adjacency: adjacency,
+            institutions: institutions, anchorIndex: anchorIndex, outside: outside, groups: groups,
+            diagnostics: d.sorted, totalPatients: totalPatients)
+    }
+}

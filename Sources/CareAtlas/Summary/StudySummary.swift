@@ -1,0 +1,112 @@
+import CareFormats
+import Foundation
+
+/// Totals of a loaded study per area level and per group, with small-cell suppression applied:
+/// what `careatlas summary` prints.
+public struct StudySummary: Sendable {
+    public struct Row: Sendable, Hashable {
+        public let id: String
+        public let name: String
+        /// Patients as they may be shown ("<10" when suppressed, "" when unknown).
+        public let patients: String
+        /// Share of all patients in percent with one decimal, or "" when suppressed or unknown.
+        public let sharePercent: String
+        public let population: Double?
+        public let aged65: Double?
+        public let areaKm2: Double?
+        public let institutions: Int?
+    }
+
+    public struct Table: Sendable, Hashable {
+        public let title: String
+        public let rows: [Row]
+        public let total: Row
+    }
+
+    public let studyName: String
+    public let period: String
+    public let crs: String
+    public let totalPatients: Int
+    public let outsidePatients: String
+    public let tables: [Table]
+    public let policy: SmallCellPolicy
+    public let credits: [String]
+
+    /// Builds the summary under `policy` (the study's `privacy.min_cell` unless overridden).
+    public init(model: StudyModel, policy: SmallCellPolicy) {
+        self.policy = policy
+        studyName = model.spec.name
+        period = model.spec.period
+        crs = "\(model.crs) — \(model.crsReason)"
+        totalPatients = model.totalPatients
+        credits = model.spec.credits
+        let total = model.totalPatients
+        func share(_ n: Int) -> String {
+            total > 0 ? String(format: "%.1f", 100 * Double(n) / Double(total)) : ""
+        }
+        var tables: [Table] = []
+        for level in model.levels {
+            let areas = model.areas[level]!
+            guard areas.contains(where: { $0.patients != nil }) else {
+                // No patient row at or below this level: the table shows areas only.
+                let rows = areas.map {
+                    Row(id: $0.id, name: $0.name, patients: "", sharePercent: "", population: $0.population["total"],
+                        aged65: $0.population["aged65"], areaKm2: $0.areaKm2, institutions: $0.institutionIndices.count)
+                }
+                tables.append(Table(title: "\(level.japaneseName) \(level.rawValue): \(areas.count) areas (no patient counts at this level)",
+                                    rows: rows, total: Self.totalRow(areas, "", "")))
+                continue
+            }
+            let counts = areas.map { $0.patients ?? 0 }
+            let outsideCount = model.totalPatients - counts.reduce(0, +)
+            // The outside bucket is a cell of every level's line: areas + outside = total.
+            let mask = policy.suppressionMask(counts + [outsideCount], totalShown: true)
+            var rows: [Row] = []
+            for (i, a) in areas.enumerated() {
+                let known = a.patients != nil
+                rows.append(Row(
+                    id: a.id, name: a.name,
+                    patients: !known ? "" : mask[i] ? policy.suppressedLabel : String(counts[i]),
+                    sharePercent: !known || mask[i] ? "" : share(counts[i]),
+                    population: a.population["total"], aged65: a.population["aged65"], areaKm2: a.areaKm2,
+                    institutions: a.institutionIndices.count))
+            }
+            rows.append(Row(
+                id: "", name: "（対象地域外・不明）outside the study areas",
+                patients: mask.last! ? policy.suppressedLabel : String(outsideCount),
+                sharePercent: mask.last! ? "" : share(outsideCount), population: nil, aged65: nil, areaKm2: nil,
+                institutions: nil))
+            tables.append(Table(
+                title: "\(level.japaneseName) \(level.rawValue): \(areas.count) areas",
+                rows: rows, total: Self.totalRow(areas, policy.label(total), total > 0 ? "100.0" : "")))
+        }
+        for (grouping, groups) in model.groups.sorted(by: { $0.key < $1.key }) {
+            let counts = groups.map(\.patients)
+            let grouped = counts.reduce(0, +)
+            let rest = model.totalPatients - grouped
+            let mask = policy.suppressionMask(counts + [rest], totalShown: true)
+            var rows = groups.enumerated().map { i, g in
+                Row(id: "", name: g.name, patients: mask[i] ? policy.suppressedLabel : String(g.patients),
+                    sharePercent: mask[i] ? "" : share(g.patients), population: g.population["total"],
+                    aged65: g.population["aged65"], areaKm2: nil, institutions: nil)
+            }
+            rows.append(Row(id: "", name: "（その他・対象地域外）other or outside", patients: mask.last! ? policy.suppressedLabel : String(rest),
+                            sharePercent: mask.last! ? "" : share(rest), population: nil, aged65: nil, areaKm2: nil, institutions: nil))
+            tables.append(Table(title: "group \(grouping): \(groups.count) groups", rows: rows,
+                                total: Row(id: "", name: "合計 total", patients: policy.label(total), sharePercent: total > 0 ? "100.0" : "",
+                                           population: nil, aged65: nil, areaKm2: nil, institutions: nil)))
+        }
+        self.tables = tables
+        outsidePatients = policy.label(model.outside.patients)
+    }
+
+    private static func totalRow(_ areas: [Area], _ patients: String, _ share: String) -> Row {
+        func sum(_ key: String) -> Double? {
+            let values = areas.compactMap { $0.population[key] }
+            return values.isEmpty ? nil : values.reduce(0, +)
+        }
+        return Row(id: "", name: "合計 total", patients: patients, sharePercent: share, population: sum("total"),
+                   aged65: sum("aged65"), areaKm2: areas.reduce(0) { $0 + $1.areaKm2 },
+                   institutions: areas.reduce(0) { $0 + $1.institutionIndices.count })
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import CareAtlas
+import Foundation
+
+/// Options every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print machine-readable JSON on stdout instead of text.")
+    var json = false
+
+    @Flag(name: [.short, .long], help: "No progress messages on stderr.")
+    var quiet = false
+}
+
+/// Progress and diagnostics on stderr; progress only when stderr is a terminal, so that piped and
+/// logged runs carry results only.
+struct Terminal {
+    let showProgress: Bool
+
+    init(quiet: Bool) {
+        showProgress = !quiet && isatty(STDERR_FILENO) == 1
+    }
+
+    func progress(_ message: String) {
+        guard showProgress else { return }
+        FileHandle.standardError.write(Data("careatlas: \(message)…\n".utf8))
+    }
+
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+
+    /// A progress callback for library code.
+    var callback: StudyLoader.Progress {
+        let show = showProgress
+        return { message in
+            if show { FileHandle.standardError.write(Data("careatlas: \(message)…\n".utf8)) }
+        }
+    }
+}
+
+/// Loads a study, printing its diagnostics on stderr; exits 1 when it has errors.
+func loadStudy(_ path: String, terminal: Terminal) throws -> StudyModel {
+    do {
+        return try StudyLoader.load(URL(fileURLWithPath: path), progress: terminal.callback)
+    } catch let error as StudyLoadError {
+        Terminal.error(error.description)
+        throw ExitCode.failure
+    }
+}
+
+/// A path argument that must name an existing regular file.
+func validateInputFile(_ path: String, what: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw ValidationError("\(what) \(path) does not exist")
+    }
+    guard !isDirectory.boolValue else {
+        throw ValidationError("\(what) \(path) is a directory; give a file")
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import CareAtlas
+import Foundation
+
+struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load a study and print patient, population and institution totals per area level and per group.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "The study file (YAML).")
+    var study: String
+
+    @Flag(name: .long, help: "Show counts below the study's minimum cell size (internal use; outputs are marked).")
+    var noSuppression = false
+
+    func validate() throws { try validateInputFile(study, what: "study file") }
+
+    func run() throws {
+        let terminal = Terminal(quiet: common.quiet)
+        let model = try loadStudy(study, terminal: terminal)
+        let policy = noSuppression ? SmallCellPolicy.none : SmallCellPolicy(minCell: model.spec.minCell)
+        let summary = StudySummary(model: model, policy: policy)
+        print(common.json ? summary.renderJSON() : summary.renderText(), terminator: "")
+    }
+}
