@@ -34,8 +34,10 @@ let package = Package(
             ]),
         .target(name: "TestSupport", dependencies: ["CareGeometry"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
-        .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"]),
-        .testTarget(name: "CareAtlasTests", dependencies: ["CareAtlas", "TestSupport"]),
+        .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -35,7 +35,7 @@ public enum GeometryError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidInput(let reason): return "invalid geometry: \(reason)"
+        case .invalidInput(let reason): return reason
         case .geos(let operation, let message): return "GEOS \(operation) failed: \(message)"
         case .proj(let operation, let message): return "PROJ \(operation) failed: \(message)"
         }

@@ -48,8 +48,10 @@ enum AreaCodes {
         case invalid(String)
     }
 
-    /// Finds the area a code names, finest level first. A 6-digit code with a wrong check digit is
-    /// invalid (it is more likely a typo than another area).
+    /// Finds the area a code names, finest level first. A 6-digit code whose first five digits are
+    /// a known area is read as code + JIS check digit, and a wrong check digit is invalid (it is
+    /// more likely a typo than another area). This works for any code the areas use, including
+    /// fictional ones outside JIS X 0401's prefectures 01–47.
     static func resolve(_ raw: String, in builder: ModelBuilder) -> Resolution {
         let text = normalizedText(raw)
         var id = text
@@ -58,10 +60,28 @@ enum AreaCodes {
         } catch {
             if case .wrongCheckDigit = error.kind { return .invalid(error.unlocatedMessage) }
         }
+        if let found = find(id, builder) { return found }
+        let digits = String(text.unicodeScalars.map { u -> Character in
+            // Full-width digits ０–９ read as ASCII.
+            (0xFF10...0xFF19).contains(u.value) ? Character(UnicodeScalar(u.value - 0xFF10 + 0x30)!) : Character(u)
+        })
+        if digits.count == 6, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+            let code = String(digits.prefix(5))
+            if let found = find(code, builder), let expected = AreaCode.checkDigit(for: code) {
+                guard String(expected) == String(digits.suffix(1)) else {
+                    return .invalid("the check digit of \(code) is \(expected) (\(code)\(expected)), not \(digits.suffix(1)); check the code for a typo")
+                }
+                return found
+            }
+        }
+        return .notFound
+    }
+
+    private static func find(_ id: String, _ builder: ModelBuilder) -> Resolution? {
         for level in AreaLevel.allCases {
             if let i = builder.areaIndex(id, level) { return .found(level, i) }
         }
-        return .notFound
+        return nil
     }
 }
 

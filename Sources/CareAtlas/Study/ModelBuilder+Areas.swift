@@ -23,7 +23,7 @@ extension ModelBuilder {
             do {
                 layer = try GeoJSON.read(contentsOf: layerSpec.file)
             } catch {
-                d.error(file, "", "cannot be read as GeoJSON: \(error)")
+                reportGeoJSONError(error, file: file, url: layerSpec.file)
                 continue
             }
             if layer.features.isEmpty {
@@ -31,12 +31,14 @@ extension ModelBuilder {
                 continue
             }
             let firstProps = layer.features[0].properties
+            var missingField = false
             for field in [layerSpec.idField, layerSpec.nameField] + [layerSpec.parentField].compactMap({ $0 })
             where firstProps[field] == nil {
                 d.error(file, "feature 0", "has no property \"\(field)\"",
                         fix: "properties are: \(firstProps.keys.joined(separator: ", ")); fix the study file's areas entry")
+                missingField = true
             }
-            if d.hasErrors { continue }
+            if missingField { continue }
             var dropped: [String: Int] = [:]
             var byID: [String: Int] = [:]
             for (index, feature) in layer.features.enumerated() {
@@ -103,6 +105,20 @@ extension ModelBuilder {
             } else {
                 seen[key] = a
             }
+        }
+    }
+
+    /// One diagnostic per problem of a GeoJSON file, each with its feature and JSON path.
+    mutating func reportGeoJSONError(_ error: Error, file: String, url: URL) {
+        guard let e = error as? GeoJSONError else {
+            d.error(file, "", "cannot be read as GeoJSON: \(String(describing: error).replacingOccurrences(of: url.path, with: file))")
+            return
+        }
+        for p in e.problems {
+            var location: [String] = []
+            if let f = p.featureIndex { location.append("feature \(f)") }
+            if let line = p.line, let column = p.column { location.append("line \(line), column \(column)") }
+            d.error(file, location.joined(separator: ", "), "\(p.path): \(p.message.replacingOccurrences(of: url.path, with: file))", fix: p.hint ?? "")
         }
     }
 

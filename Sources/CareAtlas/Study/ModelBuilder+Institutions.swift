@@ -93,38 +93,70 @@ extension ModelBuilder {
         return e.expanded(by: 1)
     }
 
+    /// Distance within which a point outside every area (a coarse coastline, a simplified border)
+    /// is given to the nearest area, in metres.
+    static let snapToleranceMeters = 1000.0
+
+    /// Assigns each institution to an area at every level.
+    ///
+    /// The address code (`area_code:` column), when given and known, decides the municipality: it
+    /// comes from the address, while boundaries may be simplified. Other levels, and institutions
+    /// without a code, are placed by position (GEOS covers on an STR-tree of the areas); a point
+    /// outside every area within ``snapToleranceMeters`` of one goes to the nearest. Disagreements
+    /// between code and position are reported.
     private mutating func assignInstitutions(claims: [String: (String?, String, Int)]) {
-        var outsideAll: [String] = []
-        for level in AreaLevel.allCases {
+        // Coarse levels first, so that a finer area is only chosen inside the coarser one.
+        for level in AreaLevel.allCases.reversed() {
             guard let list = areas[level] else { continue }
             guard let index = try? SpatialIndex(envelopes: list.map { $0.geometry.boundingBox! }) else { continue }
             var prepared: [Int: PreparedGeometry] = [:]
+            let parentLevel = self.parentLevel(of: level)
             for (k, inst) in institutions.enumerated() {
-                let candidates = index.query(intersecting: Envelope(inst.position))
-                let hit = candidates.first { j in
+                // The containing area one level up, when the institution has one: candidates must lie in it.
+                let parent = parentLevel.flatMap { institutions[k].areaIDs[$0] }
+                let allowed = { (j: Int) in parent == nil || list[j].parentID == parent }
+                let (claimedRaw, file, line) = claims[inst.id] ?? (nil, inst.source, inst.line)
+                let claimed = claimedRaw.map(AreaCodes.normalizeAreaID).flatMap { $0.isEmpty ? nil : $0 }
+                let point = inst.position
+                let covering = index.query(intersecting: Envelope(point)).filter(allowed).first { j in
                     let p = prepared[j] ?? (try? PreparedGeometry(list[j].geometry))
                     prepared[j] = p
-                    return (try? p?.covers(inst.position)) == true
+                    return (try? p?.covers(point)) == true
                 }
-                guard let j = hit else { continue }
+                var chosen = covering
+                if let code = claimed, let j = areaIndex(code, level) {
+                    if chosen != j {
+                        let distance = (try? list[j].geometry.distance(to: Point(point))) ?? .infinity
+                        let found = chosen.map { "\(list[$0].id) \(list[$0].name)" } ?? "no area"
+                        let message = "institution \(inst.id) \(inst.name) is listed in \(code) \(list[j].name) but its position lies in \(found), \(Int(distance.rounded())) m from \(code); the listed area is used"
+                        if distance <= Self.snapToleranceMeters {
+                            d.note(file, "line \(line)", message)
+                        } else {
+                            d.warning(file, "line \(line)", message, fix: "check the address code or the coordinates")
+                        }
+                    }
+                    chosen = j
+                } else if let code = claimed, level == .municipality {
+                    d.warning(file, "line \(line)", "institution \(inst.id) \(inst.name) is listed in area \(code), which is not a municipality of the study; placed by position")
+                }
+                if chosen == nil {
+                    let near = index.query(within: Self.snapToleranceMeters, of: point).filter(allowed)
+                        .map { j in (j, (try? list[j].geometry.distance(to: Point(point))) ?? .infinity) }
+                        .filter { $0.1 <= Self.snapToleranceMeters }
+                        .min { ($0.1, $0.0) < ($1.1, $1.0) }
+                    if let (j, distance) = near {
+                        chosen = j
+                        d.note(inst.source, "line \(inst.line)", "institution \(inst.id) \(inst.name) lies \(Int(distance.rounded())) m outside every \(level.rawValue) area; given to the nearest, \(list[j].id) \(list[j].name)")
+                    }
+                }
+                guard let j = chosen else { continue }
                 institutions[k].areaIDs[level] = list[j].id
                 areas[level]![j].institutionIndices.append(k)
             }
         }
-        for inst in institutions {
-            if inst.areaIDs.isEmpty {
-                outsideAll.append(inst.id)
-                d.warning(inst.source, "line \(inst.line)", "institution \(inst.id) \(inst.name) lies outside every area (lon \(inst.lonLat.x), lat \(inst.lonLat.y))",
-                          fix: "check its coordinates, or add the boundary layer it lies in")
-            }
-            if let (claimed, file, line) = claims[inst.id], let claimed, !claimed.isEmpty {
-                let code = AreaCodes.normalizeAreaID(claimed)
-                let actual = inst.areaIDs[.municipality] ?? inst.areaIDs.values.first
-                if let actual, !actual.hasPrefix(code), !code.hasPrefix(actual) {
-                    d.warning(file, "line \(line)", "institution \(inst.id) \(inst.name) is listed in area \(code) but its position lies in \(actual)",
-                              fix: "check the address code or the coordinates")
-                }
-            }
+        for inst in institutions where inst.areaIDs.isEmpty {
+            d.warning(inst.source, "line \(inst.line)", "institution \(inst.id) \(inst.name) lies outside every area (lon \(String(format: "%.6f", inst.lonLat.x)), lat \(String(format: "%.6f", inst.lonLat.y)))",
+                      fix: "check its coordinates, or add the boundary layer it lies in")
         }
     }
 
@@ -159,7 +191,7 @@ extension ModelBuilder {
         let file = display(layer.file)
         let features: FeatureLayer
         do { features = try GeoJSON.read(contentsOf: layer.file) } catch {
-            d.error(file, "", "cannot be read as GeoJSON: \(error)")
+            reportGeoJSONError(error, file: file, url: layer.file)
             return []
         }
         var out: [RawInstitution] = []

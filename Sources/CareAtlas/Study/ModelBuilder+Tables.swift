@@ -10,10 +10,16 @@ extension ModelBuilder {
         do {
             table = try CSVTable(contentsOf: url, encoding: TextDecoding.Encoding(encoding))
         } catch {
-            d.error(file, error.line.map { "line \($0)" } ?? "", error.unlocatedMessage)
+            d.error(file, error.line.map { "line \($0)" } ?? "", error.unlocatedMessage.replacingOccurrences(of: url.path, with: file))
             return nil
         }
         var ok = true
+        let missing = columns.filter { !table.header.contains($0) }
+        if table.header.count == 1, !missing.isEmpty, let odd = table.header[0].first(where: { "|:/ ".contains($0) }) {
+            d.error(file, "line 1", "the header has a single column \"\(table.header[0])\": the file seems to use \"\(odd)\" between values",
+                    fix: "save it as CSV with commas (or tabs or semicolons), which CareAtlas detects")
+            return nil
+        }
         for name in columns where !table.header.contains(name) {
             d.error(file, "line 1", "column \"\(name)\" not found (\(what))",
                     fix: "columns are: \(table.header.joined(separator: ", ")); fix the study file or the header")

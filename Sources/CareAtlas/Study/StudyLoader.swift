@@ -46,10 +46,29 @@ struct ModelBuilder {
         return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : url.lastPathComponent
     }
 
+    /// Reads every table the study names, reporting format problems only.
+    mutating func checkTablesOnly() {
+        for p in spec.population {
+            _ = openTable(p.file, p.encoding, columns: [p.idField] + p.columns.values.sorted(), what: "population")
+        }
+        if let p = spec.patients {
+            _ = openTable(p.file, p.encoding, columns: [p.codeField, p.countField], what: "patients")
+        }
+        for g in spec.groupings { _ = openTable(g.file, g.encoding, columns: [g.codeField, g.groupField], what: "grouping") }
+        for i in spec.institutions where !["geojson", "json"].contains(i.file.pathExtension.lowercased()) {
+            _ = openTable(i.file, i.encoding, columns: [i.idField, i.nameField], what: "institutions")
+        }
+    }
+
     mutating func build() throws -> StudyModel {
         progress("reading area layers")
         readAreaLayers()
-        guard !raw.isEmpty else { throw StudyLoadError(diagnostics: d.sorted) }
+        if d.hasErrors || raw.isEmpty {
+            // Joins against incomplete areas would only add follow-on noise: check the other
+            // inputs' format (every problem at once) and stop.
+            checkTablesOnly()
+            throw StudyLoadError(diagnostics: d.sorted)
+        }
         chooseCRS()
         progress("projecting areas to \(crs)")
         projectAreas()

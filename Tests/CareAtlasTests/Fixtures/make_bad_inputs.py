@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Generates the bad-input corpus: one folder per case under bad/, each a copy of the demo study
+with one defect. Each case's expected diagnostic lives in bad/<case>/expected.txt; the test
+`BadInputCorpusTests` compares them exactly (CAREATLAS_REGENERATE=1 rewrites expected.txt files
+from the actual output, for review in git diff).
+
+Run from anywhere: python3 Tests/CareAtlasTests/Fixtures/make_bad_inputs.py
+"""
+import os, shutil, json
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEMO = os.path.normpath(os.path.join(HERE, "../../../geodata/demo"))
+OUT = os.path.join(HERE, "bad")
+FILES = ["study.yaml", "wards.geojson", "small_areas.geojson", "population_wards.csv",
+         "population_small_areas.csv", "patients.csv", "hospitals.csv", "homecare.csv", "groups.csv"]
+
+def read(name):
+    with open(os.path.join(DEMO, name), encoding="utf-8", newline="") as f:
+        return f.read()
+
+cases = {}
+
+def case(name, **changes):
+    """changes: file name -> new text (str), bytes, or None to delete the file."""
+    cases[name] = changes
+
+def replace(name, old, new, count=1):
+    """Replaces in the demo file `name`, or in `name` itself when it is already text (not a file name)."""
+    text = read(name) if name in FILES else name
+    assert old in text, (name[:40], old)
+    return text.replace(old, new, count)
+
+# --- patients.csv
+case("count_not_a_number", **{"patients.csv": replace("patients.csv", "99101,桜区,2025,pct_consult,5", "99101,桜区,2025,pct_consult,abc")})
+case("count_negative", **{"patients.csv": replace("patients.csv", "99101,桜区,2025,pct_consult,5", "99101,桜区,2025,pct_consult,-3")})
+case("count_decimal", **{"patients.csv": replace("patients.csv", "99101,桜区,2025,pct_consult,5", "99101,桜区,2025,pct_consult,2.5")})
+case("count_empty", **{"patients.csv": replace("patients.csv", "99101,桜区,2025,pct_consult,5", "99101,桜区,2025,pct_consult,")})
+case("unknown_area_code", **{"patients.csv": replace("patients.csv", "99101,桜区,2025,pct_consult,5", "99110,桜区,2025,pct_consult,5")})
+case("wrong_check_digit", **{"patients.csv": replace("patients.csv", "99105,松区,2025,pct_consult,24", "991059,松区,2025,pct_consult,24")})
+case("patients_file_empty", **{"patients.csv": ""})
+case("patients_header_only", **{"patients.csv": "area_code,area_name,fiscal_year,service,patients\n"})
+case("patients_wrong_delimiter", **{"patients.csv": read("patients.csv").replace(",", "|")})
+case("patients_ragged_row", **{"patients.csv": replace("patients.csv", "99102,楓区,2025,pct_consult,9", "99102,楓区,2025,pct_consult,9,extra")})
+case("patients_unclosed_quote", **{"patients.csv": replace("patients.csv", "99103,欅区,2025,pct_consult,4", '99103,"欅区,2025,pct_consult,4')})
+case("patients_missing_column", **{"study.yaml": replace("study.yaml", "count: patients", "count: patient_count")})
+case("patients_bom_mid_file", **{"patients.csv": replace("patients.csv", "99104,柳区,2025,pct_consult,18", "\ufeff99104,柳区,2025,pct_consult,18")})
+case("patients_invalid_utf8", **{"patients.csv": read("patients.csv").encode("utf-8").replace("欅区".encode(), b"\xff\xfe\xfd", 1)})
+case("patients_file_missing", **{"patients.csv": None})
+case("patients_exact_duplicate_row", **{"patients.csv": replace("patients.csv", "99101,桜区,2025,pct_consult,5\n", "99101,桜区,2025,pct_consult,5\n99101,桜区,2025,pct_consult,5\n")})
+case("filter_matches_nothing", **{"study.yaml": replace("study.yaml", "  # filter: {service: pcu_admission}   # keep only PCU admissions", "  filter: {service: pcu}")})
+
+# --- institutions
+case("lonlat_swapped", **{"hospitals.csv": replace("hospitals.csv", "H02,柳中央病院,hospital,139.8411002,36.0243354", "H02,柳中央病院,hospital,36.0243354,139.8411002")})
+case("latitude_out_of_range", **{"hospitals.csv": replace("hospitals.csv", "139.8411002,36.0243354", "139.8411002,96.0243354")})
+case("institution_far_away", **{"hospitals.csv": replace("hospitals.csv", "139.8411002,36.0243354", "135.5000000,34.6900000")})
+case("institution_outside_areas", **{"homecare.csv": replace("homecare.csv", "C05,梅の里診療所,homecare_clinic,500,500", "C05,梅の里診療所,homecare_clinic,-5000,500")})
+case("institution_duplicate_id", **{"homecare.csv": replace("homecare.csv", "C02,柳在宅診療所", "C01,柳在宅診療所")})
+case("institution_position_not_number", **{"homecare.csv": replace("homecare.csv", "C05,梅の里診療所,homecare_clinic,500,500", "C05,梅の里診療所,homecare_clinic,abc,500")})
+case("anchor_unknown", **{"study.yaml": replace("study.yaml", "anchor: H01", "anchor: H99")})
+
+# --- areas
+wards = json.loads(read("wards.geojson"))
+def dump(fc):
+    return json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
+w = json.loads(read("wards.geojson")); w["features"][0]["geometry"]["coordinates"][0].pop()
+case("area_unclosed_ring", **{"wards.geojson": dump(w)})
+w = json.loads(read("wards.geojson")); w["features"][1]["properties"]["code"] = "99101"
+case("area_duplicate_id", **{"wards.geojson": dump(w)})
+w = json.loads(read("wards.geojson")); w["features"][0]["geometry"]["coordinates"] = [[[0, 4000], [2000, 6000], [2000, 4000], [0, 6000], [0, 4000]]]
+case("area_bow_tie", **{"wards.geojson": dump(w)})
+w = json.loads(read("wards.geojson")); w["features"][0]["geometry"]["coordinates"] = [[[0, 4000], [3000, 4000], [3000, 6000], [0, 6000], [0, 4000]]]
+case("areas_overlap", **{"wards.geojson": dump(w)})
+case("area_truncated_json", **{"wards.geojson": read("wards.geojson")[:700]})
+w = json.loads(read("wards.geojson")); w["features"][2]["geometry"]["coordinates"][0][1] = [4000, "6000"]
+case("area_string_coordinate", **{"wards.geojson": dump(w)})
+case("area_missing_id_field", **{"study.yaml": replace("study.yaml", "    id: code\n    label: name\n    drop_null_ids: true", "    id: ward_code\n    label: name\n    drop_null_ids: true")})
+case("area_null_id_not_dropped", **{"study.yaml": replace("study.yaml", "drop_null_ids: true ", "drop_null_ids: false ")})
+
+# --- population
+case("population_not_a_number", **{"population_wards.csv": replace("population_wards.csv", "99101,桜区,4000", "99101,桜区,many")})
+case("population_duplicate_row", **{"population_wards.csv": read("population_wards.csv") + "99101,桜区,4000,1000,2000\n"})
+case("population_level_without_areas", **{"study.yaml": replace("study.yaml", "    level: small_area\n    id: code\n    columns: {total: population}", "    level: prefecture\n    id: code\n    columns: {total: population}")})
+
+# --- study file
+case("study_unknown_key", **{"study.yaml": replace("study.yaml", "population:\n  - file: population_wards.csv", "populaton:\n  - file: population_wards.csv")})
+case("study_bad_level", **{"study.yaml": replace("study.yaml", "level: municipality\n    id: code\n    label: name", "level: ward\n    id: code\n    label: name")})
+case("study_bad_crs", **{"study.yaml": replace("study.yaml", "crs: auto ", "crs: Tokyo ")})
+case("study_yaml_syntax", **{"study.yaml": replace("study.yaml", "  min_cell: 10", "  min_cell: [10")})
+case("study_min_cell_zero", **{"study.yaml": replace("study.yaml", "  min_cell: 10", "  min_cell: 0")})
+case("study_xy_without_crs", **{"study.yaml": replace("study.yaml", "    crs: EPSG:6677\n", "")})
+case("study_empty", **{"study.yaml": ""})
+
+# --- inputs that must load (tolerated quirks): expected.txt says what the loader reports
+case("ok_patients_cp932", **{"patients.csv": read("patients.csv").encode("cp932")})
+case("ok_patients_bom_crlf", **{"patients.csv": ("\ufeff" + read("patients.csv").replace("\n", "\r\n")).encode("utf-8")})
+case("ok_check_digit_and_fullwidth", **{"patients.csv": replace(replace("patients.csv", "99105,松区,2025,pct_consult,24", "991058,松区,2025,pct_consult,２４"), "99101,桜区,2025,pct_consult,5", " 99101 ,桜区,2025,pct_consult,\"5\"")})
+case("ok_thousands_separators", **{"population_wards.csv": replace("population_wards.csv", "99105,松区,10000,2000,5000", '99105,松区,"10,000","2,000","5,000"')})
+
+shutil.rmtree(OUT, ignore_errors=True)
+for name, changes in sorted(cases.items()):
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder)
+    for f in FILES:
+        if f in changes:
+            content = changes[f]
+            if content is None:
+                continue
+            mode = "wb" if isinstance(content, bytes) else "w"
+            with open(os.path.join(folder, f), mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as out:
+                out.write(content)
+        else:
+            shutil.copy(os.path.join(DEMO, f), os.path.join(folder, f))
+print(f"{len(cases)} cases written to {OUT}")
