@@ -38,6 +38,6 @@ let package = Package(
         .testTarget(
             name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "TestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["careatlas", "TestSupport"], exclude: ["Expected"]),
     ]
 )

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the built `careatlas` executable and compares its exact output and exit code with the
+/// files under Expected/ (CAREATLAS_REGENERATE=1 rewrites them; review with git diff).
+@Suite struct CLITests {
+    struct Run { let status: Int32; let stdout: String; let stderr: String }
+
+    /// The executable next to the test bundle (the test target depends on it, so it is built).
+    static let executable: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("careatlas").path), dir.path != "/" {
+            dir.deleteLastPathComponent()
+        }
+        return dir.appendingPathComponent("careatlas")
+    }()
+
+    static func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = repositoryRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func expect(_ run: Run, matches name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = repositoryRoot.appendingPathComponent("Tests/CLITests/Expected/\(name)")
+        if ProcessInfo.processInfo.environment["CAREATLAS_REGENERATE"] == "1" {
+            try run.stdout.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(run.stdout == expected, "stdout differs from Expected/\(name)", sourceLocation: sourceLocation)
+    }
+
+    @Test func inspectDemoWards() throws {
+        let r = try Self.run(["inspect", "geodata/demo/wards.geojson"])
+        #expect(r.status == 0)
+        #expect(r.stderr == "")  // stderr is not a terminal here: no progress
+        try Self.expect(r, matches: "inspect_wards.txt")
+    }
+
+    @Test func inspectJSONIsStable() throws {
+        let a = try Self.run(["inspect", "--json", "geodata/demo/wards.geojson", "geodata/demo/small_areas.geojson"])
+        let b = try Self.run(["inspect", "--json", "geodata/demo/wards.geojson", "geodata/demo/small_areas.geojson"])
+        #expect(a.status == 0 && a.stdout == b.stdout)
+        try Self.expect(a, matches: "inspect_demo.json")
+    }
+
+    @Test func validateDemo() throws {
+        let r = try Self.run(["validate", "geodata/demo/study.yaml"])
+        #expect(r.status == 0)
+        try Self.expect(r, matches: "validate_demo.txt")
+    }
+
+    @Test func summaryDemoSuppressesSmallCounts() throws {
+        let r = try Self.run(["summary", "geodata/demo/study.yaml"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("99101  桜区"))
+        #expect(r.stdout.contains("<10"))
+        try Self.expect(r, matches: "summary_demo.txt")
+    }
+
+    @Test func summaryJSONIsByteIdenticalAcrossRuns() throws {
+        let a = try Self.run(["summary", "--json", "geodata/demo/study.yaml"])
+        let b = try Self.run(["summary", "--json", "geodata/demo/study.yaml"])
+        #expect(a.status == 0)
+        #expect(a.stdout == b.stdout)
+        try Self.expect(a, matches: "summary_demo.json")
+    }
+
+    @Test func summaryWithoutSuppressionIsMarkedInternal() throws {
+        let r = try Self.run(["summary", "--no-suppression", "geodata/demo/study.yaml"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("internal — contains small counts"))
+        #expect(!r.stdout.contains("<10"))
+    }
+
+    @Test func validateBadStudyExitsNonZero() throws {
+        let r = try Self.run(["validate", "Tests/CareAtlasTests/Fixtures/bad/count_negative/study.yaml"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("error: patients.csv, line 2: patients: count must be a whole number ≥ 0, got -3"))
+    }
+
+    @Test func summaryOfBadStudyPrintsErrorsOnStderr() throws {
+        let r = try Self.run(["summary", "Tests/CareAtlasTests/Fixtures/bad/anchor_unknown/study.yaml"])
+        #expect(r.status == 1)
+        #expect(r.stdout == "")
+        #expect(r.stderr.contains("error: study.yaml: anchor H99 is not an institution of the study"))
+    }
+
+    @Test func missingFileAndDirectoryAreUsageErrors() throws {
+        let missing = try Self.run(["inspect", "no/such/file.geojson"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("Error: input no/such/file.geojson does not exist"))
+        let directory = try Self.run(["validate", "geodata"])
+        #expect(directory.status == 64)
+        #expect(directory.stderr.contains("Error: study file geodata is a directory; give a file"))
+    }
+}
