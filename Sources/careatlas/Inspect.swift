@@ -25,9 +25,7 @@ struct Inspect: ParsableCommand {
             terminal.progress("reading \(file)")
             do {
                 let layer = try GeoJSON.read(contentsOf: URL(fileURLWithPath: file))
-                let report = LayerInspection.inspect(layer) { geometry in
-                    do { return try geometry.invalidityReason() } catch { return "\(error)" }
-                }
+                let report = LayerInspection.inspect(layer, validity: LayerInspection.geosValidity)
                 reports.append(common.json ? report.renderJSON() : report.renderText())
             } catch {
                 Terminal.error("\(error)")

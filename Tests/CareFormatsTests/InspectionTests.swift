@@ -94,22 +94,22 @@ struct InspectionTests {
 
     @Test func renderJSON() throws {
         let report = LayerInspection.inspect(try fixtureLayer(), validity: fakeValidity)
-        let expected = #"{"boundingBox":[139.67,35.66,139.8,35.73],"crs":"EPSG:4326","featureCount":5,"geometryTypes":{"MultiPolygon":1,"Point":1,"Polygon":2},"invalidGeometries":[{"feature":4,"id":"e","reason":"Self-intersection[139.72 35.7]"}],"name":"inspection","nullGeometryCount":1,"properties":["#
-            + #"{"missing":0,"name":"code","nulls":0,"samples":["13101","13102","13104"],"type":"string","valueTypes":["string"]},"#
-            + #"{"missing":0,"name":"名称","nulls":0,"samples":["千代田区","中央区","新宿区"],"type":"string","valueTypes":["string"]},"#
-            + #"{"missing":0,"name":"pop","nulls":0,"samples":[66680,169179,349385],"type":"integer","valueTypes":["integer"]},"#
-            + #"{"missing":0,"name":"share","nulls":0,"samples":[0.25,1,0.5],"type":"number","valueTypes":["number"]},"#
-            + #"{"missing":0,"name":"flag","nulls":0,"samples":[true,false],"type":"boolean","valueTypes":["boolean"]},"#
-            + #"{"missing":0,"name":"empty","nulls":5,"samples":[],"type":"null","valueTypes":[]},"#
-            + #"{"missing":0,"name":"mixed","nulls":1,"samples":[1,"one",1.5],"type":"mixed","valueTypes":["string","number"]},"#
-            + #"{"missing":4,"name":"list","nulls":0,"samples":[[1,2]],"type":"array","valueTypes":["array"]},"#
-            + #"{"missing":4,"name":"extra","nulls":0,"samples":[{"k":"v"}],"type":"object","valueTypes":["object"]}]}"#
+        let expected = #"{"bounding_box":[139.67,35.66,139.8,35.73],"crs":"EPSG:4326","feature_count":5,"geometry_types":{"MultiPolygon":1,"Point":1,"Polygon":2},"invalid_geometries":[{"feature":4,"id":"e","reason":"Self-intersection[139.72 35.7]"}],"name":"inspection","null_geometry_count":1,"properties":["#
+            + #"{"missing":0,"name":"code","nulls":0,"samples":["13101","13102","13104"],"type":"string","value_types":["string"]},"#
+            + #"{"missing":0,"name":"名称","nulls":0,"samples":["千代田区","中央区","新宿区"],"type":"string","value_types":["string"]},"#
+            + #"{"missing":0,"name":"pop","nulls":0,"samples":[66680,169179,349385],"type":"integer","value_types":["integer"]},"#
+            + #"{"missing":0,"name":"share","nulls":0,"samples":[0.25,1,0.5],"type":"number","value_types":["number"]},"#
+            + #"{"missing":0,"name":"flag","nulls":0,"samples":[true,false],"type":"boolean","value_types":["boolean"]},"#
+            + #"{"missing":0,"name":"empty","nulls":5,"samples":[],"type":"null","value_types":[]},"#
+            + #"{"missing":0,"name":"mixed","nulls":1,"samples":[1,"one",1.5],"type":"mixed","value_types":["string","number"]},"#
+            + #"{"missing":4,"name":"list","nulls":0,"samples":[[1,2]],"type":"array","value_types":["array"]},"#
+            + #"{"missing":4,"name":"extra","nulls":0,"samples":[{"k":"v"}],"type":"object","value_types":["object"]}]}"#
         #expect(report.renderJSON() == expected)
-        #expect(try JSONParser.parse(report.renderJSON())["featureCount"] == 5)
+        #expect(try JSONParser.parse(report.renderJSON())["feature_count"] == 5)
 
         let unchecked = LayerInspection.inspect(FeatureLayer(name: "e", features: []))
         #expect(unchecked.renderJSON()
-            == #"{"boundingBox":null,"crs":"EPSG:4326","featureCount":0,"geometryTypes":{},"invalidGeometries":null,"name":"e","nullGeometryCount":0,"properties":[]}"#)
+            == #"{"bounding_box":null,"crs":"EPSG:4326","feature_count":0,"geometry_types":{},"invalid_geometries":null,"name":"e","null_geometry_count":0,"properties":[]}"#)
     }
 
     @Test func geosValidity() throws {
@@ -150,7 +150,7 @@ struct InspectionTests {
         #expect(!text.contains("feature 20:"))
         #expect(report.invalidGeometries?.count == 25)
         let json = try JSONParser.parse(report.renderJSON())
-        #expect(json["invalidGeometries"]?.arrayValue?.count == 25)
+        #expect(json["invalid_geometries"]?.arrayValue?.count == 25)
     }
 
     @Test func longSamplesAreCutByDisplayWidth() {

@@ -79,10 +79,10 @@ extension LayerReport {
 
     /// The report as compact JSON with sorted keys (no trailing newline):
     ///
-    ///     {"boundingBox":[minX,minY,maxX,maxY],"crs":"EPSG:4326","featureCount":63,
-    ///      "geometryTypes":{"MultiPolygon":10,"Polygon":53},"invalidGeometries":null,"name":"tokyo",
-    ///      "nullGeometryCount":0,"properties":[{"missing":0,"name":"N03_001","nulls":0,
-    ///      "samples":["東京都"],"type":"string","valueTypes":["string"]},…]}
+    ///     {"bounding_box":[minX,minY,maxX,maxY],"crs":"EPSG:4326","feature_count":63,
+    ///      "geometry_types":{"MultiPolygon":10,"Polygon":53},"invalid_geometries":null,"name":"tokyo",
+    ///      "null_geometry_count":0,"properties":[{"missing":0,"name":"N03_001","nulls":0,
+    ///      "samples":["東京都"],"type":"string","value_types":["string"]},…]}
     ///
     /// `boundingBox` is null when there is no position; `invalidGeometries` is null when validity was
     /// not checked, otherwise a list of `{"feature":12,"id":…,"reason":"…"}` (`id` only when the
@@ -91,15 +91,15 @@ extension LayerReport {
         var object: JSONObject = [
             "name": .string(name),
             "crs": .string(crs.identifier),
-            "featureCount": .number(Double(featureCount)),
-            "nullGeometryCount": .number(Double(nullGeometryCount)),
-            "geometryTypes": .object(
+            "feature_count": .number(Double(featureCount)),
+            "null_geometry_count": .number(Double(nullGeometryCount)),
+            "geometry_types": .object(
                 JSONObject(uniqueKeysWithValues: orderedGeometryTypeCounts.map { ($0.type, .number(Double($0.count))) })),
-            "boundingBox": boundingBox.map {
+            "bounding_box": boundingBox.map {
                 .array([.number($0.minX), .number($0.minY), .number($0.maxX), .number($0.maxY)])
             } ?? .null,
         ]
-        object["invalidGeometries"] =
+        object["invalid_geometries"] =
             invalidGeometries.map { list in
                 .array(
                     list.map { item in
@@ -115,7 +115,7 @@ extension LayerReport {
                 [
                     "name": .string(p.name),
                     "type": .string(p.type.rawValue),
-                    "valueTypes": .array(p.valueTypes.map { .string($0.rawValue) }),
+                    "value_types": .array(p.valueTypes.map { .string($0.rawValue) }),
                     "nulls": .number(Double(p.nullCount)),
                     "missing": .number(Double(p.missingCount)),
                     "samples": .array(p.samples),
