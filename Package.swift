@@ -22,7 +22,7 @@ let package = Package(
             name: "CPROJ", pkgConfig: "proj",
             providers: [.apt(["libproj-dev"]), .brew(["proj"])]),
         .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
-        .target(name: "CareFormats", dependencies: ["CareGeometry"]),
+        .target(name: "CareFormats", dependencies: ["CareGeometry"], exclude: ["Tabular/generate_cp932_table.py"]),
         .target(
             name: "CareAtlas",
             dependencies: ["CareGeometry", "CareFormats", .product(name: "Yams", package: "Yams")]),

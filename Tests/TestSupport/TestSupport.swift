@@ -6,7 +6,7 @@ public enum SharedData {
     /// tests work from any working directory. `nil` when the folder is absent (tests then skip).
     public static let root: URL? = {
         if let env = ProcessInfo.processInfo.environment["CAREATLAS_SHARED_GEODATA"] {
-            return URL(fileURLWithPath: env)
+            return FileManager.default.fileExists(atPath: env) ? URL(fileURLWithPath: env) : nil
         }
         let repo = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -86,16 +86,9 @@ enum AreaCodes {
 }
 
 extension TabularError {
-    /// The message without the "file, line N: " prefix (diagnostics add their own location).
-    var unlocatedMessage: String {
-        var text = description
-        for prefix in [source.map { "\($0), line \(line ?? 0): " }, source.map { "\($0): " }, line.map { "line \($0): " }].compactMap({ $0 })
-        where text.hasPrefix(prefix) {
-            text.removeFirst(prefix.count)
-            break
-        }
-        return text
-    }
+    /// The message without the file and line (diagnostics add their own location): the detail,
+    /// then the fix.
+    var unlocatedMessage: String { fix.map { "\(detail); \($0)" } ?? detail }
 }
 
 extension TextDecoding.Encoding {

@@ -4,7 +4,7 @@
 /// (swift-corelibs-foundation, checked with Swift 6.3.1) agrees with this table for all 12,096
 /// double-byte codes, but it reports neither where a file stops being CP932 nor why, and its
 /// behaviour is platform-defined. The mapping comes from Python's 'cp932' codec through
-/// `scripts/generate_cp932_table.py` (see `CP932Table.swift`).
+/// `Sources/CareFormats/Tabular/generate_cp932_table.py` (see `CP932Table.swift`).
 ///
 /// Mappings worth knowing, because they differ from JIS Shift_JIS as macOS's "Shift JIS" writes it:
 /// 0x8160 is U+FF5E FULLWIDTH TILDE ～ (not U+301C WAVE DASH 〜), 0x817C is U+FF0D FULLWIDTH

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Times CSVTable on a generated 1,000,000-row, 5-column CSV (about 40 MB), optimised like a release
 # build (-O, whole module). The Tabular sources are compiled on their own with a small driver, as
-# they need nothing but Foundation. Usage, from the repository root:  sh scripts/benchmark_csv.sh
+# they need nothing but Foundation. Usage, from the repository root:  sh benchmarks/csv_reader.sh
 set -eu
 work="${TMPDIR:-/tmp}/careatlas-csv-benchmark"
 mkdir -p "$work"
