@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Data flows one way: CGEOS/CPROJ shims → CareGeometry (the only module that imports them)
-// → CareFormats (GeoJSON, CSV) → CareAtlas (study model and analyses) → careatlas CLI.
+// → CareFormats (GeoJSON, CSV) → CareAtlas (study model and analyses) → CareExport (tables,
+// layers) → careatlas CLI.
 let package = Package(
     name: "CareAtlas",
     platforms: [.macOS(.v13)],
@@ -26,10 +27,11 @@ let package = Package(
         .target(
             name: "CareAtlas",
             dependencies: ["CareGeometry", "CareFormats", .product(name: "Yams", package: "Yams")]),
+        .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry"]),
         .executableTarget(
             name: "careatlas",
             dependencies: [
-                "CareAtlas", "CareFormats", "CareGeometry",
+                "CareAtlas", "CareExport", "CareFormats", "CareGeometry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["CareGeometry"], path: "Tests/TestSupport"),
@@ -38,6 +40,7 @@ let package = Package(
         .testTarget(
             name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "TestSupport"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["careatlas", "TestSupport"], exclude: ["Expected"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareAtlas
+import CareExport
 import Foundation
 
 /// Options every subcommand shares.
@@ -56,5 +57,49 @@ func validateInputFile(_ path: String, what: String) throws {
     }
     guard !isDirectory.boolValue else {
         throw ValidationError("\(what) \(path) is a directory; give a file")
+    }
+}
+
+/// Options of commands that write an output folder.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output folder (created when absent; must not be an input folder).")
+    var out: String
+
+    @Flag(name: .long, help: "Write CSV for Excel: UTF-8 with a byte-order mark and CRLF line ends.")
+    var excel = false
+
+    @Flag(name: .long, help: "Show counts below the study's minimum cell size (internal use; outputs are marked).")
+    var noSuppression = false
+
+    func policy(_ model: StudyModel) -> SmallCellPolicy {
+        noSuppression ? .none : SmallCellPolicy(minCell: model.spec.minCell)
+    }
+
+    func folder(inputs: [URL]) throws -> OutputFolder {
+        do { return try OutputFolder(URL(fileURLWithPath: out), inputs: inputs) } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+extension AreaLevel: ExpressibleByArgument {}
+
+/// Runs an analysis, turning its errors into a clear message and exit 1.
+func runAnalysis<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as AnalysisError {
+        Terminal.error("error: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+func parseList(_ text: String) throws -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+func parseNumberList(_ text: String) throws -> [Double] {
+    try parseList(text).map {
+        guard let v = Double($0) else { throw ValidationError("\"\($0)\" is not a number") }
+        return v
     }
 }

@@ -19,6 +19,15 @@ public struct SmallCellPolicy: Sendable, Hashable {
     /// The label of a suppressed cell, e.g. "<10".
     public var suppressedLabel: String { "<\(minCell)" }
 
+    /// The label of a cell hidden only to protect another one (secondary suppression): its count
+    /// is not small, so "<k" would mislead.
+    public static let secondaryLabel = "x"
+
+    /// The label of a hidden cell: "<k" for a small count, "x" for a secondary suppression.
+    public func label(_ count: Int, secondary hidden: Bool) -> String {
+        isSmall(count) ? suppressedLabel : hidden ? Self.secondaryLabel : String(count)
+    }
+
     /// The notice every page and file carries when suppression is off.
     public static let internalNotice = "internal — contains small counts (内部資料：少数セルを含む)"
 

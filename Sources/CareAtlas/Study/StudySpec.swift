@@ -122,3 +122,16 @@ public struct GroupingSpec: Sendable {
     public var level: AreaLevel
     public var encoding: InputEncoding
 }
+
+extension StudySpec {
+    /// Every file the study reads, the study file first.
+    public var inputFiles: [URL] {
+        [file] + areas.map(\.file) + population.map(\.file) + [patients?.file].compactMap { $0 }
+            + institutions.map(\.file) + groupings.map(\.file)
+    }
+}
+
+extension StudyModel {
+    /// Every file the study reads, the study file first.
+    public var inputFiles: [URL] { spec.inputFiles }
+}

@@ -66,14 +66,14 @@ public struct StudySummary: Sendable {
                 let known = a.patients != nil
                 rows.append(Row(
                     id: a.id, name: a.name,
-                    patients: !known ? "" : mask[i] ? policy.suppressedLabel : String(counts[i]),
+                    patients: !known ? "" : policy.label(counts[i], secondary: mask[i]),
                     sharePercent: !known || mask[i] ? "" : share(counts[i]),
                     population: a.population["total"], aged65: a.population["aged65"], areaKm2: a.areaKm2,
                     institutions: a.institutionIndices.count))
             }
             rows.append(Row(
                 id: "", name: "（対象地域外・不明）outside the study areas",
-                patients: mask.last! ? policy.suppressedLabel : String(outsideCount),
+                patients: policy.label(outsideCount, secondary: mask.last!),
                 sharePercent: mask.last! ? "" : share(outsideCount), population: nil, aged65: nil, areaKm2: nil,
                 institutions: nil))
             tables.append(Table(
@@ -86,11 +86,11 @@ public struct StudySummary: Sendable {
             let rest = model.totalPatients - grouped
             let mask = policy.suppressionMask(counts + [rest], totalShown: true)
             var rows = groups.enumerated().map { i, g in
-                Row(id: "", name: g.name, patients: mask[i] ? policy.suppressedLabel : String(g.patients),
+                Row(id: "", name: g.name, patients: policy.label(g.patients, secondary: mask[i]),
                     sharePercent: mask[i] ? "" : share(g.patients), population: g.population["total"],
                     aged65: g.population["aged65"], areaKm2: nil, institutions: nil)
             }
-            rows.append(Row(id: "", name: "（その他・対象地域外）other or outside", patients: mask.last! ? policy.suppressedLabel : String(rest),
+            rows.append(Row(id: "", name: "（その他・対象地域外）other or outside", patients: policy.label(rest, secondary: mask.last!),
                             sharePercent: mask.last! ? "" : share(rest), population: nil, aged65: nil, areaKm2: nil, institutions: nil))
             tables.append(Table(title: "group \(grouping): \(groups.count) groups", rows: rows,
                                 total: Row(id: "", name: "合計 total", patients: policy.label(total), sharePercent: total > 0 ? "100.0" : "",

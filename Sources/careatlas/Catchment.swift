@@ -1,0 +1,48 @@
+import ArgumentParser
+import CareAtlas
+import CareExport
+import Foundation
+
+struct Catchment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Patient-share catchments, penetration, distance rings, nearest-institution cells and distances.",
+        discussion: "Writes CSV tables and GeoJSON layers into the output folder (see geodata/README.md, Outputs).")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The study file (YAML).")
+    var study: String
+
+    @Option(help: "Area level of the catchments.")
+    var level: AreaLevel = .municipality
+
+    @Option(help: "Target shares of all patients, comma-separated.", transform: parseNumberList)
+    var shares: [Double] = PatientShareCatchments.defaultShares
+
+    @Option(help: "Institution kinds for rings, cells and distances, comma-separated (default: all).", transform: parseList)
+    var kinds: [String] = []
+
+    @Option(help: "Ring radii in km, comma-separated.", transform: parseNumberList)
+    var radii: [Double] = [1, 2, 5, 10]
+
+    func validate() throws {
+        try validateInputFile(study, what: "study file")
+        for s in shares where !(s > 0 && s <= 1) { throw ValidationError("--shares: \(s) is not in (0, 1]; write e.g. 0.5,0.75,0.9") }
+        for r in radii where !(r > 0) { throw ValidationError("--radii: \(r) is not a positive distance in km") }
+    }
+
+    func run() throws {
+        let terminal = Terminal(quiet: common.quiet)
+        let model = try loadStudy(study, terminal: terminal)
+        let policy = output.policy(model)
+        terminal.progress("ranking areas and growing catchments")
+        let analysis = try runAnalysis { try PatientShareCatchments.analyse(model, level: level, shares: shares) }
+        terminal.progress("rings, cells and nearest distances")
+        let distances = try runAnalysis { try DistanceCatchments.compute(model, kinds: kinds, radiiKm: radii, level: level) }
+        var folder = try output.folder(inputs: model.inputFiles)
+        try CatchmentExport.write(model: model, shares: analysis, distances: distances, policy: policy, excel: output.excel, to: &folder)
+        print(CatchmentReport.text(analysis, policy: policy), terminator: "")
+        terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
+    }
+}
