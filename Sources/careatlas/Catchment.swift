@@ -26,6 +26,15 @@ struct Catchment: ParsableCommand {
     @Option(help: "Ring radii in km, comma-separated.", transform: parseNumberList)
     var radii: [Double] = [1, 2, 5, 10]
 
+    @Option(help: "Capacity field that makes a hospital attractive in the Huff model.")
+    var attractiveness = "beds"
+
+    @Option(help: "Institution kinds that are Huff destinations, comma-separated.", transform: parseList)
+    var huffKinds: [String] = ["hospital"]
+
+    @Option(help: "Distance decay of the Huff model.")
+    var decay: HuffDecay = .power
+
     func validate() throws {
         try validateInputFile(study, what: "study file")
         for s in shares where !(s > 0 && s <= 1) { throw ValidationError("--shares: \(s) is not in (0, 1]; write e.g. 0.5,0.75,0.9") }
@@ -40,8 +49,19 @@ struct Catchment: ParsableCommand {
         let analysis = try runAnalysis { try PatientShareCatchments.analyse(model, level: level, shares: shares) }
         terminal.progress("rings, cells and nearest distances")
         let distances = try runAnalysis { try DistanceCatchments.compute(model, kinds: kinds, radiiKm: radii, level: level) }
+        terminal.progress("fitting the Huff model")
+        let hospitals = try runAnalysis {
+            try HospitalCatchments.analyse(model, level: level, attractiveness: attractiveness, kinds: huffKinds, decay: decay)
+        }
         var folder = try output.folder(inputs: model.inputFiles)
         try CatchmentExport.write(model: model, shares: analysis, distances: distances, policy: policy, excel: output.excel, to: &folder)
+        try HospitalCatchmentExport.write(model: model, hospitals: hospitals, policy: policy, excel: output.excel, to: &folder)
+        if let fit = hospitals.fit {
+            print(String(format: "huff: alpha=%.4f beta=%.4f log_likelihood=%.4f mcfadden_r2=%.4f (%@)", fit.alpha, fit.beta,
+                         fit.logLikelihood, fit.mcFaddenR2, fit.status.rawValue))
+        } else if let problem = hospitals.fitProblem {
+            print("huff: not fitted: \(problem)")
+        }
         print(CatchmentReport.text(analysis, policy: policy), terminator: "")
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }

@@ -84,6 +84,7 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension AreaLevel: ExpressibleByArgument {}
+extension HuffDecay: ExpressibleByArgument {}
 
 /// Runs an analysis, turning its errors into a clear message and exit 1.
 func runAnalysis<T>(_ body: () throws -> T) throws -> T {

@@ -107,3 +107,29 @@ import TestSupport
         #expect(directory.stderr.contains("Error: study file geodata is a directory; give a file"))
     }
 }
+
+@Suite struct CatchmentCommandTests {
+    @Test func writesTablesAndLayers() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-cli-catchment-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLITests.run(["catchment", "geodata/demo/study.yaml", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("patients: 150 in total, 10 outside the study areas\n"))
+        #expect(r.stdout.contains("   50%  unconstrained  yes          3        90     60.0\n"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(files.contains("catchment_ranking.csv") && files.contains("service_areas.csv") && files.contains("huff_fit.csv"))
+        #expect(files.count == 18)
+    }
+
+    @Test func refusesAnInputFolderAsOutput() throws {
+        let r = try CLITests.run(["catchment", "geodata/demo/study.yaml", "--out", "geodata/demo"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("is an input folder or inside one"))
+    }
+
+    @Test func unknownKindIsReported() throws {
+        let r = try CLITests.run(["catchment", "geodata/demo/study.yaml", "--out", "/tmp/careatlas-never", "--kinds", "clinic"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: no institution is of kind \"clinic\""))
+    }
+}

@@ -112,6 +112,15 @@ rows.append(["99999", "不明（市外）", 2025, "pct_consult", 6])   # code ou
 rows.append(["", "", 2025, "pcu_admission", 4])                  # no code: outside the study areas
 write("patients.csv", to_csv(["area_code", "area_name", "fiscal_year", "service", "patients"], rows))
 
+# Patients of the four hospitals by ward (fictional DPC-like flows); H01's are its own patients.
+FLOWS = {  # ward: (H01, H02, H03, H04)
+    "99101": (8, 12, 0, 1), "99102": (15, 5, 9, 0), "99103": (6, 0, 14, 0), "99104": (30, 25, 0, 2),
+    "99105": (40, 3, 6, 5), "99106": (20, 0, 22, 1), "99107": (5, 10, 0, 10), "99108": (12, 2, 1, 18),
+    "99109": (4, 0, 3, 15),
+}
+write("flows.csv", to_csv(["origin_code", "hospital_id", "patients"],
+                          [[w, f"H0{k + 1}", n] for w, row in FLOWS.items() for k, n in enumerate(row) if n > 0]))
+
 hospitals = [  # id, name, kind, x, y, beds, pcu_beds, cancer_base, shared patients
     ("H01", "架空大学病院", "hospital", 3300, 3300, 600, 20, "regional", 0),
     ("H02", "柳中央病院", "hospital", 700, 2700, 200, 0, "", 14),

@@ -97,6 +97,8 @@ public struct StudyModel: Sendable {
     /// Index of the anchor (analysing hospital) in ``institutions``.
     public let anchorIndex: Int?
     public let outside: OutsideBucket
+    /// Patient flows of several hospitals (origin area id × institution id), when the study gives them.
+    public let flows: [PatientFlow]
     /// Groups by grouping name, each sorted by group name.
     public let groups: [String: [AreaGroup]]
     /// Every problem found while loading (no errors: a model is only built without errors).

@@ -32,6 +32,9 @@ extension ModelBuilder {
         return ok ? table : nil
     }
 
+    /// A patient count as diagnostics may show it (small counts suppressed like every output).
+    func patientsLabel(_ n: Int) -> String { SmallCellPolicy(minCell: spec.minCell).label(n) }
+
     /// Whether a row passes the `filter:` of a spec (all listed columns equal their value).
     func passes(_ row: CSVTable.Row, _ filter: [(CSVTable.Column, String)]) -> Bool {
         filter.allSatisfy { column, value in AreaCodes.normalizedText(row[column]) == value }
@@ -221,7 +224,49 @@ extension ModelBuilder {
         outside.entries = outsideByCode.map { OutsideBucket.Entry(code: $0.key, name: $0.value.name, patients: $0.value.patients, reason: $0.value.reason) }
             .sorted { ($0.code, $0.name) < ($1.code, $1.name) }
         if outside.patients > 0 {
-            d.note(file, "", "\(outside.patients) patient\(outside.patients == 1 ? "" : "s") live outside the study areas (\(outside.entries.count) code\(outside.entries.count == 1 ? "" : "s")); kept in every total")
+            d.note(file, "", "\(patientsLabel(outside.patients)) patients live outside the study areas (\(outside.entries.count) code\(outside.entries.count == 1 ? "" : "s")); kept in every total")
+        }
+    }
+
+    /// Reads the flow table: origin codes resolved like patient codes, hospital ids checked against
+    /// the institutions. Rows that cannot be placed are reported and left out of the flows (they
+    /// do not touch the patient totals, which come from the patient table).
+    mutating func readFlows() {
+        guard let f = spec.flows else { return }
+        let file = display(f.file)
+        guard let table = openTable(f.file, f.encoding, columns: [f.originField, f.hospitalField, f.countField] + f.filter.keys.sorted(),
+                                    what: "flows")
+        else { return }
+        let origin = try! table.column(f.originField), hospital = try! table.column(f.hospitalField), count = try! table.column(f.countField)
+        let filter = filterColumns(table, f.filter)
+        let ids = Set(institutions.map(\.id))
+        var unknownHospitals: [String: Int] = [:]
+        var unplaced = 0
+        for row in table where passes(row, filter) {
+            let location = "line \(row.lineNumber)"
+            let n: Int
+            switch AreaCodes.count(row[count]) {
+            case .value(let v): n = v
+            case .missing: continue
+            case .invalid(let message):
+                d.error(file, location, "\(f.countField): \(message)", fix: "counts are whole numbers ≥ 0")
+                continue
+            }
+            let h = AreaCodes.normalizedText(row[hospital])
+            guard ids.contains(h) else { unknownHospitals[h, default: 0] += n; continue }
+            switch AreaCodes.resolve(row[origin], in: self) {
+            case .found(let level, let index):
+                flows.append(PatientFlow(originID: areas[level]![index].id, hospitalID: h, patients: n, location: location))
+            case .notFound: unplaced += n
+            case .invalid(let message): d.error(file, location, "origin \"\(row[origin])\": \(message)")
+            }
+        }
+        for (h, n) in unknownHospitals.sorted(by: { $0.key < $1.key }) {
+            d.warning(file, "", "hospital id \"\(h)\" (\(patientsLabel(n)) patients) is not an institution of the study; its rows are left out of the flows",
+                      fix: "add the hospital to an institution layer")
+        }
+        if unplaced > 0 {
+            d.note(file, "", "\(patientsLabel(unplaced)) patients come from origins outside the study areas; left out of the service areas")
         }
     }
 }

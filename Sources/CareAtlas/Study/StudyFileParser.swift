@@ -223,7 +223,7 @@ private struct Reader {
     // MARK: sections
 
     mutating func study(_ top: Entries, _ root: Node) -> StudySpec? {
-        checkKeys(top, ["study", "crs", "privacy", "areas", "population", "patients", "institutions",
+        checkKeys(top, ["study", "crs", "privacy", "areas", "population", "patients", "flows", "institutions",
                         "groupings", "anchor", "credits"], "the study file")
         var name = "", period = "", reportDate = ""
         if let n = top.value("study"), let s = mapping(n, "\"study\"") {
@@ -253,6 +253,8 @@ private struct Reader {
         let population = items(top, "population").compactMap { populationSpec($0.0, $0.1) }
         var patients: PatientSpec? = nil
         if let n = top.value("patients"), let p = mapping(n, "\"patients\"") { patients = patientSpec(p) }
+        var flows: FlowSpec? = nil
+        if let n = top.value("flows"), let f = mapping(n, "\"flows\"") { flows = flowSpec(f) }
         let institutions = items(top, "institutions").compactMap { institutionLayer($0.0, $0.1) }
         let groupings = items(top, "groupings").compactMap { grouping($0.0, $0.1) }
         let anchor = string(top, "anchor", "the study file")
@@ -265,7 +267,7 @@ private struct Reader {
         guard !d.hasErrors else { return nil }
         return StudySpec(
             name: name, period: period, reportDate: reportDate, crs: crs, minCell: minCell, areas: areas,
-            population: population, patients: patients, institutions: institutions, groupings: groupings,
+            population: population, patients: patients, flows: flows, institutions: institutions, groupings: groupings,
             anchor: anchor, credits: credits, file: base.appendingPathComponent(fileName))
     }
 
@@ -308,6 +310,18 @@ private struct Reader {
         return PatientSpec(file: file, codeField: code, countField: count, nameField: string(e, "name", what),
                            filter: stringMap(e, "filter", what), breakdown: stringList(e, "breakdown", what),
                            encoding: encoding(e, what))
+    }
+
+    mutating func flowSpec(_ e: Entries) -> FlowSpec? {
+        let what = "\"flows\""
+        checkKeys(e, ["file", "origin", "hospital", "count", "filter", "encoding"], what)
+        let file = self.file(e, what)
+        let origin = string(e, "origin", what, required: true)
+        let hospital = string(e, "hospital", what, required: true)
+        let count = string(e, "count", what, required: true)
+        guard let file, let origin, let hospital, let count else { return nil }
+        return FlowSpec(file: file, originField: origin, hospitalField: hospital, countField: count,
+                        filter: stringMap(e, "filter", what), encoding: encoding(e, what))
     }
 
     mutating func institutionLayer(_ e: Entries, _ what: String) -> InstitutionLayerSpec? {

@@ -32,6 +32,7 @@ struct ModelBuilder {
     var areas: [AreaLevel: [Area]] = [:]
     var institutions: [Institution] = []
     var outside = OutsideBucket()
+    var flows: [PatientFlow] = []
     var totalPatients = 0
 
     init(spec: StudySpec, progress: @escaping StudyLoader.Progress) {
@@ -79,6 +80,7 @@ struct ModelBuilder {
         readPatients()
         progress("reading institutions")
         readInstitutions()
+        readFlows()
         progress("computing adjacency")
         let adjacency = computeAdjacency()
         aggregate()
@@ -87,7 +89,7 @@ struct ModelBuilder {
         if d.hasErrors { throw StudyLoadError(diagnostics: d.sorted) }
         return StudyModel(
             spec: spec, crs: crs, crsReason: crsReason, areas: areas, adjacency: adjacency,
-            institutions: institutions, anchorIndex: anchorIndex, outside: outside, groups: groups,
+            institutions: institutions, anchorIndex: anchorIndex, outside: outside, flows: flows, groups: groups,
             diagnostics: d.sorted, totalPatients: totalPatients)
     }
 }

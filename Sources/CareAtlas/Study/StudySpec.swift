@@ -41,6 +41,8 @@ public struct StudySpec: Sendable {
     public var areas: [AreaLayerSpec]
     public var population: [PopulationSpec]
     public var patients: PatientSpec?
+    /// Patient flows of several hospitals (origin × hospital), for plurality service areas.
+    public var flows: FlowSpec?
     public var institutions: [InstitutionLayerSpec]
     public var groupings: [GroupingSpec]
     public var anchor: String?
@@ -90,6 +92,15 @@ public struct PatientSpec: Sendable {
     public var encoding: InputEncoding
 }
 
+public struct FlowSpec: Sendable {
+    public var file: URL
+    public var originField: String
+    public var hospitalField: String
+    public var countField: String
+    public var filter: [String: String]
+    public var encoding: InputEncoding
+}
+
 public struct InstitutionLayerSpec: Sendable {
     public var file: URL
     public var idField: String
@@ -126,7 +137,7 @@ public struct GroupingSpec: Sendable {
 extension StudySpec {
     /// Every file the study reads, the study file first.
     public var inputFiles: [URL] {
-        [file] + areas.map(\.file) + population.map(\.file) + [patients?.file].compactMap { $0 }
+        [file] + areas.map(\.file) + population.map(\.file) + [patients?.file, flows?.file].compactMap { $0 }
             + institutions.map(\.file) + groupings.map(\.file)
     }
 }

@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEMO = os.path.normpath(os.path.join(HERE, "../../../geodata/demo"))
 OUT = os.path.join(HERE, "bad")
 FILES = ["study.yaml", "wards.geojson", "small_areas.geojson", "population_wards.csv",
-         "population_small_areas.csv", "patients.csv", "hospitals.csv", "homecare.csv", "groups.csv"]
+         "population_small_areas.csv", "patients.csv", "flows.csv", "hospitals.csv", "homecare.csv", "groups.csv"]
 
 def read(name):
     with open(os.path.join(DEMO, name), encoding="utf-8", newline="") as f:

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Areas where access to palliative care is poor relative to need.
+///
+/// Rules (each met rule is a reason; an area with at least one reason is a gap):
+/// 1. **low access, high need** — the access score is in the lowest quintile of the areas with a
+///    score (≤ the 20th percentile, nearest-rank) while the need is above the median need;
+/// 2. **no supply in reach** — the access score is undefined or 0 (no supply within the
+///    floating-catchment threshold), while the need is > 0;
+/// 3. **no <kind> within X km** — the nearest institution of a required kind is farther than X km
+///    from the area's population-weighted centroid (default 16 km, the distance limit of 往診 and
+///    訪問診療 in the medical fee schedule).
+///
+/// Gaps are sorted by severity: more reasons first, then higher need, then lower access, then id.
+public struct AccessGaps: Sendable {
+    public struct Gap: Sendable, Hashable {
+        public let areaID: String
+        public let name: String
+        public let need: Double
+        public let access: Double?
+        public let accessPercentile: Double?
+        public let nearestKm: [String: Double]
+        public let reasons: [String]
+    }
+
+    /// What counts as need.
+    public enum Need: String, Sendable, CaseIterable {
+        /// Population aged 65 and over (`aged65`).
+        case aged65
+        /// The hospital's own patients.
+        case patients
+    }
+
+    public let level: AreaLevel
+    public let need: Need
+    public let lowQuintileCut: Double?
+    public let medianNeed: Double?
+    public let gaps: [Gap]
+    /// Areas left out because their need is unknown.
+    public let areasWithoutNeed: [String]
+
+    /// - Parameters:
+    ///   - access: access score per area id (nil or absent where undefined).
+    ///   - nearest: nearest distances per area (from ``DistanceCatchments/nearestDistances(_:level:)``).
+    ///   - requiredKinds: kinds whose absence within `withinKm` is a gap.
+    public static func find(
+        _ model: StudyModel, level: AreaLevel = .municipality, need: Need = .aged65, access: [String: Double],
+        nearest: [DistanceCatchments.Nearest], requiredKinds: [String], withinKm: Double = 16
+    ) throws -> AccessGaps {
+        guard let areas = model.areas[level] else {
+            throw AnalysisError("the study has no \(level.rawValue) areas", fix: "choose a level the study has")
+        }
+        guard withinKm > 0 else { throw AnalysisError("the distance limit must be positive, got \(withinKm) km") }
+        let known = Set(model.institutions.map(\.kind))
+        for k in requiredKinds where !known.contains(k) {
+            throw AnalysisError("no institution is of kind \"\(k)\"", fix: "kinds in this study are: \(known.sorted().joined(separator: ", "))")
+        }
+        func needOf(_ a: Area) -> Double? {
+            switch need {
+            case .aged65: return a.population["aged65"]
+            case .patients: return a.patients.map(Double.init)
+            }
+        }
+        let needs = areas.compactMap(needOf).sorted()
+        let median = needs.isEmpty ? nil : needs.count % 2 == 1 ? needs[needs.count / 2] : (needs[needs.count / 2 - 1] + needs[needs.count / 2]) / 2
+        let scores = areas.compactMap { access[$0.id] }.filter(\.isFinite).sorted()
+        // Nearest-rank 20th percentile.
+        let cut = scores.isEmpty ? nil : scores[max(0, Int((0.2 * Double(scores.count)).rounded(.up)) - 1)]
+        let nearestByID = Dictionary(uniqueKeysWithValues: nearest.map { ($0.areaID, $0) })
+        var gaps: [Gap] = []
+        var withoutNeed: [String] = []
+        for a in areas {
+            guard let n = needOf(a) else { withoutNeed.append(a.id); continue }
+            let score = access[a.id].flatMap { $0.isFinite ? $0 : nil }
+            var reasons: [String] = []
+            if let score, let cut, let median, score <= cut, n > median, score > 0 {
+                reasons.append("low access (lowest quintile) with above-median need")
+            }
+            if n > 0, score == nil || score == 0 {
+                reasons.append("no supply within the access threshold")
+            }
+            let distances = nearestByID[a.id]?.distanceKm ?? [:]
+            for k in requiredKinds.sorted() {
+                if let d = distances[k] {
+                    if d > withinKm { reasons.append("no \(k) within \(Self.km(withinKm)) km (nearest \(Self.km(d)) km)") }
+                } else {
+                    reasons.append("no \(k) at all")
+                }
+            }
+            guard !reasons.isEmpty else { continue }
+            let percentile = score.map { s in Double(scores.filter { $0 <= s }.count) / Double(max(1, scores.count)) }
+            gaps.append(Gap(areaID: a.id, name: a.name, need: n, access: score, accessPercentile: percentile,
+                            nearestKm: distances, reasons: reasons))
+        }
+        gaps.sort { a, b in
+            if a.reasons.count != b.reasons.count { return a.reasons.count > b.reasons.count }
+            if a.need != b.need { return a.need > b.need }
+            let (x, y) = (a.access ?? -1, b.access ?? -1)  // undefined access is the worst
+            if x != y { return x < y }
+            return a.areaID < b.areaID
+        }
+        return AccessGaps(level: level, need: need, lowQuintileCut: cut, medianNeed: median, gaps: gaps, areasWithoutNeed: withoutNeed)
+    }
+
+    static func km(_ v: Double) -> String { String(format: "%.1f", v) }
+}

@@ -1,0 +1,89 @@
+import CareAtlas
+import CareFormats
+import CareGeometry
+import Foundation
+
+/// Writes the Huff model (fit and hospital shares) and the plurality service areas.
+///
+/// Files: `huff_fit.csv` (parameter, value), `huff_hospitals.csv`, `huff_areas.csv` (probability of
+/// each hospital per area), and, with a flow table, `service_areas.csv`, `service_area_origins.csv`,
+/// `service_areas.geojson`.
+public enum HospitalCatchmentExport {
+    public static func write(
+        model: StudyModel, hospitals h: HospitalCatchments, policy: SmallCellPolicy, excel: Bool, to folder: inout OutputFolder
+    ) throws {
+        let huff = h.huff
+        var fit = Table(title: "Huff model fit", header: ["parameter", "value"])
+        func row(_ name: String, _ value: String) { fit.rows.append([name, value]) }
+        row("decay", huff.decay.rawValue)
+        row("attractiveness", h.attractivenessField)
+        row("level", h.level.rawValue)
+        if let f = h.fit {
+            row("alpha", Format.number(f.alpha, decimals: 6))
+            row("alpha_se", Format.number(f.standardErrorAlpha, decimals: 6))
+            row("alpha_fixed", f.alphaFixed ? "yes" : "no")
+            row("beta", Format.number(f.beta, decimals: 6))
+            row("beta_se", Format.number(f.standardErrorBeta, decimals: 6))
+            row("kappa", Format.number(f.kappa, decimals: 9))
+            row("log_likelihood", Format.number(f.logLikelihood, decimals: 6))
+            row("null_log_likelihood", Format.number(f.nullLogLikelihood, decimals: 6))
+            row("mcfadden_r2", Format.number(f.mcFaddenR2, decimals: 6))
+            row("origins", String(f.origins))
+            row("origins_with_patients", String(f.originsWithPatients))
+            row("status", f.status.rawValue)
+            row("iterations", String(f.iterations))
+        } else {
+            row("alpha", Format.number(huff.alpha, decimals: 6))
+            row("beta", Format.number(huff.beta, decimals: 6))
+            row("status", "not fitted: \(h.fitProblem ?? "")")
+        }
+        try folder.write("huff_fit.csv", fit.csv(excel: excel))
+
+        let names = Dictionary(uniqueKeysWithValues: model.institutions.map { ($0.id, $0.name) })
+        var hospitals = Table(title: "Huff market shares", header: ["institution_id", "name", h.attractivenessField, "expected_aged65_share_percent"])
+        for d in huff.destinations {
+            hospitals.rows.append([d.id, names[d.id] ?? "", Format.number(d.attractiveness, decimals: 1), Format.percent(d.marketShare)])
+        }
+        try folder.write("huff_hospitals.csv", hospitals.csv(excel: excel))
+
+        var areas = Table(title: "Huff probabilities", header: ["area_code", "area_name"] + huff.destinations.map { "p_\($0.id)" })
+        for (i, id) in huff.originIDs.enumerated() {
+            areas.rows.append([id, model.area(id, at: h.level)?.name ?? ""] + huff.row(i).map { Format.number($0, decimals: 6) })
+        }
+        try folder.write("huff_areas.csv", areas.csv(excel: excel))
+
+        guard let sa = h.serviceAreas else { return }
+        // Counts of other hospitals' patients are patient counts too: small ones are hidden, and an
+        // index is shown only when the counts it is made of are shown.
+        func count(_ n: Int) -> String { policy.label(n) }
+        var table = Table(title: "Plurality service areas",
+                          header: ["institution_id", "name", "origins", "resident_patients", "local_patients", "hospital_patients",
+                                   "localization_index", "market_share_index", "origin_codes"])
+        for a in sa.areas {
+            let shown = ![a.residentPatients, a.localPatients, a.hospitalPatients].contains(where: policy.isSmall)
+            table.rows.append([a.hospitalID, names[a.hospitalID] ?? "", String(a.originIDs.count), count(a.residentPatients),
+                               count(a.localPatients), count(a.hospitalPatients),
+                               shown ? Format.number(a.localizationIndex, decimals: 4) : "", shown ? Format.number(a.marketShareIndex, decimals: 4) : "",
+                               a.originIDs.joined(separator: " ")])
+        }
+        try folder.write("service_areas.csv", table.csv(excel: excel))
+
+        var origins = Table(title: "Service-area assignment", header: ["area_code", "area_name", "patients", "institution_id", "patients_at_institution", "relevance_index", "tied_with"])
+        for o in sa.origins {
+            let shown = !policy.isSmall(o.patients) && !policy.isSmall(o.patientsAtHospital)
+            origins.rows.append([o.id, model.area(o.id, at: h.level)?.name ?? "", count(o.patients), o.hospitalID ?? "",
+                                 count(o.patientsAtHospital), shown ? Format.number(o.relevanceIndex, decimals: 4) : "",
+                                 o.tiedHospitalIDs.joined(separator: " ")])
+        }
+        try folder.write("service_area_origins.csv", origins.csv(excel: excel))
+
+        let features: [(Geometry?, JSONObject)] = try sa.areas.compactMap { a in
+            let members = a.originIDs.compactMap { model.area($0, at: h.level) }
+            guard !members.isEmpty else { return nil }
+            let geometry = try Geometry.union(members.map(\.geometry))
+            return (geometry, ["institution_id": .string(a.hospitalID), "name": .string(names[a.hospitalID] ?? ""),
+                               "origins": .number(Double(members.count))])
+        }
+        try folder.write("service_areas.geojson", Layers.geojson("service_areas", crs: model.crs, features))
+    }
+}
