@@ -56,13 +56,13 @@ struct Catchment: ParsableCommand {
         var folder = try output.folder(inputs: model.inputFiles)
         try CatchmentExport.write(model: model, shares: analysis, distances: distances, policy: policy, excel: output.excel, to: &folder)
         try HospitalCatchmentExport.write(model: model, hospitals: hospitals, policy: policy, excel: output.excel, to: &folder)
+        print(CatchmentReport.text(analysis, policy: policy), terminator: "")
         if let fit = hospitals.fit {
             print(String(format: "huff: alpha=%.4f beta=%.4f log_likelihood=%.4f mcfadden_r2=%.4f (%@)", fit.alpha, fit.beta,
                          fit.logLikelihood, fit.mcFaddenR2, fit.status.rawValue))
         } else if let problem = hospitals.fitProblem {
             print("huff: not fitted: \(problem)")
         }
-        print(CatchmentReport.text(analysis, policy: policy), terminator: "")
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
 }

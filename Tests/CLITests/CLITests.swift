@@ -118,7 +118,7 @@ import TestSupport
         #expect(r.stdout.contains("   50%  unconstrained  yes          3        90     60.0\n"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(files.contains("catchment_ranking.csv") && files.contains("service_areas.csv") && files.contains("huff_fit.csv"))
-        #expect(files.count == 18)
+        #expect(files.count == 17)
     }
 
     @Test func refusesAnInputFolderAsOutput() throws {
