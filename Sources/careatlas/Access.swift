@@ -1,10 +1,9 @@
 import ArgumentParser
 import CareAtlas
+import CareExport
 import CareFormats
 import CareGeometry
 import Foundation
-
-extension FloatingCatchmentMethod: ExpressibleByArgument {}
 
 struct Access: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,12 +29,17 @@ struct Access: ParsableCommand {
                         reach (Wan et al. 2012); f from --weights or --sigma, default
                         0.962, 0.704, 0.377, 0.042 up to d0/6, d0/3, d0/2, d0
             --normalize divides scores by their population-weighted mean.
+
+            Study mode (careatlas access STUDY --out DIR): demand is each area's
+            population measure (--demand-measure, default aged65) at its
+            population-weighted centroid, supply the institutions of --kinds with
+            the --capacity field; writes access_scores.csv and access_areas.geojson.
             """)
 
-    // Study mode (careatlas access STUDY --out DIR) arrives with the catchment issue; point mode
-    // is selected by --demand.
-    @Argument(help: "A study file (study mode, not available yet). Leave out for point mode with --demand and --supply.")
+    @Argument(help: "A study file (study mode). Leave out for point mode with --demand and --supply.")
     var study: String?
+
+    @OptionGroup var studyOptions: StudyAccessOptions
 
     @Option(help: ArgumentHelp("Demand points: CSV with id,x,y,population.", valueName: "D.csv"))
     var demand: String?
@@ -43,28 +47,7 @@ struct Access: ParsableCommand {
     @Option(help: ArgumentHelp("Supply points: CSV with id,x,y,capacity.", valueName: "S.csv"))
     var supply: String?
 
-    @Option(help: "The floating-catchment method.")
-    var method: FloatingCatchmentMethod
-
-    @Option(help: ArgumentHelp(
-        "Catchment size d0 in metres (in the cost unit with --cost-matrix); with --weights it defaults to the last limit.",
-        valueName: "METRES"))
-    var threshold: Double?
-
-    @Option(help: ArgumentHelp("Width σ of the Gaussian decay (gaussian, 3sfca).", valueName: "METRES"))
-    var sigma: Double?
-
-    @Option(help: ArgumentHelp("Step weights by band, limit:weight with increasing limits (e2sfca, 3sfca).",
-                               valueName: "1000:1,2000:0.68,3000:0.22"))
-    var weights: String?
-
-    @Option(help: ArgumentHelp("Exponent β of the gravity decay f(c) = c^(-β) (gravity).", valueName: "β"))
-    var beta: Double?
-
-    @Option(name: .customLong("min-distance"),
-            help: ArgumentHelp("Costs below this count as this in the gravity decay, so that f(0) stays finite (gravity; default 0, as PySAL).",
-                               valueName: "METRES"))
-    var minDistance: Double?
+    @OptionGroup var fca: FloatingCatchmentOptions
 
     @Option(name: .customLong("detour-factor"),
             help: ArgumentHelp("Multiplies straight-line distances, e.g. 1.3 for roads (≥ 1; default 1).", valueName: "FACTOR"))
@@ -79,9 +62,6 @@ struct Access: ParsableCommand {
                                valueName: "EPSG:…"))
     var crs: String?
 
-    @Flag(help: "Divide scores by their population-weighted mean (PySAL normalize=True).")
-    var normalize = false
-
     @Option(help: ArgumentHelp("Where to write the scores (written atomically).", valueName: "SCORES.csv"))
     var out: String
 
@@ -89,12 +69,17 @@ struct Access: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        guard fca.method != nil else { throw ValidationError("give --method 2sfca|e2sfca|gaussian|gravity|3sfca") }
         if let study {
-            guard demand == nil, supply == nil, costMatrix == nil else {
+            guard demand == nil, supply == nil, costMatrix == nil, crs == nil else {
                 throw ValidationError("give either a STUDY file or --demand and --supply, not both")
             }
             try validateInputFile(study, what: "study file")
+            _ = try fca.model()
             return
+        }
+        guard studyOptions.kinds.isEmpty, studyOptions.capacity == nil else {
+            throw ValidationError("--kinds and --capacity apply to study mode (careatlas access STUDY --out DIR)")
         }
         guard let demand, let supply else {
             throw ValidationError("point mode needs --demand D.csv and --supply S.csv (or give a STUDY file)")
@@ -114,7 +99,7 @@ struct Access: ParsableCommand {
                 throw ValidationError("--detour-factor must be a number ≥ 1 (e.g. 1.3), got \(detourFactor)")
             }
         }
-        _ = try model()
+        _ = try fca.model()
     }
 
     /// The folder that will hold --out must exist.
@@ -129,93 +114,14 @@ struct Access: ParsableCommand {
         }
     }
 
-    /// The method's model from the options, or a ValidationError saying which option is wrong or
-    /// missing.
-    func model() throws -> FloatingCatchmentModel {
-        let name = method.rawValue
-        func reject(_ option: String, unless allowed: [FloatingCatchmentMethod]) throws {
-            guard !allowed.contains(method) else { return }
-            let list = allowed.map { "--method \($0.rawValue)" }.joined(separator: " or ")
-            throw ValidationError("\(option) applies to \(list), not to --method \(name); remove it or change the method")
-        }
-        if sigma != nil { try reject("--sigma", unless: [.gaussian, .threeStep]) }
-        if weights != nil { try reject("--weights", unless: [.enhancedTwoStep, .threeStep]) }
-        if beta != nil { try reject("--beta", unless: [.gravity]) }
-        if minDistance != nil { try reject("--min-distance", unless: [.gravity]) }
-        if sigma != nil && weights != nil {
-            throw ValidationError("give --sigma (Gaussian decay) or --weights (step decay) for --method 3sfca, not both")
-        }
-        if let threshold, !(threshold.isFinite && threshold > 0) {
-            throw ValidationError("--threshold must be a number of metres > 0, got \(threshold)")
-        }
-        if let sigma, !(sigma.isFinite && sigma > 0) {
-            throw ValidationError("--sigma must be a number of metres > 0, got \(sigma)")
-        }
-        if let beta, !(beta.isFinite && beta >= 0) {
-            throw ValidationError("--beta must be a number ≥ 0 (e.g. 1 or 2), got \(beta)")
-        }
-        if let minDistance, !(minDistance.isFinite && minDistance >= 0) {
-            throw ValidationError("--min-distance must be a number of metres ≥ 0, got \(minDistance)")
-        }
-
-        var bands: [DistanceBand]?
-        if let weights {
-            do {
-                bands = try DistanceDecay.parseBands(weights)
-            } catch {
-                throw ValidationError("--weights \"\(weights)\": " + error.problems.map(\.description).joined(separator: "; "))
-            }
-        }
-        let maximumCost: Double
-        if let bands, let last = bands.last?.upperLimit {
-            if let threshold, threshold != last {
-                throw ValidationError(
-                    "--threshold \(formatOption(threshold)) differs from the last --weights limit \(formatOption(last)): the catchment ends at the last band; leave out --threshold or make it \(formatOption(last))")
-            }
-            maximumCost = last
-        } else if let threshold {
-            maximumCost = threshold
-        } else {
-            throw ValidationError("--method \(name) needs --threshold METRES, the catchment size (e.g. --threshold 5000)")
-        }
-
-        do {
-            switch method {
-            case .twoStep:
-                return try .twoStep(maximumCost: maximumCost)
-            case .enhancedTwoStep:
-                return try .enhancedTwoStep(bands: bands ?? FloatingCatchmentModel.defaultEnhancedBands(maximumCost: maximumCost))
-            case .gaussian:
-                guard let sigma else {
-                    throw ValidationError(
-                        "--method gaussian needs --sigma METRES, the width of f(c) = exp(-c²/(2σ²)) (e.g. --sigma \(formatOption(maximumCost / 2)) for --threshold \(formatOption(maximumCost)))")
-                }
-                return try .gaussian(maximumCost: maximumCost, sigma: sigma)
-            case .gravity:
-                guard let beta else {
-                    throw ValidationError("--method gravity needs --beta, the exponent of f(c) = c^(-β) (e.g. --beta 1)")
-                }
-                return try .gravity(maximumCost: maximumCost, beta: beta, minimumCost: minDistance ?? 0)
-            case .threeStep:
-                let decay: DistanceDecay =
-                    sigma.map { .gaussian(sigma: $0) }
-                    ?? .steps(bands ?? FloatingCatchmentModel.defaultThreeStepBands(maximumCost: maximumCost))
-                return try .threeStep(maximumCost: maximumCost, decay: decay)
-            }
-        } catch let error as AccessError {
-            throw ValidationError(error.problems.map(\.description).joined(separator: "; "))
-        }
-    }
-
     func run() throws {
         if let study {
-            try runStudyAccess(study: study, out: out, method: method, threshold: threshold, sigma: sigma, weights: weights,
-                               beta: beta, minDistance: minDistance, normalize: normalize, quiet: quiet)
+            try runStudyAccess(study: study)
             return
         }
         guard let demand, let supply else { throw ValidationError("point mode needs --demand and --supply") }
         let terminal = Terminal(quiet: quiet)
-        let model = try model()
+        let model = try fca.model()
         do {
             terminal.progress("reading \(demand) and \(supply)")
             var demandPoints = try AccessInput.readDemand(contentsOf: URL(fileURLWithPath: demand))
@@ -237,7 +143,7 @@ struct Access: ParsableCommand {
             }
             terminal.progress("scoring \(demandPoints.count) demand and \(supplyPoints.count) supply points: \(model)")
             let scores = try FloatingCatchment.scores(
-                demand: demandPoints, supply: supplyPoints, cost: cost, model: model, normalize: normalize)
+                demand: demandPoints, supply: supplyPoints, cost: cost, model: model, normalize: fca.normalize)
             terminal.progress(
                 "\(scores.pairCount) pairs; \(scores.demandWithoutSupply.count) demand points without supply in reach, \(scores.supplyWithoutDemand.count) supply points without demand")
             try AtomicFile.write(Data(scores.csv(ids: demandPoints.map(\.id)).utf8), to: URL(fileURLWithPath: out))
@@ -266,18 +172,48 @@ struct Access: ParsableCommand {
     }
 }
 
-/// `5000`, not `5000.0`.
-private func formatOption(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-}
 
 // MARK: - Study mode
 
-/// STUB — study mode (`careatlas access STUDY --out DIR`) arrives with the catchment issue; the
-/// lead engineer replaces this function. Point mode does not call it.
-func runStudyAccess(
-    study: String, out: String, method: FloatingCatchmentMethod, threshold: Double?, sigma: Double?, weights: String?,
-    beta: Double?, minDistance: Double?, normalize: Bool, quiet: Bool
-) throws {
-    throw ValidationError("study mode arrives with the catchment issue")
+extension Access {
+    func runStudyAccess(study: String) throws {
+        let terminal = Terminal(quiet: quiet)
+        let model = try loadStudy(study, terminal: terminal)
+        let policy = SmallCellPolicy(minCell: model.spec.minCell)
+        terminal.progress("scoring areas")
+        let result = try runAnalysis {
+            try studyOptions.compute(model, method: try fca.model(), detourFactor: detourFactor ?? 1, normalize: fca.normalize)
+        }
+        var folder = try OutputFolder(URL(fileURLWithPath: out), inputs: model.inputFiles)
+        try AccessExport.write(model: model, access: result, policy: policy, to: &folder)
+        print("scored=\(result.scores.scores.count) pairs=\(result.scores.pairCount) undefined=\(result.scores.undefinedCount)")
+        terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
+    }
+}
+
+/// Options of study-mode accessibility (`access STUDY`, `gaps STUDY`).
+struct StudyAccessOptions: ParsableArguments {
+    @Option(help: "Study mode: area level scored.")
+    var level: AreaLevel = .municipality
+
+    @Option(name: .customLong("demand-measure"), help: "Study mode: population measure of the demand (e.g. aged65, total).")
+    var demandMeasure = "aged65"
+
+    @Option(help: "Study mode: institution kinds that supply care, comma-separated (default: every kind with the capacity field).",
+            transform: parseList)
+    var kinds: [String] = []
+
+    @Option(help: "Study mode: capacity field of the supply (e.g. patients_per_month, beds).")
+    var capacity: String?
+
+    func compute(_ model: StudyModel, method: FloatingCatchmentModel, detourFactor: Double, normalize: Bool) throws -> StudyAccess {
+        guard let field = capacity else {
+            let fields = Set(model.institutions.flatMap(\.capacity.keys)).sorted().joined(separator: ", ")
+            throw AnalysisError("study mode needs --capacity, the supply's capacity field", fix: "capacity fields in this study: \(fields)")
+        }
+        let kinds = self.kinds.isEmpty
+            ? Set(model.institutions.filter { $0.capacity[field] != nil }.map(\.kind)).sorted() : self.kinds
+        return try StudyAccess.compute(model, level: level, demandMeasure: demandMeasure, kinds: kinds, capacityField: field,
+                                       method: method, detourFactor: detourFactor, normalize: normalize)
+    }
 }

@@ -210,7 +210,7 @@ import TestSupport
         #expect(both.stderr.hasPrefix("Error: give either a STUDY file or --demand and --supply, not both\n"))
         let study = try CLITests.run(["access", "geodata/demo/study.yaml", "--method", "2sfca", "--out", "/tmp/x"])
         #expect(study.status == 64)
-        #expect(study.stderr.hasPrefix("Error: study mode arrives with the catchment issue\n"))
+        #expect(study.stderr.hasPrefix("Error: --method 2sfca needs --threshold METRES, the catchment size (e.g. --threshold 5000)\n"))
         let noFolder = try CLITests.run(["access", "--demand", "\(Self.fixtures)/demand.csv", "--supply", "\(Self.fixtures)/supply.csv",
                                          "--method", "2sfca", "--threshold", "5000", "--out", "/no/such/folder/s.csv"])
         #expect(noFolder.status == 64)

@@ -133,3 +133,33 @@ import TestSupport
         #expect(r.stderr.contains("error: no institution is of kind \"clinic\""))
     }
 }
+
+@Suite struct StudyAccessCommandTests {
+    @Test func accessStudyModeWritesScores() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-cli-access-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLITests.run(["access", "geodata/demo/study.yaml", "--out", out.path, "--method", "2sfca", "--threshold", "1000",
+                                  "--kinds", "visiting_nurse", "--capacity", "patients_per_month"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "scored=9 pairs=4 undefined=5\n")
+        let csv = try String(contentsOf: out.appendingPathComponent("access_scores.csv"), encoding: .utf8)
+        #expect(csv.contains("99105,松区,2000,0.02\n"))
+        #expect(csv.contains("99101,桜区,1000,nan\n"))
+    }
+
+    @Test func studyModeNeedsCapacity() throws {
+        let r = try CLITests.run(["access", "geodata/demo/study.yaml", "--out", "/tmp/careatlas-never", "--method", "2sfca", "--threshold", "1000"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: study mode needs --capacity, the supply's capacity field — capacity fields in this study: beds, patients_per_month, pcu_beds"))
+    }
+
+    @Test func gapsCommand() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-cli-gaps-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLITests.run(["gaps", "geodata/demo/study.yaml", "--out", out.path, "--threshold", "1000", "--kinds", "visiting_nurse",
+                                  "--capacity", "patients_per_month", "--within-km", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("gaps: 6 of 9 municipality areas\n1. 99102 楓区: no supply within the access threshold; no visiting_nurse within 2.0 km (nearest 2.7 km)\n"))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("gaps.geojson").path))
+    }
+}

@@ -1,0 +1,46 @@
+import CareAtlas
+import CareFormats
+import CareGeometry
+import Foundation
+
+/// Writes study-mode accessibility (`access_scores.csv`, `access_areas.geojson`) and access gaps
+/// (`gaps.csv`, `gaps.geojson`). Scores are not patient counts and are not suppressed.
+public enum AccessExport {
+    public static func write(model: StudyModel, access: StudyAccess, policy: SmallCellPolicy, excel: Bool = false, to folder: inout OutputFolder) throws {
+        var table = Table(title: "Accessibility", header: ["area_code", "area_name", "demand_\(access.demandMeasure)", "score"])
+        for (i, id) in access.areaIDs.enumerated() {
+            table.rows.append([id, model.area(id, at: access.level)?.name ?? "", Format.count(access.demand[i]),
+                               AccessScores.formatScore(access.scores.scores[i])])
+        }
+        try folder.write("access_scores.csv", table.csv(excel: excel))
+        let features: [(Geometry?, JSONObject)] = access.areaIDs.enumerated().compactMap { i, id in
+            guard let a = model.area(id, at: access.level) else { return nil }
+            var o = Layers.areaProperties(a)
+            o["access_score"] = access.scores.scores[i].isFinite ? .number(access.scores.scores[i]) : .null
+            return (a.geometry, o)
+        }
+        try folder.write("access_areas.geojson", Layers.geojson("access_areas", crs: model.crs, features))
+    }
+
+    public static func write(model: StudyModel, gaps: AccessGaps, excel: Bool = false, to folder: inout OutputFolder) throws {
+        let kinds = Set(gaps.gaps.flatMap(\.nearestKm.keys)).sorted()
+        var table = Table(title: "Access gaps", header: ["severity_rank", "area_code", "area_name", "need_\(gaps.need.rawValue)", "access_score",
+                                                        "access_percentile"] + kinds.map { "nearest_\($0)_km" } + ["reasons"])
+        for (k, g) in gaps.gaps.enumerated() {
+            table.rows.append([String(k + 1), g.areaID, g.name, Format.count(g.need), g.access.map(AccessScores.formatScore) ?? "nan",
+                               Format.percent(g.accessPercentile, decimals: 1)]
+                + kinds.map { Format.number(g.nearestKm[$0], decimals: 3) } + [g.reasons.joined(separator: "; ")])
+        }
+        try folder.write("gaps.csv", table.csv(excel: excel))
+        let features: [(Geometry?, JSONObject)] = gaps.gaps.enumerated().compactMap { k, g in
+            guard let a = model.area(g.areaID, at: gaps.level) else { return nil }
+            var o = Layers.areaProperties(a)
+            o["severity_rank"] = .number(Double(k + 1))
+            o["reasons"] = .string(g.reasons.joined(separator: "; "))
+            o["reason_count"] = .number(Double(g.reasons.count))
+            o["access_score"] = g.access.map(JSONValue.number) ?? .null
+            return (a.geometry, o)
+        }
+        try folder.write("gaps.geojson", Layers.geojson("gaps", crs: model.crs, features))
+    }
+}

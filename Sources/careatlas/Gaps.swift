@@ -1,0 +1,64 @@
+import ArgumentParser
+import CareAtlas
+import CareExport
+import Foundation
+
+struct Gaps: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Areas where access to care is poor relative to need, with the reasons, most severe first.",
+        discussion: """
+            An area is a gap when its floating-catchment access score is in the lowest quintile while its
+            need is above the median, when no supply is within the catchment threshold, or when the nearest
+            institution of a required kind is farther than --within-km (default 16 km, the 往診/訪問診療
+            distance limit). Writes gaps.csv, gaps.geojson, access_scores.csv and access_areas.geojson.
+            The access method defaults to 2sfca with a 5,000 m threshold.
+            """)
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var fca: FloatingCatchmentOptions
+    @OptionGroup var studyOptions: StudyAccessOptions
+
+    @Argument(help: "The study file (YAML).")
+    var study: String
+
+    @Option(help: "Need measure: aged65 or patients.")
+    var need: AccessGaps.Need = .aged65
+
+    @Option(name: .customLong("required-kinds"), help: "Kinds whose absence within --within-km makes a gap, comma-separated (default: the supply kinds).",
+            transform: parseList)
+    var requiredKinds: [String] = []
+
+    @Option(name: .customLong("within-km"), help: "Distance limit for the required kinds, km.")
+    var withinKm: Double = 16
+
+    func validate() throws {
+        try validateInputFile(study, what: "study file")
+        guard withinKm > 0 else { throw ValidationError("--within-km must be a positive distance, got \(withinKm)") }
+        _ = try fca.model(defaultMethod: .twoStep, defaultThreshold: 5000)
+    }
+
+    func run() throws {
+        let terminal = Terminal(quiet: common.quiet)
+        let model = try loadStudy(study, terminal: terminal)
+        let policy = output.policy(model)
+        let method = try fca.model(defaultMethod: .twoStep, defaultThreshold: 5000)
+        let access = try runAnalysis { try studyOptions.compute(model, method: method, detourFactor: 1, normalize: fca.normalize) }
+        let nearest = try DistanceCatchments.nearestDistances(model, level: studyOptions.level)
+        let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
+        let gaps = try runAnalysis {
+            try AccessGaps.find(model, level: studyOptions.level, need: need, access: scores, nearest: nearest,
+                                requiredKinds: requiredKinds.isEmpty ? access.kinds : requiredKinds, withinKm: withinKm)
+        }
+        var folder = try output.folder(inputs: model.inputFiles)
+        try AccessExport.write(model: model, access: access, policy: policy, excel: output.excel, to: &folder)
+        try AccessExport.write(model: model, gaps: gaps, excel: output.excel, to: &folder)
+        print("gaps: \(gaps.gaps.count) of \(model.areas[studyOptions.level]?.count ?? 0) \(studyOptions.level.rawValue) areas")
+        for (k, g) in gaps.gaps.prefix(10).enumerated() {
+            print("\(k + 1). \(g.areaID) \(g.name): \(g.reasons.joined(separator: "; "))")
+        }
+        terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
+    }
+}
+
+extension AccessGaps.Need: ExpressibleByArgument {}
