@@ -11,7 +11,7 @@ import Foundation
 ///    from the area's population-weighted centroid (default 16 km, the distance limit of 往診 and
 ///    訪問診療 in the medical fee schedule).
 ///
-/// Gaps are sorted by severity: more reasons first, then higher need, then lower access, then id.
+/// Areas with no need (no residents aged 65+, no patients) are never gaps. Gaps are sorted by severity: more reasons first, then higher need, then lower access, then id.
 public struct AccessGaps: Sendable {
     public struct Gap: Sendable, Hashable {
         public let areaID: String
@@ -27,6 +27,8 @@ public struct AccessGaps: Sendable {
     public enum Need: String, Sendable, CaseIterable {
         /// Population aged 65 and over (`aged65`).
         case aged65
+        /// Total population (`total`), e.g. for census small areas without an age breakdown.
+        case total
         /// The hospital's own patients.
         case patients
     }
@@ -58,6 +60,7 @@ public struct AccessGaps: Sendable {
         func needOf(_ a: Area) -> Double? {
             switch need {
             case .aged65: return a.population["aged65"]
+            case .total: return a.population["total"]
             case .patients: return a.patients.map(Double.init)
             }
         }
@@ -71,6 +74,7 @@ public struct AccessGaps: Sendable {
         var withoutNeed: [String] = []
         for a in areas {
             guard let n = needOf(a) else { withoutNeed.append(a.id); continue }
+            guard n > 0 else { continue }  // nobody to serve: never a gap
             let score = access[a.id].flatMap { $0.isFinite ? $0 : nil }
             var reasons: [String] = []
             if let score, let cut, let median, score <= cut, n > median, score > 0 {

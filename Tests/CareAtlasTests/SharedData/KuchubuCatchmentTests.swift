@@ -47,3 +47,33 @@ struct KuchubuCatchmentTests {
         #expect(String(format: "%.2f %.2f %.2f", bunkyo.penetration!.rate, bunkyo.penetration!.lower, bunkyo.penetration!.upper) == "6.62 4.66 9.39")
     }
 }
+
+/// The gap list of the six wards' small areas (home-care supply, 1 km catchments), checked rule by
+/// rule against the scores and distances it was made from.
+@Suite(.enabled(if: SharedData.root != nil, "\(SharedData.skipMessage)"))
+struct KuchubuGapTests {
+    @Test func everyGapMeetsItsRulesAndNoOtherAreaDoes() throws {
+        let m = try KuchubuCatchmentTests.model.get()
+        let kinds = ["homecare_clinic", "visiting_nurse_station"]
+        let access = try StudyAccess.compute(m, level: .smallArea, demandMeasure: "total", kinds: kinds,
+                                             capacityField: "patients_per_month", method: try .twoStep(maximumCost: 1000))
+        let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
+        let nearest = try DistanceCatchments.nearestDistances(m, level: .smallArea)
+        let gaps = try AccessGaps.find(m, level: .smallArea, need: .total, access: scores, nearest: nearest, requiredKinds: kinds, withinKm: 1)
+        #expect(gaps.gaps.count == 72)
+        let sorted = scores.values.sorted()
+        let cut = sorted[Int((0.2 * Double(sorted.count)).rounded(.up)) - 1]
+        let needs = m.areas[.smallArea]!.compactMap { $0.population["total"] }.sorted()
+        let median = needs.count % 2 == 1 ? needs[needs.count / 2] : (needs[needs.count / 2 - 1] + needs[needs.count / 2]) / 2
+        let flagged = Set(gaps.gaps.map(\.areaID))
+        for a in m.areas[.smallArea]! {
+            let need = a.population["total"] ?? 0
+            let score = scores[a.id]
+            let far = nearest.first { $0.areaID == a.id }!.distanceKm.filter { kinds.contains($0.key) && $0.value > 1 }
+            let expected = need > 0 && ((score.map { $0 <= cut && $0 > 0 && need > median } ?? false) || score == nil || score == 0 || !far.isEmpty)
+            #expect(flagged.contains(a.id) == expected, "\(a.id) \(a.name)")
+        }
+        // Severity order: reasons never increase down the list.
+        #expect(zip(gaps.gaps, gaps.gaps.dropFirst()).allSatisfy { $0.reasons.count >= $1.reasons.count })
+    }
+}
