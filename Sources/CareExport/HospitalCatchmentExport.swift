@@ -40,9 +40,13 @@ public enum HospitalCatchmentExport {
         try folder.write("huff_fit.csv", fit.csv(excel: excel))
 
         let names = Dictionary(uniqueKeysWithValues: model.institutions.map { ($0.id, $0.name) })
-        var hospitals = Table(title: "Huff market shares", header: ["institution_id", "name", h.attractivenessField, "expected_aged65_share_percent"])
+        // Expected patients: κ̂ Σᵢ wᵢ Pᵢⱼ, every hospital drawing patients at the anchor's fitted rate
+        // (for the anchor this equals its observed patients in the study areas).
+        var hospitals = Table(title: "Huff market shares",
+                              header: ["institution_id", "name", h.attractivenessField, "expected_aged65_share_percent", "expected_patients"])
         for d in huff.destinations {
-            hospitals.rows.append([d.id, names[d.id] ?? "", Format.number(d.attractiveness, decimals: 1), Format.percent(d.marketShare)])
+            hospitals.rows.append([d.id, names[d.id] ?? "", Format.number(d.attractiveness, decimals: 1), Format.percent(d.marketShare),
+                                   Format.number(h.fit.map { $0.kappa * d.expectedPatients }, decimals: 1)])
         }
         try folder.write("huff_hospitals.csv", hospitals.csv(excel: excel))
 

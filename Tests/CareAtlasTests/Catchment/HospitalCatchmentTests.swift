@@ -31,6 +31,9 @@ import TestSupport
         let fit = try #require(h.fit)
         #expect(fit.anchorID == "H01" && fit.origins == 9 && fit.patients == 140)
         #expect(fit.logLikelihood >= fit.nullLogLikelihood)
+        // At the maximum of the Poisson likelihood κ̂ Σ wᵢ Pᵢₐ equals the observed patients (140).
+        let anchor = try #require(h.huff.destinations.first { $0.id == "H01" })
+        #expect(abs(fit.kappa * anchor.expectedPatients - 140) < 1e-6)
     }
 
     @Test func tooFewDestinationsIsAClearError() throws {
