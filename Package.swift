@@ -22,11 +22,14 @@ let package = Package(
         .systemLibrary(
             name: "CPROJ", pkgConfig: "proj",
             providers: [.apt(["libproj-dev"]), .brew(["proj"])]),
+        .systemLibrary(
+            name: "CCBC", pkgConfig: "cbc",
+            providers: [.apt(["coinor-libcbc-dev"]), .brew(["cbc"])]),
         .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "CareFormats", dependencies: ["CareGeometry"], exclude: ["Tabular/generate_cp932_table.py"]),
         .target(
             name: "CareAtlas",
-            dependencies: ["CareGeometry", "CareFormats", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["CareGeometry", "CareFormats", "CCBC", .product(name: "Yams", package: "Yams")]),
         .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry"]),
         .executableTarget(
             name: "careatlas",
