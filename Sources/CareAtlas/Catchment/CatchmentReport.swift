@@ -35,16 +35,10 @@ extension PatientShareAnalysis {
             if !hidden { shown.append(cumulative) }
         }
         // Unconstrained catchments are nested in the ranking; contiguous ones in each other.
-        var shownContiguous = [0, totalPatients]
-        var mask: [Bool] = []
-        for c in catchments {
-            let risky = policy.isSmall(c.patients)
-                || (c.contiguous ? shownContiguous : shown).contains { policy.isSmall(abs(c.patients - $0)) }
-            mask.append(risky)
-            if !risky {
-                if c.contiguous { shownContiguous.append(c.patients) } else { shown.append(c.patients) }
-            }
-        }
+        let unconstrained = policy.differenceMask(catchments.filter { !$0.contiguous }.map(\.patients), alreadyShown: shown)
+        let contiguous = policy.differenceMask(catchments.filter(\.contiguous).map(\.patients), alreadyShown: [0, totalPatients])
+        var u = unconstrained.makeIterator(), c = contiguous.makeIterator()
+        let mask = catchments.map { $0.contiguous ? c.next()! : u.next()! }
         return mask
     }
 

@@ -57,4 +57,19 @@ public struct SmallCellPolicy: Sendable, Hashable {
     public func label(_ count: Int) -> String {
         isSmall(count) ? suppressedLabel : String(count)
     }
+
+    /// Which totals of a sequence to hide so that no difference between two shown figures is a
+    /// small count: each value is shown only when it is not small itself and differs by 0 or by at
+    /// least `minCell` from every figure already shown (`alreadyShown`, e.g. 0 and the grand total,
+    /// and the earlier shown values). Used for nested regions (stages, catchments, frontiers),
+    /// where the difference of two totals is the count of the areas added.
+    public func differenceMask(_ values: [Int], alreadyShown: [Int]) -> [Bool] {
+        guard isSuppressing else { return values.map { _ in false } }
+        var shown = alreadyShown
+        return values.map { v in
+            let hidden = isSmall(v) || shown.contains { isSmall(abs(v - $0)) }
+            if !hidden { shown.append(v) }
+            return hidden
+        }
+    }
 }

@@ -224,7 +224,7 @@ private struct Reader {
 
     mutating func study(_ top: Entries, _ root: Node) -> StudySpec? {
         checkKeys(top, ["study", "crs", "privacy", "areas", "population", "patients", "flows", "institutions",
-                        "groupings", "anchor", "credits"], "the study file")
+                        "groupings", "anchor", "scenarios", "credits"], "the study file")
         var name = "", period = "", reportDate = ""
         if let n = top.value("study"), let s = mapping(n, "\"study\"") {
             checkKeys(s, ["name", "period", "report_date"], "\"study\"")
@@ -258,6 +258,8 @@ private struct Reader {
         let institutions = items(top, "institutions").compactMap { institutionLayer($0.0, $0.1) }
         let groupings = items(top, "groupings").compactMap { grouping($0.0, $0.1) }
         let anchor = string(top, "anchor", "the study file")
+        var scenarios: ScenarioSpec? = nil
+        if let n = top.value("scenarios"), let e = mapping(n, "\"scenarios\"") { scenarios = scenarioSpec(e) }
         let credits = stringList(top, "credits", "the study file")
         // Names must be unique so outputs can name layers.
         var names = Set<String>()
@@ -268,7 +270,7 @@ private struct Reader {
         return StudySpec(
             name: name, period: period, reportDate: reportDate, crs: crs, minCell: minCell, areas: areas,
             population: population, patients: patients, flows: flows, institutions: institutions, groupings: groupings,
-            anchor: anchor, credits: credits, file: base.appendingPathComponent(fileName))
+            anchor: anchor, scenarios: scenarios, credits: credits, file: base.appendingPathComponent(fileName))
     }
 
     mutating func areaLayer(_ e: Entries, _ what: String) -> AreaLayerSpec? {
@@ -310,6 +312,112 @@ private struct Reader {
         return PatientSpec(file: file, codeField: code, countField: count, nameField: string(e, "name", what),
                            filter: stringMap(e, "filter", what), breakdown: stringList(e, "breakdown", what),
                            encoding: encoding(e, what))
+    }
+
+    mutating func number(_ e: Entries, _ key: String, _ what: String, positive: Bool = true) -> Double? {
+        guard let n = e.value(key) else { return nil }
+        guard let v = n.float, v.isFinite, !positive || v > 0 else {
+            d.error(fileName, line(n), "\"\(key)\" in \(what) must be a \(positive ? "positive " : "")number")
+            return nil
+        }
+        return v
+    }
+
+    mutating func objective(_ e: Entries, _ what: String) -> Objective {
+        guard let text = string(e, "objective", what) else { return .patients }
+        guard let o = Objective(rawValue: text) else {
+            d.error(fileName, line(e.value("objective")!), "unknown objective \"\(text)\" in \(what)",
+                    fix: "use one of: \(Objective.allCases.map(\.rawValue).joined(separator: ", "))")
+            return .patients
+        }
+        return o
+    }
+
+    mutating func scenarioSpec(_ e: Entries) -> ScenarioSpec {
+        let what = "\"scenarios\""
+        checkKeys(e, ["level", "plans", "frontier", "liaison", "gaps"], what)
+        var spec = ScenarioSpec()
+        spec.level = level(e, what, default: .municipality) ?? .municipality
+        if let n = e.value("liaison"), let l = mapping(n, "scenarios.liaison") {
+            checkKeys(l, ["min_shared", "kinds"], "scenarios.liaison")
+            if let v = number(l, "min_shared", "scenarios.liaison", positive: false) {
+                if v >= 0, v == v.rounded() { spec.liaison.minShared = Int(v) } else {
+                    d.error(fileName, line(l.value("min_shared")!), "scenarios.liaison.min_shared must be a whole number ≥ 0")
+                }
+            }
+            spec.liaison.kinds = stringList(l, "kinds", "scenarios.liaison")
+        }
+        if let n = e.value("gaps"), let g = mapping(n, "scenarios.gaps") {
+            checkKeys(g, ["kinds", "capacity", "threshold_m", "within_km"], "scenarios.gaps")
+            let capacity = string(g, "capacity", "scenarios.gaps", required: true) ?? ""
+            var settings = GapSettings(kinds: stringList(g, "kinds", "scenarios.gaps"), capacity: capacity)
+            if let t = number(g, "threshold_m", "scenarios.gaps") { settings.thresholdMeters = t }
+            if let w = number(g, "within_km", "scenarios.gaps") { settings.withinKm = w }
+            spec.gaps = settings
+        }
+        if let n = e.value("frontier"), let f = mapping(n, "scenarios.frontier") {
+            checkKeys(f, ["budget", "kinds", "up_to", "objective"], "scenarios.frontier")
+            var measure = Budget.Measure.maxInstitutions
+            if let text = string(f, "budget", "scenarios.frontier") {
+                if let m = Budget.Measure(rawValue: text) { measure = m } else {
+                    d.error(fileName, line(f.value("budget")!), "unknown budget \"\(text)\" in scenarios.frontier",
+                            fix: "use one of: \(Budget.Measure.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+            let upTo = number(f, "up_to", "scenarios.frontier")
+            if upTo == nil, f.value("up_to") == nil {
+                d.error(fileName, line(f.node), "scenarios.frontier needs up_to", fix: "add up_to: the largest budget, e.g. 40")
+            }
+            spec.frontier = FrontierSpec(measure: measure, kinds: stringList(f, "kinds", "scenarios.frontier"),
+                                         upTo: Int(upTo ?? 1), objective: objective(f, "scenarios.frontier"))
+        }
+        for (p, planWhat) in items(e, "plans") {
+            checkKeys(p, ["name", "nested", "stages"], planWhat)
+            let name = string(p, "name", planWhat, required: true) ?? ""
+            let stages = items(p, "stages").compactMap { stage($0.0, "\(planWhat) \($0.1)") }
+            if stages.isEmpty { d.error(fileName, line(p.node), "\(planWhat) has no stages", fix: "add stages: - name: … areas: […]") }
+            spec.plans.append(StagePlan(name: name, nested: bool(p, "nested", planWhat, default: true), stages: stages))
+        }
+        return spec
+    }
+
+    mutating func stage(_ e: Entries, _ what: String) -> StageSpec? {
+        let rules = ["areas", "group", "share", "within_km", "budget"]
+        checkKeys(e, ["name", "contiguous", "objective"] + rules, what)
+        let name = string(e, "name", what, required: true) ?? ""
+        let given = rules.filter { e.value($0) != nil }
+        guard given.count == 1 else {
+            d.error(fileName, line(e.node), "\(what) needs exactly one rule, found \(given.isEmpty ? "none" : given.joined(separator: ", "))",
+                    fix: "one of: \(rules.joined(separator: ", "))")
+            return nil
+        }
+        let rule: StageRule
+        switch given[0] {
+        case "areas": rule = .areas(stringList(e, "areas", what))
+        case "group": rule = .group(string(e, "group", what) ?? "")
+        case "share":
+            guard let v = number(e, "share", what), v <= 1 else {
+                d.error(fileName, line(e.value("share")!), "share in \(what) must be in (0, 1]", fix: "e.g. share: 0.5")
+                return nil
+            }
+            rule = .share(v)
+        case "within_km":
+            guard let v = number(e, "within_km", what) else { return nil }
+            rule = .withinKm(v)
+        default:
+            guard let b = mapping(e.value("budget")!, "\(what) budget") else { return nil }
+            let measures = Budget.Measure.allCases.map(\.rawValue)
+            checkKeys(b, measures + ["kinds"], "\(what) budget")
+            let chosen = measures.filter { b.value($0) != nil }
+            guard chosen.count == 1, let measure = Budget.Measure(rawValue: chosen[0]),
+                let limit = number(b, chosen[0], "\(what) budget")
+            else {
+                d.error(fileName, line(b.node), "\(what) budget needs exactly one of \(measures.joined(separator: ", ")) with a positive limit")
+                return nil
+            }
+            rule = .budget(Budget(measure: measure, limit: limit, kinds: stringList(b, "kinds", "\(what) budget")))
+        }
+        return StageSpec(name: name, rule: rule, contiguous: bool(e, "contiguous", what, default: true), objective: objective(e, what))
     }
 
     mutating func flowSpec(_ e: Entries) -> FlowSpec? {

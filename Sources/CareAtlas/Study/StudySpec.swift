@@ -46,6 +46,8 @@ public struct StudySpec: Sendable {
     public var institutions: [InstitutionLayerSpec]
     public var groupings: [GroupingSpec]
     public var anchor: String?
+    /// Staged target-region plans (nil when the study has no `scenarios:` section).
+    public var scenarios: ScenarioSpec?
     /// Credit lines for the data, printed on every map and report.
     public var credits: [String]
     /// The study file itself.

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Coverage against budget: the best connected region containing the anchor's area for every
+/// budget 1 … B, the knee of the curve, and a recommended nested stage path.
+///
+/// - Knee: the Kneedle rule (Satopää et al. 2011, "Finding a 'kneedle' in a haystack", ICDCS
+///   Workshops): with budget and coverage scaled to [0, 1] over the feasible points, the knee is the
+///   point farthest above the chord, i.e. maximising ŷ − x̂ (ties: the smaller budget).
+/// - Path: the vertices of the upper concave envelope of (budget, coverage) up to the knee — the
+///   steps along which each added unit of workload buys the most patients, in decreasing marginal
+///   gain per unit — solved again as **nested** stages (each containing the previous region), so
+///   that the path can be taken stage by stage.
+public struct Frontier: Sendable {
+    public struct Point: Sendable, Hashable {
+        public let budget: Int
+        /// nil when no region fits the budget (the anchor's area alone exceeds it).
+        public let objective: Double?
+        public let patients: Int?
+        public let areaIDs: [String]
+        public let optimal: Bool
+        public let gap: Double
+    }
+
+    public struct Step: Sendable, Hashable {
+        public let budget: Int
+        /// Patients of the nested region at this step.
+        public let patients: Int
+        public let areaIDs: [String]
+        public let marginalPatients: Int
+        /// Marginal patients per unit of budget over the previous step.
+        public let marginalPerUnit: Double
+    }
+
+    public let measure: Budget.Measure
+    public let kinds: [String]
+    public let objective: Objective
+    public let points: [Point]
+    public let kneeBudget: Int?
+    public let path: [Step]
+
+    static func compute(_ c: StageContext, _ spec: FrontierSpec) throws -> Frontier {
+        guard spec.upTo >= 1 else { throw AnalysisError("scenarios.frontier.up_to must be at least 1") }
+        let weights = c.weights(spec.objective)
+        let costs = c.costs(spec.measure, kinds: spec.kinds)
+        func solve(_ budget: Int, required: [Int]) throws -> RegionSolution? {
+            let problem = RegionProblem(weights: weights, costs: [costs], budgets: [Double(budget)], adjacency: c.adjacency,
+                                        root: c.anchorIndex, connected: true, required: required)
+            // Infeasible budgets (the anchor's area alone exceeds them) have no region.
+            let fixed = costs[c.anchorIndex] + required.filter({ $0 != c.anchorIndex }).reduce(0) { $0 + costs[$1] }
+            if fixed > Double(budget) { return nil }
+            return try RegionOptimizer.solve(problem)
+        }
+        func patients(_ members: [Int]) -> Int { members.reduce(0) { $0 + (c.areas[$1].patients ?? 0) } }
+        var points: [Point] = []
+        var solutions: [Int: RegionSolution] = [:]
+        for b in 1...spec.upTo {
+            if let s = try solve(b, required: []) {
+                solutions[b] = s
+                points.append(Point(budget: b, objective: s.objective, patients: patients(s.selected),
+                                    areaIDs: s.selected.map { c.areas[$0].id }, optimal: s.optimal, gap: s.gap))
+            } else {
+                points.append(Point(budget: b, objective: nil, patients: nil, areaIDs: [], optimal: true, gap: 0))
+            }
+        }
+        let feasible = points.filter { $0.objective != nil }
+        let knee = Self.knee(feasible.map { (Double($0.budget), $0.objective!) })
+        let kneeBudget = knee.map { feasible[$0].budget }
+        // Upper concave envelope (monotone chain) of the feasible points up to the knee.
+        var hull: [Point] = []
+        for p in feasible where kneeBudget.map({ p.budget <= $0 }) ?? true {
+            while hull.count >= 2 {
+                let a = hull[hull.count - 2], b = hull[hull.count - 1]
+                let cross = Double(b.budget - a.budget) * (p.objective! - a.objective!) - (b.objective! - a.objective!) * Double(p.budget - a.budget)
+                if cross >= 0 { hull.removeLast() } else { break }
+            }
+            hull.append(p)
+        }
+        var path: [Step] = []
+        var previous: [Int] = []
+        var previousBudget = 0, previousPatients = 0
+        for vertex in hull {
+            guard let s = try solve(vertex.budget, required: previous) else { continue }
+            let n = patients(s.selected)
+            path.append(Step(budget: vertex.budget, patients: n, areaIDs: s.selected.map { c.areas[$0].id },
+                             marginalPatients: n - previousPatients,
+                             marginalPerUnit: Double(n - previousPatients) / Double(max(1, vertex.budget - previousBudget))))
+            previous = s.selected
+            previousBudget = vertex.budget
+            previousPatients = n
+        }
+        return Frontier(measure: spec.measure, kinds: spec.kinds, objective: spec.objective, points: points,
+                        kneeBudget: kneeBudget, path: path)
+    }
+
+    /// Index of the Kneedle knee of an increasing curve, nil for fewer than three points or a flat one.
+    static func knee(_ xy: [(Double, Double)]) -> Int? {
+        guard xy.count >= 3, let x0 = xy.first?.0, let x1 = xy.last?.0, let y0 = xy.map(\.1).min(), let y1 = xy.map(\.1).max(),
+            x1 > x0, y1 > y0
+        else { return nil }
+        var best = 0
+        var bestValue = -Double.infinity
+        for (i, (x, y)) in xy.enumerated() {
+            let value = (y - y0) / (y1 - y0) - (x - x0) / (x1 - x0)
+            if value > bestValue + 1e-12 { best = i; bestValue = value }
+        }
+        return best
+    }
+}
