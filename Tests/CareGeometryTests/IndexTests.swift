@@ -1,20 +1,9 @@
 import Testing
+import TestSupport
 @testable import CareGeometry
 
 @Suite struct IndexTests {
     typealias F = Fixture
-
-    /// Deterministic pseudo-random numbers (SplitMix64) for reproducible fixtures.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test func strTreeQueryMatchesBruteForce() throws {
         var rng = SplitMix64(state: 42)

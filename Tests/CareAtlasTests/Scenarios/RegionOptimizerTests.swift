@@ -1,26 +1,7 @@
 @testable import CareAtlas
 import Foundation
 import Testing
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator so that every random instance
-/// is the same on every platform.
-fileprivate struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-
-    /// Uniform integer in `range`.
-    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-}
+import TestSupport
 
 /// Rook adjacency of a rows × columns grid, node = row · columns + column.
 fileprivate func grid(_ rows: Int, _ columns: Int) -> [[Int]] {
