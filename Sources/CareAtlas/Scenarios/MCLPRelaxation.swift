@@ -1,0 +1,414 @@
+/// When a bound closes a node: it cannot beat the incumbent.
+///
+/// A node is closed when bound ≤ incumbent + 10⁻⁹ W (W the total weight), or, when every weight
+/// is a whole number (so is every objective value), when bound < incumbent + 1 − 10⁻⁹ W. The
+/// 10⁻⁹ W slack is far above the rounding error of the sums (about 10⁻¹³ W) and far below 1.
+struct MCLPPruning {
+    var incumbent: Double
+    let tolerance: Double
+    let integral: Bool
+
+    @inline(__always)
+    func cannotImprove(_ bound: Double) -> Bool {
+        integral ? bound < incumbent + 1 - tolerance : bound <= incumbent + tolerance
+    }
+
+    /// Whether `value` is a better solution than the incumbent (by a whole unit with whole-number
+    /// weights, by more than rounding otherwise).
+    @inline(__always)
+    func isBetter(_ value: Double) -> Bool {
+        value > incumbent + (integral ? 0.5 : 1e-3 * tolerance)
+    }
+}
+
+/// Subgradient-type settings of one bounding run.
+struct MCLPSchedule: Sendable {
+    /// At most this many evaluations of L.
+    var iterations: Int
+    /// The first step length factor θ.
+    var theta: Double
+    /// Steps without improvement before θ shrinks.
+    var patience: Int
+    /// Stop when θ falls below this.
+    var minimumTheta: Double
+
+    static let root = MCLPSchedule(iterations: 3000, theta: 0.1, patience: 20, minimumTheta: 1e-4)
+    static let node = MCLPSchedule(iterations: 100, theta: 0.1, patience: 5, minimumTheta: 1e-3)
+    static let probe = MCLPSchedule(iterations: 30, theta: 0.05, patience: 3, minimumTheta: 1e-3)
+}
+
+/// The Lagrangian relaxation of one search node, and the scratch space to optimise it.
+///
+/// Relaxing y_i ≤ Σ_{j ∈ N_i} x_j with multipliers λ_i ≥ 0 (Galvão & ReVelle 1996, "A Lagrangean
+/// heuristic for the maximal covering location problem", EJOR 88:114–123) leaves
+///
+///     L(λ) = B + Σ_{i active} max(0, w_i − λ_i) + (sum of the q largest c_j over the free sites),
+///     c_j = Σ_{i active, j ∈ N_i} λ_i,
+///
+/// where, in a node with some sites fixed in and some out, B is the weight the fixed-in sites
+/// cover, q = p − |in|, and the active groups are those not covered by a fixed-in site with a free
+/// site left. L(λ) ≥ the node's optimum for every λ ≥ 0; its minimum over λ equals the LP
+/// relaxation's optimum (the subproblem has the integrality property), and λ_i > w_i never helps,
+/// so λ stays in [0, w_i].
+///
+/// The scratch space is allocated once (the hot loops run over raw buffers) and freed in `deinit`.
+///
+/// Thread safety: used by one thread at a time; the search keeps one per concurrent task.
+final class MCLPRelaxation {
+    let core: MCLPCore
+    /// The node's base B, q, fixed-in sites, free sites and active groups (after ``prepare(_:)``).
+    private(set) var base = 0.0
+    private(set) var picks = 0
+    private(set) var fixedIn: [Int32] = []
+    private(set) var freeList: [Int32] = []
+    private(set) var activeList: [Int32] = []
+    /// The free sites; after an evaluation its first `picks` entries are S, the q largest c_j
+    /// (ties to the smaller index), in no particular order.
+    private(set) var order: [Int32] = []
+    /// The smallest c_j in S and the largest outside S (−∞ when all free sites are in S).
+    private(set) var lastInS = 0.0
+    private(set) var firstOutside = -Double.infinity
+    /// Evaluations of L so far.
+    private(set) var evaluations = 0
+
+    private let m: Int
+    private let n: Int
+    private let w: UnsafeMutablePointer<Double>
+    private let effective: UnsafeMutablePointer<Double>
+    private let coverCount: UnsafeMutablePointer<Int32>
+    private let y: UnsafeMutablePointer<Double>
+    private let direction: UnsafeMutablePointer<Double>
+    private let trial: UnsafeMutablePointer<Double>
+    private let isActive: UnsafeMutablePointer<Bool>
+    /// c_j of the last evaluation (free sites).
+    private let cost: UnsafeMutablePointer<Double>
+    /// x̄: the volume algorithm's average of the subproblem's x, an approximate LP solution.
+    private let averageXs: UnsafeMutablePointer<Double>
+    /// Free site j's active groups: `localDemands[localStart[j]..<localEnd[j]]`.
+    private let localStart: UnsafeMutablePointer<Int>
+    private let localEnd: UnsafeMutablePointer<Int>
+    private var localDemands: [Int32] = []
+
+    init(core: MCLPCore) {
+        self.core = core
+        m = core.demandCount
+        n = core.siteCount
+        func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
+            let pointer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(count, 1))
+            pointer.initialize(repeating: value, count: Swift.max(count, 1))
+            return pointer
+        }
+        w = buffer(m, 0.0)
+        for i in 0..<m { w[i] = core.weights[i] }
+        effective = buffer(m, 0.0)
+        coverCount = buffer(m, Int32(0))
+        y = buffer(m, 0.0)
+        direction = buffer(m, 0.0)
+        trial = buffer(m, 0.0)
+        isActive = buffer(m, false)
+        cost = buffer(n, 0.0)
+        averageXs = buffer(n, 0.0)
+        localStart = buffer(n, 0)
+        localEnd = buffer(n, 0)
+    }
+
+    deinit {
+        for pointer in [w, effective, y, direction, trial, cost, averageXs] { pointer.deallocate() }
+        coverCount.deallocate()
+        isActive.deallocate()
+        localStart.deallocate()
+        localEnd.deallocate()
+    }
+
+    /// c_j at the last evaluation.
+    func c(_ j: Int) -> Double { cost[j] }
+
+    /// x̄_j of the last run.
+    func averageX(_ j: Int) -> Double { averageXs[j] }
+
+    /// What a node is, once its fixed sites are known.
+    enum Preparation {
+        /// More sites are fixed in than p, or fewer are free than are still to choose.
+        case infeasible
+        /// Nothing is left to decide: the fixed-in sites plus the free ones (when exactly as many
+        /// as still to choose), or any free ones when no group is active: `sites` (increasing)
+        /// with their exact `value`.
+        case leaf(sites: [Int32], value: Double)
+        /// The relaxation is set up.
+        case open
+    }
+
+    /// Sets up the node given by `status` (see ``MCLPSiteStatus``).
+    func prepare(_ status: [UInt8]) -> Preparation {
+        freeList.removeAll(keepingCapacity: true)
+        fixedIn.removeAll(keepingCapacity: true)
+        for j in 0..<n {
+            if status[j] == MCLPSiteStatus.chosen {
+                fixedIn.append(Int32(j))
+            } else if status[j] == MCLPSiteStatus.free {
+                freeList.append(Int32(j))
+            }
+        }
+        picks = core.picks - fixedIn.count
+        order = freeList
+        if picks < 0 || freeList.count < picks { return .infeasible }
+        base = 0
+        activeList.removeAll(keepingCapacity: true)
+        for i in 0..<m {
+            var covered = false, reachable = false
+            for q in core.demandStarts[i]..<core.demandStarts[i + 1] {
+                let s = status[Int(core.demandSites[q])]
+                if s == MCLPSiteStatus.chosen {
+                    covered = true
+                    break
+                }
+                if s == MCLPSiteStatus.free { reachable = true }
+            }
+            if covered {
+                base += w[i]
+            } else if reachable {
+                activeList.append(Int32(i))
+            }
+        }
+        // The free sites' columns restricted to the active groups: what every evaluation reads.
+        for i in activeList { isActive[Int(i)] = true }
+        localDemands.removeAll(keepingCapacity: true)
+        for j in freeList {
+            let j = Int(j)
+            localStart[j] = localDemands.count
+            for k in core.siteStarts[j]..<core.siteStarts[j + 1] where isActive[Int(core.siteDemands[k])] {
+                localDemands.append(core.siteDemands[k])
+            }
+            localEnd[j] = localDemands.count
+        }
+        for i in activeList { isActive[Int(i)] = false }
+        if picks == 0 || freeList.count == picks || activeList.isEmpty {
+            let sites = (fixedIn + freeList.prefix(picks)).sorted()
+            return .leaf(sites: sites, value: core.value(of: sites))
+        }
+        return .open
+    }
+
+    /// The node's fixed-in sites and S, increasing: the Lagrangian choice, a feasible solution.
+    func lagrangianChoice() -> [Int32] {
+        (fixedIn + order.prefix(picks)).sorted()
+    }
+
+    /// Evaluates L(λ) and the value of the Lagrangian choice (B plus the weight of the active
+    /// groups S covers). Leaves c, S (`order`), #{j ∈ S ∩ N_i} and the subproblem's y.
+    func evaluate(_ lambda: UnsafePointer<Double>) -> (bound: Double, solution: Double) {
+        evaluations += 1
+        var relaxed = base
+        let (w, effective, coverCount, cost) = (w, effective, coverCount, cost)
+        activeList.withUnsafeBufferPointer { active in
+            for i in active {
+                let i = Int(i)
+                effective[i] = lambda[i]
+                relaxed += Swift.max(0, w[i] - lambda[i])
+                coverCount[i] = 0
+            }
+        }
+        localDemands.withUnsafeBufferPointer { demands in
+            freeList.withUnsafeBufferPointer { free in
+                for j in free {
+                    let j = Int(j)
+                    var sum = 0.0
+                    for k in localStart[j]..<localEnd[j] { sum += effective[Int(demands[k])] }
+                    cost[j] = sum
+                }
+            }
+        }
+        selectS()
+        var solution = base
+        localDemands.withUnsafeBufferPointer { demands in
+            order.withUnsafeBufferPointer { order in
+                for r in 0..<picks {
+                    let j = Int(order[r])
+                    relaxed += cost[j]
+                    for k in localStart[j]..<localEnd[j] { coverCount[Int(demands[k])] += 1 }
+                }
+            }
+        }
+        let y = y
+        activeList.withUnsafeBufferPointer { active in
+            for i in active {
+                let i = Int(i)
+                let covered = coverCount[i] > 0
+                if covered { solution += w[i] }
+                // y_i = 1 when w_i > λ_i; at λ_i = w_i either is optimal: take the one with the
+                // smaller subgradient.
+                y[i] = w[i] > lambda[i] || (w[i] == lambda[i] && covered) ? 1 : 0
+            }
+        }
+        return (relaxed, solution)
+    }
+
+    /// Puts the `picks` free sites of largest c_j (ties to the smaller index) first in `order`
+    /// by quickselect, and sets `lastInS` and `firstOutside`. The set does not depend on the
+    /// order the free sites came in.
+    private func selectS() {
+        let k = picks
+        let c = cost
+        var last = Double.infinity
+        var next = -Double.infinity
+        order.withUnsafeMutableBufferPointer { a in
+            // a[x] precedes a[y] when c is larger, or equal with a smaller index.
+            @inline(__always) func before(_ x: Int32, _ y: Int32) -> Bool {
+                let cx = c[Int(x)], cy = c[Int(y)]
+                return cx > cy || (cx == cy && x < y)
+            }
+            var low = 0, high = a.count - 1
+            while low < high {
+                // Median of three as the pivot.
+                let mid = low + (high - low) / 2
+                if before(a[mid], a[low]) { a.swapAt(mid, low) }
+                if before(a[high], a[low]) { a.swapAt(high, low) }
+                if before(a[high], a[mid]) { a.swapAt(high, mid) }
+                let pivot = a[mid]
+                var i = low, j = high
+                while i <= j {
+                    while before(a[i], pivot) { i += 1 }
+                    while before(pivot, a[j]) { j -= 1 }
+                    if i <= j {
+                        a.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // a[low...j] precede or equal the pivot, a[i...high] follow or equal it.
+                if k - 1 <= j {
+                    high = j
+                } else if k - 1 >= i {
+                    low = i
+                } else {
+                    break
+                }
+            }
+            for r in 0..<k { last = Swift.min(last, c[Int(a[r])]) }
+            for r in k..<a.count { next = Swift.max(next, c[Int(a[r])]) }
+        }
+        lastInS = last
+        firstOutside = next
+    }
+
+    /// Minimises L over λ from `lambda` by the volume algorithm (Barahona & Anbil 2000, "The
+    /// volume algorithm: producing primal solutions with a subgradient method", Mathematical
+    /// Programming 87:385–399), a subgradient method that steps along v, an exponentially
+    /// smoothed subgradient which is also the subgradient at the running average (x̄, ȳ) of the
+    /// subproblem's solutions. Polyak steps t = θ (L̄ − incumbent) / ‖v‖² from the best point
+    /// L̄ so far, the components of v that would push λ_i out of [0, w_i] left out of the norm
+    /// (Beasley 1990); the centre moves only when L improves; θ grows by 1.1 after a step that
+    /// improves and still descends along −v, and shrinks by 0.66 after `patience` steps without
+    /// improvement. The average's weight α minimises ‖α g + (1 − α) v‖ within [α_max/10, α_max],
+    /// α_max = 0.1.
+    ///
+    /// Stops early when the bound closes the node. Every evaluation's Lagrangian choice is a
+    /// feasible solution: `found(iteration, value, relaxation)` sees each (the choice is the
+    /// relaxation's ``lagrangianChoice()``) and returns the incumbent value to use from then on.
+    ///
+    /// Leaves the best multipliers in `lambda`, c and S at them, x̄ (``averageX(_:)``); returns
+    /// the best L.
+    func minimise(
+        _ lambdaArray: inout [Double], schedule: MCLPSchedule, pruning initial: MCLPPruning,
+        found: (Int, Double, MCLPRelaxation) -> Double
+    ) -> Double {
+        let alphaMaximum = 0.1
+        var pruning = initial
+        let (w, y, direction, trial, coverCount, averageX) = (w, y, direction, trial, coverCount, averageXs)
+        return lambdaArray.withUnsafeMutableBufferPointer { lambdaBuffer -> Double in
+            let lambda = lambdaBuffer.baseAddress!
+            var value = evaluate(lambda)
+            var best = value.bound
+            pruning.incumbent = found(0, value.solution, self)
+            for j in freeList { averageX[Int(j)] = 0 }
+            for r in 0..<picks { averageX[Int(order[r])] = 1 }
+            let active = activeList
+            active.withUnsafeBufferPointer { active in
+                for i in active {
+                    let i = Int(i)
+                    direction[i] = Double(coverCount[i]) - y[i]
+                }
+            }
+            var theta = schedule.theta
+            var stalled = 0
+            var iteration = 1
+            while iteration < schedule.iterations && !pruning.cannotImprove(best) {
+                let improved: Bool = active.withUnsafeBufferPointer { active in
+                    var norm = 0.0
+                    for i in active {
+                        let i = Int(i)
+                        let v = direction[i]
+                        if (v > 0 && lambda[i] <= 0) || (v < 0 && lambda[i] >= w[i]) { continue }
+                        norm += v * v
+                    }
+                    if norm < 1e-18 { return false }  // (x̄, ȳ) is optimal for the LP: L is as low as it gets
+                    let step = theta * Swift.max(best - pruning.incumbent, pruning.tolerance) / norm
+                    for i in active {
+                        let i = Int(i)
+                        trial[i] = Swift.min(w[i], Swift.max(0, lambda[i] - step * direction[i]))
+                    }
+                    return true
+                }
+                if !improved { break }
+                value = evaluate(trial)
+                var vd = 0.0, dd = 0.0, gv = 0.0
+                active.withUnsafeBufferPointer { active in
+                    for i in active {
+                        let i = Int(i)
+                        let g = Double(coverCount[i]) - y[i]
+                        let d = direction[i] - g
+                        vd += direction[i] * d
+                        dd += d * d
+                        gv += g * direction[i]
+                    }
+                    let alpha = dd > 0 ? Swift.min(alphaMaximum, Swift.max(alphaMaximum / 10, vd / dd)) : alphaMaximum
+                    for i in active {
+                        let i = Int(i)
+                        direction[i] = alpha * (Double(coverCount[i]) - y[i]) + (1 - alpha) * direction[i]
+                    }
+                    for j in freeList { averageX[Int(j)] *= 1 - alpha }
+                    for r in 0..<picks { averageX[Int(order[r])] += alpha }
+                    if value.bound < best {
+                        for i in active { lambda[Int(i)] = trial[Int(i)] }
+                    }
+                }
+                if value.bound < best {
+                    best = value.bound
+                    if gv > 0 { theta = Swift.min(2, theta * 1.1) }
+                    stalled = 0
+                } else {
+                    stalled += 1
+                    if stalled >= schedule.patience {
+                        theta *= 0.66
+                        stalled = 0
+                        if theta < schedule.minimumTheta { break }
+                    }
+                }
+                pruning.incumbent = found(iteration, value.solution, self)
+                iteration += 1
+            }
+            // c and S at the best multipliers, for fixing and branching.
+            let final = evaluate(lambda)
+            _ = found(iteration, final.solution, self)
+            return Swift.min(best, final.bound)
+        }
+    }
+
+    /// Fixing by reduced costs, with c and S at the multipliers that gave `bound`: forcing a free
+    /// j ∉ S in bounds the node by L − min_S c + c_j, forcing j ∈ S out by L − c_j + max_{∉S} c.
+    /// Sites whose forced change cannot beat the incumbent are fixed the other way in `status`.
+    /// Returns whether anything was fixed.
+    func fixByReducedCosts(bound: Double, pruning: MCLPPruning, status: inout [UInt8]) -> Bool {
+        guard picks > 0, order.count > picks else { return false }
+        var changed = false
+        for r in picks..<order.count where pruning.cannotImprove(bound - lastInS + cost[Int(order[r])]) {
+            status[Int(order[r])] = MCLPSiteStatus.excluded
+            changed = true
+        }
+        for r in 0..<picks where pruning.cannotImprove(bound - cost[Int(order[r])] + firstOutside) {
+            status[Int(order[r])] = MCLPSiteStatus.chosen
+            changed = true
+        }
+        return changed
+    }
+}

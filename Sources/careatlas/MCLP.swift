@@ -1,0 +1,122 @@
+import ArgumentParser
+import CareAtlas
+import CareFormats
+import CareGeometry
+import Foundation
+
+struct MCLP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mclp",
+        abstract: "Choose p sites that cover the most demand within a radius (maximal covering location problem), exactly.",
+        discussion: """
+            Reads --demand D.csv (id,x,y,weight) and --candidates C.csv (id,x,y),
+            positions in projected metres, or longitude/latitude with --crs EPSG:4326
+            (projected to the JGD2011 or UTM zone of the extent). A demand point is
+            covered when a chosen site lies within --radius metres (inclusive).
+
+            Maximises Σ w_i y_i subject to y_i ≤ Σ_{j within r of i} x_j and Σ x_j = p
+            (Church & ReVelle 1974; the model of PySAL spopt's MCLP). Solved exactly:
+            preprocessing (merged demand, dominated sites), Lagrangian bounds with
+            subgradient optimisation (Galvão & ReVelle 1996), greedy and interchange
+            solutions, branch-and-bound with fixing by reduced costs.
+
+            --out CHOSEN.csv gets the header id and the chosen ids in candidate-file
+            order. stdout gets a line with the search's figures, then as its last line
+              covered=<weight covered, %.17g> optimal=<true|false> gap=<relative gap, %.17g>
+            When --time-limit runs out the best choice found is written with
+            optimal=false and the gap (bound − covered) / covered.
+            """)
+
+    @Option(help: ArgumentHelp("Demand points: CSV with id,x,y,weight.", valueName: "D.csv"))
+    var demand: String
+
+    @Option(help: ArgumentHelp("Candidate sites: CSV with id,x,y.", valueName: "C.csv"))
+    var candidates: String
+
+    @Option(help: ArgumentHelp("Coverage radius in metres (> 0).", valueName: "METRES"))
+    var radius: Double
+
+    @Option(help: ArgumentHelp("How many sites to choose (1 … the number of candidates).", valueName: "N"))
+    var p: Int
+
+    @Option(help: ArgumentHelp("CRS of the positions, e.g. EPSG:4326 for longitude/latitude (default: projected metres).",
+                               valueName: "EPSG:…"))
+    var crs: String?
+
+    @Option(name: .customLong("time-limit"),
+            help: ArgumentHelp("Stop the search after this many seconds with the best choice found (default 60).",
+                               valueName: "SECONDS"))
+    var timeLimit: Double = 60
+
+    @Option(help: ArgumentHelp("Where to write the chosen ids (written atomically).", valueName: "CHOSEN.csv"))
+    var out: String
+
+    @Flag(name: [.short, .long], help: "No progress messages on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        try validateInputFile(demand, what: "--demand")
+        try validateInputFile(candidates, what: "--candidates")
+        guard radius.isFinite, radius > 0 else {
+            throw ValidationError("--radius must be a distance in metres > 0 (e.g. 3000), got \(radius)")
+        }
+        guard p >= 1 else { throw ValidationError("--p must be at least 1 (the number of sites to choose), got \(p)") }
+        guard timeLimit.isFinite, timeLimit > 0 else {
+            throw ValidationError("--time-limit must be a number of seconds > 0, got \(timeLimit)")
+        }
+        if let crs {
+            do { _ = try CRS(parsing: crs) } catch { throw ValidationError("--crs: \(error)") }
+        }
+        let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--out \(out): the folder \(folder) does not exist")
+        }
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("--out \(out) is a folder; give a file name such as chosen.csv")
+        }
+        // p against the number of candidates needs the file: a cheap count of its rows.
+        if let table = try? CSVTable(contentsOf: URL(fileURLWithPath: candidates)), !table.isEmpty, p > table.count {
+            throw ValidationError("--p \(p) is more than the \(table.count) candidate sites in \(candidates); give --p ≤ \(table.count)")
+        }
+    }
+
+    func run() throws {
+        let terminal = Terminal(quiet: quiet)
+        do {
+            terminal.progress("reading \(demand) and \(candidates)")
+            var demandPoints = try MCLPInput.readDemand(contentsOf: URL(fileURLWithPath: demand))
+            var sites = try MCLPInput.readCandidates(contentsOf: URL(fileURLWithPath: candidates))
+            if let crs {
+                let projected = try MCLPInput.projectToMetric(demand: demandPoints, candidates: sites, from: CRS(parsing: crs))
+                demandPoints = projected.demand
+                sites = projected.candidates
+                if let choice = projected.choice { terminal.progress("projected \(crs) to \(choice.reason)") }
+            } else if radius > 360,
+                (demandPoints.map(\.position) + sites.map(\.position)).allSatisfy({ abs($0.x) <= 180 && abs($0.y) <= 90 })
+            {
+                Terminal.error(
+                    "warning: the positions look like longitude/latitude degrees but --radius is \(formatOption(radius)) metres; give --crs EPSG:4326 (or the data's CRS) to project them")
+            }
+            let problem = try MCLPProblem(demand: demandPoints, candidates: sites, radiusMeters: radius, p: p)
+            terminal.progress("choosing \(p) of \(sites.count) sites for \(demandPoints.count) demand points within \(formatOption(radius)) m")
+            let solution = try MCLPSolver.solve(problem, timeLimitSeconds: timeLimit)
+            try AtomicFile.write(Data(solution.csv(candidateIDs: sites.map(\.id)).utf8), to: URL(fileURLWithPath: out))
+            terminal.progress("wrote \(out)")
+            if !solution.optimal {
+                Terminal.error("warning: the time limit of \(formatOption(timeLimit)) s ran out before optimality was proved; the choice written is the best found")
+            }
+            print("chosen=\(solution.chosen.count) demand=\(problem.demandCount) candidates=\(problem.candidateCount) bound=\(String(format: "%.17g", solution.bound)) nodes=\(solution.nodes) method=\(solution.method)")
+            print(solution.summaryLine)
+        } catch let error as MCLPError {
+            Terminal.error("error: " + error.description.replacingOccurrences(of: "\n", with: "\nerror: "))
+            throw ExitCode.failure
+        } catch let error as FileWriteError {
+            Terminal.error("error: \(error)")
+            throw ExitCode.failure
+        } catch let error as GeometryError {
+            Terminal.error("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `careatlas mclp` run as a user runs it: CHOSEN.csv, the exact last line of stdout, messages
+/// and exit codes.
+@Suite struct MCLPCLITests {
+    /// A fresh folder with a small instance: sites A, B, C, D and demand as in the library's hand
+    /// example, on a line (metres): A at 0, B at 1000, C at 2000, D at 2600; r = 600.
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-mclp-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // d0 10 at −300 (A), d1 7 and d6 2 at 500 (A, B), d2 6 at 1000 (B), d3 5 at 1500 (B, C),
+        // d4 9 at 2300 (C, D), d5 4 at 9000 (none).
+        try """
+            id,x,y,weight
+            d0,-300,0,10
+            d1,500,0,7
+            d2,1000,0,6
+            d3,1500,0,5
+            d4,2300,0,9
+            d5,9000,0,4
+            d6,500,0,2
+
+            """.write(to: url.appendingPathComponent("demand.csv"), atomically: true, encoding: .utf8)
+        try "id,x,y\nA,0,0\nB,1000,0\nC,2000,0\nD,2600,0\n".write(
+            to: url.appendingPathComponent("candidates.csv"), atomically: true, encoding: .utf8)
+        return url
+    }
+
+    static func run(_ folder: URL, _ options: [String]) throws -> (run: CLITests.Run, chosen: String?) {
+        let out = folder.appendingPathComponent("chosen.csv")
+        let run = try CLITests.run(["mclp", "--demand", folder.appendingPathComponent("demand.csv").path,
+                                    "--candidates", folder.appendingPathComponent("candidates.csv").path] + options
+                                   + ["--out", out.path])
+        return (run, try? String(contentsOf: out, encoding: .utf8))
+    }
+
+    @Test func choosesAndWritesTheSites() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // p = 2: A + C cover 10 + 7 + 2 + 5 + 9 = 33, the most of any pair.
+        let (run, chosen) = try Self.run(folder, ["--radius", "600", "--p", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "")  // not a terminal: no progress
+        #expect(chosen == "id\nA\nC\n")
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.last == "" && lines.dropLast().last == "covered=33 optimal=true gap=0")
+        #expect(run.stdout == "chosen=2 demand=7 candidates=4 bound=33 nodes=1 method=root bound\ncovered=33 optimal=true gap=0\n")
+    }
+
+    @Test func idsInCandidateFileOrder() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (run, chosen) = try Self.run(folder, ["--radius", "600", "--p", "3"])
+        #expect(run.status == 0)
+        #expect(chosen == "id\nA\nB\nC\n")
+        #expect(run.stdout.hasSuffix("\ncovered=39 optimal=true gap=0\n"))
+    }
+
+    @Test func longitudeLatitudeIsProjected() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Around Tokyo: 0.01° of latitude ≈ 1.11 km. Demand 1.0 km north of A, 1.2 km north of B.
+        try "id,x,y,weight\nnear,139.75,35.709,3\nfar,139.80,35.7108,4\n".write(
+            to: folder.appendingPathComponent("demand.csv"), atomically: true, encoding: .utf8)
+        try "id,x,y\nA,139.75,35.70\nB,139.80,35.70\n".write(
+            to: folder.appendingPathComponent("candidates.csv"), atomically: true, encoding: .utf8)
+        let (run, chosen) = try Self.run(folder, ["--radius", "1100", "--p", "1", "--crs", "EPSG:4326"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(chosen == "id\nA\n")
+        #expect(run.stdout.hasSuffix("\ncovered=3 optimal=true gap=0\n"))
+    }
+
+    @Test(arguments: [
+        (["--radius", "600", "--p", "0"], "--p must be at least 1"),
+        (["--radius", "600", "--p", "5"], "--p 5 is more than the 4 candidate sites"),
+        (["--radius", "0", "--p", "1"], "--radius must be a distance in metres > 0"),
+        (["--radius=-5", "--p", "1"], "--radius must be a distance in metres > 0"),
+        (["--radius", "600", "--p", "1", "--time-limit", "0"], "--time-limit must be a number of seconds > 0"),
+        (["--radius", "600", "--p", "1", "--crs", "EPSG:nonsense"], "--crs"),
+    ])
+    func badArgumentsAreUsageErrors(options: [String], message: String) throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (run, chosen) = try Self.run(folder, options)
+        #expect(run.status == 64)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        #expect(run.stdout == "" && chosen == nil)
+    }
+
+    @Test func missingFilesAreUsageErrors() throws {
+        let r = try CLITests.run(["mclp", "--demand", "no/such/demand.csv", "--candidates", "no/such/c.csv", "--radius", "600",
+                                  "--p", "1", "--out", "/tmp/careatlas-never.csv"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("Error: --demand no/such/demand.csv does not exist"))
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let noFolder = try CLITests.run(["mclp", "--demand", folder.appendingPathComponent("demand.csv").path, "--candidates",
+                                         folder.appendingPathComponent("candidates.csv").path, "--radius", "600", "--p", "1",
+                                         "--out", "/no/such/folder/chosen.csv"])
+        #expect(noFolder.status == 64)
+        #expect(noFolder.stderr.contains("the folder /no/such/folder does not exist"))
+    }
+
+    @Test func badRowsExitOneWithEveryProblem() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "id,x,y,weight\nd0,0,0,-1\nd0,0,0,1\n".write(to: folder.appendingPathComponent("demand.csv"), atomically: true, encoding: .utf8)
+        let (run, chosen) = try Self.run(folder, ["--radius", "600", "--p", "1"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("error: demand.csv, line 2: column \"weight\": must be ≥ 0, got -1"))
+        #expect(run.stderr.contains("error: demand.csv, line 3: id \"d0\" repeats line 2; ids must be unique"))
+        #expect(run.stdout == "" && chosen == nil)
+    }
+
+    /// The spopt reference instance with p = 10 (Fixtures/mclp): the same objective as CBC.
+    @Test func referenceInstance() throws {
+        let fixtures = "Tests/CareAtlasTests/Fixtures/mclp"
+        let reference = try String(contentsOf: repositoryRoot.appendingPathComponent("\(fixtures)/reference.csv"), encoding: .utf8)
+        let row = try #require(reference.split(separator: "\n").first { $0.hasPrefix("10,") })
+        let covered = row.split(separator: ",")[1]
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-mclp-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try CLITests.run(["mclp", "--demand", "\(fixtures)/demand.csv", "--candidates", "\(fixtures)/candidates.csv",
+                                    "--radius", "3000", "--p", "10", "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasSuffix("\ncovered=\(covered) optimal=true gap=0\n"))
+        let chosen = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+        #expect(chosen.first == "id" && chosen.count == 11)
+    }
+}
