@@ -3,6 +3,16 @@ import Foundation
 import Testing
 import TestSupport
 
+/// Poisson counts drawn in sorted key order: a dictionary's own order changes from run to run,
+/// which would make the draws (and the test) depend on the process.
+fileprivate func poissonCounts(_ means: [String: Double], _ rng: inout SplitMix64) -> [String: Double] {
+    Dictionary(uniqueKeysWithValues: means.keys.sorted().map { ($0, Double(rng.poisson(means[$0]!))) })
+}
+
+extension Dictionary where Key == String, Value == Double {
+    fileprivate func sampled(_ rng: inout SplitMix64) -> [String: Double] { poissonCounts(self, &rng) }
+}
+
 extension SplitMix64 {
     /// Poisson(λ) by Knuth's product of uniforms, on chunks of λ ≤ 20 (a sum of independent
     /// Poisson variables is Poisson), so that exp(−λ) never underflows.
@@ -284,7 +294,7 @@ fileprivate struct HuffInstance {
         var betas: [Double] = [], ses: [Double] = [], covered = 0
         let replicates = 40
         for replicate in 0..<replicates {
-            let counts = means.mapValues { Double(rng.poisson($0)) }
+            let counts = poissonCounts(means, &rng)
             let fit = try instance.model.fit(anchorID: "H00", observedPatients: counts)
             #expect(fit.status == .converged)
             let seBeta = try #require(fit.standardErrorBeta)
@@ -329,7 +339,7 @@ fileprivate struct HuffInstance {
     @Test func likelihoodGradientAndNullModel() throws {
         let instance = try HuffInstance(seed: 47, origins: 80, hospitals: 7, decay: .power)
         var rng = SplitMix64(state: 9)
-        let counts = try instance.expectedCounts(anchor: "H02", alpha: 0.8, beta: 1.7, total: 600).mapValues { Double(rng.poisson($0)) }
+        let counts = try instance.expectedCounts(anchor: "H02", alpha: 0.8, beta: 1.7, total: 600).sampled(&rng)
         let anchor = try #require(instance.model.destinationIndex("H02"))
         let l = HuffLikelihood(model: instance.model, anchor: anchor, observed: counts)
         for (a, b) in [(0.3, 0.5), (1.0, 2.0), (2.5, 4.0)] {
@@ -368,7 +378,7 @@ fileprivate struct HuffInstance {
     @Test func fitIsDeterministic() throws {
         let instance = try HuffInstance(seed: 48, origins: 100, hospitals: 8)
         var rng = SplitMix64(state: 5)
-        let counts = try instance.expectedCounts(anchor: "H01", alpha: 1, beta: 2, total: 500).mapValues { Double(rng.poisson($0)) }
+        let counts = try instance.expectedCounts(anchor: "H01", alpha: 1, beta: 2, total: 500).sampled(&rng)
         let first = try instance.model.fit(anchorID: "H01", observedPatients: counts)
         let second = try instance.model.fit(anchorID: "H01", observedPatients: counts)
         #expect(first == second)
