@@ -7,11 +7,13 @@ import Dispatch
 ///    that keeps an optimum: see `MCLPPreprocessing`), demand covered by a forced site or by
 ///    every site left counted up front.
 /// 2. An incumbent by greedy adding and Teitz–Bart interchange.
-/// 3. Lagrangian relaxation of the coverage constraints (Galvão & ReVelle 1996) with subgradient
-///    optimisation: an upper bound equal in the limit to the LP relaxation's, and a feasible
-///    choice at every iteration.
-/// 4. Branch-and-bound on the sites with that bound, warm-started multipliers and fixing by
-///    reduced costs, until the bound meets the incumbent.
+/// 3. Lagrangian relaxation of the coverage constraints (Galvão & ReVelle 1996), minimised by the
+///    volume algorithm (Barahona & Anbil 2000), a subgradient method whose averaged primal
+///    solution approximates the LP's: an upper bound equal in the limit to the LP relaxation's,
+///    and a feasible choice at every iteration.
+/// 4. Branch-and-bound on the sites with that bound, warm-started multipliers, fixing by reduced
+///    costs and strong branching on the most fractional x̄_j (its probes run on all cores), until
+///    the bound meets the incumbent. See `MCLPSearch` and `MCLPRelaxation`.
 ///
 /// Thread safety: stateless; `solve` may run on several threads at once.
 public enum MCLPSolver {
