@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Data flows one way: CGEOS/CPROJ shims → CareGeometry (the only module that imports them)
-// → CareFormats (GeoJSON, CSV) → CareAtlas (study model and analyses) → CareExport (tables,
-// layers) → careatlas CLI.
+// → CareFormats (GeoJSON, CSV) → CareAtlas (study model and analyses) → CareMaps (Cairo maps),
+// CareGeoPackage (SQLite) → CareExport (tables, layers, report) → careatlas CLI.
 let package = Package(
     name: "CareAtlas",
     platforms: [.macOS(.v13)],
@@ -25,18 +25,33 @@ let package = Package(
         .systemLibrary(
             name: "CCBC", pkgConfig: "cbc",
             providers: [.apt(["coinor-libcbc-dev"]), .brew(["cbc"])]),
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "CareFormats", dependencies: ["CareGeometry"], exclude: ["Tabular/generate_cp932_table.py"]),
         .target(
             name: "CareAtlas",
             dependencies: ["CareGeometry", "CareFormats", "CCBC", .product(name: "Yams", package: "Yams")]),
-        .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry"]),
+        .target(name: "CareMaps", dependencies: ["CCairo", "CareAtlas", "CareFormats", "CareGeometry"]),
+        .target(name: "CareGeoPackage", dependencies: ["CSQLite", "CareFormats", "CareGeometry"]),
+        .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage"]),
         .executableTarget(
             name: "careatlas",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry",
+                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(
+            name: "careatlas-bench",
+            dependencies: [
+                "CareAtlas", "CareExport", "CareFormats", "CareGeometry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "benchmarks/Sources/careatlas-bench"),
         .target(name: "TestSupport", dependencies: ["CareGeometry"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
         .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
@@ -44,6 +59,8 @@ let package = Package(
             name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "TestSupport"]),
+        .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareAtlas", "TestSupport"]),
+        .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["careatlas", "TestSupport"], exclude: ["Expected"]),
     ]
 )

@@ -45,6 +45,11 @@ public struct OutputFolder: Sendable {
     public mutating func write(_ name: String, text: String) throws {
         try write(name, Data(text.utf8))
     }
+
+    /// Publishes what was written. Every command calls it once, after its last write.
+    /// (Today files are published one by one as they are written; see issue 9 for the
+    /// folder-level swap.)
+    public mutating func commit() throws {}
 }
 
 /// An export cannot be written: what went wrong and what to do.

@@ -1,0 +1,2 @@
+// careatlas-bench: benchmarks of CareAtlas at national scale (see benchmarks/RESULTS.md).
+print("careatlas-bench: no benchmarks yet")
