@@ -187,6 +187,7 @@ extension Access {
         var folder = try OutputFolder(URL(fileURLWithPath: out), inputs: model.inputFiles)
         try AccessExport.write(model: model, access: result, policy: policy, to: &folder)
         print("scored=\(result.scores.scores.count) pairs=\(result.scores.pairCount) undefined=\(result.scores.undefinedCount)")
+        try folder.commit()
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
 }

@@ -63,6 +63,7 @@ struct Catchment: ParsableCommand {
         } else if let problem = hospitals.fitProblem {
             print("huff: not fitted: \(problem)")
         }
+        try folder.commit()
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
 }

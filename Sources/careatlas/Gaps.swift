@@ -57,6 +57,7 @@ struct Gaps: ParsableCommand {
         for (k, g) in gaps.gaps.prefix(10).enumerated() {
             print("\(k + 1). \(g.areaID) \(g.name): \(g.reasons.joined(separator: "; "))")
         }
+        try folder.commit()
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
 }

@@ -24,6 +24,7 @@ struct Scenarios: ParsableCommand {
         var folder = try output.folder(inputs: model.inputFiles)
         try ScenarioExport.write(model: model, analysis: analysis, policy: policy, excel: output.excel, to: &folder)
         print(analysis.text(policy: policy, totalPatients: model.totalPatients), terminator: "")
+        try folder.commit()
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
 }
