@@ -32,15 +32,20 @@ public enum AccessExport {
                 + kinds.map { Format.number(g.nearestKm[$0], decimals: 3) } + [g.reasons.joined(separator: "; ")])
         }
         try folder.write("gaps.csv", table.csv(excel: excel))
-        let features: [(Geometry?, JSONObject)] = gaps.gaps.enumerated().compactMap { k, g in
+        try folder.write("gaps.geojson", Layers.geojson("gaps", crs: model.crs, gapFeatures(model, gaps)))
+    }
+
+    /// Gap areas, most severe first: severity rank, reasons, their count, the access score.
+    public static func gapFeatures(_ model: StudyModel, _ gaps: AccessGaps) -> [(Geometry?, JSONObject)] {
+        gaps.gaps.enumerated().compactMap { k, g in
             guard let a = model.area(g.areaID, at: gaps.level) else { return nil }
             var o = Layers.areaProperties(a)
             o["severity_rank"] = .number(Double(k + 1))
             o["reasons"] = .string(g.reasons.joined(separator: "; "))
             o["reason_count"] = .number(Double(g.reasons.count))
+            o["gap_class"] = .string(GapClass(g.rules).rawValue)
             o["access_score"] = g.access.map(JSONValue.number) ?? .null
             return (a.geometry, o)
         }
-        try folder.write("gaps.geojson", Layers.geojson("gaps", crs: model.crs, features))
     }
 }

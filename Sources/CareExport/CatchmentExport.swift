@@ -127,16 +127,7 @@ public enum CatchmentExport {
         }
         try folder.write("catchment_areas.geojson", Layers.geojson("catchment_areas", crs: model.crs, areaFeatures))
 
-        let catchmentFeatures: [(Geometry?, JSONObject)] = zip(shares.catchments, hiddenCatchments).map { c, hidden in
-            var o: JSONObject = ["target_share_percent": .number((c.targetShare * 100).rounded()),
-                                 "method": .string(c.contiguous ? "contiguous" : "unconstrained"), "reached": .bool(c.reached),
-                                 "areas": .number(Double(c.areaIDs.count)), "share_percent": hidden ? .null : Layers.number(c.share * 100, decimals: 4),
-                                 "area_km2": Layers.number(c.areaKm2, decimals: 4)]
-            Layers.count(c.patients, hidden: hidden, key: "patients", policy: policy, into: &o)
-            if let notice { o["notice"] = .string(notice) }
-            return (c.geometry, o)
-        }
-        try folder.write("catchments.geojson", Layers.geojson("catchments", crs: model.crs, catchmentFeatures))
+        try folder.write("catchments.geojson", Layers.geojson("catchments", crs: model.crs, catchmentFeatures(shares, policy: policy)))
 
         let ringFeatures: [(Geometry?, JSONObject)] = distances.rings.map { r in
             var o: JSONObject = ["radius_km": .number(r.radiusKm)]
@@ -155,9 +146,29 @@ public enum CatchmentExport {
         try folder.write("institutions.geojson", institutionsLayer(model, policy: policy))
     }
 
+    /// The catchment polygons with their figures (small counts and what reveals them hidden).
+    public static func catchmentFeatures(_ shares: PatientShareAnalysis, policy: SmallCellPolicy) -> [(Geometry?, JSONObject)] {
+        let notice = policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
+        return zip(shares.catchments, shares.catchmentMask(policy: policy)).map { c, hidden in
+            var o: JSONObject = ["target_share_percent": .number((c.targetShare * 100).rounded()),
+                                 "method": .string(c.contiguous ? "contiguous" : "unconstrained"), "reached": .bool(c.reached),
+                                 "areas": .number(Double(c.areaIDs.count)), "share_percent": hidden ? .null : Layers.number(c.share * 100, decimals: 4),
+                                 "area_km2": Layers.number(c.areaKm2, decimals: 4)]
+            Layers.count(c.patients, hidden: hidden, key: "patients", policy: policy, into: &o)
+            if let notice { o["notice"] = .string(notice) }
+            return (c.geometry, o)
+        }
+    }
+
     /// Institutions as points with their areas and role (anchor, shared patients).
     public static func institutionsLayer(_ model: StudyModel, policy: SmallCellPolicy) throws -> Data {
-        let features: [(Geometry?, JSONObject)] = try model.institutions.enumerated().map { k, inst in
+        try Layers.geojson("institutions", crs: model.crs, institutionFeatures(model, policy: policy))
+    }
+
+    /// Institution points: id, name, kind, role (`anchor`, `partner` when it shares patients, else
+    /// `other`), the codes of its areas, capacity and attributes, and shared patients (suppressed).
+    public static func institutionFeatures(_ model: StudyModel, policy: SmallCellPolicy) throws -> [(Geometry?, JSONObject)] {
+        try model.institutions.enumerated().map { k, inst in
             var o: JSONObject = ["id": .string(inst.id), "name": .string(inst.name), "kind": .string(inst.kind),
                                  "role": .string(k == model.anchorIndex ? "anchor" : (inst.sharedPatients ?? 0) > 0 ? "partner" : "other")]
             for level in model.levels { o["\(level.rawValue)_code"] = inst.areaIDs[level].map(JSONValue.string) ?? .null }
@@ -167,6 +178,5 @@ public enum CatchmentExport {
                          policy: policy, into: &o)
             return (.point(try Point(inst.position)), o)
         }
-        return try Layers.geojson("institutions", crs: model.crs, features)
     }
 }

@@ -6,6 +6,25 @@ import Foundation
 /// Writes the scenario analysis: `scenario_stages.csv`, `scenario_comparison.csv`,
 /// `scenario_frontier.csv`, `scenario_path.csv`, `liaison.csv` and `stage_regions.geojson`.
 public enum ScenarioExport {
+    /// Stage regions of every plan with their figures (small counts and what reveals them hidden).
+    public static func stageFeatures(_ a: ScenarioAnalysis, totalPatients: Int, policy: SmallCellPolicy) -> [(Geometry?, JSONObject)] {
+        let notice = policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
+        var features: [(Geometry?, JSONObject)] = []
+        for (plan, mask) in zip(a.plans, a.stageMask(policy: policy, totalPatients: totalPatients)) {
+            for (k, (s, hidden)) in zip(plan.stages, mask).enumerated() {
+                var o: JSONObject = ["plan": .string(plan.name), "stage_order": .number(Double(k + 1)), "stage": .string(s.name),
+                                     "rule": .string(s.rule), "areas": .number(Double(s.areaIDs.count)),
+                                     "share_percent": hidden ? .null : Layers.number(s.share * 100, decimals: 4),
+                                     "engaged_institutions": .number(Double(s.engagedInstitutions)),
+                                     "area_km2": Layers.number(s.areaKm2, decimals: 4)]
+                Layers.count(s.patients, hidden: hidden, key: "patients", policy: policy, into: &o)
+                if let notice { o["notice"] = .string(notice) }
+                features.append((s.geometry, o))
+            }
+        }
+        return features
+    }
+
     public static func write(model: StudyModel, analysis a: ScenarioAnalysis, policy: SmallCellPolicy, excel: Bool, to folder: inout OutputFolder) throws {
         let total = model.totalPatients
         let notice = policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
@@ -26,7 +45,6 @@ public enum ScenarioExport {
         var comparison = Table(title: "Plans compared",
                                header: ["plan", "stages", "final_stage", "areas", "patients", "share_percent", "engaged_institutions",
                                         "patients_per_institution", "area_km2", "max_distance_km"])
-        var features: [(Geometry?, JSONObject)] = []
         for (plan, mask) in zip(a.plans, masks) {
             for (k, (s, hidden)) in zip(plan.stages, mask).enumerated() {
                 let previousHidden = k > 0 && mask[k - 1]
@@ -48,14 +66,6 @@ public enum ScenarioExport {
                 row.append(s.optimization.map { Format.percent($0.gap, decimals: 3) } ?? "")
                 row += [s.notes.joined(separator: "; "), s.areaIDs.joined(separator: " ")]
                 stages.rows.append(row)
-                var o: JSONObject = ["plan": .string(plan.name), "stage_order": .number(Double(k + 1)), "stage": .string(s.name),
-                                     "rule": .string(s.rule), "areas": .number(Double(s.areaIDs.count)),
-                                     "share_percent": hidden ? .null : Layers.number(s.share * 100, decimals: 4),
-                                     "engaged_institutions": .number(Double(s.engagedInstitutions)),
-                                     "area_km2": Layers.number(s.areaKm2, decimals: 4)]
-                Layers.count(s.patients, hidden: hidden, key: "patients", policy: policy, into: &o)
-                if let notice { o["notice"] = .string(notice) }
-                features.append((s.geometry, o))
             }
             if let last = plan.stages.last, let hidden = mask.last {
                 comparison.rows.append([plan.name, String(plan.stages.count), last.name, String(last.areaIDs.count),
@@ -66,7 +76,7 @@ public enum ScenarioExport {
         }
         try file("scenario_stages.csv", stages)
         try file("scenario_comparison.csv", comparison)
-        try folder.write("stage_regions.geojson", Layers.geojson("stage_regions", crs: model.crs, features))
+        try folder.write("stage_regions.geojson", Layers.geojson("stage_regions", crs: model.crs, stageFeatures(a, totalPatients: total, policy: policy)))
 
         if let f = a.frontier {
             let (pointMask, pathMask) = a.frontierMask(policy: policy, totalPatients: total)

@@ -24,6 +24,8 @@ Requires cs2cs (Debian proj-bin, installed by .ci/setup).
 import csv, io, json, subprocess, os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ENGLISH = {"99101": "Sakura", "99102": "Kaede", "99103": "Keyaki", "99104": "Yanagi", "99105": "Matsu",
+           "99106": "Take", "99107": "Ume", "99108": "Tsubaki", "99109": "Fuji"}  # name_en (maps with --lang en)
 WARDS = [  # code, name, column, row (row 0 = north), group
     ("99101", "桜区", 0, 0, "北部"), ("99102", "楓区", 1, 0, "北部"), ("99103", "欅区", 2, 0, "北部"),
     ("99104", "柳区", 0, 1, "中部"), ("99105", "松区", 1, 1, "中部"), ("99106", "竹区", 2, 1, "中部"),
@@ -81,7 +83,7 @@ def lonlat(points):
 wards, smalls, pop_w, pop_s, groups = [], [], [], [], []
 for code, name, col, row, group in WARDS:
     x0, y0, x1, y1 = ward_box(col, row)
-    wards.append({"type": "Feature", "properties": {"code": code, "name": name},
+    wards.append({"type": "Feature", "properties": {"code": code, "name": name, "name_en": ENGLISH[code]},
                   "geometry": {"type": "Polygon", "coordinates": [ring(x0, y0, x1, y1)]}})
     total = sum(POP[code])
     pop_w.append([code, name, total, round(total * SHARE65[code]), total // 2])
@@ -93,7 +95,7 @@ for code, name, col, row, group in WARDS:
                        "geometry": {"type": "Polygon", "coordinates": [ring(qx0, qy0, qx0 + 1000, qy0 + 1000)]}})
         pop_s.append([scode, p])
 # A feature with a null code, as N03 has for 所属未定地: dropped by the study's rule.
-wards.append({"type": "Feature", "properties": {"code": None, "name": "所属未定地"},
+wards.append({"type": "Feature", "properties": {"code": None, "name": "所属未定地", "name_en": None},
               "geometry": {"type": "Polygon", "coordinates": [ring(6000, 6000, 6200, 6200)]}})
 
 write("wards.geojson", feature_collection(wards))

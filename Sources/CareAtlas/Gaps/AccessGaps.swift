@@ -20,7 +20,20 @@ public struct AccessGaps: Sendable {
         public let access: Double?
         public let accessPercentile: Double?
         public let nearestKm: [String: Double]
+        /// The rules met, in words.
         public let reasons: [String]
+        /// The rules met, as categories (parallel to ``reasons``).
+        public let rules: [Rule]
+    }
+
+    /// The rule a gap meets.
+    public enum Rule: String, Sendable, Hashable, CaseIterable {
+        /// Lowest-quintile access with above-median need.
+        case lowAccessHighNeed = "low_access_high_need"
+        /// No supply within the floating-catchment threshold.
+        case noSupplyInReach = "no_supply_in_reach"
+        /// The nearest institution of a required kind is beyond the distance limit (or absent).
+        case farFromRequiredKind = "far_from_required_kind"
     }
 
     /// What counts as need.
@@ -77,24 +90,31 @@ public struct AccessGaps: Sendable {
             guard n > 0 else { continue }  // nobody to serve: never a gap
             let score = access[a.id].flatMap { $0.isFinite ? $0 : nil }
             var reasons: [String] = []
+            var rules: [Rule] = []
             if let score, let cut, let median, score <= cut, n > median, score > 0 {
                 reasons.append("low access (lowest quintile) with above-median need")
+                rules.append(.lowAccessHighNeed)
             }
             if n > 0, score == nil || score == 0 {
                 reasons.append("no supply within the access threshold")
+                rules.append(.noSupplyInReach)
             }
             let distances = nearestByID[a.id]?.distanceKm ?? [:]
             for k in requiredKinds.sorted() {
                 if let d = distances[k] {
-                    if d > withinKm { reasons.append("no \(k) within \(Self.km(withinKm)) km (nearest \(Self.km(d)) km)") }
+                    if d > withinKm {
+                        reasons.append("no \(k) within \(Self.km(withinKm)) km (nearest \(Self.km(d)) km)")
+                        rules.append(.farFromRequiredKind)
+                    }
                 } else {
                     reasons.append("no \(k) at all")
+                    rules.append(.farFromRequiredKind)
                 }
             }
             guard !reasons.isEmpty else { continue }
             let percentile = score.map { s in Double(scores.filter { $0 <= s }.count) / Double(max(1, scores.count)) }
             gaps.append(Gap(areaID: a.id, name: a.name, need: n, access: score, accessPercentile: percentile,
-                            nearestKm: distances, reasons: reasons))
+                            nearestKm: distances, reasons: reasons, rules: rules))
         }
         gaps.sort { a, b in
             if a.reasons.count != b.reasons.count { return a.reasons.count > b.reasons.count }
@@ -107,4 +127,15 @@ public struct AccessGaps: Sendable {
     }
 
     static func km(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    /// Access (2SFCA over the settings' kinds and capacity, threshold in metres) and the gaps it
+    /// leaves, as the study's `scenarios.gaps` settings define them.
+    public static func find(_ model: StudyModel, level: AreaLevel, settings g: GapSettings) throws -> (access: StudyAccess, gaps: AccessGaps) {
+        let access = try StudyAccess.compute(model, level: level, kinds: g.kinds, capacityField: g.capacity,
+                                             method: try .twoStep(maximumCost: g.thresholdMeters))
+        let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
+        let gaps = try find(model, level: level, access: scores, nearest: try DistanceCatchments.nearestDistances(model, level: level),
+                            requiredKinds: g.kinds, withinKm: g.withinKm)
+        return (access, gaps)
+    }
 }

@@ -5,6 +5,8 @@ public struct Area: Sendable, Hashable {
     /// The normalised code (5-digit municipality code without check digit, e-Stat KEY_CODE, …).
     public let id: String
     public let name: String
+    /// The English name, when the area layer has a `label_en:` field.
+    public let nameEnglish: String?
     public let level: AreaLevel
     /// The area layer it came from (its `name` in the study file).
     public let layer: String

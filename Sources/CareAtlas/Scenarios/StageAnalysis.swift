@@ -106,13 +106,7 @@ struct StageContext {
         anchorPosition = anchor.position
         distancesKm = areas.map { hypot($0.weightedCentroid.x - anchor.position.x, $0.weightedCentroid.y - anchor.position.y) / 1000 }
         if let g = spec.gaps {
-            let access = try StudyAccess.compute(model, level: level, kinds: g.kinds, capacityField: g.capacity,
-                                                 method: try .twoStep(maximumCost: g.thresholdMeters))
-            let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
-            let gaps = try AccessGaps.find(model, level: level, access: scores,
-                                           nearest: try DistanceCatchments.nearestDistances(model, level: level),
-                                           requiredKinds: g.kinds, withinKm: g.withinKm)
-            gapAreaIDs = Set(gaps.gaps.map(\.areaID))
+            gapAreaIDs = Set(try AccessGaps.find(model, level: level, settings: g).gaps.gaps.map(\.areaID))
         } else {
             gapAreaIDs = nil
         }

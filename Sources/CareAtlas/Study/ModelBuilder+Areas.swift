@@ -6,6 +6,7 @@ import Foundation
 struct RawArea {
     var id: String
     var name: String
+    var nameEnglish: String?
     var level: AreaLevel
     var layer: String
     var parent: String?
@@ -32,7 +33,7 @@ extension ModelBuilder {
             }
             let firstProps = layer.features[0].properties
             var missingField = false
-            for field in [layerSpec.idField, layerSpec.nameField] + [layerSpec.parentField].compactMap({ $0 })
+            for field in [layerSpec.idField, layerSpec.nameField] + [layerSpec.nameEnglishField, layerSpec.parentField].compactMap({ $0 })
             where firstProps[field] == nil {
                 d.error(file, "feature 0", "has no property \"\(field)\"",
                         fix: "properties are: \(firstProps.keys.joined(separator: ", ")); fix the study file's areas entry")
@@ -45,6 +46,7 @@ extension ModelBuilder {
                 let location = "feature \(index)"
                 let idValue = feature.properties[layerSpec.idField].flatMap(Self.text)
                 let name = feature.properties[layerSpec.nameField].flatMap(Self.text) ?? ""
+                let nameEnglish = layerSpec.nameEnglishField.flatMap { feature.properties[$0] }.flatMap(Self.text)
                 if let rule = layerSpec.dropWhere.first(where: { field, values in
                     feature.properties[field].flatMap(Self.text).map(values.contains) ?? false
                 }) {
@@ -88,7 +90,7 @@ extension ModelBuilder {
                     continue
                 }
                 byID[id] = raw.count
-                raw.append(RawArea(id: id, name: name, level: layerSpec.level, layer: layerSpec.name, parent: parent,
+                raw.append(RawArea(id: id, name: name, nameEnglish: nameEnglish, level: layerSpec.level, layer: layerSpec.name, parent: parent,
                                    geometry: geometry, crs: layer.crs, file: file, feature: index))
             }
             for (rule, count) in dropped.sorted(by: { $0.key < $1.key }) {
@@ -197,7 +199,7 @@ extension ModelBuilder {
                     continue
                 }
                 let area = Area(
-                    id: a.id, name: a.name, level: a.level, layer: a.layer, geometry: geometry,
+                    id: a.id, name: a.name, nameEnglish: a.nameEnglish, level: a.level, layer: a.layer, geometry: geometry,
                     areaKm2: try geometry.area() / 1e6, pointOnSurface: inside.coordinate,
                     weightedCentroid: inside.coordinate, population: [:], patients: nil, patientBreakdown: [:],
                     parentID: a.parent, groups: [:], institutionIndices: [])

@@ -274,7 +274,7 @@ private struct Reader {
     }
 
     mutating func areaLayer(_ e: Entries, _ what: String) -> AreaLayerSpec? {
-        checkKeys(e, ["name", "file", "level", "id", "label", "parent", "drop_null_ids", "drop_where",
+        checkKeys(e, ["name", "file", "level", "id", "label", "label_en", "parent", "drop_null_ids", "drop_where",
                       "merge_duplicate_ids", "encoding"], what)
         let file = self.file(e, what)
         let level = self.level(e, what, default: nil)
@@ -283,7 +283,8 @@ private struct Reader {
         guard let file, let level, let id, let label else { return nil }
         return AreaLayerSpec(
             name: string(e, "name", what) ?? file.deletingPathExtension().lastPathComponent,
-            file: file, level: level, idField: id, nameField: label, parentField: string(e, "parent", what),
+            file: file, level: level, idField: id, nameField: label, nameEnglishField: string(e, "label_en", what),
+            parentField: string(e, "parent", what),
             dropNullIds: bool(e, "drop_null_ids", what, default: true), dropWhere: listMap(e, "drop_where", what),
             mergeDuplicateIds: bool(e, "merge_duplicate_ids", what, default: false), encoding: encoding(e, what))
     }

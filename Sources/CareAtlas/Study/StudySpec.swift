@@ -60,6 +60,8 @@ public struct AreaLayerSpec: Sendable {
     public var level: AreaLevel
     public var idField: String
     public var nameField: String
+    /// Field holding the English name (`label_en:`), for maps drawn with `--lang en`.
+    public var nameEnglishField: String?
     /// Field holding the code of the containing area one level up (optional: otherwise the code
     /// prefix, otherwise the position decides).
     public var parentField: String?

@@ -1,0 +1,170 @@
+import CareGeometry
+import Foundation
+
+/// Every analysis of a study, run once with the study's own settings: what the meeting report, the
+/// maps and the layer export show.
+///
+/// - Patient-share ranking, penetration and catchments at 50 / 75 / 90 % (``PatientShareCatchments``);
+/// - distance rings of 1, 2, 5 and 10 km, nearest-institution cells and distances (``DistanceCatchments``);
+/// - 2SFCA access and access gaps with the settings of the study's `scenarios.gaps` (``AccessGaps``),
+///   when it has them;
+/// - the staged plans and the frontier of the study's `scenarios:` section (``ScenarioAnalysis``), when
+///   it has one.
+///
+/// Area figures are given per area in ``areas`` with the small-cell policy already applied.
+public struct StudyResults: Sendable {
+    public let model: StudyModel
+    public let policy: SmallCellPolicy
+    /// The level of the area figures: municipalities when the study has them, else its coarsest level.
+    public let level: AreaLevel
+    public let shares: PatientShareAnalysis
+    public let distances: DistanceCatchments
+    public let access: StudyAccess?
+    public let gaps: AccessGaps?
+    public let scenarios: ScenarioAnalysis?
+    /// One entry per area of ``level``, sorted by code.
+    public let areas: [AreaMetrics]
+
+    /// Radii of the distance rings, km.
+    public static let ringRadiiKm: [Double] = [1, 2, 5, 10]
+
+    /// Runs every analysis. `progress` gets short English phrases (for a terminal).
+    public static func compute(_ model: StudyModel, policy: SmallCellPolicy, progress: (String) -> Void = { _ in }) throws -> StudyResults {
+        guard let level = model.areas[.municipality] != nil ? .municipality : model.levels.last else {
+            throw AnalysisError("the study has no areas", fix: "add an areas: layer")
+        }
+        progress("ranking areas and growing catchments")
+        let shares = try PatientShareCatchments.analyse(model, level: level)
+        progress("rings, cells and nearest distances")
+        let distances = try DistanceCatchments.compute(model, kinds: [], radiiKm: ringRadiiKm, level: level)
+        var access: StudyAccess?
+        var gaps: AccessGaps?
+        if let settings = model.spec.scenarios?.gaps {
+            progress("access and gaps")
+            (access, gaps) = try AccessGaps.find(model, level: level, settings: settings)
+        }
+        var scenarios: ScenarioAnalysis?
+        if model.spec.scenarios != nil {
+            progress("staged plans")
+            scenarios = try ScenarioAnalysis.run(model, progress: progress)
+        }
+        let areas = AreaMetrics.build(model, level: level, shares: shares, distances: distances, access: access, gaps: gaps,
+                                      scenarios: scenarios, policy: policy)
+        return StudyResults(model: model, policy: policy, level: level, shares: shares, distances: distances, access: access,
+                            gaps: gaps, scenarios: scenarios, areas: areas)
+    }
+}
+
+/// What an area's access-gap state is, for a categorical map.
+public enum GapClass: String, Sendable, Hashable, CaseIterable {
+    /// Not a gap.
+    case none
+    case lowAccessHighNeed = "low_access_high_need"
+    case noSupplyInReach = "no_supply_in_reach"
+    case farFromRequiredKind = "far_from_required_kind"
+    /// More than one kind of rule met.
+    case several
+
+    /// The class of a gap meeting `rules` (``none`` when it meets none).
+    public init(_ rules: [AccessGaps.Rule]) {
+        let kinds = Set(rules)
+        switch kinds.count {
+        case 0: self = .none
+        case 1:
+            switch kinds.first! {
+            case .lowAccessHighNeed: self = .lowAccessHighNeed
+            case .noSupplyInReach: self = .noSupplyInReach
+            case .farFromRequiredKind: self = .farFromRequiredKind
+            }
+        default: self = .several
+        }
+    }
+
+    /// A label for legends and tables.
+    public func label(english: Bool) -> String {
+        switch self {
+        case .none: return english ? "no gap" : "ギャップなし"
+        case .lowAccessHighNeed: return english ? "low access, high need" : "低アクセス・高ニーズ"
+        case .noSupplyInReach: return english ? "no supply in reach" : "圏内に提供者なし"
+        case .farFromRequiredKind: return english ? "required provider too far" : "必要な提供者が遠い"
+        case .several: return english ? "several reasons" : "複数の理由"
+        }
+    }
+}
+
+/// The figures of one area, with the small-cell policy applied to everything derived from its
+/// patient count.
+public struct AreaMetrics: Sendable {
+    public let id: String
+    public let name: String
+    /// The English name when the study gives one (`label_en:` of the area layer), else nil.
+    public let nameEnglish: String?
+    /// The boundary, in the study's metric CRS.
+    public let geometry: Geometry
+    /// A point inside the area, for its label.
+    public let labelPoint: Coordinate
+    public let areaKm2: Double
+    public let population: Double?
+    public let aged65: Double?
+    /// Patients, nil when hidden by the small-cell policy (or when the patient table says nothing).
+    public let patients: Int?
+    /// The count as it may be shown: "12", "0", "<10" (small) or "x" (hidden to protect another).
+    public let patientsLabel: String
+    /// True when the count is hidden (small, or secondary suppression).
+    public let patientsHidden: Bool
+    /// Rank by patients (1 = most).
+    public let rank: Int?
+    /// Share of all patients, percent; nil when hidden.
+    public let sharePercent: Double?
+    /// Patients per 10,000 aged 65+ with its Wilson 95 % interval; nil when hidden or without 65+.
+    public let penetration: Double?
+    public let penetrationLower: Double?
+    public let penetrationUpper: Double?
+    /// Floating-catchment (2SFCA) access score; nil when undefined or not computed.
+    public let accessScore: Double?
+    /// Gap state; nil when access was not computed (the study has no `scenarios.gaps`).
+    public let gapClass: GapClass?
+    public let gapReasons: [String]
+    /// Distance from the population-weighted centroid to the nearest institution of each kind, km.
+    public let nearestKm: [String: Double]
+    /// Target shares (0…1) of the contiguous patient-share catchments the area belongs to.
+    public let contiguousCatchments: [Double]
+    /// Per plan (in the study's order), the 1-based order of the first stage containing the area.
+    public let firstStage: [(plan: String, order: Int, stage: String)]
+
+    static func build(
+        _ model: StudyModel, level: AreaLevel, shares: PatientShareAnalysis, distances: DistanceCatchments, access: StudyAccess?,
+        gaps: AccessGaps?, scenarios: ScenarioAnalysis?, policy: SmallCellPolicy
+    ) -> [AreaMetrics] {
+        let rankByID = Dictionary(uniqueKeysWithValues: shares.ranking.map { ($0.areaID, $0) })
+        let mask = policy.suppressionMask(shares.ranking.map(\.patients) + [shares.outsidePatients], totalShown: true)
+        let hiddenByID = Dictionary(uniqueKeysWithValues: zip(shares.ranking.map(\.areaID), mask))
+        let nearestByID = Dictionary(uniqueKeysWithValues: distances.nearest.map { ($0.areaID, $0.distanceKm) })
+        let gapByID = Dictionary(uniqueKeysWithValues: (gaps?.gaps ?? []).map { ($0.areaID, $0) })
+        return (model.areas[level] ?? []).sorted { $0.id < $1.id }.map { a in
+            let r = rankByID[a.id]
+            let hidden = hiddenByID[a.id] ?? false
+            let penetration = hidden ? nil : r?.penetration
+            var stages: [(plan: String, order: Int, stage: String)] = []
+            if let scenarios, scenarios.level == level {
+                for plan in scenarios.plans {
+                    if let k = plan.stages.firstIndex(where: { $0.areaIDs.contains(a.id) }) {
+                        stages.append((plan.name, k + 1, plan.stages[k].name))
+                    }
+                }
+            }
+            let gap = gapByID[a.id]
+            return AreaMetrics(
+                id: a.id, name: a.name, nameEnglish: a.nameEnglish, geometry: a.geometry, labelPoint: a.pointOnSurface, areaKm2: a.areaKm2,
+                population: a.population["total"], aged65: a.population["aged65"],
+                patients: hidden ? nil : r?.patients,
+                patientsLabel: r.map { policy.label($0.patients, secondary: hidden) } ?? "",
+                patientsHidden: hidden, rank: r?.rank, sharePercent: hidden ? nil : r.map { $0.share * 100 },
+                penetration: penetration?.rate, penetrationLower: penetration?.lower, penetrationUpper: penetration?.upper,
+                accessScore: access?.score(a.id), gapClass: gaps == nil ? nil : GapClass(gap?.rules ?? []),
+                gapReasons: gap?.reasons ?? [], nearestKm: nearestByID[a.id] ?? [:],
+                contiguousCatchments: shares.catchments.filter { $0.contiguous && $0.areaIDs.contains(a.id) }.map(\.targetShare),
+                firstStage: stages)
+        }
+    }
+}
