@@ -60,7 +60,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "TestSupport"]),
         .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareAtlas", "TestSupport"]),
-        .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareFormats", "TestSupport"]),
+        .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["careatlas", "TestSupport"], exclude: ["Expected"]),
     ]
 )
