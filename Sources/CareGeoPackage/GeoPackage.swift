@@ -275,7 +275,7 @@ extension GeoPackage {
             throw GeoPackageError.invalidInput(
                 "layer \(layer): style \"\(style.name)\" classifies on \"\(field)\", which is not a property of the layer; properties: \(columns.map(\.name).joined(separator: ", "))")
         }
-        if case .graduated(_, let classes) = style.renderer {
+        if case .graduated(_, let classes, _) = style.renderer {
             guard column.type == .integer || column.type == .real || column.allNull else {
                 throw GeoPackageError.invalidInput(
                     "layer \(layer): style \"\(style.name)\" is graduated on \"\(field)\", a \(column.type.rawValue) column; graduate a numeric property or use a categorized style")

@@ -66,12 +66,28 @@ public struct LayerStyle: Hashable, Sendable {
         }
     }
 
+    /// How a graduated style draws features whose field is null: the suppressed counts of the
+    /// layers (`patients` null, `patients_label` "<10"), shown like the maps' "<10" bin.
+    public struct MissingClass: Hashable, Sendable {
+        public var color: StyleColor
+        public var label: String
+        /// Diagonal hatching instead of a solid fill (polygons).
+        public var hatched: Bool
+
+        public init(color: StyleColor, label: String, hatched: Bool = false) {
+            self.color = color
+            self.label = label
+            self.hatched = hatched
+        }
+    }
+
     public enum Renderer: Hashable, Sendable {
         /// Every feature alike: filled with `fill`, or outline only when `fill` is nil.
         case single(fill: StyleColor?)
-        /// Colour classes on a numeric (INTEGER or REAL) field; features outside every class
-        /// (and null values) are not drawn.
-        case graduated(field: String, classes: [GraduatedClass])
+        /// Colour classes on a numeric (INTEGER or REAL) field. Null values take `missing` when
+        /// given (written as QGIS's rule-based renderer, one rule per class plus `IS NULL`);
+        /// without it, and for values outside every class, features are not drawn.
+        case graduated(field: String, classes: [GraduatedClass], missing: MissingClass? = nil)
         /// One colour per value of a text field; other values are not drawn.
         case categorized(field: String, categories: [Category])
     }
@@ -103,7 +119,7 @@ public struct LayerStyle: Hashable, Sendable {
     var field: String? {
         switch renderer {
         case .single: return nil
-        case .graduated(let f, _), .categorized(let f, _): return f
+        case .graduated(let f, _, _), .categorized(let f, _): return f
         }
     }
 }
@@ -131,7 +147,19 @@ enum StyleDocuments {
         case .single(let fill):
             symbols.append(symbol(index: 0, fill: fill, style: style, kind: kind))
             body = "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n"
-        case .graduated(let field, let classes):
+        case .graduated(let field, let classes, let missing?):
+            // Rule-based: QGIS's graduated renderer has no class for null values.
+            body = "  <renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n    <rules key=\"root\">\n"
+            let f = "&quot;" + xml(field.replacingOccurrences(of: "\"", with: "\"\"")) + "&quot;"
+            for (i, c) in classes.enumerated() {
+                let lower = i == 0 ? "&gt;=" : "&gt;"
+                let filter = "\(f) \(lower) \(number(c.lower)) AND \(f) &lt;= \(number(c.upper))"
+                body += "      <rule key=\"class\(i)\" symbol=\"\(i)\" label=\"\(xml(c.label))\" filter=\"\(filter)\"/>\n"
+                symbols.append(symbol(index: i, fill: c.color, style: style, kind: kind))
+            }
+            body += "      <rule key=\"missing\" symbol=\"\(classes.count)\" label=\"\(xml(missing.label))\" filter=\"\(f) IS NULL\"/>\n    </rules>\n"
+            symbols.append(symbol(index: classes.count, fill: missing.color, style: style, kind: kind, hatched: missing.hatched))
+        case .graduated(let field, let classes, nil):
             body = "  <renderer-v2 type=\"graduatedSymbol\" attr=\"\(xml(field))\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n    <ranges>\n"
             for (i, c) in classes.enumerated() {
                 body += "      <range lower=\"\(number(c.lower))\" upper=\"\(number(c.upper))\" symbol=\"\(i)\" label=\"\(xml(c.label))\" render=\"true\"/>\n"
@@ -150,7 +178,7 @@ enum StyleDocuments {
             + body + "    <symbols>\n" + symbols.joined() + "    </symbols>\n  </renderer-v2>\n</qgis>\n"
     }
 
-    private static func symbol(index: Int, fill: StyleColor?, style: LayerStyle, kind: SymbolKind) -> String {
+    private static func symbol(index: Int, fill: StyleColor?, style: LayerStyle, kind: SymbolKind, hatched: Bool = false) -> String {
         func option(_ name: String, _ value: String) -> String {
             "            <Option name=\"\(name)\" type=\"QString\" value=\"\(xml(value))\"/>\n"
         }
@@ -160,7 +188,7 @@ enum StyleDocuments {
         case .fill:
             (type, layerClass) = ("fill", "SimpleFill")
             options += option("color", (fill ?? StyleColor(red: 0, green: 0, blue: 0, alpha: 0)).qml)
-            options += option("style", fill == nil ? "no" : "solid")
+            options += option("style", fill == nil ? "no" : hatched ? "b_diagonal" : "solid")
             options += option("outline_color", style.stroke.qml)
             options += option("outline_style", "solid")
             options += option("outline_width", number(style.strokeWidthMM))
@@ -188,11 +216,14 @@ enum StyleDocuments {
     /// An SLD 1.1 document with one rule per class or category (one rule for a single symbol).
     static func sld(_ style: LayerStyle, layerName: String, kind: SymbolKind) -> String {
         var rules: [String] = []
-        func property(_ field: String) -> String { "<se:PropertyName>\(xml(field))</se:PropertyName>" }
         switch style.renderer {
         case .single(let fill):
             rules.append(rule(name: style.name, filter: nil, fill: fill, style: style, kind: kind))
-        case .graduated(let field, let classes):
+        case .graduated(let field, let classes, let missing):
+            if let missing {
+                let filter = "<ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\"><ogc:PropertyIsNull><ogc:PropertyName>\(xml(field))</ogc:PropertyName></ogc:PropertyIsNull></ogc:Filter>"
+                rules.append(rule(name: missing.label, filter: filter, fill: missing.color, style: style, kind: kind))
+            }
             for (i, c) in classes.enumerated() {
                 let lowerOp = i == 0 ? "PropertyIsGreaterThanOrEqualTo" : "PropertyIsGreaterThan"
                 let filter = "<ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\"><ogc:And>"

@@ -39,7 +39,7 @@ final class GeoPackageTests: XCTestCase {
         let style = LayerStyle(name: "patients", renderer: .graduated(field: "patients", classes: [
             .init(lower: 10, upper: 20, color: StyleColor(hex: "#fee5d9")!, label: "10–20"),
             .init(lower: 20, upper: 50, color: StyleColor(hex: "#a50f15")!, label: "20–50"),
-        ]))
+        ], missing: .init(color: StyleColor(hex: "#dddddd")!, label: "<10", hatched: true)))
         let kinds = LayerStyle(name: "kind", renderer: .categorized(field: "kind", categories: [
             .init(value: "hospital", color: StyleColor(red: 200, green: 0, blue: 0), label: "病院"),
             .init(value: "visiting_nurse", color: StyleColor(red: 0, green: 100, blue: 200), label: "訪問看護"),
@@ -104,14 +104,26 @@ final class GeoPackageTests: XCTestCase {
         XCTAssertEqual(styles.map(\.table), ["institutions", "wards"])
         XCTAssertTrue(styles.allSatisfy(\.useAsDefault))
         let wards = styles[1]
-        XCTAssertTrue(wards.qml.contains("type=\"graduatedSymbol\" attr=\"patients\""))
-        XCTAssertTrue(wards.qml.contains("<range lower=\"10\" upper=\"20\" symbol=\"0\" label=\"10–20\""))
+        // With a class for null (suppressed) counts the graduated style is written as rules.
+        XCTAssertTrue(wards.qml.contains("type=\"RuleRenderer\""))
+        XCTAssertTrue(wards.qml.contains("label=\"10–20\" filter=\"&quot;patients&quot; &gt;= 10 AND &quot;patients&quot; &lt;= 20\""))
+        XCTAssertTrue(wards.qml.contains("label=\"20–50\" filter=\"&quot;patients&quot; &gt; 20 AND &quot;patients&quot; &lt;= 50\""))
+        XCTAssertTrue(wards.qml.contains("symbol=\"2\" label=\"&lt;10\" filter=\"&quot;patients&quot; IS NULL\""))
+        XCTAssertTrue(wards.qml.contains("value=\"b_diagonal\""))
+        XCTAssertTrue(wards.sld.contains("<ogc:PropertyIsNull><ogc:PropertyName>patients</ogc:PropertyName></ogc:PropertyIsNull>"))
         XCTAssertTrue(wards.qml.contains("value=\"165,15,21,255\""))  // #a50f15
         XCTAssertTrue(wards.qml.contains("class=\"SimpleFill\""))
         XCTAssertTrue(wards.sld.contains("<se:SvgParameter name=\"fill\">#a50f15</se:SvgParameter>"))
         let sites = styles[0]
         XCTAssertTrue(sites.qml.contains("<category value=\"visiting_nurse\" symbol=\"1\" label=\"訪問看護\""))
         XCTAssertTrue(sites.qml.contains("class=\"SimpleMarker\""))
+        // Without it: QGIS's graduated renderer with one range per class.
+        let plain = StyleDocuments.qml(LayerStyle(name: "p", renderer: .graduated(field: "patients", classes: [
+            .init(lower: 10, upper: 20, color: StyleColor(red: 1, green: 2, blue: 3), label: "10–20")])), kind: .fill)
+        XCTAssertTrue(plain.contains("type=\"graduatedSymbol\" attr=\"patients\""))
+        XCTAssertTrue(plain.contains("<range lower=\"10\" upper=\"20\" symbol=\"0\" label=\"10–20\""))
+        XCTAssertTrue(plain.contains("value=\"1,2,3,255\""))
+        XCTAssertTrue(XMLWellFormed.check(plain), plain)
         for document in styles.flatMap({ [$0.qml, $0.sld] }) {
             XCTAssertTrue(XMLWellFormed.check(document), document)
         }
