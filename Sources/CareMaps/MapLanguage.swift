@@ -36,11 +36,6 @@ public struct MapTexts: Sendable, Hashable {
     public let gapsLegend: String
     public let stagesTitle: String
     public let stagesLegend: String
-    public let noGap: String
-    public let gapLowAccessHighNeed: String
-    public let gapNoSupplyInReach: String
-    public let gapFarFromRequiredKind: String
-    public let gapSeveral: String
     public let period: String
     public let classesQuantile: String
     public let classesJenks: String
@@ -54,8 +49,6 @@ public struct MapTexts: Sendable, Hashable {
         accessTitle: "アクセス指標（フローティングキャッチメント）", accessLegend: "アクセス指標",
         gapsTitle: "アクセスの空白地域", gapsLegend: "空白の種類",
         stagesTitle: "段階的な対象地域", stagesLegend: "段階",
-        noGap: "空白なし", gapLowAccessHighNeed: "アクセス低・需要高", gapNoSupplyInReach: "圏内に供給なし",
-        gapFarFromRequiredKind: "必要な種別が遠い", gapSeveral: "複数の理由",
         period: "対象期間", classesQuantile: "分位数", classesJenks: "自然分類（Fisher–Jenks）", classesFixed: "固定区分")
 
     public static let english = MapTexts(
@@ -66,8 +59,6 @@ public struct MapTexts: Sendable, Hashable {
         accessTitle: "Access score (floating catchment)", accessLegend: "Access score",
         gapsTitle: "Access gaps", gapsLegend: "Gap class",
         stagesTitle: "Staged target regions", stagesLegend: "Stage",
-        noGap: "no gap", gapLowAccessHighNeed: "low access, high need", gapNoSupplyInReach: "no supply in reach",
-        gapFarFromRequiredKind: "required kind far", gapSeveral: "several reasons",
         period: "Period", classesQuantile: "quantiles", classesJenks: "natural breaks (Fisher–Jenks)", classesFixed: "fixed classes")
 
     /// The name of an institution kind in this language (known kinds; others as given).

@@ -324,23 +324,72 @@ public enum MapRenderer {
 /// (`href="#X"`, `xlink:href="#X"`, `url(#X)`) are rewritten the same way.
 public enum SVGIDPrefixer {
     public static func prefix(_ svg: Data, with prefix: String?) -> Data {
-        Data(Self.prefix(String(decoding: svg, as: UTF8.self), with: prefix).utf8)
+        Data(rewrite(Array(svg), prefix: prefix))
     }
 
     public static func prefix(_ svg: String, with prefix: String?) -> String {
-        var mapping: [String: String] = [:]
-        var counter = 0
-        for match in svg.matches(of: #/ id="([^"]+)"/#) {
-            let id = String(match.output.1)
-            guard mapping[id] == nil else { continue }
-            counter += 1
-            let stem = String(id.prefix { $0.isLetter })
-            mapping[id] = (prefix.map { $0 + "-" } ?? "") + (stem.isEmpty ? "id" : stem) + String(counter)
+        String(decoding: rewrite(Array(svg.utf8), prefix: prefix), as: UTF8.self)
+    }
+
+    private static let definition = Array(#" id=""#.utf8)
+    private static let references = [Array("href=\"#".utf8), Array("url(#".utf8)]
+
+    /// The length of `pattern` when `bytes` has it at `i`, else nil.
+    private static func match(_ bytes: [UInt8], _ i: Int, _ pattern: [UInt8]) -> Int? {
+        guard i + pattern.count <= bytes.count else { return nil }
+        for k in 0..<pattern.count where bytes[i + k] != pattern[k] { return nil }
+        return pattern.count
+    }
+
+    /// One scan to number the definitions, one to rewrite definitions and references (a byte
+    /// scan: the output of a large map is several megabytes).
+    private static func rewrite(_ bytes: [UInt8], prefix: String?) -> [UInt8] {
+        let quote = UInt8(ascii: "\""), close = UInt8(ascii: ")")
+        func token(_ start: Int, until end: UInt8) -> Int {
+            var j = start
+            while j < bytes.count, bytes[j] != end { j += 1 }
+            return j
         }
-        func renamed(_ id: Substring) -> String { mapping[String(id)] ?? String(id) }
-        var out = svg.replacing(#/ id="([^"]+)"/#) { " id=\"\(renamed($0.output.1))\"" }
-        out = out.replacing(#/href="#([^"]+)"/#) { "href=\"#\(renamed($0.output.1))\"" }
-        out = out.replacing(#/url\(#([^)]+)\)/#) { "url(#\(renamed($0.output.1)))" }
+        var mapping: [ArraySlice<UInt8>: [UInt8]] = [:]
+        var counter = 0
+        var i = 0
+        while i < bytes.count {
+            if let n = match(bytes, i, definition) {
+                let end = token(i + n, until: quote)
+                let id = bytes[(i + n)..<end]
+                if mapping[id] == nil {
+                    counter += 1
+                    let stem = String(decoding: id.prefix { (65...90).contains($0) || (97...122).contains($0) }, as: UTF8.self)
+                    mapping[id] = Array(((prefix.map { $0 + "-" } ?? "") + (stem.isEmpty ? "id" : stem) + String(counter)).utf8)
+                }
+                i = end
+            } else {
+                i += 1
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 20)
+        i = 0
+        while i < bytes.count {
+            var matched: (length: Int, end: UInt8)?
+            if let n = match(bytes, i, definition) {
+                matched = (n, quote)
+            } else if let n = match(bytes, i, references[0]) {
+                matched = (n, quote)
+            } else if let n = match(bytes, i, references[1]) {
+                matched = (n, close)
+            }
+            guard let (n, terminator) = matched else {
+                out.append(bytes[i])
+                i += 1
+                continue
+            }
+            let end = token(i + n, until: terminator)
+            out.append(contentsOf: bytes[i..<(i + n)])
+            let id = bytes[(i + n)..<end]
+            out.append(contentsOf: mapping[id] ?? Array(id))
+            i = end
+        }
         return out
     }
 }

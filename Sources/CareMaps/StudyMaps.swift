@@ -29,11 +29,11 @@ public struct StudyMapData: Sendable {
         public let penetration: MapDatum
         public let access: Double?
         /// The gap class of the area; nil when gaps were not computed.
-        public let gap: GapCategory?
+        public let gap: GapClass?
 
         public init(
             id: String, name: String, nameEnglish: String? = nil, geometry: Geometry, labelPoint: Coordinate,
-            patients: MapDatum, penetration: MapDatum, access: Double?, gap: GapCategory?
+            patients: MapDatum, penetration: MapDatum, access: Double?, gap: GapClass?
         ) {
             self.id = id
             self.name = name
@@ -94,92 +94,37 @@ public struct StudyMapData: Sendable {
         self.stagePlanName = stagePlanName
     }
 
-    /// The patient state of a count under `policy`: shown, or suppressed when 1 … k−1.
-    static func patientDatum(_ count: Int?, policy: SmallCellPolicy) -> MapDatum {
-        guard let count else { return .noData }
-        return policy.isSmall(count) ? .suppressed : .value(Double(count))
-    }
-
-    /// Patients per 10,000 aged 65+ for a count state: suppressed and hidden counts stay so.
-    static func penetrationDatum(_ patients: MapDatum, aged65: Double?) -> MapDatum {
-        switch patients {
-        case .value(let n):
-            guard let aged65, aged65 > 0 else { return .noData }
-            return .value(10_000 * n / aged65)
-        default: return patients
-        }
-    }
-
-    /// Builds the map data straight from a study model: patients and penetration at `level`
-    /// (default: the finest level with patient counts); access and gaps with the study's
-    /// `scenarios.gaps` settings (2SFCA over the given kinds and capacity; omitted when the study has
-    /// none); stages of the first plan when `scenarios` is given and `stages` is true.
+    /// The map data of a study's results: the figures of ``StudyResults/areas`` (suppression
+    /// already applied there: "<k" → suppressed bin, "x" → hidden), its access scores and gap
+    /// classes when computed, and the stages of its first plan.
     ///
-    /// An area without a patient row has 0 patients when the level has patient counts at all.
-    public static func compute(
-        _ model: StudyModel, policy: SmallCellPolicy, level: AreaLevel? = nil, stages includeStages: Bool = true,
-        progress: (String) -> Void = { _ in }
-    ) throws -> StudyMapData {
-        let chosen = level ?? model.levels.first { model.areas[$0]!.contains { $0.patients != nil } } ?? model.levels.first!
-        guard let areas = model.areas[chosen] else {
-            throw MapRenderError("the study has no \(chosen.rawValue) areas: choose one of \(model.levels.map(\.rawValue).joined(separator: ", "))")
-        }
-        let levelHasPatients = areas.contains { $0.patients != nil }
-        var scores: [String: Double]?
-        var rules: [String: GapCategory]?
-        if let g = model.spec.scenarios?.gaps {
-            progress("access scores")
-            let access = try StudyAccess.compute(
-                model, level: chosen, kinds: g.kinds, capacityField: g.capacity, method: try .twoStep(maximumCost: g.thresholdMeters))
-            let s = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
-            scores = s
-            progress("access gaps")
-            let gaps = try AccessGaps.find(
-                model, level: chosen, access: s, nearest: try DistanceCatchments.nearestDistances(model, level: chosen),
-                requiredKinds: g.kinds, withinKm: g.withinKm)
-            rules = Dictionary(uniqueKeysWithValues: gaps.gaps.map { ($0.areaID, GapCategory(reasons: $0.reasons)) })
-        }
-        let rows = areas.map { a -> Row in
-            let count = a.patients ?? (levelHasPatients ? 0 : nil)
-            let patients = patientDatum(count, policy: policy)
-            return Row(
-                id: a.id, name: a.name, geometry: a.geometry, labelPoint: a.pointOnSurface, patients: patients,
-                penetration: penetrationDatum(patients, aged65: a.population["aged65"]),
-                access: scores?[a.id], gap: rules.map { $0[a.id] ?? GapCategory.none })
-        }
-        var stageList: [Stage] = []
-        var planName: String?
-        if includeStages, model.spec.scenarios?.plans.isEmpty == false, model.spec.scenarios?.level == chosen {
-            progress("stages")
-            let analysis = try ScenarioAnalysis.run(model)
-            if let plan = analysis.plans.first {
-                planName = plan.name
-                stageList = plan.stages.map { Stage(name: $0.name, areaIDs: $0.areaIDs, geometry: $0.geometry) }
+    /// An area without patients in the ranking has 0 patients.
+    public init(results: StudyResults) {
+        let policy = results.policy
+        let rows = results.areas.map { a -> Row in
+            let patients: MapDatum
+            if a.patientsHidden {
+                patients = a.patientsLabel == SmallCellPolicy.secondaryLabel ? .hidden : .suppressed
+            } else {
+                patients = .value(Double(a.patients ?? 0))
             }
+            let penetration: MapDatum
+            switch patients {
+            case .value(let n): penetration = n == 0 && (a.aged65 ?? 0) > 0 ? .value(0) : a.penetration.map(MapDatum.value) ?? .noData
+            default: penetration = patients
+            }
+            return Row(
+                id: a.id, name: a.name, nameEnglish: a.nameEnglish, geometry: a.geometry, labelPoint: a.labelPoint,
+                patients: patients, penetration: penetration, access: a.accessScore, gap: a.gapClass)
         }
-        return StudyMapData(
-            studyName: model.spec.name, period: model.spec.period, reportDate: model.spec.reportDate,
-            credits: model.spec.credits, policy: policy, level: chosen, rows: rows, institutions: model.institutions,
-            anchorIndex: model.anchorIndex, hasAccess: scores != nil, hasGaps: rules != nil, stages: stageList,
-            stagePlanName: planName)
-    }
-}
-
-/// The class of an area on the gap map: no gap, one of the rules of ``AccessGaps``, or several.
-public enum GapCategory: String, Sendable, Hashable, CaseIterable {
-    case none
-    case lowAccessHighNeed = "low_access_high_need"
-    case noSupplyInReach = "no_supply_in_reach"
-    case farFromRequiredKind = "far_from_required_kind"
-    case several
-
-    /// The category of a gap from its reasons as ``AccessGaps`` words them ("low access …",
-    /// "no supply …", "no <kind> …"): one reason gives its rule, more give ``several``.
-    public init(reasons: [String]) {
-        let rules = Set(reasons.map { r -> GapCategory in
-            r.hasPrefix("low access") ? .lowAccessHighNeed : r.hasPrefix("no supply") ? .noSupplyInReach : .farFromRequiredKind
-        })
-        self = rules.count > 1 ? .several : rules.first ?? .none
+        let model = results.model
+        let plan = results.scenarios.flatMap { $0.level == results.level ? $0.plans.first : nil }
+        self.init(
+            studyName: model.spec.name, period: model.spec.period, reportDate: model.spec.reportDate, credits: model.spec.credits,
+            policy: policy, level: results.level, rows: rows, institutions: model.institutions, anchorIndex: model.anchorIndex,
+            hasAccess: results.access != nil, hasGaps: results.gaps != nil,
+            stages: plan?.stages.map { Stage(name: $0.name, areaIDs: $0.areaIDs, geometry: $0.geometry) } ?? [],
+            stagePlanName: plan?.name)
     }
 }
 
@@ -227,7 +172,7 @@ public enum StudyMaps {
             (title, legend) = (t.accessTitle, t.accessLegend)
         case .gaps:
             guard data.hasGaps else { throw missingSettings(metric) }
-            classified = Classifier.categorical(data.rows.map { $0.gap?.rawValue }, categories: gapCategories(t), text: t)
+            classified = Classifier.categorical(data.rows.map { $0.gap?.rawValue }, categories: gapCategories(options.language), text: t)
             (title, legend) = (t.gapsTitle, t.gapsLegend)
         }
         var map = baseMap(data, options: options, title: title, legend: legend, classified: classified)
@@ -282,15 +227,10 @@ public enum StudyMaps {
         }
     }
 
-    static func gapCategories(_ t: MapTexts) -> [(key: String, label: String, color: RGBColor)] {
+    static func gapCategories(_ language: MapLanguage) -> [(key: String, label: String, color: RGBColor)] {
         let p = Palette.categorical
-        return [
-            ("none", t.noGap, Palette.zero),
-            (GapCategory.lowAccessHighNeed.rawValue, t.gapLowAccessHighNeed, p[0]),
-            (GapCategory.noSupplyInReach.rawValue, t.gapNoSupplyInReach, p[3]),
-            (GapCategory.farFromRequiredKind.rawValue, t.gapFarFromRequiredKind, p[1]),
-            (GapCategory.several.rawValue, t.gapSeveral, p[4]),
-        ]
+        let colors: [GapClass: RGBColor] = [.none: Palette.zero, .lowAccessHighNeed: p[0], .noSupplyInReach: p[3], .farFromRequiredKind: p[1], .several: p[4]]
+        return GapClass.allCases.map { ($0.rawValue, $0.label(english: language == .en), colors[$0]!) }
     }
 
     /// Symbols of institution kinds, in sorted kind order.

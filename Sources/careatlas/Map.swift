@@ -48,9 +48,6 @@ struct Map: ParsableCommand {
     @Option(help: "Language of texts and area labels.")
     var lang: MapLanguage = .ja
 
-    @Option(help: "Area level (default: the finest level with patient counts).")
-    var level: AreaLevel?
-
     @Option(help: "Output file.")
     var out: String
 
@@ -93,9 +90,8 @@ struct Map: ParsableCommand {
             Terminal.error("error: --breaks \(low) is below the study's min_cell \(policy.minCell): patient classes must not reveal suppressed counts; start the breaks at \(policy.minCell) or above")
             throw ExitCode.failure
         }
-        let data = try runAnalysis {
-            try StudyMapData.compute(model, policy: policy, level: level, stages: metric == .patients, progress: terminal.callback)
-        }
+        let results = try runAnalysis { try StudyResults.compute(model, policy: policy, progress: terminal.callback) }
+        let data = StudyMapData(results: results)
         let options = StudyMapOptions(classification: method, page: size, language: lang, showLabels: !noLabels)
         let bytes: Data
         do {

@@ -112,11 +112,4 @@ struct ClassificationTests {
         #expect(c.classes.map(\.label) == ["A", "B", "no data"])
         #expect(c.classIndex == [1, 2, 0, 1])
     }
-
-    @Test func gapCategoriesFromReasons() {
-        #expect(GapCategory(reasons: []) == GapCategory.none)
-        #expect(GapCategory(reasons: ["no supply within the access threshold"]) == .noSupplyInReach)
-        #expect(GapCategory(reasons: ["no homecare_clinic within 16 km (nearest 20 km)", "no visiting_nurse_station at all"]) == .farFromRequiredKind)
-        #expect(GapCategory(reasons: ["low access (lowest quintile) with above-median need", "no clinic at all"]) == .several)
-    }
 }

@@ -9,7 +9,8 @@ import TestSupport
 @Suite(.enabled(if: SharedData.root != nil, "\(SharedData.skipMessage)"))
 struct KuchubuMapTests {
     static let model = Result { try StudyLoader.load(repositoryRoot.appendingPathComponent("geodata/cases/kuchubu.yaml")) }
-    static let data = Result { try StudyMapData.compute(model.get(), policy: SmallCellPolicy(minCell: 10), stages: false) }
+    static let results = Result { try StudyResults.compute(model.get(), policy: SmallCellPolicy(minCell: 10)) }
+    static let data = Result { StudyMapData(results: try results.get()) }
     static let metadata = DocumentMetadata(title: "患者数", date: "2026-04-01")
 
     func patientsMap(labels: Bool = true, points: Bool = true) throws -> ThematicMap {
@@ -111,9 +112,9 @@ struct KuchubuMapTests {
 
     @Test func standardMapsCoverEveryMetric() throws {
         let maps = try StudyMaps.standardMaps(Self.data.get())
-        #expect(maps.map(\.name) == ["patients", "penetration", "access", "gaps"])
+        #expect(maps.map(\.name) == ["patients", "penetration", "access", "gaps", "stages"])
         let gaps = try #require(maps.first { $0.name == "gaps" }?.map)
-        #expect(gaps.classes.contains { $0.label == "空白なし" })
+        #expect(gaps.classes.contains { $0.label == GapClass.none.label(english: false) })
         let english = try StudyMaps.map(Self.data.get(), metric: .patients, options: StudyMapOptions(language: .en))
         #expect(english.areas.contains { $0.label == "13105" })
         #expect(english.legendTitle == "Patients")
