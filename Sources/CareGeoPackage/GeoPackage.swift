@@ -43,6 +43,7 @@ public struct GeoPackageLayer: Sendable {
 ///   MultiPolygon) is declared as the multi type and its single geometries stored as one-part
 ///   multi geometries; other mixtures are declared GEOMETRY;
 /// - `gpkg_contents` (with each layer's extent) and `gpkg_geometry_columns`;
+/// - the R-tree spatial index extension (`rtree_<layer>_geom`, registered in `gpkg_extensions`);
 /// - `layer_styles` (the table QGIS reads and writes; registered in `gpkg_contents` as attributes)
 ///   with one default style per styled layer, as QML and SLD.
 ///
@@ -93,6 +94,7 @@ public enum GeoPackage {
         try srs.run([.text("WGS 84 geodetic"), .integer(4326), .text("EPSG"), .integer(4326), .text(wgs84Definition),
                      .text("longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid")])
 
+        try RTreeIndex.createExtensionsTable(db)
         let contents = try db.prepare("INSERT INTO gpkg_contents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         let geometryColumns = try db.prepare("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)")
         for plan in plans {
@@ -112,6 +114,7 @@ public enum GeoPackage {
                               .text(time), e.map { .real($0.minX) } ?? .null, e.map { .real($0.minY) } ?? .null,
                               e.map { .real($0.maxX) } ?? .null, e.map { .real($0.maxY) } ?? .null, .integer(Int64(storedSRSID))])
             try geometryColumns.run([.text(plan.layer.name), .text(plan.geometryTypeName), .integer(Int64(storedSRSID))])
+            try RTreeIndex.create(db, table: plan.layer.name, column: "geom", geometries: plan.geometries)
         }
         let styled = plans.filter { $0.layer.style != nil }
         if !styled.isEmpty {

@@ -97,6 +97,29 @@ final class GeoPackageTests: XCTestCase {
         XCTAssertEqual(changes, [[.text("2026-04-01T09:30:00.000Z")]])
     }
 
+    func testRTreeIndexHoldsEveryNonEmptyEnvelope() throws {
+        let url = folder.appendingPathComponent("rtree.gpkg")
+        let layers = try handLayers()
+        try GeoPackage.write(layers: layers, to: url, timestamp: "2026-04-01")
+        let db = try SQLiteDatabase(path: url.path, readOnly: true)
+        let extensions = try db.query("SELECT table_name, column_name, extension_name, scope FROM gpkg_extensions ORDER BY table_name")
+        XCTAssertEqual(extensions, [[.text("institutions"), .text("geom"), .text("gpkg_rtree_index"), .text("write-only")],
+                                    [.text("wards"), .text("geom"), .text("gpkg_rtree_index"), .text("write-only")]])
+        let rows = try db.query("SELECT id, minx, maxx, miny, maxy FROM rtree_wards_geom ORDER BY id")
+        XCTAssertEqual(rows.map { $0[0] }, [.integer(1), .integer(2)])  // the third ward has no geometry
+        for row in rows {
+            let envelope = try XCTUnwrap(layers[0].features[Int(row[0].integer!) - 1].geometry?.boundingBox)
+            // SQLite's R*Tree stores 32-bit floats rounded outwards: the box contains the envelope,
+            // within two float ulps (2 × 2^-16 ≈ 3e-5° at 139°).
+            let (minX, maxX, minY, maxY) = (row[1].real!, row[2].real!, row[3].real!, row[4].real!)
+            XCTAssertTrue(minX <= envelope.minX && maxX >= envelope.maxX && minY <= envelope.minY && maxY >= envelope.maxY)
+            XCTAssertEqual(minX, envelope.minX, accuracy: 3e-5)
+            XCTAssertEqual(maxY, envelope.maxY, accuracy: 3e-5)
+        }
+        let triggers = try db.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'wards' ORDER BY name")
+        XCTAssertEqual(triggers.compactMap { $0[0].text }, ["delete", "insert", "update1", "update2", "update3", "update4"].map { "rtree_wards_geom_" + $0 })
+    }
+
     func testStylesAreStoredAsDefaultQMLAndSLD() throws {
         let url = folder.appendingPathComponent("styles.gpkg")
         try GeoPackage.write(layers: try handLayers(), to: url, timestamp: "2026-04-01")
