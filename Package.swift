@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "careatlas", targets: ["careatlas"]),
         .library(name: "CareAtlas", targets: ["CareAtlas"]),
+        .library(name: "CareFormats", targets: ["CareFormats"]),  // used by fuzz/ (issue 9)
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
