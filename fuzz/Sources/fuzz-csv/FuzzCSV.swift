@@ -10,7 +10,10 @@ public func fuzzCSV(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     do {
         let table = try CSVTable(data: data, source: "fuzz.csv")
         var previousLine = 0
-        for row in table {
+        // The first rows and the last one: building every row's fields costs more than the parse
+        // itself under ASan and would slow the search tenfold.
+        let checked = Array(table.indices.prefix(64)) + (table.count > 64 ? [table.count - 1] : [])
+        for row in checked.map({ table[$0] }) {
             precondition(row.fields.count == table.header.count, "row width differs from the header's")
             precondition(row.lineNumber > previousLine, "line numbers must increase")
             previousLine = row.lineNumber
