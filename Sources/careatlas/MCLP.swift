@@ -25,6 +25,13 @@ struct MCLP: ParsableCommand {
               covered=<weight covered, %.17g> optimal=<true|false> gap=<relative gap, %.17g>
             When --time-limit runs out the best choice found is written with
             optimal=false and the gap (bound − covered) / covered.
+
+            --json prints instead one JSON object (keys sorted, no other line on stdout):
+            command, p, radius_m, demand_points, candidate_sites, total_weight,
+            covered (= objective), percent_covered (100 × covered / total_weight),
+            chosen (ids, candidate-file order), optimal, bound, gap, root_bound, nodes,
+            method, out, seconds_solve (the solver alone) and seconds_total (reading,
+            coverage, solving and writing).
             """)
 
     @Option(help: ArgumentHelp("Demand points: CSV with id,x,y,weight.", valueName: "D.csv"))
@@ -53,6 +60,9 @@ struct MCLP: ParsableCommand {
 
     @Flag(name: [.short, .long], help: "No progress messages on stderr.")
     var quiet = false
+
+    @Flag(help: "Print one JSON object on stdout instead of the two text lines.")
+    var json = false
 
     func validate() throws {
         try validateInputFile(demand, what: "--demand")
@@ -83,6 +93,7 @@ struct MCLP: ParsableCommand {
 
     func run() throws {
         let terminal = Terminal(quiet: quiet)
+        let started = Date()
         do {
             terminal.progress("reading \(demand) and \(candidates)")
             var demandPoints = try MCLPInput.readDemand(contentsOf: URL(fileURLWithPath: demand))
@@ -100,11 +111,32 @@ struct MCLP: ParsableCommand {
             }
             let problem = try MCLPProblem(demand: demandPoints, candidates: sites, radiusMeters: radius, p: p)
             terminal.progress("choosing \(p) of \(sites.count) sites for \(demandPoints.count) demand points within \(formatOption(radius)) m")
+            let solveStart = Date()
             let solution = try MCLPSolver.solve(problem, timeLimitSeconds: timeLimit)
+            let solveSeconds = Date().timeIntervalSince(solveStart)
             try AtomicFile.write(Data(solution.csv(candidateIDs: sites.map(\.id)).utf8), to: URL(fileURLWithPath: out))
             terminal.progress("wrote \(out)")
             if !solution.optimal {
                 Terminal.error("warning: the time limit of \(formatOption(timeLimit)) s ran out before optimality was proved; the choice written is the best found")
+            }
+            if json {
+                let ids = sites.map(\.id)
+                let total = problem.weights.reduce(0, +)
+                let object: JSONObject = [
+                    "command": .string("mclp"), "p": .number(Double(p)), "radius_m": .number(radius),
+                    "demand_points": .number(Double(problem.demandCount)),
+                    "candidate_sites": .number(Double(problem.candidateCount)), "total_weight": .number(total),
+                    "covered": .number(solution.covered), "objective": .number(solution.covered),
+                    "percent_covered": total > 0 ? .number(100 * solution.covered / total) : .null,
+                    "chosen": .array(solution.chosen.map { .string(ids[$0]) }), "optimal": .bool(solution.optimal),
+                    "bound": jsonNumber(solution.bound), "gap": jsonNumber(solution.gap),
+                    "root_bound": jsonNumber(solution.rootBound), "nodes": .number(Double(solution.nodes)),
+                    "method": .string(solution.method.rawValue), "out": .string(out),
+                    "seconds_solve": .number(solveSeconds), "seconds_total": .number(Date().timeIntervalSince(started)),
+                ]
+                // Every number is finite (weights, radius and times are; jsonNumber guards the rest).
+                print((try? JSONValue.object(object).jsonString()) ?? "{}")
+                return
             }
             print("chosen=\(solution.chosen.count) demand=\(problem.demandCount) candidates=\(problem.candidateCount) bound=\(String(format: "%.17g", solution.bound)) nodes=\(solution.nodes) method=\(solution.method)")
             print(solution.summaryLine)

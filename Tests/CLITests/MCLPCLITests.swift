@@ -49,6 +49,31 @@ import TestSupport
         #expect(run.stdout == "chosen=2 demand=7 candidates=4 bound=33 nodes=1 method=root bound\ncovered=33 optimal=true gap=0\n")
     }
 
+    /// --json: one JSON object on stdout (a single line) with the figures of the text output;
+    /// CHOSEN.csv is the same, byte for byte, on a second run.
+    @Test func jsonOutput() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (run, chosen) = try Self.run(folder, ["--radius", "600", "--p", "2", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "")
+        #expect(run.stdout.hasSuffix("}\n") && run.stdout.filter { $0 == "\n" }.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        // A + C cover 33 of the 43 weight: 76.74…%.
+        #expect(object["covered"] as? Double == 33 && object["objective"] as? Double == 33)
+        #expect(object["total_weight"] as? Double == 43)
+        #expect(abs((object["percent_covered"] as? Double ?? 0) - 100 * 33 / 43) < 1e-12)
+        #expect(object["chosen"] as? [String] == ["A", "C"])
+        #expect(object["optimal"] as? Bool == true && object["gap"] as? Double == 0 && object["bound"] as? Double == 33)
+        #expect(object["nodes"] as? Double == 1 && object["method"] as? String == "root bound")
+        #expect(object["p"] as? Double == 2 && object["radius_m"] as? Double == 600)
+        #expect(object["demand_points"] as? Double == 7 && object["candidate_sites"] as? Double == 4)
+        #expect((object["seconds_solve"] as? Double ?? -1) >= 0 && (object["seconds_total"] as? Double ?? -1) >= 0)
+        #expect(chosen == "id\nA\nC\n")
+        let again = try Self.run(folder, ["--radius", "600", "--p", "2", "--json"])
+        #expect(again.chosen == chosen)
+    }
+
     @Test func idsInCandidateFileOrder() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -37,65 +37,109 @@ enum MCLPLocalSearch {
     }
 
     /// Best-improvement interchange: replaces one chosen, unlocked site by one allowed site not
-    /// chosen, the swap that gains most, while some swap gains more than `tolerance`. Returns the
-    /// value of the final choice (Σ w_i covered, in group order).
+    /// chosen, the swap that gains most (ties to the earlier candidate, then the earlier chosen
+    /// position), while some swap gains more than `tolerance`. Returns the value of the final
+    /// choice (Σ w_i covered, in group order).
     ///
-    /// Every pass costs O(non-zeros + sites × picks): the gain of swapping `in` for `out` is
-    /// add(in) − loss(out) + extra(in, out), where add(in) is the uncovered weight `in` covers,
-    /// loss(out) the weight only `out` covers, and extra(in, out) the weight only `out` covers
-    /// that `in` covers too (Whitaker's fast interchange).
+    /// The gain of swapping `in` for `out` is add(in) − loss(out) + extra(in, out), where add(in)
+    /// is the uncovered weight `in` covers, loss(out) the weight only `out` covers, and
+    /// extra(in, out) the weight only `out` covers that `in` covers too (Whitaker's fast
+    /// interchange). Each group contributes to these tables according to how many chosen sites
+    /// cover it and which one when it is one; after a swap only the groups covered by the two
+    /// swapped sites change, so their contributions alone are taken out and put back: a pass costs
+    /// O(sites × picks) for the scan plus the coverage of the two sites' groups.
     @discardableResult
     static func interchange(_ core: MCLPCore, chosen: inout [Int32], locked: [Bool], allowed: [Bool], tolerance: Double) -> Double {
         let n = core.siteCount, m = core.demandCount, k = chosen.count
-        var position = [Int](repeating: -1, count: n)
-        var count = [Int32](repeating: 0, count: m)
-        var sole = [Int32](repeating: -1, count: m)
-        var loss = [Double](repeating: 0, count: k)
-        var add = [Double](repeating: 0, count: n)
-        var extra = [Double](repeating: 0, count: n * k)
-        var passes = 0
-        while true {
-            passes += 1
-            for j in 0..<n { position[j] = -1 }
-            for (p, j) in chosen.enumerated() { position[Int(j)] = p }
-            for i in 0..<m {
-                var c: Int32 = 0, s: Int32 = -1
-                for q in core.demandStarts[i]..<core.demandStarts[i + 1] where position[Int(core.demandSites[q])] >= 0 {
-                    c += 1
-                    s = core.demandSites[q]
-                }
-                count[i] = c
-                sole[i] = s
-            }
-            for p in 0..<k { loss[p] = 0 }
-            for j in 0..<n { add[j] = 0 }
-            for e in extra.indices { extra[e] = 0 }
-            for i in 0..<m {
-                let w = core.weights[i]
-                if count[i] == 0 {
-                    for q in core.demandStarts[i]..<core.demandStarts[i + 1] { add[Int(core.demandSites[q])] += w }
-                } else if count[i] == 1 {
-                    let out = position[Int(sole[i])]
-                    loss[out] += w
-                    for q in core.demandStarts[i]..<core.demandStarts[i + 1] {
-                        let j = Int(core.demandSites[q])
-                        if position[j] < 0 { extra[j * k + out] += w }
+        guard k > 0 else { return core.value(of: chosen) }
+        let position = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        let count = UnsafeMutablePointer<Int32>.allocate(capacity: m)
+        let sole = UnsafeMutablePointer<Int32>.allocate(capacity: m)
+        let mark = UnsafeMutablePointer<Int32>.allocate(capacity: m)
+        let loss = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        let add = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let extra = UnsafeMutablePointer<Double>.allocate(capacity: n * k)
+        defer {
+            for pointer in [loss, add, extra] { pointer.deallocate() }
+            for pointer in [position, count, sole, mark] { pointer.deallocate() }
+        }
+        position.initialize(repeating: -1, count: n)
+        mark.initialize(repeating: -1, count: m)
+        loss.initialize(repeating: 0, count: k)
+        add.initialize(repeating: 0, count: n)
+        extra.initialize(repeating: 0, count: n * k)
+        for (p, j) in chosen.enumerated() { position[Int(j)] = Int32(p) }
+        core.demandStarts.withUnsafeBufferPointer { starts in
+            core.demandSites.withUnsafeBufferPointer { sites in
+                core.siteStarts.withUnsafeBufferPointer { columnStarts in
+                    core.siteDemands.withUnsafeBufferPointer { columns in
+                        core.weights.withUnsafeBufferPointer { weights in
+                            // Group i's contribution to add, loss and extra, with `sign` +1 or −1.
+                            @inline(__always) func contribute(_ i: Int, _ sign: Double) {
+                                let w = sign * weights[i]
+                                if count[i] == 0 {
+                                    for q in starts[i]..<starts[i + 1] { add[Int(sites[q])] += w }
+                                } else if count[i] == 1 {
+                                    let out = Int(position[Int(sole[i])])
+                                    loss[out] += w
+                                    for q in starts[i]..<starts[i + 1] { extra[Int(sites[q]) * k + out] += w }
+                                }
+                            }
+                            @inline(__always) func recount(_ i: Int) {
+                                var c: Int32 = 0, s: Int32 = -1
+                                for q in starts[i]..<starts[i + 1] where position[Int(sites[q])] >= 0 {
+                                    c += 1
+                                    s = sites[q]
+                                }
+                                count[i] = c
+                                sole[i] = s
+                            }
+                            for i in 0..<m {
+                                recount(i)
+                                contribute(i, 1)
+                            }
+                            var passes = 0
+                            while true {
+                                passes += 1
+                                var bestGain = tolerance, bestIn = -1, bestOut = -1
+                                for j in 0..<n where allowed[j] && position[j] < 0 {
+                                    let row = extra + j * k
+                                    let a = add[j]
+                                    for p in 0..<k where !locked[Int(chosen[p])] {
+                                        let gain = a - loss[p] + row[p]
+                                        if gain > bestGain {
+                                            bestGain = gain
+                                            bestIn = j
+                                            bestOut = p
+                                        }
+                                    }
+                                }
+                                if bestIn < 0 || passes > 10 * (k + 10) { break }
+                                // The groups of the two sites: take out, swap, recount, put back.
+                                let old = Int(chosen[bestOut])
+                                var affected: [Int] = []
+                                for site in [old, bestIn] {
+                                    for e in columnStarts[site]..<columnStarts[site + 1] {
+                                        let i = Int(columns[e])
+                                        if mark[i] != Int32(passes) {
+                                            mark[i] = Int32(passes)
+                                            affected.append(i)
+                                        }
+                                    }
+                                }
+                                for i in affected { contribute(i, -1) }
+                                position[old] = -1
+                                position[bestIn] = Int32(bestOut)
+                                chosen[bestOut] = Int32(bestIn)
+                                for i in affected {
+                                    recount(i)
+                                    contribute(i, 1)
+                                }
+                            }
+                        }
                     }
                 }
             }
-            var bestGain = tolerance, bestIn = -1, bestOut = -1
-            for j in 0..<n where allowed[j] && position[j] < 0 {
-                for p in 0..<k where !locked[Int(chosen[p])] {
-                    let gain = add[j] - loss[p] + extra[j * k + p]
-                    if gain > bestGain {
-                        bestGain = gain
-                        bestIn = j
-                        bestOut = p
-                    }
-                }
-            }
-            if bestIn < 0 || passes > 10 * (k + 10) { break }
-            chosen[bestOut] = Int32(bestIn)
         }
         chosen.sort()
         return core.value(of: chosen)

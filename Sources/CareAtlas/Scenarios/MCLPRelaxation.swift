@@ -56,12 +56,11 @@ struct MCLPSchedule: Sendable {
 /// Thread safety: used by one thread at a time; the search keeps one per concurrent task.
 final class MCLPRelaxation {
     let core: MCLPCore
-    /// The node's base B, q, fixed-in sites, free sites and active groups (after ``prepare(_:)``).
+    /// The node's base B, q, fixed-in sites and free sites (after ``prepare(_:)``).
     private(set) var base = 0.0
     private(set) var picks = 0
     private(set) var fixedIn: [Int32] = []
     private(set) var freeList: [Int32] = []
-    private(set) var activeList: [Int32] = []
     /// The free sites; after an evaluation its first `picks` entries are S, the q largest c_j
     /// (ties to the smaller index), in no particular order.
     private(set) var order: [Int32] = []
@@ -73,21 +72,27 @@ final class MCLPRelaxation {
 
     private let m: Int
     private let n: Int
+    /// The active groups of the node are numbered 0..<activeCount (in increasing group order):
+    /// every per-group buffer below is indexed by that number, so the hot loops run over
+    /// contiguous memory. `activeGroup[a]` is the core's index of active group a.
+    private var activeCount = 0
+    private let activeGroup: UnsafeMutablePointer<Int32>
     private let w: UnsafeMutablePointer<Double>
-    private let effective: UnsafeMutablePointer<Double>
+    private let lambdaBest: UnsafeMutablePointer<Double>
     private let coverCount: UnsafeMutablePointer<Int32>
     private let y: UnsafeMutablePointer<Double>
     private let direction: UnsafeMutablePointer<Double>
     private let trial: UnsafeMutablePointer<Double>
-    private let isActive: UnsafeMutablePointer<Bool>
-    /// c_j of the last evaluation (free sites).
+    /// The active number of each core group, −1 when inactive (only during ``prepare(_:)``).
+    private let activeIndex: UnsafeMutablePointer<Int32>
+    /// c_j of the last evaluation (free sites, by core site index).
     private let cost: UnsafeMutablePointer<Double>
     /// x̄: the volume algorithm's average of the subproblem's x, an approximate LP solution.
     private let averageXs: UnsafeMutablePointer<Double>
-    /// Free site j's active groups: `localDemands[localStart[j]..<localEnd[j]]`.
+    /// Free site j's active groups (active numbers): `localDemands[localStart[j]..<localEnd[j]]`.
     private let localStart: UnsafeMutablePointer<Int>
     private let localEnd: UnsafeMutablePointer<Int>
-    private var localDemands: [Int32] = []
+    private let localDemands: UnsafeMutablePointer<Int32>
 
     init(core: MCLPCore) {
         self.core = core
@@ -98,27 +103,30 @@ final class MCLPRelaxation {
             pointer.initialize(repeating: value, count: Swift.max(count, 1))
             return pointer
         }
+        activeGroup = buffer(m, Int32(0))
         w = buffer(m, 0.0)
-        for i in 0..<m { w[i] = core.weights[i] }
-        effective = buffer(m, 0.0)
+        lambdaBest = buffer(m, 0.0)
         coverCount = buffer(m, Int32(0))
         y = buffer(m, 0.0)
         direction = buffer(m, 0.0)
         trial = buffer(m, 0.0)
-        isActive = buffer(m, false)
+        activeIndex = buffer(m, Int32(-1))
         cost = buffer(n, 0.0)
         averageXs = buffer(n, 0.0)
         localStart = buffer(n, 0)
         localEnd = buffer(n, 0)
+        localDemands = buffer(core.siteDemands.count, Int32(0))
     }
 
     deinit {
-        for pointer in [w, effective, y, direction, trial, cost, averageXs] { pointer.deallocate() }
-        coverCount.deallocate()
-        isActive.deallocate()
+        for pointer in [w, lambdaBest, y, direction, trial, cost, averageXs] { pointer.deallocate() }
+        for pointer in [activeGroup, coverCount, activeIndex, localDemands] { pointer.deallocate() }
         localStart.deallocate()
         localEnd.deallocate()
     }
+
+    /// The node's active groups: not covered by a fixed-in site, with a free site left (core indices, increasing).
+    var activeList: [Int32] { Array(UnsafeBufferPointer(start: activeGroup, count: activeCount)) }
 
     /// c_j at the last evaluation.
     func c(_ j: Int) -> Double { cost[j] }
@@ -153,36 +161,54 @@ final class MCLPRelaxation {
         order = freeList
         if picks < 0 || freeList.count < picks { return .infeasible }
         base = 0
-        activeList.removeAll(keepingCapacity: true)
-        for i in 0..<m {
-            var covered = false, reachable = false
-            for q in core.demandStarts[i]..<core.demandStarts[i + 1] {
-                let s = status[Int(core.demandSites[q])]
-                if s == MCLPSiteStatus.chosen {
-                    covered = true
-                    break
+        activeCount = 0
+        status.withUnsafeBufferPointer { status in
+            core.demandStarts.withUnsafeBufferPointer { starts in
+                core.demandSites.withUnsafeBufferPointer { sites in
+                    for i in 0..<m {
+                        var covered = false, reachable = false
+                        for q in starts[i]..<starts[i + 1] {
+                            let s = status[Int(sites[q])]
+                            if s == MCLPSiteStatus.chosen {
+                                covered = true
+                                break
+                            }
+                            if s == MCLPSiteStatus.free { reachable = true }
+                        }
+                        if covered {
+                            base += core.weights[i]
+                            activeIndex[i] = -1
+                        } else if reachable {
+                            activeIndex[i] = Int32(activeCount)
+                            activeGroup[activeCount] = Int32(i)
+                            w[activeCount] = core.weights[i]
+                            activeCount += 1
+                        } else {
+                            activeIndex[i] = -1
+                        }
+                    }
                 }
-                if s == MCLPSiteStatus.free { reachable = true }
-            }
-            if covered {
-                base += w[i]
-            } else if reachable {
-                activeList.append(Int32(i))
             }
         }
         // The free sites' columns restricted to the active groups: what every evaluation reads.
-        for i in activeList { isActive[Int(i)] = true }
-        localDemands.removeAll(keepingCapacity: true)
-        for j in freeList {
-            let j = Int(j)
-            localStart[j] = localDemands.count
-            for k in core.siteStarts[j]..<core.siteStarts[j + 1] where isActive[Int(core.siteDemands[k])] {
-                localDemands.append(core.siteDemands[k])
+        var filled = 0
+        core.siteStarts.withUnsafeBufferPointer { starts in
+            core.siteDemands.withUnsafeBufferPointer { demands in
+                for j in freeList {
+                    let j = Int(j)
+                    localStart[j] = filled
+                    for k in starts[j]..<starts[j + 1] {
+                        let a = activeIndex[Int(demands[k])]
+                        if a >= 0 {
+                            localDemands[filled] = a
+                            filled += 1
+                        }
+                    }
+                    localEnd[j] = filled
+                }
             }
-            localEnd[j] = localDemands.count
         }
-        for i in activeList { isActive[Int(i)] = false }
-        if picks == 0 || freeList.count == picks || activeList.isEmpty {
+        if picks == 0 || freeList.count == picks || activeCount == 0 {
             let sites = (fixedIn + freeList.prefix(picks)).sorted()
             return .leaf(sites: sites, value: core.value(of: sites))
         }
@@ -194,51 +220,48 @@ final class MCLPRelaxation {
         (fixedIn + order.prefix(picks)).sorted()
     }
 
-    /// Evaluates L(λ) and the value of the Lagrangian choice (B plus the weight of the active
-    /// groups S covers). Leaves c, S (`order`), #{j ∈ S ∩ N_i} and the subproblem's y.
+    /// Evaluates L(λ) for multipliers `lambda` indexed by core group (only the active groups'
+    /// entries are read), as ``evaluate(active:)``.
     func evaluate(_ lambda: UnsafePointer<Double>) -> (bound: Double, solution: Double) {
+        for a in 0..<activeCount { trial[a] = lambda[Int(activeGroup[a])] }
+        return evaluate(active: UnsafePointer(trial))
+    }
+
+    /// Evaluates L(λ), λ given by active number, and the value of the Lagrangian choice (B plus
+    /// the weight of the active groups S covers). Leaves c, S (`order`), #{j ∈ S ∩ N_i} and the
+    /// subproblem's y.
+    private func evaluate(active lambda: UnsafePointer<Double>) -> (bound: Double, solution: Double) {
         evaluations += 1
         var relaxed = base
-        let (w, effective, coverCount, cost) = (w, effective, coverCount, cost)
-        activeList.withUnsafeBufferPointer { active in
-            for i in active {
-                let i = Int(i)
-                effective[i] = lambda[i]
-                relaxed += Swift.max(0, w[i] - lambda[i])
-                coverCount[i] = 0
-            }
+        let (w, coverCount, cost, local, localStart, localEnd, y) = (w, coverCount, cost, localDemands, localStart, localEnd, y)
+        let count = activeCount
+        for a in 0..<count {
+            relaxed += Swift.max(0, w[a] - lambda[a])
+            coverCount[a] = 0
         }
-        localDemands.withUnsafeBufferPointer { demands in
-            freeList.withUnsafeBufferPointer { free in
-                for j in free {
-                    let j = Int(j)
-                    var sum = 0.0
-                    for k in localStart[j]..<localEnd[j] { sum += effective[Int(demands[k])] }
-                    cost[j] = sum
-                }
+        freeList.withUnsafeBufferPointer { free in
+            for j in free {
+                let j = Int(j)
+                var sum = 0.0
+                for k in localStart[j]..<localEnd[j] { sum += lambda[Int(local[k])] }
+                cost[j] = sum
             }
         }
         selectS()
         var solution = base
-        localDemands.withUnsafeBufferPointer { demands in
-            order.withUnsafeBufferPointer { order in
-                for r in 0..<picks {
-                    let j = Int(order[r])
-                    relaxed += cost[j]
-                    for k in localStart[j]..<localEnd[j] { coverCount[Int(demands[k])] += 1 }
-                }
+        order.withUnsafeBufferPointer { order in
+            for r in 0..<picks {
+                let j = Int(order[r])
+                relaxed += cost[j]
+                for k in localStart[j]..<localEnd[j] { coverCount[Int(local[k])] += 1 }
             }
         }
-        let y = y
-        activeList.withUnsafeBufferPointer { active in
-            for i in active {
-                let i = Int(i)
-                let covered = coverCount[i] > 0
-                if covered { solution += w[i] }
-                // y_i = 1 when w_i > λ_i; at λ_i = w_i either is optimal: take the one with the
-                // smaller subgradient.
-                y[i] = w[i] > lambda[i] || (w[i] == lambda[i] && covered) ? 1 : 0
-            }
+        for a in 0..<count {
+            let covered = coverCount[a] > 0
+            if covered { solution += w[a] }
+            // y_i = 1 when w_i > λ_i; at λ_i = w_i either is optimal: take the one with the
+            // smaller subgradient.
+            y[a] = w[a] > lambda[a] || (w[a] == lambda[a] && covered) ? 1 : 0
         }
         return (relaxed, solution)
     }
@@ -314,84 +337,74 @@ final class MCLPRelaxation {
     ) -> Double {
         let alphaMaximum = 0.1
         var pruning = initial
-        let (w, y, direction, trial, coverCount, averageX) = (w, y, direction, trial, coverCount, averageXs)
-        return lambdaArray.withUnsafeMutableBufferPointer { lambdaBuffer -> Double in
-            let lambda = lambdaBuffer.baseAddress!
-            var value = evaluate(lambda)
-            var best = value.bound
-            pruning.incumbent = found(0, value.solution, self)
-            for j in freeList { averageX[Int(j)] = 0 }
-            for r in 0..<picks { averageX[Int(order[r])] = 1 }
-            let active = activeList
-            active.withUnsafeBufferPointer { active in
-                for i in active {
-                    let i = Int(i)
-                    direction[i] = Double(coverCount[i]) - y[i]
-                }
-            }
-            var theta = schedule.theta
-            var stalled = 0
-            var iteration = 1
-            while iteration < schedule.iterations && !pruning.cannotImprove(best) {
-                let improved: Bool = active.withUnsafeBufferPointer { active in
-                    var norm = 0.0
-                    for i in active {
-                        let i = Int(i)
-                        let v = direction[i]
-                        if (v > 0 && lambda[i] <= 0) || (v < 0 && lambda[i] >= w[i]) { continue }
-                        norm += v * v
-                    }
-                    if norm < 1e-18 { return false }  // (x̄, ȳ) is optimal for the LP: L is as low as it gets
-                    let step = theta * Swift.max(best - pruning.incumbent, pruning.tolerance) / norm
-                    for i in active {
-                        let i = Int(i)
-                        trial[i] = Swift.min(w[i], Swift.max(0, lambda[i] - step * direction[i]))
-                    }
-                    return true
-                }
-                if !improved { break }
-                value = evaluate(trial)
-                var vd = 0.0, dd = 0.0, gv = 0.0
-                active.withUnsafeBufferPointer { active in
-                    for i in active {
-                        let i = Int(i)
-                        let g = Double(coverCount[i]) - y[i]
-                        let d = direction[i] - g
-                        vd += direction[i] * d
-                        dd += d * d
-                        gv += g * direction[i]
-                    }
-                    let alpha = dd > 0 ? Swift.min(alphaMaximum, Swift.max(alphaMaximum / 10, vd / dd)) : alphaMaximum
-                    for i in active {
-                        let i = Int(i)
-                        direction[i] = alpha * (Double(coverCount[i]) - y[i]) + (1 - alpha) * direction[i]
-                    }
-                    for j in freeList { averageX[Int(j)] *= 1 - alpha }
-                    for r in 0..<picks { averageX[Int(order[r])] += alpha }
-                    if value.bound < best {
-                        for i in active { lambda[Int(i)] = trial[Int(i)] }
-                    }
-                }
-                if value.bound < best {
-                    best = value.bound
-                    if gv > 0 { theta = Swift.min(2, theta * 1.1) }
-                    stalled = 0
-                } else {
-                    stalled += 1
-                    if stalled >= schedule.patience {
-                        theta *= 0.66
-                        stalled = 0
-                        if theta < schedule.minimumTheta { break }
-                    }
-                }
-                pruning.incumbent = found(iteration, value.solution, self)
-                iteration += 1
-            }
-            // c and S at the best multipliers, for fixing and branching.
-            let final = evaluate(lambda)
-            _ = found(iteration, final.solution, self)
-            return Swift.min(best, final.bound)
+        let (w, y, direction, trial, coverCount, averageX, lambda) = (w, y, direction, trial, coverCount, averageXs, lambdaBest)
+        let count = activeCount
+        lambdaArray.withUnsafeBufferPointer { full in
+            for a in 0..<count { lambda[a] = full[Int(activeGroup[a])] }
         }
+        var value = evaluate(active: lambda)
+        var best = value.bound
+        pruning.incumbent = found(0, value.solution, self)
+        freeList.withUnsafeBufferPointer { free in
+            for j in free { averageX[Int(j)] = 0 }
+        }
+        order.withUnsafeBufferPointer { order in
+            for r in 0..<picks { averageX[Int(order[r])] = 1 }
+        }
+        for a in 0..<count { direction[a] = Double(coverCount[a]) - y[a] }
+        var theta = schedule.theta
+        var stalled = 0
+        var iteration = 1
+        while iteration < schedule.iterations && !pruning.cannotImprove(best) {
+            var norm = 0.0
+            for a in 0..<count {
+                let v = direction[a]
+                if (v > 0 && lambda[a] <= 0) || (v < 0 && lambda[a] >= w[a]) { continue }
+                norm += v * v
+            }
+            if norm < 1e-18 { break }  // (x̄, ȳ) is optimal for the LP: L is as low as it gets
+            let step = theta * Swift.max(best - pruning.incumbent, pruning.tolerance) / norm
+            for a in 0..<count { trial[a] = Swift.min(w[a], Swift.max(0, lambda[a] - step * direction[a])) }
+            value = evaluate(active: trial)
+            var vd = 0.0, dd = 0.0, gv = 0.0
+            for a in 0..<count {
+                let g = Double(coverCount[a]) - y[a]
+                let d = direction[a] - g
+                vd += direction[a] * d
+                dd += d * d
+                gv += g * direction[a]
+            }
+            let alpha = dd > 0 ? Swift.min(alphaMaximum, Swift.max(alphaMaximum / 10, vd / dd)) : alphaMaximum
+            for a in 0..<count { direction[a] = alpha * (Double(coverCount[a]) - y[a]) + (1 - alpha) * direction[a] }
+            freeList.withUnsafeBufferPointer { free in
+                for j in free { averageX[Int(j)] *= 1 - alpha }
+            }
+            order.withUnsafeBufferPointer { order in
+                for r in 0..<picks { averageX[Int(order[r])] += alpha }
+            }
+            if value.bound < best {
+                for a in 0..<count { lambda[a] = trial[a] }
+                best = value.bound
+                if gv > 0 { theta = Swift.min(2, theta * 1.1) }
+                stalled = 0
+            } else {
+                stalled += 1
+                if stalled >= schedule.patience {
+                    theta *= 0.66
+                    stalled = 0
+                    if theta < schedule.minimumTheta { break }
+                }
+            }
+            pruning.incumbent = found(iteration, value.solution, self)
+            iteration += 1
+        }
+        // c and S at the best multipliers, for fixing and branching.
+        let final = evaluate(active: lambda)
+        _ = found(iteration, final.solution, self)
+        lambdaArray.withUnsafeMutableBufferPointer { full in
+            for a in 0..<count { full[Int(activeGroup[a])] = lambda[a] }
+        }
+        return Swift.min(best, final.bound)
     }
 
     /// Fixing by reduced costs, with c and S at the multipliers that gave `bound`: forcing a free

@@ -159,6 +159,116 @@ fileprivate func bruteForce(_ problem: MCLPProblem) -> Double {
         }
     }
 
+    /// Denser instances (14 candidates, r = 3.5 km, p = 1…6: many overlapping coverage sets, so
+    /// the search branches) on 24 seeds, against every choice of p sites; the solution is also
+    /// the same with and without preprocessing in value.
+    @Test(arguments: 1...24)
+    func agreesWithBruteForceOnDenseInstances(seed: Int) throws {
+        let instance = randomInstance(seed: 500 + UInt64(seed), demand: 60, candidates: 14, integral: seed % 4 != 0)
+        for p in 1...6 {
+            let problem = try MCLPProblem(demand: instance.demand, candidates: instance.candidates, radiusMeters: 3500, p: p)
+            let best = bruteForce(problem)
+            let solved = try MCLPSolver.solve(problem)
+            #expect(solved.optimal && solved.gap == 0)
+            #expect(abs(solved.covered - best) <= 1e-9 * max(1, best), "seed \(seed), p = \(p): \(solved.covered) vs \(best)")
+            #expect(solved.covered == problem.covered(by: solved.chosen) && solved.chosen.count == p)
+            #expect(solved.rootBound >= best - 1e-9 * max(1, best))
+        }
+    }
+
+    /// The interchange stops at a local optimum: on random starts, no swap of one chosen site for
+    /// one site not chosen covers more (checked by recomputing every swap), and the value it
+    /// returns is that of its choice.
+    @Test(arguments: 1...8)
+    func interchangeEndsAtALocalOptimum(seed: Int) throws {
+        let instance = randomInstance(seed: 900 + UInt64(seed), demand: 80, candidates: 16, integral: seed % 2 == 0)
+        var rng = SplitMix64(state: 1000 + UInt64(seed))
+        for p in [1, 3, 5] {
+            let problem = try MCLPProblem(demand: instance.demand, candidates: instance.candidates, radiusMeters: 3000, p: p)
+            guard case .reduced(let core, _, _, _) = MCLPPreprocessing.unreduced(problem) else {
+                Issue.record("expected a reduced problem")
+                return
+            }
+            let n = core.siteCount
+            let everything = [Bool](repeating: true, count: n), nothing = [Bool](repeating: false, count: n)
+            for _ in 0..<5 {
+                var pool = Array(0..<n)
+                var chosen: [Int32] = []
+                for _ in 0..<p { chosen.append(Int32(pool.remove(at: rng.int(0...(pool.count - 1))))) }
+                let value = MCLPLocalSearch.interchange(core, chosen: &chosen, locked: nothing, allowed: everything, tolerance: 1e-9)
+                #expect(value == core.value(of: chosen) && chosen == chosen.sorted() && Set(chosen).count == p)
+                for out in chosen.indices {
+                    for site in 0..<n where !chosen.contains(Int32(site)) {
+                        var swapped = chosen
+                        swapped[out] = Int32(site)
+                        #expect(core.value(of: swapped) <= value + 1e-9, "seed \(seed), p = \(p): a swap improves")
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Edge cases
+
+    /// p equal to the number of candidates: every site is chosen, whatever covers what.
+    @Test func pEqualToTheNumberOfCandidates() throws {
+        let instance = randomInstance(seed: 41, demand: 50, candidates: 7)
+        let problem = try MCLPProblem(demand: instance.demand, candidates: instance.candidates, radiusMeters: 2500, p: 7)
+        let solution = try MCLPSolver.solve(problem)
+        #expect(solution.chosen == Array(0..<7) && solution.optimal)
+        #expect(solution.covered == problem.coverableWeight)
+        // With two excluded, p = 5 takes the other five.
+        let fewer = try MCLPSolver.solve(try MCLPProblem(demand: instance.demand, candidates: instance.candidates,
+                                                         radiusMeters: 2500, p: 5, excluded: [1, 4]))
+        #expect(fewer.chosen == [0, 2, 3, 5, 6])
+    }
+
+    /// No demand point within reach of any site: nothing can be covered; the p smallest indices
+    /// are chosen (every site is dominated by a smaller index) and the answer is optimal.
+    @Test func nothingCanBeCovered() throws {
+        let demand = (0..<5).map { MCLPDemandPoint(id: "d\($0)", position: Coordinate(x: 100_000 + Double($0), y: 0), weight: 3) }
+        let candidates = (0..<4).map { MCLPCandidateSite(id: "c\($0)", position: Coordinate(x: Double($0) * 10, y: 0)) }
+        for p in 1...4 {
+            let solution = try MCLPSolver.solve(try MCLPProblem(demand: demand, candidates: candidates, radiusMeters: 1000, p: p))
+            #expect(solution.covered == 0 && solution.optimal && solution.bound == 0)
+            #expect(solution.chosen == Array(0..<p))
+        }
+    }
+
+    /// Every weight zero: the covered weight is 0 and optimal, with exactly p distinct sites.
+    @Test func zeroWeights() throws {
+        let instance = randomInstance(seed: 42, demand: 30, candidates: 6)
+        let demand = instance.demand.map { MCLPDemandPoint(id: $0.id, position: $0.position, weight: 0) }
+        for p in 1...6 {
+            let solution = try MCLPSolver.solve(try MCLPProblem(demand: demand, candidates: instance.candidates, radiusMeters: 2500, p: p))
+            #expect(solution.covered == 0 && solution.optimal && Set(solution.chosen).count == p)
+        }
+    }
+
+    /// Duplicate positions: demand points stacked on one spot act as one point of their summed
+    /// weight; candidate sites on one spot are interchangeable, and the smaller index is kept.
+    @Test func duplicatePoints() throws {
+        // 3 × weight 4 at the origin, 5 at (2000, 0), 6 at (4000, 0); sites a, b at the origin,
+        // c at (2000, 0), d at (4000, 0); r = 1000: a and b cover 12 each, c 5, d 6.
+        let demand = [MCLPDemandPoint(id: "o1", position: Coordinate(x: 0, y: 0), weight: 4),
+                      MCLPDemandPoint(id: "o2", position: Coordinate(x: 0, y: 0), weight: 4),
+                      MCLPDemandPoint(id: "o3", position: Coordinate(x: 0, y: 0), weight: 4),
+                      MCLPDemandPoint(id: "m", position: Coordinate(x: 2000, y: 0), weight: 5),
+                      MCLPDemandPoint(id: "e", position: Coordinate(x: 4000, y: 0), weight: 6)]
+        let candidates = [MCLPCandidateSite(id: "a", position: Coordinate(x: 0, y: 0)),
+                          MCLPCandidateSite(id: "b", position: Coordinate(x: 0, y: 0)),
+                          MCLPCandidateSite(id: "c", position: Coordinate(x: 2000, y: 0)),
+                          MCLPCandidateSite(id: "d", position: Coordinate(x: 4000, y: 0))]
+        let one = try MCLPSolver.solve(try MCLPProblem(demand: demand, candidates: candidates, radiusMeters: 1000, p: 1))
+        #expect(one.chosen == [0] && one.covered == 12)
+        // p = 2: a + d = 18 (b adds nothing to a).
+        let two = try MCLPSolver.solve(try MCLPProblem(demand: demand, candidates: candidates, radiusMeters: 1000, p: 2))
+        #expect(two.chosen == [0, 3] && two.covered == 18)
+        // p = 4: everything, 23.
+        let four = try MCLPSolver.solve(try MCLPProblem(demand: demand, candidates: candidates, radiusMeters: 1000, p: 4))
+        #expect(four.chosen == [0, 1, 2, 3] && four.covered == 23)
+    }
+
     /// L(λ) ≥ the optimum for any λ ≥ 0 (here random λ in [0, 2w]), in the root node.
     @Test(arguments: 1...6)
     func lagrangianBoundIsAnUpperBound(seed: Int) throws {
