@@ -53,10 +53,14 @@ struct Catchment: ParsableCommand {
         let hospitals = try runAnalysis {
             try HospitalCatchments.analyse(model, level: level, attractiveness: attractiveness, kinds: huffKinds, decay: decay)
         }
+        // Suppression decided with the study's stages too, so that catchment and scenario outputs
+        // together reveal no small count.
+        let scenarios = model.spec.scenarios == nil ? nil : try runAnalysis { try ScenarioAnalysis.run(model) }
+        let disclosure = Disclosure.compute(model, level: level, shares: analysis, scenarios: scenarios, policy: policy)
         var folder = try output.folder(inputs: model.inputFiles)
-        try CatchmentExport.write(model: model, shares: analysis, distances: distances, policy: policy, excel: output.excel, to: &folder)
+        try CatchmentExport.write(model: model, shares: analysis, distances: distances, disclosure: disclosure, excel: output.excel, to: &folder)
         try HospitalCatchmentExport.write(model: model, hospitals: hospitals, policy: policy, excel: output.excel, to: &folder)
-        print(CatchmentReport.text(analysis, policy: policy), terminator: "")
+        print(CatchmentReport.text(analysis, disclosure: disclosure), terminator: "")
         if let fit = hospitals.fit {
             print(String(format: "huff: alpha=%.4f beta=%.4f log_likelihood=%.4f mcfadden_r2=%.4f (%@)", fit.alpha, fit.beta,
                          fit.logLikelihood, fit.mcFaddenR2, fit.status.rawValue))

@@ -21,9 +21,13 @@ struct Scenarios: ParsableCommand {
         let model = try loadStudy(study, terminal: terminal)
         let policy = output.policy(model)
         let analysis = try runAnalysis { try ScenarioAnalysis.run(model, progress: terminal.progress) }
+        // Suppression decided with the patient-share catchments too, so that catchment and scenario
+        // outputs together reveal no small count.
+        let shares = try? PatientShareCatchments.analyse(model, level: analysis.level)
+        let disclosure = Disclosure.compute(model, level: analysis.level, shares: shares, scenarios: analysis, policy: policy)
         var folder = try output.folder(inputs: model.inputFiles)
-        try ScenarioExport.write(model: model, analysis: analysis, policy: policy, excel: output.excel, to: &folder)
-        print(analysis.text(policy: policy, totalPatients: model.totalPatients), terminator: "")
+        try ScenarioExport.write(model: model, analysis: analysis, disclosure: disclosure, excel: output.excel, to: &folder)
+        print(analysis.text(disclosure: disclosure), terminator: "")
         try folder.commit()
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
