@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "careatlas", targets: ["careatlas"]),
         .library(name: "CareAtlas", targets: ["CareAtlas"]),
+        .library(name: "CareFormats", targets: ["CareFormats"]),  // used by fuzz/ (issue 9)
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,7 +61,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "CareFormats", "TestSupport"]),
         .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareAtlas", "TestSupport"]),
-        .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareFormats", "TestSupport"]),
+        .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["careatlas", "TestSupport"], exclude: ["Expected"]),
     ]
 )

@@ -1,15 +1,57 @@
 import CareFormats
 import Foundation
 
-/// The folder a command writes its results into.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The folder a command writes its results into, published as a whole.
 ///
-/// Refuses a folder equal to or inside an input folder (so a run can never overwrite its inputs),
-/// creates it when absent, and writes every file atomically (temporary file + rename), so that an
-/// interrupted run leaves either the old file or the new one.
+/// A run writes into a private staging folder beside the output folder (same file system):
+/// `.<name>.careatlas-staging-<pid>-<random>`. ``commit()`` then publishes the whole set at once,
+/// so that a run interrupted at any point (even by `SIGKILL`) leaves either the complete old
+/// output set or the complete new one, never a mix:
+///
+/// - when the output folder does not exist, the staging folder is renamed to it (`rename(2)`);
+/// - otherwise the two folders are exchanged atomically with Linux `renameat2(…, RENAME_EXCHANGE)`,
+///   and the old set (now in the staging path) is removed.
+///
+/// **Which files are ours.** Each published folder holds a manifest, `.careatlas-manifest`, listing
+/// the files the run wrote. At commit, every entry of the existing output folder that is *not* in
+/// its manifest (a user's notes, files from before manifests existed) and that the new run does not
+/// write itself is carried over into the new set by hard links (subfolders are recreated and their
+/// files linked), so it survives the exchange untouched; nothing that is not ours is deleted.
+/// Files listed in the old manifest that the new run no longer writes disappear with the old set:
+/// the folder always shows exactly one run's outputs. A file of the same name as a new output is
+/// replaced by it. Entries that can be neither linked nor recreated (sockets, devices, FIFOs) make
+/// ``commit()`` refuse with a message naming them, leaving the old set in place.
+///
+/// **Leftovers.** Staging folders of runs that were killed (their process no longer exists) are
+/// removed by the next run into the same output folder.
+///
+/// When the file system does not support `RENAME_EXCHANGE` (`EINVAL`), or on systems without
+/// `renameat2`, the swap falls back to two renames (old set aside as
+/// `.<name>.careatlas-old-<pid>-<random>`, then staging into place); a kill between them leaves no
+/// output folder but the old set aside, which the next run puts back before it starts.
+///
+/// The output folder must not be equal to or inside a folder of an input file (so that a run can
+/// never overwrite its inputs).
+///
+/// Not thread-safe: one run writes one folder from one thread.
 public struct OutputFolder: Sendable {
+    /// The output folder as given.
     public let url: URL
-    /// Names of the files written so far, in order.
+    /// Names of the files written so far, in order (a name written twice appears twice).
     public private(set) var written: [String] = []
+    /// The manifest's file name inside the output folder.
+    public static let manifestName = ".careatlas-manifest"
+
+    private let target: String
+    private let staging: Staging
 
     /// - Parameter inputs: the input files; the folder must not be one of their folders or inside one.
     public init(_ url: URL, inputs: [URL]) throws {
@@ -21,24 +63,47 @@ public struct OutputFolder: Sendable {
                                   fix: "choose an output folder outside the input folders, e.g. out/")
             }
         }
+        let parent = (out as NSString).deletingLastPathComponent
+        let name = (out as NSString).lastPathComponent
+        guard !name.isEmpty, name != "/", name != ".", name != ".." else {
+            throw ExportError("the output folder \(url.path) cannot be replaced as a whole (it is the root or has no name)",
+                              fix: "give a named folder, e.g. out/")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw ExportError("cannot create the folder \(parent) for \(url.path): \(error.localizedDescription)", fix: "check the path and permissions")
+        }
+        Self.recoverLeftovers(parent: parent, name: name, target: out)
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw ExportError("the output path \(url.path) is a file, not a folder", fix: "give a folder path")
-            }
-        } else {
-            do {
-                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            } catch {
-                throw ExportError("cannot create the output folder \(url.path): \(error.localizedDescription)", fix: "check the path and permissions")
-            }
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ExportError("the output path \(url.path) is a file, not a folder", fix: "give a folder path")
+        }
+        let stagingPath = parent + "/" + Self.leftoverPrefix(name, "staging") + "\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        // mkdir returns -1 with errno on failure.
+        guard mkdir(stagingPath, 0o777) == 0 else {
+            throw ExportError("cannot create the staging folder \(stagingPath) beside \(url.path): \(String(cString: strerror(errno)))",
+                              fix: "check that the folder \(parent) is writable")
         }
         self.url = url
+        self.target = out
+        self.staging = Staging(path: stagingPath)
     }
 
-    /// Writes `data` to `name` inside the folder, atomically.
+    /// Writes `data` to `name` inside the folder (into the staging folder until ``commit()``).
+    /// `name` may contain `/` to write into a subfolder.
     public mutating func write(_ name: String, _ data: Data) throws {
-        try AtomicFile.write(data, to: url.appendingPathComponent(name))
+        guard !name.isEmpty, !name.hasPrefix("/"), !name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
+              name != Self.manifestName
+        else {
+            throw ExportError("cannot write \(name): an output name must be a relative path inside the output folder", fix: "this is a defect; please report it")
+        }
+        try staging.checkOpen(for: url)
+        let destination = URL(fileURLWithPath: staging.path).appendingPathComponent(name)
+        if name.contains("/") {
+            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        }
+        try AtomicFile.write(data, to: destination)
         written.append(name)
     }
 
@@ -46,10 +111,170 @@ public struct OutputFolder: Sendable {
         try write(name, Data(text.utf8))
     }
 
-    /// Publishes what was written. Every command calls it once, after its last write.
-    /// (Today files are published one by one as they are written; see issue 9 for the
-    /// folder-level swap.)
-    public mutating func commit() throws {}
+    /// Publishes what was written, as a whole (see the type's documentation). Every command calls it
+    /// once, after its last write; a folder that is never committed leaves the old outputs untouched.
+    public mutating func commit() throws {
+        try staging.checkOpen(for: url)
+        let manifest = Set(written).sorted().map { $0 + "\n" }.joined()
+        try AtomicFile.write(Data(manifest.utf8), to: URL(fileURLWithPath: staging.path + "/" + Self.manifestName))
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
+            // rename returns -1 with errno; the target does not exist, so this is atomic.
+            guard rename(staging.path, target) == 0 else { throw failure("publish \(staging.path) as \(target)") }
+            staging.committed()
+            Self.syncDirectory((target as NSString).deletingLastPathComponent)
+            return
+        }
+        guard isDirectory.boolValue else {
+            throw ExportError("the output path \(url.path) became a file during the run", fix: "give a folder path")
+        }
+        try carryOverForeignEntries()
+        try exchange()
+        staging.committed()
+        Self.syncDirectory((target as NSString).deletingLastPathComponent)
+        // The old set is now at the staging path; it holds our old files and links to the carried-over ones.
+        try? FileManager.default.removeItem(atPath: staging.path)
+    }
+
+    // MARK: - Internals
+
+    /// Links every entry of the output folder that is not ours into the staging folder.
+    private func carryOverForeignEntries() throws {
+        let ours = Self.manifest(of: target)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []
+        let newTopLevel = Set(written.map { String($0.split(separator: "/").first!) })
+        for entry in entries.sorted() where entry != Self.manifestName && !ours.contains(entry) && !newTopLevel.contains(entry) {
+            try Self.linkTree(from: target + "/" + entry, to: staging.path + "/" + entry, outputFolder: url.path)
+        }
+    }
+
+    /// Swaps the staging folder and the output folder.
+    private func exchange() throws {
+        if let renameat2 = Self.renameat2 {
+            // renameat2 returns -1 with errno: EINVAL when the file system does not support the flag.
+            if renameat2(AT_FDCWD, staging.path, AT_FDCWD, target, Self.renameExchange) == 0 { return }
+            guard errno == EINVAL || errno == ENOSYS else { throw failure("exchange \(staging.path) with \(target)") }
+        }
+        let parent = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
+        let aside = parent + "/" + Self.leftoverPrefix(name, "old") + "\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        guard rename(target, aside) == 0 else { throw failure("move \(target) aside") }
+        guard rename(staging.path, target) == 0 else {
+            let reason = failure("publish \(staging.path) as \(target)")
+            _ = rename(aside, target)
+            throw reason
+        }
+        // Leave the old set where commit() removes it.
+        _ = rename(aside, staging.path)
+    }
+
+    /// glibc's `renameat2` (Linux ≥ 3.15, glibc ≥ 2.28), looked up at run time because Swift's Glibc
+    /// module does not declare it (it needs `_GNU_SOURCE`); nil elsewhere.
+    private static let renameat2: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
+        #if os(Linux)
+            // dlsym returns nil when the symbol is absent.
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+            return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
+        #else
+            return nil
+        #endif
+    }()
+    /// `RENAME_EXCHANGE` from <linux/fs.h>: atomically exchange the two paths.
+    private static let renameExchange: UInt32 = 1 << 1
+
+    private func failure(_ step: String) -> ExportError {
+        ExportError("cannot \(step): \(String(cString: strerror(errno)))", fix: "check the permissions of the output folder and its parent")
+    }
+
+    static func leftoverPrefix(_ name: String, _ kind: String) -> String { "." + name + ".careatlas-\(kind)-" }
+
+    /// The names listed in the folder's manifest (top-level entries).
+    static func manifest(of folder: String) -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: folder + "/" + manifestName) else { return [] }
+        return Set(String(decoding: data, as: UTF8.self).split(separator: "\n").map { String($0.split(separator: "/").first!) })
+    }
+
+    /// Removes staging folders of dead runs and puts back an old set left aside by a killed run.
+    static func recoverLeftovers(parent: String, name: String, target: String) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for kind in ["old", "staging"] {
+            let prefix = leftoverPrefix(name, kind)
+            for entry in entries.sorted() where entry.hasPrefix(prefix) {
+                let pidText = entry.dropFirst(prefix.count).split(separator: "-").first.map(String.init) ?? ""
+                guard let pid = Int32(pidText), !processIsAlive(pid) else { continue }
+                let path = parent + "/" + entry
+                if kind == "old", !FileManager.default.fileExists(atPath: target), rename(path, target) == 0 { continue }
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }
+
+    private static func processIsAlive(_ pid: Int32) -> Bool {
+        // kill(pid, 0) returns 0 when the process exists; -1 with ESRCH when it does not
+        // (EPERM: it exists but belongs to someone else).
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    /// Recreates `source` at `destination` with hard links for files and new folders for folders.
+    private static func linkTree(from source: String, to destination: String, outputFolder: String) throws {
+        var info = stat()
+        guard lstat(source, &info) == 0 else { return }  // vanished meanwhile
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            // link returns -1 with errno (EXDEV cannot happen: same folder tree).
+            guard link(source, destination) == 0 else {
+                throw ExportError("cannot keep \(source) (not a CareAtlas output) in the new \(outputFolder): link failed: \(String(cString: strerror(errno)))",
+                                  fix: "move it out of the output folder, or choose another output folder")
+            }
+        case S_IFDIR:
+            guard mkdir(destination, info.st_mode & 0o7777) == 0 else {
+                throw ExportError("cannot keep the folder \(source) in the new \(outputFolder): \(String(cString: strerror(errno)))",
+                                  fix: "move it out of the output folder, or choose another output folder")
+            }
+            for entry in ((try? FileManager.default.contentsOfDirectory(atPath: source)) ?? []).sorted() {
+                try linkTree(from: source + "/" + entry, to: destination + "/" + entry, outputFolder: outputFolder)
+            }
+        case S_IFLNK:
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: source)) ?? ""
+            guard symlink(target, destination) == 0 else {
+                throw ExportError("cannot keep the link \(source) in the new \(outputFolder): \(String(cString: strerror(errno)))",
+                                  fix: "move it out of the output folder")
+            }
+        default:
+            throw ExportError("\(source) is not a CareAtlas output and is neither a file, a folder nor a link, so it cannot be kept when the outputs are replaced",
+                              fix: "move it out of the output folder \(outputFolder), or choose another output folder")
+        }
+    }
+
+    private static func syncDirectory(_ path: String) {
+        // open returns -1 on failure; a directory fsync makes the renames durable (best effort).
+        let fd = open(path, O_RDONLY)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
+        }
+    }
+
+    /// The staging folder; removed when the folder value goes away without a commit.
+    private final class Staging: @unchecked Sendable {
+        let path: String
+        private var isCommitted = false
+        private let lock = NSLock()
+
+        init(path: String) { self.path = path }
+
+        func committed() { lock.withLock { isCommitted = true } }
+
+        func checkOpen(for url: URL) throws {
+            if lock.withLock({ isCommitted }) {
+                throw ExportError("the output folder \(url.path) was already published", fix: "this is a defect; please report it")
+            }
+        }
+
+        deinit {
+            if !isCommitted { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
 }
 
 /// An export cannot be written: what went wrong and what to do.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareAtlas
 import CareExport
+import CareFormats
 import Foundation
 
 struct Catchment: ParsableCommand {
@@ -60,14 +61,57 @@ struct Catchment: ParsableCommand {
         var folder = try output.folder(inputs: model.inputFiles)
         try CatchmentExport.write(model: model, shares: analysis, distances: distances, disclosure: disclosure, excel: output.excel, to: &folder)
         try HospitalCatchmentExport.write(model: model, hospitals: hospitals, policy: policy, excel: output.excel, to: &folder)
-        print(CatchmentReport.text(analysis, disclosure: disclosure), terminator: "")
-        if let fit = hospitals.fit {
-            print(String(format: "huff: alpha=%.4f beta=%.4f log_likelihood=%.4f mcfadden_r2=%.4f (%@)", fit.alpha, fit.beta,
-                         fit.logLikelihood, fit.mcFaddenR2, fit.status.rawValue))
-        } else if let problem = hospitals.fitProblem {
-            print("huff: not fitted: \(problem)")
+        if !common.json {
+            print(CatchmentReport.text(analysis, disclosure: disclosure), terminator: "")
+            if let fit = hospitals.fit {
+                print(String(format: "huff: alpha=%.4f beta=%.4f log_likelihood=%.4f mcfadden_r2=%.4f (%@)", fit.alpha, fit.beta,
+                             fit.logLikelihood, fit.mcFaddenR2, fit.status.rawValue))
+            } else if let problem = hospitals.fitProblem {
+                print("huff: not fitted: \(problem)")
+            }
         }
         try folder.commit()
+        if common.json {
+            var huff: JSONObject = ["fitted": .bool(hospitals.fit != nil), "problem": hospitals.fitProblem.map { .string("\($0)") } ?? .null]
+            if let fit = hospitals.fit {
+                for (key, value) in [("alpha", fit.alpha), ("beta", fit.beta), ("log_likelihood", fit.logLikelihood),
+                                     ("mcfadden_r2", fit.mcFaddenR2)] { huff[key] = jsonNumber(value) }
+                huff["se_alpha"] = jsonNumber(fit.standardErrorAlpha)
+                huff["se_beta"] = jsonNumber(fit.standardErrorBeta)
+                huff["status"] = .string(fit.status.rawValue)
+            }
+            let catchments: [JSONValue] = zip(analysis.catchments, disclosure.catchmentMask(analysis)).map { c, hidden in
+                .object(["target_share": .number(c.targetShare), "contiguous": .bool(c.contiguous), "reached": .bool(c.reached),
+                         "areas": .number(Double(c.areaIDs.count)), "area_codes": .array(c.areaIDs.map(JSONValue.string)),
+                         "patients": .string(policy.label(c.patients, secondary: hidden)), "share": hidden ? .null : jsonNumber(c.share)])
+            }
+            print(commandJSON("catchment", study: study, policy: policy, folder: folder, [
+                "level": .string(level.rawValue), "total_patients": .string(policy.label(analysis.totalPatients)),
+                "outside_patients": .string(policy.label(analysis.outsidePatients, secondary: disclosure.outsideHidden)), "catchments": .array(catchments),
+                "huff": .object(huff),
+            ]))
+        }
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
+}
+
+/// A finite number, or null (JSON has no NaN or infinity).
+func jsonNumber(_ v: Double?) -> JSONValue {
+    guard let v, v.isFinite else { return .null }
+    return .number(v)
+}
+
+/// The one JSON object a folder-writing command prints with `--json` (documented in geodata/README.md,
+/// "Machine-readable output"): the command's own members plus `command`, `study`, `out`, `files`
+/// (every file written, sorted), `min_cell` and `suppressed`.
+func commandJSON(_ command: String, study: String, policy: SmallCellPolicy, folder: OutputFolder, _ members: JSONObject) -> String {
+    var object = members
+    object["command"] = .string(command)
+    object["study"] = .string(study)
+    object["out"] = .string(folder.url.path)
+    object["files"] = .array(Set(folder.written).sorted().map(JSONValue.string))
+    object["min_cell"] = .number(Double(policy.minCell))
+    object["suppressed"] = .bool(policy.isSuppressing)
+    // Every number above is finite (jsonNumber), so encoding cannot fail.
+    return (try? JSONValue.object(object).jsonString()) ?? "{}"
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareAtlas
 import CareExport
+import CareFormats
 import Foundation
 
 struct Gaps: ParsableCommand {
@@ -53,11 +54,32 @@ struct Gaps: ParsableCommand {
         var folder = try output.folder(inputs: model.inputFiles)
         try AccessExport.write(model: model, access: access, policy: policy, excel: output.excel, to: &folder)
         try AccessExport.write(model: model, gaps: gaps, excel: output.excel, to: &folder)
-        print("gaps: \(gaps.gaps.count) of \(model.areas[studyOptions.level]?.count ?? 0) \(studyOptions.level.rawValue) areas")
-        for (k, g) in gaps.gaps.prefix(10).enumerated() {
-            print("\(k + 1). \(g.areaID) \(g.name): \(g.reasons.joined(separator: "; "))")
+        let areaCount = model.areas[studyOptions.level]?.count ?? 0
+        if !common.json {
+            print("gaps: \(gaps.gaps.count) of \(areaCount) \(studyOptions.level.rawValue) areas")
+            for (k, g) in gaps.gaps.prefix(10).enumerated() {
+                print("\(k + 1). \(g.areaID) \(g.name): \(g.reasons.joined(separator: "; "))")
+            }
         }
         try folder.commit()
+        if common.json {
+            // Need in patients is a patient count: shown through the policy like every count.
+            func needValue(_ v: Double?) -> JSONValue {
+                guard let v else { return .null }
+                return need == .patients ? .string(policy.label(Int(v.rounded()))) : jsonNumber(v)
+            }
+            let list: [JSONValue] = gaps.gaps.enumerated().map { k, g in
+                .object(["rank": .number(Double(k + 1)), "area_code": .string(g.areaID), "area_name": .string(g.name),
+                         "need": needValue(g.need), "access": jsonNumber(g.access), "access_percentile": jsonNumber(g.accessPercentile),
+                         "nearest_km": .object(JSONObject(uniqueKeysWithValues: g.nearestKm.sorted { $0.key < $1.key }.map { ($0.key, jsonNumber($0.value)) })),
+                         "rules": .array(g.rules.map { .string($0.rawValue) }), "reasons": .array(g.reasons.map(JSONValue.string))])
+            }
+            print(commandJSON("gaps", study: study, policy: policy, folder: folder, [
+                "level": .string(studyOptions.level.rawValue), "need": .string(need.rawValue), "areas": .number(Double(areaCount)),
+                "low_quintile_cut": jsonNumber(gaps.lowQuintileCut), "median_need": needValue(gaps.medianNeed),
+                "within_km": .number(withinKm), "gap_count": .number(Double(gaps.gaps.count)), "gaps": .array(list),
+            ]))
+        }
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
 }

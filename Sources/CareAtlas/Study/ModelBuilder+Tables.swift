@@ -85,6 +85,11 @@ extension ModelBuilder {
                 }
                 for (name, column) in valueColumns {
                     switch AreaCodes.measure(row[column]) {
+                    case .value(let v) where v > 1e10:
+                        // A population table's figures are people or households: anything above the world's
+                        // population is a unit or typing error (1e308, a pasted ID), never data.
+                        d.error(file, location, "\(column.name) of \(id) is \(row[column]), more than the world's population",
+                                fix: "write the figure as a number of people or households")
                     case .value(let v): areas[p.level]![index].population[name] = v
                     case .missing: break
                     case .invalid(let message):

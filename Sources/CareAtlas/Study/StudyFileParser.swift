@@ -1,3 +1,4 @@
+import CareFormats
 import CareGeometry
 import Foundation
 import Yams
@@ -20,8 +21,11 @@ public enum StudyFileParser {
             d.error(name, "", "is a directory, not a study file", fix: "give the path of the study's .yaml file")
             return (nil, d)
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            d.error(name, "", "cannot be read (permission denied?)", fix: "check the file's permissions")
+        let data: Data
+        do {
+            data = try InputFile.read(url, kind: .study)  // refuses FIFOs and files above the size limit
+        } catch {
+            d.error(name, "", error.message, fix: error.fix)
             return (nil, d)
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -3,21 +3,17 @@ import Foundation
 
 extension GeoJSON {
     /// Reads a GeoJSON file. The layer is named after the file, without its extension; problems
-    /// are reported with the file name.
+    /// are reported with the file name. Folders, FIFOs and files above the GeoJSON size limit
+    /// (``InputLimits``) are refused.
     ///
     /// - Throws: ``GeoJSONError`` listing every problem found (or the reason the file cannot be read).
     public static func read(contentsOf url: URL) throws(GeoJSONError) -> FeatureLayer {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url, kind: .geojson)
         } catch {
             throw GeoJSONError(
-                source: url.lastPathComponent,
-                problems: [
-                    .init(
-                        path: .root, message: "cannot read the file: \(error.localizedDescription)",
-                        hint: "check the path \(url.path)")
-                ])
+                source: url.lastPathComponent, problems: [.init(path: .root, message: error.message, hint: error.fix)])
         }
         return try decode(data, name: url.deletingPathExtension().lastPathComponent, source: url.lastPathComponent)
     }

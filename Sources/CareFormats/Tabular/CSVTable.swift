@@ -161,7 +161,14 @@ public struct CSVTable: Sendable, RandomAccessCollection {
         }
 
         let width = headerRecord.fieldCount
+        let maximumRows = InputLimits.maximumCSVRows
         while let record = try scanner.nextRecord(appendingFieldEndsTo: &parsed.fieldEnds) {
+            guard parsed.rowStarts.count < maximumRows else {
+                throw TabularError(
+                    .tooLarge, source: source, line: record.line,
+                    "more than \(maximumRows) data rows, the limit for a CSV file",
+                    fix: "reduce the file to the rows the study needs, or raise the limit with CAREATLAS_MAX_CSV_ROWS=<rows> if the machine has the memory")
+            }
             guard record.fieldCount == width else {
                 throw raggedRowError(
                     found: record.fieldCount, expected: width, line: record.line, headerLine: headerRecord.line,

@@ -8,6 +8,8 @@ public struct TabularError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: Hashable, Sendable {
         /// The file could not be read (absent, a directory, no permission).
         case unreadableFile
+        /// The file is above a size or row limit (``InputLimits``).
+        case tooLarge
         /// The bytes are not text: an Excel workbook, or NUL bytes.
         case notText
         /// The bytes are not valid in the chosen or detected encoding.

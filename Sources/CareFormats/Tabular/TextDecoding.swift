@@ -65,25 +65,14 @@ public enum TextDecoding {
     // MARK: - Internals shared with the CSV reader
 
     /// Reads a file, memory-mapped when the system allows, so that the file is not held twice.
+    /// Folders, FIFOs and files above the CSV size limit (``InputLimits``) are refused.
     static func readFile(_ url: URL) throws(TabularError) -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw TabularError(
-                .unreadableFile, source: url.lastPathComponent,
-                "cannot read \(url.path): no such file", fix: "check the path and the file name", detailNamesSource: true)
-        }
-        guard !isDirectory.boolValue else {
-            throw TabularError(
-                .unreadableFile, source: url.lastPathComponent,
-                "cannot read \(url.path): it is a directory, not a file", fix: "name a CSV file inside it",
-                detailNamesSource: true)
-        }
         do {
-            return try Data(contentsOf: url, options: .mappedIfSafe)
+            return try InputFile.read(url, kind: .csv)
         } catch {
             throw TabularError(
-                .unreadableFile, source: url.lastPathComponent,
-                "cannot read \(url.path): \(error.localizedDescription)", detailNamesSource: true)
+                error.tooLarge ? .tooLarge : .unreadableFile, source: url.lastPathComponent, error.message, fix: error.fix,
+                detailNamesSource: true)
         }
     }
 

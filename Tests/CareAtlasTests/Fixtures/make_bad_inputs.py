@@ -19,6 +19,10 @@ def read(name):
         return f.read()
 
 cases = {}
+DIRECTORY = object()  # the file is replaced by an empty directory
+
+class SymLink(str):
+    """The file is replaced by a symbolic link to this (relative) target."""
 
 def case(name, **changes):
     """changes: file name -> new text (str), bytes, or None to delete the file."""
@@ -73,7 +77,7 @@ case("areas_overlap", **{"wards.geojson": dump(w)})
 case("area_truncated_json", **{"wards.geojson": read("wards.geojson")[:700]})
 w = json.loads(read("wards.geojson")); w["features"][2]["geometry"]["coordinates"][0][1] = [4000, "6000"]
 case("area_string_coordinate", **{"wards.geojson": dump(w)})
-case("area_missing_id_field", **{"study.yaml": replace("study.yaml", "    id: code\n    label: name\n    drop_null_ids: true", "    id: ward_code\n    label: name\n    drop_null_ids: true")})
+case("area_missing_id_field", **{"study.yaml": replace("study.yaml", "    id: code\n    label: name\n    label_en: name_en", "    id: ward_code\n    label: name\n    label_en: name_en")})
 case("area_null_id_not_dropped", **{"study.yaml": replace("study.yaml", "drop_null_ids: true ", "drop_null_ids: false ")})
 
 # --- population
@@ -90,12 +94,52 @@ case("study_min_cell_zero", **{"study.yaml": replace("study.yaml", "  min_cell: 
 case("study_xy_without_crs", **{"study.yaml": replace("study.yaml", "    crs: EPSG:6677\n", "")})
 case("study_empty", **{"study.yaml": ""})
 
+# --- issue 9: coordinates, rings, encodings, types, file kinds (small enough to commit; the big
+# cases — 10 MB property, 1 million rows, FIFO, unreadable file — are generated at test time by
+# BadInputCorpusTests.generatedCases)
+w = json.loads(read("wards.geojson")); w["features"][0]["geometry"]["coordinates"][0][1] = [float("nan"), 4000]
+case("area_nan_coordinate", **{"wards.geojson": json.dumps(w, ensure_ascii=False, separators=(",", ":"))})
+w = json.loads(read("wards.geojson")); w["features"][0]["geometry"]["coordinates"][0][2] = [1e308, 1e308]
+case("area_huge_coordinate", **{"wards.geojson": dump(w)})
+w = json.loads(read("wards.geojson")); w["features"][0]["geometry"]["coordinates"] = [[]]
+case("area_empty_ring", **{"wards.geojson": dump(w)})
+w = json.loads(read("wards.geojson")); w["features"][0]["geometry"]["coordinates"] = []
+case("area_empty_polygon", **{"wards.geojson": dump(w)})
+w = json.loads(read("wards.geojson")); w["features"][0]["geometry"]["coordinates"] = [[[0, 4000], [2000, 4000], [0, 4000]]]
+case("area_ring_too_short", **{"wards.geojson": dump(w)})
+w = json.loads(read("wards.geojson")); w["features"][0]["geometry"] = {"type": "LineString", "coordinates": [[0, 4000], [2000, 4000]]}
+case("area_wrong_geometry_type", **{"wards.geojson": dump(w)})
+w = json.loads(read("wards.geojson")); w["features"][0]["properties"]["code"] = 99101
+case("ok_area_numeric_id", **{"wards.geojson": dump(w)})
+w = json.loads(read("wards.geojson")); w["features"] = {"0": w["features"][0]}
+case("area_features_not_array", **{"wards.geojson": dump(w)})
+case("area_not_geojson", **{"wards.geojson": '{"type":"Topology","objects":{}}'})
+case("area_empty_file", **{"wards.geojson": ""})
+case("area_utf16", **{"wards.geojson": read("wards.geojson").encode("utf-16")})
+case("patients_mixed_encodings", **{"patients.csv": read("patients.csv").encode("utf-8").replace("欅区".encode(), "欅区".encode("cp932"), 1)})
+case("patients_nul_byte", **{"patients.csv": read("patients.csv").encode("utf-8").replace(b"99104", b"99\x00104", 1)})
+case("patients_is_directory", **{"patients.csv": DIRECTORY})
+case("patients_dangling_symlink", **{"patients.csv": SymLink("no_such_patients.csv")})
+case("population_huge_number", **{"population_wards.csv": replace("population_wards.csv", "99101,桜区,4000", "99101,桜区,1e308")})
+case("institution_nan_position", **{"homecare.csv": replace("homecare.csv", "C05,梅の里診療所,homecare_clinic,500,500", "C05,梅の里診療所,homecare_clinic,NaN,500")})
+case("institution_huge_position", **{"homecare.csv": replace("homecare.csv", "C05,梅の里診療所,homecare_clinic,500,500", "C05,梅の里診療所,homecare_clinic,1e308,500")})
+case("study_wrong_type_min_cell", **{"study.yaml": replace("study.yaml", "  min_cell: 10", "  min_cell: ten")})
+case("study_privacy_not_a_mapping", **{"study.yaml": replace("study.yaml", "privacy:\n  min_cell: 10", "privacy: 10\n  #")})
+case("study_is_directory", **{"study.yaml": DIRECTORY})
+
 # --- inputs that must load (tolerated quirks): expected.txt says what the loader reports
 case("ok_patients_cp932", **{"patients.csv": read("patients.csv").encode("cp932")})
 case("ok_patients_bom_crlf", **{"patients.csv": ("\ufeff" + read("patients.csv").replace("\n", "\r\n")).encode("utf-8")})
 case("ok_check_digit_and_fullwidth", **{"patients.csv": replace(replace("patients.csv", "99105,松区,2025,pct_consult,24", "991058,松区,2025,pct_consult,２４"), "99101,桜区,2025,pct_consult,5", " 99101 ,桜区,2025,pct_consult,\"5\"")})
 case("ok_thousands_separators", **{"population_wards.csv": replace("population_wards.csv", "99105,松区,10000,2000,5000", '99105,松区,"10,000","2,000","5,000"')})
 
+# expected.txt files are kept (the test writes them with CAREATLAS_REGENERATE=1)
+kept = {}
+for name in (os.listdir(OUT) if os.path.isdir(OUT) else []):
+    path = os.path.join(OUT, name, "expected.txt")
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            kept[name] = f.read()
 shutil.rmtree(OUT, ignore_errors=True)
 for name, changes in sorted(cases.items()):
     folder = os.path.join(OUT, name)
@@ -105,9 +149,21 @@ for name, changes in sorted(cases.items()):
             content = changes[f]
             if content is None:
                 continue
+            if content is DIRECTORY:
+                os.makedirs(os.path.join(folder, f))
+                with open(os.path.join(folder, f, ".keep"), "w") as keep:  # git keeps no empty folders
+                    keep.write("this folder stands where a file is expected\n")
+                continue
+            if isinstance(content, SymLink):
+                os.symlink(str(content), os.path.join(folder, f))
+                continue
             mode = "wb" if isinstance(content, bytes) else "w"
             with open(os.path.join(folder, f), mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as out:
                 out.write(content)
         else:
             shutil.copy(os.path.join(DEMO, f), os.path.join(folder, f))
+for name, content in kept.items():
+    if name in cases:
+        with open(os.path.join(OUT, name, "expected.txt"), "wb") as f:
+            f.write(content)
 print(f"{len(cases)} cases written to {OUT}")

@@ -1,0 +1,257 @@
+import CCairo
+import CareGeometry
+import Foundation
+
+/// The output formats of maps and printed documents.
+public enum MapFormat: String, Sendable, Hashable, CaseIterable {
+    case svg, pdf, png
+}
+
+/// Raised when a map or document cannot be drawn; the message names the cause and the fix.
+public struct MapRenderError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The font family of every text: Japanese and Latin glyphs from one family.
+let fontFamily = "Noto Sans CJK JP"
+
+/// Collects the bytes Cairo writes to a stream.
+private final class ByteSink {
+    var data = Data()
+}
+
+private let appendToSink: cairo_write_func_t = { closure, bytes, length in
+    guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+    Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
+    return CAIRO_STATUS_SUCCESS
+}
+
+/// Metadata written into PDF files. Dates come from the study (its report date), never the clock,
+/// so that the bytes are the same on every run.
+public struct DocumentMetadata: Sendable, Hashable {
+    public let title: String
+    /// ISO 8601 date ("2026-04-01") or date-time; written as the PDF creation and modification date.
+    public let date: String
+
+    public init(title: String, date: String) {
+        self.title = title
+        self.date = date
+    }
+
+    /// "YYYY-MM-DDThh:mm:ss" as Cairo expects; a bare date gets midnight.
+    var pdfDate: String { date.count == 10 ? date + "T00:00:00" : date }
+}
+
+/// Draws onto one Cairo surface of the given format and returns the encoded bytes.
+///
+/// Not thread-safe: one render per call, nothing shared (Cairo surfaces and contexts are local).
+enum CairoCanvas {
+    /// - Parameters:
+    ///   - width, height: page size in page units (PDF/SVG: points; PNG: multiplied by `pngScale`).
+    ///   - draw: draws the pages; for PDF it calls `cairo_show_page` between pages itself (the last
+    ///     page is emitted when the surface finishes).
+    static func render(
+        format: MapFormat, width: Double, height: Double, pngScale: Double, metadata: DocumentMetadata,
+        draw: (OpaquePointer) throws -> Void
+    ) throws -> Data {
+        let sink = ByteSink()
+        let closure = Unmanaged.passUnretained(sink).toOpaque()
+        let surface: OpaquePointer?
+        switch format {
+        case .pdf:
+            surface = cairo_pdf_surface_create_for_stream(appendToSink, closure, width, height)
+            if let surface {
+                cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
+                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, metadata.title)
+                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "CareAtlas")
+                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, metadata.pdfDate)
+                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, metadata.pdfDate)
+            }
+        case .svg:
+            surface = cairo_svg_surface_create_for_stream(appendToSink, closure, width, height)
+        case .png:
+            surface = cairo_image_surface_create(
+                CAIRO_FORMAT_ARGB32, Int32((width * pngScale).rounded()), Int32((height * pngScale).rounded()))
+        }
+        guard let surface else { throw MapRenderError("Cairo could not create a \(format.rawValue) surface") }
+        defer { cairo_surface_destroy(surface) }
+        try check(cairo_surface_status(surface), "creating the \(format.rawValue) surface")
+        guard let cr = cairo_create(surface) else { throw MapRenderError("Cairo could not create a drawing context") }
+        defer { cairo_destroy(cr) }
+        if format == .png {
+            cairo_scale(cr, pngScale, pngScale)
+        }
+        try selectFont(cr)
+        try draw(cr)
+        try check(cairo_status(cr), "drawing")
+        switch format {
+        case .png:
+            cairo_surface_flush(surface)
+            try check(cairo_surface_write_to_png_stream(surface, appendToSink, closure), "encoding the PNG")
+        case .pdf, .svg:
+            cairo_surface_finish(surface)
+            try check(cairo_surface_status(surface), "writing the \(format.rawValue)")
+        }
+        return sink.data
+    }
+
+    static func check(_ status: cairo_status_t, _ what: String) throws {
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw MapRenderError("Cairo failed \(what): \(String(cString: cairo_status_to_string(status)))")
+        }
+    }
+
+    /// Selects the Japanese font and checks that it really has Japanese glyphs: fontconfig silently
+    /// substitutes another family when the requested one is not installed, which would draw tofu.
+    static func selectFont(_ cr: OpaquePointer, bold: Bool = false) throws {
+        cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        let missing = missingGlyphs(cr, "日本語の地図北凡例")
+        guard missing.isEmpty else {
+            throw MapRenderError(
+                "the font \(fontFamily) is not installed (no glyph for \(missing.map(String.init).joined())): install the Debian package fonts-noto-cjk (apt-get install fonts-noto-cjk; listed in .ci/setup)")
+        }
+    }
+
+    /// The characters of `text` the current font maps to glyph 0 (.notdef, drawn as tofu).
+    static func missingGlyphs(_ cr: OpaquePointer, _ text: String) -> [Character] {
+        guard let font = cairo_get_scaled_font(cr) else { return Array(text) }
+        var missing: [Character] = []
+        for ch in text where !ch.isWhitespace {
+            var glyphs: UnsafeMutablePointer<cairo_glyph_t>?
+            var count: Int32 = 0
+            let status = cairo_scaled_font_text_to_glyphs(font, 0, 0, String(ch), -1, &glyphs, &count, nil, nil, nil)
+            defer { if let glyphs { cairo_glyph_free(glyphs) } }
+            if status != CAIRO_STATUS_SUCCESS || count == 0 || (0..<Int(count)).contains(where: { glyphs![$0].index == 0 }) {
+                missing.append(ch)
+            }
+        }
+        return missing
+    }
+}
+
+/// Drawing helpers over a Cairo context in page units.
+struct Pen {
+    let cr: OpaquePointer
+
+    func color(_ c: RGBColor, alpha: Double = 1) {
+        cairo_set_source_rgba(cr, Double(c.r) / 255, Double(c.g) / 255, Double(c.b) / 255, alpha)
+    }
+
+    func font(_ size: Double, bold: Bool = false) {
+        cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(cr, size)
+    }
+
+    /// Advance width of `text` in the current font.
+    func width(_ text: String) -> Double {
+        var e = cairo_text_extents_t()
+        cairo_text_extents(cr, text, &e)
+        return e.x_advance
+    }
+
+    enum Align { case left, center, right }
+
+    /// Draws `text` with its baseline at `y`.
+    func text(_ text: String, x: Double, y: Double, align: Align = .left) {
+        let w = align == .left ? 0 : width(text)
+        cairo_move_to(cr, align == .left ? x : align == .center ? x - w / 2 : x - w, y)
+        cairo_show_text(cr, text)
+    }
+
+    func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double) {
+        cairo_rectangle(cr, x, y, w, h)
+    }
+
+    func fill(_ c: RGBColor) {
+        color(c)
+        cairo_fill(cr)
+    }
+
+    func stroke(_ c: RGBColor, width: Double, dash: [Double] = []) {
+        color(c)
+        cairo_set_line_width(cr, width)
+        dash.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32($0.count), 0) }
+        cairo_stroke(cr)
+        cairo_set_dash(cr, nil, 0, 0)
+    }
+
+    /// Diagonal hatch lines over the current clip inside `box`.
+    func hatch(_ box: (x: Double, y: Double, w: Double, h: Double), spacing: Double, width: Double) {
+        var d = -box.h
+        while d < box.w {
+            cairo_move_to(cr, box.x + d, box.y + box.h)
+            cairo_line_to(cr, box.x + d + box.h, box.y)
+            d += spacing
+        }
+        stroke(Palette.hatch, width: width)
+    }
+
+    /// Adds the polygons of `geometry` to the path through `project`.
+    func path(_ geometry: Geometry, _ project: (Coordinate) -> (Double, Double)) {
+        for polygon in geometry.polygons {
+            for ring in polygon.rings {
+                for (i, c) in ring.coordinates.enumerated() {
+                    let (x, y) = project(c)
+                    if i == 0 { cairo_move_to(cr, x, y) } else { cairo_line_to(cr, x, y) }
+                }
+                cairo_close_path(cr)
+            }
+        }
+        switch geometry {
+        case .lineString(let l): linePath(l.coordinates, project)
+        case .multiLineString(let m): for l in m.lineStrings { linePath(l.coordinates, project) }
+        case .collection(let items):
+            for g in items {
+                if case .lineString(let l) = g { linePath(l.coordinates, project) }
+                if case .multiLineString(let m) = g { for l in m.lineStrings { linePath(l.coordinates, project) } }
+            }
+        default: break
+        }
+    }
+
+    private func linePath(_ coordinates: [Coordinate], _ project: (Coordinate) -> (Double, Double)) {
+        for (i, c) in coordinates.enumerated() {
+            let (x, y) = project(c)
+            if i == 0 { cairo_move_to(cr, x, y) } else { cairo_line_to(cr, x, y) }
+        }
+    }
+
+    /// Adds a point symbol of diameter `size` centred at (x, y) to the path (the cross as a thick
+    /// outline so that it can be filled like the others).
+    func symbol(_ symbol: PointSymbol, x: Double, y: Double, size: Double) {
+        let r = size / 2
+        switch symbol {
+        case .circle:
+            cairo_new_sub_path(cr)
+            cairo_arc(cr, x, y, r, 0, 2 * .pi)
+        case .square:
+            cairo_rectangle(cr, x - r * 0.88, y - r * 0.88, r * 1.76, r * 1.76)
+        case .triangle:
+            polygon([(0, -1.15), (1, 0.6), (-1, 0.6)], x, y, r)
+        case .invertedTriangle:
+            polygon([(0, 1.15), (1, -0.6), (-1, -0.6)], x, y, r)
+        case .diamond:
+            polygon([(0, -1.2), (1.2, 0), (0, 1.2), (-1.2, 0)], x, y, r)
+        case .cross:
+            let t = 0.36
+            polygon([(-t, -1), (t, -1), (t, -t), (1, -t), (1, t), (t, t), (t, 1), (-t, 1), (-t, t), (-1, t), (-1, -t), (-t, -t)], x, y, r)
+        case .star:
+            var points: [(Double, Double)] = []
+            for i in 0..<10 {
+                let a = -Double.pi / 2 + Double(i) * .pi / 5
+                let radius = i % 2 == 0 ? 1.45 : 0.6
+                points.append((cos(a) * radius, sin(a) * radius))
+            }
+            polygon(points, x, y, r)
+        }
+    }
+
+    private func polygon(_ unit: [(Double, Double)], _ x: Double, _ y: Double, _ r: Double) {
+        for (i, p) in unit.enumerated() {
+            if i == 0 { cairo_move_to(cr, x + p.0 * r, y + p.1 * r) } else { cairo_line_to(cr, x + p.0 * r, y + p.1 * r) }
+        }
+        cairo_close_path(cr)
+    }
+}

@@ -1,0 +1,395 @@
+import CCairo
+import CareAtlas
+import CareGeometry
+import Foundation
+
+/// Renders a ``ThematicMap`` to SVG, PDF or PNG with Cairo.
+///
+/// Output bytes depend only on the map and the metadata (no clock, no random ids): rendering twice
+/// gives identical files. Thread-safe: every call uses its own Cairo surface.
+public enum MapRenderer {
+    /// Renders `map` on its page.
+    ///
+    /// - Parameters:
+    ///   - metadata: PDF title and dates (the study's report date).
+    ///   - svgIDPrefix: for SVG meant to be inlined in HTML next to other SVGs: prefixes every
+    ///     `id` and every reference to it (see ``SVGIDPrefixer``; ids are renumbered per document
+    ///     in any case). Ignored for PDF and PNG.
+    /// - Throws: ``MapRenderError`` when Cairo fails or the Japanese font is missing.
+    public static func render(
+        _ map: ThematicMap, format: MapFormat, metadata: DocumentMetadata, svgIDPrefix: String? = nil
+    ) throws -> Data {
+        try renderWithLayout(map, format: format, metadata: metadata, svgIDPrefix: svgIDPrefix).data
+    }
+
+    static func renderWithLayout(
+        _ map: ThematicMap, format: MapFormat, metadata: DocumentMetadata, svgIDPrefix: String? = nil
+    ) throws -> (data: Data, layout: Layout) {
+        let size = map.page.size
+        var layout: Layout?
+        let data = try CairoCanvas.render(
+            format: format, width: size.width, height: size.height, pngScale: map.page.pngScale, metadata: metadata
+        ) { cr in
+            let pen = Pen(cr: cr)
+            pen.rect(0, 0, size.width, size.height)
+            pen.fill(RGBColor(255, 255, 255))
+            layout = draw(map, pen: pen, width: size.width, height: size.height)
+        }
+        if format == .svg { return (SVGIDPrefixer.prefix(data, with: svgIDPrefix), layout!) }
+        return (data, layout!)
+    }
+
+    /// Where things were drawn, for tests and for embedding.
+    struct Layout {
+        var frame: (x: Double, y: Double, w: Double, h: Double)
+        var scale: Double  // page units per metre
+        var origin: (x: Double, y: Double)  // page position of the extent's (minX, maxY)
+        var extentMin: Coordinate
+        var extentMaxY: Double
+        /// Rectangles of the legend's class swatches, parallel to ``ThematicMap/classes``.
+        var swatches: [(x: Double, y: Double, w: Double, h: Double)] = []
+        var labelsDrawn: [String] = []
+        var scaleBarMetres: Double = 0
+
+        func project(_ c: Coordinate) -> (Double, Double) {
+            (origin.x + (c.x - extentMin.x) * scale, origin.y + (extentMaxY - c.y) * scale)
+        }
+    }
+
+    /// Draws the whole map page in the box (0, 0, width, height) of the current user space.
+    @discardableResult
+    static func draw(_ map: ThematicMap, pen: Pen, width: Double, height: Double) -> Layout {
+        let cr = pen.cr
+        let u = height / MapPage.a4.size.height  // every size is given at A4 and scaled with the page
+        let text = map.language.texts
+        let margin = 18 * u
+        var top = margin
+        if map.internalBanner {
+            pen.rect(0, 0, width, 20 * u)
+            pen.fill(RGBColor(178, 24, 43))
+            pen.color(RGBColor(255, 255, 255))
+            pen.font(10 * u, bold: true)
+            pen.text(SmallCellPolicy.internalNotice, x: width / 2, y: 14 * u, align: .center)
+            top += 20 * u
+        }
+        pen.color(RGBColor(20, 20, 20))
+        pen.font(18 * u, bold: true)
+        pen.text(map.title, x: margin, y: top + 16 * u)
+        pen.font(10.5 * u)
+        pen.color(RGBColor(70, 70, 70))
+        pen.text(map.subtitle, x: margin, y: top + 32 * u)
+        let creditLine = 9.5 * u
+        let creditsHeight = map.credits.isEmpty ? 0 : Double(map.credits.count) * creditLine + 4 * u
+        let legendWidth = 175 * u
+        let frame = (
+            x: margin, y: top + 42 * u, w: width - 2 * margin - legendWidth - 12 * u,
+            h: height - (top + 42 * u) - margin - creditsHeight)
+
+        // Projection: the extent (grown 3 %) fitted into the frame, centred.
+        var extent = map.drawnExtent ?? Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1)
+        let grow = max(extent.width, extent.height) * 0.03 + 1
+        extent = extent.expanded(by: grow)
+        let scale = min(frame.w / extent.width, frame.h / extent.height)
+        let origin = (
+            x: frame.x + (frame.w - extent.width * scale) / 2, y: frame.y + (frame.h - extent.height * scale) / 2)
+        var layout = Layout(
+            frame: frame, scale: scale, origin: origin, extentMin: Coordinate(x: extent.minX, y: extent.minY),
+            extentMaxY: extent.maxY)
+
+        cairo_save(cr)
+        pen.rect(frame.x, frame.y, frame.w, frame.h)
+        cairo_clip(cr)
+        drawAreas(map, pen: pen, layout: layout, extent: extent, u: u)
+        for outline in map.outlines {
+            for g in outline.geometries where g.boundingBox.map(extent.intersects) ?? false {
+                pen.path(g, layout.project)
+            }
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+            pen.stroke(outline.color, width: outline.width * u, dash: outline.dash.map { $0 * u })
+        }
+        for layer in map.points.sorted(by: { !$0.emphasised && $1.emphasised }) {
+            for p in layer.positions where extent.contains(p) {
+                let (x, y) = layout.project(p)
+                pen.symbol(layer.symbol, x: x, y: y, size: layer.size * u)
+            }
+            pen.color(layer.color)
+            cairo_fill_preserve(cr)
+            pen.stroke(layer.emphasised ? RGBColor(0, 0, 0) : RGBColor(255, 255, 255), width: (layer.emphasised ? 1.3 : 0.6) * u)
+        }
+        if map.showLabels { layout.labelsDrawn = drawLabels(map, pen: pen, layout: layout, u: u) }
+        layout.scaleBarMetres = drawScaleBar(pen: pen, layout: layout, u: u)
+        drawNorthArrow(pen: pen, frame: frame, u: u, label: text.north)
+        cairo_restore(cr)
+        pen.rect(frame.x, frame.y, frame.w, frame.h)
+        pen.stroke(RGBColor(150, 150, 150), width: 0.6 * u)
+
+        layout.swatches = drawLegend(map, pen: pen, x: frame.x + frame.w + 12 * u, y: frame.y, width: legendWidth, u: u)
+
+        pen.font(7.5 * u)
+        pen.color(RGBColor(70, 70, 70))
+        for (i, line) in map.credits.enumerated() {
+            pen.text(line, x: margin, y: frame.y + frame.h + 4 * u + Double(i + 1) * creditLine - 2 * u)
+        }
+        return layout
+    }
+
+    private static func drawAreas(_ map: ThematicMap, pen: Pen, layout: Layout, extent: Envelope, u: Double) {
+        let cr = pen.cr
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        for area in map.areas {
+            guard let box = area.geometry.boundingBox, extent.intersects(box),
+                map.classes.indices.contains(area.classIndex)
+            else { continue }
+            let cls = map.classes[area.classIndex]
+            pen.path(area.geometry, layout.project)
+            pen.color(cls.color)
+            if cls.hatched {
+                cairo_save(cr)
+                cairo_fill_preserve(cr)
+                cairo_clip_preserve(cr)
+                let (x0, y1) = layout.project(Coordinate(x: box.minX, y: box.minY))
+                let (x1, y0) = layout.project(Coordinate(x: box.maxX, y: box.maxY))
+                cairo_new_path(cr)
+                pen.hatch((x0, y0, x1 - x0, y1 - y0), spacing: 4 * u, width: 0.5 * u)
+                cairo_restore(cr)
+                pen.path(area.geometry, layout.project)
+            } else {
+                cairo_fill_preserve(cr)
+            }
+            pen.stroke(Palette.boundary, width: 0.3 * u)
+        }
+    }
+
+    /// Labels at their points, by priority then larger areas first, each skipped when it would overlap a label
+    /// already placed or leave the frame.
+    private static func drawLabels(_ map: ThematicMap, pen: Pen, layout: Layout, u: Double) -> [String] {
+        let cr = pen.cr
+        let size = 7.5 * u
+        pen.font(size)
+        let candidates = map.areas.enumerated().compactMap { i, a -> (Int, Double, Double)? in
+            guard a.label != nil, a.labelPoint != nil, let b = a.geometry.boundingBox else { return nil }
+            return (i, a.labelPriority, b.width * b.height)
+        }.sorted { ($0.1, $0.2, $1.0) > ($1.1, $1.2, $0.0) }
+        let f = layout.frame
+        // The scale bar (bottom left) and the north arrow (top right) are kept free.
+        var placed: [(Double, Double, Double, Double)] = [
+            (f.x, f.y + f.h - 36 * u, 0.2 * f.w + 56 * u, 36 * u), (f.x + f.w - 36 * u, f.y, 36 * u, 50 * u),
+        ]
+        var drawn: [String] = []
+        for (i, _, _) in candidates {
+            let area = map.areas[i]
+            let label = area.label!
+            let (x, y) = layout.project(area.labelPoint!)
+            let w = pen.width(label)
+            let box = (x - w / 2 - 1 * u, y - size * 0.55 - 1 * u, w + 2 * u, size * 1.1 + 2 * u)
+            guard box.0 >= f.x, box.1 >= f.y, box.0 + box.2 <= f.x + f.w, box.1 + box.3 <= f.y + f.h else { continue }
+            if placed.contains(where: { box.0 < $0.0 + $0.2 && $0.0 < box.0 + box.2 && box.1 < $0.1 + $0.3 && $0.1 < box.1 + box.3 }) {
+                continue
+            }
+            placed.append(box)
+            drawn.append(label)
+            cairo_move_to(cr, x - w / 2, y + size * 0.35)
+            cairo_text_path(cr, label)
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+            pen.color(RGBColor(255, 255, 255), alpha: 0.85)
+            cairo_set_line_width(cr, 2 * u)
+            cairo_stroke_preserve(cr)
+            pen.color(RGBColor(25, 25, 25))
+            cairo_fill(cr)
+        }
+        return drawn
+    }
+
+    /// A "nice" length (1, 2 or 5 × 10ⁿ metres) not longer than `metres`.
+    static func niceLength(_ metres: Double) -> Double {
+        guard metres > 0 else { return 1 }
+        let power = pow(10, (log10(metres)).rounded(.down))
+        for step in [5.0, 2, 1] where step * power <= metres { return step * power }
+        return power
+    }
+
+    /// "500 m", "2 km", "1.5 km".
+    static func lengthLabel(_ metres: Double) -> String {
+        metres >= 1000 ? "\(formatNumber(metres / 1000)) km" : "\(formatNumber(metres)) m"
+    }
+
+    private static func drawScaleBar(pen: Pen, layout: Layout, u: Double) -> Double {
+        let metres = niceLength(0.2 * layout.frame.w / layout.scale)
+        let length = metres * layout.scale
+        let x = layout.frame.x + 12 * u, y = layout.frame.y + layout.frame.h - 16 * u, h = 4 * u
+        pen.rect(x - 4 * u, y - 14 * u, length + 8 * u + 30 * u, h + 18 * u)
+        pen.color(RGBColor(255, 255, 255), alpha: 0.75)
+        cairo_fill(pen.cr)
+        for i in 0..<2 {
+            pen.rect(x + Double(i) * length / 2, y, length / 2, h)
+            pen.fill(i == 0 ? RGBColor(30, 30, 30) : RGBColor(255, 255, 255))
+        }
+        pen.rect(x, y, length, h)
+        pen.stroke(RGBColor(30, 30, 30), width: 0.6 * u)
+        pen.font(7.5 * u)
+        pen.color(RGBColor(30, 30, 30))
+        pen.text("0", x: x, y: y - 3 * u, align: .center)
+        pen.text(lengthLabel(metres), x: x + length, y: y - 3 * u, align: .center)
+        return metres
+    }
+
+    private static func drawNorthArrow(pen: Pen, frame: (x: Double, y: Double, w: Double, h: Double), u: Double, label: String) {
+        let cx = frame.x + frame.w - 18 * u, top = frame.y + 10 * u
+        let cr = pen.cr
+        cairo_move_to(cr, cx, top)
+        cairo_line_to(cr, cx + 6 * u, top + 18 * u)
+        cairo_line_to(cr, cx, top + 14 * u)
+        cairo_close_path(cr)
+        pen.fill(RGBColor(30, 30, 30))
+        cairo_move_to(cr, cx, top)
+        cairo_line_to(cr, cx - 6 * u, top + 18 * u)
+        cairo_line_to(cr, cx, top + 14 * u)
+        cairo_close_path(cr)
+        pen.fill(RGBColor(255, 255, 255))
+        cairo_move_to(cr, cx, top)
+        cairo_line_to(cr, cx - 6 * u, top + 18 * u)
+        cairo_line_to(cr, cx, top + 14 * u)
+        cairo_line_to(cr, cx + 6 * u, top + 18 * u)
+        cairo_close_path(cr)
+        pen.stroke(RGBColor(30, 30, 30), width: 0.6 * u)
+        pen.font(9 * u, bold: true)
+        pen.color(RGBColor(30, 30, 30))
+        pen.text(label, x: cx, y: top + 29 * u, align: .center)
+    }
+
+    /// The legend: title, class swatches, outline entries, symbol entries. Returns the swatch rectangles.
+    private static func drawLegend(_ map: ThematicMap, pen: Pen, x: Double, y: Double, width: Double, u: Double)
+        -> [(x: Double, y: Double, w: Double, h: Double)]
+    {
+        let cr = pen.cr
+        var y = y + 12 * u
+        pen.font(10.5 * u, bold: true)
+        pen.color(RGBColor(20, 20, 20))
+        pen.text(map.legendTitle, x: x, y: y)
+        y += 8 * u
+        let row = 15 * u, sw = 18 * u, sh = 11 * u
+        var swatches: [(x: Double, y: Double, w: Double, h: Double)] = []
+        for cls in map.classes {
+            let box = (x: x, y: y, w: sw, h: sh)
+            swatches.append(box)
+            pen.rect(box.x, box.y, box.w, box.h)
+            pen.color(cls.color)
+            if cls.hatched {
+                cairo_save(cr)
+                cairo_fill_preserve(cr)
+                cairo_clip(cr)
+                pen.hatch(box, spacing: 4 * u, width: 0.5 * u)
+                cairo_restore(cr)
+            } else {
+                cairo_fill(cr)
+            }
+            pen.rect(box.x, box.y, box.w, box.h)
+            pen.stroke(Palette.boundary, width: 0.4 * u)
+            y += legendLabel(cls.label, pen: pen, x: x + sw + 6 * u, y: y, width: width - sw - 6 * u, sh: sh, row: row, u: u)
+        }
+        if !map.outlines.isEmpty || !map.points.isEmpty { y += 6 * u }
+        for outline in map.outlines {
+            cairo_move_to(cr, x, y + sh / 2)
+            cairo_line_to(cr, x + sw, y + sh / 2)
+            pen.stroke(outline.color, width: outline.width * u, dash: outline.dash.map { $0 * u })
+            y += legendLabel(outline.name, pen: pen, x: x + sw + 6 * u, y: y, width: width - sw - 6 * u, sh: sh, row: row, u: u)
+        }
+        for layer in map.points {
+            pen.symbol(layer.symbol, x: x + sw / 2, y: y + sh / 2, size: min(layer.size, 9) * u)
+            pen.color(layer.color)
+            cairo_fill_preserve(cr)
+            pen.stroke(layer.emphasised ? RGBColor(0, 0, 0) : RGBColor(90, 90, 90), width: (layer.emphasised ? 1 : 0.4) * u)
+            y += legendLabel(layer.name, pen: pen, x: x + sw + 6 * u, y: y, width: width - sw - 6 * u, sh: sh, row: row, u: u)
+        }
+        return swatches
+    }
+
+    /// A legend label wrapped to `width`; returns the height it takes (at least one row).
+    private static func legendLabel(_ label: String, pen: Pen, x: Double, y: Double, width: Double, sh: Double, row: Double, u: Double) -> Double {
+        pen.font(9 * u)
+        pen.color(RGBColor(20, 20, 20))
+        let lines = wrap(label, width: width, pen: pen)
+        for (i, line) in lines.enumerated() { pen.text(line, x: x, y: y + sh - 2 * u + Double(i) * 11 * u) }
+        return row + Double(lines.count - 1) * 11 * u
+    }
+}
+
+/// Makes the ids of Cairo's SVG output stable and, with a prefix, unique across documents.
+///
+/// Cairo numbers some ids from process-wide counters (`surface53` in the tenth map of a run), so
+/// every id is renamed in order of first definition to its alphabetic stem and a per-document
+/// number (`glyph0-1` → `glyph1`, `surface53` → `surface2`), and, with a prefix `P`, to `P-…`:
+/// several SVGs can then be inlined in one HTML document without colliding. References
+/// (`href="#X"`, `xlink:href="#X"`, `url(#X)`) are rewritten the same way.
+public enum SVGIDPrefixer {
+    public static func prefix(_ svg: Data, with prefix: String?) -> Data {
+        Data(rewrite(Array(svg), prefix: prefix))
+    }
+
+    public static func prefix(_ svg: String, with prefix: String?) -> String {
+        String(decoding: rewrite(Array(svg.utf8), prefix: prefix), as: UTF8.self)
+    }
+
+    private static let definition = Array(#" id=""#.utf8)
+    private static let references = [Array("href=\"#".utf8), Array("url(#".utf8)]
+
+    /// The length of `pattern` when `bytes` has it at `i`, else nil.
+    private static func match(_ bytes: [UInt8], _ i: Int, _ pattern: [UInt8]) -> Int? {
+        guard i + pattern.count <= bytes.count else { return nil }
+        for k in 0..<pattern.count where bytes[i + k] != pattern[k] { return nil }
+        return pattern.count
+    }
+
+    /// One scan to number the definitions, one to rewrite definitions and references (a byte
+    /// scan: the output of a large map is several megabytes).
+    private static func rewrite(_ bytes: [UInt8], prefix: String?) -> [UInt8] {
+        let quote = UInt8(ascii: "\""), close = UInt8(ascii: ")")
+        func token(_ start: Int, until end: UInt8) -> Int {
+            var j = start
+            while j < bytes.count, bytes[j] != end { j += 1 }
+            return j
+        }
+        var mapping: [ArraySlice<UInt8>: [UInt8]] = [:]
+        var counter = 0
+        var i = 0
+        while i < bytes.count {
+            if let n = match(bytes, i, definition) {
+                let end = token(i + n, until: quote)
+                let id = bytes[(i + n)..<end]
+                if mapping[id] == nil {
+                    counter += 1
+                    let stem = String(decoding: id.prefix { (65...90).contains($0) || (97...122).contains($0) }, as: UTF8.self)
+                    mapping[id] = Array(((prefix.map { $0 + "-" } ?? "") + (stem.isEmpty ? "id" : stem) + String(counter)).utf8)
+                }
+                i = end
+            } else {
+                i += 1
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 20)
+        i = 0
+        while i < bytes.count {
+            var matched: (length: Int, end: UInt8)?
+            if let n = match(bytes, i, definition) {
+                matched = (n, quote)
+            } else if let n = match(bytes, i, references[0]) {
+                matched = (n, quote)
+            } else if let n = match(bytes, i, references[1]) {
+                matched = (n, close)
+            }
+            guard let (n, terminator) = matched else {
+                out.append(bytes[i])
+                i += 1
+                continue
+            }
+            let end = token(i + n, until: terminator)
+            out.append(contentsOf: bytes[i..<(i + n)])
+            let id = bytes[(i + n)..<end]
+            out.append(contentsOf: mapping[id] ?? Array(id))
+            i = end
+        }
+        return out
+    }
+}

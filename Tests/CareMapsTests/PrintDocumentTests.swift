@@ -1,0 +1,80 @@
+import CareAtlas
+@testable import CareMaps
+import Foundation
+import Testing
+
+struct PrintDocumentTests {
+    @Test func japaneseBreaksBetweenAnyCharactersButNotBeforeClosingPunctuation() throws {
+        try FontCheck.withContext(width: 1, height: 1) { cr in
+            let pen = Pen(cr: cr)
+            pen.font(10)
+            let three = pen.width("あいう")
+            #expect(wrap("あいうえおかき", width: three, pen: pen) == ["あいう", "えおか", "き"])
+            let lines = wrap("あいう。えお", width: three, pen: pen)
+            #expect(lines == ["あい", "う。え", "お"])
+            #expect(!lines.contains { $0.hasPrefix("。") })
+            #expect(wrap("hello world foo", width: pen.width("hello world"), pen: pen) == ["hello world", "foo"])
+            // A word wider than the line is broken between characters; "\n" forces a break.
+            #expect(wrap("abcdef", width: pen.width("abc"), pen: pen) == ["abc", "def"])
+            #expect(wrap("文京区\n港区", width: 500, pen: pen) == ["文京区", "港区"])
+            // Mixed: a Latin word stays whole next to Japanese.
+            #expect(wrap("区中央部 2SFCA", width: pen.width("区中央部 2SF"), pen: pen) == ["区中央部", "2SFCA"])
+        }
+    }
+
+    @Test func columnsNarrowerThanAnEqualShareKeepTheirWidth() {
+        typealias L = PrintDocument.LayoutState
+        #expect(L.columnWidths([50, 100, 300], available: 300) == [50, 100, 150])
+        #expect(L.columnWidths([50, 60], available: 300) == [50, 60])
+        #expect(L.columnWidths([200, 200], available: 300) == [150, 150])
+        #expect(L.isFigure("1,234") && L.isFigure("<10") && L.isFigure("x") && L.isFigure("12.5 %"))
+        #expect(!L.isFigure("文京区") && !L.isFigure("13105a"))
+    }
+
+    func longTable() -> PrintDocument {
+        let rows = (1...150).map { i in ["\(13100 + i)", "地域\(i)", i % 7 == 0 ? "<10" : "\(10 + i)"] }
+        return PrintDocument(
+            blocks: [
+                .heading(level: 1, text: "区中央部 緩和ケア連携圏域の検討"), .paragraph(String(repeating: "患者の住所地から見た連携先の検討。", count: 20)),
+                .table(header: ["コード", "地域", "患者数（人）"], rows: rows), .pageBreak, .map(SyntheticMap.map()),
+            ],
+            credits: ["「国土数値情報（行政区域データ）」（国土交通省）を加工して作成"])
+    }
+
+    @Test func longTablesSplitAcrossPagesWithTheHeaderRepeated() throws {
+        let doc = longTable()
+        let pages = try doc.layout()
+        #expect(pages.count >= 4)
+        var tablePages = 0
+        var rowsSeen = Set<String>()
+        for page in pages {
+            var texts: [String] = []
+            for op in page { if case .text(let s, _, _, _, _) = op { texts.append(s) } }
+            if texts.contains(where: { $0.hasPrefix("地域") }) {
+                tablePages += 1
+                #expect(texts.contains("患者数（人）"), "table page without the header")
+            }
+            rowsSeen.formUnion(texts.filter { $0.hasPrefix("地域") && $0 != "地域" })
+            for op in page {
+                if case .text(_, _, let y, _, _) = op { #expect(y <= PrintDocument.pageHeight - PrintDocument.margin - doc.footerHeight + 0.01) }
+            }
+        }
+        #expect(tablePages >= 2)
+        #expect(rowsSeen.count == 150)
+        // The map after the page break is alone on the last page.
+        let last = try #require(pages.last)
+        #expect(last.count == 1)
+        if case .map = last[0] {} else { Issue.record("the last page should hold the map") }
+    }
+
+    @Test func documentBytesAreIdenticalAcrossRuns() throws {
+        let meta = DocumentMetadata(title: "報告書", date: "2026-04-01")
+        let a = try longTable().renderPDF(metadata: meta)
+        let b = try longTable().renderPDF(metadata: meta)
+        #expect(a == b)
+        #expect(a.starts(with: Data("%PDF-".utf8)))
+        let text = String(decoding: a, as: UTF8.self)
+        let pages = try longTable().pageCount()
+        #expect(text.contains("/Count \(pages)"))
+    }
+}
