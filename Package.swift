@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(
             name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "TestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "TestSupport"]),
+        .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "CareFormats", "TestSupport"]),
         .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareAtlas", "TestSupport"]),
         .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["careatlas", "TestSupport"], exclude: ["Expected"]),

@@ -12,9 +12,10 @@ import Foundation
 /// `catchments.geojson`, `distance_rings.geojson`, `nearest_cells.geojson`, `institutions.geojson`.
 public enum CatchmentExport {
     public static func write(
-        model: StudyModel, shares: PatientShareAnalysis, distances: DistanceCatchments, policy: SmallCellPolicy,
+        model: StudyModel, shares: PatientShareAnalysis, distances: DistanceCatchments, disclosure: Disclosure,
         excel: Bool, to folder: inout OutputFolder
     ) throws {
+        let policy = disclosure.policy
         let notice = policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
         func table(_ name: String, _ t: Table) throws {
             var t = t
@@ -38,7 +39,8 @@ public enum CatchmentExport {
         // The outside bucket is a cell of the same line (areas + outside = total).
         ranking.rows.append(["", "", "（対象地域外・不明）outside the study areas", "", String(shares.outsidePatients),
                              Format.percent(Double(shares.outsidePatients) / Double(max(1, shares.totalPatients))), "", "", "", "", "", ""])
-        suppress(&ranking, counts: shares.ranking.map(\.patients) + [shares.outsidePatients], countColumn: 4,
+        suppress(&ranking, mask: shares.ranking.map { disclosure.isHidden($0.areaID) } + [disclosure.outsideHidden],
+                 counts: shares.ranking.map(\.patients) + [shares.outsidePatients], countColumn: 4,
                  dependentColumns: [5, 6, 9, 10, 11], policy: policy)
         ranking.rows.append(["", "", "合計 total", "", policy.label(shares.totalPatients), "100.00", "", "", "", "", "", ""])
         try table("catchment_ranking.csv", ranking)
@@ -49,7 +51,7 @@ public enum CatchmentExport {
             title: "Patient-share catchments",
             header: ["target_share_percent", "method", "reached", "areas", "patients", "share_percent", "population", "aged65", "area_km2"]
                 + kinds.map { "institutions_\($0)" } + ["area_codes"])
-        let hiddenCatchments = shares.catchmentMask(policy: policy)
+        let hiddenCatchments = disclosure.catchmentMask(shares)
         for (c, hidden) in zip(shares.catchments, hiddenCatchments) {
             summary.rows.append([
                 Format.percent(c.targetShare, decimals: 0), c.contiguous ? "contiguous" : "unconstrained", c.reached ? "yes" : "no",
@@ -73,8 +75,8 @@ public enum CatchmentExport {
         let groupTotal = shares.groups.reduce(0) { $0 + $1.patients }
         groups.rows.append(["", "（その他・対象地域外）other or outside", String(shares.totalPatients - groupTotal),
                             Format.percent(Double(shares.totalPatients - groupTotal) / Double(max(1, shares.totalPatients))), "", "", "", ""])
-        suppress(&groups, counts: shares.groups.map(\.patients) + [shares.totalPatients - groupTotal], countColumn: 2,
-                 dependentColumns: [3, 5, 6, 7], policy: policy)
+        suppress(&groups, mask: disclosure.groupMask(shares), counts: shares.groups.map(\.patients) + [shares.totalPatients - groupTotal],
+                 countColumn: 2, dependentColumns: [3, 5, 6, 7], policy: policy)
         try table("catchment_groups.csv", groups)
 
         // Distance rings.
@@ -106,14 +108,12 @@ public enum CatchmentExport {
 
         // Layers.
         let rankByID = Dictionary(uniqueKeysWithValues: shares.ranking.map { ($0.areaID, $0) })
-        let mask = policy.suppressionMask(shares.ranking.map(\.patients) + [shares.outsidePatients], totalShown: true)
-        let hiddenByID = Dictionary(uniqueKeysWithValues: zip(shares.ranking.map(\.areaID), mask))
         let nearestByID = Dictionary(uniqueKeysWithValues: distances.nearest.map { ($0.areaID, $0) })
         var areaFeatures: [(Geometry?, JSONObject)] = []
         for a in model.areas[shares.level] ?? [] {
             var o = Layers.areaProperties(a)
             let r = rankByID[a.id]
-            let hidden = hiddenByID[a.id] ?? false
+            let hidden = disclosure.isHidden(a.id)
             Layers.count(r?.patients, hidden: hidden, key: "patients", policy: policy, into: &o)
             o["rank"] = r.map { .number(Double($0.rank)) } ?? .null
             o["share_percent"] = hidden ? .null : Layers.number(r.map { $0.share * 100 }, decimals: 4)
@@ -127,7 +127,7 @@ public enum CatchmentExport {
         }
         try folder.write("catchment_areas.geojson", Layers.geojson("catchment_areas", crs: model.crs, areaFeatures))
 
-        try folder.write("catchments.geojson", Layers.geojson("catchments", crs: model.crs, catchmentFeatures(shares, policy: policy)))
+        try folder.write("catchments.geojson", Layers.geojson("catchments", crs: model.crs, catchmentFeatures(shares, disclosure: disclosure)))
 
         let ringFeatures: [(Geometry?, JSONObject)] = distances.rings.map { r in
             var o: JSONObject = ["radius_km": .number(r.radiusKm)]
@@ -147,9 +147,10 @@ public enum CatchmentExport {
     }
 
     /// The catchment polygons with their figures (small counts and what reveals them hidden).
-    public static func catchmentFeatures(_ shares: PatientShareAnalysis, policy: SmallCellPolicy) -> [(Geometry?, JSONObject)] {
+    public static func catchmentFeatures(_ shares: PatientShareAnalysis, disclosure: Disclosure) -> [(Geometry?, JSONObject)] {
+        let policy = disclosure.policy
         let notice = policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
-        return zip(shares.catchments, shares.catchmentMask(policy: policy)).map { c, hidden in
+        return zip(shares.catchments, disclosure.catchmentMask(shares)).map { c, hidden in
             var o: JSONObject = ["target_share_percent": .number((c.targetShare * 100).rounded()),
                                  "method": .string(c.contiguous ? "contiguous" : "unconstrained"), "reached": .bool(c.reached),
                                  "areas": .number(Double(c.areaIDs.count)), "share_percent": hidden ? .null : Layers.number(c.share * 100, decimals: 4),

@@ -7,10 +7,11 @@ import Foundation
 /// `scenario_frontier.csv`, `scenario_path.csv`, `liaison.csv` and `stage_regions.geojson`.
 public enum ScenarioExport {
     /// Stage regions of every plan with their figures (small counts and what reveals them hidden).
-    public static func stageFeatures(_ a: ScenarioAnalysis, totalPatients: Int, policy: SmallCellPolicy) -> [(Geometry?, JSONObject)] {
+    public static func stageFeatures(_ a: ScenarioAnalysis, disclosure: Disclosure) -> [(Geometry?, JSONObject)] {
+        let policy = disclosure.policy
         let notice = policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
         var features: [(Geometry?, JSONObject)] = []
-        for (plan, mask) in zip(a.plans, a.stageMask(policy: policy, totalPatients: totalPatients)) {
+        for (plan, mask) in zip(a.plans, disclosure.stageMasks(a)) {
             for (k, (s, hidden)) in zip(plan.stages, mask).enumerated() {
                 var o: JSONObject = ["plan": .string(plan.name), "stage_order": .number(Double(k + 1)), "stage": .string(s.name),
                                      "rule": .string(s.rule), "areas": .number(Double(s.areaIDs.count)),
@@ -25,16 +26,27 @@ public enum ScenarioExport {
         return features
     }
 
-    public static func write(model: StudyModel, analysis a: ScenarioAnalysis, policy: SmallCellPolicy, excel: Bool, to folder: inout OutputFolder) throws {
-        let total = model.totalPatients
+    public static func write(model: StudyModel, analysis a: ScenarioAnalysis, disclosure: Disclosure, excel: Bool, to folder: inout OutputFolder) throws {
+        let policy = disclosure.policy
         let notice = policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
-        func file(_ name: String, _ t: Table) throws {
-            var t = t
+        for (name, table) in tables(model: model, analysis: a, disclosure: disclosure) {
+            var t = table
             if let notice { t.rows.append([notice] + Array(repeating: "", count: t.header.count - 1)) }
             try folder.write(name, t.csv(excel: excel))
         }
+        try folder.write("stage_regions.geojson",
+                         Layers.geojson("stage_regions", crs: model.crs, stageFeatures(a, disclosure: disclosure)))
+    }
+
+    /// The scenario tables by file name, in order: `scenario_stages.csv`, `scenario_comparison.csv`,
+    /// `scenario_frontier.csv` and `scenario_path.csv` (with a frontier), `liaison.csv`.
+    public static func tables(model: StudyModel, analysis a: ScenarioAnalysis, disclosure: Disclosure) -> [(String, Table)] {
+        let policy = disclosure.policy
+        let total = model.totalPatients
+        var out: [(String, Table)] = []
+        func file(_ name: String, _ t: Table) { out.append((name, t)) }
         let kinds = Set(model.institutions.map(\.kind)).sorted()
-        let masks = a.stageMask(policy: policy, totalPatients: total)
+        let masks = disclosure.stageMasks(a)
         var stages = Table(
             title: "Stages",
             header: ["plan", "stage_order", "stage", "rule", "areas", "patients", "share_percent", "share_ci95_lower_percent",
@@ -74,12 +86,11 @@ public enum ScenarioExport {
                                         Format.number(last.areaKm2, decimals: 3), Format.number(last.maxDistanceKm, decimals: 3)])
             }
         }
-        try file("scenario_stages.csv", stages)
-        try file("scenario_comparison.csv", comparison)
-        try folder.write("stage_regions.geojson", Layers.geojson("stage_regions", crs: model.crs, stageFeatures(a, totalPatients: total, policy: policy)))
+        file("scenario_stages.csv", stages)
+        file("scenario_comparison.csv", comparison)
 
         if let f = a.frontier {
-            let (pointMask, pathMask) = a.frontierMask(policy: policy, totalPatients: total)
+            let (pointMask, pathMask) = disclosure.frontierMasks(a)
             var frontier = Table(title: "Frontier", header: ["budget_\(f.measure.rawValue)", "feasible", "patients", "share_percent", "optimal",
                                                              "optimality_gap_percent", "knee", "areas", "area_codes"])
             for (p, hidden) in zip(f.points, pointMask) {
@@ -88,7 +99,7 @@ public enum ScenarioExport {
                                       p.optimal ? "yes" : "no", Format.percent(p.gap, decimals: 3), p.budget == f.kneeBudget ? "yes" : "",
                                       String(p.areaIDs.count), p.areaIDs.joined(separator: " ")])
             }
-            try file("scenario_frontier.csv", frontier)
+            file("scenario_frontier.csv", frontier)
             var path = Table(title: "Recommended path", header: ["step", "budget_\(f.measure.rawValue)", "patients", "marginal_patients",
                                                                  "marginal_patients_per_unit", "areas", "area_codes"])
             for (k, (s, hidden)) in zip(f.path, pathMask).enumerated() {
@@ -98,7 +109,7 @@ public enum ScenarioExport {
                                   hidden || previousHidden ? "" : Format.number(s.marginalPerUnit, decimals: 3), String(s.areaIDs.count),
                                   s.areaIDs.joined(separator: " ")])
             }
-            try file("scenario_path.csv", path)
+            file("scenario_path.csv", path)
         }
 
         let capacityKeys = Set(model.institutions.flatMap(\.capacity.keys)).sorted()
@@ -116,6 +127,7 @@ public enum ScenarioExport {
                 }
             }
         }
-        try file("liaison.csv", liaison)
+        file("liaison.csv", liaison)
+        return out
     }
 }

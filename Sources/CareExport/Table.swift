@@ -71,7 +71,12 @@ public enum Format {
 /// whose total is shown elsewhere: suppressed rows show "<k" (or "x" for a secondary suppression) there and blank every column in
 /// `dependentColumns` (shares, rates, intervals: each would reveal the count).
 public func suppress(_ table: inout Table, counts: [Int], countColumn: Int, dependentColumns: [Int], policy: SmallCellPolicy, totalShown: Bool = true) {
-    let mask = policy.suppressionMask(counts, totalShown: totalShown)
+    suppress(&table, mask: policy.suppressionMask(counts, totalShown: totalShown), counts: counts, countColumn: countColumn,
+             dependentColumns: dependentColumns, policy: policy)
+}
+
+/// The same with the hidden rows decided elsewhere (``Disclosure``).
+public func suppress(_ table: inout Table, mask: [Bool], counts: [Int], countColumn: Int, dependentColumns: [Int], policy: SmallCellPolicy) {
     for (r, hidden) in mask.enumerated() where hidden {
         table.rows[r][countColumn] = policy.label(counts[r], secondary: true)
         for c in dependentColumns { table.rows[r][c] = "" }

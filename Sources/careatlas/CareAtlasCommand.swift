@@ -10,5 +10,5 @@ struct CareAtlasCommand: ParsableCommand {
             Start from geodata/demo/study.yaml; see geodata/README.md for the format.
             Results go to stdout; progress and diagnostics go to stderr.
             """,
-        subcommands: [Inspect.self, Validate.self, Summary.self, Catchment.self, Access.self, Gaps.self, MCLP.self, Scenarios.self, Map.self])
+        subcommands: [Inspect.self, Validate.self, Summary.self, Catchment.self, Access.self, Gaps.self, MCLP.self, Scenarios.self, Map.self, Report.self])
 }

@@ -54,11 +54,15 @@ struct Catchment: ParsableCommand {
         let hospitals = try runAnalysis {
             try HospitalCatchments.analyse(model, level: level, attractiveness: attractiveness, kinds: huffKinds, decay: decay)
         }
+        // Suppression decided with the study's stages too, so that catchment and scenario outputs
+        // together reveal no small count.
+        let scenarios = model.spec.scenarios == nil ? nil : try runAnalysis { try ScenarioAnalysis.run(model) }
+        let disclosure = Disclosure.compute(model, level: level, shares: analysis, scenarios: scenarios, policy: policy)
         var folder = try output.folder(inputs: model.inputFiles)
-        try CatchmentExport.write(model: model, shares: analysis, distances: distances, policy: policy, excel: output.excel, to: &folder)
+        try CatchmentExport.write(model: model, shares: analysis, distances: distances, disclosure: disclosure, excel: output.excel, to: &folder)
         try HospitalCatchmentExport.write(model: model, hospitals: hospitals, policy: policy, excel: output.excel, to: &folder)
         if !common.json {
-            print(CatchmentReport.text(analysis, policy: policy), terminator: "")
+            print(CatchmentReport.text(analysis, disclosure: disclosure), terminator: "")
             if let fit = hospitals.fit {
                 print(String(format: "huff: alpha=%.4f beta=%.4f log_likelihood=%.4f mcfadden_r2=%.4f (%@)", fit.alpha, fit.beta,
                              fit.logLikelihood, fit.mcFaddenR2, fit.status.rawValue))
@@ -76,14 +80,14 @@ struct Catchment: ParsableCommand {
                 huff["se_beta"] = jsonNumber(fit.standardErrorBeta)
                 huff["status"] = .string(fit.status.rawValue)
             }
-            let catchments: [JSONValue] = zip(analysis.catchments, analysis.catchmentMask(policy: policy)).map { c, hidden in
+            let catchments: [JSONValue] = zip(analysis.catchments, disclosure.catchmentMask(analysis)).map { c, hidden in
                 .object(["target_share": .number(c.targetShare), "contiguous": .bool(c.contiguous), "reached": .bool(c.reached),
                          "areas": .number(Double(c.areaIDs.count)), "area_codes": .array(c.areaIDs.map(JSONValue.string)),
                          "patients": .string(policy.label(c.patients, secondary: hidden)), "share": hidden ? .null : jsonNumber(c.share)])
             }
             print(commandJSON("catchment", study: study, policy: policy, folder: folder, [
                 "level": .string(level.rawValue), "total_patients": .string(policy.label(analysis.totalPatients)),
-                "outside_patients": .string(policy.label(analysis.outsidePatients)), "catchments": .array(catchments),
+                "outside_patients": .string(policy.label(analysis.outsidePatients, secondary: disclosure.outsideHidden)), "catchments": .array(catchments),
                 "huff": .object(huff),
             ]))
         }

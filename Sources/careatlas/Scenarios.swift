@@ -22,17 +22,22 @@ struct Scenarios: ParsableCommand {
         let model = try loadStudy(study, terminal: terminal)
         let policy = output.policy(model)
         let analysis = try runAnalysis { try ScenarioAnalysis.run(model, progress: terminal.progress) }
+        // Suppression decided with the patient-share catchments too, so that catchment and scenario
+        // outputs together reveal no small count.
+        let shares = try? PatientShareCatchments.analyse(model, level: analysis.level)
+        let disclosure = Disclosure.compute(model, level: analysis.level, shares: shares, scenarios: analysis, policy: policy)
         var folder = try output.folder(inputs: model.inputFiles)
-        try ScenarioExport.write(model: model, analysis: analysis, policy: policy, excel: output.excel, to: &folder)
-        if !common.json { print(analysis.text(policy: policy, totalPatients: model.totalPatients), terminator: "") }
+        try ScenarioExport.write(model: model, analysis: analysis, disclosure: disclosure, excel: output.excel, to: &folder)
+        if !common.json { print(analysis.text(disclosure: disclosure), terminator: "") }
         try folder.commit()
-        if common.json { print(json(analysis, total: model.totalPatients, policy: policy, folder: folder)) }
+        if common.json { print(json(analysis, total: model.totalPatients, disclosure: disclosure, folder: folder)) }
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
 
     /// The `--json` object: the same figures as the text, suppressed alike (geodata/README.md).
-    private func json(_ analysis: ScenarioAnalysis, total: Int, policy: SmallCellPolicy, folder: OutputFolder) -> String {
-        let plans: [JSONValue] = zip(analysis.plans, analysis.stageMask(policy: policy, totalPatients: total)).map { plan, mask in
+    private func json(_ analysis: ScenarioAnalysis, total: Int, disclosure: Disclosure, folder: OutputFolder) -> String {
+        let policy = disclosure.policy
+        let plans: [JSONValue] = zip(analysis.plans, disclosure.stageMasks(analysis)).map { plan, mask in
             .object(["name": .string(plan.name), "stages": .array(zip(plan.stages, mask).map { s, hidden in
                 .object(["name": .string(s.name), "rule": .string(s.rule), "areas": .number(Double(s.areaIDs.count)),
                          "area_codes": .array(s.areaIDs.map(JSONValue.string)),
@@ -46,7 +51,7 @@ struct Scenarios: ParsableCommand {
         }
         var frontier: JSONValue = .null
         if let f = analysis.frontier {
-            let (pointMask, pathMask) = analysis.frontierMask(policy: policy, totalPatients: total)
+            let (pointMask, pathMask) = disclosure.frontierMasks(analysis)
             frontier = .object([
                 "measure": .string(f.measure.rawValue), "kinds": .array(f.kinds.map(JSONValue.string)), "objective": .string(f.objective.rawValue),
                 "knee_budget": f.kneeBudget.map { .number(Double($0)) } ?? .null,
@@ -55,11 +60,13 @@ struct Scenarios: ParsableCommand {
                              "patients": p.patients.map { .string(policy.label($0, secondary: hidden)) } ?? .null,
                              "area_codes": .array(p.areaIDs.map(JSONValue.string)), "optimal": .bool(p.optimal), "gap": jsonNumber(p.gap)])
                 }),
-                "path": .array(zip(f.path, pathMask).map { step, hidden in
-                    .object(["budget": .number(Double(step.budget)), "patients": .string(policy.label(step.patients, secondary: hidden)),
+                "path": .array(zip(f.path, pathMask).enumerated().map { k, element -> JSONValue in
+                    let (step, hidden) = element
+                    let marginalHidden: Bool = hidden || (k > 0 && pathMask[k - 1])
+                    return .object(["budget": .number(Double(step.budget)), "patients": .string(policy.label(step.patients, secondary: hidden)),
                              "area_codes": .array(step.areaIDs.map(JSONValue.string)),
-                             "marginal_patients": hidden ? .null : .string(policy.label(step.marginalPatients)),
-                             "marginal_per_unit": hidden ? .null : jsonNumber(step.marginalPerUnit)])
+                             "marginal_patients": marginalHidden ? .null : .string(policy.label(step.marginalPatients)),
+                             "marginal_per_unit": marginalHidden ? .null : jsonNumber(step.marginalPerUnit)])
                 }),
             ])
         }

@@ -11,8 +11,9 @@ import TestSupport
         let m = try Self.model.get()
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-catchment-\(UUID().uuidString)")
         var folder = try OutputFolder(out, inputs: m.inputFiles)
-        try CatchmentExport.write(model: m, shares: try PatientShareCatchments.analyse(m),
-                                  distances: try DistanceCatchments.compute(m, kinds: ["hospital"]), policy: policy, excel: false, to: &folder)
+        let shares = try PatientShareCatchments.analyse(m)
+        try CatchmentExport.write(model: m, shares: shares, distances: try DistanceCatchments.compute(m, kinds: ["hospital"]),
+                                  disclosure: Disclosure.compute(m, level: .municipality, shares: shares, policy: policy), excel: false, to: &folder)
         return (out, folder.written)
     }
 

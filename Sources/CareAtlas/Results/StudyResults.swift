@@ -15,6 +15,8 @@ import Foundation
 public struct StudyResults: Sendable {
     public let model: StudyModel
     public let policy: SmallCellPolicy
+    /// What every output of the results hides, decided for all of them together.
+    public let disclosure: Disclosure
     /// The level of the area figures: municipalities when the study has them, else its coarsest level.
     public let level: AreaLevel
     public let shares: PatientShareAnalysis
@@ -24,6 +26,9 @@ public struct StudyResults: Sendable {
     public let scenarios: ScenarioAnalysis?
     /// One entry per area of ``level``, sorted by code.
     public let areas: [AreaMetrics]
+    /// Patients outside the study areas (or of unknown area) as they may be shown ("<10", "x" or the
+    /// number): a cell of the same line as the areas.
+    public let outsidePatientsLabel: String
 
     /// Radii of the distance rings, km.
     public static let ringRadiiKm: [Double] = [1, 2, 5, 10]
@@ -48,10 +53,12 @@ public struct StudyResults: Sendable {
             progress("staged plans")
             scenarios = try ScenarioAnalysis.run(model, progress: progress)
         }
-        let areas = AreaMetrics.build(model, level: level, shares: shares, distances: distances, access: access, gaps: gaps,
-                                      scenarios: scenarios, policy: policy)
-        return StudyResults(model: model, policy: policy, level: level, shares: shares, distances: distances, access: access,
-                            gaps: gaps, scenarios: scenarios, areas: areas)
+        let disclosure = Disclosure.compute(model, level: level, shares: shares, scenarios: scenarios, policy: policy)
+        let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, distances: distances,
+                                      access: access, gaps: gaps, scenarios: scenarios)
+        return StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, distances: distances,
+                            access: access, gaps: gaps, scenarios: scenarios, areas: areas,
+                            outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
     }
 }
 
@@ -133,17 +140,16 @@ public struct AreaMetrics: Sendable {
     public let firstStage: [(plan: String, order: Int, stage: String)]
 
     static func build(
-        _ model: StudyModel, level: AreaLevel, shares: PatientShareAnalysis, distances: DistanceCatchments, access: StudyAccess?,
-        gaps: AccessGaps?, scenarios: ScenarioAnalysis?, policy: SmallCellPolicy
+        _ model: StudyModel, level: AreaLevel, shares: PatientShareAnalysis, disclosure: Disclosure, distances: DistanceCatchments,
+        access: StudyAccess?, gaps: AccessGaps?, scenarios: ScenarioAnalysis?
     ) -> [AreaMetrics] {
+        let policy = disclosure.policy
         let rankByID = Dictionary(uniqueKeysWithValues: shares.ranking.map { ($0.areaID, $0) })
-        let mask = policy.suppressionMask(shares.ranking.map(\.patients) + [shares.outsidePatients], totalShown: true)
-        let hiddenByID = Dictionary(uniqueKeysWithValues: zip(shares.ranking.map(\.areaID), mask))
         let nearestByID = Dictionary(uniqueKeysWithValues: distances.nearest.map { ($0.areaID, $0.distanceKm) })
         let gapByID = Dictionary(uniqueKeysWithValues: (gaps?.gaps ?? []).map { ($0.areaID, $0) })
         return (model.areas[level] ?? []).sorted { $0.id < $1.id }.map { a in
             let r = rankByID[a.id]
-            let hidden = hiddenByID[a.id] ?? false
+            let hidden = disclosure.isHidden(a.id)
             let penetration = hidden ? nil : r?.penetration
             var stages: [(plan: String, order: Int, stage: String)] = []
             if let scenarios, scenarios.level == level {

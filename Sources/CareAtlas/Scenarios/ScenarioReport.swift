@@ -1,26 +1,12 @@
 import Foundation
 
 extension ScenarioAnalysis {
-    /// Which stage totals of each plan to hide (see ``SmallCellPolicy/differenceMask(_:alreadyShown:)``):
-    /// the stages of a nested plan differ by the patients of the areas they add.
-    public func stageMask(policy: SmallCellPolicy, totalPatients: Int) -> [[Bool]] {
-        plans.map { policy.differenceMask($0.stages.map(\.patients), alreadyShown: [0, totalPatients]) }
-    }
-
-    /// Which frontier values to hide, in the order of ``Frontier/points`` (infeasible points are never hidden).
-    public func frontierMask(policy: SmallCellPolicy, totalPatients: Int) -> (points: [Bool], path: [Bool]) {
-        guard let f = frontier else { return ([], []) }
-        let feasible = f.points.compactMap(\.patients)
-        var m = policy.differenceMask(feasible, alreadyShown: [0, totalPatients]).makeIterator()
-        let points = f.points.map { $0.patients == nil ? false : m.next()! }
-        return (points, policy.differenceMask(f.path.map(\.patients), alreadyShown: [0, totalPatients]))
-    }
-
     /// The text a terminal user reads after `careatlas scenarios`: each plan's stages, the
     /// frontier, its knee and the recommended path, with small-cell suppression applied.
-    public func text(policy: SmallCellPolicy, totalPatients: Int) -> String {
+    public func text(disclosure: Disclosure) -> String {
+        let policy = disclosure.policy
         var out = policy.isSuppressing ? "" : "\(SmallCellPolicy.internalNotice)\n"
-        let masks = stageMask(policy: policy, totalPatients: totalPatients)
+        let masks = disclosure.stageMasks(self)
         for (plan, mask) in zip(plans, masks) {
             out += "plan \(plan.name)\n"
             out += "  stage                       areas  patients  share_%  engaged  pts/inst  max_km\n"
@@ -36,7 +22,7 @@ extension ScenarioAnalysis {
             }
         }
         if let f = frontier {
-            let (pointMask, pathMask) = frontierMask(policy: policy, totalPatients: totalPatients)
+            let (pointMask, pathMask) = disclosure.frontierMasks(self)
             out += "frontier: \(f.measure.rawValue)\(f.kinds.isEmpty ? "" : " (\(f.kinds.joined(separator: ", ")))"), objective \(f.objective.rawValue)\n"
             out += "  budget  patients  optimal\n"
             for (p, hidden) in zip(f.points, pointMask) {
@@ -45,9 +31,10 @@ extension ScenarioAnalysis {
                 out += p.budget == f.kneeBudget ? "  ← knee\n" : "\n"
             }
             out += "recommended path (nested stages, decreasing gain per unit of budget):\n"
-            for (s, hidden) in zip(f.path, pathMask) {
+            for (k, (s, hidden)) in zip(f.path, pathMask).enumerated() {
                 out += String(format: "  budget %d: ", s.budget) + "\(policy.label(s.patients, secondary: hidden)) patients"
-                out += hidden ? "\n" : String(format: " (+%d, %.2f per unit)\n", s.marginalPatients, s.marginalPerUnit)
+                let previousHidden = k > 0 && pathMask[k - 1]
+                out += hidden || previousHidden ? "\n" : String(format: " (+%d, %.2f per unit)\n", s.marginalPatients, s.marginalPerUnit)
             }
         }
         return out

@@ -1,0 +1,36 @@
+import ArgumentParser
+import CareAtlas
+import CareExport
+import Foundation
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The meeting report: one self-contained HTML file and its PDF twin, with maps, tables and layers.",
+        discussion: """
+            Runs every analysis with the study's settings and writes report.html (inline SVG maps, the stage
+            comparison, tables, methods with formulas, data credits), report.pdf, the tables as CSV and
+            Markdown, the GeoJSON layers and careatlas.gpkg (see reports/README.md). The report date is the
+            study's report_date (or --date), never the clock, so reruns are byte-identical.
+            """)
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The study file (YAML).")
+    var study: String
+
+    func validate() throws { try validateInputFile(study, what: "study file") }
+
+    func run() throws {
+        let terminal = Terminal(quiet: common.quiet)
+        let model = try loadStudy(study, terminal: terminal)
+        let policy = output.policy(model)
+        let results = try runAnalysis { try StudyResults.compute(model, policy: policy, progress: terminal.progress) }
+        var folder = try output.folder(inputs: model.inputFiles)
+        terminal.progress("writing the report")
+        try ReportWriter.write(results, maps: [:], excel: output.excel, to: &folder)
+        try folder.commit()
+        print("report: \(folder.url.appendingPathComponent("report.html").path)")
+        terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
+    }
+}
