@@ -22,21 +22,23 @@ public enum AccessExport {
         try folder.write("access_areas.geojson", Layers.geojson("access_areas", crs: model.crs, features))
     }
 
-    public static func write(model: StudyModel, gaps: AccessGaps, excel: Bool = false, to folder: inout OutputFolder) throws {
+    /// With `need: patients` the need column is a patient count: labelled under the policy.
+    public static func write(model: StudyModel, gaps: AccessGaps, policy: SmallCellPolicy, excel: Bool = false, to folder: inout OutputFolder) throws {
         let kinds = Set(gaps.gaps.flatMap(\.nearestKm.keys)).sorted()
         var table = Table(title: "Access gaps", header: ["severity_rank", "area_code", "area_name", "need_\(gaps.need.rawValue)", "access_score",
                                                         "access_percentile"] + kinds.map { "nearest_\($0)_km" } + ["reasons"])
         for (k, g) in gaps.gaps.enumerated() {
-            table.rows.append([String(k + 1), g.areaID, g.name, Format.count(g.need), g.access.map(AccessScores.formatScore) ?? "nan",
+            let need = gaps.need == .patients ? policy.label(Int(g.need)) : Format.count(g.need)
+            table.rows.append([String(k + 1), g.areaID, g.name, need, g.access.map(AccessScores.formatScore) ?? "nan",
                                Format.percent(g.accessPercentile, decimals: 1)]
                 + kinds.map { Format.number(g.nearestKm[$0], decimals: 3) } + [g.reasons.joined(separator: "; ")])
         }
         try folder.write("gaps.csv", table.csv(excel: excel))
-        try folder.write("gaps.geojson", Layers.geojson("gaps", crs: model.crs, gapFeatures(model, gaps)))
+        try folder.write("gaps.geojson", Layers.geojson("gaps", crs: model.crs, gapFeatures(model, gaps, policy: policy)))
     }
 
     /// Gap areas, most severe first: severity rank, reasons, their count, the access score.
-    public static func gapFeatures(_ model: StudyModel, _ gaps: AccessGaps) -> [(Geometry?, JSONObject)] {
+    public static func gapFeatures(_ model: StudyModel, _ gaps: AccessGaps, policy: SmallCellPolicy) -> [(Geometry?, JSONObject)] {
         gaps.gaps.enumerated().compactMap { k, g in
             guard let a = model.area(g.areaID, at: gaps.level) else { return nil }
             var o = Layers.areaProperties(a)
@@ -45,6 +47,7 @@ public enum AccessExport {
             o["reason_count"] = .number(Double(g.reasons.count))
             o["gap_class"] = .string(GapClass(g.rules).rawValue)
             o["access_score"] = g.access.map(JSONValue.number) ?? .null
+            if !policy.isSuppressing { o["notice"] = .string(SmallCellPolicy.internalNotice) }
             return (a.geometry, o)
         }
     }

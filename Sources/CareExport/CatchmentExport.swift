@@ -177,6 +177,7 @@ public enum CatchmentExport {
             for (name, value) in inst.attributes.sorted(by: { $0.key < $1.key }) { o[name] = .string(value) }
             Layers.count(inst.sharedPatients, hidden: inst.sharedPatients.map(policy.isSmall) ?? false, key: "shared_patients",
                          policy: policy, into: &o)
+            if !policy.isSuppressing { o["notice"] = .string(SmallCellPolicy.internalNotice) }
             return (.point(try Point(inst.position)), o)
         }
     }

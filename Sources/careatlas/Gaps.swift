@@ -53,7 +53,7 @@ struct Gaps: ParsableCommand {
         }
         var folder = try output.folder(inputs: model.inputFiles)
         try AccessExport.write(model: model, access: access, policy: policy, excel: output.excel, to: &folder)
-        try AccessExport.write(model: model, gaps: gaps, excel: output.excel, to: &folder)
+        try AccessExport.write(model: model, gaps: gaps, policy: policy, excel: output.excel, to: &folder)
         let areaCount = model.areas[studyOptions.level]?.count ?? 0
         if !common.json {
             print("gaps: \(gaps.gaps.count) of \(areaCount) \(studyOptions.level.rawValue) areas")

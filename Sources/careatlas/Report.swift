@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareAtlas
 import CareExport
+import CareMaps
 import Foundation
 
 struct Report: ParsableCommand {
@@ -19,7 +20,18 @@ struct Report: ParsableCommand {
     @Argument(help: "The study file (YAML).")
     var study: String
 
-    func validate() throws { try validateInputFile(study, what: "study file") }
+    @Option(help: "The date printed on the report, YYYY-MM-DD (default: the study's report_date).")
+    var date: String?
+
+    @Option(help: "Language of the maps' texts and labels: ja or en.")
+    var lang: MapLanguage = .ja
+
+    func validate() throws {
+        try validateInputFile(study, what: "study file")
+        if let date, date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
+            throw ValidationError("--date \(date) is not a date; write YYYY-MM-DD, e.g. 2026-04-01")
+        }
+    }
 
     func run() throws {
         let terminal = Terminal(quiet: common.quiet)
@@ -28,7 +40,7 @@ struct Report: ParsableCommand {
         let results = try runAnalysis { try StudyResults.compute(model, policy: policy, progress: terminal.progress) }
         var folder = try output.folder(inputs: model.inputFiles)
         terminal.progress("writing the report")
-        try ReportWriter.write(results, maps: [:], excel: output.excel, to: &folder)
+        try ReportWriter.write(results, options: .init(excel: output.excel, language: lang, date: date), to: &folder)
         try folder.commit()
         print("report: \(folder.url.appendingPathComponent("report.html").path)")
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")

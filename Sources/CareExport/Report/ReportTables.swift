@@ -114,7 +114,7 @@ public enum ReportLayers {
             layers.append(Layer(name: "stage_regions", features: ScenarioExport.stageFeatures(s, disclosure: r.disclosure)))
         }
         layers.append(Layer(name: "institutions", features: try CatchmentExport.institutionFeatures(r.model, policy: r.policy)))
-        if let g = r.gaps { layers.append(Layer(name: "access_gaps", features: AccessExport.gapFeatures(r.model, g))) }
+        if let g = r.gaps { layers.append(Layer(name: "access_gaps", features: AccessExport.gapFeatures(r.model, g, policy: r.policy))) }
         return layers
     }
 
@@ -136,7 +136,7 @@ public enum ReportLayers {
             o["access_score"] = Layers.number(m.accessScore, decimals: 9)
             o["gap_class"] = m.gapClass.map { .string($0.rawValue) } ?? .null
             o["gap_reasons"] = .string(m.gapReasons.joined(separator: "; "))
-            for (kind, km) in m.nearestKm { o["nearest_\(kind)_km"] = Layers.number(km, decimals: 4) }
+            for (kind, km) in m.nearestKm.sorted(by: { $0.key < $1.key }) { o["nearest_\(kind)_km"] = Layers.number(km, decimals: 4) }
             for c in r.shares.catchments where c.contiguous {
                 o["in_catchment_\(Int((c.targetShare * 100).rounded()))"] = .bool(m.contiguousCatchments.contains(c.targetShare))
             }

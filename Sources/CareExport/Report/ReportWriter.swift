@@ -1,10 +1,28 @@
 import CareAtlas
 import CareFormats
+import CareGeoPackage
+import CareGeometry
+import CareMaps
 import Foundation
 
-/// Writes the meeting report's folder: `report.html` (self-contained), the tables as CSV and
-/// Markdown, and the GeoJSON layers (documented in `reports/README.md`).
+/// Writes the meeting report's folder (documented in `reports/README.md`): `report.html`
+/// (self-contained, inline SVG maps), `report.pdf` (its printable twin), the maps as SVG and PDF
+/// (A4 landscape) and PNG (1920 × 1080 slides), the tables as CSV and Markdown, the GeoJSON layers
+/// and `careatlas.gpkg` (every layer, with QGIS styles).
 public enum ReportWriter {
+    /// What to write.
+    public struct Options: Sendable {
+        public var excel = false
+        public var language: MapLanguage = .ja
+        /// The date printed on the report and set in its PDF metadata (default: the study's `report_date`).
+        public var date: String?
+        public init(excel: Bool = false, language: MapLanguage = .ja, date: String? = nil) {
+            self.excel = excel
+            self.language = language
+            self.date = date
+        }
+    }
+
     /// Every table of the report by file name (`.csv`; the Markdown twin has the same stem).
     public static func tables(_ r: StudyResults) -> [(String, Table)] {
         var out: [(String, Table)] = [("areas.csv", ReportTables.areas(r)), ("institutions.csv", ReportTables.institutions(r)),
@@ -14,24 +32,130 @@ public enum ReportWriter {
         return out
     }
 
-    /// Writes tables, layers and `report.html`; `maps` are inline SVGs by ``ReportBuilder/mapKeys``.
-    /// Returns the document, for its PDF twin.
+    /// Writes everything; returns the report's content.
     @discardableResult
-    public static func write(_ r: StudyResults, maps: [String: String], excel: Bool, to folder: inout OutputFolder) throws -> ReportDocument {
+    public static func write(_ r: StudyResults, options: Options = Options(), to folder: inout OutputFolder) throws -> ReportDocument {
         let notice = r.policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
         let all = tables(r)
         for (name, table) in all {
             var t = table
             if let notice { t.rows.append([notice] + Array(repeating: "", count: t.header.count - 1)) }
-            try folder.write(name, t.csv(excel: excel))
+            try folder.write(name, t.csv(excel: options.excel))
             let stem = String(name.dropLast(4))
             try folder.write(stem + ".md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + t.markdown())
         }
-        for layer in try ReportLayers.all(r) {
+        let layers = try ReportLayers.all(r)
+        for layer in layers {
             try folder.write(layer.name + ".geojson", Layers.geojson(layer.name, crs: r.model.crs, layer.features))
         }
-        let doc = ReportBuilder.document(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a }))
-        try folder.write("report.html", text: ReportHTML.render(doc, maps: maps))
+        let date = options.date ?? r.model.spec.reportDate
+        try folder.write("careatlas.gpkg", GeoPackage.encode(layers: geoPackageLayers(r, layers), timestamp: date + "T00:00:00.000Z"))
+
+        var doc = ReportBuilder.document(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a }))
+        doc.date = date
+        let metadata = DocumentMetadata(title: r.model.spec.name, date: date)
+        let data = StudyMapData(results: r)
+        let print = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .a4, language: options.language))
+        let slides = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .slide, language: options.language))
+        // Render on both cores: every call has its own Cairo surface.
+        let jobs: [(file: String, map: ThematicMap, format: MapFormat, prefix: String?)] =
+            print.flatMap { [("map_\($0.name).svg", $0.map, MapFormat.svg, nil), ("map_\($0.name).pdf", $0.map, .pdf, nil),
+                             ("inline_\($0.name)", $0.map, .svg, "m-\($0.name)-")] }
+            + slides.map { ("map_\($0.name)_slide.png", $0.map, MapFormat.png, nil) }
+        let rendered = try renderAll(jobs.map { ($0.map, $0.format, $0.prefix) }, metadata: metadata)
+        var inline: [String: String] = [:]
+        for (job, bytes) in zip(jobs, rendered) {
+            if job.file.hasPrefix("inline_") {
+                inline[String(job.file.dropFirst("inline_".count))] = String(decoding: bytes, as: UTF8.self)
+            } else {
+                try folder.write(job.file, bytes)
+            }
+        }
+        try folder.write("report.html", text: ReportHTML.render(doc, maps: inline))
+        let maps = Dictionary(print.map { ($0.name, $0.map) }, uniquingKeysWith: { a, _ in a })
+        try folder.write("report.pdf", printDocument(doc, maps: maps).renderPDF(metadata: metadata))
         return doc
+    }
+
+    static func renderAll(_ jobs: [(ThematicMap, MapFormat, String?)], metadata: DocumentMetadata) throws -> [Data] {
+        let results = UnsafeResults(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let (map, format, prefix) = jobs[i]
+            results.set(i, Result { try MapRenderer.render(map, format: format, metadata: metadata, svgIDPrefix: prefix) })
+        }
+        return try results.values.map { try $0!.get() }
+    }
+
+    /// One slot per job, each written by exactly one iteration.
+    final class UnsafeResults: @unchecked Sendable {
+        var values: [Result<Data, Error>?]
+        let lock = NSLock()
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: Result<Data, Error>) {
+            lock.lock()
+            values[i] = value
+            lock.unlock()
+        }
+    }
+
+    /// The report's content as printable blocks (tables cut to the rows the HTML shows).
+    static func printDocument(_ doc: ReportDocument, maps: [String: ThematicMap]) -> PrintDocument {
+        var blocks: [PrintBlock] = [.heading(level: 1, text: doc.title), .paragraph(doc.subtitle + "\n作成日 Report date: " + doc.date)]
+        for block in doc.blocks {
+            switch block {
+            case let .heading(level, text): blocks.append(.heading(level: min(3, level), text: text))
+            case let .paragraph(text): blocks.append(.paragraph(text))
+            case let .list(items): blocks.append(.paragraph(items.map { "・" + $0 }.joined(separator: "\n")))
+            case let .formula(text): blocks.append(.paragraph(text))
+            case let .table(title, columns, rows, shown, file):
+                blocks.append(.paragraph(title + (rows.count > shown ? "（\(shown) / \(rows.count) 行、全体は \(file ?? "")）" : "")))
+                blocks.append(.table(header: columns.map { ColumnLabels.label($0) ?? $0 }, rows: Array(rows.prefix(shown))))
+            case let .map(key, caption):
+                if let map = maps[key] { blocks += [.map(map), .paragraph(caption)] }
+            }
+        }
+        return PrintDocument(blocks: blocks, credits: doc.credits, internalBanner: doc.notice != nil)
+    }
+
+    /// The layers with QGIS styles: areas graduated on patients (suppressed counts as a hatched
+    /// "<10" class), institutions by kind, gaps by class, catchments and stages as outlines.
+    static func geoPackageLayers(_ r: StudyResults, _ layers: [ReportLayers.Layer]) throws -> [GeoPackageLayer] {
+        try layers.map { layer in
+            GeoPackageLayer(name: layer.name, crs: r.model.crs, features: layer.features.map { ($0.0, $0.1) },
+                            style: try style(layer.name, r), description: r.model.spec.name)
+        }
+    }
+
+    static let ramp = ["#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026"]
+    static let categorical = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
+
+    static func color(_ hex: String) -> StyleColor { StyleColor(hex: hex) ?? StyleColor(red: 128, green: 128, blue: 128) }
+
+    static func style(_ layer: String, _ r: StudyResults) throws -> LayerStyle? {
+        switch layer {
+        case "areas":
+            let shown = r.areas.compactMap { $0.patients }.filter { $0 > 0 }.map(Double.init)
+            guard shown.count >= 2 else { return LayerStyle(name: "areas", renderer: .single(fill: nil)) }
+            let breaks = try ClassBreaks.compute(shown, method: .quantile(k: min(5, Set(shown).count)))
+            var classes = [LayerStyle.GraduatedClass(lower: 0, upper: 0, color: color("#f0f0f0"), label: "0")]
+            for k in 0..<breaks.classCount {
+                classes.append(.init(lower: breaks.edges[k], upper: breaks.edges[k + 1], color: color(ramp[min(k, ramp.count - 1)]),
+                                     label: "\(Format.count(breaks.edges[k]))–\(Format.count(breaks.edges[k + 1]))"))
+            }
+            return LayerStyle(name: "patients", renderer: .graduated(
+                field: "patients", classes: classes,
+                missing: .init(color: color("#bdbdbd"), label: "\(r.policy.suppressedLabel) / \(SmallCellPolicy.secondaryLabel)", hatched: true)))
+        case "institutions":
+            let kinds = Set(r.model.institutions.map(\.kind)).sorted()
+            return LayerStyle(name: "kind", renderer: .categorized(field: "kind", categories: kinds.enumerated().map { k, kind in
+                .init(value: kind, color: color(categorical[k % categorical.count]), label: kind)
+            }))
+        case "access_gaps":
+            return LayerStyle(name: "gap_class", renderer: .categorized(field: "gap_class", categories: GapClass.allCases.dropFirst().enumerated().map { k, g in
+                .init(value: g.rawValue, color: color(categorical[k % categorical.count]), label: g.label(english: false))
+            }))
+        default:
+            return LayerStyle(name: layer, renderer: .single(fill: nil), stroke: StyleColor(red: 20, green: 20, blue: 20), strokeWidthMM: 0.6)
+        }
     }
 }

@@ -11,7 +11,7 @@ import TestSupport
         let results = try StudyResults.compute(model, policy: SmallCellPolicy(minCell: model.spec.minCell))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-disclosure-\(UUID().uuidString)")
         var folder = try OutputFolder(dir, inputs: model.inputFiles)
-        try ReportWriter.write(results, maps: [:], excel: false, to: &folder)
+        try ReportWriter.write(results, to: &folder)
         try folder.commit()
         return (dir, model.spec.minCell)
     }

@@ -1,0 +1,158 @@
+import CareFormats
+import Foundation
+import Testing
+import TestSupport
+
+/// `careatlas report` on the demo: every file there, byte-identical on rerun, GeoJSON layers valid
+/// RFC 7946 read back by the project's reader, the HTML opened in headless Chromium without console
+/// errors, and `--no-suppression` marked internal everywhere.
+@Suite(.serialized) struct ReportCommandTests {
+    static let demo = "geodata/demo/study.yaml"
+
+    static func report(_ extra: [String] = []) throws -> (URL, CLITests.Run) {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-report-\(UUID().uuidString)")
+        let r = try CLITests.run(["report", demo, "--out", out.path] + extra)
+        return (out, r)
+    }
+
+    static func files(_ dir: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    @Test func writesEveryArtifactIdenticallyTwice() throws {
+        let (a, ra) = try Self.report()
+        let (b, rb) = try Self.report()
+        defer { for d in [a, b] { try? FileManager.default.removeItem(at: d) } }
+        #expect(ra.status == 0 && rb.status == 0, "\(ra.stderr)")
+        let names = try Self.files(a)
+        for expected in ["report.html", "report.pdf", "careatlas.gpkg", "areas.csv", "areas.md", "scenario_stages.csv", "institutions.csv",
+                         "areas.geojson", "catchments.geojson", "stage_regions.geojson", "institutions.geojson", "access_gaps.geojson",
+                         "map_patients.svg", "map_patients.pdf", "map_patients_slide.png", "map_gaps.svg", "map_stages_slide.png"] {
+            #expect(names.contains(expected), "\(expected) missing")
+        }
+        #expect(try Self.files(b) == names)
+        for n in names {
+            let x = try Data(contentsOf: a.appendingPathComponent(n)), y = try Data(contentsOf: b.appendingPathComponent(n))
+            #expect(x == y, "\(n) differs between two runs")
+        }
+        let html = try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("作成日 Report date: 2026-04-01"))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 5, "five inline maps")
+        // Self-contained: no scripts, nothing fetched (namespace URIs like xmlns="http://www.w3.org/2000/svg" are names, not fetches).
+        #expect(!html.contains("<script"))
+        for fetch in ["src=\"http", "href=\"http", "url(http", "@import"] { #expect(!html.contains(fetch), "\(fetch)") }
+        #expect(!html.contains(SmallCellNotice.text))
+        let pdf = try Data(contentsOf: a.appendingPathComponent("report.pdf"))
+        #expect(pdf.starts(with: Data("%PDF-".utf8)))
+    }
+
+    @Test func dateFlagOverridesTheStudy() throws {
+        let (a, r) = try Self.report(["--date", "2027-01-15"])
+        defer { try? FileManager.default.removeItem(at: a) }
+        #expect(r.status == 0)
+        #expect(try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8).contains("2027-01-15"))
+        let bad = try CLITests.run(["report", Self.demo, "--out", "/tmp/x", "--date", "yesterday"])
+        #expect(bad.status != 0 && bad.stderr.contains("--date yesterday is not a date; write YYYY-MM-DD"))
+    }
+
+    /// RFC 7946: a FeatureCollection without "crs"; positions [lon, lat] in range; linear rings
+    /// closed with ≥ 4 positions; exterior rings counter-clockwise, holes clockwise (§3.1.6).
+    @Test func geojsonLayersFollowRFC7946AndReadBack() throws {
+        let (a, r) = try Self.report()
+        defer { try? FileManager.default.removeItem(at: a) }
+        #expect(r.status == 0)
+        for name in try Self.files(a) where name.hasSuffix(".geojson") {
+            let data = try Data(contentsOf: a.appendingPathComponent(name))
+            let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            #expect(root["type"] as? String == "FeatureCollection" && root["crs"] == nil, "\(name)")
+            let features = try #require(root["features"] as? [[String: Any]])
+            var problems: [String] = []
+            for (k, f) in features.enumerated() {
+                guard let g = f["geometry"] as? [String: Any], let type = g["type"] as? String else { continue }
+                func position(_ p: Any) {
+                    guard let c = p as? [Double], c.count == 2, (-180...180).contains(c[0]), (-90...90).contains(c[1]) else {
+                        problems.append("feature \(k): bad position \(p)"); return
+                    }
+                }
+                func polygon(_ rings: Any) {
+                    for (i, ring) in ((rings as? [[[Double]]]) ?? []).enumerated() {
+                        ring.forEach(position)
+                        if ring.count < 4 || ring.first != ring.last { problems.append("feature \(k): ring \(i) not closed") }
+                        var twice = 0.0
+                        for j in 0..<(ring.count - 1) { twice += ring[j][0] * ring[j + 1][1] - ring[j + 1][0] * ring[j][1] }
+                        if (i == 0) != (twice > 0) { problems.append("feature \(k): ring \(i) has the wrong orientation") }
+                    }
+                }
+                switch type {
+                case "Point": position(g["coordinates"] as Any)
+                case "Polygon": polygon(g["coordinates"] as Any)
+                case "MultiPolygon": ((g["coordinates"] as? [Any]) ?? []).forEach(polygon)
+                default: problems.append("feature \(k): unexpected \(type)")
+                }
+            }
+            #expect(problems.isEmpty, "\(name): \(problems.prefix(5))")
+            let layer = try GeoJSON.read(contentsOf: a.appendingPathComponent(name))
+            #expect(layer.features.count == features.count, "\(name) reads back")
+        }
+    }
+
+    @Test func noSuppressionMarksEveryFileInternal() throws {
+        let (a, r) = try Self.report(["--no-suppression"])
+        defer { try? FileManager.default.removeItem(at: a) }
+        #expect(r.status == 0)
+        for name in try Self.files(a) where [".csv", ".md", ".html", ".geojson"].contains(where: name.hasSuffix) {
+            let text = try String(contentsOf: a.appendingPathComponent(name), encoding: .utf8)
+            #expect(text.contains(SmallCellNotice.text), "\(name) is not marked internal")
+        }
+    }
+
+    /// The report opened in Debian's headless Chromium: the page loads and logs no console error
+    /// (skipped when chromium is not installed).
+    @Test(.enabled(if: Chromium.path != nil, "chromium is not installed (bash .ci/setup installs it)"))
+    func htmlRendersWithoutConsoleErrors() throws {
+        let (a, r) = try Self.report()
+        defer { try? FileManager.default.removeItem(at: a) }
+        #expect(r.status == 0)
+        let run = try Chromium.run(["--dump-dom", a.appendingPathComponent("report.html").absoluteString])
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        #expect(run.stdout.contains("<figure class=\"map\">"), "the page loaded")
+        #expect(Chromium.consoleErrors(run.stderr).isEmpty, "console: \(Chromium.consoleErrors(run.stderr))")
+        // The check sees an error when there is one.
+        let bad = a.appendingPathComponent("bad.html")
+        try "<!DOCTYPE html><html><body><script>console.error('careatlas-probe'); undefinedFunction();</script></body></html>"
+            .write(to: bad, atomically: true, encoding: .utf8)
+        let probe = try Chromium.run(["--dump-dom", bad.absoluteString])
+        #expect(Chromium.consoleErrors(probe.stderr).count >= 1, "\(probe.stderr.suffix(1000))")
+    }
+}
+
+enum SmallCellNotice {
+    static let text = "internal — contains small counts"
+}
+
+enum Chromium {
+    static let path: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Console messages Chromium logs on stderr with --enable-logging=stderr.
+    static func consoleErrors(_ stderr: String) -> [Substring] {
+        stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
+    }
+
+    static func run(_ arguments: [String]) throws -> CLITests.Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path!)
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                             "--user-data-dir=\(profile.path)"] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
