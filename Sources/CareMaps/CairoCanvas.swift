@@ -188,13 +188,24 @@ struct Pen {
         stroke(Palette.hatch, width: width)
     }
 
-    /// Adds the polygons of `geometry` to the path through `project`.
-    func path(_ geometry: Geometry, _ project: (Coordinate) -> (Double, Double)) {
+    /// Adds the polygons of `geometry` to the path through `project`, leaving out ring vertices
+    /// closer than `tolerance` page units to the last one kept (invisible at print resolution;
+    /// keeps files small and drawing fast).
+    func path(_ geometry: Geometry, _ project: (Coordinate) -> (Double, Double), tolerance: Double = 0.15) {
         for polygon in geometry.polygons {
             for ring in polygon.rings {
+                var last = (x: Double.nan, y: Double.nan)
+                let n = ring.coordinates.count
                 for (i, c) in ring.coordinates.enumerated() {
                     let (x, y) = project(c)
-                    if i == 0 { cairo_move_to(cr, x, y) } else { cairo_line_to(cr, x, y) }
+                    if i == 0 {
+                        cairo_move_to(cr, x, y)
+                    } else if i == n - 1 || abs(x - last.x) + abs(y - last.y) >= tolerance {
+                        cairo_line_to(cr, x, y)
+                    } else {
+                        continue
+                    }
+                    last = (x, y)
                 }
                 cairo_close_path(cr)
             }

@@ -69,7 +69,7 @@ public struct MapTexts: Sendable, Hashable {
         case "pcu_hospital": return ja ? "緩和ケア病棟のある病院" : "Hospital with PCU"
         case "cancer_base_hospital": return ja ? "がん診療連携拠点病院" : "Cancer base hospital"
         case "homecare_clinic": return ja ? "在宅療養支援診療所" : "Home-care clinic"
-        case "visiting_nurse_station": return ja ? "訪問看護ステーション" : "Visiting-nurse station"
+        case "visiting_nurse_station", "visiting_nurse": return ja ? "訪問看護ステーション" : "Visiting-nurse station"
         case "clinic": return ja ? "診療所" : "Clinic"
         default: return kind
         }

@@ -275,7 +275,7 @@ public enum StudyMaps {
         }
         if var e = extent, let a = data.anchorIndex { e.expand(toInclude: data.institutions[a].position); extent = e }
         let level = options.language == .ja ? data.level.japaneseName : data.level.rawValue.replacingOccurrences(of: "_", with: " ")
-        let period = data.period.isEmpty ? "" : "\(t.period)：\(data.period) · "
+        let period = data.period.isEmpty ? "" : "\(t.period)\(options.language == .ja ? "：" : ": ")\(data.period) · "
         return ThematicMap(
             page: options.page, language: options.language, title: "\(title) — \(data.studyName)",
             subtitle: "\(period)\(level)", legendTitle: legend, classes: classified.classes, areas: areas, points: points,
