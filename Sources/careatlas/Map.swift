@@ -8,10 +8,14 @@ struct Map: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draws a meeting map of a study (choropleth, outlines, institutions, legend) as SVG, PDF or PNG.",
         discussion: """
-            Metrics: patients (counts below the study's min_cell in a hatched "<10" class), penetration
-            (patients per 10,000 aged 65+), access (2SFCA score) and gaps (gap class); access and gaps need
-            scenarios: gaps: in the study file. Classes: quantile, jenks (Fisher's natural breaks) or fixed
-            (--breaks). stages colours each area by the first stage of the study's first plan that holds it. A4 landscape (--size a4) or 1920x1080 (--size slide). Output is byte-identical on rerun.
+            Metrics: patients (counts below the study's min_cell in a hatched "<10" class), \
+            penetration (patients per 10,000 aged 65+), access (2SFCA score) and gaps (gap class); \
+            access and gaps need scenarios: gaps: in the study file; stages colours each area by the \
+            first stage of the study's first plan that holds it.
+
+            Classes: quantile, jenks (Fisher's natural breaks) or fixed (--breaks). Pages: A4 landscape \
+            (--size a4) or 1920x1080 (--size slide). The output is byte-identical on rerun; PDF dates \
+            come from the study's report_date.
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
