@@ -53,6 +53,9 @@ run_one() {
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$here/artifacts/$t/" >"$work.log" 2>&1 || status=$?
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done|ERROR|SUMMARY" "$work.log" >&2 || true
+  # CPU time of the fuzzer (the shell's children: user and system), which on a busy machine is
+  # less than the wall-clock seconds asked for.
+  echo "cpu (user system) of the children so far: $(times | tail -1)" >&2
   rm -rf "$work"
   if [ "$status" -ne 0 ]; then
     echo "fuzz-$t found a defect; log: $work.log, input in fuzz/artifacts/$t/" >&2

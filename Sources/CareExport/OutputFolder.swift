@@ -33,7 +33,9 @@ import Foundation
 /// **Leftovers.** Staging folders of runs that were killed (their process no longer exists) are
 /// removed by the next run into the same output folder.
 ///
-/// When the file system does not support `RENAME_EXCHANGE` (`EINVAL`), or on systems without
+/// When the output folder is a mount point (it cannot be renamed), files are published one by one
+/// (each still atomic, the set not). When the file system does not support `RENAME_EXCHANGE`
+/// (`EINVAL`), or on systems without
 /// `renameat2`, the swap falls back to two renames (old set aside as
 /// `.<name>.careatlas-old-<pid>-<random>`, then staging into place); a kill between them leaves no
 /// output folder but the old set aside, which the next run puts back before it starts.
@@ -128,6 +130,16 @@ public struct OutputFolder: Sendable {
         guard isDirectory.boolValue else {
             throw ExportError("the output path \(url.path) became a file during the run", fix: "give a folder path")
         }
+        // The new folder takes the old one's permission bits (chmod returns -1 on failure: keep the default).
+        var old = stat()
+        if stat(target, &old) == 0 { _ = chmod(staging.path, old.st_mode & 0o7777) }
+        if Self.isMountPoint(target) {
+            // A mount point cannot be renamed: publish file by file (each file still atomic).
+            try publishFileByFile()
+            staging.committed()
+            try? FileManager.default.removeItem(atPath: staging.path)
+            return
+        }
         try carryOverForeignEntries()
         try exchange()
         staging.committed()
@@ -137,6 +149,26 @@ public struct OutputFolder: Sendable {
     }
 
     // MARK: - Internals
+
+    /// Whether `path` is the root of a mounted file system (its device differs from its parent's).
+    private static func isMountPoint(_ path: String) -> Bool {
+        var own = stat(), parent = stat()
+        guard stat(path, &own) == 0, stat((path as NSString).deletingLastPathComponent, &parent) == 0 else { return false }
+        return own.st_dev != parent.st_dev
+    }
+
+    /// Moves each written file (and the manifest) into the output folder with `rename(2)`: each file
+    /// is replaced atomically, the set is not. Used only where the folder itself cannot be renamed.
+    private func publishFileByFile() throws {
+        for name in Set(written).sorted() + [Self.manifestName] {
+            let destination = target + "/" + name
+            if name.contains("/") {
+                try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            }
+            // rename returns -1 with errno and leaves both paths as they were.
+            guard rename(staging.path + "/" + name, destination) == 0 else { throw failure("publish \(name) into \(target)") }
+        }
+    }
 
     /// Links every entry of the output folder that is not ours into the staging folder.
     private func carryOverForeignEntries() throws {

@@ -105,31 +105,26 @@ enum WKBEncoder {
     }
 }
 
-private func appendUInt32(_ v: UInt32, to out: inout [UInt8]) {
-    for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
+private func appendUInt32(_ v: UInt32, to out: inout [UInt8]) { appendLittleEndian(v, to: &out) }
+
+private func appendInt32(_ v: Int32, to out: inout [UInt8]) { appendLittleEndian(UInt32(bitPattern: v), to: &out) }
+
+private func appendDouble(_ v: Double, to out: inout [UInt8]) { appendLittleEndian(v.bitPattern, to: &out) }
+
+private func appendLittleEndian<T: FixedWidthInteger>(_ v: T, to out: inout [UInt8]) {
+    withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
 }
 
-private func appendInt32(_ v: Int32, to out: inout [UInt8]) { appendUInt32(UInt32(bitPattern: v), to: &out) }
-
-private func appendDouble(_ v: Double, to out: inout [UInt8]) {
-    let bits = v.bitPattern
-    for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-}
-
-private func readUInt32(_ b: [UInt8], at offset: Int, little: Bool) -> UInt32 {
-    var v: UInt32 = 0
-    for i in 0..<4 {
-        let byte = UInt32(b[offset + (little ? i : 3 - i)])
-        v |= byte << UInt32(8 * i)
+/// The unsigned integer of `T`'s width at `offset`, in the given byte order.
+private func readInteger<T: FixedWidthInteger & UnsignedInteger>(_ b: [UInt8], at offset: Int, little: Bool) -> T {
+    let size = MemoryLayout<T>.size
+    var v: T = 0
+    for i in 0..<size {
+        v |= T(b[offset + (little ? i : size - 1 - i)]) << (8 * i)
     }
     return v
 }
 
-private func readUInt64(_ b: [UInt8], at offset: Int, little: Bool) -> UInt64 {
-    var v: UInt64 = 0
-    for i in 0..<8 {
-        let byte = UInt64(b[offset + (little ? i : 7 - i)])
-        v |= byte << UInt64(8 * i)
-    }
-    return v
-}
+private func readUInt32(_ b: [UInt8], at offset: Int, little: Bool) -> UInt32 { readInteger(b, at: offset, little: little) }
+
+private func readUInt64(_ b: [UInt8], at offset: Int, little: Bool) -> UInt64 { readInteger(b, at: offset, little: little) }

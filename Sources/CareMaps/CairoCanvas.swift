@@ -41,7 +41,15 @@ public struct DocumentMetadata: Sendable, Hashable {
     }
 
     /// "YYYY-MM-DDThh:mm:ss" as Cairo expects; a bare date gets midnight.
-    var pdfDate: String { date.count == 10 ? date + "T00:00:00" : date }
+    ///
+    /// - Throws: ``MapRenderError`` when the date is not ISO 8601: without a valid date Cairo would
+    ///   write the clock's time and the file would change on every run.
+    func pdfDate() throws -> String {
+        if date.wholeMatch(of: #/[0-9]{4}-[0-9]{2}-[0-9]{2}/#) != nil { return date + "T00:00:00" }
+        if date.wholeMatch(of: #/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?/#) != nil { return date }
+        throw MapRenderError(
+            "the report date \"\(date)\" is not a date like 2026-04-01: set study: report_date: in the study file (PDF dates come from it, never from the clock)")
+    }
 }
 
 /// Draws onto one Cairo surface of the given format and returns the encoded bytes.
@@ -56,6 +64,7 @@ enum CairoCanvas {
         format: MapFormat, width: Double, height: Double, pngScale: Double, metadata: DocumentMetadata,
         draw: (OpaquePointer) throws -> Void
     ) throws -> Data {
+        let pdfDate = format == .pdf ? try metadata.pdfDate() : ""
         let sink = ByteSink()
         let closure = Unmanaged.passUnretained(sink).toOpaque()
         let surface: OpaquePointer?
@@ -66,8 +75,8 @@ enum CairoCanvas {
                 cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
                 cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, metadata.title)
                 cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "CareAtlas")
-                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, metadata.pdfDate)
-                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, metadata.pdfDate)
+                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, pdfDate)
+                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, pdfDate)
             }
         case .svg:
             surface = cairo_svg_surface_create_for_stream(appendToSink, closure, width, height)
@@ -188,13 +197,24 @@ struct Pen {
         stroke(Palette.hatch, width: width)
     }
 
-    /// Adds the polygons of `geometry` to the path through `project`.
-    func path(_ geometry: Geometry, _ project: (Coordinate) -> (Double, Double)) {
+    /// Adds the polygons of `geometry` to the path through `project`, leaving out ring vertices
+    /// closer than `tolerance` page units to the last one kept (invisible at print resolution;
+    /// keeps files small and drawing fast).
+    func path(_ geometry: Geometry, _ project: (Coordinate) -> (Double, Double), tolerance: Double = 0.15) {
         for polygon in geometry.polygons {
             for ring in polygon.rings {
+                var last = (x: Double.nan, y: Double.nan)
+                let n = ring.coordinates.count
                 for (i, c) in ring.coordinates.enumerated() {
                     let (x, y) = project(c)
-                    if i == 0 { cairo_move_to(cr, x, y) } else { cairo_line_to(cr, x, y) }
+                    if i == 0 {
+                        cairo_move_to(cr, x, y)
+                    } else if i == n - 1 || abs(x - last.x) + abs(y - last.y) >= tolerance {
+                        cairo_line_to(cr, x, y)
+                    } else {
+                        continue
+                    }
+                    last = (x, y)
                 }
                 cairo_close_path(cr)
             }

@@ -8,11 +8,11 @@ public enum FontCheck {
     ///
     /// - Throws: ``MapRenderError`` naming `fonts-noto-cjk` when the font is not installed at all.
     public static func missingGlyphs(_ text: String) throws -> [Character] {
-        try withContext(width: 1, height: 1) { cr in CairoCanvas.missingGlyphs(cr, text) }
+        try withContext(width: 1, height: 1) { cr, _ in CairoCanvas.missingGlyphs(cr, text) }
     }
 
-    /// Runs `body` on a context of a fresh ARGB image surface with the map font selected.
-    static func withContext<T>(width: Int, height: Int, _ body: (OpaquePointer) throws -> T) throws -> T {
+    /// Runs `body` on a context (and its surface) of a fresh ARGB image surface with the map font selected.
+    static func withContext<T>(width: Int, height: Int, _ body: (OpaquePointer, OpaquePointer) throws -> T) throws -> T {
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)) else {
             throw MapRenderError("Cairo could not create an image surface")
         }
@@ -20,7 +20,7 @@ public enum FontCheck {
         guard let cr = cairo_create(surface) else { throw MapRenderError("Cairo could not create a drawing context") }
         defer { cairo_destroy(cr) }
         try CairoCanvas.selectFont(cr)
-        return try body(cr)
+        return try body(cr, surface)
     }
 }
 
@@ -80,24 +80,19 @@ struct Raster: Equatable {
     /// white at `size` pixels, for comparing real glyphs with tofu.
     static func text(_ text: String, size: Double, notdef: Bool = false) throws -> Raster {
         let width = Int(size) * (text.count + 2), height = Int(size * 2)
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)) else {
-            throw MapRenderError("Cairo could not create an image surface")
+        return try FontCheck.withContext(width: width, height: height) { cr, surface in
+            cairo_set_font_size(cr, size)
+            cairo_set_source_rgb(cr, 1, 1, 1)
+            cairo_paint(cr)
+            cairo_set_source_rgb(cr, 0, 0, 0)
+            if notdef {
+                var glyphs = (0..<text.count).map { i in cairo_glyph_t(index: 0, x: size / 2 + Double(i) * size, y: size * 1.3) }
+                cairo_show_glyphs(cr, &glyphs, Int32(glyphs.count))
+            } else {
+                cairo_move_to(cr, size / 2, size * 1.3)
+                cairo_show_text(cr, text)
+            }
+            return Raster(surface: surface)
         }
-        defer { cairo_surface_destroy(surface) }
-        guard let cr = cairo_create(surface) else { throw MapRenderError("Cairo could not create a drawing context") }
-        defer { cairo_destroy(cr) }
-        try CairoCanvas.selectFont(cr)
-        cairo_set_font_size(cr, size)
-        cairo_set_source_rgb(cr, 1, 1, 1)
-        cairo_paint(cr)
-        cairo_set_source_rgb(cr, 0, 0, 0)
-        if notdef {
-            var glyphs = (0..<text.count).map { i in cairo_glyph_t(index: 0, x: size / 2 + Double(i) * size, y: size * 1.3) }
-            cairo_show_glyphs(cr, &glyphs, Int32(glyphs.count))
-        } else {
-            cairo_move_to(cr, size / 2, size * 1.3)
-            cairo_show_text(cr, text)
-        }
-        return Raster(surface: surface)
     }
 }

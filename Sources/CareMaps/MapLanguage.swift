@@ -36,6 +36,7 @@ public struct MapTexts: Sendable, Hashable {
     public let gapsLegend: String
     public let stagesTitle: String
     public let stagesLegend: String
+    public let outsideStages: String
     public let period: String
     public let classesQuantile: String
     public let classesJenks: String
@@ -48,7 +49,7 @@ public struct MapTexts: Sendable, Hashable {
         penetrationTitle: "65歳以上人口1万人あたり患者数", penetrationLegend: "患者数／65歳以上1万人",
         accessTitle: "アクセス指標（フローティングキャッチメント）", accessLegend: "アクセス指標",
         gapsTitle: "アクセスの空白地域", gapsLegend: "空白の種類",
-        stagesTitle: "段階的な対象地域", stagesLegend: "段階",
+        stagesTitle: "段階的な対象地域", stagesLegend: "段階", outsideStages: "いずれの段階にも含まれない",
         period: "対象期間", classesQuantile: "分位数", classesJenks: "自然分類（Fisher–Jenks）", classesFixed: "固定区分")
 
     public static let english = MapTexts(
@@ -58,7 +59,7 @@ public struct MapTexts: Sendable, Hashable {
         penetrationTitle: "Patients per 10,000 aged 65+", penetrationLegend: "Patients / 10,000 aged 65+",
         accessTitle: "Access score (floating catchment)", accessLegend: "Access score",
         gapsTitle: "Access gaps", gapsLegend: "Gap class",
-        stagesTitle: "Staged target regions", stagesLegend: "Stage",
+        stagesTitle: "Staged target regions", stagesLegend: "Stage", outsideStages: "in no stage",
         period: "Period", classesQuantile: "quantiles", classesJenks: "natural breaks (Fisher–Jenks)", classesFixed: "fixed classes")
 
     /// The name of an institution kind in this language (known kinds; others as given).
@@ -69,7 +70,7 @@ public struct MapTexts: Sendable, Hashable {
         case "pcu_hospital": return ja ? "緩和ケア病棟のある病院" : "Hospital with PCU"
         case "cancer_base_hospital": return ja ? "がん診療連携拠点病院" : "Cancer base hospital"
         case "homecare_clinic": return ja ? "在宅療養支援診療所" : "Home-care clinic"
-        case "visiting_nurse_station": return ja ? "訪問看護ステーション" : "Visiting-nurse station"
+        case "visiting_nurse_station", "visiting_nurse": return ja ? "訪問看護ステーション" : "Visiting-nurse station"
         case "clinic": return ja ? "診療所" : "Clinic"
         default: return kind
         }

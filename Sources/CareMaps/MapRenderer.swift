@@ -112,9 +112,16 @@ public enum MapRenderer {
                 let (x, y) = layout.project(p)
                 pen.symbol(layer.symbol, x: x, y: y, size: layer.size * u)
             }
+            if layer.emphasised {  // a white halo under a black edge: visible on the darkest class too
+                pen.stroke(RGBColor(255, 255, 255), width: 3 * u)
+                for p in layer.positions where extent.contains(p) {
+                    let (x, y) = layout.project(p)
+                    pen.symbol(layer.symbol, x: x, y: y, size: layer.size * u)
+                }
+            }
             pen.color(layer.color)
             cairo_fill_preserve(cr)
-            pen.stroke(layer.emphasised ? RGBColor(0, 0, 0) : RGBColor(255, 255, 255), width: (layer.emphasised ? 1.3 : 0.6) * u)
+            pen.stroke(layer.emphasised ? RGBColor(0, 0, 0) : RGBColor(255, 255, 255), width: (layer.emphasised ? 1 : 0.6) * u)
         }
         if map.showLabels { layout.labelsDrawn = drawLabels(map, pen: pen, layout: layout, u: u) }
         layout.scaleBarMetres = drawScaleBar(pen: pen, layout: layout, u: u)

@@ -56,6 +56,23 @@ public struct PrintDocument: Sendable {
         }
     }
 
+    /// One page (0-based) as a PNG at 100 dpi, e.g. for a preview or a thumbnail.
+    public func renderPagePNG(_ index: Int, metadata: DocumentMetadata) throws -> Data {
+        let pages = try layout()
+        guard pages.indices.contains(index) else {
+            throw MapRenderError("page \(index + 1) does not exist: the document has \(pages.count) pages")
+        }
+        return try CairoCanvas.render(
+            format: .png, width: Self.pageWidth, height: Self.pageHeight, pngScale: 100.0 / 72.0, metadata: metadata
+        ) { cr in
+            let pen = Pen(cr: cr)
+            pen.rect(0, 0, Self.pageWidth, Self.pageHeight)
+            pen.fill(RGBColor(255, 255, 255))
+            for op in pages[index] { draw(op, pen: pen) }
+            drawFooter(pen: pen, page: index + 1, of: pages.count)
+        }
+    }
+
     /// The number of pages the document takes.
     public func pageCount() throws -> Int { try layout().count }
 
@@ -71,7 +88,7 @@ public struct PrintDocument: Sendable {
     var footerHeight: Double { 16 + Double(credits.count) * 9 + (internalBanner ? 12 : 0) }
 
     func layout() throws -> [[Op]] {
-        try FontCheck.withContext(width: 1, height: 1) { cr in
+        try FontCheck.withContext(width: 1, height: 1) { cr, _ in
             var state = LayoutState(pen: Pen(cr: cr), top: Self.margin + (internalBanner ? 16 : 0), bottom: Self.pageHeight - Self.margin - footerHeight)
             for block in blocks { state.add(block) }
             return state.finished()

@@ -194,7 +194,9 @@ public enum StudyMaps {
         let categories = data.stages.enumerated().map { i, s in
             (key: String(i), label: s.name, color: Palette.categorical[i % Palette.categorical.count])
         }
-        let classified = Classifier.categorical(data.rows.map { firstStage[$0.id].map(String.init) }, categories: categories, text: t)
+        let outside = (key: "outside", label: t.outsideStages, color: Palette.noData)
+        let classified = Classifier.categorical(
+            data.rows.map { firstStage[$0.id].map(String.init) ?? outside.key }, categories: categories + [outside], text: t)
         var map = baseMap(data, options: options, title: t.stagesTitle, legend: t.stagesLegend, classified: classified)
         if let plan = data.stagePlanName { map.subtitle += " · " + plan }
         map.outlines = data.stages.enumerated().map { i, s in
@@ -275,7 +277,7 @@ public enum StudyMaps {
         }
         if var e = extent, let a = data.anchorIndex { e.expand(toInclude: data.institutions[a].position); extent = e }
         let level = options.language == .ja ? data.level.japaneseName : data.level.rawValue.replacingOccurrences(of: "_", with: " ")
-        let period = data.period.isEmpty ? "" : "\(t.period)：\(data.period) · "
+        let period = data.period.isEmpty ? "" : "\(t.period)\(options.language == .ja ? "：" : ": ")\(data.period) · "
         return ThematicMap(
             page: options.page, language: options.language, title: "\(title) — \(data.studyName)",
             subtitle: "\(period)\(level)", legendTitle: legend, classes: classified.classes, areas: areas, points: points,

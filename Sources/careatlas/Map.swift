@@ -8,14 +8,18 @@ struct Map: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draws a meeting map of a study (choropleth, outlines, institutions, legend) as SVG, PDF or PNG.",
         discussion: """
-            Metrics: patients (counts below the study's min_cell in a hatched "<10" class), penetration
-            (patients per 10,000 aged 65+), access (2SFCA score) and gaps (gap class); access and gaps need
-            scenarios: gaps: in the study file. Classes: quantile, jenks (Fisher's natural breaks) or fixed
-            (--breaks). A4 landscape (--size a4) or 1920x1080 (--size slide). Output is byte-identical on rerun.
+            Metrics: patients (counts below the study's min_cell in a hatched "<10" class), \
+            penetration (patients per 10,000 aged 65+), access (2SFCA score) and gaps (gap class); \
+            access and gaps need scenarios: gaps: in the study file; stages colours each area by the \
+            first stage of the study's first plan that holds it.
+
+            Classes: quantile, jenks (Fisher's natural breaks) or fixed (--breaks). Pages: A4 landscape \
+            (--size a4) or 1920x1080 (--size slide). The output is byte-identical on rerun; PDF dates \
+            come from the study's report_date.
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
-        case patients, penetration, access, gaps
+        case patients, penetration, access, gaps, stages
     }
 
     enum Classes: String, ExpressibleByArgument, CaseIterable {
@@ -95,7 +99,14 @@ struct Map: ParsableCommand {
         let options = StudyMapOptions(classification: method, page: size, language: lang, showLabels: !noLabels)
         let bytes: Data
         do {
-            let map = try StudyMaps.map(data, metric: StudyMetric(rawValue: metric.rawValue)!, options: options)
+            let map: ThematicMap
+            if let studyMetric = StudyMetric(rawValue: metric.rawValue) {
+                map = try StudyMaps.map(data, metric: studyMetric, options: options)
+            } else if let stages = StudyMaps.stageMap(data, options: options) {
+                map = stages
+            } else {
+                throw MapRenderError("the study has no staged plans at the \(data.level.rawValue) level: add scenarios: plans: to the study file (see geodata/README.md)")
+            }
             terminal.progress("drawing")
             bytes = try MapRenderer.render(map, format: format, metadata: DocumentMetadata(title: map.title, date: model.spec.reportDate))
         } catch let error as MapRenderError {

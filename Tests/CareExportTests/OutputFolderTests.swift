@@ -78,6 +78,16 @@ import Testing
         #expect(try entries(base) == ["inputs", "results"])
     }
 
+    @Test func theFolderKeepsItsPermissionBits() throws {
+        defer { cleanUp() }
+        try run(["a.csv": "old\n"])
+        #expect(chmod(out.path, 0o750) == 0)
+        try run(["a.csv": "new\n"])
+        var info = stat()
+        #expect(stat(out.path, &info) == 0)
+        #expect(info.st_mode & 0o7777 == 0o750)
+    }
+
     @Test func aForeignFileWithAnOutputNameIsReplaced() throws {
         defer { cleanUp() }
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)

@@ -59,6 +59,17 @@ final class GeoPackageBinaryTests: XCTestCase {
         }
     }
 
+    func testBigEndianHeaderIsRead() throws {
+        // Flags 0b0000_0010: big-endian, envelope [minx, maxx, miny, maxy]; srs_id 6677 = 0x1A15.
+        let be64 = { (d: Double) -> [UInt8] in self.le64(d).reversed() }
+        let blob: [UInt8] = [0x47, 0x50, 0x00, 0x02, 0x00, 0x00, 0x1A, 0x15] + be64(-1.5) + be64(2) + be64(3) + be64(4.25)
+            + [0x01] + le32(1) + le64(0) + le64(3.5)
+        let decoded = try GeoPackageBinary.decode(blob, context: "test")
+        XCTAssertEqual(decoded.srsID, 6677)
+        XCTAssertEqual(decoded.envelope, Envelope(minX: -1.5, minY: 3, maxX: 2, maxY: 4.25))
+        XCTAssertEqual(try Geometry(wkb: decoded.wkb), .point(try Point(x: 0, y: 3.5)))
+    }
+
     func testMalformedBlobsAreNamed() {
         XCTAssertThrowsError(try GeoPackageBinary.decode([0x00, 0x01, 0, 1, 0, 0, 0, 0], context: "layer x fid 3")) { error in
             XCTAssertTrue("\(error)".contains("layer x fid 3"), "\(error)")

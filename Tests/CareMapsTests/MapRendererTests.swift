@@ -73,6 +73,11 @@ struct MapRendererTests {
         // A different report date changes the PDF: the date is really taken from the metadata.
         let other = try MapRenderer.render(SyntheticMap.map(), format: .pdf, metadata: DocumentMetadata(title: "テスト地図", date: "2027-01-02"))
         #expect(other != pdf)
+        // Without a usable date the PDF would carry the clock's time: refused, naming the study key.
+        let undated = DocumentMetadata(title: "テスト地図", date: "")
+        #expect(throws: MapRenderError.self) { try MapRenderer.render(SyntheticMap.map(), format: .pdf, metadata: undated) }
+        #expect(try MapRenderer.render(SyntheticMap.map(), format: .png, metadata: undated) == png)
+        #expect(try DocumentMetadata(title: "", date: "2026-04-01T09:30:00+09:00").pdfDate() == "2026-04-01T09:30:00+09:00")
         // A4 landscape at 150 dpi: 1754 × 1240 pixels; slides 1920 × 1080.
         let raster = try Raster(png: png)
         #expect(raster.width == 1754 && raster.height == 1240)

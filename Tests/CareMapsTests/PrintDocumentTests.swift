@@ -5,7 +5,7 @@ import Testing
 
 struct PrintDocumentTests {
     @Test func japaneseBreaksBetweenAnyCharactersButNotBeforeClosingPunctuation() throws {
-        try FontCheck.withContext(width: 1, height: 1) { cr in
+        try FontCheck.withContext(width: 1, height: 1) { cr, _ in
             let pen = Pen(cr: cr)
             pen.font(10)
             let three = pen.width("あいう")
@@ -76,5 +76,17 @@ struct PrintDocumentTests {
         let text = String(decoding: a, as: UTF8.self)
         let pages = try longTable().pageCount()
         #expect(text.contains("/Count \(pages)"))
+    }
+
+    @Test func pagePreviewShowsTextAndTheMap() throws {
+        let doc = longTable()
+        let meta = DocumentMetadata(title: "報告書", date: "2026-04-01")
+        let first = try Raster(png: doc.renderPagePNG(0, metadata: meta))
+        #expect(first.width == 827 && first.height == 1169)  // A4 at 100 dpi
+        let dark = first.pixels.filter { ($0 >> 16) & 0xff < 128 }.count
+        #expect(dark > 2_000, "page 1 has only \(dark) dark pixels")
+        let last = try Raster(png: doc.renderPagePNG(try doc.pageCount() - 1, metadata: meta))
+        #expect(Set(last.pixels).count > 20, "the map page is nearly blank")
+        #expect(throws: MapRenderError.self) { try doc.renderPagePNG(99, metadata: meta) }
     }
 }

@@ -79,4 +79,15 @@ struct StudyMapsTests {
             #expect(svg.count > 1000, "\(name)")
         }
     }
+
+    @Test func stageMapColoursAreasByTheirFirstStage() throws {
+        let data = try Self.data.get()
+        let map = try #require(StudyMaps.stageMap(data))
+        #expect(map.classes.map(\.label) == data.stages.map(\.name) + [MapTexts.japanese.outsideStages])
+        for (row, area) in zip(data.rows, map.areas) {
+            let first = data.stages.firstIndex { $0.areaIDs.contains(row.id) } ?? data.stages.count
+            #expect(area.classIndex == first, "\(row.id)")
+        }
+        #expect(map.outlines.map(\.name) == data.stages.map(\.name))
+    }
 }

@@ -127,6 +127,37 @@ case("study_wrong_type_min_cell", **{"study.yaml": replace("study.yaml", "  min_
 case("study_privacy_not_a_mapping", **{"study.yaml": replace("study.yaml", "privacy:\n  min_cell: 10", "privacy: 10\n  #")})
 case("study_is_directory", **{"study.yaml": DIRECTORY})
 
+# --- point CSVs of `careatlas access` (demand.csv + supply.csv) and `careatlas mclp` (demand.csv +
+# candidates.csv): folders points_<tool>_<case>, read by BadInputCorpusTests.pointCaseReportMatchesExpected
+POINTS = {
+    "access": {"demand.csv": "id,x,y,population\nd1,0,0,100\nd2,1000,0,200\nd3,0,1000,300\n",
+               "supply.csv": "id,x,y,capacity\ns1,500,500,10\ns2,1500,0,5\n"},
+    "mclp": {"demand.csv": "id,x,y,weight\nd1,0,0,100\nd2,1000,0,200\nd3,0,1000,300\n",
+             "candidates.csv": "id,x,y\nc1,500,500\nc2,1500,0\n"},
+}
+point_cases = {}
+def point_case(tool, name, **changes):
+    files = dict(POINTS[tool])
+    for f, change in changes.items():
+        files[f] = change(files[f]) if callable(change) else change
+    point_cases[f"points_{tool}_{name}"] = files
+point_case("access", "ok", )
+point_case("access", "nan_position", **{"demand.csv": lambda t: t.replace("d2,1000,0", "d2,NaN,0")})
+point_case("access", "huge_position", **{"supply.csv": lambda t: t.replace("s2,1500,0", "s2,1e308,0")})
+point_case("access", "infinite_capacity", **{"supply.csv": lambda t: t.replace("s1,500,500,10", "s1,500,500,inf")})
+point_case("access", "negative_population", **{"demand.csv": lambda t: t.replace("d3,0,1000,300", "d3,0,1000,-300")})
+point_case("access", "duplicate_id", **{"demand.csv": lambda t: t.replace("d3,", "d1,")})
+point_case("access", "missing_column", **{"supply.csv": lambda t: t.replace("capacity", "beds")})
+point_case("access", "header_only", **{"demand.csv": "id,x,y,population\n"})
+point_case("access", "bom_mid_file", **{"demand.csv": lambda t: t.replace("d2,", "\ufeffd2,")})
+point_case("access", "is_directory", **{"supply.csv": DIRECTORY})
+point_case("mclp", "ok")
+point_case("mclp", "negative_weight", **{"demand.csv": lambda t: t.replace("d2,1000,0,200", "d2,1000,0,-1")})
+point_case("mclp", "empty_id", **{"candidates.csv": lambda t: t.replace("c2,", ",")})
+point_case("mclp", "text_position", **{"candidates.csv": lambda t: t.replace("c1,500,500", "c1,五百,500")})
+point_case("mclp", "ragged_row", **{"demand.csv": lambda t: t.replace("d1,0,0,100", "d1,0,0,100,extra")})
+point_case("mclp", "cp932_names_ok", **{"candidates.csv": "id,x,y,name\nc1,500,500,病院\nc2,1500,0,診療所\n".encode("cp932")})
+
 # --- inputs that must load (tolerated quirks): expected.txt says what the loader reports
 case("ok_patients_cp932", **{"patients.csv": read("patients.csv").encode("cp932")})
 case("ok_patients_bom_crlf", **{"patients.csv": ("\ufeff" + read("patients.csv").replace("\n", "\r\n")).encode("utf-8")})
@@ -162,8 +193,23 @@ for name, changes in sorted(cases.items()):
                 out.write(content)
         else:
             shutil.copy(os.path.join(DEMO, f), os.path.join(folder, f))
+for name, files in sorted(point_cases.items()):
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder)
+    for f, content in files.items():
+        if content is DIRECTORY:
+            os.makedirs(os.path.join(folder, f))
+            with open(os.path.join(folder, f, ".keep"), "w") as keep:
+                keep.write("this folder stands where a file is expected\n")
+            continue
+        mode = "wb" if isinstance(content, bytes) else "w"
+        with open(os.path.join(folder, f), mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as out:
+            out.write(content)
+cases.update(point_cases)
 for name, content in kept.items():
-    if name in cases:
+    if name.startswith("generated_"):  # made at test time; only the expected report is committed
+        os.makedirs(os.path.join(OUT, name))
+    if name in cases or name.startswith("generated_"):
         with open(os.path.join(OUT, name, "expected.txt"), "wb") as f:
             f.write(content)
 print(f"{len(cases)} cases written to {OUT}")
