@@ -5,7 +5,8 @@ import Foundation
 /// maps and the layer export show.
 ///
 /// - Patient-share ranking, penetration and catchments at 50 / 75 / 90 % (``PatientShareCatchments``);
-/// - distance rings of 1, 2, 5 and 10 km, nearest-institution cells and distances (``DistanceCatchments``);
+/// - the distance from each area's population-weighted centroid to the nearest institution of each
+///   kind (``DistanceCatchments/nearestDistances(_:level:)``);
 /// - 2SFCA access and access gaps with the settings of the study's `scenarios.gaps` (``AccessGaps``),
 ///   when it has them;
 /// - the staged plans and the frontier of the study's `scenarios:` section (``ScenarioAnalysis``), when
@@ -20,7 +21,7 @@ public struct StudyResults: Sendable {
     /// The level of the area figures: municipalities when the study has them, else its coarsest level.
     public let level: AreaLevel
     public let shares: PatientShareAnalysis
-    public let distances: DistanceCatchments
+    public let nearest: [DistanceCatchments.Nearest]
     public let access: StudyAccess?
     public let gaps: AccessGaps?
     public let scenarios: ScenarioAnalysis?
@@ -30,9 +31,6 @@ public struct StudyResults: Sendable {
     /// number): a cell of the same line as the areas.
     public let outsidePatientsLabel: String
 
-    /// Radii of the distance rings, km.
-    public static let ringRadiiKm: [Double] = [1, 2, 5, 10]
-
     /// Runs every analysis. `progress` gets short English phrases (for a terminal).
     public static func compute(_ model: StudyModel, policy: SmallCellPolicy, progress: (String) -> Void = { _ in }) throws -> StudyResults {
         guard let level = model.areas[.municipality] != nil ? .municipality : model.levels.last else {
@@ -40,8 +38,8 @@ public struct StudyResults: Sendable {
         }
         progress("ranking areas and growing catchments")
         let shares = try PatientShareCatchments.analyse(model, level: level)
-        progress("rings, cells and nearest distances")
-        let distances = try DistanceCatchments.compute(model, kinds: [], radiiKm: ringRadiiKm, level: level)
+        progress("nearest institutions")
+        let nearest = try DistanceCatchments.nearestDistances(model, level: level)
         var access: StudyAccess?
         var gaps: AccessGaps?
         if let settings = model.spec.scenarios?.gaps {
@@ -54,9 +52,9 @@ public struct StudyResults: Sendable {
             scenarios = try ScenarioAnalysis.run(model, progress: progress)
         }
         let disclosure = Disclosure.compute(model, level: level, shares: shares, scenarios: scenarios, policy: policy)
-        let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, distances: distances,
+        let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, nearest: nearest,
                                       access: access, gaps: gaps, scenarios: scenarios)
-        return StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, distances: distances,
+        return StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,
                             access: access, gaps: gaps, scenarios: scenarios, areas: areas,
                             outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
     }
@@ -140,12 +138,12 @@ public struct AreaMetrics: Sendable {
     public let firstStage: [(plan: String, order: Int, stage: String)]
 
     static func build(
-        _ model: StudyModel, level: AreaLevel, shares: PatientShareAnalysis, disclosure: Disclosure, distances: DistanceCatchments,
+        _ model: StudyModel, level: AreaLevel, shares: PatientShareAnalysis, disclosure: Disclosure, nearest: [DistanceCatchments.Nearest],
         access: StudyAccess?, gaps: AccessGaps?, scenarios: ScenarioAnalysis?
     ) -> [AreaMetrics] {
         let policy = disclosure.policy
         let rankByID = Dictionary(uniqueKeysWithValues: shares.ranking.map { ($0.areaID, $0) })
-        let nearestByID = Dictionary(uniqueKeysWithValues: distances.nearest.map { ($0.areaID, $0.distanceKm) })
+        let nearestByID = Dictionary(uniqueKeysWithValues: nearest.map { ($0.areaID, $0.distanceKm) })
         let gapByID = Dictionary(uniqueKeysWithValues: (gaps?.gaps ?? []).map { ($0.areaID, $0) })
         return (model.areas[level] ?? []).sorted { $0.id < $1.id }.map { a in
             let r = rankByID[a.id]

@@ -59,16 +59,16 @@ public enum ReportWriter {
         let slides = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .slide, language: options.language))
         // Render on both cores: every call has its own Cairo surface.
         let jobs: [(file: String, map: ThematicMap, format: MapFormat, prefix: String?)] =
-            print.flatMap { [("map_\($0.name).svg", $0.map, MapFormat.svg, nil), ("map_\($0.name).pdf", $0.map, .pdf, nil),
-                             ("inline_\($0.name)", $0.map, .svg, "m-\($0.name)-")] }
+            print.flatMap { [("map_\($0.name).svg", $0.map, MapFormat.svg, nil), ("map_\($0.name).pdf", $0.map, .pdf, nil)] }
             + slides.map { ("map_\($0.name)_slide.png", $0.map, MapFormat.png, nil) }
         let rendered = try renderAll(jobs.map { ($0.map, $0.format, $0.prefix) }, metadata: metadata)
         var inline: [String: String] = [:]
         for (job, bytes) in zip(jobs, rendered) {
-            if job.file.hasPrefix("inline_") {
-                inline[String(job.file.dropFirst("inline_".count))] = String(decoding: bytes, as: UTF8.self)
-            } else {
-                try folder.write(job.file, bytes)
+            try folder.write(job.file, bytes)
+            if job.format == .svg, job.map.page == .a4 {
+                // The same drawing inline, its ids prefixed so that the five maps of one page stay apart.
+                let name = String(job.file.dropFirst("map_".count).dropLast(".svg".count))
+                inline[name] = SVGIDPrefixer.prefix(String(decoding: bytes, as: UTF8.self), with: "m-\(name)-")
             }
         }
         try folder.write("report.html", text: ReportHTML.render(doc, maps: inline))
