@@ -12,8 +12,9 @@
 #                      >= 21 GiB available, checked with free; nothing else big may run)
 #   --with-1m          also ours at 1,000,000 x 100,000 (E2SFCA 10 km; no peer)
 #   --skip-mclp        leave out the MCLP rows (spopt + CBC takes minutes)
-# Environment: SCRATCH (SwiftPM scratch path, default .build-perf), DATA (inputs and outputs,
-# default /tmp/careatlas-bench), SEED (default 1).
+# Environment: SCRATCH (SwiftPM scratch path, default .build-perf), BIN (folder of prebuilt
+# release binaries; then nothing is built), DATA (inputs and outputs, default
+# /tmp/careatlas-bench), SEED (default 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=${SCRATCH:-.build-perf}
@@ -35,9 +36,13 @@ mkdir -p "$data"
 log="$data/run.log"
 : > "$log"
 
-swift build -c release --scratch-path "$scratch" --product careatlas >&2
-swift build -c release --scratch-path "$scratch" --product careatlas-bench >&2
-bin="$scratch/release"
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN  # prebuilt release binaries (careatlas, careatlas-bench)
+else
+  swift build -c release --scratch-path "$scratch" --product careatlas >&2
+  swift build -c release --scratch-path "$scratch" --product careatlas-bench >&2
+  bin="$scratch/release"
+fi
 
 rows=()
 # measure NAME CMD...: runs CMD with stdout to $data/NAME.out; sets WALL (s), RSS (MiB), OUT.
@@ -135,11 +140,11 @@ fi
 # The staged optimum and the 区中央部 study (need ../shared/geodata).
 study=geodata/cases/kuchubu.yaml
 if [ -d ../shared/geodata ]; then
-  measure ours_staged "$bin/careatlas-bench" staged --study "$study"
+  measure ours_staged "$bin/careatlas-bench" staged --study "$study" --time-limit 30
   row "staged optimum" "区中央部 study levels" "$WALL" "$RSS" "–" "–" "–" "$OUT"
   out="$data/kuchubu"
   rm -rf "$out"
-  if "$bin/careatlas" help report > /dev/null 2>&1; then
+  if "$bin/careatlas" report --help > /dev/null 2>&1; then
     measure ours_report "$bin/careatlas" report "$study" --out "$out/report" --quiet
     row "区中央部 load → report" "study" "$WALL" "$RSS" "–" "–" "–" "careatlas report (target < 2 s)"
   else
