@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "careatlas-bench",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry",
+                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/Sources/careatlas-bench"),

@@ -143,7 +143,8 @@ struct Access: ParsableCommand {
             }
             terminal.progress("scoring \(demandPoints.count) demand and \(supplyPoints.count) supply points: \(model)")
             let scores = try FloatingCatchment.scores(
-                demand: demandPoints, supply: supplyPoints, cost: cost, model: model, normalize: fca.normalize)
+                demand: demandPoints, supply: supplyPoints, cost: cost, model: model, normalize: fca.normalize,
+                progress: { terminal.progress($0) })
             terminal.progress(
                 "\(scores.pairCount) pairs; \(scores.demandWithoutSupply.count) demand points without supply in reach, \(scores.supplyWithoutDemand.count) supply points without demand")
             try AtomicFile.write(Data(scores.csv(ids: demandPoints.map(\.id)).utf8), to: URL(fileURLWithPath: out))

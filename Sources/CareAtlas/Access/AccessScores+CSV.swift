@@ -11,26 +11,51 @@ extension AccessScores {
     /// - Parameter ids: the demand ids, one per score.
     public func csv(ids: [String]) -> String {
         precondition(ids.count == scores.count, "one id per score")
-        var text = "id,score\n"
-        text.reserveCapacity(32 * (scores.count + 1))
-        for (id, score) in zip(ids, scores) {
-            text += Self.csvField(id)
-            text += ","
-            text += Self.formatScore(score)
-            text += "\n"
+        // Rows are formatted in fixed chunks on all cores, then joined in order.
+        let chunkSize = 4096
+        var chunks = [[UInt8]](repeating: [], count: (scores.count + chunkSize - 1) / chunkSize)
+        if !chunks.isEmpty {
+            chunks.withUnsafeMutableBufferPointer { buffer in
+                let out = SharedBuffer(buffer)
+                ParallelChunks.forEach(count: scores.count, chunkSize: chunkSize) { range in
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(32 * range.count)
+                    for i in range {
+                        bytes.append(contentsOf: Self.csvField(ids[i]).utf8)
+                        bytes.append(UInt8(ascii: ","))
+                        Self.appendScore(scores[i], to: &bytes)
+                        bytes.append(UInt8(ascii: "\n"))
+                    }
+                    out[range.lowerBound / chunkSize] = bytes
+                }
+            }
         }
-        return text
+        var bytes = Array("id,score\n".utf8)
+        bytes.reserveCapacity(chunks.reduce(bytes.count) { $0 + $1.count })
+        for chunk in chunks { bytes.append(contentsOf: chunk) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `%.17g`, `nan` for any NaN (whatever its sign bit), `inf` / `-inf` for infinities.
     public static func formatScore(_ value: Double) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        return String(format: "%.17g", value)
+        var bytes: [UInt8] = []
+        appendScore(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``formatScore(_:)`` of `value` (C's `snprintf`, without Foundation's formatter).
+    static func appendScore(_ value: Double, to bytes: inout [UInt8]) {
+        if value.isNaN { return bytes.append(contentsOf: "nan".utf8) }
+        if value.isInfinite { return bytes.append(contentsOf: (value > 0 ? "inf" : "-inf").utf8) }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+            let length = withVaList([value]) { vsnprintf(buffer.baseAddress, 32, "%.17g", $0) }
+            buffer.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0.prefix(Int(length))) }
+        }
     }
 
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        let special: (UInt8) -> Bool = { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        guard text.utf8.contains(where: special) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -89,8 +89,9 @@ import TestSupport
     }
 
     /// The pairs as a cost table (costs computed here, in table order shuffled) give the same
-    /// bits as the Euclidean search: the canonical pair order makes the neighbour search
-    /// invisible in the result.
+    /// bits as the Euclidean pair list: the canonical pair order makes the neighbour search
+    /// invisible in the result. The streaming path (two-stage methods on straight-line costs)
+    /// sums in grid order instead: the same pairs, scores within 1e-12.
     @Test func costTablePathGivesTheSameBits() throws {
         let instance = try Self.instance.get()
         var entries: [CostTable.Entry] = []
@@ -107,10 +108,17 @@ import TestSupport
             let model = try makeModel()
             let viaTable = try FloatingCatchment.scores(demand: instance.demand, supply: instance.supply,
                                                         cost: .table(CostTable(entries: entries)), model: model)
+            let pairs = try CatchmentPairs(euclideanFrom: instance.demand.map(\.position), to: instance.supply.map(\.position),
+                                           maximumCost: model.maximumCost)
+            let viaPairList = FloatingCatchment.scores(pairs: pairs, population: instance.demand.map(\.population),
+                                                       capacity: instance.supply.map(\.capacity), stages: model.stages,
+                                                       decay: model.decay)
+            #expect(viaTable.pairCount == viaPairList.pairCount)
+            AccessFixture.expectScores(viaTable.scores, viaPairList.scores)
             let viaGrid = try FloatingCatchment.scores(demand: instance.demand, supply: instance.supply,
                                                        cost: .euclidean(detourFactor: 1), model: model)
             #expect(viaTable.pairCount == viaGrid.pairCount)
-            AccessFixture.expectScores(viaTable.scores, viaGrid.scores)
+            AccessFixture.expectScores(viaTable.scores, viaGrid.scores, tolerance: model.stages == .two ? 1e-12 : 0)
         }
     }
 }

@@ -1,0 +1,527 @@
+import CareGeometry
+import Foundation
+
+/// Two-step floating catchments over straight-line costs without a pair list: memory O(N + M)
+/// whatever the number of pairs, so that a national run (a million demand points, a hundred
+/// thousand supply points, tens of billions of pairs within 10 km) fits in a few hundred MiB.
+///
+/// Demand and supply are each sorted by the cell of one uniform grid (``CellSortedPoints``,
+/// cells an eighth of the search radius wide), their coordinates and values in contiguous arrays.
+/// Two passes, each split into fixed chunks over both cores:
+///
+///     pass 1, per supply point j:  D_j = Σ_{i: c_ij ≤ d0} P_i f(c_ij),  R_j = S_j / D_j
+///     pass 2, per demand point i:  A_i = Σ_{j: c_ij ≤ d0} R_j f(c_ij)
+///
+/// Each pass visits, row of cells by row of cells, only the cells that meet the disc of radius
+/// d0 / detour around the point; a candidate is tested on its squared distance against the
+/// largest squared distance whose cost rounds to ≤ d0 (``CellSortedPoints/squaredLimit(cost:detourFactor:)``),
+/// so the pairs kept are exactly those of ``CatchmentPairs/init(euclideanFrom:to:maximumCost:detourFactor:)``
+/// with no square root for uniform or step decay. Terms are those of
+/// ``FloatingCatchment/twoStage(pairs:population:capacity:decay:)`` operation by operation
+/// (P_i × f, then R_j × f, NaN terms left out); each row of cells is summed in four lanes, and the
+/// rows are added with Kahan compensation. Sums run in an order fixed by the grid, never by the
+/// threads, so results are the same bits on every run; they agree with the pair-list path to
+/// about 1e-15 relative (the order of additions differs).
+///
+/// Thread safety: stateless.
+enum StreamingCatchment {
+    /// R_j and A_i for ``FloatingCatchment/twoStage(pairs:population:capacity:decay:)`` over
+    /// straight-line costs c_ij = detour × ‖x_i − y_j‖, with the same NaN and ∞ conventions.
+    ///
+    /// - Precondition: positions finite, `maximumCost` finite, `detourFactor` ≥ 1, one
+    ///   population per demand position and one capacity per supply position (checked by the caller).
+    static func twoStage(
+        demand: [Coordinate], population: [Double], supply: [Coordinate], capacity: [Double], maximumCost: Double,
+        detourFactor: Double, decay: DistanceDecay, progress: ((String) -> Void)? = nil
+    ) -> AccessScores {
+        precondition(population.count == demand.count && capacity.count == supply.count)
+        guard maximumCost >= 0, !demand.isEmpty, !supply.isEmpty else {
+            return AccessScores(
+                scores: [Double](repeating: .nan, count: demand.count),
+                supplyRatios: [Double](repeating: .nan, count: supply.count), pairCount: 0,
+                demandWithoutSupply: Array(demand.indices), supplyWithoutDemand: Array(supply.indices),
+                normalizationMean: nil)
+        }
+        let radius = maximumCost / detourFactor
+        var frame = Envelope(demand[0])
+        for p in demand { frame.expand(toInclude: p) }
+        for p in supply { frame.expand(toInclude: p) }
+        let demandGrid = CellSortedPoints(points: demand, values: population, frame: frame, radius: radius)
+        let supplyGrid = CellSortedPoints(points: supply, values: capacity, frame: frame, radius: radius)
+        let limit = CellSortedPoints.squaredLimit(cost: maximumCost, detourFactor: detourFactor)
+
+        switch decay {
+        case .uniform:
+            let bands = BandTable(squaredLimits: [limit], weights: [1], limit: limit)
+            return run(UniformWeight(), bands, demandGrid, supplyGrid, radius, limit, progress)
+        case .steps(let steps) where steps.count <= StepWeight.maximumBands:
+            let weight = StepWeight(bands: steps, detourFactor: detourFactor)
+            let bands = BandTable(
+                squaredLimits: steps.map { CellSortedPoints.squaredLimit(cost: $0.upperLimit, detourFactor: detourFactor) },
+                weights: steps.map(\.weight), limit: limit)
+            return run(weight, bands, demandGrid, supplyGrid, radius, limit, progress)
+        default:
+            let weight = CostWeight(decay: decay, detourFactor: detourFactor)
+            return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress)
+        }
+    }
+
+    private static func run<W: SquaredDistanceWeight>(
+        _ weight: W, _ bands: BandTable?, _ demand: CellSortedPoints, _ supply: CellSortedPoints, _ radius: Double,
+        _ limit: Double, _ progress: ((String) -> Void)?
+    ) -> AccessScores {
+        // Pass 1: per supply point (in grid order), the weighted demand in its catchment.
+        progress?("pass 1 of 2: weighted demand around \(supply.count) supply points")
+        var demandInReach = [Double](repeating: 0, count: supply.count)
+        var pairCounts = [Int](repeating: 0, count: supply.count)
+        demandInReach.withUnsafeMutableBufferPointer { sumBuffer in
+            pairCounts.withUnsafeMutableBufferPointer { countBuffer in
+                let sums = SharedBuffer(sumBuffer), counts = SharedBuffer(countBuffer)
+                ParallelChunks.forEach(count: supply.count, chunkSize: 64) { range in
+                    for slot in range {
+                        let (sum, count) = demand.sum(around: supply.x(slot), supply.y(slot), radius: radius, limit: limit, weight, bands)
+                        sums[slot] = sum
+                        counts[slot] = count
+                    }
+                }
+            }
+        }
+        // R_j = S_j / D_j in grid order (NaN outside every catchment), then in input order.
+        let gridRatios = (0..<supply.count).map { slot in
+            pairCounts[slot] == 0 ? Double.nan : supply.value(slot) / demandInReach[slot]
+        }
+        var ratios = [Double](repeating: .nan, count: supply.count)
+        var supplyWithoutDemand: [Int] = []
+        for slot in 0..<supply.count {
+            let j = supply.index(slot)
+            ratios[j] = gridRatios[slot]
+            if pairCounts[slot] == 0 || demandInReach[slot] == 0 { supplyWithoutDemand.append(j) }
+        }
+        supplyWithoutDemand.sort()
+        let pairCount = pairCounts.reduce(0, +)
+
+        // Pass 2: per demand point, the ratios in its catchment.
+        progress?("pass 2 of 2: scores of \(demand.count) demand points over \(pairCount) pairs")
+        let ratioGrid = supply.replacingValues(gridRatios)
+        var scores = [Double](repeating: .nan, count: demand.count)
+        scores.withUnsafeMutableBufferPointer { scoreBuffer in
+            let out = SharedBuffer(scoreBuffer)
+            ParallelChunks.forEach(count: demand.count, chunkSize: 512) { range in
+                for slot in range {
+                    let (sum, count) = ratioGrid.sum(around: demand.x(slot), demand.y(slot), radius: radius, limit: limit, weight, bands)
+                    out[demand.index(slot)] = count == 0 ? .nan : sum
+                }
+            }
+        }
+        return AccessScores(
+            scores: scores, supplyRatios: ratios, pairCount: pairCount,
+            // The sums skip NaN terms, so a score is NaN exactly when no supply is in reach.
+            demandWithoutSupply: scores.indices.filter { scores[$0].isNaN },
+            supplyWithoutDemand: supplyWithoutDemand, normalizationMean: nil)
+    }
+}
+
+// MARK: - Weights of a pair from its squared distance
+
+/// f of a pair within reach, computed from its squared straight-line distance d² = dx² + dy².
+protocol SquaredDistanceWeight: Sendable {
+    /// True when ``weight(squaredDistance:)`` is cheap and finite for any d², so that it can be
+    /// evaluated for every candidate and the result selected without a branch.
+    static var branchFree: Bool { get }
+    func weight(squaredDistance: Double) -> Double
+    /// ``weight(squaredDistance:)`` of four squared distances; used only when ``branchFree``.
+    func weights(squaredDistances: SIMD4<Double>) -> SIMD4<Double>
+}
+
+extension SquaredDistanceWeight {
+    @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
+        SIMD4(weight(squaredDistance: d2[0]), weight(squaredDistance: d2[1]), weight(squaredDistance: d2[2]),
+              weight(squaredDistance: d2[3]))
+    }
+}
+
+/// f = 1 (2SFCA).
+struct UniformWeight: SquaredDistanceWeight {
+    static var branchFree: Bool { true }
+    @inline(__always) func weight(squaredDistance: Double) -> Double { 1 }
+    @inline(__always) func weights(squaredDistances: SIMD4<Double>) -> SIMD4<Double> { SIMD4(repeating: 1) }
+}
+
+/// Step weights (E2SFCA) with up to four bands, decided on d² against each band's squared
+/// limit, exactly as `cost ≤ limit` decides it on the cost.
+struct StepWeight: SquaredDistanceWeight {
+    static let maximumBands = 4
+    static var branchFree: Bool { true }
+    private let limits: (Double, Double, Double, Double)
+    private let weights: (Double, Double, Double, Double)
+
+    init(bands: [DistanceBand], detourFactor: Double) {
+        precondition(bands.count <= Self.maximumBands)
+        var limits = [Double](repeating: -.infinity, count: Self.maximumBands)
+        var weights = [Double](repeating: 0, count: Self.maximumBands)
+        for (b, band) in bands.enumerated() {
+            limits[b] = CellSortedPoints.squaredLimit(cost: band.upperLimit, detourFactor: detourFactor)
+            weights[b] = band.weight
+        }
+        self.limits = (limits[0], limits[1], limits[2], limits[3])
+        self.weights = (weights[0], weights[1], weights[2], weights[3])
+    }
+
+    /// The weight of the first band whose limit the pair is within (bands in increasing order),
+    /// 0 beyond the last.
+    @inline(__always) func weight(squaredDistance d2: Double) -> Double {
+        var w = d2 <= limits.3 ? weights.3 : 0
+        w = d2 <= limits.2 ? weights.2 : w
+        w = d2 <= limits.1 ? weights.1 : w
+        return d2 <= limits.0 ? weights.0 : w
+    }
+
+    @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
+        var w = SIMD4<Double>(repeating: 0).replacing(with: weights.3, where: d2 .<= SIMD4(repeating: limits.3))
+        w.replace(with: weights.2, where: d2 .<= SIMD4(repeating: limits.2))
+        w.replace(with: weights.1, where: d2 .<= SIMD4(repeating: limits.1))
+        w.replace(with: weights.0, where: d2 .<= SIMD4(repeating: limits.0))
+        return w
+    }
+}
+
+/// Any decay, from the cost c = detour × √d² as the pair list computes it (Gaussian, gravity,
+/// more than four steps).
+struct CostWeight: SquaredDistanceWeight {
+    static var branchFree: Bool { false }
+    let decay: DistanceDecay
+    let detourFactor: Double
+    @inline(__always) func weight(squaredDistance d2: Double) -> Double {
+        decay.weight(detourFactor * d2.squareRoot())
+    }
+}
+
+/// Piecewise-constant weights (2SFCA, E2SFCA) as bands of squared distance, for whole-cell sums:
+/// band b holds the pairs with T_{b−1} < d² ≤ T_b and weighs w_b. Limits are clipped to the
+/// threshold's squared limit, and a band of weight 0 is added up to it when the steps end before.
+struct BandTable: Sendable {
+    let squaredLimits: [Double]
+    /// √T_b, in metres: the band's radius for the cell geometry.
+    let radii: [Double]
+    let weights: [Double]
+
+    init(squaredLimits: [Double], weights: [Double], limit: Double) {
+        var limits: [Double] = [], kept: [Double] = []
+        for (t, w) in zip(squaredLimits, weights) where t >= 0 {
+            limits.append(Swift.min(t, limit))
+            kept.append(w)
+            if t >= limit { break }
+        }
+        if (limits.last ?? -1) < limit {
+            limits.append(limit)
+            kept.append(0)
+        }
+        self.squaredLimits = limits
+        radii = limits.map { $0.squareRoot() }
+        self.weights = kept
+    }
+}
+
+// MARK: - Points sorted by grid cell
+
+/// Points with one value each, sorted by the row-major cell of a uniform grid; coordinates and
+/// values of a cell are contiguous. Built in O(n) by a counting sort; within a cell points keep
+/// their input order, so the layout, and every sum over it, depends only on the input.
+///
+/// Thread safety: immutable; share it between threads freely.
+struct CellSortedPoints: Sendable {
+    /// At most this many cells on a side: a tiny radius over a national extent gets cells wider
+    /// than an eighth of the radius (queries stay exact).
+    static let maximumCellsPerSide = 2048
+
+    let minX: Double
+    let minY: Double
+    let cellSize: Double
+    let columns: Int
+    let rows: Int
+    /// Points of cell c are slots `cellStarts[c]..<cellStarts[c + 1]`.
+    private let cellStarts: [Int]
+    /// For each slot, the point's input index.
+    private let order: [Int32]
+    private let xs: [Double]
+    private let ys: [Double]
+    private let values: [Double]
+    /// Prefix sums of the values over the slots, as unevaluated sums high + low (TwoSum), NaN
+    /// values counted as 0 (the sums leave NaN terms out); used for whole cells inside one band.
+    private let prefixHigh: [Double]
+    private let prefixLow: [Double]
+    /// False when a value is infinite (then every cell is summed point by point).
+    private let prefixUsable: Bool
+    /// Added to every search radius: covers the rounding of cell arithmetic on large coordinates.
+    private let slack: Double
+
+    var count: Int { order.count }
+    func x(_ slot: Int) -> Double { xs[slot] }
+    func y(_ slot: Int) -> Double { ys[slot] }
+    func value(_ slot: Int) -> Double { values[slot] }
+    func index(_ slot: Int) -> Int { Int(order[slot]) }
+
+    /// - Parameters:
+    ///   - frame: an envelope holding every point (the same for grids queried against each other).
+    ///   - radius: the search radius the grid is tuned for; cells are an eighth of it.
+    init(points: [Coordinate], values: [Double], frame: Envelope, radius: Double) {
+        precondition(points.count == values.count && points.count < Int(Int32.max))
+        let span = Swift.max(frame.width, frame.height)
+        var cell = Swift.max(radius / 8, span / Double(Self.maximumCellsPerSide))
+        if !(cell > 0) || !cell.isFinite { cell = Swift.max(span, 1) }
+        minX = frame.minX
+        minY = frame.minY
+        cellSize = cell
+        columns = Swift.min(Self.maximumCellsPerSide, Int((frame.width / cell).rounded(.down)) + 1)
+        rows = Swift.min(Self.maximumCellsPerSide, Int((frame.height / cell).rounded(.down)) + 1)
+        let magnitude = Swift.max(abs(frame.minX), abs(frame.maxX), abs(frame.minY), abs(frame.maxY), span)
+        slack = radius * 1e-9 + magnitude * 1e-12
+
+        var starts = [Int](repeating: 0, count: columns * rows + 1)
+        var cellOf = [Int32](repeating: 0, count: points.count)
+        for (i, p) in points.enumerated() {
+            let c = Self.clamp((p.y - minY) / cell, rows) * columns + Self.clamp((p.x - minX) / cell, columns)
+            cellOf[i] = Int32(c)
+            starts[c + 1] += 1
+        }
+        for c in 0..<(columns * rows) { starts[c + 1] += starts[c] }
+        var cursor = starts
+        var order = [Int32](repeating: 0, count: points.count)
+        var xs = [Double](repeating: 0, count: points.count)
+        var ys = [Double](repeating: 0, count: points.count)
+        var sorted = [Double](repeating: 0, count: points.count)
+        for (i, p) in points.enumerated() {
+            let c = Int(cellOf[i])
+            let slot = cursor[c]
+            cursor[c] += 1
+            order[slot] = Int32(i)
+            xs[slot] = p.x
+            ys[slot] = p.y
+            sorted[slot] = values[i]
+        }
+        cellStarts = starts
+        self.order = order
+        self.xs = xs
+        self.ys = ys
+        self.values = sorted
+        (prefixHigh, prefixLow, prefixUsable) = Self.prefixSums(sorted)
+    }
+
+    /// Prefix sums high + low of `values` (NaN as 0), and whether every value is finite or NaN.
+    private static func prefixSums(_ values: [Double]) -> ([Double], [Double], Bool) {
+        var high = [Double](repeating: 0, count: values.count + 1)
+        var low = [Double](repeating: 0, count: values.count + 1)
+        var h = 0.0, l = 0.0
+        for (k, value) in values.enumerated() {
+            if value.isInfinite { return ([], [], false) }
+            let v = value.isNaN ? 0 : value
+            let s = h + v
+            let b = s - h
+            l += (h - (s - b)) + (v - b)
+            h = s
+            high[k + 1] = h
+            low[k + 1] = l
+        }
+        return (high, low, true)
+    }
+
+    /// Σ of the values of slots a..<b (NaN as 0).
+    @inline(__always)
+    private func rangeSum(_ a: Int, _ b: Int) -> Double {
+        (prefixHigh[b] - prefixHigh[a]) + (prefixLow[b] - prefixLow[a])
+    }
+
+    private init(_ base: CellSortedPoints, values: [Double]) {
+        minX = base.minX
+        minY = base.minY
+        cellSize = base.cellSize
+        columns = base.columns
+        rows = base.rows
+        cellStarts = base.cellStarts
+        order = base.order
+        xs = base.xs
+        ys = base.ys
+        slack = base.slack
+        self.values = values
+        (prefixHigh, prefixLow, prefixUsable) = Self.prefixSums(values)
+    }
+
+    /// The same points with other values, given per slot.
+    func replacingValues(_ slotValues: [Double]) -> CellSortedPoints {
+        precondition(slotValues.count == count)
+        return CellSortedPoints(self, values: slotValues)
+    }
+
+    @inline(__always)
+    private static func clamp(_ scaled: Double, _ limit: Int) -> Int {
+        if !(scaled > 0) { return 0 }  // also NaN
+        if scaled >= Double(limit - 1) { return limit - 1 }
+        return Int(scaled)
+    }
+
+    /// The largest d² whose cost `detourFactor × √d²` is ≤ `cost` in floating point, so that
+    /// `d² ≤ squaredLimit` keeps exactly the pairs that `cost(d²) ≤ cost` keeps (the rounded
+    /// square root and product are monotone in d², so the kept set is a down-set of doubles).
+    /// −∞ for a negative cost.
+    static func squaredLimit(cost: Double, detourFactor: Double) -> Double {
+        guard cost >= 0 else { return -.infinity }
+        guard cost.isFinite else { return .infinity }
+        func within(_ d2: Double) -> Bool { detourFactor * d2.squareRoot() <= cost }
+        var t = (cost / detourFactor) * (cost / detourFactor)
+        while t > 0 && !within(t) { t = t.nextDown }
+        while t.nextUp.isFinite && within(t.nextUp) { t = t.nextUp }
+        return t
+    }
+
+    /// Σ value × f over the points with d² ≤ `limit` around (qx, qy), NaN terms left out, and how
+    /// many points those are. Cells are visited row by row, only those meeting the disc of
+    /// `radius` (+ slack). With `bands` (piecewise-constant f) and finite values, the cells of a
+    /// row that lie wholly within one band — every point of the cell, widened by the slack, is
+    /// beyond the previous band's radius and within this band's — add w_b × their prefix-sum
+    /// difference and their point count; the other cells are summed point by point
+    /// (``runSum``). Pieces are added in cell order with Kahan compensation.
+    @inline(__always)
+    func sum<W: SquaredDistanceWeight>(
+        around qx: Double, _ qy: Double, radius: Double, limit: Double, _ weight: W, _ bands: BandTable?
+    ) -> (sum: Double, count: Int) {
+        let r = radius + slack
+        let rowLow = Self.clamp((qy - r - minY) / cellSize, rows)
+        let rowHigh = Self.clamp((qy + r - minY) / cellSize, rows)
+        let banded = prefixUsable ? bands : nil
+        var total = CompensatedSum()
+        var count = 0
+        /// Pure cell intervals of one row (at most 2 per band), as (first cell, last cell, band).
+        var pure = [(Int, Int, Int)]()
+        pure.reserveCapacity(2 * (bands?.weights.count ?? 0))
+        xs.withUnsafeBufferPointer { xs in
+            ys.withUnsafeBufferPointer { ys in
+                values.withUnsafeBufferPointer { values in
+                    cellStarts.withUnsafeBufferPointer { starts in
+                        func pointByPoint(_ row: Int, _ first: Int, _ last: Int) {
+                            guard first <= last else { return }
+                            let start = starts[row * columns + first], end = starts[row * columns + last + 1]
+                            guard start < end else { return }
+                            let run = Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
+                            total.add(run.sum)
+                            count += run.count
+                        }
+                        for row in rowLow...rowHigh {
+                            // The nearest y of the row's band to qy bounds the disc's half-width there.
+                            let bandLow = minY + Double(row) * cellSize
+                            let dy = Swift.max(0, Swift.max(bandLow - qy, qy - (bandLow + cellSize)))
+                            if dy > r { continue }
+                            let half = (r * r - dy * dy).squareRoot() + slack
+                            let c0 = Self.clamp((qx - half - minX) / cellSize, columns)
+                            let c1 = Self.clamp((qx + half - minX) / cellSize, columns)
+                            guard let banded else {
+                                pointByPoint(row, c0, c1)
+                                continue
+                            }
+                            // Distances from qy to the row's band widened by the slack.
+                            let yLow = bandLow - slack, yHigh = bandLow + cellSize + slack
+                            let near = Swift.max(0, Swift.max(yLow - qy, qy - yHigh))
+                            let far = Swift.max(abs(qy - yLow), abs(qy - yHigh))
+                            pure.removeAll(keepingCapacity: true)
+                            for band in banded.weights.indices {
+                                // Cells wholly within this band's radius (less the slack)…
+                                let inner = banded.radii[band] - slack
+                                guard inner > far else { continue }
+                                let h = (inner * inner - far * far).squareRoot()
+                                var first = Self.cellIndex(((qx - h + slack - minX) / cellSize).rounded(.up), columns)
+                                var last = Self.cellIndex(((qx + h - slack - minX) / cellSize).rounded(.down) - 1, columns)
+                                first = Swift.max(first, c0)
+                                last = Swift.min(last, c1)
+                                guard first <= last else { continue }
+                                // … less those that may hold a point within the previous band's radius.
+                                if band > 0 {
+                                    let outer = banded.radii[band - 1] + slack
+                                    if outer >= near {
+                                        let h2 = (outer * outer - near * near).squareRoot()
+                                        let t0 = Self.cellIndex(((qx - h2 - slack - minX) / cellSize).rounded(.down), columns)
+                                        let t1 = Self.cellIndex(((qx + h2 + slack - minX) / cellSize).rounded(.down), columns)
+                                        if t0 <= last && t1 >= first {
+                                            if first <= t0 - 1 { pure.append((first, t0 - 1, band)) }
+                                            if t1 + 1 <= last { pure.append((t1 + 1, last, band)) }
+                                            continue
+                                        }
+                                    }
+                                }
+                                pure.append((first, last, band))
+                            }
+                            pure.sort { $0.0 < $1.0 }
+                            var next = c0
+                            for (first, last, band) in pure {
+                                pointByPoint(row, next, first - 1)
+                                let start = starts[row * columns + first], end = starts[row * columns + last + 1]
+                                if start < end {
+                                    total.add(banded.weights[band] * rangeSum(start, end))
+                                    count += end - start
+                                }
+                                next = last + 1
+                            }
+                            pointByPoint(row, next, c1)
+                        }
+                    }
+                }
+            }
+        }
+        return (total.sum, count)
+    }
+
+    /// A cell index from a rounded scaled coordinate, clamped to −1…limit (outside the grid on
+    /// either side), safe for any Double.
+    @inline(__always)
+    private static func cellIndex(_ scaled: Double, _ limit: Int) -> Int {
+        if !(scaled > -1) { return -1 }
+        if scaled >= Double(limit) { return limit }
+        return Int(scaled)
+    }
+
+    /// Σ over slots start..<end in four interleaved lanes (lane k mod 4), then (l0 + l1) + (l2 + l3).
+    /// Branch-free weights take four candidates at a time as SIMD vectors (the same lanes and
+    /// the same operations per lane as the scalar loop, so the same bits).
+    @inline(__always)
+    private static func runSum<W: SquaredDistanceWeight>(
+        _ qx: Double, _ qy: Double, _ xs: UnsafePointer<Double>, _ ys: UnsafePointer<Double>, _ values: UnsafePointer<Double>,
+        _ start: Int, _ end: Int, _ limit: Double, _ weight: W
+    ) -> (sum: Double, count: Int) {
+        var lanes = SIMD4<Double>(repeating: 0)
+        var count = 0
+        var k = start
+        if W.branchFree {
+            let px = SIMD4<Double>(repeating: qx), py = SIMD4<Double>(repeating: qy)
+            let bound = SIMD4<Double>(repeating: limit)
+            var counts = SIMD4<Int64>(repeating: 0)
+            while k + 4 <= end {
+                let dx = UnsafeRawPointer(xs + k).loadUnaligned(as: SIMD4<Double>.self) - px
+                let dy = UnsafeRawPointer(ys + k).loadUnaligned(as: SIMD4<Double>.self) - py
+                let d2 = dx * dx + dy * dy
+                let inside = d2 .<= bound
+                let t = UnsafeRawPointer(values + k).loadUnaligned(as: SIMD4<Double>.self) * weight.weights(squaredDistances: d2)
+                lanes += t.replacing(with: 0, where: .!(inside .& (t .== t)))
+                counts &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: inside)
+                k += 4
+            }
+            count = Int(counts.wrappedSum())
+        }
+        @inline(__always) func term(_ k: Int) -> Double {
+            let dx = xs[k] - qx, dy = ys[k] - qy
+            let d2 = dx * dx + dy * dy
+            guard d2 <= limit else { return 0 }
+            count &+= 1
+            let t = values[k] * weight.weight(squaredDistance: d2)
+            return t.isNaN ? 0 : t
+        }
+        while k + 4 <= end {
+            lanes[0] += term(k)
+            lanes[1] += term(k + 1)
+            lanes[2] += term(k + 2)
+            lanes[3] += term(k + 3)
+            k += 4
+        }
+        if k < end { lanes[0] += term(k) }
+        if k + 1 < end { lanes[1] += term(k + 1) }
+        if k + 2 < end { lanes[2] += term(k + 2) }
+        return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]), count)
+    }
+}
