@@ -12,7 +12,7 @@ import TestSupport
 /// when they are in `careatlas --help`; ``everyOutputCommandIsCovered`` fails until they are.
 @Suite struct DeterminismTests {
     /// The subcommands this suite runs; the ones without outputs of their own are listed too.
-    static let covered: Set<String> = ["inspect", "validate", "summary", "catchment", "access", "gaps", "scenarios", "mclp", "map"]
+    static let covered: Set<String> = ["inspect", "validate", "summary", "catchment", "access", "gaps", "scenarios", "mclp", "map", "report"]
 
     /// Seeded point files for the point modes of access and mclp (metres, EPSG:6677-like plane).
     static func pointFiles(in folder: URL) throws {
@@ -83,6 +83,8 @@ import TestSupport
         Case(name: "summary --json (区中央部)", arguments: ["summary", "--json", "geodata/cases/kuchubu.yaml"], outputIsFolder: false),
         Case(name: "catchment (区中央部)", arguments: ["catchment", "geodata/cases/kuchubu.yaml", "--out", "{out}"], outputIsFolder: true),
         Case(name: "scenarios (区中央部)", arguments: ["scenarios", "geodata/cases/kuchubu.yaml", "--out", "{out}"], outputIsFolder: true),
+        Case(name: "report (区中央部)", arguments: ["report", "geodata/cases/kuchubu.yaml", "--out", "{out}"], outputIsFolder: true),
+        Case(name: "report --lang en --excel", arguments: ["report", demo, "--lang", "en", "--excel", "--out", "{out}"], outputIsFolder: true),
         Case(name: "mclp", arguments: ["mclp", "--demand", "{pts}/mclp_demand.csv", "--candidates", "{pts}/candidates.csv",
                                        "--radius", "3000", "--p", "5", "--out", "{out}"], outputIsFolder: false),
     ]
