@@ -1,3 +1,5 @@
+import CareFormats
+
 /// A colour in sRGB with 8-bit channels.
 public struct StyleColor: Hashable, Sendable {
     public var red: UInt8
@@ -266,18 +268,5 @@ enum StyleDocuments {
         v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
     }
 
-    static func xml(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func xml(_ s: String) -> String { MarkupEscaping.escape(s) }
 }

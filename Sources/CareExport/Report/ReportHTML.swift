@@ -1,4 +1,5 @@
 import CareAtlas
+import CareFormats
 import Foundation
 
 /// Renders a ``ReportDocument`` as one self-contained HTML file: inline CSS, inline SVG maps, no
@@ -71,21 +72,7 @@ public enum ReportHTML {
         return h + "</section>\n"
     }
 
-    /// Escapes text for HTML element content and attribute values.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { MarkupEscaping.escape(s) }
 
     static let css = """
         body{font-family:"Noto Sans CJK JP","Noto Sans JP","Hiragino Sans","Yu Gothic",sans-serif;margin:2em auto;max-width:1100px;color:#222;line-height:1.5;padding:0 1em}
