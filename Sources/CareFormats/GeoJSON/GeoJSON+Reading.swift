@@ -12,8 +12,12 @@ extension GeoJSON {
         do {
             data = try InputFile.read(url, kind: .geojson)
         } catch {
-            throw GeoJSONError(
-                source: url.lastPathComponent, problems: [.init(path: .root, message: error.message, hint: error.fix)])
+            // "cannot read the file: <reason>; <fix> — check the path <path>", or the size limit's own message.
+            let problem: GeoJSONError.Problem =
+                error.tooLarge
+                ? .init(path: .root, message: error.message, hint: error.fix)
+                : .init(path: .root, message: "cannot read the file: \(error.reason); \(error.fix)", hint: "check the path \(url.path)")
+            throw GeoJSONError(source: url.lastPathComponent, problems: [problem])
         }
         return try decode(data, name: url.deletingPathExtension().lastPathComponent, source: url.lastPathComponent)
     }

@@ -80,6 +80,11 @@ public enum InputFile {
     public struct Refusal: Error, Sendable, Hashable {
         public let message: String
         public let fix: String
+        /// The message without the path: "no such file", "it is a directory, not a file".
+        public var reason: String {
+            guard message.hasPrefix("cannot read "), let colon = message.range(of: ": ") else { return message }
+            return String(message[colon.upperBound...])
+        }
         /// Whether the file was refused for its size (``InputLimits``), not for what it is.
         public var tooLarge = false
     }
@@ -123,6 +128,8 @@ public enum InputFile {
             throw Refusal(message: "cannot read \(path): \(String(cString: strerror(errno)))", fix: "check the file's permissions")
         }
         close(fd)
+        // An empty file needs no read (and Foundation's reader leaks its 4 KiB buffer on one).
+        if info.st_size == 0 { return Data() }
         do {
             return try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
