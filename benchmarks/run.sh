@@ -125,7 +125,7 @@ if [ "$mclp" = 1 ]; then
   for p in 10 20 40; do
     measure "ours_mclp_$p" "$bin/careatlas" mclp --demand "$dir/mclp_demand.csv" --candidates "$dir/mclp_candidates.csv" \
       --radius 3000 --p "$p" --out "$dir/mclp_$p.csv" --quiet
-    ow=$WALL orss=$RSS ours=$OUT
+    ow=$WALL orss=$RSS ours=$(tr '\n' ' ' <<< "$OUT")
     if [ -f benchmarks/peers/mclp_spopt.py ]; then
       measure "peer_mclp_$p" "$py" benchmarks/peers/mclp_spopt.py --demand "$dir/mclp_demand.csv" \
         --candidates "$dir/mclp_candidates.csv" --radius 3000 --p "$p" --json
