@@ -117,7 +117,7 @@ import TestSupport
         // The outside bucket (10) is hidden as the complement that keeps 藤区 (4) from being total − 90 % catchment.
         #expect(r.stdout.hasPrefix("patients: 150 in total, x outside the study areas\n"))
         #expect(r.stdout.contains("   50%  unconstrained  yes          3        90     60.0\n"))
-        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasPrefix(".") }.sorted()
         #expect(files.contains("catchment_ranking.csv") && files.contains("service_areas.csv") && files.contains("huff_fit.csv"))
         #expect(files.count == 17)
     }

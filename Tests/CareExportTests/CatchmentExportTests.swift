@@ -14,6 +14,7 @@ import TestSupport
         let shares = try PatientShareCatchments.analyse(m)
         try CatchmentExport.write(model: m, shares: shares, distances: try DistanceCatchments.compute(m, kinds: ["hospital"]),
                                   disclosure: Disclosure.compute(m, level: .municipality, shares: shares, policy: policy), excel: false, to: &folder)
+        try folder.commit()
         return (out, folder.written)
     }
 

@@ -50,6 +50,7 @@ import Testing
         var folder = try OutputFolder(base.appendingPathComponent("results"), inputs: [input])
         try folder.write("a.csv", text: "x\n")
         try folder.write("a.csv", text: "y\n")  // replaced atomically
+        try folder.commit()
         #expect(try String(contentsOf: base.appendingPathComponent("results/a.csv"), encoding: .utf8) == "y\n")
         #expect(folder.written == ["a.csv", "a.csv"])
     }
