@@ -46,6 +46,21 @@ import TestSupport
         #expect(pdf.starts(with: Data("%PDF-".utf8)))
     }
 
+    /// reports/demo is the demo's report as this code writes it (regenerate with the command in
+    /// reports/README.md when an output changes on purpose).
+    @Test func committedDemoReportIsCurrent() throws {
+        let (a, r) = try Self.report()
+        defer { try? FileManager.default.removeItem(at: a) }
+        #expect(r.status == 0)
+        let committed = repositoryRoot.appendingPathComponent("reports/demo")
+        let fresh = try Self.files(a)
+        #expect(try Self.files(committed).filter { $0 != "screenshot.png" } == fresh)
+        for n in fresh {
+            let same = try Data(contentsOf: a.appendingPathComponent(n)) == Data(contentsOf: committed.appendingPathComponent(n))
+            #expect(same, "reports/demo/\(n) is stale: swift run -c release careatlas report geodata/demo/study.yaml --out reports/demo")
+        }
+    }
+
     @Test func dateFlagOverridesTheStudy() throws {
         let (a, r) = try Self.report(["--date", "2027-01-15"])
         defer { try? FileManager.default.removeItem(at: a) }
