@@ -55,7 +55,9 @@ run_one() {
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done|ERROR|SUMMARY" "$work.log" >&2 || true
   # CPU time of the fuzzer (the shell's children: user and system), which on a busy machine is
   # less than the wall-clock seconds asked for.
-  echo "cpu (user system) of the children so far: $(times | tail -1)" >&2
+  times >"$work.times"  # not in a pipeline: a subshell would have no children
+  echo "cpu of the fuzzer (user system): $(tail -1 "$work.times")" >&2
+  rm -f "$work.times"
   rm -rf "$work"
   if [ "$status" -ne 0 ]; then
     echo "fuzz-$t found a defect; log: $work.log, input in fuzz/artifacts/$t/" >&2
