@@ -53,15 +53,6 @@ import TestSupport
         #expect(actual == (try String(contentsOf: expectedURL, encoding: .utf8)), "case \(name)")
         // Cases with "ok" read every row; the others name a problem in at least one file.
         let readAll = actual.split(separator: "\n").allSatisfy { $0.hasSuffix(" points") }
-        if name == "points_access_huge_position" {
-            // Known defect (reported to the access owner): AccessInput accepts x = 1e308, a position no
-            // CRS has; the supply point then reaches nobody without a word. When the reader refuses it,
-            // this known issue stops occurring: regenerate expected.txt and remove this branch.
-            withKnownIssue("AccessInput accepts 1e308 coordinates") {
-                #expect(!readAll, "case \(name): \(actual)")
-            }
-            return
-        }
         #expect(readAll == name.contains("_ok"), "case \(name): \(actual)")
     }
 

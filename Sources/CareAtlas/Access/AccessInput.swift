@@ -73,6 +73,9 @@ public enum AccessInput {
         try problems.throwIfAny()
     }
 
+    /// The largest |x| or |y| a point may have, metres.
+    static let largestCoordinate = 1e8
+
     private static func check(
         _ points: [(id: String, position: Coordinate, value: Double)], what: String, valueName: String,
         into problems: inout AccessProblems
@@ -93,6 +96,10 @@ public enum AccessInput {
             }
             if !point.position.isFinite {
                 problems.add(.invalidValue, "\(name) has a non-finite position \(point.position)")
+            } else if max(abs(point.position.x), abs(point.position.y)) > Self.largestCoordinate {
+                // No projected CRS reaches this far (the Earth's circumference is 4e7 m).
+                problems.add(.invalidValue, "\(name) has the position \(point.position), beyond any projected CRS (|x|, |y| ≤ 1e8 m)",
+                             fix: "check the x and y columns and their unit (metres)")
             }
             if !(point.value.isFinite && point.value >= 0) {
                 problems.add(.invalidValue, "\(name): \(valueName) must be a finite number ≥ 0, got \(point.value)")
@@ -162,8 +169,19 @@ public enum AccessInput {
                 }
                 return value
             }
-            let x = measure(columns[1], nonNegative: false)
-            let y = measure(columns[2], nonNegative: false)
+            func coordinate(_ column: CSVTable.Column) -> Double? {
+                guard let v = measure(column, nonNegative: false) else { return nil }
+                guard abs(v) <= largestCoordinate else {
+                    // No projected CRS reaches this far (the Earth's circumference is 4e7 m).
+                    problems.add(.invalidValue, source: source, line: line, column: column.name,
+                                 "\(column.name) = \(row[column].trimmingCharacters(in: .whitespaces)) is beyond any projected CRS (|\(column.name)| ≤ 1e8 m)",
+                                 fix: "check the column and its unit (metres, or longitude/latitude with --crs)")
+                    return nil
+                }
+                return v
+            }
+            let x = coordinate(columns[1])
+            let y = coordinate(columns[2])
             let value = measure(columns[3], nonNegative: true)
             if let x, let y, let value {
                 points.append(RawPoint(id: id, position: Coordinate(x: x, y: y), value: value))
