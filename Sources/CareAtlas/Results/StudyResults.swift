@@ -36,6 +36,14 @@ public struct StudyResults: Sendable {
         guard let level = model.areas[.municipality] != nil ? .municipality : model.levels.last else {
             throw AnalysisError("the study has no areas", fix: "add an areas: layer")
         }
+        // The staged plans (the longest part: one integer programme per budget) run on the other
+        // core while the rest is computed here.
+        let staged = StagedRun()
+        let group = DispatchGroup()
+        if model.spec.scenarios != nil {
+            progress("staged plans")
+            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model) } }
+        }
         progress("ranking areas and growing catchments")
         let shares = try PatientShareCatchments.analyse(model, level: level)
         progress("nearest institutions")
@@ -46,11 +54,8 @@ public struct StudyResults: Sendable {
             progress("access and gaps")
             (access, gaps) = try AccessGaps.find(model, level: level, settings: settings)
         }
-        var scenarios: ScenarioAnalysis?
-        if model.spec.scenarios != nil {
-            progress("staged plans")
-            scenarios = try ScenarioAnalysis.run(model, progress: progress)
-        }
+        group.wait()
+        let scenarios = try staged.result?.get()
         let disclosure = Disclosure.compute(model, level: level, shares: shares, scenarios: scenarios, policy: policy)
         let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, nearest: nearest,
                                       access: access, gaps: gaps, scenarios: scenarios)
@@ -171,4 +176,9 @@ public struct AreaMetrics: Sendable {
                 firstStage: stages)
         }
     }
+}
+
+/// The staged plans computed on another thread (written once before the group is waited on).
+private final class StagedRun: @unchecked Sendable {
+    var result: Result<ScenarioAnalysis, Error>?
 }

@@ -45,11 +45,8 @@ public enum ReportWriter {
             try folder.write(stem + ".md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + t.markdown())
         }
         let layers = try ReportLayers.all(r)
-        for layer in layers {
-            try folder.write(layer.name + ".geojson", Layers.geojson(layer.name, crs: r.model.crs, layer.features))
-        }
         let date = options.date ?? r.model.spec.reportDate
-        try folder.write("careatlas.gpkg", GeoPackage.encode(layers: geoPackageLayers(r, layers), timestamp: date + "T00:00:00.000Z"))
+        let packageLayers = try geoPackageLayers(r, layers)
 
         var doc = ReportBuilder.document(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a }))
         doc.date = date
@@ -57,31 +54,44 @@ public enum ReportWriter {
         let data = StudyMapData(results: r)
         let print = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .a4, language: options.language))
         let slides = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .slide, language: options.language))
-        // Render on both cores: every call has its own Cairo surface.
-        let jobs: [(file: String, map: ThematicMap, format: MapFormat, prefix: String?)] =
-            print.flatMap { [("map_\($0.name).svg", $0.map, MapFormat.svg, nil), ("map_\($0.name).pdf", $0.map, .pdf, nil)] }
-            + slides.map { ("map_\($0.name)_slide.png", $0.map, MapFormat.png, nil) }
-        let rendered = try renderAll(jobs.map { ($0.map, $0.format, $0.prefix) }, metadata: metadata)
+        let maps = Dictionary(print.map { ($0.name, $0.map) }, uniquingKeysWith: { a, _ in a })
+        let pdf = printDocument(doc, maps: maps)
+        // Everything drawn and encoded on both cores, the long report PDF first: every job has its
+        // own Cairo surface or SQLite database.
+        var files: [String] = ["report.pdf", "careatlas.gpkg"]
+        var jobs: [@Sendable () throws -> Data] = [
+            { try pdf.renderPDF(metadata: metadata) },
+            { try GeoPackage.encode(layers: packageLayers, timestamp: date + "T00:00:00.000Z") },
+        ]
+        let crs = r.model.crs
+        for layer in layers {
+            files.append(layer.name + ".geojson")
+            jobs.append { try Layers.geojson(layer.name, crs: crs, layer.features) }
+        }
+        for (name, map) in print {
+            files += ["map_\(name).svg", "map_\(name).pdf"]
+            // Ids prefixed per map, so that the same bytes serve as the file and inline in the page.
+            jobs += [{ try MapRenderer.render(map, format: .svg, metadata: metadata, svgIDPrefix: "m-\(name)-") },
+                     { try MapRenderer.render(map, format: .pdf, metadata: metadata) }]
+        }
+        for (name, map) in slides {
+            files.append("map_\(name)_slide.png")
+            jobs.append { try MapRenderer.render(map, format: .png, metadata: metadata) }
+        }
+        let rendered = try renderAll(jobs)
         var inline: [String: String] = [:]
-        for (job, bytes) in zip(jobs, rendered) {
-            try folder.write(job.file, bytes)
-            if job.format == .svg, job.map.page == .a4 {
-                // The same drawing inline, its ids prefixed so that the five maps of one page stay apart.
-                let name = String(job.file.dropFirst("map_".count).dropLast(".svg".count))
-                inline[name] = SVGIDPrefixer.prefix(String(decoding: bytes, as: UTF8.self), with: "m-\(name)-")
-            }
+        for (file, bytes) in zip(files, rendered) {
+            try folder.write(file, bytes)
+            if file.hasSuffix(".svg") { inline[String(file.dropFirst("map_".count).dropLast(".svg".count))] = String(decoding: bytes, as: UTF8.self) }
         }
         try folder.write("report.html", text: ReportHTML.render(doc, maps: inline))
-        let maps = Dictionary(print.map { ($0.name, $0.map) }, uniquingKeysWith: { a, _ in a })
-        try folder.write("report.pdf", printDocument(doc, maps: maps).renderPDF(metadata: metadata))
         return doc
     }
 
-    static func renderAll(_ jobs: [(ThematicMap, MapFormat, String?)], metadata: DocumentMetadata) throws -> [Data] {
+    static func renderAll(_ jobs: [@Sendable () throws -> Data]) throws -> [Data] {
         let results = UnsafeResults(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-            let (map, format, prefix) = jobs[i]
-            results.set(i, Result { try MapRenderer.render(map, format: format, metadata: metadata, svgIDPrefix: prefix) })
+            results.set(i, Result { try jobs[i]() })
         }
         return try results.values.map { try $0!.get() }
     }
