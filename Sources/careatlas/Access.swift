@@ -132,7 +132,7 @@ struct Access: ParsableCommand {
                 supplyPoints = projected.supply
                 if let choice = projected.choice { terminal.progress("projected \(crs) to \(choice.reason)") }
             } else if costMatrix == nil {
-                warnIfLonLat(demandPoints.map(\.position) + supplyPoints.map(\.position), maximumCost: model.maximumCost)
+                warnIfLonLat(demandPoints.map(\.position) + supplyPoints.map(\.position), distance: model.maximumCost, option: "--threshold")
             }
             let cost: AccessCost
             if let costMatrix {
@@ -164,13 +164,6 @@ struct Access: ParsableCommand {
 
     /// Positions that all fit in ±180, ±90 with a threshold of more than 360 "metres" are almost
     /// certainly degrees: say so (every pair would be in reach).
-    private func warnIfLonLat(_ positions: [Coordinate], maximumCost: Double) {
-        guard maximumCost > 360, !positions.isEmpty,
-            positions.allSatisfy({ abs($0.x) <= 180 && abs($0.y) <= 90 })
-        else { return }
-        Terminal.error(
-            "warning: the positions look like longitude/latitude degrees but --threshold is \(formatOption(maximumCost)) metres; give --crs EPSG:4326 (or the data's CRS) to project them")
-    }
 }
 
 

@@ -103,11 +103,8 @@ struct MCLP: ParsableCommand {
                 demandPoints = projected.demand
                 sites = projected.candidates
                 if let choice = projected.choice { terminal.progress("projected \(crs) to \(choice.reason)") }
-            } else if radius > 360,
-                (demandPoints.map(\.position) + sites.map(\.position)).allSatisfy({ abs($0.x) <= 180 && abs($0.y) <= 90 })
-            {
-                Terminal.error(
-                    "warning: the positions look like longitude/latitude degrees but --radius is \(formatOption(radius)) metres; give --crs EPSG:4326 (or the data's CRS) to project them")
+            } else {
+                warnIfLonLat(demandPoints.map(\.position) + sites.map(\.position), distance: radius, option: "--radius")
             }
             let problem = try MCLPProblem(demand: demandPoints, candidates: sites, radiusMeters: radius, p: p)
             terminal.progress("choosing \(p) of \(sites.count) sites for \(demandPoints.count) demand points within \(formatOption(radius)) m")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareAtlas
 import CareExport
+import CareGeometry
 import Foundation
 
 /// Options every subcommand shares.
@@ -103,4 +104,12 @@ func parseNumberList(_ text: String) throws -> [Double] {
         guard let v = Double($0) else { throw ValidationError("\"\($0)\" is not a number") }
         return v
     }
+}
+
+/// Warns on stderr when point positions all look like longitude/latitude degrees while a distance
+/// option is in metres (more than 360): the points were probably not projected.
+func warnIfLonLat(_ positions: [Coordinate], distance: Double, option: String) {
+    guard distance > 360, !positions.isEmpty, positions.allSatisfy({ abs($0.x) <= 180 && abs($0.y) <= 90 }) else { return }
+    Terminal.error(
+        "warning: the positions look like longitude/latitude degrees but \(option) is \(formatOption(distance)) metres; give --crs EPSG:4326 (or the data's CRS) to project them")
 }
