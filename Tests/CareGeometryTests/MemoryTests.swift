@@ -12,7 +12,9 @@ func residentBytes() -> Int? {
 
 @Suite struct MemoryTests {
     /// Builds, projects, measures and destroys 100,000 geometries (and 1,000 prepared geometries and
-    /// 100 transformations); a leaked GEOS or PROJ handle per iteration would add ≥ 30 MB; the bound (16 MiB) leaves room for other tests running in parallel.
+    /// 100 transformations); a leaked GEOS or PROJ handle per iteration would add ≥ 30 MB each time;
+    /// the bound (16 MiB) leaves room for other tests running in parallel. LeakSanitizer's check of
+    /// the suites is `.ci/leaks`.
     @Test func handlesAreFreed() throws {
         guard residentBytes() != nil else { return }  // not Linux: nothing to measure
         func churn(_ n: Int) throws {
@@ -27,10 +29,16 @@ func residentBytes() -> Int? {
             }
         }
         try churn(10_000)  // warm up allocators and caches
-        let before = residentBytes()!
-        try churn(100_000)
-        let growth = residentBytes()! - before
-        print("RSS growth over 100,000 geometries: \(growth / 1024) KiB")
-        #expect(growth < 16 << 20, "resident memory grew by \(growth) bytes")
+        // RSS is the whole process's: a suite allocating in parallel (the million-row input cases)
+        // can add to one measurement. A leak adds to every one, so the smallest of up to three counts.
+        var growths: [Int] = []
+        for _ in 0..<3 {
+            let before = residentBytes()!
+            try churn(100_000)
+            growths.append(residentBytes()! - before)
+            if growths.last! < 16 << 20 { break }
+        }
+        print("RSS growth over 100,000 geometries: \(growths.map { "\($0 / 1024) KiB" }.joined(separator: ", "))")
+        #expect(growths.min()! < 16 << 20, "resident memory grew by \(growths) bytes")
     }
 }

@@ -1,3 +1,5 @@
+import CareFormats
+
 /// Raised when the inputs or parameters of a floating-catchment analysis are not usable.
 ///
 /// Checking never stops at the first problem: every demand and supply row, every cost-table row and
@@ -54,15 +56,7 @@ public struct AccessError: Error, Hashable, Sendable, CustomStringConvertible {
 
         /// `demand.csv, line 7, column "population": must be ≥ 0, got -3; <fix>`, with the parts
         /// that are not known left out (the form of the tabular layer's messages).
-        public var description: String {
-            var location: [String] = []
-            if let source { location.append(source) }
-            if let line { location.append("line \(line)") }
-            if let column { location.append("column \"\(column)\"") }
-            var text = location.isEmpty ? message : location.joined(separator: ", ") + ": " + message
-            if !fix.isEmpty { text += "; " + fix }
-            return text
-        }
+        public var description: String { ProblemText.format(source: source, line: line, column: column, message, fix: fix) }
     }
 
     /// Every problem found, in input order.

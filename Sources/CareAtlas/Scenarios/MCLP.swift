@@ -1,3 +1,5 @@
+import CareFormats
+
 /// The maximal covering location problem (MCLP; Church & ReVelle 1974, "The maximal covering
 /// location problem", Papers of the Regional Science Association 32:101–118).
 ///
@@ -235,14 +237,7 @@ public struct MCLPError: Error, Hashable, Sendable, CustomStringConvertible {
         }
 
         /// `demand.csv, line 7: <message>; <fix>`, leaving out what is not known.
-        public var description: String {
-            var location: [String] = []
-            if let source { location.append(source) }
-            if let line { location.append("line \(line)") }
-            var text = location.isEmpty ? message : location.joined(separator: ", ") + ": " + message
-            if !fix.isEmpty { text += "; " + fix }
-            return text
-        }
+        public var description: String { ProblemText.format(source: source, line: line, message, fix: fix) }
     }
 
     /// Every problem found, in input order.

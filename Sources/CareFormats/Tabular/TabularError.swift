@@ -60,15 +60,9 @@ public struct TabularError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The whole message: `<file>, line <n>, column "<name>": <detail>; <fix>`, with the parts
     /// that are not known left out.
     public var description: String {
-        var location: [String] = []
-        if !detailNamesSource {
-            if let source { location.append(source) }
-            if let line { location.append("line \(line)") }
-            if let column { location.append("column \"\(column)\"") }
-        }
-        var message = location.isEmpty ? detail : location.joined(separator: ", ") + ": " + detail
-        if let fix { message += "; " + fix }
-        return message
+        detailNamesSource
+            ? ProblemText.format(source: nil, line: nil, detail, fix: fix)
+            : ProblemText.format(source: source, line: line, column: column, detail, fix: fix)
     }
 
     init(
