@@ -19,6 +19,11 @@ public struct Coordinate: Hashable, Sendable, CustomStringConvertible {
 
     public var isFinite: Bool { x.isFinite && y.isFinite }
 
+    /// The largest |x| or |y| a position in a projected CRS can have, metres: no projected CRS
+    /// reaches this far (the Earth's circumference is 4e7 m), so a larger value is a wrong column
+    /// or unit.
+    public static let projectedLimit = 1e8
+
     public var description: String { "(\(x), \(y))" }
 }
 

@@ -73,9 +73,6 @@ public enum AccessInput {
         try problems.throwIfAny()
     }
 
-    /// The largest |x| or |y| a point may have, metres.
-    static let largestCoordinate = 1e8
-
     private static func check(
         _ points: [(id: String, position: Coordinate, value: Double)], what: String, valueName: String,
         into problems: inout AccessProblems
@@ -96,8 +93,7 @@ public enum AccessInput {
             }
             if !point.position.isFinite {
                 problems.add(.invalidValue, "\(name) has a non-finite position \(point.position)")
-            } else if max(abs(point.position.x), abs(point.position.y)) > Self.largestCoordinate {
-                // No projected CRS reaches this far (the Earth's circumference is 4e7 m).
+            } else if max(abs(point.position.x), abs(point.position.y)) > Coordinate.projectedLimit {
                 problems.add(.invalidValue, "\(name) has the position \(point.position), beyond any projected CRS (|x|, |y| ≤ 1e8 m)",
                              fix: "check the x and y columns and their unit (metres)")
             }
@@ -171,8 +167,7 @@ public enum AccessInput {
             }
             func coordinate(_ column: CSVTable.Column) -> Double? {
                 guard let v = measure(column, nonNegative: false) else { return nil }
-                guard abs(v) <= largestCoordinate else {
-                    // No projected CRS reaches this far (the Earth's circumference is 4e7 m).
+                guard abs(v) <= Coordinate.projectedLimit else {
                     problems.add(.invalidValue, source: source, line: line, column: column.name,
                                  "\(column.name) = \(row[column].trimmingCharacters(in: .whitespaces)) is beyond any projected CRS (|\(column.name)| ≤ 1e8 m)",
                                  fix: "check the column and its unit (metres, or longitude/latitude with --crs)")

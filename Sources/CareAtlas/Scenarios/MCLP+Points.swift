@@ -126,6 +126,9 @@ public enum MCLPInput {
             }
             if !point.position.isFinite {
                 problems.add(.invalidValue, "\(what) \(index + 1) (id \"\(point.id)\") has a non-finite position \(point.position)")
+            } else if max(abs(point.position.x), abs(point.position.y)) > Coordinate.projectedLimit {
+                problems.add(.invalidValue, "\(what) \(index + 1) (id \"\(point.id)\") has the position \(point.position), beyond any projected CRS (|x|, |y| ≤ 1e8 m)",
+                             fix: "check the x and y columns and their unit (metres)")
             }
         }
     }
@@ -182,8 +185,18 @@ public enum MCLPInput {
                 }
                 return value
             }
-            let x = number(columns[1], nonNegative: false)
-            let y = number(columns[2], nonNegative: false)
+            func coordinate(_ column: CSVTable.Column) -> Double? {
+                guard let v = number(column, nonNegative: false) else { return nil }
+                guard abs(v) <= Coordinate.projectedLimit else {
+                    problems.add(.invalidValue, source: source, line: line,
+                                 "column \"\(column.name)\": \(row[column].trimmingCharacters(in: .whitespaces)) is beyond any projected CRS (|\(column.name)| ≤ 1e8 m)",
+                                 fix: "check the column and its unit (metres, or longitude/latitude with --crs)")
+                    return nil
+                }
+                return v
+            }
+            let x = coordinate(columns[1])
+            let y = coordinate(columns[2])
             let weight = columns.count > 3 ? number(columns[3], nonNegative: true) : 0
             if let x, let y, let weight {
                 rows.append(Row(id: id, position: Coordinate(x: x, y: y), weight: weight))
