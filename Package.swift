@@ -32,8 +32,11 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
-        .target(name: "CareFormats", dependencies: ["CareGeometry"], exclude: ["Tabular/generate_cp932_table.py"]),
+        .target(name: "CareFormats", dependencies: ["CareGeometry", "CZlib"], exclude: ["Tabular/generate_cp932_table.py"]),
         .target(
             name: "CareAtlas",
             dependencies: ["CareGeometry", "CareFormats", "CCBC", .product(name: "Yams", package: "Yams")]),
