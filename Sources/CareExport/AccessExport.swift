@@ -22,13 +22,16 @@ public enum AccessExport {
         try folder.write("access_areas.geojson", Layers.geojson("access_areas", crs: model.crs, features))
     }
 
-    /// With `need: patients` the need column is a patient count: labelled under the policy.
-    public static func write(model: StudyModel, gaps: AccessGaps, policy: SmallCellPolicy, excel: Bool = false, to folder: inout OutputFolder) throws {
+    /// With `need: patients` the need column is a patient count: hidden where the run's disclosure
+    /// hides the area (small counts and secondary suppressions alike).
+    public static func write(model: StudyModel, gaps: AccessGaps, disclosure: Disclosure, excel: Bool = false, to folder: inout OutputFolder) throws {
+        let policy = disclosure.policy
+        func label(_ areaID: String, _ n: Int) -> String { disclosure.level == gaps.level ? disclosure.label(areaID, n) : policy.label(n) }
         let kinds = Set(gaps.gaps.flatMap(\.nearestKm.keys)).sorted()
         var table = Table(title: "Access gaps", header: ["severity_rank", "area_code", "area_name", "need_\(gaps.need.rawValue)", "access_score",
                                                         "access_percentile"] + kinds.map { "nearest_\($0)_km" } + ["reasons"])
         for (k, g) in gaps.gaps.enumerated() {
-            let need = gaps.need == .patients ? policy.label(Int(g.need)) : Format.count(g.need)
+            let need = gaps.need == .patients ? label(g.areaID, Int(g.need)) : Format.count(g.need)
             table.rows.append([String(k + 1), g.areaID, g.name, need, g.access.map(AccessScores.formatScore) ?? "nan",
                                Format.percent(g.accessPercentile, decimals: 1)]
                 + kinds.map { Format.number(g.nearestKm[$0], decimals: 3) } + [g.reasons.joined(separator: "; ")])

@@ -7,11 +7,28 @@ import Foundation
 ///
 /// Files: `huff_fit.csv` (parameter, value), `huff_hospitals.csv`, `huff_areas.csv` (probability of
 /// each hospital per area), and, with a flow table, `service_areas.csv`, `service_area_origins.csv`,
-/// `service_areas.geojson`.
+/// `service_areas.geojson`. When the Huff model could not run (a single hospital), `huff_fit.csv`
+/// says why and the other Huff files are left out; the service areas are written all the same.
 public enum HospitalCatchmentExport {
-    public static func write(
-        model: StudyModel, hospitals h: HospitalCatchments, policy: SmallCellPolicy, excel: Bool, to folder: inout OutputFolder
-    ) throws {
+    /// The Huff files and the service areas of a run.
+    public static func write(run: StudyRun, excel: Bool, to folder: inout OutputFolder) throws {
+        switch run.huff {
+        case let .available(h)?: try writeHuff(model: run.model, hospitals: h, excel: excel, to: &folder)
+        case let .unavailable(reason, _)?:
+            var fit = Table(title: "Huff model fit", header: ["parameter", "value"])
+            if let h = run.options.huff {
+                fit.rows += [["decay", h.decay.rawValue], ["attractiveness", h.attractiveness]]
+            }
+            fit.rows += [["level", run.level.rawValue], ["status", "not available: \(reason)"]]
+            try folder.write("huff_fit.csv", fit.csv(excel: excel))
+        case nil: break
+        }
+        if let sa = run.serviceAreas, let d = run.serviceAreaDisclosure {
+            try writeServiceAreas(model: run.model, sa, disclosure: d, level: run.level, excel: excel, to: &folder)
+        }
+    }
+
+    static func writeHuff(model: StudyModel, hospitals h: HospitalCatchments, excel: Bool, to folder: inout OutputFolder) throws {
         let huff = h.huff
         var fit = Table(title: "Huff model fit", header: ["parameter", "value"])
         func row(_ name: String, _ value: String) { fit.rows.append([name, value]) }
@@ -55,34 +72,39 @@ public enum HospitalCatchmentExport {
             areas.rows.append([id, model.area(id, at: h.level)?.name ?? ""] + huff.row(i).map { Format.number($0, decimals: 6) })
         }
         try folder.write("huff_areas.csv", areas.csv(excel: excel))
+    }
 
-        guard let sa = h.serviceAreas else { return }
-        // Counts of other hospitals' patients are patient counts too: small ones are hidden, and an
-        // index is shown only when the counts it is made of are shown.
-        func count(_ n: Int) -> String { policy.label(n) }
+    /// The plurality service areas, hidden as `disclosure` says: small counts, what a shown total
+    /// would give back, and every index made of a hidden count.
+    static func writeServiceAreas(
+        model: StudyModel, _ sa: ServiceAreas, disclosure: ServiceAreaDisclosure, level: AreaLevel, excel: Bool, to folder: inout OutputFolder
+    ) throws {
+        let policy = disclosure.policy
+        let names = Dictionary(uniqueKeysWithValues: model.institutions.map { ($0.id, $0.name) })
+        func count(_ n: Int, _ hidden: Bool) -> String { policy.label(n, secondary: hidden) }
         var table = Table(title: "Plurality service areas",
                           header: ["institution_id", "name", "origins", "resident_patients", "local_patients", "hospital_patients",
                                    "localization_index", "market_share_index", "origin_codes"])
-        for a in sa.areas {
-            let shown = ![a.residentPatients, a.localPatients, a.hospitalPatients].contains(where: policy.isSmall)
-            table.rows.append([a.hospitalID, names[a.hospitalID] ?? "", String(a.originIDs.count), count(a.residentPatients),
-                               count(a.localPatients), count(a.hospitalPatients),
+        for (a, m) in zip(sa.areas, disclosure.areas) {
+            let shown = m.indicesShown && ![a.residentPatients, a.localPatients, a.hospitalPatients].contains(where: policy.isSmall)
+            table.rows.append([a.hospitalID, names[a.hospitalID] ?? "", String(a.originIDs.count), count(a.residentPatients, m.residentHidden),
+                               count(a.localPatients, m.localHidden), count(a.hospitalPatients, m.hospitalHidden),
                                shown ? Format.number(a.localizationIndex, decimals: 4) : "", shown ? Format.number(a.marketShareIndex, decimals: 4) : "",
                                a.originIDs.joined(separator: " ")])
         }
         try folder.write("service_areas.csv", table.csv(excel: excel))
 
         var origins = Table(title: "Service-area assignment", header: ["area_code", "area_name", "patients", "institution_id", "patients_at_institution", "relevance_index", "tied_with"])
-        for o in sa.origins {
-            let shown = !policy.isSmall(o.patients) && !policy.isSmall(o.patientsAtHospital)
-            origins.rows.append([o.id, model.area(o.id, at: h.level)?.name ?? "", count(o.patients), o.hospitalID ?? "",
-                                 count(o.patientsAtHospital), shown ? Format.number(o.relevanceIndex, decimals: 4) : "",
+        for (o, m) in zip(sa.origins, disclosure.origins) {
+            let shown = !m.patientsHidden && !m.atHospitalHidden
+            origins.rows.append([o.id, model.area(o.id, at: level)?.name ?? "", count(o.patients, m.patientsHidden), o.hospitalID ?? "",
+                                 count(o.patientsAtHospital, m.atHospitalHidden), shown ? Format.number(o.relevanceIndex, decimals: 4) : "",
                                  o.tiedHospitalIDs.joined(separator: " ")])
         }
         try folder.write("service_area_origins.csv", origins.csv(excel: excel))
 
         let features: [(Geometry?, JSONObject)] = try sa.areas.compactMap { a in
-            let members = a.originIDs.compactMap { model.area($0, at: h.level) }
+            let members = a.originIDs.compactMap { model.area($0, at: level) }
             guard !members.isEmpty else { return nil }
             let geometry = try Geometry.union(members.map(\.geometry))
             return (geometry, ["institution_id": .string(a.hospitalID), "name": .string(names[a.hospitalID] ?? ""),

@@ -172,14 +172,14 @@ struct Access: ParsableCommand {
 extension Access {
     func runStudyAccess(study: String) throws {
         let terminal = Terminal(quiet: quiet)
-        let model = try loadStudy(study, terminal: terminal)
-        let policy = SmallCellPolicy(minCell: model.spec.minCell)
-        terminal.progress("scoring areas")
-        let result = try runAnalysis {
-            try studyOptions.compute(model, method: try fca.model(), detourFactor: detourFactor ?? 1, normalize: fca.normalize)
-        }
-        var folder = try OutputFolder(URL(fileURLWithPath: out), inputs: model.inputFiles)
-        try AccessExport.write(model: model, access: result, policy: policy, to: &folder)
+        var options = StudyRun.Options()
+        options.level = studyOptions.level
+        options.access = studyOptions.settings(method: try fca.model(), detourFactor: detourFactor ?? 1, normalize: fca.normalize)
+        let run = try studyRun(study, options: options, terminal: terminal)
+        let result = try runAnalysis { try run.access?.get() }
+        guard let result else { return }
+        var folder = try OutputFolder(URL(fileURLWithPath: out), inputs: run.model.inputFiles)
+        try AccessExport.write(model: run.model, access: result, policy: run.policy, to: &folder)
         print("scored=\(result.scores.scores.count) pairs=\(result.scores.pairCount) undefined=\(result.scores.undefinedCount)")
         try folder.commit()
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
@@ -201,14 +201,9 @@ struct StudyAccessOptions: ParsableArguments {
     @Option(help: "Study mode: capacity field of the supply (e.g. patients_per_month, beds).")
     var capacity: String?
 
-    func compute(_ model: StudyModel, method: FloatingCatchmentModel, detourFactor: Double, normalize: Bool) throws -> StudyAccess {
-        guard let field = capacity else {
-            let fields = Set(model.institutions.flatMap(\.capacity.keys)).sorted().joined(separator: ", ")
-            throw AnalysisError("study mode needs --capacity, the supply's capacity field", fix: "capacity fields in this study: \(fields)")
-        }
-        let kinds = self.kinds.isEmpty
-            ? Set(model.institutions.filter { $0.capacity[field] != nil }.map(\.kind)).sorted() : self.kinds
-        return try StudyAccess.compute(model, level: level, demandMeasure: demandMeasure, kinds: kinds, capacityField: field,
-                                       method: method, detourFactor: detourFactor, normalize: normalize)
+    /// The library's settings (its defaults apply to what is not given).
+    func settings(method: FloatingCatchmentModel, detourFactor: Double, normalize: Bool) -> StudyAccess.Settings {
+        StudyAccess.Settings(method: method, level: level, demandMeasure: demandMeasure, kinds: kinds, capacity: capacity,
+                             detourFactor: detourFactor, normalize: normalize)
     }
 }

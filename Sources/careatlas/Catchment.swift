@@ -44,36 +44,28 @@ struct Catchment: ParsableCommand {
 
     func run() throws {
         let terminal = Terminal(quiet: common.quiet)
-        let model = try loadStudy(study, terminal: terminal)
-        let policy = output.policy(model)
-        terminal.progress("ranking areas and growing catchments")
-        let analysis = try runAnalysis { try PatientShareCatchments.analyse(model, level: level, shares: shares) }
-        terminal.progress("rings, cells and nearest distances")
-        let distances = try runAnalysis { try DistanceCatchments.compute(model, kinds: kinds, radiiKm: radii, level: level) }
-        terminal.progress("fitting the Huff model")
-        let hospitals = try runAnalysis {
-            try HospitalCatchments.analyse(model, level: level, attractiveness: attractiveness, kinds: huffKinds, decay: decay)
-        }
-        // Suppression decided with the study's stages too, so that catchment and scenario outputs
-        // together reveal no small count.
-        let scenarios = model.spec.scenarios == nil ? nil : try runAnalysis { try ScenarioAnalysis.run(model) }
-        let disclosure = Disclosure.compute(model, level: level, shares: analysis, scenarios: scenarios, policy: policy)
+        var options = StudyRun.Options()
+        options.level = level
+        options.shares = shares
+        options.distances = .init(kinds: kinds, radiiKm: radii)
+        options.huff = .init(attractiveness: attractiveness, kinds: huffKinds, decay: decay)
+        options.policy = output.policy
+        let run = try studyRun(study, options: options, terminal: terminal)
+        let model = run.model, policy = run.policy, disclosure = run.disclosure
+        let analysis = try runAnalysis { try run.shares.get() }
+        let distances = try runAnalysis { try run.distances?.get() ?? DistanceCatchments.compute(model, kinds: kinds, radiiKm: radii, level: level) }
         var folder = try output.folder(inputs: model.inputFiles)
         try CatchmentExport.write(model: model, shares: analysis, distances: distances, disclosure: disclosure, excel: output.excel, to: &folder)
-        try HospitalCatchmentExport.write(model: model, hospitals: hospitals, policy: policy, excel: output.excel, to: &folder)
+        try HospitalCatchmentExport.write(run: run, excel: output.excel, to: &folder)
         if !common.json {
             print(CatchmentReport.text(analysis, disclosure: disclosure), terminator: "")
-            if let fit = hospitals.fit {
-                print(String(format: "huff: alpha=%.4f beta=%.4f log_likelihood=%.4f mcfadden_r2=%.4f (%@)", fit.alpha, fit.beta,
-                             fit.logLikelihood, fit.mcFaddenR2, fit.status.rawValue))
-            } else if let problem = hospitals.fitProblem {
-                print("huff: not fitted: \(problem)")
-            }
+            print(CatchmentReport.huffLine(run.huff))
         }
         try folder.commit()
         if common.json {
-            var huff: JSONObject = ["fitted": .bool(hospitals.fit != nil), "problem": hospitals.fitProblem.map { .string("\($0)") } ?? .null]
-            if let fit = hospitals.fit {
+            var huff: JSONObject = ["fitted": .bool(run.huff?.value?.fit != nil),
+                                    "problem": (run.huff?.reason ?? run.huff?.value?.fitProblem).map { .string($0) } ?? .null]
+            if let fit = run.huff?.value?.fit {
                 for (key, value) in [("alpha", fit.alpha), ("beta", fit.beta), ("log_likelihood", fit.logLikelihood),
                                      ("mcfadden_r2", fit.mcFaddenR2)] { huff[key] = jsonNumber(value) }
                 huff["se_alpha"] = jsonNumber(fit.standardErrorAlpha)

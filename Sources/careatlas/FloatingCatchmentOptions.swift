@@ -33,91 +33,20 @@ struct FloatingCatchmentOptions: ParsableArguments {
     var normalize = false
 
 
-    /// The method's model from the options, or a ValidationError saying which option is wrong or
-    /// missing.
-    func model(defaultMethod: FloatingCatchmentMethod? = nil, defaultThreshold: Double? = nil) throws -> FloatingCatchmentModel {
-        guard let method = method ?? defaultMethod else {
-            throw ValidationError("give --method 2sfca|e2sfca|gaussian|gravity|3sfca")
-        }
-        let threshold = self.threshold ?? (weights == nil ? defaultThreshold : nil)
-        let name = method.rawValue
-        func reject(_ option: String, unless allowed: [FloatingCatchmentMethod]) throws {
-            guard !allowed.contains(method) else { return }
-            let list = allowed.map { "--method \($0.rawValue)" }.joined(separator: " or ")
-            throw ValidationError("\(option) applies to \(list), not to --method \(name); remove it or change the method")
-        }
-        if sigma != nil { try reject("--sigma", unless: [.gaussian, .threeStep]) }
-        if weights != nil { try reject("--weights", unless: [.enhancedTwoStep, .threeStep]) }
-        if beta != nil { try reject("--beta", unless: [.gravity]) }
-        if minDistance != nil { try reject("--min-distance", unless: [.gravity]) }
-        if sigma != nil && weights != nil {
-            throw ValidationError("give --sigma (Gaussian decay) or --weights (step decay) for --method 3sfca, not both")
-        }
-        if let threshold, !(threshold.isFinite && threshold > 0) {
-            throw ValidationError("--threshold must be a number of metres > 0, got \(threshold)")
-        }
-        if let sigma, !(sigma.isFinite && sigma > 0) {
-            throw ValidationError("--sigma must be a number of metres > 0, got \(sigma)")
-        }
-        if let beta, !(beta.isFinite && beta >= 0) {
-            throw ValidationError("--beta must be a number ≥ 0 (e.g. 1 or 2), got \(beta)")
-        }
-        if let minDistance, !(minDistance.isFinite && minDistance >= 0) {
-            throw ValidationError("--min-distance must be a number of metres ≥ 0, got \(minDistance)")
-        }
-
-        var bands: [DistanceBand]?
-        if let weights {
-            do {
-                bands = try DistanceDecay.parseBands(weights)
-            } catch {
-                throw ValidationError("--weights \"\(weights)\": " + error.problems.map(\.description).joined(separator: "; "))
-            }
-        }
-        let maximumCost: Double
-        if let bands, let last = bands.last?.upperLimit {
-            if let threshold, threshold != last {
-                throw ValidationError(
-                    "--threshold \(formatOption(threshold)) differs from the last --weights limit \(formatOption(last)): the catchment ends at the last band; leave out --threshold or make it \(formatOption(last))")
-            }
-            maximumCost = last
-        } else if let threshold {
-            maximumCost = threshold
-        } else {
-            throw ValidationError("--method \(name) needs --threshold METRES, the catchment size (e.g. --threshold 5000)")
-        }
-
-        do {
-            switch method {
-            case .twoStep:
-                return try .twoStep(maximumCost: maximumCost)
-            case .enhancedTwoStep:
-                return try .enhancedTwoStep(bands: bands ?? FloatingCatchmentModel.defaultEnhancedBands(maximumCost: maximumCost))
-            case .gaussian:
-                guard let sigma else {
-                    throw ValidationError(
-                        "--method gaussian needs --sigma METRES, the width of f(c) = exp(-c²/(2σ²)) (e.g. --sigma \(formatOption(maximumCost / 2)) for --threshold \(formatOption(maximumCost)))")
-                }
-                return try .gaussian(maximumCost: maximumCost, sigma: sigma)
-            case .gravity:
-                guard let beta else {
-                    throw ValidationError("--method gravity needs --beta, the exponent of f(c) = c^(-β) (e.g. --beta 1)")
-                }
-                return try .gravity(maximumCost: maximumCost, beta: beta, minimumCost: minDistance ?? 0)
-            case .threeStep:
-                let decay: DistanceDecay =
-                    sigma.map { .gaussian(sigma: $0) }
-                    ?? .steps(bands ?? FloatingCatchmentModel.defaultThreeStepBands(maximumCost: maximumCost))
-                return try .threeStep(maximumCost: maximumCost, decay: decay)
-            }
-        } catch let error as AccessError {
-            throw ValidationError(error.problems.map(\.description).joined(separator: "; "))
-        }
+    /// The library's settings from the options.
+    var settings: FloatingCatchmentSettings {
+        FloatingCatchmentSettings(method: method, threshold: threshold, sigma: sigma, weights: weights, beta: beta,
+                                  minDistance: minDistance, normalize: normalize)
     }
 
+    /// The method's model (the rules are the library's, ``FloatingCatchmentSettings``), or a
+    /// ValidationError saying which option is wrong or missing.
+    func model(defaultMethod: FloatingCatchmentMethod? = nil, defaultThreshold: Double? = nil) throws -> FloatingCatchmentModel {
+        do { return try settings.model(defaultMethod: defaultMethod, defaultThreshold: defaultThreshold) } catch {
+            throw ValidationError(error.description)
+        }
+    }
 }
 
 /// `5000`, not `5000.0`.
-func formatOption(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-}
+func formatOption(_ value: Double) -> String { FloatingCatchmentSettings.format(value) }

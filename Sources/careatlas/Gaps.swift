@@ -31,29 +31,32 @@ struct Gaps: ParsableCommand {
     var requiredKinds: [String] = []
 
     @Option(name: .customLong("within-km"), help: "Distance limit for the required kinds, km.")
-    var withinKm: Double = 16
+    var withinKm: Double = AccessGaps.Settings.defaultWithinKm
 
     func validate() throws {
         try validateInputFile(study, what: "study file")
         guard withinKm > 0 else { throw ValidationError("--within-km must be a positive distance, got \(withinKm)") }
-        _ = try fca.model(defaultMethod: .twoStep, defaultThreshold: 5000)
+        let d = FloatingCatchmentSettings.gapDefaults
+        _ = try fca.model(defaultMethod: d.method, defaultThreshold: d.threshold)
     }
 
     func run() throws {
         let terminal = Terminal(quiet: common.quiet)
-        let model = try loadStudy(study, terminal: terminal)
-        let policy = output.policy(model)
-        let method = try fca.model(defaultMethod: .twoStep, defaultThreshold: 5000)
-        let access = try runAnalysis { try studyOptions.compute(model, method: method, detourFactor: 1, normalize: fca.normalize) }
-        let nearest = try DistanceCatchments.nearestDistances(model, level: studyOptions.level)
-        let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
-        let gaps = try runAnalysis {
-            try AccessGaps.find(model, level: studyOptions.level, need: need, access: scores, nearest: nearest,
-                                requiredKinds: requiredKinds.isEmpty ? access.kinds : requiredKinds, withinKm: withinKm)
-        }
+        let d = FloatingCatchmentSettings.gapDefaults
+        var options = StudyRun.Options()
+        options.level = studyOptions.level
+        options.access = studyOptions.settings(method: try fca.model(defaultMethod: d.method, defaultThreshold: d.threshold),
+                                               detourFactor: 1, normalize: fca.normalize)
+        options.gaps = AccessGaps.Settings(need: need, requiredKinds: requiredKinds, withinKm: withinKm)
+        options.policy = output.policy
+        let run = try studyRun(study, options: options, terminal: terminal)
+        let model = run.model, policy = run.policy, disclosure = run.disclosure
+        let access = try runAnalysis { try run.access?.get() }
+        let gaps = try runAnalysis { try run.gaps?.get() }
+        guard let access, let gaps else { return }
         var folder = try output.folder(inputs: model.inputFiles)
         try AccessExport.write(model: model, access: access, policy: policy, excel: output.excel, to: &folder)
-        try AccessExport.write(model: model, gaps: gaps, policy: policy, excel: output.excel, to: &folder)
+        try AccessExport.write(model: model, gaps: gaps, disclosure: disclosure, excel: output.excel, to: &folder)
         let areaCount = model.areas[studyOptions.level]?.count ?? 0
         if !common.json {
             print("gaps: \(gaps.gaps.count) of \(areaCount) \(studyOptions.level.rawValue) areas")
@@ -64,13 +67,15 @@ struct Gaps: ParsableCommand {
         try folder.commit()
         if common.json {
             // Need in patients is a patient count: shown through the policy like every count.
-            func needValue(_ v: Double?) -> JSONValue {
+            func needValue(_ v: Double?, area: String? = nil) -> JSONValue {
                 guard let v else { return .null }
-                return need == .patients ? .string(policy.label(Int(v.rounded()))) : jsonNumber(v)
+                guard need == .patients else { return jsonNumber(v) }
+                let count = Int(v.rounded())
+                return .string(area.map { disclosure.level == studyOptions.level ? disclosure.label($0, count) : policy.label(count) } ?? policy.label(count))
             }
             let list: [JSONValue] = gaps.gaps.enumerated().map { k, g in
                 .object(["rank": .number(Double(k + 1)), "area_code": .string(g.areaID), "area_name": .string(g.name),
-                         "need": needValue(g.need), "access": jsonNumber(g.access), "access_percentile": jsonNumber(g.accessPercentile),
+                         "need": needValue(g.need, area: g.areaID), "access": jsonNumber(g.access), "access_percentile": jsonNumber(g.accessPercentile),
                          "nearest_km": .object(JSONObject(uniqueKeysWithValues: g.nearestKm.sorted { $0.key < $1.key }.map { ($0.key, jsonNumber($0.value)) })),
                          "rules": .array(g.rules.map { .string($0.rawValue) }), "reasons": .array(g.reasons.map(JSONValue.string))])
             }

@@ -94,7 +94,9 @@ struct Map: ParsableCommand {
             Terminal.error("error: --breaks \(low) is below the study's min_cell \(policy.minCell): patient classes must not reveal suppressed counts; start the breaks at \(policy.minCell) or above")
             throw ExitCode.failure
         }
-        let results = try runAnalysis { try StudyResults.compute(model, policy: policy, progress: terminal.callback) }
+        var runOptions = StudyRun.Options()
+        runOptions.policy = policy
+        let results = try runAnalysis { try StudyRun.compute(model, options: runOptions, progress: terminal.callback).results() }
         let data = StudyMapData(results: results)
         let options = StudyMapOptions(classification: method, page: size, language: lang, showLabels: !noLabels)
         let bytes: Data

@@ -50,6 +50,13 @@ func loadStudy(_ path: String, terminal: Terminal) throws -> StudyModel {
     }
 }
 
+/// Loads a study and makes its one run (every analysis the options configure, one disclosure
+/// decision); load problems and analysis errors go to stderr with exit 1.
+func studyRun(_ path: String, options: StudyRun.Options, terminal: Terminal) throws -> StudyRun {
+    let model = try loadStudy(path, terminal: terminal)
+    return try runAnalysis { try StudyRun.compute(model, options: options, progress: terminal.callback) }
+}
+
 /// A path argument that must name an existing regular file.
 func validateInputFile(_ path: String, what: String) throws {
     var isDirectory: ObjCBool = false
@@ -72,9 +79,8 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Show counts below the study's minimum cell size (internal use; outputs are marked).")
     var noSuppression = false
 
-    func policy(_ model: StudyModel) -> SmallCellPolicy {
-        noSuppression ? .none : SmallCellPolicy(minCell: model.spec.minCell)
-    }
+    /// The run's policy: nil (the study's min_cell) unless --no-suppression.
+    var policy: SmallCellPolicy? { noSuppression ? SmallCellPolicy.none : nil }
 
     func folder(inputs: [URL]) throws -> OutputFolder {
         do { return try OutputFolder(URL(fileURLWithPath: out), inputs: inputs) } catch {

@@ -35,10 +35,11 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let terminal = Terminal(quiet: common.quiet)
-        let model = try loadStudy(study, terminal: terminal)
-        let policy = output.policy(model)
-        let results = try runAnalysis { try StudyResults.compute(model, policy: policy, progress: terminal.progress) }
-        var folder = try output.folder(inputs: model.inputFiles)
+        var options = StudyRun.Options()
+        options.policy = output.policy
+        let run = try studyRun(study, options: options, terminal: terminal)
+        let results = try runAnalysis { try run.results() }
+        var folder = try output.folder(inputs: run.model.inputFiles)
         terminal.progress("writing the report")
         try ReportWriter.write(results, options: .init(excel: output.excel, language: lang, date: date), to: &folder)
         try folder.commit()

@@ -19,13 +19,12 @@ struct Scenarios: ParsableCommand {
 
     func run() throws {
         let terminal = Terminal(quiet: common.quiet)
-        let model = try loadStudy(study, terminal: terminal)
-        let policy = output.policy(model)
-        let analysis = try runAnalysis { try ScenarioAnalysis.run(model, progress: terminal.progress) }
-        // Suppression decided with the patient-share catchments too, so that catchment and scenario
-        // outputs together reveal no small count.
-        let shares = try? PatientShareCatchments.analyse(model, level: analysis.level)
-        let disclosure = Disclosure.compute(model, level: analysis.level, shares: shares, scenarios: analysis, policy: policy)
+        var options = StudyRun.Options()
+        options.policy = output.policy
+        let run = try studyRun(study, options: options, terminal: terminal)
+        let model = run.model
+        let analysis = try runAnalysis { try run.scenarioAnalysis() }
+        let disclosure = run.disclosure
         var folder = try output.folder(inputs: model.inputFiles)
         try ScenarioExport.write(model: model, analysis: analysis, disclosure: disclosure, excel: output.excel, to: &folder)
         if !common.json { print(analysis.text(disclosure: disclosure), terminator: "") }

@@ -17,10 +17,10 @@ struct Summary: ParsableCommand {
     func validate() throws { try validateInputFile(study, what: "study file") }
 
     func run() throws {
-        let terminal = Terminal(quiet: common.quiet)
-        let model = try loadStudy(study, terminal: terminal)
-        let policy = noSuppression ? SmallCellPolicy.none : SmallCellPolicy(minCell: model.spec.minCell)
-        let summary = StudySummary(model: model, policy: policy)
+        var options = StudyRun.Options()
+        options.policy = noSuppression ? SmallCellPolicy.none : nil
+        let run = try studyRun(study, options: options, terminal: Terminal(quiet: common.quiet))
+        let summary = StudySummary(run: run)
         print(common.json ? summary.renderJSON() : summary.renderText(), terminator: "")
     }
 }

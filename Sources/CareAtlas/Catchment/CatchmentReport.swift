@@ -21,6 +21,22 @@ public enum CatchmentReport {
     }
 }
 
+extension CatchmentReport {
+    /// The line on the Huff model: its fit, why it could not be fitted, or why it is absent.
+    public static func huffLine(_ huff: Availability<HospitalCatchments>?) -> String {
+        switch huff {
+        case nil: return "huff: not asked for"
+        case let .unavailable(reason, _)?: return "huff: not available: \(reason)"
+        case let .available(h)?:
+            if let fit = h.fit {
+                return String(format: "huff: alpha=%.4f beta=%.4f log_likelihood=%.4f mcfadden_r2=%.4f (%@)", fit.alpha, fit.beta,
+                              fit.logLikelihood, fit.mcFaddenR2, fit.status.rawValue)
+            }
+            return "huff: not fitted: \(h.fitProblem ?? "")"
+        }
+    }
+}
+
 extension String {
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

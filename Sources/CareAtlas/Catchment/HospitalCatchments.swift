@@ -30,8 +30,8 @@ public struct HospitalCatchments: Sendable {
         }
         let destinations = model.institutions.filter { kinds.contains($0.kind) && ($0.capacity[attractiveness] ?? 0) > 0 }
         guard destinations.count >= 2 else {
-            throw AnalysisError("the Huff model needs at least two institutions of kind \(kinds.joined(separator: ", ")) with \(attractiveness) > 0, found \(destinations.count)",
-                                fix: "choose the kinds and the capacity field (e.g. beds) the study has")
+            throw AnalysisError("needs at least two institutions of kind \(kinds.joined(separator: ", ")) with \(attractiveness) > 0; found \(destinations.count)",
+                                fix: "add the other hospitals of the region, or choose the kinds and the capacity field (e.g. beds) the study has")
         }
         let origins = areas.map {
             HuffOrigin(id: $0.id, weight: $0.population["aged65"] ?? 0,

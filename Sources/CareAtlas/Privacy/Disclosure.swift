@@ -30,6 +30,11 @@ public struct Disclosure: Sendable {
         case groups
         case frontier
         case path
+        /// The catchments of the study's default shares, when a command publishes its own shares
+        /// (``catchments``) and other commands publish the defaults.
+        case defaultCatchments
+        /// The anchor's plurality service area (its local patients) and its patients in all areas.
+        case serviceAreas
     }
 
     public let policy: SmallCellPolicy
@@ -61,73 +66,33 @@ public struct Disclosure: Sendable {
     /// A count's label: the number, "<10" or "x".
     public func label(_ areaID: String, _ count: Int) -> String { policy.label(count, secondary: isHidden(areaID)) }
 
-    /// Decides what to hide for the line of `level` and the totals over it.
+    /// Decides what to hide for the line of `level` and the totals over it (the publication of
+    /// ``Publication/addStudyTotals(_:shares:commandShares:scenarios:serviceAreas:)``).
     public static func compute(
         _ model: StudyModel, level: AreaLevel, shares: PatientShareAnalysis? = nil, scenarios: ScenarioAnalysis? = nil,
         policy: SmallCellPolicy
     ) -> Disclosure {
-        let areas = model.areas[level] ?? []
-        let ids = areas.map(\.id)
-        let counts = areas.map { $0.patients ?? 0 } + [model.totalPatients - areas.reduce(0) { $0 + ($1.patients ?? 0) }]
-        let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        func members(_ set: [String]) -> [Int]? {
-            let m = set.compactMap { index[$0] }
-            return m.count == set.count ? m.sorted() : nil
-        }
-        var totals: [Total] = []
-        func add(_ family: Family, _ sets: [(ids: [String], value: Int?)]) {
-            for (k, s) in sets.enumerated() {
-                guard let v = s.value, let m = members(s.ids) else { continue }
-                totals.append(Total(family: family, index: k, members: m, value: v))
-            }
-        }
-        if let scenarios, scenarios.level == level {
-            for (p, plan) in scenarios.plans.enumerated() { add(.stages(plan: p), plan.stages.map { ($0.areaIDs, $0.patients) }) }
-        }
-        if let shares, shares.level == level {
-            add(.catchments, shares.catchments.map { ($0.areaIDs, $0.patients) })
-            let groups = shares.groups.map { g in
-                (model.groups[g.grouping]?.first { $0.name == g.name }?.memberIDs ?? [], Optional(g.patients))
-            }
-            add(.groups, groups)
-            // The line "other or outside" of the group table: total − Σ groups.
-            let grouped = Set(groups.flatMap(\.0))
-            let rest = ids.indices.filter { !grouped.contains(ids[$0]) } + [ids.count]
-            totals.append(Total(family: .groups, index: shares.groups.count, members: rest,
-                                value: rest.reduce(0) { $0 + counts[$1] }))
-        }
-        if let scenarios, scenarios.level == level, let f = scenarios.frontier {
-            add(.frontier, f.points.map { ($0.areaIDs, $0.patients) })
-            add(.path, f.path.map { ($0.areaIDs, Optional($0.patients)) })
-        }
+        var publication = Publication(model, level: level)
+        publication.addStudyTotals(model, shares: shares, scenarios: scenarios)
+        return decide(publication, policy: policy)
+    }
+
+    /// The one decision: what to hide among the cells and totals of `publication` (the rules
+    /// above), and the small-difference masks of its sequences at other levels.
+    public static func decide(_ publication: Publication, policy: SmallCellPolicy) -> Disclosure {
+        let counts = publication.counts
+        let totals = publication.totals.map { Total(family: $0.family, index: $0.index, members: $0.members, value: $0.value) }
         var control = Control(counts: counts, policy: policy, totals: totals)
         control.run()
-        var masks: [Family: [Bool]] = [:]
-        if let scenarios {
-            for (p, plan) in scenarios.plans.enumerated() { masks[.stages(plan: p)] = Array(repeating: false, count: plan.stages.count) }
-            if let f = scenarios.frontier {
-                masks[.frontier] = Array(repeating: false, count: f.points.count)
-                masks[.path] = Array(repeating: false, count: f.path.count)
-            }
-        }
-        if let shares {
-            masks[.catchments] = Array(repeating: false, count: shares.catchments.count)
-            masks[.groups] = Array(repeating: false, count: shares.groups.count + 1)
-        }
-        for (t, hidden) in zip(control.totals, control.totalHidden) where hidden { masks[t.family]?[t.index] = true }
+        var masks = publication.familySizes.mapValues { [Bool](repeating: false, count: $0) }
+        for (t, hidden) in zip(control.totals, control.totalHidden) where hidden && t.index >= 0 { masks[t.family]?[t.index] = true }
         // Families at another level keep the nested-difference rule within themselves.
-        if let scenarios, scenarios.level != level {
-            for (p, plan) in scenarios.plans.enumerated() {
-                masks[.stages(plan: p)] = policy.differenceMask(plan.stages.map(\.patients), alreadyShown: [0, model.totalPatients])
-            }
-            if let f = scenarios.frontier {
-                var m = policy.differenceMask(f.points.compactMap(\.patients), alreadyShown: [0, model.totalPatients]).makeIterator()
-                masks[.frontier] = f.points.map { $0.patients == nil ? false : m.next()! }
-                masks[.path] = policy.differenceMask(f.path.map(\.patients), alreadyShown: [0, model.totalPatients])
-            }
+        for s in publication.sequences {
+            var m = policy.differenceMask(s.values.compactMap { $0 }, alreadyShown: [0, publication.grandTotal]).makeIterator()
+            masks[s.family] = s.values.map { $0 == nil ? false : m.next() ?? false }
         }
-        return Disclosure(policy: policy, level: level, areaIDs: ids, counts: counts, primary: counts.map(policy.isSmall),
-                          hidden: control.hidden, masks: masks)
+        return Disclosure(policy: policy, level: publication.level, areaIDs: publication.areaIDs, counts: counts,
+                          primary: counts.map(policy.isSmall), hidden: control.hidden, masks: masks)
     }
 
     struct Total {

@@ -31,37 +31,12 @@ public struct StudyResults: Sendable {
     /// number): a cell of the same line as the areas.
     public let outsidePatientsLabel: String
 
-    /// Runs every analysis. `progress` gets short English phrases (for a terminal).
+    /// Runs every analysis (one ``StudyRun`` with the study's settings). `progress` gets short
+    /// English phrases (for a terminal).
     public static func compute(_ model: StudyModel, policy: SmallCellPolicy, progress: (String) -> Void = { _ in }) throws -> StudyResults {
-        guard let level = model.areas[.municipality] != nil ? .municipality : model.levels.last else {
-            throw AnalysisError("the study has no areas", fix: "add an areas: layer")
-        }
-        // The staged plans (the longest part: one integer programme per budget) run on the other
-        // core while the rest is computed here.
-        let staged = StagedRun()
-        let group = DispatchGroup()
-        if model.spec.scenarios != nil {
-            progress("staged plans")
-            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model) } }
-        }
-        progress("ranking areas and growing catchments")
-        let shares = try PatientShareCatchments.analyse(model, level: level)
-        progress("nearest institutions")
-        let nearest = try DistanceCatchments.nearestDistances(model, level: level)
-        var access: StudyAccess?
-        var gaps: AccessGaps?
-        if let settings = model.spec.scenarios?.gaps {
-            progress("access and gaps")
-            (access, gaps) = try AccessGaps.find(model, level: level, settings: settings)
-        }
-        group.wait()
-        let scenarios = try staged.result?.get()
-        let disclosure = Disclosure.compute(model, level: level, shares: shares, scenarios: scenarios, policy: policy)
-        let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, nearest: nearest,
-                                      access: access, gaps: gaps, scenarios: scenarios)
-        return StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,
-                            access: access, gaps: gaps, scenarios: scenarios, areas: areas,
-                            outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
+        var options = StudyRun.Options()
+        options.policy = policy
+        return try StudyRun.compute(model, options: options, progress: progress).results()
     }
 }
 
@@ -178,7 +153,3 @@ public struct AreaMetrics: Sendable {
     }
 }
 
-/// The staged plans computed on another thread (written once before the group is waited on).
-private final class StagedRun: @unchecked Sendable {
-    var result: Result<ScenarioAnalysis, Error>?
-}

@@ -32,8 +32,21 @@ public struct StudySummary: Sendable {
     public let policy: SmallCellPolicy
     public let credits: [String]
 
+    /// The summary of a run: the area line of the run's level and the group lines show exactly
+    /// what the run's disclosure decision shows, so that no other output of the study gives a
+    /// hidden count back.
+    public init(run: StudyRun) {
+        let shares = run.defaultShares.value
+        self.init(model: run.model, policy: run.policy, disclosure: run.disclosure,
+                  groupMask: shares.map { run.disclosure.groupMask($0) })
+    }
+
     /// Builds the summary under `policy` (the study's `privacy.min_cell` unless overridden).
-    public init(model: StudyModel, policy: SmallCellPolicy) {
+    ///
+    /// With a `disclosure`, the line of its level hides what it hides, and `groupMask` (the
+    /// disclosure's mask of the groups and the "other or outside" line) the groups; other levels
+    /// and groupings are protected line by line (``SmallCellPolicy/suppressionMask(_:totalShown:)``).
+    public init(model: StudyModel, policy: SmallCellPolicy, disclosure: Disclosure? = nil, groupMask: [Bool]? = nil) {
         self.policy = policy
         studyName = model.spec.name
         period = model.spec.period
@@ -60,7 +73,8 @@ public struct StudySummary: Sendable {
             let counts = areas.map { $0.patients ?? 0 }
             let outsideCount = model.totalPatients - counts.reduce(0, +)
             // The outside bucket is a cell of every level's line: areas + outside = total.
-            let mask = policy.suppressionMask(counts + [outsideCount], totalShown: true)
+            let mask = disclosure.flatMap { $0.level == level ? $0.cellMask : nil }
+                ?? policy.suppressionMask(counts + [outsideCount], totalShown: true)
             var rows: [Row] = []
             for (i, a) in areas.enumerated() {
                 let known = a.patients != nil
@@ -80,11 +94,14 @@ public struct StudySummary: Sendable {
                 title: "\(level.japaneseName) \(level.rawValue): \(areas.count) areas",
                 rows: rows, total: Self.totalRow(areas, policy.label(total), total > 0 ? "100.0" : "")))
         }
+        // The disclosure's group mask covers one grouping (its last flag is the "other or outside" line).
+        let decidedGroups = model.groups.count == 1 ? groupMask : nil
         for (grouping, groups) in model.groups.sorted(by: { $0.key < $1.key }) {
             let counts = groups.map(\.patients)
             let grouped = counts.reduce(0, +)
             let rest = model.totalPatients - grouped
-            let mask = policy.suppressionMask(counts + [rest], totalShown: true)
+            let mask = decidedGroups.flatMap { $0.count == groups.count + 1 ? $0 : nil }
+                ?? policy.suppressionMask(counts + [rest], totalShown: true)
             var rows = groups.enumerated().map { i, g in
                 Row(id: "", name: g.name, patients: policy.label(g.patients, secondary: mask[i]),
                     sharePercent: mask[i] ? "" : share(g.patients), population: g.population["total"],
@@ -97,7 +114,7 @@ public struct StudySummary: Sendable {
                                            population: nil, aged65: nil, areaKm2: nil, institutions: nil)))
         }
         self.tables = tables
-        outsidePatients = policy.label(model.outside.patients)
+        outsidePatients = policy.label(model.outside.patients, secondary: disclosure?.outsideHidden ?? false)
     }
 
     private static func totalRow(_ areas: [Area], _ patients: String, _ share: String) -> Row {

@@ -38,8 +38,8 @@ import TestSupport
 
     @Test func tooFewDestinationsIsAClearError() throws {
         // Home-care clinics have no beds.
-        #expect(throws: AnalysisError("the Huff model needs at least two institutions of kind homecare_clinic with beds > 0, found 0",
-                                      fix: "choose the kinds and the capacity field (e.g. beds) the study has")) {
+        #expect(throws: AnalysisError("needs at least two institutions of kind homecare_clinic with beds > 0; found 0",
+                                      fix: "add the other hospitals of the region, or choose the kinds and the capacity field (e.g. beds) the study has")) {
             try HospitalCatchments.analyse(try Self.model.get(), kinds: ["homecare_clinic"])
         }
     }

@@ -1,0 +1,264 @@
+import CareGeometry
+import Foundation
+
+/// The outcome of one analysis of a run: its result, or why it could not be computed.
+public enum Availability<Value: Sendable>: Sendable {
+    case available(Value)
+    /// The analysis was asked for but cannot run on this study; the reason is one English
+    /// sentence for outputs ("Huff not fitted: needs at least two …; found 1").
+    case unavailable(reason: String, error: AnalysisError)
+
+    /// The result, nil when unavailable.
+    public var value: Value? {
+        if case let .available(v) = self { return v }
+        return nil
+    }
+
+    /// Why it is unavailable, nil when available.
+    public var reason: String? {
+        if case let .unavailable(reason, _) = self { return reason }
+        return nil
+    }
+
+    /// The result, or the analysis's own error (for a command whose main output it is).
+    public func get() throws -> Value {
+        switch self {
+        case let .available(v): return v
+        case let .unavailable(_, error): throw error
+        }
+    }
+
+    /// Runs `body`, recording an ``AnalysisError`` as unavailable (`what` prefixes the reason).
+    static func attempt(_ what: String, _ body: () throws -> Value) throws -> Availability {
+        do { return .available(try body()) } catch let error as AnalysisError {
+            return .unavailable(reason: "\(what): \(error)", error: error)
+        }
+    }
+}
+
+/// One run of a study: every analysis the study and the command's options configure, computed
+/// once, and one disclosure decision over everything any output of the run can publish.
+///
+/// Every command that reads a study (`summary`, `catchment`, `access STUDY`, `gaps`, `scenarios`,
+/// `map`, `report`) builds one run and takes its files, its terminal text and its `--json` from it.
+/// What each run computes:
+///
+/// | analysis | when | if it cannot run |
+/// |---|---|---|
+/// | patient-share ranking, catchments, groups (``shares``) | always, with the study's default shares and with `options.shares` | unavailable (e.g. no patient rows at the level) |
+/// | staged plans and frontier (``scenarios``) | the study has `scenarios:` | unavailable |
+/// | nearest distances (``nearest``) | always | unavailable |
+/// | access and gaps of the study's `scenarios.gaps` (``studyGaps``) | the study has them | unavailable |
+/// | rings, cells (``distances``) | `options.distances` | unavailable |
+/// | Huff model (``huff``) | `options.huff` | unavailable, with the reason |
+/// | plurality service areas (``serviceAreas``) | the study has a flow table | — |
+/// | access and gaps with the command's settings (``access``, ``gaps``) | `options.access`, `options.gaps` | unavailable |
+///
+/// An unavailable analysis never stops the others; a command whose main output it is reports its
+/// error (``Availability/get()``).
+///
+/// **Disclosure.** The publication (``publication``) lists the line of area cells at ``level`` and
+/// every total over it that any command of the run can publish — the default-share catchments and
+/// the command's, the groups and the "other or outside" line, the stages, the frontier and its path,
+/// the anchor's service area — whatever the command will actually write, so that two commands of
+/// the same study give one and the same suppression. ``disclosure`` is decided once from it.
+public struct StudyRun: Sendable {
+    /// What a command asks of a run beyond what every run computes.
+    public struct Options: Sendable {
+        /// The level of the area line (nil: municipalities when the study has them, else its coarsest level).
+        public var level: AreaLevel?
+        /// Target shares of the command's patient-share catchments.
+        public var shares: [Double] = PatientShareCatchments.defaultShares
+        /// Rings and nearest-institution cells (the `catchment` command).
+        public var distances: DistanceSettings?
+        /// The Huff model (the `catchment` command).
+        public var huff: HuffSettings?
+        /// Access with the command's settings (`access STUDY`, `gaps`).
+        public var access: StudyAccess.Settings?
+        /// Gaps with the command's settings over ``access`` (`gaps`).
+        public var gaps: AccessGaps.Settings?
+        /// The small-cell policy (nil: the study's `privacy.min_cell`; ``SmallCellPolicy/none`` for
+        /// internal use, every output then says so).
+        public var policy: SmallCellPolicy?
+
+        public init() {}
+    }
+
+    /// Rings and cells around the institutions of some kinds.
+    public struct DistanceSettings: Sendable, Hashable {
+        public var kinds: [String]
+        public var radiiKm: [Double]
+        public init(kinds: [String] = [], radiiKm: [Double] = [1, 2, 5, 10]) {
+            self.kinds = kinds
+            self.radiiKm = radiiKm
+        }
+    }
+
+    /// The Huff model's destinations and decay.
+    public struct HuffSettings: Sendable, Hashable {
+        public var attractiveness: String
+        public var kinds: [String]
+        public var decay: HuffDecay
+        public init(attractiveness: String = "beds", kinds: [String] = ["hospital"], decay: HuffDecay = .power) {
+            self.attractiveness = attractiveness
+            self.kinds = kinds
+            self.decay = decay
+        }
+    }
+
+    public let model: StudyModel
+    public let options: Options
+    public let policy: SmallCellPolicy
+    /// The level of the area line and of the catchment analyses.
+    public let level: AreaLevel
+    /// The command's patient-share analysis (``Options/shares``).
+    public let shares: Availability<PatientShareAnalysis>
+    /// The patient-share analysis with the default shares (what the report and maps show); the
+    /// same value as ``shares`` when the command uses the defaults.
+    public let defaultShares: Availability<PatientShareAnalysis>
+    public let scenarios: Availability<ScenarioAnalysis>?
+    public let nearest: Availability<[DistanceCatchments.Nearest]>
+    public let studyGaps: Availability<StudyGaps>?
+    public let distances: Availability<DistanceCatchments>?
+    public let huff: Availability<HospitalCatchments>?
+    public let serviceAreas: ServiceAreas?
+    public let access: Availability<StudyAccess>?
+    public let gaps: Availability<AccessGaps>?
+    /// Everything the run can publish about patient counts: the input of ``disclosure``.
+    public let publication: Publication
+    /// The one disclosure decision of the run.
+    public let disclosure: Disclosure
+    /// What the run's service-area tables may show.
+    public let serviceAreaDisclosure: ServiceAreaDisclosure?
+
+    /// The default level of a study: municipalities when it has them, else its coarsest level.
+    public static func defaultLevel(_ model: StudyModel) throws -> AreaLevel {
+        guard let level = model.areas[.municipality] != nil ? .municipality : model.levels.last else {
+            throw AnalysisError("the study has no areas", fix: "add an areas: layer")
+        }
+        return level
+    }
+
+    /// Runs every analysis the study and `options` configure, then decides disclosure once.
+    /// `progress` gets short English phrases (for a terminal).
+    public static func compute(_ model: StudyModel, options: Options = Options(), progress: (String) -> Void = { _ in }) throws -> StudyRun {
+        let level = try options.level ?? defaultLevel(model)
+        let policy = options.policy ?? SmallCellPolicy(minCell: model.spec.minCell)
+        // The staged plans (the longest part: one integer programme per budget) run on the other
+        // core while the rest is computed here.
+        let staged = StagedRun()
+        let group = DispatchGroup()
+        if model.spec.scenarios != nil {
+            progress("staged plans")
+            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model) } }
+        }
+        progress("ranking areas and growing catchments")
+        let defaultShares = try Availability.attempt("patient-share catchments not computed") {
+            try PatientShareCatchments.analyse(model, level: level)
+        }
+        let shares = options.shares == PatientShareCatchments.defaultShares ? defaultShares
+            : try Availability.attempt("patient-share catchments not computed") {
+                try PatientShareCatchments.analyse(model, level: level, shares: options.shares)
+            }
+        progress("nearest institutions")
+        let nearest = try Availability.attempt("nearest institutions not computed") { try DistanceCatchments.nearestDistances(model, level: level) }
+        var studyGaps: Availability<StudyGaps>?
+        if let settings = model.spec.scenarios?.gaps {
+            progress("access and gaps")
+            studyGaps = try Availability.attempt("access gaps not computed") {
+                let (access, gaps) = try AccessGaps.find(model, level: level, settings: settings)
+                return StudyGaps(access: access, gaps: gaps)
+            }
+        }
+        var distances: Availability<DistanceCatchments>?
+        if let d = options.distances {
+            progress("rings, cells and nearest distances")
+            distances = try Availability.attempt("rings and cells not computed") {
+                try DistanceCatchments.compute(model, kinds: d.kinds, radiiKm: d.radiiKm, level: level)
+            }
+        }
+        var huff: Availability<HospitalCatchments>?
+        if let h = options.huff {
+            progress("fitting the Huff model")
+            huff = try Availability.attempt("Huff not fitted") {
+                try HospitalCatchments.analyse(model, level: level, attractiveness: h.attractiveness, kinds: h.kinds, decay: h.decay)
+            }
+        }
+        let serviceAreas = model.flows.isEmpty || model.areas[level] == nil
+            ? nil : ServiceAreas(flows: model.flows, originIDs: (model.areas[level] ?? []).map(\.id))
+        var access: Availability<StudyAccess>?
+        var gaps: Availability<AccessGaps>?
+        if let a = options.access {
+            progress("scoring areas")
+            let computed = try Availability.attempt("access not computed") { try StudyAccess.compute(model, settings: a) }
+            access = computed
+            if let g = options.gaps {
+                switch computed {
+                case let .available(scores):
+                    gaps = try Availability.attempt("gaps not found") {
+                        try AccessGaps.find(model, access: scores, settings: g, nearest: try nearest.get())
+                    }
+                case let .unavailable(reason, error):
+                    gaps = .unavailable(reason: reason, error: error)
+                }
+            }
+        }
+        group.wait()
+        let scenarios: Availability<ScenarioAnalysis>? = try staged.result.map { result in
+            try Availability.attempt("staged plans not computed") { try result.get() }
+        }
+        var publication = Publication(model, level: level)
+        publication.addStudyTotals(model, shares: defaultShares.value, commandShares: shares.value, scenarios: scenarios?.value,
+                                   serviceAreas: serviceAreas)
+        let disclosure = Disclosure.decide(publication, policy: policy)
+        let serviceAreaDisclosure = serviceAreas.map { ServiceAreaDisclosure($0, model: model, disclosure: disclosure) }
+        return StudyRun(model: model, options: options, policy: policy, level: level, shares: shares, defaultShares: defaultShares,
+                        scenarios: scenarios, nearest: nearest, studyGaps: studyGaps, distances: distances, huff: huff,
+                        serviceAreas: serviceAreas, access: access, gaps: gaps, publication: publication, disclosure: disclosure,
+                        serviceAreaDisclosure: serviceAreaDisclosure)
+    }
+
+    /// The report's view of the run: the study's own settings (default shares, the study's gaps).
+    ///
+    /// - Throws: ``AnalysisError`` when an analysis the report needs is unavailable, or when the
+    ///   run was made with other target shares than the defaults.
+    public func results() throws -> StudyResults {
+        guard options.shares == PatientShareCatchments.defaultShares else {
+            throw AnalysisError("the report's view needs a run with the default target shares")
+        }
+        let shares = try defaultShares.get()
+        let nearest = try nearest.get()
+        let gaps = try studyGaps?.get()
+        let scenarios = try scenarios?.get()
+        let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, nearest: nearest,
+                                      access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios)
+        return StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,
+                            access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios, areas: areas,
+                            outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
+    }
+
+    /// The staged plans, or why there are none.
+    public func scenarioAnalysis() throws -> ScenarioAnalysis {
+        guard let scenarios else {
+            throw AnalysisError("the study has no scenarios", fix: "add a scenarios: section with plans (see geodata/README.md)")
+        }
+        return try scenarios.get()
+    }
+
+    /// What the run could not compute, one English sentence each, in the order of the table above.
+    public var unavailable: [String] {
+        [shares.reason, scenarios?.reason, nearest.reason, studyGaps?.reason, distances?.reason, huff?.reason, access?.reason, gaps?.reason]
+            .compactMap { $0 }
+    }
+}
+
+/// Access and the gaps it leaves, with the study's `scenarios.gaps` settings.
+public struct StudyGaps: Sendable {
+    public let access: StudyAccess
+    public let gaps: AccessGaps
+}
+
+/// The staged plans computed on another thread (written once before the group is waited on).
+private final class StagedRun: @unchecked Sendable {
+    var result: Result<ScenarioAnalysis, Error>?
+}
