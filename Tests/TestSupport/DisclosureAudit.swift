@@ -1,0 +1,440 @@
+import CareFormats
+import Foundation
+
+/// An independent check of published outputs for disclosure: reads the exported files and the
+/// commands' stdout back (not the engine's masks) and looks for
+/// 1. any patient count shown below the minimum cell size (CSV, Markdown, HTML, GeoJSON, stdout);
+/// 2. any area cell hidden in one output and shown in another;
+/// 3. any hidden area cell that the shown totals determine exactly (linear algebra over the
+///    published equations: the cell's unit vector lies in their row space), or that one equation
+///    pins to the edge of its range (k hidden small cells summing to k or to k·(min−1));
+/// 4. any difference of two shown totals over nested sets of areas that is a small count.
+///
+/// Outputs are added one by one (``add(folder:)``, ``add(stdout:name:)``), so that one audit can
+/// read one command's outputs or every command's together. What it knows of the study it is told:
+/// the group memberships (from the grouping file) and the anchor, whose service-area counts are
+/// sums of the area cells when the flow table's anchor rows are the patient table's.
+public struct DisclosureAudit {
+    public enum Cell: Equatable, Sendable { case shown(Int), hidden(primary: Bool) }
+    public struct Equation: Sendable { public let set: Set<String>; public let value: Int; public let source: String }
+
+    public let minCell: Int
+    /// Group name → member area codes.
+    public let groups: [String: Set<String>]
+    /// The anchor's institution id, when its flows are the area cells.
+    public let anchorID: String?
+    public private(set) var cells: [String: Cell] = [:]
+    /// Where each cell was read, for messages.
+    private var cellSources: [String: String] = [:]
+    public private(set) var equations: [Equation] = []
+    public private(set) var problems: [String] = []
+    public static let outside = "(outside)"
+
+    public init(minCell: Int, groups: [String: Set<String>] = [:], anchorID: String? = nil) {
+        self.minCell = minCell
+        self.groups = groups
+        self.anchorID = anchorID
+    }
+
+    /// A report folder alone (its `areas.csv` is the line).
+    public init(folder: URL, minCell: Int) throws {
+        self.init(minCell: minCell)
+        try add(folder: folder)
+    }
+
+    // MARK: Cells and equations
+
+    static func cell(_ text: String) -> Cell? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let v = Int(t) { return .shown(v) }
+        if t.hasPrefix("<") { return .hidden(primary: true) }
+        if t == "x" { return .hidden(primary: false) }
+        return nil
+    }
+
+    /// Records what an output shows of an area cell; a cell shown in one output and hidden in
+    /// another is a problem (the hidden one is given away).
+    public mutating func record(_ code: String, _ text: String, source: String) {
+        guard let new = Self.cell(text) else { return }
+        if let old = cells[code] {
+            switch (old, new) {
+            case let (.shown(a), .shown(b)) where a != b:
+                problems.append("\(code): \(a) in \(cellSources[code] ?? "?") but \(b) in \(source)")
+            case let (.shown(a), .hidden):
+                problems.append("\(code): hidden in \(source) but shown as \(a) in \(cellSources[code] ?? "?")")
+            case let (.hidden, .shown(b)):
+                problems.append("\(code): hidden in \(cellSources[code] ?? "?") but shown as \(b) in \(source)")
+                cells[code] = new
+                cellSources[code] = source
+            case (.hidden(false), .hidden(true)):
+                cells[code] = new
+            default: break
+            }
+        } else {
+            cells[code] = new
+            cellSources[code] = source
+        }
+        if case let .shown(v) = new, v > 0 && v < minCell { problems.append("\(source): \(code) = \(v)") }
+    }
+
+    /// Records a published total over a set of area codes (the outside bucket is ``outside``).
+    public mutating func equation(_ set: Set<String>, _ text: String, source: String) {
+        guard let v = Int(text.trimmingCharacters(in: .whitespaces)), !set.isEmpty else {
+            if isSmall(text) { problems.append("\(source): total \(text)") }
+            return
+        }
+        if v > 0 && v < minCell { problems.append("\(source): total = \(v)") }
+        equations.append(Equation(set: set, value: v, source: source))
+    }
+
+    /// All area codes of the line read so far (the outside bucket included).
+    public var lineCodes: Set<String> { Set(cells.keys) }
+
+    // MARK: 1. Small counts shown anywhere, and the files' cells and totals
+
+    static let countColumns: Set<String> = ["patients", "shared_patients", "marginal_patients"]
+
+    func isSmall(_ text: String) -> Bool {
+        guard let n = Int(text.trimmingCharacters(in: .whitespaces)) else { return false }
+        return n > 0 && n < minCell
+    }
+
+    /// Every file of an output folder (or one output file).
+    public mutating func add(folder: URL) throws {
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory)
+        let files = isDirectory.boolValue
+            ? try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map { folder.appendingPathComponent($0) } : [folder]
+        for f in files where f.pathExtension == "csv" { try scanCSV(f) }
+        for f in files where f.pathExtension == "md" { scanText(f, markdown: true) }
+        for f in files where f.pathExtension == "html" { scanText(f, markdown: false) }
+        for f in files where f.pathExtension == "geojson" { try scanGeoJSON(f) }
+        try readLine(files)
+        try readEquations(files)
+    }
+
+    mutating func scanCSV(_ url: URL) throws {
+        let t = try CSVTable(contentsOf: url)
+        for (c, name) in t.header.enumerated() where Self.countColumns.contains(name) || name.hasSuffix("_patients") {
+            for row in t where isSmall(row.fields[c]) {
+                problems.append("\(url.lastPathComponent) line \(row.lineNumber): \(name) = \(row.fields[c])")
+            }
+        }
+    }
+
+    /// Markdown and HTML tables: cells under a count column.
+    mutating func scanText(_ url: URL, markdown: Bool) {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { problems.append("\(url.lastPathComponent): unreadable"); return }
+        if markdown {
+            var header: [String] = []
+            for line in text.split(separator: "\n") where line.hasPrefix("|") {
+                let cells = line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                if cells.allSatisfy({ $0.hasPrefix("---") || $0.hasPrefix(":--") }) { continue }
+                if header.isEmpty || cells.contains(where: { Self.countColumns.contains($0) }) && !cells.contains(where: { Int($0) != nil }) {
+                    header = cells
+                    continue
+                }
+                for (name, v) in zip(header, cells) where Self.countColumns.contains(name) && isSmall(v) {
+                    problems.append("\(url.lastPathComponent): \(name) = \(v)")
+                }
+            }
+        } else {
+            // Each <table>: header keys in <small>key</small>, then <td> cells row by row.
+            for table in text.components(separatedBy: "<table>").dropFirst() {
+                let body = table.components(separatedBy: "</table>")[0]
+                let keys = body.components(separatedBy: "<th>").dropFirst().map { th -> String in
+                    let cell = th.components(separatedBy: "</th>")[0]
+                    if let s = cell.range(of: "<small>"), let e = cell.range(of: "</small>") { return String(cell[s.upperBound..<e.lowerBound]) }
+                    return cell
+                }
+                for row in body.components(separatedBy: "<tr>").dropFirst() where row.contains("<td") {
+                    let values = row.components(separatedBy: "<td").dropFirst().map { td -> String in
+                        let afterTag = td.components(separatedBy: ">").dropFirst().joined(separator: ">")
+                        return afterTag.components(separatedBy: "</td")[0]
+                    }
+                    for (key, v) in zip(keys, values) where Self.countColumns.contains(key) && isSmall(v) {
+                        problems.append("\(url.lastPathComponent): \(key) = \(v)")
+                    }
+                }
+            }
+        }
+    }
+
+    mutating func scanGeoJSON(_ url: URL) throws {
+        let layer = try GeoJSON.read(contentsOf: url)
+        for (k, f) in layer.features.enumerated() {
+            for (key, value) in f.properties where key == "patients" || key.hasSuffix("_patients") || key.hasSuffix("_label") {
+                switch value {
+                case let .number(n) where n > 0 && n < Double(minCell):
+                    problems.append("\(url.lastPathComponent) feature \(k): \(key) = \(n)")
+                case let .string(s) where isSmall(s):
+                    problems.append("\(url.lastPathComponent) feature \(k): \(key) = \(s)")
+                default: break
+                }
+            }
+        }
+    }
+
+    // MARK: 2–4. The line, and the totals over it
+
+    /// The line of area cells: `areas.csv` (report) or `catchment_ranking.csv` (catchment), each
+    /// with its outside row and its total; `gaps.csv` with a patient need; the anchor's rows of
+    /// `service_area_origins.csv`.
+    mutating func readLine(_ files: [URL]) throws {
+        for url in files where ["areas.csv", "catchment_ranking.csv"].contains(url.lastPathComponent) {
+            let t = try CSVTable(contentsOf: url)
+            let code = try t.column("area_code").index, name = try t.column("area_name").index, n = try t.column("patients").index
+            var total: String?
+            for row in t {
+                let f = row.fields
+                let source = "\(url.lastPathComponent) line \(row.lineNumber)"
+                if !f[code].isEmpty { record(f[code], f[n], source: source) }
+                else if f[name].contains("outside") { record(Self.outside, f[n], source: source) }
+                else if f[name].contains("total") { total = f[n] }
+            }
+            if let total { equation(lineCodes, total, source: "\(url.lastPathComponent) total") }
+        }
+        for url in files where url.lastPathComponent == "gaps.csv" {
+            let t = try CSVTable(contentsOf: url)
+            guard let need = t.header.firstIndex(of: "need_patients") else { continue }
+            let code = try t.column("area_code").index
+            for row in t { record(row.fields[code], row.fields[need], source: "gaps.csv line \(row.lineNumber)") }
+        }
+        for url in files where url.lastPathComponent == "service_area_origins.csv" {
+            guard let anchorID else { continue }
+            let t = try CSVTable(contentsOf: url)
+            let code = try t.column("area_code").index, h = try t.column("institution_id").index, n = try t.column("patients_at_institution").index
+            for row in t where row.fields[h] == anchorID {
+                record(row.fields[code], row.fields[n], source: "service_area_origins.csv line \(row.lineNumber)")
+            }
+        }
+    }
+
+    mutating func readEquations(_ files: [URL]) throws {
+        let names = Set(files.map(\.lastPathComponent))
+        func sets(_ file: String, differences: Bool = false) throws {
+            guard names.contains(file), let url = files.first(where: { $0.lastPathComponent == file }) else { return }
+            let t = try CSVTable(contentsOf: url)
+            let c = try t.column("area_codes").index, p = try t.column("patients").index
+            let plan = t.header.firstIndex(of: "plan")
+            var previous: (plan: String, set: Set<String>)?
+            for row in t {
+                let f = row.fields
+                let set = Set(f[c].split(separator: " ").map(String.init))
+                equation(set, f[p], source: "\(file) line \(row.lineNumber)")
+                if differences, let m = t.header.firstIndex(of: "marginal_patients"), let v = Int(f[m]),
+                   let prev = previous, prev.plan == (plan.map { f[$0] } ?? ""), prev.set.isSubset(of: set) {
+                    equations.append(Equation(set: set.subtracting(prev.set), value: v, source: "\(file) line \(row.lineNumber) marginal"))
+                }
+                previous = (plan.map { f[$0] } ?? "", set)
+            }
+        }
+        try sets("catchments.csv")
+        try sets("catchment_summary.csv")
+        try sets("scenario_stages.csv", differences: true)
+        try sets("scenario_frontier.csv")
+        try sets("scenario_path.csv", differences: true)
+        if let url = files.first(where: { $0.lastPathComponent == "catchment_groups.csv" }) {
+            let t = try CSVTable(contentsOf: url)
+            let g = try t.column("group").index, p = try t.column("patients").index
+            for row in t { groupEquation(row.fields[g], row.fields[p], source: "catchment_groups.csv line \(row.lineNumber)") }
+        }
+        if let anchorID, let url = files.first(where: { $0.lastPathComponent == "service_areas.csv" }) {
+            let t = try CSVTable(contentsOf: url)
+            let h = try t.column("institution_id").index, codes = try t.column("origin_codes").index
+            let local = try t.column("local_patients").index, all = try t.column("hospital_patients").index
+            for row in t where row.fields[h] == anchorID {
+                equation(Set(row.fields[codes].split(separator: " ").map(String.init)), row.fields[local], source: "service_areas.csv local_patients")
+                equation(lineCodes.subtracting([Self.outside]), row.fields[all], source: "service_areas.csv hospital_patients")
+            }
+        }
+    }
+
+    /// A group's line (by name), or the line "other or outside" (every area in no group, and the
+    /// outside bucket).
+    mutating func groupEquation(_ name: String, _ value: String, source: String) {
+        if let members = groups[name] {
+            equation(members, value, source: source)
+        } else if name.contains("other or outside") {
+            let grouped = groups.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+            equation(lineCodes.subtracting(grouped).union([Self.outside]), value, source: source)
+        }
+    }
+
+    // MARK: stdout
+
+    /// A command's stdout: a JSON document (`--json`) or its text.
+    public mutating func add(stdout: String, name: String) {
+        if let value = try? JSONParser.parse(stdout.trimmingCharacters(in: .whitespacesAndNewlines)), case .object = value {
+            addJSON(value, name: name)
+        } else {
+            addText(stdout, name: name)
+        }
+    }
+
+    mutating func addJSON(_ value: JSONValue, name: String) {
+        func string(_ v: JSONValue?) -> String? { if case let .string(s)? = v { return s }; return nil }
+        func codes(_ v: JSONValue?) -> Set<String> {
+            guard case let .array(a)? = v else { return [] }
+            return Set(a.compactMap { if case let .string(s) = $0 { return s }; return nil })
+        }
+        guard case let .object(o) = value else { return }
+        // Small counts anywhere: any "patients"-like member given as a number or a string.
+        func scan(_ v: JSONValue, path: String) {
+            switch v {
+            case let .object(m):
+                for (k, x) in m {
+                    if k == "patients" || k.hasSuffix("_patients") || k == "need" || k == "median_need", let s = string(x), isSmall(s) {
+                        problems.append("\(name) \(path).\(k) = \(s)")
+                    }
+                    scan(x, path: "\(path).\(k)")
+                }
+            case let .array(a): for (i, x) in a.enumerated() { scan(x, path: "\(path)[\(i)]") }
+            default: break
+            }
+        }
+        scan(value, path: "")
+        if let s = string(o["outside_patients"]) { record(Self.outside, s, source: "\(name) outside_patients") }
+        if let s = string(o["total_patients"]), !lineCodes.isEmpty { equation(lineCodes, s, source: "\(name) total_patients") }
+        if case let .array(list)? = o["catchments"] {
+            for (k, c) in list.enumerated() {
+                guard case let .object(m) = c, let p = string(m["patients"]) else { continue }
+                equation(codes(m["area_codes"]), p, source: "\(name) catchments[\(k)]")
+            }
+        }
+        if case let .array(plans)? = o["plans"] {
+            for case let .object(plan) in plans {
+                guard case let .array(stages)? = plan["stages"] else { continue }
+                for (k, s) in stages.enumerated() {
+                    guard case let .object(m) = s, let p = string(m["patients"]) else { continue }
+                    equation(codes(m["area_codes"]), p, source: "\(name) \(string(plan["name"]) ?? "") stage \(k + 1)")
+                }
+            }
+        }
+        if case let .object(f)? = o["frontier"] {
+            for key in ["points", "path"] {
+                guard case let .array(list)? = f[key] else { continue }
+                for (k, x) in list.enumerated() {
+                    guard case let .object(m) = x, let p = string(m["patients"]) else { continue }
+                    equation(codes(m["area_codes"]), p, source: "\(name) frontier.\(key)[\(k)]")
+                }
+            }
+        }
+        if case let .array(gaps)? = o["gaps"], string(o["need"]) == "patients" {
+            for case let .object(g) in gaps {
+                if let code = string(g["area_code"]), let n = string(g["need"]) { record(code, n, source: "\(name) gaps") }
+            }
+        }
+        if case let .array(tables)? = o["tables"] {
+            for case let .object(t) in tables {
+                let title = string(t["title"]) ?? ""
+                guard case let .array(rows)? = t["rows"] else { continue }
+                for case let .object(r) in rows {
+                    guard let p = string(r["patients"]), !p.isEmpty else { continue }
+                    let id = string(r["id"]) ?? "", rowName = string(r["name"]) ?? ""
+                    if title.contains("municipality") {
+                        if !id.isEmpty { record(id, p, source: "\(name) \(title)") }
+                        else if rowName.contains("outside") { record(Self.outside, p, source: "\(name) \(title)") }
+                    } else if title.hasPrefix("group") {
+                        groupEquation(rowName, p, source: "\(name) \(title) \(rowName)")
+                    } else if isSmall(p) {
+                        problems.append("\(name) \(title): \(id) = \(p)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Terminal text: `summary` (the municipality and group tables), `catchment`, `scenarios`
+    /// (every count is checked against the minimum; the lines with area sets are in the files).
+    mutating func addText(_ text: String, name: String) {
+        var table = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let tokens = line.split(separator: " ").map(String.init)
+            if line.isEmpty { table = ""; continue }
+            if !line.hasPrefix(" "), line.contains(":") || line.hasPrefix("plan "), !line.hasPrefix("Patients"), !line.hasPrefix("patients") { table = line }
+            if line.hasPrefix("Patients:") || line.hasPrefix("patients:"), let i = tokens.firstIndex(of: "total,"), i + 1 < tokens.count {
+                record(Self.outside, tokens[i + 1], source: "\(name) \"\(line)\"")
+            }
+            // Count columns of the catchment and scenario tables: small counts must not show.
+            var counts: [String] = []
+            if line.range(of: #"^\s+\d+%\s"#, options: .regularExpression) != nil, tokens.count > 4 { counts.append(tokens[4]) }
+            if table.hasPrefix("plan"), line.hasPrefix("  "), tokens.count > 2, tokens[0] != "stage" { counts.append(tokens[2]) }
+            if table.hasPrefix("frontier"), tokens.count > 1, Int(tokens[0]) != nil { counts.append(tokens[1]) }
+            if line.hasPrefix("  budget "), tokens.count > 3 {
+                counts.append(tokens[2])
+                if tokens[4].hasPrefix("(+") { counts.append(String(tokens[4].dropFirst(2).dropLast())) }
+            }
+            for c in counts where isSmall(c) { problems.append("\(name): \(c) in \"\(line)\"") }
+            if table.contains("municipality") {
+                if let code = tokens.first, code.count == 5, Int(code) != nil, tokens.count > 2 { record(code, tokens[2], source: "\(name) summary \(code)") }
+                else if line.contains("outside the study areas"), let v = tokens.last(where: { Self.cell($0) != nil && !$0.contains(".") }) {
+                    record(Self.outside, v, source: "\(name) summary outside")
+                }
+            } else if table.hasPrefix("group") {
+                if line.contains("other or outside") {
+                    if let i = tokens.firstIndex(of: "outside"), i + 1 < tokens.count { groupEquation("other or outside", tokens[i + 1], source: "\(name) \(line)") }
+                } else if tokens.count >= 2, groups[tokens[0]] != nil {
+                    groupEquation(tokens[0], tokens[1], source: "\(name) \(line)")
+                }
+            }
+        }
+    }
+
+    /// Problems of kinds 3 and 4.
+    public func reconstructions() -> [String] {
+        var found: [String] = []
+        let hidden = cells.filter { if case .hidden = $0.value { return true } else { return false } }.keys.sorted()
+        let index = Dictionary(uniqueKeysWithValues: hidden.enumerated().map { ($1, $0) })
+        func shownSum(_ set: Set<String>) -> Int {
+            set.reduce(0) { if case let .shown(v)? = cells[$1] { return $0 + v } else { return $0 } }
+        }
+        // Rows over the hidden cells.
+        let rows: [[Double]] = equations.map { e in
+            var r = [Double](repeating: 0, count: hidden.count)
+            for a in e.set { if let i = index[a] { r[i] = 1 } }
+            return r
+        }
+        let base = Self.rank(rows)
+        for (i, h) in hidden.enumerated() {
+            var unit = [Double](repeating: 0, count: hidden.count)
+            unit[i] = 1
+            if Self.rank(rows + [unit]) == base { found.append("\(h) is determined by the shown totals") }
+        }
+        for e in equations {
+            let vars = e.set.filter { index[$0] != nil }
+            guard !vars.isEmpty, vars.allSatisfy({ cells[$0] == .hidden(primary: true) }) else { continue }
+            let residual = e.value - shownSum(e.set)
+            if residual == vars.count || residual == vars.count * (minCell - 1) {
+                found.append("\(e.source): \(vars.sorted()) pinned to \(residual)")
+            }
+        }
+        for a in equations {
+            for b in equations where a.set.count < b.set.count && a.set.isSubset(of: b.set) {
+                let added = b.set.subtracting(a.set)
+                guard added.contains(where: { index[$0] != nil }) else { continue }
+                let d = b.value - a.value - shownSum(added)
+                if d > 0 && d < minCell { found.append("\(b.source) − \(a.source) = \(d) over hidden cells") }
+            }
+        }
+        return found
+    }
+
+    /// Rank by Gaussian elimination with partial pivoting (entries are small integers).
+    static func rank(_ m: [[Double]]) -> Int {
+        var a = m
+        var rank = 0
+        let columns = a.first?.count ?? 0
+        for c in 0..<columns where rank < a.count {
+            guard let p = (rank..<a.count).max(by: { abs(a[$0][c]) < abs(a[$1][c]) }), abs(a[p][c]) > 1e-9 else { continue }
+            a.swapAt(rank, p)
+            for r in 0..<a.count where r != rank && abs(a[r][c]) > 1e-12 {
+                let f = a[r][c] / a[rank][c]
+                for k in c..<columns { a[r][k] -= f * a[rank][k] }
+            }
+            rank += 1
+        }
+        return rank
+    }
+}
