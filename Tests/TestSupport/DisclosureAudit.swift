@@ -116,7 +116,7 @@ public struct DisclosureAudit {
     mutating func scanCSV(_ url: URL) throws {
         let t = try CSVTable(contentsOf: url)
         for (c, name) in t.header.enumerated() where Self.countColumns.contains(name) || name.hasSuffix("_patients") {
-            for row in t where isSmall(row.fields[c]) {
+            for row in t where c < row.fields.count && isSmall(row.fields[c]) {
                 problems.append("\(url.lastPathComponent) line \(row.lineNumber): \(name) = \(row.fields[c])")
             }
         }
@@ -296,7 +296,6 @@ public struct DisclosureAudit {
         }
         scan(value, path: "")
         if let s = string(o["outside_patients"]) { record(Self.outside, s, source: "\(name) outside_patients") }
-        if let s = string(o["total_patients"]), !lineCodes.isEmpty { equation(lineCodes, s, source: "\(name) total_patients") }
         if case let .array(list)? = o["catchments"] {
             for (k, c) in list.enumerated() {
                 guard case let .object(m) = c, let p = string(m["patients"]) else { continue }
@@ -344,6 +343,8 @@ public struct DisclosureAudit {
                 }
             }
         }
+        // The grand total, over the line read so far (when it has areas besides the outside bucket).
+        if let s = string(o["total_patients"]), lineCodes.count > 1 { equation(lineCodes, s, source: "\(name) total_patients") }
     }
 
     /// Terminal text: `summary` (the municipality and group tables), `catchment`, `scenarios`
@@ -362,7 +363,7 @@ public struct DisclosureAudit {
             if line.range(of: #"^\s+\d+%\s"#, options: .regularExpression) != nil, tokens.count > 4 { counts.append(tokens[4]) }
             if table.hasPrefix("plan"), line.hasPrefix("  "), tokens.count > 2, tokens[0] != "stage" { counts.append(tokens[2]) }
             if table.hasPrefix("frontier"), tokens.count > 1, Int(tokens[0]) != nil { counts.append(tokens[1]) }
-            if line.hasPrefix("  budget "), tokens.count > 3 {
+            if line.hasPrefix("  budget "), tokens.count > 4 {
                 counts.append(tokens[2])
                 if tokens[4].hasPrefix("(+") { counts.append(String(tokens[4].dropFirst(2).dropLast())) }
             }
