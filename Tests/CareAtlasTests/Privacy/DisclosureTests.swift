@@ -1,0 +1,158 @@
+import CareAtlas
+import Foundation
+import Testing
+import TestSupport
+
+/// Direct tests of the privacy code: the publication (the decision's input), the decision, and the
+/// line protection of the service-area tables.
+@Suite struct DisclosureTests {
+    static let policy = SmallCellPolicy(minCell: 10)
+    static let demo = Result { try StudyLoader.load(repositoryRoot.appendingPathComponent("geodata/demo/study.yaml")) }
+
+    /// Hidden cells that the shown totals determine, by rank (an independent re-implementation:
+    /// e_h is in the row space of the shown totals' rows over the hidden cells).
+    static func determined(_ p: Publication, _ d: Disclosure) -> [Int] {
+        let hidden = d.cellMask.indices.filter { d.cellMask[$0] }
+        var rows: [[Double]] = [hidden.map { _ in 1 }]  // the grand total: every cell
+        for t in p.totals where !d.mask(t.family, count: p.familySizes[t.family] ?? 0)[t.index] {
+            rows.append(hidden.map { t.members.contains($0) ? 1 : 0 })
+        }
+        func rank(_ m: [[Double]]) -> Int {
+            var a = m, r = 0
+            let n = a.first?.count ?? 0
+            for c in 0..<n where r < a.count {
+                guard let p = (r..<a.count).first(where: { abs(a[$0][c]) > 1e-9 }) else { continue }
+                a.swapAt(r, p)
+                for i in a.indices where i != r && abs(a[i][c]) > 1e-12 {
+                    let f = a[i][c] / a[r][c]
+                    for k in 0..<n { a[i][k] -= f * a[r][k] }
+                }
+                r += 1
+            }
+            return r
+        }
+        let base = rank(rows)
+        return hidden.enumerated().filter { k, _ in rank(rows + [hidden.indices.map { $0 == k ? 1 : 0 }]) == base }.map(\.element)
+    }
+
+    // MARK: The line and one shown total
+
+    /// Cells 40, 3, 12 and the outside bucket 20 under the grand total 75: 3 is small, and total −
+    /// the shown cells would give it back, so the smallest other cell (12) goes too ("x").
+    @Test func oneSmallCellTakesTheSmallestOtherOne() {
+        let p = Publication(level: .municipality, areaIDs: ["A", "B", "C"], counts: [40, 3, 12], outside: 20)
+        let d = Disclosure.decide(p, policy: Self.policy)
+        #expect(d.cellMask == [false, true, true, false])
+        #expect(d.label("B", 3) == "<10" && d.label("C", 12) == "x" && d.label("A", 40) == "40")
+        #expect(p.grandTotal == 75)
+    }
+
+    /// A total {A, B} = 43 would give B back (43 − 40); it is kept only with A hidden too, or
+    /// hidden itself: either way no hidden cell is determined.
+    @Test func aTotalThatWouldRevealACellIsNotShownAsIs() {
+        var p = Publication(level: .municipality, areaIDs: ["A", "B", "C"], counts: [40, 3, 12], outside: 20)
+        p.add(.catchments, [(["A", "B"], 43)])
+        let d = Disclosure.decide(p, policy: Self.policy)
+        #expect(Self.determined(p, d) == [])
+        #expect(d.mask(.catchments, count: 1) == [true] || d.cellMask[0])
+    }
+
+    @Test func noSuppressionShowsEverything() {
+        var p = Publication(level: .municipality, areaIDs: ["A", "B"], counts: [40, 3], outside: 0)
+        p.add(.catchments, [(["A"], 40)])
+        let d = Disclosure.decide(p, policy: .none)
+        #expect(d.cellMask == [false, false, false] && d.mask(.catchments, count: 1) == [false])
+    }
+
+    /// Random lines and nested totals (seeded): no hidden cell is ever determined, and every small
+    /// cell is hidden.
+    @Test func randomPublicationsRevealNothing() {
+        var rng = SplitMix64(state: 13)
+        for _ in 0..<150 {
+            let n = rng.int(3...9)
+            let ids = (0..<n).map { "a\($0)" }
+            let counts = ids.map { _ in rng.uniform() < 0.4 ? rng.int(1...9) : rng.int(0...60) }
+            var p = Publication(level: .municipality, areaIDs: ids, counts: counts, outside: rng.int(0...15))
+            var order = ids.shuffled(using: &rng)
+            var sets: [(areaIDs: [String], value: Int?)] = []
+            for k in 1..<n where rng.uniform() < 0.5 {
+                let s = Array(order.prefix(k))
+                sets.append((s, s.reduce(0) { $0 + counts[ids.firstIndex(of: $1)!] }))
+            }
+            p.add(.catchments, sets)
+            order.shuffle(using: &rng)
+            let g = Array(order.prefix(n / 2))
+            p.add(.groups, [(g, g.reduce(0) { $0 + counts[ids.firstIndex(of: $1)!] })])
+            let d = Disclosure.decide(p, policy: Self.policy)
+            #expect(Self.determined(p, d) == [], "\(counts) \(p.listing)")
+            for (c, hidden) in zip(p.counts, d.cellMask) where Self.policy.isSmall(c) { #expect(hidden) }
+        }
+    }
+
+    // MARK: The study's publication
+
+    /// The demo's publication lists every total a command can show: 6 catchments, 3 groups and the
+    /// "other or outside" line (南部 and the rest), 7 stages, the frontier and path, and the
+    /// anchor's service area (its flows are the patient table's counts).
+    @Test func demoPublicationListsEveryTotal() throws {
+        let run = try StudyRun.compute(Self.demo.get())
+        let p = run.publication
+        #expect(p.areaIDs.count == 9 && p.counts.count == 10 && p.grandTotal == 150)
+        #expect(p.familySizes[.catchments] == 6)
+        #expect(p.familySizes[.groups] == 4)
+        #expect(p.familySizes[.serviceAreas] == 2)
+        #expect(p.listing.contains("groups 3: {outside} = 10"))
+        #expect(p.listing.contains("serviceAreas 1: {99101 99102 99103 99104 99105 99106 99107 99108 99109} = 140"))
+        // The decision hides the outside bucket, so the anchor's 140 patients (150 − 10) go too.
+        #expect(run.disclosure.outsideHidden)
+        #expect(run.disclosure.mask(.serviceAreas, count: 2)[1])
+        #expect(Self.determined(p, run.disclosure) == [])
+        // The report's view and the summary share the decision.
+        let summary = StudySummary(run: run)
+        #expect(summary.outsidePatients == "x")
+        #expect(try run.results().outsidePatientsLabel == "x")
+    }
+
+    /// Other target shares than the defaults: the command's catchments lead, the defaults follow
+    /// (other commands publish them), and nothing is determined with both.
+    @Test func commandSharesAndDefaultsAreDecidedTogether() throws {
+        var options = StudyRun.Options()
+        options.shares = [0.6, 0.95]
+        let run = try StudyRun.compute(Self.demo.get(), options: options)
+        #expect(run.publication.familySizes[.catchments] == 4)
+        #expect(run.publication.familySizes[.defaultCatchments] == 6)
+        #expect(Self.determined(run.publication, run.disclosure) == [])
+        #expect(throws: AnalysisError.self) { try run.results() }
+    }
+
+    // MARK: Lines of the service-area tables
+
+    @Test func protectLineKnownAnswers() {
+        let p = Self.policy
+        #expect(p.protectLine([40, 3, 12]) == ([false, true, true], false))
+        #expect(p.protectLine([3]) == ([true], true))       // the total would be the cell
+        #expect(p.protectLine([0, 5]) == ([false, true], true))
+        #expect(p.protectLine([1, 1, 30]) == ([true, true, true], false))  // 1 + 1 = 2 pins both to 1
+        #expect(p.protectLine([9, 9]) == ([true, true], true))  // 18 = 2 · 9 pins both to 9
+        #expect(p.protectLine([4, 5, 30]) == ([true, true, false], false))
+        #expect(p.protectLine([30, 40]) == ([false, false], false))
+        #expect(SmallCellPolicy.none.protectLine([1, 2]) == ([false, false], false))
+    }
+
+    /// The demo's flows: every hospital's line protected; the anchor's cells are the run's.
+    @Test func serviceAreasFollowTheRun() throws {
+        let run = try StudyRun.compute(Self.demo.get())
+        let sa = try #require(run.serviceAreas)
+        let d = try #require(run.serviceAreaDisclosure)
+        for (o, m) in zip(sa.origins, d.origins) where o.hospitalID == "H01" {
+            #expect(m.atHospitalHidden == run.disclosure.isHidden(o.id), "\(o.id)")
+        }
+        for (a, m) in zip(sa.areas, d.areas) {
+            let cells = sa.origins.filter { a.originIDs.contains($0.id) }
+            let hidden = zip(sa.origins, d.origins).filter { a.originIDs.contains($0.0.id) && $0.1.atHospitalHidden }.map(\.0)
+            // Never exactly one hidden cell under a shown local total.
+            if !m.localHidden && a.hospitalID != "H01" { #expect(hidden.count != 1, "\(a.hospitalID)") }
+            #expect(cells.count == a.originIDs.count)
+        }
+    }
+}
