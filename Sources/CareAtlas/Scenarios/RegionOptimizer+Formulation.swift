@@ -1,3 +1,5 @@
+import CareSolver
+
 /// What a solve of the reduced instance found, in local indices.
 struct RegionResult: Sendable {
     var selected: [Int]

@@ -1,4 +1,5 @@
 @testable import CareAtlas
+import CareSolver
 import Foundation
 import Testing
 

@@ -5,36 +5,36 @@
 /// for a missing side. Coefficients are stored column by column, so that ``compressedColumns()``
 /// gives the compressed-sparse-column arrays `Cbc_loadProblem` takes without sorting.
 ///
-/// Internal API of the scenario analyses: the region optimiser builds its models with it, and any
-/// other analysis of the module may (``ILPSolver/solve(_:options:)`` solves one).
-struct LinearProgram: Sendable {
+/// The one model type of ``ILPSolver``: the region optimiser and the MCLP build their models with
+/// it (``ILPSolver/solve(_:options:)`` solves one).
+public struct LinearProgram: Sendable {
     /// Whether the objective is minimised or maximised.
-    enum Sense: Sendable { case minimize, maximize }
+    public enum Sense: Sendable { case minimize, maximize }
 
     /// One variable.
-    struct Column: Sendable, Hashable {
-        var lower: Double
-        var upper: Double
-        var objective: Double
-        var isInteger: Bool
+    public struct Column: Sendable, Hashable {
+        public var lower: Double
+        public var upper: Double
+        public var objective: Double
+        public var isInteger: Bool
     }
 
-    var sense: Sense
-    private(set) var columns: [Column] = []
-    private(set) var rowLower: [Double] = []
-    private(set) var rowUpper: [Double] = []
+    public var sense: Sense
+    public private(set) var columns: [Column] = []
+    public private(set) var rowLower: [Double] = []
+    public private(set) var rowUpper: [Double] = []
     /// Column-wise coefficients: `entries[j]` lists (row, value) of column j in the order added.
-    private(set) var entries: [[(row: Int, value: Double)]] = []
+    public private(set) var entries: [[(row: Int, value: Double)]] = []
 
-    init(sense: Sense) { self.sense = sense }
+    public init(sense: Sense) { self.sense = sense }
 
-    var columnCount: Int { columns.count }
-    var rowCount: Int { rowLower.count }
-    var nonzeroCount: Int { entries.reduce(0) { $0 + $1.count } }
+    public var columnCount: Int { columns.count }
+    public var rowCount: Int { rowLower.count }
+    public var nonzeroCount: Int { entries.reduce(0) { $0 + $1.count } }
 
     /// Adds a variable and returns its index.
     @discardableResult
-    mutating func addColumn(lower: Double = 0, upper: Double, objective: Double, isInteger: Bool = false) -> Int {
+    public mutating func addColumn(lower: Double = 0, upper: Double, objective: Double, isInteger: Bool = false) -> Int {
         columns.append(Column(lower: lower, upper: upper, objective: objective, isInteger: isInteger))
         entries.append([])
         return columns.count - 1
@@ -42,14 +42,14 @@ struct LinearProgram: Sendable {
 
     /// Adds a binary variable (integer in [0, 1]) and returns its index.
     @discardableResult
-    mutating func addBinary(objective: Double) -> Int {
+    public mutating func addBinary(objective: Double) -> Int {
         addColumn(lower: 0, upper: 1, objective: objective, isInteger: true)
     }
 
     /// Adds the row `lower ≤ Σ value · x[column] ≤ upper` and returns its index. A column named
     /// twice in `terms` has its coefficients added.
     @discardableResult
-    mutating func addRow(_ terms: [(column: Int, value: Double)], lower: Double = -.infinity, upper: Double = .infinity) -> Int {
+    public mutating func addRow(_ terms: [(column: Int, value: Double)], lower: Double = -.infinity, upper: Double = .infinity) -> Int {
         let row = rowLower.count
         rowLower.append(lower)
         rowUpper.append(upper)
@@ -65,19 +65,19 @@ struct LinearProgram: Sendable {
     }
 
     /// Changes the bounds of a variable (e.g. to fix it).
-    mutating func setBounds(ofColumn column: Int, lower: Double, upper: Double) {
+    public mutating func setBounds(ofColumn column: Int, lower: Double, upper: Double) {
         columns[column].lower = lower
         columns[column].upper = upper
     }
 
     /// The objective value of `values` (one per column) in the program's own sense.
-    func objectiveValue(_ values: [Double]) -> Double {
+    public func objectiveValue(_ values: [Double]) -> Double {
         zip(columns, values).reduce(0) { $0 + $1.0.objective * $1.1 }
     }
 
     /// The compressed-sparse-column form: `start[j] ..< start[j + 1]` are the entries of column j in
     /// `index` (rows) and `value`.
-    func compressedColumns() -> (start: [Int], index: [Int], value: [Double]) {
+    public func compressedColumns() -> (start: [Int], index: [Int], value: [Double]) {
         var start: [Int] = [0]
         start.reserveCapacity(columns.count + 1)
         var index: [Int] = []
@@ -96,7 +96,7 @@ struct LinearProgram: Sendable {
 
     /// Every problem that makes the program unusable: NaN anywhere, infinite objective
     /// coefficients or matrix entries, crossed bounds. Empty when the program is well formed.
-    func problems() -> [String] {
+    public func problems() -> [String] {
         var found: [String] = []
         for (j, c) in columns.enumerated() {
             if c.lower.isNaN || c.upper.isNaN || c.lower > c.upper || c.lower == .infinity || c.upper == -.infinity {

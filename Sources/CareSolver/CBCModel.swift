@@ -2,29 +2,35 @@ import CCBC
 import Foundation
 
 /// How one integer program is solved.
-struct ILPOptions: Sendable {
+public struct ILPOptions: Sendable {
+    public init(timeLimitSeconds: Double = 30, start: [(column: Int, value: Double)] = [], relativeGap: Double = 0) {
+        self.timeLimitSeconds = timeLimitSeconds
+        self.start = start
+        self.relativeGap = relativeGap
+    }
+
     /// Wall-clock limit of CBC's run, in seconds (CBC `timeMode elapsed`), counted from the moment
     /// the process-wide CBC lock is held.
-    var timeLimitSeconds: Double = 30
+    public var timeLimitSeconds: Double = 30
     /// A starting assignment (column, value) for some or all columns, used by CBC as its first
     /// incumbent when it is feasible (`Cbc_setMIPStartI`; CBC completes the continuous columns).
-    var start: [(column: Int, value: Double)] = []
+    public var start: [(column: Int, value: Double)] = []
     /// CBC stops when (incumbent − bound) / |incumbent| falls below this; 0 asks for a proof of
     /// optimality up to CBC's own tolerances.
-    var relativeGap: Double = 0
+    public var relativeGap: Double = 0
 }
 
 /// CBC's final status of a solve (`Cbc_status`, `Cbc_secondaryStatus`).
-struct ILPStatus: Sendable, Hashable, CustomStringConvertible {
+public struct ILPStatus: Sendable, Hashable, CustomStringConvertible {
     /// -1 before branch-and-bound (a pure LP), 0 finished, 1 stopped on a limit, 2 abandoned
     /// (numerical difficulties), 5 stopped by the user.
-    let status: Int
+    public let status: Int
     /// -1 unset, 0 search completed with a solution, 1 relaxation infeasible, 2 stopped on gap,
     /// 3 on nodes, 4 on time, 5 on a user event, 6 on solutions, 7 relaxation unbounded, 8 on
     /// iterations.
-    let secondaryStatus: Int
+    public let secondaryStatus: Int
 
-    var description: String {
+    public var description: String {
         let primary = [-1: "no branch-and-bound", 0: "finished", 1: "stopped on a limit", 2: "abandoned", 5: "interrupted"][status]
         let secondary = [
             -1: "unset", 0: "search completed", 1: "relaxation infeasible", 2: "stopped on gap", 3: "stopped on nodes",
@@ -36,8 +42,8 @@ struct ILPStatus: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The result of a solve that ended with a proof of optimality or on a limit.
-struct ILPSolution: Sendable {
-    enum Outcome: Sendable, Hashable {
+public struct ILPSolution: Sendable {
+    public enum Outcome: Sendable, Hashable {
         /// The incumbent is proven optimal.
         case optimal
         /// A limit (time) stopped the search; ``ILPSolution/values`` is the best assignment found,
@@ -45,23 +51,23 @@ struct ILPSolution: Sendable {
         case stopped
     }
 
-    let outcome: Outcome
+    public let outcome: Outcome
     /// The incumbent, one value per column; nil when the search stopped before finding one.
-    let values: [Double]?
+    public let values: [Double]?
     /// The incumbent's objective value in the program's own sense; nil without an incumbent.
-    let objective: Double?
+    public let objective: Double?
     /// A proven bound on the optimum in the program's own sense (an upper bound when maximising);
     /// equal to ``objective`` when optimal.
-    let bound: Double
+    public let bound: Double
     /// Branch-and-bound nodes explored (0 for a pure LP).
-    let nodes: Int
-    let status: ILPStatus
+    public let nodes: Int
+    public let status: ILPStatus
     /// Seconds spent waiting for the process-wide CBC lock before the solve started.
-    let waitedSeconds: Double
+    public let waitedSeconds: Double
 }
 
 /// Why a program has no solution, or could not be solved.
-enum ILPError: Error, Hashable, Sendable, CustomStringConvertible {
+public enum ILPError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The program is malformed (NaN, crossed bounds…); every problem is listed.
     case invalidProgram([String])
     /// CBC proved that no assignment satisfies the constraints.
@@ -73,7 +79,7 @@ enum ILPError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `Cbc_newModel` returned NULL.
     case modelNotCreated
 
-    var description: String {
+    public var description: String {
         switch self {
         case .invalidProgram(let problems): return "invalid integer program: " + problems.joined(separator: "; ")
         case .infeasible(let s): return "the integer program is infeasible (\(s))"
@@ -92,13 +98,13 @@ enum ILPError: Error, Hashable, Sendable, CustomStringConvertible {
 /// process-wide lock; concurrent solves wait for each other. Deterministic: CBC runs
 /// single-threaded, so the same program and options give the same result (unless the time limit
 /// stops the search).
-enum ILPSolver {
+public enum ILPSolver {
     /// Solves `program`: ``ILPSolution/Outcome/optimal``, or ``ILPSolution/Outcome/stopped`` at the
     /// time limit (with the incumbent, if any, and the proven bound).
     ///
     /// - Throws: ``ILPError``: `.invalidProgram` before CBC is called, `.infeasible`, `.unbounded`
     ///   or `.abandoned` with CBC's status.
-    static func solve(_ program: LinearProgram, options: ILPOptions = ILPOptions()) throws(ILPError) -> ILPSolution {
+    public static func solve(_ program: LinearProgram, options: ILPOptions = ILPOptions()) throws(ILPError) -> ILPSolution {
         let problems = program.problems()
         guard problems.isEmpty else { throw .invalidProgram(problems) }
         let clock = ContinuousClock()
@@ -109,7 +115,7 @@ enum ILPSolver {
         do {
             // The model lives inside this block: it is destroyed before the lock is released.
             let model = try CBCModel(program)
-            result = .success(try model.solve(options, waitedSeconds: RegionOptimizer.seconds(waited)))
+            result = .success(try model.solve(options, waitedSeconds: Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18))
         } catch {
             result = .failure(error)
         }
