@@ -39,30 +39,33 @@ let package = Package(
         .target(name: "CareFormats", dependencies: ["CareGeometry", "CZlib"], exclude: ["Tabular/generate_cp932_table.py"]),
         // The only module that imports CCBC: the integer-programming wrapper (region optimiser, MCLP).
         .target(name: "CareSolver", dependencies: ["CCBC"]),
+        // Point engines that never touch a study: floating-catchment access of points, MCLP.
+        .target(name: "CarePoints", dependencies: ["CareGeometry", "CareFormats"]),
         .target(
             name: "CareAtlas",
-            dependencies: ["CareGeometry", "CareFormats", "CareSolver", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["CareGeometry", "CareFormats", "CarePoints", "CareSolver", .product(name: "Yams", package: "Yams")]),
         .target(name: "CareMaps", dependencies: ["CCairo", "CareAtlas", "CareFormats", "CareGeometry"]),
         .target(name: "CareGeoPackage", dependencies: ["CSQLite", "CareFormats", "CareGeometry"]),
-        .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage"]),
+        .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage", "CarePoints"]),
         .executableTarget(
             name: "careatlas",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage",
+                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage", "CarePoints",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "careatlas-bench",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "TestSupport",
+                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CarePoints", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/Sources/careatlas-bench"),
         .target(name: "TestSupport", dependencies: ["CareGeometry", "CareFormats"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
+        .testTarget(name: "CarePointsTests", dependencies: ["CarePoints", "CareFormats", "CareGeometry", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareSolver", "TestSupport"],
+            name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CarePoints", "CareSolver", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "CareFormats", "TestSupport"]),
         .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareAtlas", "TestSupport"]),

@@ -1,6 +1,7 @@
 import CareAtlas
 import CareFormats
 import CareGeometry
+import CarePoints
 import Foundation
 
 /// Writes study-mode accessibility (`access_scores.csv`, `access_areas.geojson`) and access gaps

@@ -3,6 +3,7 @@ import CareAtlas
 import CareExport
 import CareFormats
 import CareGeometry
+import CarePoints
 import Foundation
 
 struct Access: ParsableCommand {

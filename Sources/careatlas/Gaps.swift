@@ -2,6 +2,7 @@ import ArgumentParser
 import CareAtlas
 import CareExport
 import CareFormats
+import CarePoints
 import Foundation
 
 struct Gaps: ParsableCommand {

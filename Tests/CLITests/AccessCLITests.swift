@@ -5,7 +5,7 @@ import TestSupport
 /// `careatlas access` run as a user runs it: on the PySAL reference fixtures, with exact output
 /// files, summary lines, messages and exit codes.
 @Suite struct AccessCLITests {
-    static let fixtures = "Tests/CareAtlasTests/Fixtures/access"
+    static let fixtures = "Tests/CarePointsTests/Fixtures/access"
 
     /// A fresh folder for outputs.
     static func folder() throws -> URL {

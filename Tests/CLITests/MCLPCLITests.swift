@@ -141,7 +141,7 @@ import TestSupport
 
     /// The spopt reference instance with p = 10 (Fixtures/mclp): the same objective as CBC.
     @Test func referenceInstance() throws {
-        let fixtures = "Tests/CareAtlasTests/Fixtures/mclp"
+        let fixtures = "Tests/CarePointsTests/Fixtures/mclp"
         let reference = try String(contentsOf: repositoryRoot.appendingPathComponent("\(fixtures)/reference.csv"), encoding: .utf8)
         let row = try #require(reference.split(separator: "\n").first { $0.hasPrefix("10,") })
         let covered = row.split(separator: ",")[1]

@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePoints
 import Foundation
 #if canImport(Glibc)
     import Glibc

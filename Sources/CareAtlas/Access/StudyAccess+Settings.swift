@@ -1,3 +1,5 @@
+import CarePoints
+
 extension StudyAccess {
     /// Study-mode access as a caller gives it (`access STUDY`, `gaps`), with its defaults: the
     /// level scored (municipalities), the demand measure (`aged65`), the supply kinds (every kind

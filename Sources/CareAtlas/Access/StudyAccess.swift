@@ -1,4 +1,5 @@
 import CareGeometry
+import CarePoints
 import Foundation
 
 /// Floating-catchment accessibility on a study: demand at the population-weighted centroids of the

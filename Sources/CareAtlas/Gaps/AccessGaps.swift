@@ -1,3 +1,4 @@
+import CarePoints
 import Foundation
 
 /// Areas where access to palliative care is poor relative to need.

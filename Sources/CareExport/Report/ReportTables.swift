@@ -1,6 +1,7 @@
 import CareAtlas
 import CareFormats
 import CareGeometry
+import CarePoints
 import Foundation
 
 /// The report's tables: one row per area, per stage and per institution, sorted, units in the

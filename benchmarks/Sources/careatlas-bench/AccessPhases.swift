@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareAtlas
+import CarePoints
 import Dispatch
 import Foundation
 

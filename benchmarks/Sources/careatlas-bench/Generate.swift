@@ -2,6 +2,7 @@ import ArgumentParser
 import CareAtlas
 import CareFormats
 import CareGeometry
+import CarePoints
 import Foundation
 import TestSupport
 

@@ -1,4 +1,4 @@
-import CareAtlas
+import CarePoints
 import CareGeometry
 import Foundation
 import Testing

@@ -1,4 +1,4 @@
-import CareAtlas
+import CarePoints
 import CareGeometry
 import Foundation
 import Testing
@@ -17,7 +17,7 @@ enum AccessFixture {
     }
 
     /// The folder of the PySAL reference fixtures.
-    static let folder = repositoryRoot.appendingPathComponent("Tests/CareAtlasTests/Fixtures/access")
+    static let folder = repositoryRoot.appendingPathComponent("Tests/CarePointsTests/Fixtures/access")
 
     /// Scores equal value by value within `tolerance` relative difference (0: the same doubles);
     /// NaN must match NaN and ±∞ the same infinity.

@@ -1,4 +1,4 @@
-import CareAtlas
+import CarePoints
 import CareFormats
 import CareGeometry
 import Foundation

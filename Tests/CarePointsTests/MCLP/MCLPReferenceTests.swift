@@ -1,4 +1,4 @@
-import CareAtlas
+import CarePoints
 import CareFormats
 import Foundation
 import Testing
@@ -19,7 +19,7 @@ import TestSupport
     static let pValues = [10, 20, 40]
     #endif
 
-    static let folder = repositoryRoot.appendingPathComponent("Tests/CareAtlasTests/Fixtures/mclp")
+    static let folder = repositoryRoot.appendingPathComponent("Tests/CarePointsTests/Fixtures/mclp")
 
     struct Reference: Sendable {
         let p: Int

@@ -1,4 +1,4 @@
-@testable import CareAtlas
+@testable import CarePoints
 import CareGeometry
 import Foundation
 import Testing

@@ -4,7 +4,7 @@
 # its packages are the exact versions of requirements.txt, from PyPI (spopt 0.7.0 is the last
 # release for Python 3.11; PuLP brings its own CBC binary).
 #
-#   sh Tests/CareAtlasTests/Fixtures/mclp/make_reference.sh
+#   sh Tests/CarePointsTests/Fixtures/mclp/make_reference.sh
 #
 # Takes about two minutes (CBC's solve times are written to REFERENCE.md). Then review `git diff`
 # and run `swift test --filter MCLP`.

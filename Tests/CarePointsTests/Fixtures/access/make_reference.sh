@@ -3,7 +3,7 @@
 # reference_scores.csv, REFERENCE.md). The virtual environment lives under /tmp, never in the
 # repository; its packages are the exact versions of requirements.txt, from PyPI.
 #
-#   sh Tests/CareAtlasTests/Fixtures/access/make_reference.sh
+#   sh Tests/CarePointsTests/Fixtures/access/make_reference.sh
 #
 # Then review `git diff` and run `swift test --filter Access`.
 set -eu

@@ -1,4 +1,4 @@
-import CareAtlas
+import CarePoints
 import Foundation
 import Testing
 import TestSupport
