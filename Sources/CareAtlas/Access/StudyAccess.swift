@@ -54,7 +54,7 @@ public struct StudyAccess: Sendable {
             throw AnalysisError("no \(level.rawValue) area has the population measure \"\(demandMeasure)\"", fix: "measures at this level: \(measures)")
         }
         let demandPoints = areas.map { DemandPoint(id: $0.id, position: $0.weightedCentroid, population: $0.population[demandMeasure] ?? 0) }
-        let supplyPoints = supply.map { SupplyPoint(id: $0.id, position: $0.position, capacity: $0.capacity[capacityField]!) }
+        let supplyPoints = supply.map { SupplyPoint(id: $0.id, position: $0.position, capacity: $0.capacity[capacityField] ?? 0) }
         let scores: AccessScores
         do {
             scores = try FloatingCatchment.scores(

@@ -61,7 +61,10 @@ extension DistanceCatchments {
             throw AnalysisError("radius \(r) km is not a positive distance", fix: "give radii such as 1, 2, 5, 10")
         }
         let interpolation = try ArealInterpolation(model)
-        let studyExtent = try dissolve(model.areas[model.levels.last!]!)
+        guard let coarsest = model.levels.last, let extentAreas = model.areas[coarsest] else {
+            throw AnalysisError("the study has no areas", fix: "add an areas: layer")
+        }
+        let studyExtent = try dissolve(extentAreas)
         var rings: [Ring] = []
         var previous: Geometry? = nil
         for r in radiiKm.sorted() {
@@ -128,7 +131,7 @@ struct ArealInterpolation {
         var sources: [String: [Area]] = [:]
         var replaced: [String: Set<String>] = [:]  // measure → ids of areas whose children carry it
         for level in model.levels {  // finest first
-            for a in model.areas[level]! {
+            for a in model.areas[level] ?? [] {
                 for key in a.population.keys.sorted() where !(replaced[key]?.contains(a.id) ?? false) {
                     sources[key, default: []].append(a)
                     if let parent = a.parentID { replaced[key, default: []].insert(parent) }

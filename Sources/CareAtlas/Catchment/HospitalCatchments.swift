@@ -41,7 +41,7 @@ public struct HospitalCatchments: Sendable {
         let positions = Dictionary(uniqueKeysWithValues: areas.map { ($0.id, $0.weightedCentroid) })
         let sites = Dictionary(uniqueKeysWithValues: destinations.map { ($0.id, $0.position) })
         let model_ = try HuffModel(
-            origins: origins, destinations: destinations.map { HuffDestination(id: $0.id, attractiveness: $0.capacity[attractiveness]!) },
+            origins: origins, destinations: destinations.map { HuffDestination(id: $0.id, attractiveness: $0.capacity[attractiveness] ?? 0) },
             decay: decay
         ) { o, d in
             let a = positions[o.id]!, b = sites[d.id]!

@@ -53,10 +53,10 @@ public enum GapClass: String, Sendable, Hashable, CaseIterable {
     /// The class of a gap meeting `rules` (``none`` when it meets none).
     public init(_ rules: [AccessGaps.Rule]) {
         let kinds = Set(rules)
-        switch kinds.count {
-        case 0: self = .none
-        case 1:
-            switch kinds.first! {
+        switch (kinds.count, kinds.first) {
+        case (0, _), (_, nil): self = .none
+        case let (1, only?):
+            switch only {
             case .lowAccessHighNeed: self = .lowAccessHighNeed
             case .noSupplyInReach: self = .noSupplyInReach
             case .farFromRequiredKind: self = .farFromRequiredKind

@@ -165,24 +165,28 @@ extension ModelBuilder {
         let needed = [layer.idField, layer.nameField] + [layer.kindField, layer.xField, layer.yField, layer.sharedPatientsField, layer.areaCodeField].compactMap { $0 }
             + layer.capacity.values.sorted() + layer.attributes
         guard let table = openTable(layer.file, layer.encoding, columns: needed, what: "institutions") else { return [] }
-        let col = { (name: String) in try! table.column(name) }
+        guard let checked = columns(table, needed, file: file) else { return [] }
+        // Every name below is one of `needed`, resolved above.
+        let byName = Dictionary(zip(needed, checked), uniquingKeysWith: { a, _ in a })
+        let col = { (name: String) in byName[name] }
+        func field(_ row: CSVTable.Row, _ column: CSVTable.Column?) -> String { column.map { row[$0] } ?? "" }
         var out: [RawInstitution] = []
         for row in table {
             let location = "line \(row.lineNumber)"
-            let id = AreaCodes.normalizedText(row[col(layer.idField)])
+            let id = AreaCodes.normalizedText(field(row, col(layer.idField)))
             guard !id.isEmpty else {
                 d.error(file, location, "empty \(layer.idField)", fix: "every institution needs an id")
                 continue
             }
             guard let xf = layer.xField, let yf = layer.yField else { continue }
-            guard case .value(let x) = AreaCodes.measure(row[col(xf)]), case .value(let y) = AreaCodes.measure(row[col(yf)]) else {
-                d.error(file, location, "institution \(id) has no usable position (\(xf)=\"\(row[col(xf)])\", \(yf)=\"\(row[col(yf)])\")",
+            guard case .value(let x) = AreaCodes.measure(field(row, col(xf))), case .value(let y) = AreaCodes.measure(field(row, col(yf))) else {
+                d.error(file, location, "institution \(id) has no usable position (\(xf)=\"\(field(row, col(xf)))\", \(yf)=\"\(field(row, col(yf)))\")",
                         fix: "give the position as decimal numbers")
                 continue
             }
             out.append(rawInstitution(
                 layer: layer, file: file, line: row.lineNumber, id: id, position: Coordinate(x: x, y: y),
-                value: { AreaCodes.normalizedText(row[col($0)]) }))
+                value: { AreaCodes.normalizedText(field(row, col($0))) }))
         }
         return out
     }

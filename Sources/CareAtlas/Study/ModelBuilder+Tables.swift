@@ -32,6 +32,20 @@ extension ModelBuilder {
         return ok ? table : nil
     }
 
+    /// The columns `names` of a table that ``openTable(_:_:columns:what:)`` checked, in order; nil
+    /// (with an error naming the file and the column, never a crash) if one is missing after all.
+    mutating func columns(_ table: CSVTable, _ names: [String], file: String) -> [CSVTable.Column]? {
+        var found: [CSVTable.Column] = []
+        for name in names {
+            guard let c = try? table.column(name) else {
+                d.error(file, "line 1", "column \"\(name)\" not found", fix: "columns are: \(table.header.joined(separator: ", "))")
+                return nil
+            }
+            found.append(c)
+        }
+        return found
+    }
+
     /// A patient count as diagnostics may show it (small counts suppressed like every output).
     func patientsLabel(_ n: Int) -> String { SmallCellPolicy(minCell: spec.minCell).label(n) }
 
@@ -59,8 +73,9 @@ extension ModelBuilder {
                         fix: "fix the level: or add the area layer")
                 continue
             }
-            let idColumn = try! table.column(p.idField)
-            let valueColumns = columns.map { ($0.key, try! table.column($0.value)) }
+            guard let checked = self.columns(table, [p.idField] + columns.map(\.value), file: file) else { continue }
+            let idColumn = checked[0]
+            let valueColumns = zip(columns, checked.dropFirst()).map { ($0.key, $1) }
             let filter = filterColumns(table, p.filter)
             var seen: [String: Int] = [:]
             var unmatched: [String] = []
@@ -119,7 +134,8 @@ extension ModelBuilder {
         for g in spec.groupings {
             let file = display(g.file)
             guard let table = openTable(g.file, g.encoding, columns: [g.codeField, g.groupField], what: "grouping") else { continue }
-            let code = try! table.column(g.codeField), group = try! table.column(g.groupField)
+            guard let checked = columns(table, [g.codeField, g.groupField], file: file) else { continue }
+            let code = checked[0], group = checked[1]
             var seen: [String: Int] = [:]
             var unmatched = 0
             for row in table {
@@ -168,7 +184,8 @@ extension ModelBuilder {
         let file = display(p.file)
         let columnNames = [p.codeField, p.countField] + [p.nameField].compactMap { $0 } + p.breakdown + p.filter.keys.sorted()
         guard let table = openTable(p.file, p.encoding, columns: columnNames, what: "patients") else { return }
-        let code = try! table.column(p.codeField), count = try! table.column(p.countField)
+        guard let checked = columns(table, [p.codeField, p.countField], file: file) else { return }
+        let code = checked[0], count = checked[1]
         let name = p.nameField.flatMap { try? table.column($0) }
         let breakdown = p.breakdown.compactMap { try? table.column($0) }
         let filter = filterColumns(table, p.filter)
@@ -242,7 +259,8 @@ extension ModelBuilder {
         guard let table = openTable(f.file, f.encoding, columns: [f.originField, f.hospitalField, f.countField] + f.filter.keys.sorted(),
                                     what: "flows")
         else { return }
-        let origin = try! table.column(f.originField), hospital = try! table.column(f.hospitalField), count = try! table.column(f.countField)
+        guard let checked = columns(table, [f.originField, f.hospitalField, f.countField], file: file) else { return }
+        let origin = checked[0], hospital = checked[1], count = checked[2]
         let filter = filterColumns(table, f.filter)
         let ids = Set(institutions.map(\.id))
         var unknownHospitals: [String: Int] = [:]

@@ -59,7 +59,7 @@ public struct StudySummary: Sendable {
         }
         var tables: [Table] = []
         for level in model.levels {
-            let areas = model.areas[level]!
+            let areas = model.areas[level] ?? []
             guard areas.contains(where: { $0.patients != nil }) else {
                 // No patient row at or below this level: the table shows areas only.
                 let rows = areas.map {
@@ -87,8 +87,8 @@ public struct StudySummary: Sendable {
             }
             rows.append(Row(
                 id: "", name: "（対象地域外・不明）outside the study areas",
-                patients: policy.label(outsideCount, secondary: mask.last!),
-                sharePercent: mask.last! ? "" : share(outsideCount), population: nil, aged65: nil, areaKm2: nil,
+                patients: policy.label(outsideCount, secondary: (mask.last ?? false)),
+                sharePercent: (mask.last ?? false) ? "" : share(outsideCount), population: nil, aged65: nil, areaKm2: nil,
                 institutions: nil))
             tables.append(Table(
                 title: "\(level.japaneseName) \(level.rawValue): \(areas.count) areas",
@@ -107,8 +107,8 @@ public struct StudySummary: Sendable {
                     sharePercent: mask[i] ? "" : share(g.patients), population: g.population["total"],
                     aged65: g.population["aged65"], areaKm2: nil, institutions: nil)
             }
-            rows.append(Row(id: "", name: "（その他・対象地域外）other or outside", patients: policy.label(rest, secondary: mask.last!),
-                            sharePercent: mask.last! ? "" : share(rest), population: nil, aged65: nil, areaKm2: nil, institutions: nil))
+            rows.append(Row(id: "", name: "（その他・対象地域外）other or outside", patients: policy.label(rest, secondary: (mask.last ?? false)),
+                            sharePercent: (mask.last ?? false) ? "" : share(rest), population: nil, aged65: nil, areaKm2: nil, institutions: nil))
             tables.append(Table(title: "group \(grouping): \(groups.count) groups", rows: rows,
                                 total: Row(id: "", name: "合計 total", patients: policy.label(total), sharePercent: total > 0 ? "100.0" : "",
                                            population: nil, aged65: nil, areaKm2: nil, institutions: nil)))
