@@ -2,8 +2,10 @@
 import PackageDescription
 
 // Data flows one way: CGEOS/CPROJ shims → CareGeometry (the only module that imports them)
-// → CareFormats (GeoJSON, CSV) → CareAtlas (study model and analyses) → CareMaps (Cairo maps),
-// CareGeoPackage (SQLite) → CareExport (tables, layers, report) → careatlas CLI.
+// → CareFormats (GeoJSON, CSV) → CarePoints (point engines: FCA of points, MCLP; no study) and
+// CareSolver (the only module that imports CCBC) → CareAtlas (study → one StudyRun: analyses,
+// then one disclosure decision over its Publication) → CareMaps (Cairo maps), CareGeoPackage
+// (SQLite) → CareExport (tables, layers, report) → careatlas CLI (parse, validate, one run).
 let package = Package(
     name: "CareAtlas",
     platforms: [.macOS(.v13)],
