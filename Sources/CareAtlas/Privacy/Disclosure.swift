@@ -41,6 +41,8 @@ public struct Disclosure: Sendable {
     /// Hidden cells (areas, then outside).
     let hidden: [Bool]
     let masks: [Family: [Bool]]
+    /// What the line and its shown totals publish, as an attacker reads them.
+    public let publication: PublishedCells
 
     /// True when the area's count is hidden.
     public func isHidden(_ areaID: String) -> Bool {
@@ -100,7 +102,29 @@ public struct Disclosure: Sendable {
             add(.frontier, f.points.map { ($0.areaIDs, $0.patients) })
             add(.path, f.path.map { ($0.areaIDs, Optional($0.patients)) })
         }
-        var control = Control(counts: counts, policy: policy, totals: totals)
+        // Membership of an unconstrained share catchment is an order: the areas are taken by rank,
+        // so every member holds at least as many patients as every area left out.
+        // Areas with fewer than minCell patients join a catchment after all others, by code, so only
+        // the order of the larger counts is published (an attacker knows which cells are small from
+        // their label).
+        var orders = Set<PublishedCells.Order>()
+        let bounds: [PublishedCells.Bound] = []
+        if let shares, shares.level == level {
+            let large = ids.indices.filter { counts[$0] >= policy.minCell }
+            for c in shares.catchments {
+                guard let m = members(c.areaIDs), let lastID = c.areaIDs.last, let last = index[lastID] else { continue }
+                // Not modelled yet (a known gap, stated in the README): the stopping rule, a bound
+                // on the sum of the areas before the last one (PublishedCells.Bound carries it).
+                _ = last
+                guard !c.contiguous else { continue }
+                let inside = Set(m)
+                for a in m where counts[a] >= policy.minCell {
+                    for b in large where !inside.contains(b) { orders.insert(.init(larger: a, smaller: b)) }
+                }
+            }
+        }
+        var control = Control(counts: counts, policy: policy, totals: totals,
+                              orders: orders.sorted { ($0.larger, $0.smaller) < ($1.larger, $1.smaller) }, bounds: bounds)
         control.run()
         var masks: [Family: [Bool]] = [:]
         if let scenarios {
@@ -127,7 +151,7 @@ public struct Disclosure: Sendable {
             }
         }
         return Disclosure(policy: policy, level: level, areaIDs: ids, counts: counts, primary: counts.map(policy.isSmall),
-                          hidden: control.hidden, masks: masks)
+                          hidden: control.hidden, masks: masks, publication: control.publication)
     }
 
     struct Total {
@@ -146,9 +170,19 @@ public struct Disclosure: Sendable {
         var hidden: [Bool]
         var totalHidden: [Bool]
         let memberSets: [Set<Int>]
+        /// Integer assignments kept between attacks (see ``DisclosureAttack/WitnessPool``).
+        let witnesses = DisclosureAttack.WitnessPool()
 
-        init(counts: [Int], policy: SmallCellPolicy, totals: [Total]) {
+        /// Orders the outputs publish whatever is hidden (catchment membership).
+        let orders: [PublishedCells.Order]
+
+        /// Bounds on sums the outputs publish whatever is hidden (catchment stopping rules).
+        let bounds: [PublishedCells.Bound]
+
+        init(counts: [Int], policy: SmallCellPolicy, totals: [Total], orders: [PublishedCells.Order] = [], bounds: [PublishedCells.Bound] = []) {
             self.counts = counts
+            self.orders = orders
+            self.bounds = bounds
             self.policy = policy
             let grand = Total(family: .catchments, index: -1, members: Array(counts.indices), value: counts.reduce(0, +))
             self.totals = [grand] + totals
@@ -166,13 +200,25 @@ public struct Disclosure: Sendable {
             guard policy.isSuppressing else { return }
             totalHidden = totals.indices.map { $0 != 0 }
             _ = repair(attempts: counts.count)  // the line with its grand total alone
+            // The true counts satisfy everything published: a first witness for the attacker.
+            witnesses.add(Dictionary(uniqueKeysWithValues: counts.indices.filter { hidden[$0] }.map { ($0, counts[$0]) }))
             for t in totals.indices.dropFirst() where !policy.isSmall(totals[t].value) {
                 let saved = hidden
                 totalHidden[t] = false
-                if !repair(attempts: 6) {
+                if !repair(attempts: Self.repairsCells(totals[t].family) ? 6 : 0) {
                     hidden = saved
                     totalHidden[t] = true
                 }
+            }
+        }
+
+        /// The families worth hiding more cells for: the first plan's stages and the share
+        /// catchments (the headline figures). Any other total that would narrow a hidden cell is
+        /// hidden itself instead.
+        static func repairsCells(_ family: Family) -> Bool {
+            switch family {
+            case .stages(plan: 0), .catchments: true
+            default: false
             }
         }
 
@@ -208,13 +254,32 @@ public struct Disclosure: Sendable {
             var trial = self
             for c in candidates.prefix(8) {
                 trial.hidden[c.cell] = true
-                if !trial.determinedCells().contains(h) { return c.cell }
+                if !trial.determinedCells().contains(h) && trial.isProtected(h) { return c.cell }
                 trial.hidden[c.cell] = false
             }
             return candidates.first?.cell
         }
 
-        /// The first broken rule: a determined or pinned cell, or a total to hide.
+        /// The cells and the shown totals as an attacker reads them.
+        var publication: PublishedCells {
+            let cells: [PublishedCells.Cell] = counts.indices.map { i in
+                !hidden[i] ? .shown(counts[i]) : policy.isSmall(counts[i]) ? .small : .secondary
+            }
+            let shown = totals.indices.filter { !totalHidden[$0] }.map { PublishedCells.Total(members: totals[$0].members, value: totals[$0].value) }
+            var published = PublishedCells(cells: cells, totals: shown, orders: orders, minCell: policy.minCell)
+            published.bounds = bounds
+            return published
+        }
+
+        /// Whether the attacker's range of cell `h` covers 1 … minCell − 1 (true for a shown or
+        /// secondary cell).
+        func isProtected(_ h: Int) -> Bool {
+            guard hidden[h], policy.isSmall(counts[h]) else { return true }
+            return DisclosureAttack.protects(h, in: publication, pool: witnesses)
+        }
+
+        /// The first broken rule: a determined or pinned cell, a cell the attacker narrows, or a
+        /// total to hide.
         func firstViolation() -> Violation? {
             if let h = determinedCells().first { return .cell(h) }
             for (t, total) in totals.enumerated() where !totalHidden[t] {
@@ -223,6 +288,7 @@ public struct Disclosure: Sendable {
                 let residual = vars.reduce(0) { $0 + counts[$1] }
                 if residual == vars.count || residual == vars.count * (policy.minCell - 1) { return .pinned(t) }
             }
+            if let narrowed = DisclosureAttack.narrowedCells(publication, stopAtFirst: true, pool: witnesses).first { return .cell(narrowed.cell) }
             for a in totals.indices where !totalHidden[a] {
                 for b in totals.indices where b != a && !totalHidden[b] && memberSets[a].count < memberSets[b].count
                     && memberSets[a].isSubset(of: memberSets[b]) {
@@ -267,6 +333,18 @@ public struct Disclosure: Sendable {
 }
 
 extension Disclosure {
+    /// The order in which a patient-share ranking may be published, with the rank to print: shown
+    /// areas in rank order, numbered 1, 2, … among themselves; then hidden areas ("<10" and "x") by
+    /// code, without a rank. A rank, or a position in the ranking, of a hidden area is an
+    /// inequality between counts that an attacker can combine with the totals (with `policy.none`
+    /// the ranking is unchanged).
+    public func publishedRanking(_ ranking: [PatientShareAnalysis.RankedArea]) -> [(area: PatientShareAnalysis.RankedArea, rank: Int?)] {
+        guard policy.isSuppressing else { return ranking.map { ($0, $0.rank) } }
+        let shown = ranking.filter { !isHidden($0.areaID) }
+        let hidden = ranking.filter { isHidden($0.areaID) }.sorted { $0.areaID < $1.areaID }
+        return shown.enumerated().map { ($1, $0 + 1) } + hidden.map { ($0, nil) }
+    }
+
     /// Hidden flags of each plan's stages.
     public func stageMasks(_ a: ScenarioAnalysis) -> [[Bool]] {
         a.plans.enumerated().map { mask(.stages(plan: $0.offset), count: $0.element.stages.count) }

@@ -1,3 +1,4 @@
+import CareAtlas
 import CareFormats
 import Foundation
 
@@ -15,6 +16,8 @@ struct DisclosureAudit {
     let minCell: Int
     var cells: [String: Cell] = [:]
     var equations: [Equation] = []
+    /// Published orders between cells: (larger, smaller), from the ranks of areas.csv.
+    var orders: [(String, String)] = []
     var problems: [String] = []
     static let outside = "(outside)"
 
@@ -110,13 +113,20 @@ struct DisclosureAudit {
             return .hidden(primary: text.hasPrefix("<"))
         }
         var total: Int?
+        let rankColumn = areas.header.firstIndex(of: "rank")
+        var ranked: [(rank: Int, code: String)] = []
         for row in areas {
             let f = row.fields
             if !f[code].isEmpty { cells[f[code]] = cell(f[n]) }
+            if !f[code].isEmpty, let r = rankColumn, let rank = Int(f[r]) { ranked.append((rank, f[code])) }
             else if f[name].contains("outside") { cells[Self.outside] = cell(f[n]) }
             else if f[name].contains("total") { total = Int(f[n]) }
         }
         if let total { equations.append(Equation(set: Set(cells.keys), value: total, source: "areas.csv total")) }
+        // A published rank orders the counts: the area ranked k has at least as many patients as
+        // the one ranked k + 1 shown.
+        let byRank = ranked.sorted { $0.rank < $1.rank }
+        for (a, b) in zip(byRank, byRank.dropFirst()) { orders.append((a.code, b.code)) }
         func sets(_ file: String, _ codesColumn: String = "area_codes", differences: Bool = false) throws {
             let url = folder.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: url.path) else { return }
@@ -178,6 +188,31 @@ struct DisclosureAudit {
             }
         }
         return found
+    }
+
+    /// An attacker with an integer-programming solver (``DisclosureAttack``, independent of how the
+    /// engine chose what to hide): every cell shown as "<m" whose feasible range, given every count,
+    /// total and rank read back from the files, does not cover 1 … m − 1.
+    func narrowedByAttacker() -> [String] {
+        let keys = cells.keys.sorted()
+        let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        let published = PublishedCells(
+            cells: keys.map { k -> PublishedCells.Cell in
+                switch cells[k]! {
+                case let .shown(v): .shown(v)
+                case .hidden(primary: true): .small
+                case .hidden(primary: false): .secondary
+                }
+            },
+            totals: equations.compactMap { e in
+                let members = e.set.compactMap { index[$0] }
+                return members.count == e.set.count ? PublishedCells.Total(members: members.sorted(), value: e.value) : nil
+            },
+            orders: orders.compactMap { a, b in index[a].flatMap { i in index[b].map { PublishedCells.Order(larger: i, smaller: $0) } } },
+            minCell: minCell)
+        return DisclosureAttack.narrowedCells(published).map { r in
+            "\(keys[r.cell]) narrowed by an attacker to \(r.lower) … \(r.upper.map(String.init) ?? "∞")"
+        }
     }
 
     /// Rank by Gaussian elimination with partial pivoting (entries are small integers).
