@@ -28,10 +28,16 @@ public enum CatchmentExport {
             title: "Patient-share ranking (\(shares.level.rawValue))",
             header: ["rank", "area_code", "area_name", "group", "patients", "share_percent", "cumulative_share_percent",
                      "distance_km", "aged65", "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k"])
-        for r in shares.ranking {
+        // Published order: shown areas by rank, then hidden areas by code without a rank; the
+        // cumulative share runs over the shown areas only (see Disclosure.publishedRanking).
+        let published = disclosure.publishedRanking(shares.ranking)
+        var shownCumulative = 0
+        for (r, rank) in published {
+            if rank != nil { shownCumulative += r.patients }
+            let cumulative = policy.isSuppressing ? Double(shownCumulative) / Double(max(1, shares.totalPatients)) : r.cumulativeShare
             ranking.rows.append([
-                String(r.rank), r.areaID, r.name, r.group ?? "", String(r.patients), Format.percent(r.share),
-                Format.percent(r.cumulativeShare), Format.number(r.distanceKm, decimals: 3),
+                rank.map(String.init) ?? "", r.areaID, r.name, r.group ?? "", String(r.patients), Format.percent(r.share),
+                Format.percent(cumulative), Format.number(r.distanceKm, decimals: 3),
                 Format.count(r.penetration?.population), Format.number(r.penetration?.rate, decimals: 2),
                 Format.number(r.penetration?.lower, decimals: 2), Format.number(r.penetration?.upper, decimals: 2),
             ])
@@ -39,8 +45,8 @@ public enum CatchmentExport {
         // The outside bucket is a cell of the same line (areas + outside = total).
         ranking.rows.append(["", "", "（対象地域外・不明）outside the study areas", "", String(shares.outsidePatients),
                              Format.percent(Double(shares.outsidePatients) / Double(max(1, shares.totalPatients))), "", "", "", "", "", ""])
-        suppress(&ranking, mask: shares.ranking.map { disclosure.isHidden($0.areaID) } + [disclosure.outsideHidden],
-                 counts: shares.ranking.map(\.patients) + [shares.outsidePatients], countColumn: 4,
+        suppress(&ranking, mask: published.map { disclosure.isHidden($0.area.areaID) } + [disclosure.outsideHidden],
+                 counts: published.map(\.area.patients) + [shares.outsidePatients], countColumn: 4,
                  dependentColumns: [5, 6, 9, 10, 11], policy: policy)
         ranking.rows.append(["", "", "合計 total", "", policy.label(shares.totalPatients), "100.00", "", "", "", "", "", ""])
         try table("catchment_ranking.csv", ranking)
@@ -108,6 +114,7 @@ public enum CatchmentExport {
 
         // Layers.
         let rankByID = Dictionary(uniqueKeysWithValues: shares.ranking.map { ($0.areaID, $0) })
+        let publishedRank = Dictionary(uniqueKeysWithValues: published.map { ($0.area.areaID, $0.rank) })
         let nearestByID = Dictionary(uniqueKeysWithValues: distances.nearest.map { ($0.areaID, $0) })
         var areaFeatures: [(Geometry?, JSONObject)] = []
         for a in model.areas[shares.level] ?? [] {
@@ -115,7 +122,7 @@ public enum CatchmentExport {
             let r = rankByID[a.id]
             let hidden = disclosure.isHidden(a.id)
             Layers.count(r?.patients, hidden: hidden, key: "patients", policy: policy, into: &o)
-            o["rank"] = r.map { .number(Double($0.rank)) } ?? .null
+            o["rank"] = (publishedRank[a.id] ?? nil).map { .number(Double($0)) } ?? .null
             o["share_percent"] = hidden ? .null : Layers.number(r.map { $0.share * 100 }, decimals: 4)
             o["penetration_per_10k_aged65"] = hidden ? .null : Layers.number(r?.penetration?.rate, decimals: 4)
             for k in nearestKinds { o["nearest_\(k)_km"] = Layers.number(nearestByID[a.id]?.distanceKm[k], decimals: 4) }

@@ -119,8 +119,8 @@ public enum ScenarioExport {
                                 + capacityKeys + attributeKeys + ["lon", "lat"])
         for plan in a.plans {
             for s in plan.stages {
-                for e in LiaisonList.build(model, region: s.areaIDs, level: a.level, spec: a.liaison) {
-                    liaison.rows.append([plan.name, s.name, e.wardCode, e.wardName, String(e.rank), e.id, e.name, e.kind,
+                for (e, rank) in policy.publishedLiaison(LiaisonList.build(model, region: s.areaIDs, level: a.level, spec: a.liaison)) {
+                    liaison.rows.append([plan.name, s.name, e.wardCode, e.wardName, rank, e.id, e.name, e.kind,
                                          policy.label(e.sharedPatients)]
                         + capacityKeys.map { Format.number(e.capacity[$0], decimals: 1) } + attributeKeys.map { e.attributes[$0] ?? "" }
                         + [Format.number(e.lonLat.x, decimals: 6), Format.number(e.lonLat.y, decimals: 6)])

@@ -70,6 +70,16 @@ public struct LinearProgram: Sendable {
         columns[column].upper = upper
     }
 
+    /// Sets the objective coefficient of one column.
+    public mutating func setObjective(ofColumn column: Int, _ value: Double) {
+        columns[column].objective = value
+    }
+
+    /// Makes every column integer (the integer program of a relaxation).
+    public mutating func makeAllInteger() {
+        for j in columns.indices { columns[j].isInteger = true }
+    }
+
     /// The objective value of `values` (one per column) in the program's own sense.
     public func objectiveValue(_ values: [Double]) -> Double {
         zip(columns, values).reduce(0) { $0 + $1.0.objective * $1.1 }

@@ -106,6 +106,7 @@ import TestSupport
         let audit = try Self.audit([output])
         #expect(audit.problems == [], "\(command)")
         #expect(audit.reconstructions() == [], "\(command)")
+        #expect(audit.narrowedByAttacker() == [], "\(command)")
     }
 
     @Test func allCommandsTogetherDiscloseNothing() throws {
@@ -113,6 +114,7 @@ import TestSupport
         let audit = try Self.audit(outputs)
         #expect(audit.problems == [])
         #expect(audit.reconstructions() == [])
+        #expect(audit.narrowedByAttacker() == [])
         // The audit saw the line and protected cells, and totals over them.
         #expect(audit.cells.count == 10)
         #expect(audit.cells.values.filter { $0 == .hidden(primary: true) }.count == 6)
@@ -163,5 +165,6 @@ import TestSupport
         let audit = try Self.audit(outputs)
         #expect(audit.problems == [])
         #expect(audit.reconstructions() == [])
+        #expect(audit.narrowedByAttacker() == [])
     }
 }

@@ -1,3 +1,4 @@
+import CareAtlas
 import CareFormats
 import Foundation
 
@@ -27,6 +28,8 @@ public struct DisclosureAudit {
     /// Where each cell was read, for messages.
     private var cellSources: [String: String] = [:]
     public private(set) var equations: [Equation] = []
+    /// Published orders between cells (larger, smaller), from the ranks of the area tables.
+    public private(set) var orders: [(String, String)] = []
     public private(set) var problems: [String] = []
     public static let outside = "(outside)"
 
@@ -186,14 +189,21 @@ public struct DisclosureAudit {
             let t = try CSVTable(contentsOf: url)
             let code = try t.column("area_code").index, name = try t.column("area_name").index, n = try t.column("patients").index
             var total: String?
+            let rankColumn = t.header.firstIndex(of: "rank")
+            var ranked: [(rank: Int, code: String)] = []
             for row in t {
                 let f = row.fields
                 let source = "\(url.lastPathComponent) line \(row.lineNumber)"
                 if !f[code].isEmpty { record(f[code], f[n], source: source) }
+                if !f[code].isEmpty, let r = rankColumn, let rank = Int(f[r]) { ranked.append((rank, f[code])) }
                 else if f[name].contains("outside") { record(Self.outside, f[n], source: source) }
                 else if f[name].contains("total") { total = f[n] }
             }
             if let total { equation(lineCodes, total, source: "\(url.lastPathComponent) total") }
+            // A published rank orders the counts: the area ranked k has at least as many patients
+            // as the one ranked next.
+            let byRank = ranked.sorted { $0.rank < $1.rank }
+            for (a, b) in zip(byRank, byRank.dropFirst()) { orders.append((a.code, b.code)) }
         }
         for url in files where url.lastPathComponent == "gaps.csv" {
             let t = try CSVTable(contentsOf: url)
@@ -384,6 +394,31 @@ public struct DisclosureAudit {
     }
 
     /// Problems of kinds 3 and 4.
+    /// An attacker with an integer-programming solver (``DisclosureAttack``, independent of how the
+    /// engine chose what to hide): every cell shown as "<m" whose feasible range, given every count,
+    /// total and rank read back from the outputs, does not cover 1 … m − 1.
+    public func narrowedByAttacker() -> [String] {
+        let keys = cells.keys.sorted()
+        let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        let published = PublishedCells(
+            cells: keys.map { k -> PublishedCells.Cell in
+                switch cells[k]! {
+                case let .shown(v): .shown(v)
+                case .hidden(primary: true): .small
+                case .hidden(primary: false): .secondary
+                }
+            },
+            totals: equations.compactMap { e in
+                let members = e.set.compactMap { index[$0] }
+                return members.count == e.set.count ? PublishedCells.Total(members: members.sorted(), value: e.value) : nil
+            },
+            orders: orders.compactMap { a, b in index[a].flatMap { i in index[b].map { PublishedCells.Order(larger: i, smaller: $0) } } },
+            minCell: minCell)
+        return DisclosureAttack.narrowedCells(published).map { r in
+            "\(keys[r.cell]) narrowed by an attacker to \(r.lower) … \(r.upper.map(String.init) ?? "∞")"
+        }
+    }
+
     public func reconstructions() -> [String] {
         var found: [String] = []
         let hidden = cells.filter { if case .hidden = $0.value { return true } else { return false } }.keys.sorted()

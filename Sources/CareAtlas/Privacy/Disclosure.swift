@@ -46,6 +46,8 @@ public struct Disclosure: Sendable {
     /// Hidden cells (areas, then outside).
     let hidden: [Bool]
     let masks: [Family: [Bool]]
+    /// What the line, its shown totals and its orders publish, as an attacker reads them.
+    public let attackerView: PublishedCells
 
     /// True when the area's count is hidden.
     public func isHidden(_ areaID: String) -> Bool {
@@ -82,7 +84,7 @@ public struct Disclosure: Sendable {
     public static func decide(_ publication: Publication, policy: SmallCellPolicy) -> Disclosure {
         let counts = publication.counts
         let totals = publication.totals.map { Total(family: $0.family, index: $0.index, members: $0.members, value: $0.value) }
-        var control = Control(counts: counts, policy: policy, totals: totals)
+        var control = Control(counts: counts, policy: policy, totals: totals, orders: publication.orders)
         control.run()
         var masks = publication.familySizes.mapValues { [Bool](repeating: false, count: $0) }
         for (t, hidden) in zip(control.totals, control.totalHidden) where hidden && t.index >= 0 { masks[t.family]?[t.index] = true }
@@ -92,7 +94,8 @@ public struct Disclosure: Sendable {
             masks[s.family] = s.values.map { $0 == nil ? false : m.next() ?? false }
         }
         return Disclosure(policy: policy, level: publication.level, areaIDs: publication.areaIDs, counts: counts,
-                          primary: counts.map(policy.isSmall), hidden: control.hidden, masks: masks)
+                          primary: counts.map(policy.isSmall), hidden: control.hidden, masks: masks,
+                          attackerView: control.attackerView)
     }
 
     struct Total {
@@ -111,9 +114,19 @@ public struct Disclosure: Sendable {
         var hidden: [Bool]
         var totalHidden: [Bool]
         let memberSets: [Set<Int>]
+        /// Integer assignments kept between attacks (see ``DisclosureAttack/WitnessPool``).
+        let witnesses = DisclosureAttack.WitnessPool()
 
-        init(counts: [Int], policy: SmallCellPolicy, totals: [Total]) {
+        /// Orders the outputs publish whatever is hidden (catchment membership).
+        let orders: [PublishedCells.Order]
+
+        /// Bounds on sums the outputs publish whatever is hidden (catchment stopping rules).
+        let bounds: [PublishedCells.Bound]
+
+        init(counts: [Int], policy: SmallCellPolicy, totals: [Total], orders: [PublishedCells.Order] = [], bounds: [PublishedCells.Bound] = []) {
             self.counts = counts
+            self.orders = orders
+            self.bounds = bounds
             self.policy = policy
             let grand = Total(family: .catchments, index: -1, members: Array(counts.indices), value: counts.reduce(0, +))
             self.totals = [grand] + totals
@@ -131,13 +144,25 @@ public struct Disclosure: Sendable {
             guard policy.isSuppressing else { return }
             totalHidden = totals.indices.map { $0 != 0 }
             _ = repair(attempts: counts.count)  // the line with its grand total alone
+            // The true counts satisfy everything published: a first witness for the attacker.
+            witnesses.add(Dictionary(uniqueKeysWithValues: counts.indices.filter { hidden[$0] }.map { ($0, counts[$0]) }))
             for t in totals.indices.dropFirst() where !policy.isSmall(totals[t].value) {
                 let saved = hidden
                 totalHidden[t] = false
-                if !repair(attempts: 6) {
+                if !repair(attempts: Self.repairsCells(totals[t].family) ? 6 : 0) {
                     hidden = saved
                     totalHidden[t] = true
                 }
+            }
+        }
+
+        /// The families worth hiding more cells for: the first plan's stages and the share
+        /// catchments (the headline figures). Any other total that would narrow a hidden cell is
+        /// hidden itself instead.
+        static func repairsCells(_ family: Family) -> Bool {
+            switch family {
+            case .stages(plan: 0), .catchments, .defaultCatchments: true
+            default: false
             }
         }
 
@@ -173,13 +198,32 @@ public struct Disclosure: Sendable {
             var trial = self
             for c in candidates.prefix(8) {
                 trial.hidden[c.cell] = true
-                if !trial.determinedCells().contains(h) { return c.cell }
+                if !trial.determinedCells().contains(h) && trial.isProtected(h) { return c.cell }
                 trial.hidden[c.cell] = false
             }
             return candidates.first?.cell
         }
 
-        /// The first broken rule: a determined or pinned cell, or a total to hide.
+        /// The cells and the shown totals as an attacker reads them.
+        var attackerView: PublishedCells {
+            let cells: [PublishedCells.Cell] = counts.indices.map { i in
+                !hidden[i] ? .shown(counts[i]) : policy.isSmall(counts[i]) ? .small : .secondary
+            }
+            let shown = totals.indices.filter { !totalHidden[$0] }.map { PublishedCells.Total(members: totals[$0].members, value: totals[$0].value) }
+            var published = PublishedCells(cells: cells, totals: shown, orders: orders, minCell: policy.minCell)
+            published.bounds = bounds
+            return published
+        }
+
+        /// Whether the attacker's range of cell `h` covers 1 … minCell − 1 (true for a shown or
+        /// secondary cell).
+        func isProtected(_ h: Int) -> Bool {
+            guard hidden[h], policy.isSmall(counts[h]) else { return true }
+            return DisclosureAttack.protects(h, in: attackerView, pool: witnesses)
+        }
+
+        /// The first broken rule: a determined or pinned cell, a cell the attacker narrows, or a
+        /// total to hide.
         func firstViolation() -> Violation? {
             if let h = determinedCells().first { return .cell(h) }
             for (t, total) in totals.enumerated() where !totalHidden[t] {
@@ -188,6 +232,7 @@ public struct Disclosure: Sendable {
                 let residual = vars.reduce(0) { $0 + counts[$1] }
                 if residual == vars.count || residual == vars.count * (policy.minCell - 1) { return .pinned(t) }
             }
+            if let narrowed = DisclosureAttack.narrowedCells(attackerView, stopAtFirst: true, pool: witnesses).first { return .cell(narrowed.cell) }
             for a in totals.indices where !totalHidden[a] {
                 for b in totals.indices where b != a && !totalHidden[b] && memberSets[a].count < memberSets[b].count
                     && memberSets[a].isSubset(of: memberSets[b]) {
@@ -232,6 +277,18 @@ public struct Disclosure: Sendable {
 }
 
 extension Disclosure {
+    /// The order in which a patient-share ranking may be published, with the rank to print: shown
+    /// areas in rank order, numbered 1, 2, … among themselves; then hidden areas ("<10" and "x") by
+    /// code, without a rank. A rank, or a position in the ranking, of a hidden area is an
+    /// inequality between counts that an attacker can combine with the totals (with `policy.none`
+    /// the ranking is unchanged).
+    public func publishedRanking(_ ranking: [PatientShareAnalysis.RankedArea]) -> [(area: PatientShareAnalysis.RankedArea, rank: Int?)] {
+        guard policy.isSuppressing else { return ranking.map { ($0, $0.rank) } }
+        let shown = ranking.filter { !isHidden($0.areaID) }
+        let hidden = ranking.filter { isHidden($0.areaID) }.sorted { $0.areaID < $1.areaID }
+        return shown.enumerated().map { ($1, $0 + 1) } + hidden.map { ($0, nil) }
+    }
+
     /// Hidden flags of each plan's stages.
     public func stageMasks(_ a: ScenarioAnalysis) -> [[Bool]] {
         a.plans.enumerated().map { mask(.stages(plan: $0.offset), count: $0.element.stages.count) }

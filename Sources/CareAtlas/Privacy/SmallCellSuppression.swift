@@ -73,3 +73,24 @@ public struct SmallCellPolicy: Sendable, Hashable {
         }
     }
 }
+
+extension SmallCellPolicy {
+    /// A liaison list in the order and with the rank it may be published.
+    ///
+    /// Without suppression: the list as built (wards by shared patients, then rank), with the rank.
+    /// With suppression, a rank or a position by shared patients orders the hidden counts (an
+    /// inequality an attacker can combine with other outputs), so the list is published by ward
+    /// code, then by band — "10+" (at least `minCell` shared patients) before "<10" — then by name
+    /// and id, and the band stands in the rank column. The team still sees, per ward, which
+    /// partners share many patients.
+    public func publishedLiaison(_ entries: [LiaisonEntry]) -> [(entry: LiaisonEntry, rank: String)] {
+        guard isSuppressing else { return entries.map { ($0, String($0.rank)) } }
+        let large = "\(minCell)+"
+        return entries.map { ($0, $0.sharedPatients >= minCell ? large : suppressedLabel) }
+            .sorted { a, b in
+                let ka = (a.entry.wardCode, a.rank == large ? 0 : 1, a.entry.name, a.entry.id)
+                let kb = (b.entry.wardCode, b.rank == large ? 0 : 1, b.entry.name, b.entry.id)
+                return ka < kb
+            }
+    }
+}

@@ -123,6 +123,7 @@ public struct AreaMetrics: Sendable {
     ) -> [AreaMetrics] {
         let policy = disclosure.policy
         let rankByID = Dictionary(uniqueKeysWithValues: shares.ranking.map { ($0.areaID, $0) })
+        let publishedRank = Dictionary(uniqueKeysWithValues: disclosure.publishedRanking(shares.ranking).map { ($0.area.areaID, $0.rank) })
         let nearestByID = Dictionary(uniqueKeysWithValues: nearest.map { ($0.areaID, $0.distanceKm) })
         let gapByID = Dictionary(uniqueKeysWithValues: (gaps?.gaps ?? []).map { ($0.areaID, $0) })
         return (model.areas[level] ?? []).sorted { $0.id < $1.id }.map { a in
@@ -143,7 +144,7 @@ public struct AreaMetrics: Sendable {
                 population: a.population["total"], aged65: a.population["aged65"],
                 patients: hidden ? nil : r?.patients,
                 patientsLabel: r.map { policy.label($0.patients, secondary: hidden) } ?? "",
-                patientsHidden: hidden, rank: r?.rank, sharePercent: hidden ? nil : r.map { $0.share * 100 },
+                patientsHidden: hidden, rank: publishedRank[a.id] ?? nil, sharePercent: hidden ? nil : r.map { $0.share * 100 },
                 penetration: penetration?.rate, penetrationLower: penetration?.lower, penetrationUpper: penetration?.upper,
                 accessScore: access?.score(a.id), gapClass: gaps == nil ? nil : GapClass(gap?.rules ?? []),
                 gapReasons: gap?.reasons ?? [], nearestKm: nearestByID[a.id] ?? [:],

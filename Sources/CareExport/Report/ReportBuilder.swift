@@ -105,8 +105,9 @@ public enum ReportBuilder {
                 + " Budget stages are exact: the connected region containing the anchor's area with the most patients within the budget (integer programme, single-commodity flow, CBC); the knee by Kneedle."))
             b.append(.formula("max Σ_i n_i x_i  s.t.  Σ_i c_i x_i ≤ B,  x_anchor = 1,  region connected,  x_i ∈ {0, 1}"))
         }
-        b.append(.paragraph("秘匿: 患者数 1〜\(r.policy.minCell - 1) は「\(r.policy.suppressedLabel)」。合計と他のセルから秘匿セルが計算できる場合は、もう一つのセルも隠す（「x」）。入れ子の合計の差が小さい場合も隠す。"
-            + " Small-cell suppression with secondary suppression; nested totals whose difference would be a small count are hidden."))
+        let m = r.policy.minCell
+        b.append(.paragraph("秘匿: 患者数 1〜\(m - 1) は「\(r.policy.suppressedLabel)」。公表する全ての合計・順位・圏域の構成から整数計画で各秘匿セルの取り得る範囲を求め（攻撃者モデル）、どの「\(r.policy.suppressedLabel)」セルも 1〜\(m - 1) の全ての値を取り得るまで、他のセル（「x」）または重要度の低い合計を隠す。秘匿した行には順位を付けず、地域コード順に並べる。"
+            + " Disclosure control: for every cell shown as \(r.policy.suppressedLabel), an attacker with an integer-programming solver who reads every published total, rank and catchment membership can still place it anywhere in 1 … \(m - 1); complementary cells (x) or less important totals are hidden until that holds (Hundepool et al. 2012, ch. 7). Hidden rows carry no rank and are listed by code."))
         return b
     }
 }

@@ -18,7 +18,7 @@ public enum ReportTables {
                      "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "gap_class"]
                 + kinds.map { "nearest_\($0)_km" } + plans.map { "first_stage_\($0)" } + ["area_km2"])
         let byID = Dictionary(uniqueKeysWithValues: r.areas.map { ($0.id, $0) })
-        for ranked in r.shares.ranking {
+        for (ranked, _) in r.disclosure.publishedRanking(r.shares.ranking) {
             guard let a = byID[ranked.areaID] else { continue }
             var row = [a.rank.map(String.init) ?? "", a.id, a.name, ranked.group ?? "", a.patientsLabel,
                        Format.number(a.sharePercent, decimals: 2), Format.count(a.population), Format.count(a.aged65),

@@ -1,0 +1,373 @@
+import CareSolver
+import Foundation
+
+/// A line of patient cells as an outsider reads it from every output of a run: which cells are
+/// shown, which are hidden and how (the label says it), which totals over sets of cells are
+/// published, and which orders between cells are published.
+///
+/// An attacker knows, for a hidden cell:
+/// - `"<m"` (``Cell/small``): 1 ≤ x ≤ m − 1 (zeros are shown as 0);
+/// - `"x"` (``Cell/secondary``): x ≥ m, because a complementary cell is always a shown count
+///   (counts 1 … m − 1 carry the `"<m"` label instead);
+/// - every published total: Σ_{a∈S} x_a = v_S;
+/// - every published order (a rank, a sort order, membership of a "top k" list): x_a ≥ x_b.
+public struct PublishedCells: Sendable {
+    /// How a cell appears in the outputs.
+    public enum Cell: Sendable, Hashable {
+        /// The count is printed.
+        case shown(Int)
+        /// Printed as `"<m"`: a count 1 … m − 1.
+        case small
+        /// Printed as `"x"`: a count of at least m hidden to protect another cell.
+        case secondary
+    }
+
+    /// A published total: the sum of the cells `members` is `value`.
+    public struct Total: Sendable, Hashable {
+        public var members: [Int]
+        public var value: Int
+        public init(members: [Int], value: Int) {
+            self.members = members
+            self.value = value
+        }
+    }
+
+    /// A published order: cell `larger` holds at least as many patients as cell `smaller`.
+    public struct Order: Sendable, Hashable {
+        public var larger: Int
+        public var smaller: Int
+        public init(larger: Int, smaller: Int) {
+            self.larger = larger
+            self.smaller = smaller
+        }
+    }
+
+    /// A published bound on a sum: `lower ≤ Σ_{a∈members} x_a ≤ upper` (a catchment's stopping
+    /// rule: the areas before the last one hold less than the target share).
+    public struct Bound: Sendable, Hashable {
+        public var members: [Int]
+        public var lower: Int?
+        public var upper: Int?
+        public init(members: [Int], lower: Int?, upper: Int?) {
+            self.members = members
+            self.lower = lower
+            self.upper = upper
+        }
+    }
+
+    public var cells: [Cell]
+    public var totals: [Total]
+    public var orders: [Order]
+    public var bounds: [Bound] = []
+    /// The minimum cell size m of the policy.
+    public var minCell: Int
+
+    public init(cells: [Cell], totals: [Total] = [], orders: [Order] = [], minCell: Int) {
+        self.cells = cells
+        self.totals = totals
+        self.orders = orders
+        self.minCell = minCell
+    }
+}
+
+/// An attacker with an integer-programming solver: for each hidden cell, the smallest and largest
+/// count consistent with everything a run publishes (``PublishedCells``).
+///
+/// For a hidden cell h it solves min x_h and max x_h over the non-negative integers subject to the
+/// attacker's knowledge (the label bounds, Σ_{a∈S} x_a = v_S for each published total, x_a ≥ x_b
+/// for each published order), with the shown cells substituted. Cells are split into independent
+/// components first (cells linked by a total or an order), so each program holds only the cells
+/// it needs. Each bound is found on the linear relaxation (Clp, through COIN-OR CBC); when the
+/// optimal vertex is integral it is the integer optimum too, otherwise the integer program is
+/// solved (CBC branch-and-bound).
+///
+/// The protection guarantee checked by ``narrowedCells(_:)``: for every cell shown as `"<m"`, the
+/// feasible range covers all of 1 … m − 1 (Hundepool et al. 2012, *Statistical Disclosure
+/// Control*, §7.3, "protection intervals"; the τ-ARGUS and sdcTable audit of a suppression
+/// pattern).
+public enum DisclosureAttack {
+    /// Programs solved so far in this process (for benchmarks and tests).
+    static let solves = SolveCounter()
+    final class SolveCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func add(_ k: Int) { lock.lock(); n += k; lock.unlock() }
+        var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+    }
+
+    /// The feasible range of one hidden cell; `upper` is nil when nothing published bounds it.
+    public struct Range: Sendable, Hashable, CustomStringConvertible {
+        public let cell: Int
+        public let lower: Int
+        public let upper: Int?
+        public var description: String { "cell \(cell): \(lower) … \(upper.map(String.init) ?? "∞")" }
+    }
+
+    /// The range of every hidden cell (small first, then secondary, each by index).
+    public static func ranges(_ published: PublishedCells) -> [Range] {
+        let problem = Problem(published)
+        return problem.components.flatMap { problem.ranges(in: $0, cells: $0) }.sorted { $0.cell < $1.cell }
+    }
+
+    /// The cells shown as `"<m"` whose feasible range does not cover 1 … m − 1, with their ranges.
+    /// Empty when the publication protects every small cell. With `stopAtFirst`, at most one.
+    ///
+    /// Witnesses keep the number of programs small: one integer solution that minimises the sum of
+    /// the small cells not yet shown to reach 1 shows every cell it sets to 1 can be 1; likewise
+    /// maximising for m − 1. Only cells no such witness reaches get a program of their own, whose
+    /// optimum is either a witness too or the proof that the cell is narrowed.
+    public static func narrowedCells(_ published: PublishedCells, stopAtFirst: Bool = false) -> [Range] {
+        narrowedCells(published, stopAtFirst: stopAtFirst, pool: WitnessPool())
+    }
+
+    /// Integer assignments found by earlier attacks on similar publications (the suppression search
+    /// asks many times with one total or cell changed): each one that still satisfies everything
+    /// published certifies the cells it sets to 1 or m − 1 without a solve.
+    final class WitnessPool: @unchecked Sendable {
+        var assignments: [[Int: Int]] = []
+        let capacity = 96
+        func add(_ w: [Int: Int]) {
+            assignments.append(w)
+            if assignments.count > capacity { assignments.removeFirst(assignments.count - capacity) }
+        }
+    }
+
+    /// Whether the attacker's range of the one small cell `h` covers 1 … m − 1 (at most two
+    /// programs, none when earlier witnesses show both ends).
+    static func protects(_ h: Int, in published: PublishedCells, pool: WitnessPool) -> Bool {
+        guard published.cells[h] == .small else { return true }
+        let problem = Problem(published)
+        guard let component = problem.components.first(where: { $0.contains(h) }) else { return true }
+        let column = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+        let m = published.minCell
+        var low = false, high = false
+        for w in pool.assignments where problem.satisfies(w, component: component, column: column) {
+            if w[h] == 1 { low = true }
+            if w[h] == m - 1 { high = true }
+            if low && high { return true }
+        }
+        let program = problem.program(for: component)
+        for (sense, done) in [(LinearProgram.Sense.minimize, low), (.maximize, high)] where !done {
+            guard let x = Problem.integerOptimum(program, objective: [column[h]!], sense: sense) else { return false }
+            pool.add(Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, Int(x[$0])) }))
+            if Int(x[column[h]!]) != (sense == .minimize ? 1 : m - 1) { return false }
+        }
+        return true
+    }
+
+    static func narrowedCells(_ published: PublishedCells, stopAtFirst: Bool, pool: WitnessPool) -> [Range] {
+        let problem = Problem(published)
+        let m = Double(published.minCell)
+        var found: [Range] = []
+        for component in problem.components {
+            let small = component.filter { published.cells[$0] == .small }
+            guard !small.isEmpty else { continue }
+            let program = problem.program(for: component)
+            let column = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+            var needLow = Set(small), needHigh = Set(small)
+            var narrowedHere: [Int: (lower: Int, upper: Int?)] = [:]
+            func certify(_ x: [Double]) {
+                for h in needLow where abs(x[column[h]!] - 1) < 1e-7 { needLow.remove(h) }
+                for h in needHigh where abs(x[column[h]!] - (m - 1)) < 1e-7 { needHigh.remove(h) }
+            }
+            for w in pool.assignments where problem.satisfies(w, component: component, column: column) {
+                certify(component.map { Double(w[$0]!) })
+            }
+            for sense in [LinearProgram.Sense.minimize, .maximize] {
+                var useSum = true
+                while true {
+                    let pending = (sense == .minimize ? needLow : needHigh).sorted()
+                    guard let first = pending.first else { break }
+                    let targets = useSum ? pending : [first]
+                    guard let witness = Problem.integerOptimum(program, objective: targets.map { column[$0]! }, sense: sense) else {
+                        // No integer assignment at all: the publication is inconsistent, which
+                        // cannot happen for true counts; every small cell counts as narrowed.
+                        return small.map { Range(cell: $0, lower: Int.max, upper: Int.min) }
+                    }
+                    let before = pending.count
+                    certify(witness)
+                    pool.add(Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, Int(witness[$0])) }))
+                    let after = (sense == .minimize ? needLow : needHigh).count
+                    if targets.count == 1 && after == before {
+                        // The cell's own optimum does not reach its end of 1 … m − 1.
+                        let value = Int(witness[column[first]!].rounded())
+                        if sense == .minimize { needLow.remove(first); narrowedHere[first, default: (1, Int(m) - 1)].lower = value }
+                        else { needHigh.remove(first); narrowedHere[first, default: (1, Int(m) - 1)].upper = value }
+                        if stopAtFirst {
+                            let r = narrowedHere[first]!
+                            return [Range(cell: first, lower: r.lower, upper: r.upper)]
+                        }
+                    }
+                    useSum = after < before && useSum
+                }
+            }
+            found += narrowedHere.map { Range(cell: $0.key, lower: $0.value.lower, upper: $0.value.upper) }
+        }
+        return found.sorted { $0.cell < $1.cell }
+    }
+
+    /// The published equations reduced to the hidden cells.
+    struct Problem {
+        let published: PublishedCells
+        /// Rows over hidden cells: Σ coefficient·x = value (equalities) or ≥ 0 (orders).
+        var rows: [(terms: [(Int, Double)], lower: Double, upper: Double)] = []
+        var lower: [Int: Double] = [:]
+        var upper: [Int: Double] = [:]
+        var components: [[Int]] = []
+
+        init(_ published: PublishedCells) {
+            self.published = published
+            let m = Double(published.minCell)
+            var hidden: [Int] = []
+            for (i, c) in published.cells.enumerated() {
+                switch c {
+                case .shown: continue
+                case .small: lower[i] = 1; upper[i] = m - 1
+                case .secondary: lower[i] = m; upper[i] = .infinity
+                }
+                hidden.append(i)
+            }
+            func shownValue(_ i: Int) -> Int? {
+                if case let .shown(v) = published.cells[i] { return v }
+                return nil
+            }
+            for t in published.totals {
+                var residual = t.value
+                var vars: [Int] = []
+                for i in t.members {
+                    if let v = shownValue(i) { residual -= v } else { vars.append(i) }
+                }
+                guard !vars.isEmpty else { continue }
+                if vars.count == 1 {
+                    // A single hidden cell in a total is pinned: its bounds say so.
+                    lower[vars[0]] = max(lower[vars[0]]!, Double(residual))
+                    upper[vars[0]] = min(upper[vars[0]]!, Double(residual))
+                }
+                rows.append((vars.map { ($0, 1.0) }, Double(residual), Double(residual)))
+            }
+            for b in published.bounds {
+                var shown = 0
+                var vars: [Int] = []
+                for i in b.members {
+                    if let v = shownValue(i) { shown += v } else { vars.append(i) }
+                }
+                guard !vars.isEmpty else { continue }
+                rows.append((vars.map { ($0, 1.0) }, b.lower.map { Double($0 - shown) } ?? -.infinity,
+                             b.upper.map { Double($0 - shown) } ?? .infinity))
+            }
+            for o in published.orders {
+                switch (shownValue(o.larger), shownValue(o.smaller)) {
+                case (.some, .some): continue
+                case let (.some(v), nil): upper[o.smaller] = min(upper[o.smaller]!, Double(v))
+                case let (nil, .some(v)): lower[o.larger] = max(lower[o.larger]!, Double(v))
+                case (nil, nil): rows.append(([(o.larger, 1), (o.smaller, -1)], 0, .infinity))
+                }
+            }
+            // Components: cells linked through a row.
+            var parent = Dictionary(uniqueKeysWithValues: hidden.map { ($0, $0) })
+            func find(_ x: Int) -> Int {
+                var x = x
+                while parent[x]! != x { parent[x] = parent[parent[x]!]!; x = parent[x]! }
+                return x
+            }
+            for r in rows {
+                let first = find(r.terms[0].0)
+                for (c, _) in r.terms.dropFirst() { parent[find(c)] = first }
+            }
+            var groups: [Int: [Int]] = [:]
+            for h in hidden { groups[find(h), default: []].append(h) }
+            components = groups.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+        }
+
+        /// Whether an earlier assignment is feasible here: it gives a value to exactly the cells of
+        /// `component`, within their bounds, and satisfies every row over them.
+        func satisfies(_ w: [Int: Int], component: [Int], column: [Int: Int]) -> Bool {
+            guard w.count == component.count else { return false }
+            for h in component {
+                guard let v = w[h], Double(v) >= lower[h]!, Double(v) <= upper[h]! else { return false }
+            }
+            for r in rows where column[r.terms[0].0] != nil {
+                let sum = r.terms.reduce(0.0) { $0 + $1.1 * Double(w[$1.0]!) }
+                if sum < r.lower - 1e-9 || sum > r.upper + 1e-9 { return false }
+            }
+            return true
+        }
+
+        /// The program over the cells of `component` (columns in its order), with no objective.
+        func program(for component: [Int]) -> LinearProgram {
+            let column = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+            var program = LinearProgram(sense: .minimize)
+            for h in component { _ = program.addColumn(lower: lower[h]!, upper: upper[h]!, objective: 0) }
+            for r in rows where column[r.terms[0].0] != nil {
+                _ = program.addRow(r.terms.map { (column[$0.0]!, $0.1) }, lower: r.lower, upper: r.upper)
+            }
+            return program
+        }
+
+        /// An integer assignment optimising Σ x_c over `objective` columns: the relaxation's vertex
+        /// when it is integral, else the integer program's optimum. nil when none exists.
+        static func integerOptimum(_ base: LinearProgram, objective: [Int], sense: LinearProgram.Sense) -> [Double]? {
+            var program = base
+            program.sense = sense
+            for c in objective { program.setObjective(ofColumn: c, 1) }
+            if base.rowCount == 0 {
+                // Bounds alone: each column at its own end (finite, since small cells are bounded).
+                return base.columns.enumerated().map { j, c in
+                    objective.contains(j) ? (sense == .minimize ? c.lower : c.upper) : c.lower
+                }
+            }
+            do {
+                DisclosureAttack.solves.add(1)
+                let lp = try ILPSolver.solve(program)
+                if let x = lp.values, x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) { return x.map { $0.rounded() } }
+                program.makeAllInteger()
+                return try ILPSolver.solve(program).values?.map { $0.rounded() }
+            } catch {
+                return nil
+            }
+        }
+
+        /// Min and max of each of `cells` (members of `component`).
+        func ranges(in component: [Int], cells: [Int], stopWhen: (Range) -> Bool = { _ in false }) -> [Range] {
+            let column = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+            let program = program(for: component)
+            var out: [Range] = []
+            for h in cells {
+                guard let lo = optimum(program, column: column[h]!, sense: .minimize) else {
+                    // Inconsistent publication (cannot happen for true counts): nothing is feasible,
+                    // which the caller reads as fully narrowed.
+                    out.append(Range(cell: h, lower: Int.max, upper: Int.min))
+                    return out
+                }
+                let hi = optimum(program, column: column[h]!, sense: .maximize)
+                let r = Range(cell: h, lower: Int(lo.rounded()), upper: hi.flatMap { $0.isFinite ? Int($0.rounded()) : nil })
+                out.append(r)
+                if stopWhen(r) { return out }
+            }
+            return out
+        }
+
+        /// The optimum of x_column over the integers: the LP's when its vertex is integral, else
+        /// the integer program's. nil when infeasible; +∞ when unbounded.
+        func optimum(_ base: LinearProgram, column: Int, sense: LinearProgram.Sense) -> Double? {
+            var program = base
+            program.sense = sense
+            program.setObjective(ofColumn: column, 1)
+            // Bounds alone decide a column no row touches.
+            if base.columnCount == 1 && base.rowCount == 0 {
+                let c = base.columns[0]
+                return sense == .minimize ? c.lower : c.upper
+            }
+            do {
+                let lp = try ILPSolver.solve(program)
+                if let x = lp.values, x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) { return lp.objective }
+                program.makeAllInteger()
+                return try ILPSolver.solve(program).objective
+            } catch .unbounded {
+                return .infinity
+            } catch {
+                return nil
+            }
+        }
+    }
+}

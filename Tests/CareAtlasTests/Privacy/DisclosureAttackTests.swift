@@ -1,0 +1,84 @@
+@testable import CareAtlas
+import Testing
+
+/// The attacker itself, on hand-made tables whose answers are known.
+@Suite struct DisclosureAttackTests {
+    typealias C = PublishedCells.Cell
+
+    /// A 2×2 table with its margins and one cell hidden: the row total gives it back exactly.
+    @Test func twoByTwoWithOneHiddenCellIsFound() {
+        // cells 0 1 / 2 3 = 12 3 / 20 15; rows 15, 35; columns 32, 18; total 50.
+        let p = PublishedCells(
+            cells: [.shown(12), .small, .shown(20), .shown(15)],
+            totals: [.init(members: [0, 1], value: 15), .init(members: [2, 3], value: 35), .init(members: [0, 2], value: 32),
+                     .init(members: [1, 3], value: 18), .init(members: [0, 1, 2, 3], value: 50)],
+            minCell: 10)
+        #expect(DisclosureAttack.ranges(p) == [.init(cell: 1, lower: 3, upper: 3)])
+        #expect(DisclosureAttack.narrowedCells(p).map(\.cell) == [1])
+    }
+
+    /// The classic protection of one small cell in a 2×2 table: hide the rectangle. The hidden
+    /// cells can move together by ±t, so the small cell ranges over 1 … 9 when the others are
+    /// large enough.
+    @Test func rectangleProtectedByHandHolds() {
+        // 4 | 30 ; 25 | 41 — hide all four (one small, three complementary "x").
+        let p = PublishedCells(
+            cells: [.small, .secondary, .secondary, .secondary],
+            totals: [.init(members: [0, 1], value: 34), .init(members: [2, 3], value: 66), .init(members: [0, 2], value: 29),
+                     .init(members: [1, 3], value: 71), .init(members: [0, 1, 2, 3], value: 100)],
+            minCell: 10)
+        #expect(DisclosureAttack.narrowedCells(p).isEmpty)
+        let small = DisclosureAttack.ranges(p).first { $0.cell == 0 }
+        #expect(small == .init(cell: 0, lower: 1, upper: 9))
+    }
+
+    /// The same rectangle with a complementary cell too small to move far: "x" means at least 10,
+    /// so cell 0 can be at most 34 − 10 = 24 — fine — but cell 2 = 12 − x0 ≥ 10 forces x0 ≤ 2.
+    @Test func complementaryCellTooSmallNarrows() {
+        let p = PublishedCells(
+            cells: [.small, .secondary, .secondary, .secondary],
+            totals: [.init(members: [0, 1], value: 34), .init(members: [2, 3], value: 66), .init(members: [0, 2], value: 12),
+                     .init(members: [1, 3], value: 88)],
+            minCell: 10)
+        #expect(DisclosureAttack.narrowedCells(p) == [.init(cell: 0, lower: 1, upper: 2)])
+    }
+
+    /// Nested totals of the kind: 77 − 55 − 64 + 50 = 8 = a − b pins two small cells to 9
+    /// and 1. Here: two hidden small cells with x_a − x_b = 8 published through totals.
+    @Test func differenceOfTotalsPinsTwoSmallCells() {
+        // cells: a (small, 9), b (small, 1), c 40, d 30. Totals {a, c} = 49, {b, c} = 41.
+        let p = PublishedCells(cells: [.small, .small, .shown(40), .shown(30)],
+                               totals: [.init(members: [0, 2], value: 49), .init(members: [1, 2], value: 41)], minCell: 10)
+        #expect(Set(DisclosureAttack.narrowedCells(p).map(\.cell)) == [0, 1])
+        // Published only as a sum of both: a + b = 10 leaves 1 … 9 for each.
+        let safe = PublishedCells(cells: [.small, .small, .shown(40), .shown(30)],
+                                  totals: [.init(members: [0, 1, 2], value: 50)], minCell: 10)
+        #expect(DisclosureAttack.narrowedCells(safe).isEmpty)
+    }
+
+    /// Orders narrow too: a rank says the hidden cell is at least a shown 7 (with m = 10).
+    @Test func publishedOrderNarrows() {
+        let p = PublishedCells(cells: [.small, .shown(7)], orders: [.init(larger: 0, smaller: 1)], minCell: 10)
+        #expect(DisclosureAttack.narrowedCells(p) == [.init(cell: 0, lower: 7, upper: 9)])
+        // Two hidden cells ordered between themselves keep 1 … 9 each.
+        let q = PublishedCells(cells: [.small, .small], orders: [.init(larger: 0, smaller: 1)], minCell: 10)
+        #expect(DisclosureAttack.narrowedCells(q).isEmpty)
+    }
+
+    /// An integer-only narrowing the relaxation misses: 2 x_a + ... cannot arise from 0/1 sums, so
+    /// use parity through three overlapping pairs: x0 + x1 = 10, x1 + x2 = 10, x0 + x2 = 10 gives
+    /// x = 5 each (the LP finds it too); with sums 3, 3, 3 the LP vertex is 1.5 and the integer
+    /// program has no solution, which is read as fully narrowed.
+    @Test func fractionalRelaxationFallsBackToIntegers() {
+        let p = PublishedCells(cells: [.small, .small, .small],
+                               totals: [.init(members: [0, 1], value: 3), .init(members: [1, 2], value: 3), .init(members: [0, 2], value: 3)],
+                               minCell: 10)
+        // The relaxation is feasible (1.5 each) but fractional; the integer program is not.
+        let found = DisclosureAttack.narrowedCells(p)
+        #expect(found.count == 3 && found.allSatisfy { $0.lower > $0.upper! })
+        let q = PublishedCells(cells: [.small, .small, .small],
+                               totals: [.init(members: [0, 1], value: 10), .init(members: [1, 2], value: 10), .init(members: [0, 2], value: 10)],
+                               minCell: 10)
+        #expect(DisclosureAttack.ranges(q).map(\.lower) == [5, 5, 5])
+    }
+}
