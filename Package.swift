@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "careatlas", targets: ["careatlas"]),
         .library(name: "CareAtlas", targets: ["CareAtlas"]),
         .library(name: "CareFormats", targets: ["CareFormats"]),  // used by fuzz/ (issue 9)
+        .library(name: "CareNetwork", targets: ["CareNetwork"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +38,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "CareFormats", dependencies: ["CareGeometry", "CZlib"], exclude: ["Tabular/generate_cp932_table.py"]),
+        .target(name: "CareNetwork", dependencies: ["CareFormats", "CareGeometry"]),
         .target(
             name: "CareAtlas",
             dependencies: ["CareGeometry", "CareFormats", "CCBC", .product(name: "Yams", package: "Yams")]),
@@ -58,6 +60,7 @@ let package = Package(
             path: "benchmarks/Sources/careatlas-bench"),
         .target(name: "TestSupport", dependencies: ["CareGeometry"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
+        .testTarget(name: "CareNetworkTests", dependencies: ["CareNetwork", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "TestSupport"],
