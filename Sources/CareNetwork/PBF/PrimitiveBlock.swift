@@ -72,8 +72,10 @@ enum PrimitiveBlockDecoder {
             }
             return String(decoding: strings[Int(index)], as: UTF8.self)
         }
-        func latitude(_ raw: Int64) -> Double { Double(latOffset &+ granularity &* raw) * 1e-9 }
-        func longitude(_ raw: Int64) -> Double { Double(lonOffset &+ granularity &* raw) * 1e-9 }
+        // Divided (not multiplied by 1e-9) so that the result is the correctly rounded decimal value,
+        // the same double as other readers that divide the fixed-point value.
+        func latitude(_ raw: Int64) -> Double { Double(latOffset &+ granularity &* raw) / 1e9 }
+        func longitude(_ raw: Int64) -> Double { Double(lonOffset &+ granularity &* raw) / 1e9 }
 
         for group in groups {
             var g = WireReader(group)

@@ -99,7 +99,8 @@ extension RoadNetwork {
 
         // Straight-line bound: destinations in a coarse grid of reach-sized cells.
         let reachMetres = cutoffSeconds * maximumSpeedMetresPerSecond
-        let destinationIndex = PointBuckets(points: destinations, cellMetres: max(reachMetres, 1))
+        // (No bound when the reach is longer than half the Earth's circumference.)
+        let destinationIndex = reachMetres < 2e7 ? PointBuckets(points: destinations, cellMetres: max(reachMetres, 1)) : nil
 
         let chunk = 64
         let chunkCount = (origins.count + chunk - 1) / chunk
@@ -112,7 +113,7 @@ extension RoadNetwork {
             var secs: [Double] = []
             for o in (c * chunk)..<min(origins.count, (c + 1) * chunk) {
                 let before = dests.count
-                if let p = origins[o], destinationIndex.anyWithin(lat: p.lat, lon: p.lon, metres: reachMetres) {
+                if let p = origins[o], destinationIndex?.anyWithin(lat: p.lat, lon: p.lon, metres: reachMetres) ?? true {
                     self.search(from: p, cutoff: cutoffSeconds, workspace: &workspace,
                                 attachStart: attachStart, attachDestination: attachDest, attachSeconds: attachSec,
                                 sameSegment: sameSegment, destinations: destinations, into: &dests, &secs)
@@ -159,25 +160,32 @@ extension RoadNetwork {
             if ab.isFinite { relaxStart(Int(origin.nodeB), (1 - origin.fraction) * ab) }
             if ba.isFinite { relaxStart(Int(origin.nodeA), origin.fraction * ba) }
         }
-        edgeStart.withUnsafeBufferPointer { start in
-            edgeTarget.withUnsafeBufferPointer { target in
-                edgeSeconds.withUnsafeBufferPointer { weight in
-                    while let (d, u32) = w.heap.pop() {
-                        let u = Int(u32)
-                        if d > w.distance[u] { continue }  // a stale heap entry
-                        for e in start[u]..<start[u + 1] {
-                            let v = Int(target[e])
-                            let nd = d + weight[e]
-                            if nd <= cutoff && nd < w.distance[v] {
-                                if w.distance[v] == .infinity { w.touched.append(UInt32(v)) }
-                                w.distance[v] = nd
-                                w.heap.push(nd, UInt32(v))
+        // The search loop works on local arrays and raw buffers (no exclusivity or bounds checks
+        // per access); they go back into the workspace afterwards.
+        var heap = w.heap, touched = w.touched, distance = w.distance
+        w.heap = BinaryHeap(); w.touched = []; w.distance = []
+        distance.withUnsafeMutableBufferPointer { dist in
+            edgeStart.withUnsafeBufferPointer { start in
+                edgeTarget.withUnsafeBufferPointer { target in
+                    edgeSeconds.withUnsafeBufferPointer { weight in
+                        while let (d, u32) = heap.pop() {
+                            let u = Int(u32)
+                            if d > dist[u] { continue }  // a stale heap entry
+                            for e in start[u]..<start[u + 1] {
+                                let v = Int(target[e])
+                                let nd = d + weight[e]
+                                if nd <= cutoff && nd < dist[v] {
+                                    if dist[v] == .infinity { touched.append(UInt32(v)) }
+                                    dist[v] = nd
+                                    heap.push(nd, UInt32(v))
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        w.heap = heap; w.touched = touched; w.distance = distance
         // Every touched node now holds its exact shortest time (all are ≤ cutoff).
         func offer(_ j: Int32, _ t: Double) {
             let k = Int(j)
@@ -236,16 +244,20 @@ struct BinaryHeap {
     mutating func push(_ key: Double, _ node: UInt32) {
         keys.append(key)
         nodes.append(node)
-        var i = keys.count - 1
-        while i > 0 {
-            let parent = (i - 1) >> 1
-            if keys[parent] <= key { break }
-            keys[i] = keys[parent]
-            nodes[i] = nodes[parent]
-            i = parent
+        keys.withUnsafeMutableBufferPointer { k in
+            nodes.withUnsafeMutableBufferPointer { n in
+                var i = k.count - 1
+                while i > 0 {
+                    let parent = (i - 1) >> 1
+                    if k[parent] <= key { break }
+                    k[i] = k[parent]
+                    n[i] = n[parent]
+                    i = parent
+                }
+                k[i] = key
+                n[i] = node
+            }
         }
-        keys[i] = key
-        nodes[i] = node
     }
 
     mutating func pop() -> (Double, UInt32)? {
@@ -253,20 +265,23 @@ struct BinaryHeap {
         let topNode = nodes[0]
         let lastKey = keys.removeLast()
         let lastNode = nodes.removeLast()
-        let count = keys.count
-        if count > 0 {
-            var i = 0
-            while true {
-                var child = 2 * i + 1
-                if child >= count { break }
-                if child + 1 < count && keys[child + 1] < keys[child] { child += 1 }
-                if keys[child] >= lastKey { break }
-                keys[i] = keys[child]
-                nodes[i] = nodes[child]
-                i = child
+        keys.withUnsafeMutableBufferPointer { k in
+            nodes.withUnsafeMutableBufferPointer { n in
+                let count = k.count
+                guard count > 0 else { return }
+                var i = 0
+                while true {
+                    var child = 2 * i + 1
+                    if child >= count { break }
+                    if child + 1 < count && k[child + 1] < k[child] { child += 1 }
+                    if k[child] >= lastKey { break }
+                    k[i] = k[child]
+                    n[i] = n[child]
+                    i = child
+                }
+                k[i] = lastKey
+                n[i] = lastNode
             }
-            keys[i] = lastKey
-            nodes[i] = lastNode
         }
         return (topKey, topNode)
     }
