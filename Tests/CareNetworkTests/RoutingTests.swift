@@ -125,16 +125,41 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(t.unroutedDestinations, [2])
     }
 
+    /// Searching from the destinations over the reversed edges gives exactly the table that
+    /// searching from the origins gives: snapped points on one-way and two-way segments, nodes,
+    /// an unsnapped point, with and without a cutoff.
+    func testBackwardSearchesGiveTheSameTable() throws {
+        let net = try network()
+        var rng = SplitMix64(state: 7)
+        var points: [RoutePoint?] = net.snap(points: (0..<40).map { k in
+            k % 2 == 0 ? Coordinate(lon: rng.uniform(-0.002...0.012), lat: rng.uniform(-0.002...0.012))
+                       : Coordinate(lon: rng.uniform(1.998...2.022), lat: rng.uniform(-0.012...0.012))
+        }, maxMetres: 400).map(\.point)
+        points.append(net.point(atNode: net.nodeIndex(osmID: 3)!))
+        points.append(nil)
+        XCTAssertGreaterThan(points.compactMap { $0 }.count, 30)
+        for cutoff in [Double.infinity, 150] {
+            let forward = net.travelTimes(from: points, to: Array(points.reversed()), cutoffSeconds: cutoff, progress: nil, backward: false)
+            let backward = net.travelTimes(from: points, to: Array(points.reversed()), cutoffSeconds: cutoff, progress: nil, backward: true)
+            XCTAssertEqual(forward.rowStart, backward.rowStart)
+            XCTAssertEqual(forward.destinations, backward.destinations)
+            for (a, b) in zip(forward.seconds, backward.seconds) { XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, a)) }
+            XCTAssertGreaterThan(forward.pairCount, 100)
+        }
+    }
+
     func testSameOneWaySegment() throws {
         let net = try network()
         let snapped = net.snap(points: [Coordinate(lon: 0.002, lat: -0.0001), Coordinate(lon: 0.008, lat: -0.0001)], maxMetres: 100)
         let a = snapped[0].point!, b = snapped[1].point!
         XCTAssertEqual(a.segment, b.segment)
-        let t = net.travelTimes(from: [a, b], to: [a, b], cutoffSeconds: 1e9)
+        for backward in [false, true] {
+        let t = net.travelTimes(from: [a, b], to: [a, b], cutoffSeconds: 1e9, progress: nil, backward: backward)
         // Forward along the segment directly: 0.6 of it.
         XCTAssertEqual(t.seconds(from: 0, to: 1)!, 0.6 * Self.L / 10, accuracy: 1e-6)
         // Backward only round the loop: 0.2 + 3 sides + ... = from b to 2 (0.2L), 2→3→4→1 (2L + Lp), 1 to a (0.2L).
         XCTAssertEqual(t.seconds(from: 1, to: 0)!, (0.4 * Self.L + 2 * Self.L + Self.Lp) / 10, accuracy: 1e-6)
+        }
     }
 
     func testRawAndPlainNodesReadTheSame() throws {

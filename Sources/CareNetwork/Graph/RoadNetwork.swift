@@ -10,8 +10,8 @@ import Foundation
 /// forward and b→a when backward. Nodes are numbered in increasing OSM id order, edges grouped by
 /// their tail node in the order of the segments, so the graph is the same on every run.
 ///
-/// Memory: per node 8 (id) + 16 (position) + 8 (row start) bytes, per edge 12 bytes, per segment
-/// 32 bytes plus the snapping grid: about 150 bytes per node for a typical road graph.
+/// Memory: per node 8 (id) + 16 (position) + 16 (row starts) bytes, per directed edge 24 bytes
+/// (stored forward and reversed), per segment 24 bytes plus the snapping grid.
 ///
 /// Thread-safety: immutable after construction; every method may be called concurrently.
 public final class RoadNetwork: Sendable {
@@ -28,6 +28,11 @@ public final class RoadNetwork: Sendable {
     let edgeStart: [Int]
     let edgeTarget: [UInt32]
     let edgeSeconds: [Double]
+    /// The same edges grouped by head node (row v lists the tails u of edges u→v), for searches
+    /// towards a destination.
+    let reverseEdgeStart: [Int]
+    let reverseEdgeTarget: [UInt32]
+    let reverseEdgeSeconds: [Double]
     let segmentA: [UInt32]
     let segmentB: [UInt32]
     /// Seconds from a to b, +∞ where that direction is not allowed (likewise b to a).
@@ -254,6 +259,28 @@ public final class RoadNetwork: Sendable {
                 let b = Int(segB[s]); targets[fill[b]] = segA[s]; weights[fill[b]] = secondsBA[s]; fill[b] += 1
             }
         }
+
+        // The reversed edges, grouped by head, in the same segment order.
+        var inDegree = [Int](repeating: 0, count: ids.count + 1)
+        for s in segA.indices {
+            if secondsAB[s].isFinite { inDegree[Int(segB[s]) + 1] += 1 }
+            if secondsBA[s].isFinite { inDegree[Int(segA[s]) + 1] += 1 }
+        }
+        for i in 0..<ids.count { inDegree[i + 1] += inDegree[i] }
+        var reverseFill = inDegree
+        var reverseTargets = [UInt32](repeating: 0, count: inDegree[ids.count])
+        var reverseWeights = [Double](repeating: 0, count: inDegree[ids.count])
+        for s in segA.indices {
+            if secondsAB[s].isFinite {
+                let b = Int(segB[s]); reverseTargets[reverseFill[b]] = segA[s]; reverseWeights[reverseFill[b]] = secondsAB[s]; reverseFill[b] += 1
+            }
+            if secondsBA[s].isFinite {
+                let a = Int(segA[s]); reverseTargets[reverseFill[a]] = segB[s]; reverseWeights[reverseFill[a]] = secondsBA[s]; reverseFill[a] += 1
+            }
+        }
+        reverseEdgeStart = inDegree
+        reverseEdgeTarget = reverseTargets
+        reverseEdgeSeconds = reverseWeights
 
         osmIDs = ids
         self.latitudes = lats

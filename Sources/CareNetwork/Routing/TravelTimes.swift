@@ -44,96 +44,66 @@ public struct TravelTimeTable: Sendable, Hashable {
 extension RoadNetwork {
     /// Travel times from every origin to every destination reachable within `cutoffSeconds`.
     ///
-    /// One Dijkstra search (binary heap, lazy deletion) per origin over the directed edges, stopped
-    /// when the next node is farther than the cutoff; searches run on all cores, origins handed out
+    /// One Dijkstra search (binary heap, lazy deletion) per point of the smaller side, stopped at the
+    /// cutoff: from each origin over the edges when there are fewer origins than destinations,
+    /// otherwise from each destination over the reversed edges (20,000 demand points × 3,000
+    /// institutions takes 3,000 searches, not 20,000). Searches run on all cores, points handed out
     /// in chunks, each worker reusing its own distance array. A route point on a segment enters the
     /// graph at the segment's ends with the fraction of the segment's time (in the directions the
     /// segment allows); an origin and a destination on the same segment also get the direct time
     /// along it when its direction allows. Times are seconds from snapped position to snapped
     /// position (snap legs not added, see ``RoutePoint``).
     ///
-    /// Straight-line bound: an origin farther than `cutoff × fastest speed of the network` from
-    /// every destination (haversine between snapped positions) cannot reach any within the cutoff,
-    /// and is not searched at all.
+    /// Straight-line bound: a searched point farther than `cutoff × fastest speed of the network`
+    /// (haversine between snapped positions) from every point of the other side cannot reach any of
+    /// them within the cutoff, and is not searched at all.
     ///
     /// - Parameters:
     ///   - origins: route points (nil: not snapped, listed in ``TravelTimeTable/unroutedOrigins``).
     ///   - destinations: likewise.
-    ///   - cutoffSeconds: the largest travel time kept.
+    ///   - cutoffSeconds: the largest travel time kept (`.infinity` for all reachable pairs).
+    ///   - progress: called with (searches done, searches in all), from any thread.
     /// - Returns: the sparse table, identical on every run and for any number of cores.
     public func travelTimes(from origins: [RoutePoint?], to destinations: [RoutePoint?], cutoffSeconds: Double,
                             progress: (@Sendable (Int, Int) -> Void)? = nil) -> TravelTimeTable {
+        travelTimes(from: origins, to: destinations, cutoffSeconds: cutoffSeconds, progress: progress, backward: nil)
+    }
+
+    /// As the public method; `backward` forces the direction of the searches (tests compare both).
+    func travelTimes(from origins: [RoutePoint?], to destinations: [RoutePoint?], cutoffSeconds: Double,
+                     progress: (@Sendable (Int, Int) -> Void)?, backward forced: Bool?) -> TravelTimeTable {
         precondition(cutoffSeconds >= 0 && !cutoffSeconds.isNaN, "cutoffSeconds must be non-negative")
-        precondition(destinations.count < Int(Int32.max), "too many destinations")
-        let n = nodeCount
+        precondition(origins.count < Int(Int32.max) && destinations.count < Int(Int32.max), "too many points")
+        let backward = forced ?? (destinations.lazy.filter { $0 != nil }.count < origins.lazy.filter { $0 != nil }.count)
+        let sources = backward ? destinations : origins
+        let targets = backward ? origins : destinations
+        let swept = sweep(sources: sources, targets: targets, backward: backward, cutoff: cutoffSeconds, progress: progress)
 
-        // Destination attachments: node → (destination, extra seconds), compressed rows.
-        var attachCount = [Int](repeating: 0, count: n + 1)
-        var entries: [(node: Int, destination: Int32, extra: Double)] = []
-        var onSegment: [Int: [Int32]] = [:]
-        for (j, point) in destinations.enumerated() {
-            guard let p = point else { continue }
-            if p.segment < 0 {
-                entries.append((Int(p.nodeA), Int32(j), 0))
-            } else {
-                // Reaching the point from a (travelling a→b) costs fraction × time(a→b).
-                let ab = segmentSecondsAB[p.segment], ba = segmentSecondsBA[p.segment]
-                if ab.isFinite { entries.append((Int(p.nodeA), Int32(j), p.fraction * ab)) }
-                if ba.isFinite { entries.append((Int(p.nodeB), Int32(j), (1 - p.fraction) * ba)) }
-                onSegment[p.segment, default: []].append(Int32(j))
-            }
-        }
-        for e in entries { attachCount[e.node + 1] += 1 }
-        for i in 0..<n { attachCount[i + 1] += attachCount[i] }
-        var fill = attachCount
-        var attachDestination = [Int32](repeating: 0, count: entries.count)
-        var attachExtra = [Double](repeating: 0, count: entries.count)
-        for e in entries {
-            attachDestination[fill[e.node]] = e.destination
-            attachExtra[fill[e.node]] = e.extra
-            fill[e.node] += 1
-        }
-        let attachStart = attachCount
-        let attachDest = attachDestination, attachSec = attachExtra
-        let sameSegment = onSegment
-
-        // Straight-line bound: destinations in a coarse grid of reach-sized cells.
-        let reachMetres = cutoffSeconds * maximumSpeedMetresPerSecond
-        // (No bound when the reach is longer than half the Earth's circumference.)
-        let destinationIndex = reachMetres < 2e7 ? PointBuckets(points: destinations, cellMetres: max(reachMetres, 1)) : nil
-
-        let chunk = 64
-        let chunkCount = (origins.count + chunk - 1) / chunk
-        let results = Slots<(rows: [Int], destinations: [Int32], seconds: [Double])>(count: chunkCount)
-        let done = Counter()
-        let m = destinations.count
-        Parallel.forEach(count: chunkCount, makeState: { DijkstraWorkspace(nodeCount: n, destinationCount: m) }) { c, workspace in
-            var rowLengths: [Int] = []
-            var dests: [Int32] = []
-            var secs: [Double] = []
-            for o in (c * chunk)..<min(origins.count, (c + 1) * chunk) {
-                let before = dests.count
-                if let p = origins[o], destinationIndex?.anyWithin(lat: p.lat, lon: p.lon, metres: reachMetres) ?? true {
-                    self.search(from: p, cutoff: cutoffSeconds, workspace: &workspace,
-                                attachStart: attachStart, attachDestination: attachDest, attachSeconds: attachSec,
-                                sameSegment: sameSegment, destinations: destinations, into: &dests, &secs)
+        var rowStart = [Int](repeating: 0, count: origins.count + 1)
+        var allDestinations: [Int32], allSeconds: [Double]
+        if !backward {
+            for o in 0..<origins.count { rowStart[o + 1] = rowStart[o] + swept.rowLengths[o] }
+            allDestinations = swept.targets
+            allSeconds = swept.seconds
+        } else {
+            // Transpose: rows come per destination; rebuild them per origin. Destinations are visited
+            // in increasing order, so each origin's row comes out sorted.
+            for o in swept.targets { rowStart[Int(o) + 1] += 1 }
+            for o in 0..<origins.count { rowStart[o + 1] += rowStart[o] }
+            var fill = rowStart
+            allDestinations = [Int32](repeating: 0, count: swept.targets.count)
+            allSeconds = [Double](repeating: 0, count: swept.targets.count)
+            var k = 0
+            for d in 0..<destinations.count {
+                for _ in 0..<swept.rowLengths[d] {
+                    let o = Int(swept.targets[k])
+                    allDestinations[fill[o]] = Int32(d)
+                    allSeconds[fill[o]] = swept.seconds[k]
+                    fill[o] += 1
+                    k += 1
                 }
-                rowLengths.append(dests.count - before)
             }
-            results.set(c, (rowLengths, dests, secs))
-            let finished = done.next() + 1
-            progress?(min(finished * chunk, origins.count), origins.count)
         }
-        var rowStart = [0]
-        rowStart.reserveCapacity(origins.count + 1)
-        var allDestinations: [Int32] = [], allSeconds: [Double] = []
-        for c in 0..<chunkCount {
-            let part = results.get(c)!
-            for length in part.rows { rowStart.append(rowStart.last! + length) }
-            allDestinations.append(contentsOf: part.destinations)
-            allSeconds.append(contentsOf: part.seconds)
-        }
-        if origins.isEmpty { rowStart = [0] }
         return TravelTimeTable(
             originCount: origins.count, destinationCount: destinations.count, cutoffSeconds: cutoffSeconds,
             rowStart: rowStart, destinations: allDestinations, seconds: allSeconds,
@@ -141,33 +111,127 @@ extension RoadNetwork {
             unroutedDestinations: destinations.indices.filter { destinations[$0] == nil })
     }
 
-    /// One bounded Dijkstra search; appends the row (destinations ascending) to `dests`/`secs`.
-    private func search(from origin: RoutePoint, cutoff: Double, workspace w: inout DijkstraWorkspace,
-                        attachStart: [Int], attachDestination: [Int32], attachSeconds: [Double],
-                        sameSegment: [Int: [Int32]], destinations: [RoutePoint?],
-                        into dests: inout [Int32], _ secs: inout [Double]) {
-        func relaxStart(_ node: Int, _ cost: Double) {
-            if cost <= cutoff && cost < w.distance[node] {
-                if w.distance[node] == .infinity { w.touched.append(UInt32(node)) }
-                w.distance[node] = cost
-                w.heap.push(cost, UInt32(node))
+    /// The nodes a point leaves by (`exits`: node and seconds from the point to it) or is reached from
+    /// (`entries`: node and seconds from it to the point).
+    func exits(_ p: RoutePoint) -> [(node: Int, seconds: Double)] {
+        if p.segment < 0 { return [(Int(p.nodeA), 0)] }
+        let ab = segmentSecondsAB[p.segment], ba = segmentSecondsBA[p.segment]
+        var result: [(node: Int, seconds: Double)] = []
+        if ab.isFinite { result.append((Int(p.nodeB), (1 - p.fraction) * ab)) }
+        if ba.isFinite { result.append((Int(p.nodeA), p.fraction * ba)) }
+        return result
+    }
+
+    func entries(_ p: RoutePoint) -> [(node: Int, seconds: Double)] {
+        if p.segment < 0 { return [(Int(p.nodeA), 0)] }
+        let ab = segmentSecondsAB[p.segment], ba = segmentSecondsBA[p.segment]
+        var result: [(node: Int, seconds: Double)] = []
+        if ab.isFinite { result.append((Int(p.nodeA), p.fraction * ab)) }
+        if ba.isFinite { result.append((Int(p.nodeB), (1 - p.fraction) * ba)) }
+        return result
+    }
+
+    /// The direct time from an origin to a destination on the same segment, or nil.
+    func direct(segment: Int, originFraction fo: Double, destinationFraction fd: Double) -> Double? {
+        let ab = segmentSecondsAB[segment], ba = segmentSecondsBA[segment]
+        var best: Double? = nil
+        if fd >= fo && ab.isFinite { best = (fd - fo) * ab }
+        if fd <= fo && ba.isFinite { best = min(best ?? .infinity, (fo - fd) * ba) }
+        return best
+    }
+
+    /// One search per source; rows of (target, seconds), targets ascending, per source in order.
+    private func sweep(sources: [RoutePoint?], targets: [RoutePoint?], backward: Bool, cutoff: Double,
+                       progress: (@Sendable (Int, Int) -> Void)?) -> (rowLengths: [Int], targets: [Int32], seconds: [Double]) {
+        let n = nodeCount
+        // Target attachments: node → (target, extra seconds), compressed rows.
+        var attachCount = [Int](repeating: 0, count: n + 1)
+        var list: [(node: Int, target: Int32, extra: Double)] = []
+        var onSegment: [Int: [Int32]] = [:]
+        for (j, point) in targets.enumerated() {
+            guard let p = point else { continue }
+            for (node, seconds) in backward ? exits(p) : entries(p) { list.append((node, Int32(j), seconds)) }
+            if p.segment >= 0 { onSegment[p.segment, default: []].append(Int32(j)) }
+        }
+        for e in list { attachCount[e.node + 1] += 1 }
+        for i in 0..<n { attachCount[i + 1] += attachCount[i] }
+        var fill = attachCount
+        var attachTarget = [Int32](repeating: 0, count: list.count)
+        var attachExtra = [Double](repeating: 0, count: list.count)
+        for e in list {
+            attachTarget[fill[e.node]] = e.target
+            attachExtra[fill[e.node]] = e.extra
+            fill[e.node] += 1
+        }
+        let attachments = Attachments(start: attachCount, target: attachTarget, seconds: attachExtra, onSegment: onSegment)
+
+        // Straight-line bound: targets in a coarse grid of reach-sized cells (none when the reach is
+        // longer than half the Earth's circumference).
+        let reachMetres = cutoff * maximumSpeedMetresPerSecond
+        let targetIndex = reachMetres < 2e7 ? PointBuckets(points: targets, cellMetres: max(reachMetres, 1)) : nil
+
+        let chunk = 16
+        let chunkCount = (sources.count + chunk - 1) / chunk
+        let results = Slots<(rows: [Int], targets: [Int32], seconds: [Double])>(count: chunkCount)
+        let done = Counter()
+        let m = targets.count
+        let start = backward ? reverseEdgeStart : edgeStart
+        let adjacent = backward ? reverseEdgeTarget : edgeTarget
+        let weight = backward ? reverseEdgeSeconds : edgeSeconds
+        Parallel.forEach(count: chunkCount, makeState: { DijkstraWorkspace(nodeCount: n, destinationCount: m) }) { c, workspace in
+            var rowLengths: [Int] = []
+            var found: [Int32] = []
+            var seconds: [Double] = []
+            for i in (c * chunk)..<min(sources.count, (c + 1) * chunk) {
+                let before = found.count
+                if let p = sources[i], targetIndex?.anyWithin(lat: p.lat, lon: p.lon, metres: reachMetres) ?? true {
+                    let starts = backward ? self.entries(p) : self.exits(p)
+                    self.search(starts: starts, cutoff: cutoff, start: start, adjacent: adjacent, weight: weight,
+                                workspace: &workspace, attachments: attachments)
+                    if p.segment >= 0, let here = attachments.onSegment[p.segment] {
+                        for j in here {
+                            let f = targets[Int(j)]!.fraction
+                            if let t = backward ? self.direct(segment: p.segment, originFraction: f, destinationFraction: p.fraction)
+                                                : self.direct(segment: p.segment, originFraction: p.fraction, destinationFraction: f) {
+                                workspace.offer(j, t, cutoff: cutoff)
+                            }
+                        }
+                    }
+                    workspace.collect(into: &found, &seconds)
+                }
+                rowLengths.append(found.count - before)
             }
+            results.set(c, (rowLengths, found, seconds))
+            let finished = done.next() + 1
+            progress?(min(finished * chunk, sources.count), sources.count)
         }
-        if origin.segment < 0 {
-            relaxStart(Int(origin.nodeA), 0)
-        } else {
-            let ab = segmentSecondsAB[origin.segment], ba = segmentSecondsBA[origin.segment]
-            if ab.isFinite { relaxStart(Int(origin.nodeB), (1 - origin.fraction) * ab) }
-            if ba.isFinite { relaxStart(Int(origin.nodeA), origin.fraction * ba) }
+        var rowLengths: [Int] = [], allTargets: [Int32] = [], allSeconds: [Double] = []
+        rowLengths.reserveCapacity(sources.count)
+        for c in 0..<chunkCount {
+            let part = results.get(c)!
+            rowLengths.append(contentsOf: part.rows)
+            allTargets.append(contentsOf: part.targets)
+            allSeconds.append(contentsOf: part.seconds)
         }
+        return (rowLengths, allTargets, allSeconds)
+    }
+
+    /// One bounded Dijkstra search from the start entries; offers every attached target to the workspace.
+    private func search(starts: [(node: Int, seconds: Double)], cutoff: Double, start: [Int], adjacent: [UInt32], weight: [Double],
+                        workspace w: inout DijkstraWorkspace, attachments: Attachments) {
         // The search loop works on local arrays and raw buffers (no exclusivity or bounds checks
         // per access); they go back into the workspace afterwards.
         var heap = w.heap, touched = w.touched, distance = w.distance
         w.heap = BinaryHeap(); w.touched = []; w.distance = []
         distance.withUnsafeMutableBufferPointer { dist in
-            edgeStart.withUnsafeBufferPointer { start in
-                edgeTarget.withUnsafeBufferPointer { target in
-                    edgeSeconds.withUnsafeBufferPointer { weight in
+            for (node, cost) in starts where cost <= cutoff && cost < dist[node] {
+                if dist[node] == .infinity { touched.append(UInt32(node)) }
+                dist[node] = cost
+                heap.push(cost, UInt32(node))
+            }
+            start.withUnsafeBufferPointer { start in
+                adjacent.withUnsafeBufferPointer { target in
+                    weight.withUnsafeBufferPointer { weight in
                         while let (d, u32) = heap.pop() {
                             let u = Int(u32)
                             if d > dist[u] { continue }  // a stale heap entry
@@ -184,39 +248,27 @@ extension RoadNetwork {
                     }
                 }
             }
+            // Every touched node now holds its exact shortest time (all are ≤ cutoff).
+            for u32 in touched {
+                let u = Int(u32)
+                let d = dist[u]
+                for a in attachments.start[u]..<attachments.start[u + 1] {
+                    w.offer(attachments.target[a], d + attachments.seconds[a], cutoff: cutoff)
+                }
+                dist[u] = .infinity
+            }
         }
+        touched.removeAll(keepingCapacity: true)
         w.heap = heap; w.touched = touched; w.distance = distance
-        // Every touched node now holds its exact shortest time (all are ≤ cutoff).
-        func offer(_ j: Int32, _ t: Double) {
-            let k = Int(j)
-            if t <= cutoff && t < w.best[k] {
-                if w.best[k] == .infinity { w.reached.append(j) }
-                w.best[k] = t
-            }
-        }
-        for u32 in w.touched {
-            let u = Int(u32)
-            let d = w.distance[u]
-            for a in attachStart[u]..<attachStart[u + 1] { offer(attachDestination[a], d + attachSeconds[a]) }
-        }
-        if origin.segment >= 0, let here = sameSegment[origin.segment] {
-            let ab = segmentSecondsAB[origin.segment], ba = segmentSecondsBA[origin.segment]
-            for j in here {
-                let f = destinations[Int(j)]!.fraction
-                if f >= origin.fraction && ab.isFinite { offer(j, (f - origin.fraction) * ab) }
-                if f <= origin.fraction && ba.isFinite { offer(j, (origin.fraction - f) * ba) }
-            }
-        }
-        w.reached.sort()
-        for j in w.reached {
-            dests.append(j)
-            secs.append(w.best[Int(j)])
-            w.best[Int(j)] = .infinity
-        }
-        w.reached.removeAll(keepingCapacity: true)
-        for u in w.touched { w.distance[Int(u)] = .infinity }
-        w.touched.removeAll(keepingCapacity: true)
     }
+}
+
+/// Where the targets of a sweep attach to the graph.
+struct Attachments: Sendable {
+    let start: [Int]
+    let target: [Int32]
+    let seconds: [Double]
+    let onSegment: [Int: [Int32]]
 }
 
 /// A worker's reusable state: distances for every node (+∞ when untouched), the touched nodes, the
@@ -232,58 +284,68 @@ struct DijkstraWorkspace {
         distance = [Double](repeating: .infinity, count: nodeCount)
         best = [Double](repeating: .infinity, count: destinationCount)
     }
+
+    /// Records a time to target `j` when within the cutoff and better than the one held.
+    @inline(__always)
+    mutating func offer(_ j: Int32, _ t: Double, cutoff: Double) {
+        let k = Int(j)
+        if t <= cutoff && t < best[k] {
+            if best[k] == .infinity { reached.append(j) }
+            best[k] = t
+        }
+    }
+
+    /// Appends the targets reached (ascending) and their times, and clears them.
+    mutating func collect(into targets: inout [Int32], _ seconds: inout [Double]) {
+        reached.sort()
+        for j in reached {
+            targets.append(j)
+            seconds.append(best[Int(j)])
+            best[Int(j)] = .infinity
+        }
+        reached.removeAll(keepingCapacity: true)
+    }
 }
 
 /// A binary min-heap of (seconds, node), lazy deletion (a node may be pushed more than once).
 struct BinaryHeap {
-    private var keys: [Double] = []
-    private var nodes: [UInt32] = []
+    private struct Entry { var key: Double; var node: UInt32 }
+    private var entries: [Entry] = []
 
-    var isEmpty: Bool { keys.isEmpty }
+    var isEmpty: Bool { entries.isEmpty }
 
     mutating func push(_ key: Double, _ node: UInt32) {
-        keys.append(key)
-        nodes.append(node)
-        keys.withUnsafeMutableBufferPointer { k in
-            nodes.withUnsafeMutableBufferPointer { n in
-                var i = k.count - 1
-                while i > 0 {
-                    let parent = (i - 1) >> 1
-                    if k[parent] <= key { break }
-                    k[i] = k[parent]
-                    n[i] = n[parent]
-                    i = parent
-                }
-                k[i] = key
-                n[i] = node
+        entries.append(Entry(key: key, node: node))
+        entries.withUnsafeMutableBufferPointer { h in
+            var i = h.count - 1
+            while i > 0 {
+                let parent = (i - 1) >> 1
+                if h[parent].key <= key { break }
+                h[i] = h[parent]
+                i = parent
             }
+            h[i] = Entry(key: key, node: node)
         }
     }
 
     mutating func pop() -> (Double, UInt32)? {
-        guard let topKey = keys.first else { return nil }
-        let topNode = nodes[0]
-        let lastKey = keys.removeLast()
-        let lastNode = nodes.removeLast()
-        keys.withUnsafeMutableBufferPointer { k in
-            nodes.withUnsafeMutableBufferPointer { n in
-                let count = k.count
-                guard count > 0 else { return }
-                var i = 0
-                while true {
-                    var child = 2 * i + 1
-                    if child >= count { break }
-                    if child + 1 < count && k[child + 1] < k[child] { child += 1 }
-                    if k[child] >= lastKey { break }
-                    k[i] = k[child]
-                    n[i] = n[child]
-                    i = child
-                }
-                k[i] = lastKey
-                n[i] = lastNode
+        guard let top = entries.first else { return nil }
+        let last = entries.removeLast()
+        entries.withUnsafeMutableBufferPointer { h in
+            let count = h.count
+            guard count > 0 else { return }
+            var i = 0
+            while true {
+                var child = 2 * i + 1
+                if child >= count { break }
+                if child + 1 < count && h[child + 1].key < h[child].key { child += 1 }
+                if h[child].key >= last.key { break }
+                h[i] = h[child]
+                i = child
             }
+            h[i] = last
         }
-        return (topKey, topNode)
+        return (top.key, top.node)
     }
 }
 
