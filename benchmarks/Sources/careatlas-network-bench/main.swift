@@ -2,8 +2,10 @@
 // process's peak resident memory (VmHWM). See benchmarks/RESULTS.md, "Road network".
 //
 //   swift run -c release careatlas-network-bench pbf FILE [car|foot] [PAIRS]
-//   swift run -c release careatlas-network-bench grid [SIDE] [ORIGINS] [DESTINATIONS] [CUTOFF_MINUTES]
+//   swift run -c release careatlas-network-bench grid [SIDE] [ORIGINS] [DESTINATIONS] [CUTOFF_MINUTES] [--nodes]
 //
+// --nodes: origins and destinations at random grid nodes (as benchmarks/network/pandana_grid.py draws
+// them) instead of snapped random positions.
 // The grid: SIDE × SIDE nodes about 100 m apart (0.0009° of latitude, 0.0011° of longitude from
 // 35°N 139°E), every row and column one two-way way; every 10th row and column `primary`
 // (65 km/h), the others `residential` (25 km/h). Origins and destinations are uniform random
@@ -83,16 +85,29 @@ case "grid":
     func randomPoint() -> Coordinate {
         Coordinate(lon: 139 + rng.uniform() * Double(side - 1) * dLon, lat: 35 + rng.uniform() * Double(side - 1) * dLat)
     }
-    let originPoints = (0..<originCount).map { _ in randomPoint() }
-    let destinationPoints = (0..<destinationCount).map { _ in randomPoint() }
-    let snapStart = clock.now
-    let origins = net.snap(points: originPoints, maxMetres: 500).map(\.point)
-    let destinations = net.snap(points: destinationPoints, maxMetres: 500).map(\.point)
-    print("snap \(originCount + destinationCount) points: \(seconds(clock.now - snapStart)); unsnapped \(origins.filter { $0 == nil }.count + destinations.filter { $0 == nil }.count)")
+    let origins: [RoutePoint?], destinations: [RoutePoint?]
+    if args.contains("--nodes") {
+        // Origins and destinations at grid nodes drawn with SplitMix64 (seed 19): node r·SIDE + c,
+        // the same draw as benchmarks/network/pandana_grid.py makes.
+        origins = (0..<originCount).map { _ in net.point(atNode: Int(rng.next() % UInt64(side * side))) }
+        destinations = (0..<destinationCount).map { _ in net.point(atNode: Int(rng.next() % UInt64(side * side))) }
+    } else {
+        let originPoints = (0..<originCount).map { _ in randomPoint() }
+        let destinationPoints = (0..<destinationCount).map { _ in randomPoint() }
+        let snapStart = clock.now
+        origins = net.snap(points: originPoints, maxMetres: 500).map(\.point)
+        destinations = net.snap(points: destinationPoints, maxMetres: 500).map(\.point)
+        print("snap \(originCount + destinationCount) points: \(seconds(clock.now - snapStart)); unsnapped \(origins.filter { $0 == nil }.count + destinations.filter { $0 == nil }.count)")
+    }
     let routeStart = clock.now
     let table = net.travelTimes(from: origins, to: destinations, cutoffSeconds: cutoffMinutes * 60)
     let routeTime = clock.now - routeStart
-    print("\(originCount) × \(destinationCount), cutoff \(cutoffMinutes) min: \(seconds(routeTime)); \(table.pairCount) pairs kept (\(String(format: "%.2f", Double(table.pairCount) / Double(originCount * destinationCount) * 100)) % of all); peak RSS \(String(format: "%.0f", peakResidentMegabytes())) MB")
+    if let k = args.firstIndex(of: "--dump"), k + 1 < args.count {
+        var text = "origin,destination,seconds\n"
+        for o in 0..<originCount { for (d, t) in table.row(o) { text += "\(o),\(d),\(t)\n" } }
+        try text.write(toFile: args[k + 1], atomically: true, encoding: .utf8)
+    }
+    print("\(originCount) × \(destinationCount), cutoff \(cutoffMinutes) min: \(seconds(routeTime)); \(table.pairCount) pairs kept (\(String(format: "%.2f", Double(table.pairCount) / Double(originCount * destinationCount) * 100)) % of all), sum of seconds \(String(format: "%.3f", table.seconds.reduce(0, +))); peak RSS \(String(format: "%.0f", peakResidentMegabytes())) MB")
 default:
     print("unknown command \(args[1])")
     exit(2)
