@@ -107,18 +107,27 @@ public final class RoadNetwork: Sendable {
         let file = try PBFFile(url: url)
         progress?("\(url.lastPathComponent): \(file.dataBlobs.count) data blocks; reading ways")
         let blobs = file.dataBlobs
-        let wayResults = try decodeAll(file, blobs) { content in content }  // nodes not wanted yet
+        // Ways not usable in the mode (footways for a car, buildings are never read) are dropped in
+        // the workers and only counted, so that a large extract's tags are not all held at once.
+        let wayResults = try decodeAll(file, blobs) { content in
+            var kept = content
+            kept.ways = content.ways.filter { mode.rule(tags: $0.tags) != nil }
+            kept.droppedWays = content.ways.count - kept.ways.count
+            return kept
+        }
         var ways: [SourceWay] = []
         var nodeBlobs: [PBFFile.BlobLocation] = []
+        var droppedWays = 0
         for (blob, content) in zip(blobs, wayResults) {
             if content.hasNodes { nodeBlobs.append(blob) }
+            droppedWays += content.droppedWays
             for way in content.ways { ways.append(SourceWay(id: way.id, refs: way.refs, tags: way.tags)) }
         }
         var needed: [Int64] = []
-        for way in ways where mode.rule(tags: way.tags) != nil { needed.append(contentsOf: way.refs) }
+        for way in ways { needed.append(contentsOf: way.refs) }
         needed.sort()
         needed = uniqueSorted(needed)
-        progress?("\(ways.count) highway ways, \(needed.count) nodes referenced; reading node positions")
+        progress?("\(ways.count + droppedWays) highway ways, \(ways.count) usable by \(mode.rawValue), \(needed.count) nodes referenced; reading node positions")
         let neededIDs = needed
         let nodeResults = try decodeAll(file, nodeBlobs, wantNodes: true) { content in
             // Keep only referenced nodes (a city extract has ten times more nodes than roads use).
@@ -137,7 +146,8 @@ public final class RoadNetwork: Sendable {
             lons.append(contentsOf: content.nodeLongitudes)
         }
         progress?("\(ids.count) node positions; building the \(mode.rawValue) graph")
-        let network = RoadNetwork(mode: mode, source: url.path, nodeIDs: ids, latitudes: lats, longitudes: lons, ways: ways)
+        let network = RoadNetwork(mode: mode, source: url.path, nodeIDs: ids, latitudes: lats, longitudes: lons, ways: ways,
+                                  unusableWays: droppedWays)
         guard network.segmentCount > 0 else {
             throw PBFError(file: url.path, blob: nil, offset: nil,
                            message: "holds no road usable by \(mode.rawValue) (\(network.diagnostics))",
@@ -183,11 +193,18 @@ public final class RoadNetwork: Sendable {
     /// no usable way references are left out.
     ///
     /// - Precondition: `nodeIDs`, `latitudes` and `longitudes` have the same length.
-    public init(mode: TravelMode, source: String, nodeIDs: [Int64], latitudes: [Double], longitudes: [Double], ways: [SourceWay]) {
+    public convenience init(mode: TravelMode, source: String, nodeIDs: [Int64], latitudes: [Double], longitudes: [Double], ways: [SourceWay]) {
+        self.init(mode: mode, source: source, nodeIDs: nodeIDs, latitudes: latitudes, longitudes: longitudes, ways: ways, unusableWays: 0)
+    }
+
+    /// `unusableWays`: highway ways already dropped by the caller as unusable (counted only).
+    init(mode: TravelMode, source: String, nodeIDs: [Int64], latitudes: [Double], longitudes: [Double], ways: [SourceWay],
+         unusableWays: Int) {
         precondition(nodeIDs.count == latitudes.count && nodeIDs.count == longitudes.count)
         self.mode = mode
         self.source = source
         var diagnostics = LoadDiagnostics()
+        diagnostics.highwayWays = unusableWays
 
         // Usable ways and the nodes they reference.
         var rules: [(way: SourceWay, rule: TravelMode.WayRule)] = []

@@ -15,6 +15,8 @@ struct PrimitiveBlockContent: Sendable {
     var nodeLongitudes: [Double] = []
     /// Ways that carry the required tag key (when ways were asked for).
     var ways: [DecodedWay] = []
+    /// Ways with the tag key that a filter dropped (counted for the diagnostics).
+    var droppedWays = 0
     /// Whether the block holds any nodes at all (so that a second pass can skip it when it does not).
     var hasNodes = false
 }
