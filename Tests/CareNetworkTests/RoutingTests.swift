@@ -148,6 +148,22 @@ final class RoutingTests: XCTestCase {
         }
     }
 
+    /// Drive-time areas: which origins reach a destination within t, and the population they hold.
+    func testCoveredPopulation() throws {
+        let net = try network()
+        let t = times(net, from: [1, 2, 3, 4, 10], to: [1, 2])
+        // Within L/10 (+ a hair): node 1 reaches itself; 4 reaches 1 (one edge); 1 reaches 2.
+        let edge = Self.L / 10 * (1 + 1e-9)
+        XCTAssertEqual(t.origins(reaching: 0, withinSeconds: edge), [0, 3])
+        XCTAssertEqual(t.origins(reaching: 1, withinSeconds: edge), [0, 1])
+        XCTAssertEqual(t.coveredWeight(originWeights: [100, 20, 3, 4000, 50000], withinSeconds: edge), [4100, 120])
+        // Everything reachable (2 more sides): node 10 is on another road, never counted.
+        XCTAssertEqual(t.coveredWeight(originWeights: [100, 20, 3, 4000, 50000], withinSeconds: 1e9), [4123, 4123])
+        // A missing weight among the origins reached is no data, not zero.
+        XCTAssertTrue(t.coveredWeight(originWeights: [100, .nan, 3, 4000, 50000], withinSeconds: edge)[1].isNaN)
+        XCTAssertEqual(t.coveredWeight(originWeights: [100, .nan, 3, 4000, 50000], withinSeconds: edge)[0], 4100)
+    }
+
     func testSameOneWaySegment() throws {
         let net = try network()
         let snapped = net.snap(points: [Coordinate(lon: 0.002, lat: -0.0001), Coordinate(lon: 0.008, lat: -0.0001)], maxMetres: 100)

@@ -39,6 +39,37 @@ public struct TravelTimeTable: Sendable, Hashable {
         }
         return low < rowStart[origin + 1] && destinations[low] == target ? seconds[low] : nil
     }
+
+    /// The origins that reach `destination` within `withinSeconds`, ascending: the demand points
+    /// inside the destination's drive-time area (isochrone).
+    ///
+    /// - Precondition: `withinSeconds ≤ cutoffSeconds` (beyond the cutoff nothing is known).
+    public func origins(reaching destination: Int, withinSeconds: Double) -> [Int] {
+        precondition(withinSeconds <= cutoffSeconds, "the table knows times up to its cutoff only")
+        var result: [Int] = []
+        for o in 0..<originCount {
+            if let t = seconds(from: o, to: destination), t <= withinSeconds { result.append(o) }
+        }
+        return result
+    }
+
+    /// For each destination, the sum of `originWeights` (population, aged 65+, …) over the origins
+    /// that reach it within `withinSeconds`: the population a drive-time area covers,
+    /// P_j(t) = Σ_{i : t_ij ≤ t} w_i. A NaN weight (no data) among them makes the sum NaN, never 0;
+    /// a destination no origin reaches covers 0.
+    ///
+    /// - Precondition: one weight per origin; `withinSeconds ≤ cutoffSeconds`.
+    public func coveredWeight(originWeights: [Double], withinSeconds: Double) -> [Double] {
+        precondition(originWeights.count == originCount, "one weight per origin")
+        precondition(withinSeconds <= cutoffSeconds, "the table knows times up to its cutoff only")
+        var covered = [Double](repeating: 0, count: destinationCount)
+        for o in 0..<originCount {
+            for k in rowStart[o]..<rowStart[o + 1] where seconds[k] <= withinSeconds {
+                covered[Int(destinations[k])] += originWeights[o]
+            }
+        }
+        return covered
+    }
 }
 
 extension RoadNetwork {
