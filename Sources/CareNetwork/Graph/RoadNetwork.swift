@@ -50,7 +50,7 @@ public final class RoadNetwork: Sendable {
     public var segmentCount: Int { segmentA.count }
 
     /// What loading read and what it left out. Nothing is dropped without being counted here.
-    public struct LoadDiagnostics: Sendable, Hashable, CustomStringConvertible {
+    public struct LoadDiagnostics: Sendable, Hashable, Codable, CustomStringConvertible {
         /// Ways with a `highway` tag that were read.
         public var highwayWays = 0
         /// Of those, ways usable in the mode (the rest: a class not in the speed table, access
@@ -198,11 +198,9 @@ public final class RoadNetwork: Sendable {
     }
 
     /// `unusableWays`: highway ways already dropped by the caller as unusable (counted only).
-    init(mode: TravelMode, source: String, nodeIDs: [Int64], latitudes: [Double], longitudes: [Double], ways: [SourceWay],
-         unusableWays: Int) {
+    convenience init(mode: TravelMode, source: String, nodeIDs: [Int64], latitudes: [Double], longitudes: [Double], ways: [SourceWay],
+                     unusableWays: Int) {
         precondition(nodeIDs.count == latitudes.count && nodeIDs.count == longitudes.count)
-        self.mode = mode
-        self.source = source
         var diagnostics = LoadDiagnostics()
         diagnostics.highwayWays = unusableWays
 
@@ -258,6 +256,31 @@ public final class RoadNetwork: Sendable {
             if missing, diagnostics.waysWithMissingNodes.count < 10 { diagnostics.waysWithMissingNodes.append(way.id) }
         }
 
+        self.init(mode: mode, source: source, segments: Segments(
+            nodeIDs: ids, latitudes: lats, longitudes: lons, a: segA, b: segB, secondsAB: secondsAB, secondsBA: secondsBA,
+            fastestMetresPerSecond: fastest, diagnostics: diagnostics))
+    }
+
+    /// Nodes and road segments: everything the graph is built from (and what the cache stores).
+    struct Segments {
+        var nodeIDs: [Int64]
+        var latitudes: [Double]
+        var longitudes: [Double]
+        var a: [UInt32]
+        var b: [UInt32]
+        var secondsAB: [Double]
+        var secondsBA: [Double]
+        var fastestMetresPerSecond: Double
+        var diagnostics: LoadDiagnostics
+    }
+
+    /// The edges (forward and reversed compressed rows) and the snapping grid from the segments.
+    init(mode: TravelMode, source: String, segments: Segments) {
+        self.mode = mode
+        self.source = source
+        let ids = segments.nodeIDs, lats = segments.latitudes, lons = segments.longitudes
+        let segA = segments.a, segB = segments.b, secondsAB = segments.secondsAB, secondsBA = segments.secondsBA
+        let fastest = segments.fastestMetresPerSecond, diagnostics = segments.diagnostics
         // Directed edges in compressed sparse rows, grouped by tail, in segment order.
         var degree = [Int](repeating: 0, count: ids.count + 1)
         for s in segA.indices {
