@@ -1,7 +1,7 @@
 // careatlas-network-bench: times CareNetwork on an OSM extract or on a synthetic road grid, with the
 // process's peak resident memory (VmHWM). See benchmarks/RESULTS.md, "Road network".
 //
-//   swift run -c release careatlas-network-bench pbf FILE [car|foot] [PAIRS]
+//   swift run -c release careatlas-network-bench pbf FILE [car|foot] [PAIRS] [--cache FOLDER]
 //   swift run -c release careatlas-network-bench grid [SIDE] [ORIGINS] [DESTINATIONS] [CUTOFF_MINUTES] [--nodes]
 //
 // --nodes: origins and destinations at random grid nodes (as benchmarks/network/pandana_grid.py draws
@@ -50,9 +50,14 @@ switch args[1] {
 case "pbf":
     let url = URL(fileURLWithPath: args[2])
     let mode = args.count > 3 ? TravelMode(rawValue: args[3])! : .car
-    let pairs = args.count > 4 ? Int(args[4])! : 1000
+    let pairs = args.count > 4 ? Int(args[4]) ?? 1000 : 1000
     let start = clock.now
-    let net = try RoadNetwork.load(pbf: url, mode: mode) { print("  \($0)") }
+    let net: RoadNetwork
+    if let k = args.firstIndex(of: "--cache"), k + 1 < args.count {
+        net = try RoadNetwork.load(pbf: url, mode: mode, cacheFolder: URL(fileURLWithPath: args[k + 1])) { print("  \($0)") }
+    } else {
+        net = try RoadNetwork.load(pbf: url, mode: mode) { print("  \($0)") }
+    }
     print("load: \(seconds(clock.now - start)); \(net.nodeCount) nodes, \(net.edgeCount) edges")
     let nodes = (0..<pairs).map { _ in net.point(atNode: Int(rng.next() % UInt64(net.nodeCount))) }
     let routeStart = clock.now
