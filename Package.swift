@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "careatlas", targets: ["careatlas"]),
         .library(name: "CareAtlas", targets: ["CareAtlas"]),
         .library(name: "CareFormats", targets: ["CareFormats"]),  // used by fuzz/ (issue 9)
+        .library(name: "CareNetwork", targets: ["CareNetwork"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,6 +44,7 @@ let package = Package(
         .target(name: "CareSolver", dependencies: ["CCBC"]),
         // Point engines that never touch a study: floating-catchment access of points, MCLP.
         .target(name: "CarePoints", dependencies: ["CareGeometry", "CareFormats"]),
+        .target(name: "CareNetwork", dependencies: ["CareFormats", "CareGeometry"]),
         .target(
             name: "CareAtlas",
             dependencies: ["CareGeometry", "CareFormats", "CarePoints", "CareSolver", .product(name: "Yams", package: "Yams")]),
@@ -62,9 +64,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/Sources/careatlas-bench"),
+        .executableTarget(
+            name: "careatlas-network-bench", dependencies: ["CareNetwork", "CareGeometry"],
+            path: "benchmarks/Sources/careatlas-network-bench"),
         .target(name: "TestSupport", dependencies: ["CareGeometry", "CareFormats", "CareAtlas"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
         .testTarget(name: "CarePointsTests", dependencies: ["CarePoints", "CareFormats", "CareGeometry", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CareNetworkTests", dependencies: ["CareNetwork", "CareGeometry", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CarePoints", "CareSolver", "TestSupport"],
