@@ -1,0 +1,1 @@
+// Official Japanese registries and population tables; see the types in this module.
