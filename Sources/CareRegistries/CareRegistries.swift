@@ -1,1 +1,0 @@
-// Official Japanese registries and population tables; see the types in this module.
