@@ -36,13 +36,15 @@ public struct CareRoles: Hashable, Sendable, Comparable {
 
     public static func < (a: CareRoles, b: CareRoles) -> Bool { a.labels.lexicographicallyPrecedes(b.labels) }
 
-    /// Records one filed standard (受理届出名称); returns whether it was a role of interest.
+    /// Records one filed standard (受理届出名称); returns whether it was a role of interest. The
+    /// stronger kind (the lower number) wins when an institution filed two.
     @discardableResult
-    mutating func record(_ name: String) -> Bool {
+    public mutating func record(_ name: String) -> Bool {
         func kind() -> Int? {
             // 別添１の「第９」の１の(２)に規定する… : the number in brackets after 「…」の１の.
             guard let r = name.range(of: "の１の(") else { return nil }
-            return name[r.upperBound...].first.flatMap { Int(String($0)) }
+            // The digit is full-width in the published files (`(３)`).
+            return name[r.upperBound...].first.flatMap { Int(AreaCodes.normalizedText(String($0))) }
         }
         if name.contains("歯科") { return false }
         if name.hasSuffix("在宅療養支援診療所") {
@@ -174,7 +176,7 @@ public enum Kouseikyoku {
                 roleSince: [:], standards: [], line: row.lineNumber - 1))
         }
         report.drop("code is not 9 digits", bad)
-        report.drop("the same code twice", duplicate)
+        report.drop("the same code listed again; the rows are merged into one institution", duplicate)
         if outside > 0 { report.notes.append("\(outside) rows of other prefectures than \(prefectures.sorted().joined(separator: ", ")) not read") }
         report.kept = out.count
         report.notes.append("no coordinates: \(out.count) institutions usable for lists only, left out of spatial analyses unless geocoded")

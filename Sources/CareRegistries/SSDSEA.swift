@@ -19,6 +19,17 @@ public struct MunicipalPopulation: Hashable, Sendable {
     public var method: String
     /// The 1-based line in the file.
     public var line: Int
+
+    public init(code: String, prefecture: String, name: String, total: Int?, aged65: Int?, aged75: Int?, method: String, line: Int) {
+        self.code = code
+        self.prefecture = prefecture
+        self.name = name
+        self.total = total
+        self.aged65 = aged65
+        self.aged75 = aged75
+        self.method = method
+        self.line = line
+    }
 }
 
 /// 独立行政法人統計センター SSDSE-A (教育用標準データセット, 市区町村), as downloaded: CP932, three
