@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "careatlas-bench",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "TestSupport",
+                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CareRegistries", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/Sources/careatlas-bench"),

@@ -44,6 +44,33 @@ struct GDALStudyTests {
         #expect(!m.diagnostics.contains { $0.severity == .error })
     }
 
+    /// The report's own GeoPackage (reports/demo/careatlas.gpkg, kept current by ReportCommandTests)
+    /// reads back as an area layer: the demo's nine wards, 4 km² each, with their Japanese names.
+    @Test func reportGeoPackageReadsBackAsAreas() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpkg-study-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let gpkg = repositoryRoot.appendingPathComponent("reports/demo/careatlas.gpkg").path
+        let study = folder.appendingPathComponent("study.yaml")
+        try """
+            study: {name: careatlas.gpkg read back, period: test, report_date: "2026-04-01"}
+            areas:
+              - name: wards
+                file: \(gpkg)
+                layer: areas
+                level: municipality
+                id: area_code
+                label: area_name
+            """.write(to: study, atomically: true, encoding: .utf8)
+        let m = try StudyLoader.load(study)
+        let reference = try StudyLoader.load(repositoryRoot.appendingPathComponent("geodata/demo/study.yaml"))
+        let wards = try #require(m.areas[.municipality])
+        #expect(wards.map(\.id) == reference.areas[.municipality]!.map(\.id))
+        #expect(wards.map(\.name) == reference.areas[.municipality]!.map(\.name))
+        for a in wards { #expect(abs(a.areaKm2 - 4) < 1e-6, "\(a.id)") }
+        #expect(m.crs == .epsg(6677))
+    }
+
     /// A GeoPackage with several layers and no `layer:` is an error naming the layers.
     @Test func severalLayersNeedALayerKey() throws {
         let demo = repositoryRoot.appendingPathComponent("geodata/demo")
