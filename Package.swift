@@ -38,6 +38,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(
+            name: "CGDAL", pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev"]), .brew(["gdal"])]),
         .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "CareFormats", dependencies: ["CareGeometry", "CZlib"], exclude: ["Tabular/generate_cp932_table.py"]),
         // The only module that imports CCBC: the integer-programming wrapper (region optimiser, MCLP).
@@ -45,9 +48,14 @@ let package = Package(
         // Point engines that never touch a study: floating-catchment access of points, MCLP.
         .target(name: "CarePoints", dependencies: ["CareGeometry", "CareFormats"]),
         .target(name: "CareNetwork", dependencies: ["CareFormats", "CareGeometry"]),
+        // The only module that imports GDAL: vector layers and spreadsheets into CareFormats' types.
+        .target(name: "CareGDAL", dependencies: ["CGDAL", "CareGeometry", "CareFormats"]),
+        // Official Japanese registries and population tables (医療情報ネット, 厚生局, SSDSE-A).
+        .target(name: "CareRegistries", dependencies: ["CareGDAL", "CareFormats", "CareGeometry"]),
         .target(
             name: "CareAtlas",
-            dependencies: ["CareGeometry", "CareFormats", "CarePoints", "CareSolver", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["CareGeometry", "CareFormats", "CarePoints", "CareSolver", "CareGDAL", "CareRegistries",
+                           .product(name: "Yams", package: "Yams")]),
         .target(name: "CareMaps", dependencies: ["CCairo", "CareAtlas", "CareFormats", "CareGeometry"]),
         .target(name: "CareGeoPackage", dependencies: ["CSQLite", "CareFormats", "CareGeometry"]),
         .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage", "CarePoints"]),
@@ -60,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "careatlas-bench",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CarePoints", "TestSupport",
+                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CarePoints", "CareRegistries", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/Sources/careatlas-bench"),
@@ -71,6 +79,8 @@ let package = Package(
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
         .testTarget(name: "CarePointsTests", dependencies: ["CarePoints", "CareFormats", "CareGeometry", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CareNetworkTests", dependencies: ["CareNetwork", "CareGeometry", "TestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "CareGDALTests", dependencies: ["CareGDAL", "CareFormats", "CareGeometry", "CareGeoPackage", "TestSupport"]),
+        .testTarget(name: "CareRegistriesTests", dependencies: ["CareRegistries", "CareGDAL", "CareFormats", "TestSupport"]),
         .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CarePoints", "CareSolver", "TestSupport"],

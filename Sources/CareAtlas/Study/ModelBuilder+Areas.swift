@@ -20,13 +20,7 @@ extension ModelBuilder {
     mutating func readAreaLayers() {
         for layerSpec in spec.areas {
             let file = display(layerSpec.file)
-            let layer: FeatureLayer
-            do {
-                layer = try GeoJSON.read(contentsOf: layerSpec.file)
-            } catch {
-                reportGeoJSONError(error, file: file, url: layerSpec.file)
-                continue
-            }
+            guard let layer = readAreaFeatures(layerSpec) else { continue }  // GeoJSON, or GDAL formats
             if layer.features.isEmpty {
                 d.error(file, "", "has no features", fix: "check that it is the right boundary file")
                 continue

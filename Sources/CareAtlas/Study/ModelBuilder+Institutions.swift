@@ -85,11 +85,15 @@ extension ModelBuilder {
         guard let t = try? CoordinateTransform(from: crs, to: .wgs84) else { return nil }
         var box: Envelope? = nil
         for list in areas.values { for a in list { if let b = a.geometry.boundingBox { box = box.map { var e = $0; e.expand(toInclude: b); return e } ?? b } } }
+        // All four corners: far from the zone's origin (Tokyo's 南鳥島) the projected box is not
+        // aligned with meridians, and two corners would miss the highest latitude.
         guard let b = box, let c1 = try? t.transform(Coordinate(x: b.minX, y: b.minY)),
-            let c2 = try? t.transform(Coordinate(x: b.maxX, y: b.maxY))
+            let c2 = try? t.transform(Coordinate(x: b.maxX, y: b.maxY)),
+            let c3 = try? t.transform(Coordinate(x: b.minX, y: b.maxY)),
+            let c4 = try? t.transform(Coordinate(x: b.maxX, y: b.minY))
         else { return nil }
         var e = Envelope(c1)
-        e.expand(toInclude: c2)
+        for c in [c2, c3, c4] { e.expand(toInclude: c) }
         return e.expanded(by: 1)
     }
 

@@ -7,12 +7,15 @@ extension ModelBuilder {
     mutating func openTable(_ url: URL, _ encoding: InputEncoding, columns: [String], what: String) -> CSVTable? {
         let file = display(url)
         let table: CSVTable
-        do {
+        if isConvertedTable(url) {  // .xlsx/.ods and registry sources (CareGDAL, CareRegistries)
+            guard let converted = openConvertedTable(url) else { return nil }
+            table = converted
+        } else { do {
             table = try CSVTable(contentsOf: url, encoding: TextDecoding.Encoding(encoding))
         } catch {
             d.error(file, error.line.map { "line \($0)" } ?? "", error.unlocatedMessage.replacingOccurrences(of: url.path, with: file))
             return nil
-        }
+        } }
         var ok = true
         let missing = columns.filter { !table.header.contains($0) }
         if table.header.count == 1, !missing.isEmpty, let odd = table.header[0].first(where: { "|:/ ".contains($0) }) {

@@ -1,5 +1,6 @@
 import CareFormats
 import CareGeometry
+import CareRegistries
 import Foundation
 import Yams
 
@@ -85,6 +86,7 @@ private struct Reader {
     let fileName: String
     let base: URL
     var d = Diagnostics()
+    var fileOptions: [URL: InputFileOptions] = [:]
 
     func line(_ node: Node) -> String { node.mark.map { "line \($0.line)" } ?? "" }
 
@@ -106,6 +108,7 @@ private struct Reader {
     }
 
     mutating func checkKeys(_ e: Entries, _ allowed: [String], _ what: String) {
+        let allowed = allowed.contains("file") ? allowed + Self.fileOptionKeys : allowed
         for p in e.pairs where !allowed.contains(p.key) {
             d.error(fileName, "line \(p.line)", "unknown key \"\(p.key)\" in \(what)",
                     fix: "allowed keys are: \(allowed.joined(separator: ", "))")
@@ -192,7 +195,32 @@ private struct Reader {
     mutating func file(_ e: Entries, _ what: String) -> URL? {
         guard let path = string(e, "file", what, required: true) else { return nil }
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+        recordFileOptions(e, what, url.standardizedFileURL)
         return url.standardizedFileURL
+    }
+
+    /// Keys any file entry may have: how GDAL or a registry importer reads it.
+    static let fileOptionKeys = ["layer", "sheet", "header_row", "source", "prefectures", "allocate_with"]
+
+    mutating func recordFileOptions(_ e: Entries, _ what: String, _ url: URL) {
+        var o = InputFileOptions()
+        o.layer = string(e, "layer", what)
+        o.sheet = string(e, "sheet", what)
+        if let n = e.value("header_row") {
+            if let i = n.int, i >= 1 { o.headerRow = i } else {
+                d.error(fileName, line(n), "header_row in \(what) must be a whole number ≥ 1", fix: "e.g. header_row: 4")
+            }
+        }
+        o.source = string(e, "source", what)
+        if let s = o.source, !StudySources.names.contains(s) {
+            d.error(fileName, line(e.value("source")!), "unknown source \"\(s)\" in \(what)",
+                    fix: "sources are: \(StudySources.names.joined(separator: ", "))")
+        }
+        o.prefectures = stringList(e, "prefectures", what).map { $0.count == 1 ? "0" + $0 : $0 }
+        o.allocateWith = stringList(e, "allocate_with", what).map {
+            ($0.hasPrefix("/") ? URL(fileURLWithPath: $0) : base.appendingPathComponent($0)).standardizedFileURL
+        }
+        if o != InputFileOptions() { fileOptions[url] = o }
     }
 
     mutating func level(_ e: Entries, _ what: String, default value: AreaLevel?) -> AreaLevel? {
@@ -274,7 +302,8 @@ private struct Reader {
         return StudySpec(
             name: name, period: period, reportDate: reportDate, crs: crs, minCell: minCell, areas: areas,
             population: population, patients: patients, flows: flows, institutions: institutions, groupings: groupings,
-            anchor: anchor, scenarios: scenarios, credits: credits, file: base.appendingPathComponent(fileName))
+            anchor: anchor, scenarios: scenarios, credits: credits, file: base.appendingPathComponent(fileName),
+            fileOptions: fileOptions)
     }
 
     mutating func areaLayer(_ e: Entries, _ what: String) -> AreaLayerSpec? {
@@ -297,8 +326,10 @@ private struct Reader {
         checkKeys(e, ["file", "level", "id", "columns", "filter", "encoding"], what)
         let file = self.file(e, what)
         let level = self.level(e, what, default: nil)
-        let id = string(e, "id", what, required: true)
-        let columns = stringMap(e, "columns", what)
+        let sourced = e.value("source") != nil  // a registry source brings its own column names
+        let id = string(e, "id", what, required: !sourced) ?? (sourced ? "code" : nil)
+        var columns = stringMap(e, "columns", what)
+        if sourced, columns.isEmpty { columns = StudySources.populationColumns }
         if columns.isEmpty, e.value("columns") == nil {
             d.error(fileName, line(e.node), "\(what) needs \"columns\"", fix: "add columns: {total: <column>, aged65: <column>}")
         }
@@ -441,14 +472,16 @@ private struct Reader {
         checkKeys(e, ["file", "id", "name", "kind", "kind_value", "lon", "lat", "x", "y", "crs", "capacity",
                       "attributes", "shared_patients", "area_code", "encoding"], what)
         let file = self.file(e, what)
-        let id = string(e, "id", what, required: true)
-        let name = string(e, "name", what, required: true)
-        let kindField = string(e, "kind", what), kindValue = string(e, "kind_value", what)
+        let sourced = e.value("source") != nil  // iryojoho: id, name, kind, lon, lat, beds, area_code, address
+        let id = string(e, "id", what, required: !sourced) ?? (sourced ? "id" : nil)
+        let name = string(e, "name", what, required: !sourced) ?? (sourced ? "name" : nil)
+        let kindField = string(e, "kind", what) ?? (sourced && e.value("kind_value") == nil ? "kind" : nil)
+        let kindValue = string(e, "kind_value", what)
+        let lon = string(e, "lon", what) ?? (sourced ? "lon" : nil), lat = string(e, "lat", what) ?? (sourced ? "lat" : nil)
         if kindField == nil, kindValue == nil {
             d.error(fileName, line(e.node), "\(what) needs \"kind\" (a column) or \"kind_value\" (one kind for the layer)",
                     fix: "e.g. kind_value: hospital")
         }
-        let lon = string(e, "lon", what), lat = string(e, "lat", what)
         let x = string(e, "x", what), y = string(e, "y", what)
         var crs = CRS.wgs84
         if let text = string(e, "crs", what) { crs = self.crs(text, e.value("crs")) ?? crs }
@@ -479,7 +512,8 @@ private struct Reader {
         return InstitutionLayerSpec(
             file: file, idField: id, nameField: name, kindField: kindField, kindValue: kindValue,
             xField: xField, yField: yField, positionIsLonLat: positionIsLonLat, crs: crs,
-            capacity: stringMap(e, "capacity", what), attributes: stringList(e, "attributes", what),
+            capacity: sourced && e.value("capacity") == nil ? ["beds": "beds"] : stringMap(e, "capacity", what),
+            attributes: sourced && e.value("attributes") == nil ? ["address"] : stringList(e, "attributes", what),
             sharedPatientsField: string(e, "shared_patients", what), areaCodeField: string(e, "area_code", what),
             encoding: encoding(e, what))
     }

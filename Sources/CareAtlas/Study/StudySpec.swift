@@ -52,6 +52,8 @@ public struct StudySpec: Sendable {
     public var credits: [String]
     /// The study file itself.
     public var file: URL
+    /// Per input file: layer, sheet, header row or registry source (see ``InputFileOptions``).
+    public var fileOptions: [URL: InputFileOptions] = [:]
 }
 
 public struct AreaLayerSpec: Sendable {

@@ -1,0 +1,88 @@
+import CareFormats
+import Foundation
+
+/// One hospital (or clinic) of the 医療情報ネット open data.
+public struct IryojohoFacility: Hashable, Sendable {
+    /// `ID` (13 digits, kept as text).
+    public var id: String
+    /// 正式名称.
+    public var name: String
+    /// 機関区分 as written (`1` hospital, `2` clinic …).
+    public var kindCode: String
+    /// 都道府県コード + 3-digit 市区町村コード: the 5-digit municipality code (`13105`).
+    public var municipalityCode: String
+    /// 所在地 as written (with the prefecture, full-width digits).
+    public var address: String
+    /// Longitude and latitude in degrees; nil when the file gives 0/0 (missing) or nothing.
+    public var lon: Double?
+    public var lat: Double?
+    /// 合計病床数; nil when empty.
+    public var beds: Int?
+    /// The physical line in the CSV member.
+    public var line: Int
+}
+
+/// Gives coordinates to an address (the geocoder of the geocoding issue plugs in here). Returns
+/// nil when it cannot place the address.
+public protocol AddressGeocoder {
+    func locate(address: String, municipalityCode: String) -> (lon: Double, lat: Double)?
+}
+
+/// 厚生労働省 医療情報ネット（ナビイ） open data, facility table (`01-1_hospital_facility_info_*.zip`
+/// or the CSV inside): UTF-8 with BOM, 65 columns, 3-digit 市区町村コード joined with the 2-digit
+/// 都道府県コード, and 0/0 written for missing coordinates.
+public enum Iryojoho {
+    /// Reads the table.
+    ///
+    /// - Parameters:
+    ///   - prefectures: 2-digit codes to keep (all when empty); other rows are counted in the report.
+    ///   - geocoder: places rows without coordinates by address; without one they are left out
+    ///     of the result and listed in the report.
+    /// - Throws: ``RegistryError`` or ``CareFormats/TabularError`` naming the file and line.
+    public static func read(contentsOf url: URL, prefectures: Set<String> = [], geocoder: AddressGeocoder? = nil) throws
+        -> (facilities: [IryojohoFacility], report: SourceReport)
+    {
+        let (data, member) = try RegistryFiles.csvBytes(url)
+        let table = try CSVTable(data: data, source: member)
+        let c = try table.columns(["ID", "正式名称", "機関区分", "都道府県コード", "市区町村コード", "所在地",
+                                   "所在地座標（緯度）", "所在地座標（経度）", "合計病床数"])
+        var report = SourceReport(file: url.lastPathComponent, source: "iryojoho")
+        var out: [IryojohoFacility] = []
+        var outside = 0
+        var noCoordinates: [String] = [], badCode: [String] = [], geocoded: [String] = []
+        for row in table {
+            report.rowsRead += 1
+            let pref = AreaCodes.normalizedText(row[c[3]]), city = AreaCodes.normalizedText(row[c[4]])
+            guard pref.count == 2, city.count == 3, (pref + city).allSatisfy(\.isNumber) else {
+                badCode.append("line \(row.lineNumber): \(row[c[1]]) (\(row[c[3]])/\(row[c[4]]))")
+                continue
+            }
+            if !prefectures.isEmpty, !prefectures.contains(pref) { outside += 1; continue }
+            var facility = IryojohoFacility(
+                id: row[c[0]].trimmingCharacters(in: .whitespaces), name: row[c[1]].trimmingCharacters(in: .whitespaces),
+                kindCode: row[c[2]], municipalityCode: pref + city, address: row[c[5]],
+                lon: Double(row[c[7]].trimmingCharacters(in: .whitespaces)),
+                lat: Double(row[c[6]].trimmingCharacters(in: .whitespaces)),
+                beds: officialCount(row[c[8]]), line: row.lineNumber)
+            if facility.lon == 0 && facility.lat == 0 { facility.lon = nil; facility.lat = nil }
+            if facility.lon == nil || facility.lat == nil {
+                if let place = geocoder?.locate(address: facility.address, municipalityCode: facility.municipalityCode) {
+                    facility.lon = place.lon; facility.lat = place.lat
+                    geocoded.append("line \(row.lineNumber): \(facility.name)")
+                } else {
+                    noCoordinates.append("line \(row.lineNumber): \(facility.name)")
+                    continue
+                }
+            }
+            out.append(facility)
+        }
+        report.drop("都道府県コード/市区町村コード not 2 + 3 digits", badCode)
+        report.drop("no coordinates (0/0 in the file)\(geocoder == nil ? "; no geocoder" : ", address not found")", noCoordinates)
+        if !geocoded.isEmpty { report.notes.append("\(geocoded.count) placed by address (geocoded): \(geocoded.prefix(5).joined(separator: "; "))") }
+        if outside > 0 {
+            report.notes.append("\(outside) rows of prefectures other than \(prefectures.sorted().joined(separator: ", ")) not read")
+        }
+        report.kept = out.count
+        return (out, report)
+    }
+}
