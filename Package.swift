@@ -37,9 +37,10 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "CareFormats", dependencies: ["CareGeometry", "CZlib"], exclude: ["Tabular/generate_cp932_table.py"]),
+        .target(name: "CareGeocoding", dependencies: ["CareFormats"]),
         .target(
             name: "CareAtlas",
-            dependencies: ["CareGeometry", "CareFormats", "CCBC", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["CareGeometry", "CareFormats", "CareGeocoding", "CCBC", .product(name: "Yams", package: "Yams")]),
         .target(name: "CareMaps", dependencies: ["CCairo", "CareAtlas", "CareFormats", "CareGeometry"]),
         .target(name: "CareGeoPackage", dependencies: ["CSQLite", "CareFormats", "CareGeometry"]),
         .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage"]),
@@ -58,6 +59,7 @@ let package = Package(
             path: "benchmarks/Sources/careatlas-bench"),
         .target(name: "TestSupport", dependencies: ["CareGeometry"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
+        .testTarget(name: "CareGeocodingTests", dependencies: ["CareGeocoding", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "TestSupport"],
