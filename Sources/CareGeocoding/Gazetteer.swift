@@ -121,8 +121,10 @@ public struct Gazetteer: Sendable {
     /// Normalised municipality name variants → (municipality index, strength 3 full, 2 city only, 1 ward only).
     let municipalityNames: [String: [(index: Int, strength: Int)]]
     let longestMunicipalityName: Int
-    /// Normalised prefecture names present in the gazetteer.
-    let prefectures: Set<String>
+    /// Normalised prefecture names present in the gazetteer, longest first.
+    let prefectures: [String]
+    /// The normalised prefecture name of each municipality.
+    let normalizedPrefectures: [String]
 
     /// Reads the e-Stat attribute tables (`.dbf`) of one or more prefectures.
     ///
@@ -249,7 +251,8 @@ public struct Gazetteer: Sendable {
         self.longestTownName = towns.map { $0.keys.map(\.unicodeScalars.count).max() ?? 0 }
         self.municipalityNames = names
         self.longestMunicipalityName = names.keys.map(\.unicodeScalars.count).max() ?? 0
-        self.prefectures = Set(municipalities.map { AddressNormalizer.normalize($0.prefecture) })
+        self.normalizedPrefectures = municipalities.map { AddressNormalizer.normalize($0.prefecture) }
+        self.prefectures = Set(normalizedPrefectures).sorted { ($0.count, $0) > ($1.count, $1) }
     }
 
     /// The area with this `KEY_CODE`, if any.

@@ -207,7 +207,7 @@ public struct Geocoder: Sendable {
     func matchAddress(_ text: String, hint: [String]?) -> GeocodeResult {
         var rest = Substring(text)
         var prefecture: String? = nil
-        for name in Geocoder.prefectureNames where rest.hasPrefix(name) {
+        for name in gazetteer.prefectures + Geocoder.prefectureNames where rest.hasPrefix(name) {
             prefecture = name
             rest = rest.dropFirst(name.count)
             break
@@ -217,31 +217,18 @@ public struct Geocoder: Sendable {
         }
         // Municipality: the longest name variant that begins the rest.
         var scalars = Array(rest.unicodeScalars)
+        var candidates = municipalityCandidates(scalars, prefecture: prefecture)
         // Tokyo's islands are written with the island first: 八丈島八丈町, 三宅島三宅村.
-        if let island = scalars.prefix(4).firstIndex(of: "島"), island > 0,
-           gazetteer.municipalityNames[String(String.UnicodeScalarView(scalars[(island + 1)...].prefix(3)))] != nil {
-            scalars.removeFirst(island + 1)
-        }
-        var candidates: [(index: Int, strength: Int, length: Int)] = []
-        var length = min(scalars.count, gazetteer.longestMunicipalityName)
-        while length > 0 {
-            let key = String(String.UnicodeScalarView(scalars[0..<length]))
-            if let found = gazetteer.municipalityNames[key] {
-                var list = found.filter { prefecture == nil || AddressNormalizer.normalize(gazetteer.municipalities[$0.index].prefecture) == prefecture }
-                if !list.isEmpty {
-                    let best = list.map(\.strength).max()!
-                    list = list.filter { $0.strength == best }
-                    candidates = list.map { ($0.index, $0.strength, length) }
-                    break
-                }
-            }
-            length -= 1
+        if candidates.isEmpty, let island = scalars.prefix(4).firstIndex(of: "島"), island > 0 {
+            let skipped = Array(scalars[(island + 1)...])
+            candidates = municipalityCandidates(skipped, prefecture: prefecture)
+            if !candidates.isEmpty { scalars = skipped }
         }
         guard !candidates.isEmpty else { return unmatched([.municipalityNotFound]) }
         var remainder = Array(scalars[candidates[0].length...])
-        // The municipality written twice (藤沢市藤沢市高倉), as some registries do.
+        // The municipality written twice (藤沢市藤沢市高倉), as some registries do; a town named like
+        // its municipality (空町空町) is tried first below.
         let written = Array(scalars[0..<candidates[0].length])
-        if remainder.starts(with: written) { remainder.removeFirst(written.count) }
         // "横浜市" followed by "南区": the full variant is longer and wins above; a ward name after a
         // city-only match is skipped here when the city-only match was chosen (e.g. "横浜市 南区" typed oddly).
         if let hint, candidates.count > 1 {
@@ -252,21 +239,12 @@ public struct Geocoder: Sendable {
         if remainder.starts(with: "大字".unicodeScalars) { remainder.removeFirst(2) }
         else if remainder.first == "字" { remainder.removeFirst() }
 
-        var townMatches: [(municipality: Int, key: String, length: Int)] = []
-        var bestLength = 0
-        for c in candidates {
-            let towns = gazetteer.towns[c.index]
-            var l = min(remainder.count, gazetteer.longestTownName[c.index])
-            while l > bestLength - (townMatches.isEmpty ? 0 : 1), l > 0 {
-                let key = String(String.UnicodeScalarView(remainder[0..<l]))
-                if towns[key] != nil {
-                    if l > bestLength { townMatches = []; bestLength = l }
-                    townMatches.append((c.index, key, l))
-                    break
-                }
-                l -= 1
-            }
+        var (townMatches, bestLength) = townsBeginning(remainder, candidates.map(\.index))
+        if townMatches.isEmpty, remainder.starts(with: written) {
+            remainder.removeFirst(written.count)
+            (townMatches, bestLength) = townsBeginning(remainder, candidates.map(\.index))
         }
+
         if townMatches.isEmpty, candidates.count == 1 {
             // An 大字 whose census areas are named 大字+字 without the 字 (大久野 → 大字大久野落合, 大字大久野岩井…).
             let lead = String(String.UnicodeScalarView(remainder.prefix { !($0.value >= 0x30 && $0.value <= 0x39) && $0 != "-" }))
@@ -345,6 +323,44 @@ public struct Geocoder: Sendable {
         if town.whole.count == 1 { return single(town.whole[0]) }
         if town.whole.isEmpty { return townLevel(.chomeMissing) }
         return townLevel(.townSplit)
+    }
+
+    /// The towns of the candidate municipalities whose base name is the longest prefix of `remainder`.
+    private func townsBeginning(_ remainder: [Unicode.Scalar], _ candidates: [Int]) -> ([(municipality: Int, key: String, length: Int)], Int) {
+        var townMatches: [(municipality: Int, key: String, length: Int)] = []
+        var bestLength = 0
+        for c in candidates {
+            let towns = gazetteer.towns[c]
+            var l = min(remainder.count, gazetteer.longestTownName[c])
+            while l > bestLength - (townMatches.isEmpty ? 0 : 1), l > 0 {
+                let key = String(String.UnicodeScalarView(remainder[0..<l]))
+                if towns[key] != nil {
+                    if l > bestLength { townMatches = []; bestLength = l }
+                    townMatches.append((c, key, l))
+                    break
+                }
+                l -= 1
+            }
+        }
+        return (townMatches, bestLength)
+    }
+
+    /// The municipalities whose name variant of the greatest strength is the longest prefix of `scalars`.
+    private func municipalityCandidates(_ scalars: [Unicode.Scalar], prefecture: String?) -> [(index: Int, strength: Int, length: Int)] {
+        var length = min(scalars.count, gazetteer.longestMunicipalityName)
+        while length > 0 {
+            let key = String(String.UnicodeScalarView(scalars[0..<length]))
+            if let found = gazetteer.municipalityNames[key] {
+                var list = found.filter { prefecture == nil || gazetteer.normalizedPrefectures[$0.index] == prefecture }
+                if !list.isEmpty {
+                    let best = list.map(\.strength).max()!
+                    list = list.filter { $0.strength == best }
+                    return list.map { ($0.index, $0.strength, length) }
+                }
+            }
+            length -= 1
+        }
+        return []
     }
 
     /// Population-weighted centroid of areas (plain mean when none has people).
