@@ -226,8 +226,8 @@ public struct Geocoder: Sendable {
         }
         guard !candidates.isEmpty else { return unmatched([.municipalityNotFound]) }
         var remainder = Array(scalars[candidates[0].length...])
-        // The municipality written twice (藤沢市藤沢市高倉), as some registries do; a town named like
-        // its municipality (空町空町) is tried first below.
+        // The municipality written twice (藤沢市藤沢市高倉), as some registries do: the rest after the
+        // second copy is used when it begins with a town (a town named like its municipality, 空町空町1, still matches).
         let written = Array(scalars[0..<candidates[0].length])
         // "横浜市" followed by "南区": the full variant is longer and wins above; a ward name after a
         // city-only match is skipped here when the city-only match was chosen (e.g. "横浜市 南区" typed oddly).
@@ -239,10 +239,11 @@ public struct Geocoder: Sendable {
         if remainder.starts(with: "大字".unicodeScalars) { remainder.removeFirst(2) }
         else if remainder.first == "字" { remainder.removeFirst() }
 
-        var (townMatches, bestLength) = townsBeginning(remainder, candidates.map(\.index))
-        if townMatches.isEmpty, remainder.starts(with: written) {
-            remainder.removeFirst(written.count)
-            (townMatches, bestLength) = townsBeginning(remainder, candidates.map(\.index))
+        var townMatches = townsBeginning(remainder, candidates.map(\.index))
+        if remainder.starts(with: written) {
+            let stripped = Array(remainder.dropFirst(written.count))
+            let again = townsBeginning(stripped, candidates.map(\.index))
+            if !again.isEmpty { remainder = stripped; townMatches = again }
         }
 
         if townMatches.isEmpty, candidates.count == 1 {
@@ -326,7 +327,7 @@ public struct Geocoder: Sendable {
     }
 
     /// The towns of the candidate municipalities whose base name is the longest prefix of `remainder`.
-    private func townsBeginning(_ remainder: [Unicode.Scalar], _ candidates: [Int]) -> ([(municipality: Int, key: String, length: Int)], Int) {
+    private func townsBeginning(_ remainder: [Unicode.Scalar], _ candidates: [Int]) -> [(municipality: Int, key: String, length: Int)] {
         var townMatches: [(municipality: Int, key: String, length: Int)] = []
         var bestLength = 0
         for c in candidates {
@@ -342,7 +343,7 @@ public struct Geocoder: Sendable {
                 l -= 1
             }
         }
-        return (townMatches, bestLength)
+        return townMatches
     }
 
     /// The municipalities whose name variant of the greatest strength is the longest prefix of `scalars`.
