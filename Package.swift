@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "careatlas-bench",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "TestSupport",
+                "CareAtlas", "CareExport", "CareFormats", "CareGeocoding", "CareGeometry", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/Sources/careatlas-bench"),

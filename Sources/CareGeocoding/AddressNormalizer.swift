@@ -48,9 +48,12 @@ public enum AddressNormalizer {
                 s = full
             }
             // 2. spaces
-            if s.properties.isWhitespace || s.value == 0x3000 { continue }
-            // 3.–4. letters
-            if let mapped = letterMap[s] { s = mapped }
+            switch s.value {
+            case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: continue
+            default: break
+            }
+            // 3.–4. letters (all mapped characters are above U+3000)
+            if s.value >= 0x3000, let mapped = letterMap[s] { s = mapped }
             scalars.append(s)
         }
         input = scalars
@@ -68,7 +71,7 @@ public enum AddressNormalizer {
         var result = String.UnicodeScalarView()
         var k = 0
         while k < out.count {
-            if kanjiDigit[out[k]] != nil || kanjiMultiplier[out[k]] != nil {
+            if out[k].value >= 0x3007, kanjiDigit[out[k]] != nil || kanjiMultiplier[out[k]] != nil {
                 var end = k
                 while end < out.count, kanjiDigit[out[end]] != nil || kanjiMultiplier[out[end]] != nil { end += 1 }
                 let before = end < out.count ? out[end] : " "

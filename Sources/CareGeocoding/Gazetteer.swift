@@ -115,14 +115,25 @@ public struct Gazetteer: Sendable {
         var all: [Int] { (whole + chome.values.flatMap { $0 }).sorted() }
     }
 
+    /// A normalised name as scalar values: hashing it is cheaper than hashing a non-ASCII String
+    /// (which normalises it to NFC first).
+    struct NameKey: Hashable, Sendable, Comparable {
+        let scalars: [UInt32]
+        init(_ text: String) { scalars = text.unicodeScalars.map(\.value) }
+        init(_ slice: ArraySlice<Unicode.Scalar>) { scalars = slice.map(\.value) }
+        static func < (a: NameKey, b: NameKey) -> Bool { a.scalars.lexicographicallyPrecedes(b.scalars) }
+    }
+
     /// Per municipality index: normalised base name → town.
-    let towns: [[String: Town]]
+    let towns: [[NameKey: Town]]
     let longestTownName: [Int]
     /// Normalised municipality name variants → (municipality index, strength 3 full, 2 city only, 1 ward only).
-    let municipalityNames: [String: [(index: Int, strength: Int)]]
+    let municipalityNames: [NameKey: [(index: Int, strength: Int)]]
     let longestMunicipalityName: Int
     /// Normalised prefecture names present in the gazetteer, longest first.
     let prefectures: [String]
+    /// ``prefectures`` with their scalars, for prefix tests.
+    let prefectureScalars: [(String, [Unicode.Scalar])]
     /// The normalised prefecture name of each municipality.
     let normalizedPrefectures: [String]
 
@@ -215,21 +226,21 @@ public struct Gazetteer: Sendable {
                                                population: s.p, longitude: lon, latitude: lat))
         }
         // Town index.
-        var towns = [[String: Town]](repeating: [:], count: municipalities.count)
+        var towns = [[NameKey: Town]](repeating: [:], count: municipalities.count)
         for (i, a) in areas.enumerated() where !a.isWater && !a.name.isEmpty {
             let m = indexOfMunicipality[a.municipalityCode]!
             let (base, chome) = Gazetteer.splitName(a.name)
-            for key in Gazetteer.townKeys(base) {
+            for key in Gazetteer.townKeys(base).map(NameKey.init) {
                 var town = towns[m][key] ?? Town(name: base.display)
                 if let chome { town.chome[chome, default: []].append(i) } else { town.whole.append(i) }
                 towns[m][key] = town
             }
         }
         // Municipality names.
-        var names: [String: [(index: Int, strength: Int)]] = [:]
+        var names: [NameKey: [(index: Int, strength: Int)]] = [:]
         func add(_ text: String, _ index: Int, _ strength: Int) {
-            let key = AddressNormalizer.normalize(text)
-            guard !key.isEmpty else { return }
+            let key = NameKey(AddressNormalizer.normalize(text))
+            guard !key.scalars.isEmpty else { return }
             if let k = names[key]?.firstIndex(where: { $0.index == index }) {
                 names[key]![k].strength = max(names[key]![k].strength, strength)
             } else {
@@ -248,11 +259,12 @@ public struct Gazetteer: Sendable {
         self.municipalities = municipalities
         self.skippedRows = skipped
         self.towns = towns
-        self.longestTownName = towns.map { $0.keys.map(\.unicodeScalars.count).max() ?? 0 }
+        self.longestTownName = towns.map { $0.keys.map(\.scalars.count).max() ?? 0 }
         self.municipalityNames = names
-        self.longestMunicipalityName = names.keys.map(\.unicodeScalars.count).max() ?? 0
+        self.longestMunicipalityName = names.keys.map(\.scalars.count).max() ?? 0
         self.normalizedPrefectures = municipalities.map { AddressNormalizer.normalize($0.prefecture) }
         self.prefectures = Set(normalizedPrefectures).sorted { ($0.count, $0) > ($1.count, $1) }
+        self.prefectureScalars = prefectures.map { ($0, Array($0.unicodeScalars)) }
     }
 
     /// The area with this `KEY_CODE`, if any.

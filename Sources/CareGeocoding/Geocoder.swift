@@ -205,18 +205,19 @@ public struct Geocoder: Sendable {
 
     /// Matches a normalised address.
     func matchAddress(_ text: String, hint: [String]?) -> GeocodeResult {
-        var rest = Substring(text)
+        let input = Array(text.unicodeScalars)
         var prefecture: String? = nil
-        for name in gazetteer.prefectures + Geocoder.prefectureNames where rest.hasPrefix(name) {
+        var start = 0
+        for (name, scalars) in gazetteer.prefectureScalars + Geocoder.prefectureScalars where input.starts(with: scalars) {
             prefecture = name
-            rest = rest.dropFirst(name.count)
+            start = scalars.count
             break
         }
         if let prefecture, !gazetteer.prefectures.contains(prefecture) {
             return unmatched([.prefectureNotCovered])
         }
         // Municipality: the longest name variant that begins the rest.
-        var scalars = Array(rest.unicodeScalars)
+        var scalars = Array(input[start...])
         var candidates = municipalityCandidates(scalars, prefecture: prefecture)
         // Tokyo's islands are written with the island first: 八丈島八丈町, 三宅島三宅村.
         if candidates.isEmpty, let island = scalars.prefix(4).firstIndex(of: "島"), island > 0 {
@@ -250,7 +251,8 @@ public struct Geocoder: Sendable {
             // An 大字 whose census areas are named 大字+字 without the 字 (大久野 → 大字大久野落合, 大字大久野岩井…).
             let lead = String(String.UnicodeScalarView(remainder.prefix { !($0.value >= 0x30 && $0.value <= 0x39) && $0 != "-" }))
             if lead.unicodeScalars.count >= 2 {
-                let keys = gazetteer.towns[candidates[0].index].keys.filter { $0.hasPrefix(lead) }.sorted()
+                let leadKey = Gazetteer.NameKey(lead)
+                let keys = gazetteer.towns[candidates[0].index].keys.filter { $0.scalars.starts(with: leadKey.scalars) }.sorted()
                 if !keys.isEmpty {
                     let m = gazetteer.municipalities[candidates[0].index]
                     let towns = keys.map { gazetteer.towns[candidates[0].index][$0]! }
@@ -327,14 +329,14 @@ public struct Geocoder: Sendable {
     }
 
     /// The towns of the candidate municipalities whose base name is the longest prefix of `remainder`.
-    private func townsBeginning(_ remainder: [Unicode.Scalar], _ candidates: [Int]) -> [(municipality: Int, key: String, length: Int)] {
-        var townMatches: [(municipality: Int, key: String, length: Int)] = []
+    private func townsBeginning(_ remainder: [Unicode.Scalar], _ candidates: [Int]) -> [(municipality: Int, key: Gazetteer.NameKey, length: Int)] {
+        var townMatches: [(municipality: Int, key: Gazetteer.NameKey, length: Int)] = []
         var bestLength = 0
         for c in candidates {
             let towns = gazetteer.towns[c]
             var l = min(remainder.count, gazetteer.longestTownName[c])
             while l > bestLength - (townMatches.isEmpty ? 0 : 1), l > 0 {
-                let key = String(String.UnicodeScalarView(remainder[0..<l]))
+                let key = Gazetteer.NameKey(remainder[0..<l])
                 if towns[key] != nil {
                     if l > bestLength { townMatches = []; bestLength = l }
                     townMatches.append((c, key, l))
@@ -350,7 +352,7 @@ public struct Geocoder: Sendable {
     private func municipalityCandidates(_ scalars: [Unicode.Scalar], prefecture: String?) -> [(index: Int, strength: Int, length: Int)] {
         var length = min(scalars.count, gazetteer.longestMunicipalityName)
         while length > 0 {
-            let key = String(String.UnicodeScalarView(scalars[0..<length]))
+            let key = Gazetteer.NameKey(scalars[0..<length])
             if let found = gazetteer.municipalityNames[key] {
                 var list = found.filter { prefecture == nil || gazetteer.normalizedPrefectures[$0.index] == prefecture }
                 if !list.isEmpty {
@@ -374,6 +376,8 @@ public struct Geocoder: Sendable {
         }
         return w > 0 ? (x / w, y / w) : (sx / Double(indices.count), sy / Double(indices.count))
     }
+
+    static let prefectureScalars: [(String, [Unicode.Scalar])] = prefectureNames.map { ($0, Array($0.unicodeScalars)) }
 
     /// The 47 prefectures, normalised.
     static let prefectureNames: [String] = [
