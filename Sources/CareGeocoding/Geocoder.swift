@@ -132,10 +132,10 @@ public struct Geocoder: Sendable {
     /// Geocodes one record. Either argument may be nil or empty.
     public func geocode(address: String?, postalCode: String? = nil) -> GeocodeResult {
         let addressText = address.map(AddressNormalizer.normalize) ?? ""
-        let postalText = postalCode?.trimmingCharacters(in: .whitespaces) ?? ""
+        let postalText = postalCode ?? ""
         var postalReasons: [MatchReason] = []
         var postalMunicipalities: [String]? = nil
-        if !postalText.isEmpty {
+        if postalText.unicodeScalars.contains(where: { $0.value > 0x20 && $0.value != 0x3000 }) {
             if PostalTable.normalizePostalCode(postalText) == nil {
                 postalReasons.append(.postalCodeInvalid)
             } else if let table = postalTable {
@@ -162,6 +162,23 @@ public struct Geocoder: Sendable {
             return with(placed, extra: [.postalAddressDisagree] + postalReasons)
         }
         return with(placed, extra: postalReasons)
+    }
+
+    /// Geocodes many records, in parallel on all cores; results in input order (deterministic:
+    /// each record's result depends on that record only).
+    public func geocode(_ records: [(address: String?, postalCode: String?)]) -> [GeocodeResult] {
+        let chunk = 2048
+        let chunks = (records.count + chunk - 1) / chunk
+        let results = UnsafeMutableBufferPointer<GeocodeResult?>.allocate(capacity: records.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let shared = results
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            for i in (c * chunk)..<min(records.count, (c + 1) * chunk) {
+                shared[i] = geocode(address: records[i].address, postalCode: records[i].postalCode)
+            }
+        }
+        return results.map { $0! }
     }
 
     /// The municipality named by a postal code alone.

@@ -126,7 +126,9 @@ public struct PostalTable: Sendable {
 
     /// The distinct municipality codes of a postal code, sorted.
     public func municipalityCodes(for postalCode: String) -> [String] {
-        Array(Set(entries(for: postalCode).map(\.municipalityCode))).sorted()
+        let found = entries(for: postalCode)
+        if found.count == 1 { return [found[0].municipalityCode] }
+        return Array(Set(found.map(\.municipalityCode))).sorted()
     }
 
     /// The 7 digits of a postal code written as `113-8510`, `〒113-8510`, `1138510`, `１１３－８５１０`

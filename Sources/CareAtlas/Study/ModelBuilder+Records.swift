@@ -43,9 +43,10 @@ extension ModelBuilder {
         var outsideByReason: [String: (count: Int, lines: [Int])] = [:]
         var notes: [MatchReason: Int] = [:]
         var kept = 0
-        for row in table where passes(row, filter) {
+        let rows = table.filter { passes($0, filter) }
+        let results = geocoder.geocode(rows.map { row in (address: addressColumn.map { row[$0] }, postalCode: postalColumn.map { row[$0] }) })
+        for (row, result) in zip(rows, results) {
             kept += 1
-            let result = geocoder.geocode(address: addressColumn.map { row[$0] }, postalCode: postalColumn.map { row[$0] })
             levels[result.level, default: 0] += 1
             for reason in result.reasons where reason == .postalAddressDisagree || reason == .postalCodeUnknown || reason == .postalCodeInvalid {
                 if result.level != .unmatched { notes[reason, default: 0] += 1 }
