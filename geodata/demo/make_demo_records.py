@@ -11,8 +11,8 @@ address in every format variant the geocoder reads, plus the fictional reference
 - patient_records.csv — the records (UTF-8), with the expected placement of each row in
   patient_records_expected.csv (used by the known-answer tests).
 
-Every name, address and code is fictional. Run from anywhere: python3 geodata/demo/make_demo_records.py
-(make_demo.py runs it too). Requires cs2cs (Debian proj-bin) for the centroids.
+Every name, address and code is fictional. Run from anywhere, after make_demo.py (whose layout it
+follows): python3 geodata/demo/make_demo_records.py. Requires cs2cs (Debian proj-bin) for the centroids.
 """
 import csv, io, os, struct, subprocess
 
