@@ -52,9 +52,10 @@ let package = Package(
         .target(name: "CareGDAL", dependencies: ["CGDAL", "CareGeometry", "CareFormats"]),
         // Official Japanese registries and population tables (医療情報ネット, 厚生局, SSDSE-A).
         .target(name: "CareRegistries", dependencies: ["CareGDAL", "CareFormats", "CareGeometry"]),
+        .target(name: "CareGeocoding", dependencies: ["CareFormats"]),
         .target(
             name: "CareAtlas",
-            dependencies: ["CareGeometry", "CareFormats", "CarePoints", "CareSolver", "CareGDAL", "CareRegistries",
+            dependencies: ["CareGeometry", "CareFormats", "CarePoints", "CareSolver", "CareGDAL", "CareRegistries", "CareGeocoding",
                            .product(name: "Yams", package: "Yams")]),
         .target(name: "CareMaps", dependencies: ["CCairo", "CareAtlas", "CareFormats", "CareGeometry"]),
         .target(name: "CareGeoPackage", dependencies: ["CSQLite", "CareFormats", "CareGeometry"]),
@@ -68,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "careatlas-bench",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CarePoints", "CareRegistries", "TestSupport",
+                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CarePoints", "CareRegistries", "CareGeocoding", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/Sources/careatlas-bench"),
@@ -81,6 +82,7 @@ let package = Package(
         .testTarget(name: "CareNetworkTests", dependencies: ["CareNetwork", "CareGeometry", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CareGDALTests", dependencies: ["CareGDAL", "CareFormats", "CareGeometry", "CareGeoPackage", "TestSupport"]),
         .testTarget(name: "CareRegistriesTests", dependencies: ["CareRegistries", "CareGDAL", "CareFormats", "TestSupport"]),
+        .testTarget(name: "CareGeocodingTests", dependencies: ["CareGeocoding", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CarePoints", "CareSolver", "TestSupport"],

@@ -184,6 +184,7 @@ extension ModelBuilder {
             d.note("study", "", "no patient table: patient totals are not available")
             return
         }
+        if let records = p.records { return readPatientRecords(p, records) }  // ModelBuilder+Records.swift
         let file = display(p.file)
         let columnNames = [p.codeField, p.countField] + [p.nameField].compactMap { $0 } + p.breakdown + p.filter.keys.sorted()
         guard let table = openTable(p.file, p.encoding, columns: columnNames, what: "patients") else { return }

@@ -76,13 +76,13 @@ private func yamlErrorProblem(_ e: YamlError) -> String {
 }
 
 /// A mapping node with its entries, so that unknown keys can be reported.
-private struct Entries {
+struct Entries {
     let node: Node
     let pairs: [(key: String, value: Node, line: Int)]
     func value(_ key: String) -> Node? { pairs.first { $0.key == key }?.value }
 }
 
-private struct Reader {
+struct Reader {
     let fileName: String
     let base: URL
     var d = Diagnostics()
@@ -340,6 +340,7 @@ private struct Reader {
 
     mutating func patientSpec(_ e: Entries) -> PatientSpec? {
         let what = "\"patients\""
+        if e.value("records") != nil { return patientRecordsSpec(e) }  // StudyFileParser+Records.swift
         checkKeys(e, ["file", "code", "count", "name", "filter", "breakdown", "encoding"], what)
         let file = self.file(e, what)
         let code = string(e, "code", what, required: true)

@@ -52,7 +52,7 @@ struct ModelBuilder {
         for p in spec.population {
             _ = openTable(p.file, p.encoding, columns: [p.idField] + p.columns.values.sorted(), what: "population")
         }
-        if let p = spec.patients {
+        if let p = spec.patients, p.records == nil {
             _ = openTable(p.file, p.encoding, columns: [p.codeField, p.countField], what: "patients")
         }
         for g in spec.groupings { _ = openTable(g.file, g.encoding, columns: [g.codeField, g.groupField], what: "grouping") }

@@ -96,6 +96,8 @@ public struct PatientSpec: Sendable {
     /// Columns whose values break the counts down (e.g. `service`), kept per area.
     public var breakdown: [String]
     public var encoding: InputEncoding
+    /// Set when the patients come as one row per patient or episode (`records:`), geocoded at load.
+    public var records: PatientRecordsSpec? = nil
 }
 
 public struct FlowSpec: Sendable {
@@ -144,6 +146,7 @@ extension StudySpec {
     /// Every file the study reads, the study file first.
     public var inputFiles: [URL] {
         [file] + areas.map(\.file) + population.map(\.file) + [patients?.file, flows?.file].compactMap { $0 }
+            + (patients?.records?.referenceFiles ?? [])
             + institutions.map(\.file) + groupings.map(\.file)
     }
 }
