@@ -217,7 +217,7 @@ struct StageContext {
         if stage.contiguous && !(connected && containsAnchor) {
             notes.append(connected ? "the region does not contain the anchor's area" : "the region is not connected")
         }
-        let distances = members.map { distancesKm[$0] }
+        let distances = members.sorted().map { distancesKm[$0] }  // sorted: a Set's order changes between runs
         return StageResult(
             plan: plan, name: stage.name, rule: Self.describe(stage.rule), areaIDs: chosen.map(\.id), patients: patients,
             share: total > 0 ? Double(patients) / Double(total) : 0, shareLower: ci.lower, shareUpper: ci.upper,
