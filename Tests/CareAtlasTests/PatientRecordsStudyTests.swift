@@ -75,3 +75,38 @@ enum PatientRecordsPrivacy {
         return out.sorted()
     }
 }
+
+/// Patient records kept as a workbook: the same table saved as .xlsx (by GDAL's ogr2ogr, as a
+/// user's spreadsheet program would) gives the same areas and counts as the CSV.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ogr2ogr"), "ogr2ogr (gdal-bin) is absent"))
+struct PatientRecordsSpreadsheetTests {
+    @Test func xlsxRecordsEqualTheCSV() throws {
+        let demo = repositoryRoot.appendingPathComponent("geodata/demo")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-records-xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for f in try FileManager.default.contentsOfDirectory(atPath: demo.path) {
+            try FileManager.default.copyItem(at: demo.appendingPathComponent(f), to: dir.appendingPathComponent(f))
+        }
+        let convert = Process()
+        convert.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
+        // Every column as text, as in a sheet where postal codes keep their leading zeros.
+        convert.arguments = ["-f", "XLSX", dir.appendingPathComponent("patient_records.xlsx").path,
+                             dir.appendingPathComponent("patient_records.csv").path, "-oo", "AUTODETECT_TYPE=NO", "-nln", "records"]
+        convert.standardOutput = FileHandle.nullDevice
+        try convert.run()
+        convert.waitUntilExit()
+        #expect(convert.terminationStatus == 0)
+        let yaml = try String(contentsOf: dir.appendingPathComponent("study_records.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "records: patient_records.csv", with: "records: patient_records.xlsx")
+        try yaml.write(to: dir.appendingPathComponent("study_records.yaml"), atomically: true, encoding: .utf8)
+        let fromSheet = try StudyLoader.load(dir.appendingPathComponent("study_records.yaml"))
+        let fromCSV = try PatientRecordsStudyTests.model.get()
+        #expect(!fromSheet.diagnostics.contains { $0.severity == .error }, "\(fromSheet.diagnostics)")
+        #expect(fromSheet.totalPatients == fromCSV.totalPatients)
+        for level in [AreaLevel.smallArea, .municipality] {
+            #expect(fromSheet.areas[level]!.map(\.patients) == fromCSV.areas[level]!.map(\.patients), "\(level)")
+        }
+        #expect(fromSheet.outside.entries.map(\.reason) == fromCSV.outside.entries.map(\.reason))
+    }
+}

@@ -108,19 +108,13 @@ public enum PatientShareCatchments {
                 penetration: Penetration(patients: patients[i], population: areas[i].population["aged65"]),
                 group: areas[i].groups.sorted { $0.key < $1.key }.first?.value))
         }
-        // Catchments take areas with fewer than `minCell` patients after all others, by code (not
-        // by count): which small areas a catchment holds then says nothing about how many patients
-        // each has (their counts are hidden in every output).
-        let small = { (i: Int) in patients[i] > 0 && patients[i] < model.spec.minCell }
-        let growthKey = { (i: Int) in small(i) ? (1, 0, 0, areas[i].id) : (0, -patients[i], 0, "") }
-        let growthOrder = order.filter { !small($0) } + order.filter(small).sorted { areas[$0].id < areas[$1].id }
         var catchments: [PatientShareAnalysis.Catchment] = []
         for s in shares.sorted() {
             let target = s * Double(total)
             // Unconstrained: rank order, only areas with patients.
             var members: [Int] = []
             var sum = 0
-            for i in growthOrder where patients[i] > 0 && Double(sum) < target {
+            for i in order where patients[i] > 0 && Double(sum) < target {
                 members.append(i)
                 sum += patients[i]
             }
@@ -135,11 +129,7 @@ public enum PatientShareCatchments {
             while Double(sum) < target, !frontier.isEmpty {
                 let reachable = remaining(frontier) || reachableWithPatients(from: frontier, excluding: inRegion, adjacency, patients)
                 guard reachable else { break }
-                let next = frontier.min { a, b in
-                    let (ka, kb) = (growthKey(a), growthKey(b))
-                    if ka.0 != kb.0 || ka.0 == 1 { return (ka.0, ka.3) < (kb.0, kb.3) }
-                    return (-patients[a], distances[a], areas[a].id) < (-patients[b], distances[b], areas[b].id)
-                }!
+                let next = frontier.min { (-patients[$0], distances[$0], areas[$0].id) < (-patients[$1], distances[$1], areas[$1].id) }!
                 region.append(next)
                 inRegion.insert(next)
                 sum += patients[next]

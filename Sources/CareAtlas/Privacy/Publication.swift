@@ -48,8 +48,8 @@ public struct Publication: Sendable, Hashable {
     public private(set) var sequences: [Sequence] = []
     /// Orders between cells that the outputs publish whatever is hidden: membership of an
     /// unconstrained share catchment (each member holds at least as many patients as each area
-    /// left out). Only orders between cells of at least the minimum size are listed, because
-    /// areas below it join catchments after all others, by code.
+    /// left out). Listed between cells of at least the minimum size only: the orders that involve
+    /// a small cell, and a catchment's stopping rule, are not modelled yet (README, Privacy).
     public private(set) var orders: [PublishedCells.Order] = []
     /// Number of totals of each family, including those that could not be written over the line
     /// (an area of another level): their masks have this length.

@@ -24,12 +24,7 @@ extension ModelBuilder {
                     fix: "give the e-Stat small-area attribute tables (.dbf) and Japan Post's KEN_ALL.CSV as published")
             return
         }
-        // Spreadsheets: the GDAL table reader (issue 16) will open them here; until then, CSV only.
-        if ["xlsx", "xls", "xlsm", "ods"].contains(p.file.pathExtension.lowercased()) {
-            d.error(file, "", "patient records in a spreadsheet are not read yet",
-                    fix: "save the sheet as CSV (UTF-8 or CP932) and name the .csv in records:")
-            return
-        }
+        // Spreadsheets (.xlsx, .ods) are read by openTable through CareGDAL, like every other table.
         let columns = [r.postalCodeField, r.addressField].compactMap { $0 } + p.breakdown + p.filter.keys.sorted()
         guard let table = openTable(p.file, p.encoding, columns: columns, what: "patient records") else { return }
         let postalColumn = r.postalCodeField.flatMap { try? table.column($0) }
