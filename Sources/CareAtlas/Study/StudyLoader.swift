@@ -81,6 +81,7 @@ struct ModelBuilder {
         progress("reading institutions")
         readInstitutions()
         readFlows()
+        checkCountTotals()
         progress("computing adjacency")
         let adjacency = computeAdjacency()
         aggregate()
