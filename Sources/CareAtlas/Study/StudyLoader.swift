@@ -84,6 +84,7 @@ struct ModelBuilder {
         checkCountTotals()
         progress("computing adjacency")
         let adjacency = computeAdjacency()
+        noteLayersThatAreNotNoded()
         aggregate()
         let groups = buildGroups()
         let anchorIndex = resolveAnchor()
