@@ -36,7 +36,7 @@ extension ModelBuilder {
                     _ = try Geometry.coverageUnion(members.flatMap(\.geometry.polygons))
                 } catch {
                     let file = spec.areas.first { $0.name == layer }.map { display($0.file) } ?? layer
-                    d.note(file, "", "the \(level.rawValue) areas do not share exactly the same vertices along common edges (GEOS: \(Self.geosReason(error))); unions of areas use the slower overlay union",
+                    d.note(file, "", "the \(level.rawValue) areas are not an exact coverage — neighbours do not share exactly the same vertices along common edges, or overlap (GEOS: \(Self.geosReason(error))); unions of areas use the slower overlay union",
                            fix: "to speed them up, snap the layer in QGIS (Vector › Geometry Tools › Snap geometries to layer) or mapshaper -clean")
                 }
             }

@@ -124,7 +124,7 @@ private struct Reader {
             return nil
         }
         if i < InputRanges.minCellWarnBelow {
-            d.warning(fileName, line(v), "privacy.min_cell is \(i): counts from \(i) to 9 are published",
+            d.warning(fileName, line(v), "privacy.min_cell is \(i): \(i == 9 ? "a count of 9 is" : "counts from \(i) to 9 are") published",
                       fix: "use 10 unless your ethics review approved a smaller cell")
         }
         return i
@@ -392,7 +392,7 @@ private struct Reader {
                 if v == v.rounded(), v >= Double(InputRanges.minShared.lowerBound), v <= Double(InputRanges.minShared.upperBound) {
                     spec.liaison.minShared = Int(v)
                 } else {
-                    d.error(fileName, line(l.value("min_shared")!), "scenarios.liaison.min_shared must be a whole number from 0 to 1,000,000,000, got \(numberText(v))",
+                    d.error(fileName, line(l.value("min_shared")!), "scenarios.liaison.min_shared must be a whole number from 0 to 1,000,000,000, got \(l.value("min_shared")!.string ?? numberText(v))",
                             fix: "the usual value is 1 (every institution that shared a patient)")
                 }
             }
@@ -417,7 +417,7 @@ private struct Reader {
             }
             var upTo = number(f, "up_to", "scenarios.frontier")
             if let v = upTo, v != v.rounded() || v > Double(InputRanges.frontierUpTo.upperBound) || v < 1 {
-                d.error(fileName, line(f.value("up_to")!), "scenarios.frontier.up_to must be a whole number from 1 to 10,000, got \(numberText(v))",
+                d.error(fileName, line(f.value("up_to")!), "scenarios.frontier.up_to must be a whole number from 1 to 10,000, got \(f.value("up_to")!.string ?? numberText(v))",
                         fix: "each step is one exact optimisation; the frontier also stops by itself where the whole level fits the budget")
                 upTo = nil
             }
@@ -469,7 +469,7 @@ private struct Reader {
                 let limit = number(b, chosen[0], "\(what) budget"), limit <= InputRanges.maxBudget
             else {
                 if let v = b.value(chosen.first ?? "")?.float, v.isFinite, v > InputRanges.maxBudget {
-                    d.error(fileName, line(b.value(chosen[0])!), "\(chosen[0]) in \(what) budget is \(numberText(v)), more than 10^12",
+                    d.error(fileName, line(b.value(chosen[0])!), "\(chosen[0]) in \(what) budget is \(b.value(chosen[0])!.string ?? numberText(v)), more than 10^12",
                             fix: "a budget larger than what the study holds selects every area; write the limit in people, areas or institutions")
                     return nil
                 }
