@@ -26,6 +26,11 @@ extension OutputFolder {
         guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ExportError("the output folder is empty (--out \"\")", fix: "give a named folder, e.g. --out out/")
         }
+        guard !path.contains("\u{FFFD}") else {
+            // What is left of a name that is not UTF-8 when the folder does not exist yet (RawPaths links existing ones).
+            throw ExportError("the output folder \(path) does not exist and its name is not UTF-8 (e.g. CP932), so it cannot be created under that name",
+                              fix: "create the folder first (mkdir), then run again, or give a UTF-8 name")
+        }
         try self.init(URL(fileURLWithPath: path), inputs: inputs)
     }
 
@@ -43,7 +48,7 @@ extension OutputFolder {
         for input in inputs {
             let file = resolved(input.path)
             let folder = (file as NSString).deletingLastPathComponent
-            if out == folder {
+            if out == folder || sameFile(out, folder) {
                 throw ExportError("the output folder \(shown) holds the input \(input.lastPathComponent); a run replaces its output folder as a whole",
                                   fix: "give a new folder, e.g. out/ inside it")
             }
@@ -52,6 +57,12 @@ extension OutputFolder {
                                   fix: "give a folder that holds no input, e.g. a new out/ beside the study file")
             }
         }
+    }
+
+    /// Whether two existing paths are the same file or folder (same device and inode).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 
     /// The path with `.`/`..` removed and symbolic links of its existing part resolved (the rest kept as written).
@@ -63,10 +74,11 @@ extension OutputFolder {
             rest.insert((existing as NSString).lastPathComponent, at: 0)
             existing = (existing as NSString).deletingLastPathComponent
         }
-        // realpath returns nil on failure (then the path is kept as written).
-        let real = realpath(existing, nil).map { p -> String in
+        // realpath returns nil on failure (then the path is kept as written); a real path that is not
+        // UTF-8 (a CP932 folder reached through RawPaths' link) is kept as written too.
+        let real = realpath(existing, nil).flatMap { p -> String? in
             defer { free(p) }
-            return String(cString: p)
+            return String(validatingCString: p)
         } ?? existing
         return rest.reduce(real) { ($0 as NSString).appendingPathComponent($1) }
     }
@@ -79,6 +91,9 @@ extension OutputFolder {
         var own = stat(), parent = stat()
         let parentPath = (target as NSString).deletingLastPathComponent
         guard stat(target, &own) == 0, stat(parentPath, &parent) == 0 else { return false }
+        // A folder reached through a symbolic link (RawPaths): renaming would move the link, not the folder.
+        var link = stat()
+        if lstat(target, &link) == 0, link.st_mode & S_IFMT == S_IFLNK { return true }
         // access returns 0 when the calling process may write.
         return own.st_dev != parent.st_dev || access(parentPath, W_OK) != 0
     }

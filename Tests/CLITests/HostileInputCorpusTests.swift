@@ -103,6 +103,47 @@ import TestSupport
         }
     }
 
+    /// Paths are bytes on Linux: a study folder and an output folder named in CP932 (研究 = 8C A4 8B 86,
+    /// 結果 = 8C 8B 89 CA) work; a new output folder with such a name is refused with the reason
+    /// (its name cannot be written from Unicode), and no folder of U+FFFD characters appears.
+    /// Run through sh, because Process passes arguments as UTF-8.
+    @Test func cp932FolderNamesWorkForInputsAndOutputs() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-cp932-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let script = #"""
+            set -u
+            study="$(printf '%s/\214\244\213\206' "$1")"; result="$(printf '%s/\214\213\211\312' "$1")"
+            cp -r "$2" "$study" && rm -f "$study/make_demo.py"
+            "$0" validate "$study/study.yaml" >/dev/null; echo "validate $?"
+            "$0" catchment "$study/study.yaml" --out "$study/out" >/dev/null; echo "catchment into the study folder $?"
+            "$0" catchment "$study/study.yaml" --out "$result" >/dev/null 2>"$1/err"; echo "catchment into a new CP932 folder $?"
+            sed "s|$1|BASE|" "$1/err"
+            mkdir "$result"; "$0" catchment "$study/study.yaml" --out "$result" >/dev/null; echo "catchment into an existing CP932 folder $?"
+            ls "$result" | grep -c csv; ls "$study/out" | grep -c csv
+            ls "$1" | LC_ALL=C grep -c "$(printf '\357\277\275')" || true
+            """#
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, CLITests.executable.path, base.path, repositoryRoot.appendingPathComponent("geodata/demo").path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text == """
+            validate 0
+            catchment into the study folder 0
+            catchment into a new CP932 folder 1
+            error: the output folder BASE/\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD} does not exist and its name is not UTF-8 (e.g. CP932), so it cannot be created under that name — create the folder first (mkdir), then run again, or give a UTF-8 name
+            catchment into an existing CP932 folder 0
+            11
+            11
+            0
+
+            """, "\(text)")
+    }
+
     /// An area feature above the vertex budget (250,000): refused with its file and feature, fast
     /// (made at test time: 5 MB is too much to commit).
     @Test func anAreaAboveTheVertexBudgetIsRefusedWithItsFeature() throws {
