@@ -19,6 +19,8 @@ public enum InputRanges {
     /// `scenarios.frontier.up_to`: each step is one exact optimisation, so the frontier has at most
     /// this many; at run time it also stops where the whole level fits the budget.
     public static let frontierUpTo = 1...10_000
+    /// Ring radii of `catchment --radii`, km.
+    public static let maxRingRadiusKm = 1000.0
     /// `scenarios.liaison.min_shared`.
     public static let minShared = 0...maxCountPerRow
 
