@@ -99,7 +99,7 @@ import TestSupport
         if name.hasPrefix("ok_") {
             #expect(outcome.text.contains("\nexit 0\n"), "case \(name)")
         } else {
-            #expect(!outcome.text.contains("\nexit 0\n") && outcome.text.contains("error"), "case \(name)")
+            #expect(!outcome.text.contains("\nexit 0\n") && outcome.text.lowercased().contains("error"), "case \(name)")
         }
     }
 
