@@ -18,6 +18,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Property-based tests of hostile input (issue 14); tests only.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -85,7 +87,9 @@ let package = Package(
         .testTarget(name: "CareGeocodingTests", dependencies: ["CareGeocoding", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "CareAtlasTests", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CarePoints", "CareSolver", "TestSupport"],
+            name: "CareAtlasTests",
+            dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CarePoints", "CareSolver", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"]),
         .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "CareFormats", "TestSupport"]),
         .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareAtlas", "TestSupport"]),

@@ -15,5 +15,9 @@ let package = Package(
             name: "fuzz-csv", dependencies: ["FuzzDriver", .product(name: "CareFormats", package: "CareAtlas")]),
         .executableTarget(
             name: "fuzz-study", dependencies: ["FuzzDriver", .product(name: "CareAtlas", package: "CareAtlas")]),
+        // A whole study (study file, CSV and GeoJSON inputs) through load and every analysis (issue 14).
+        .executableTarget(
+            name: "fuzz-whole",
+            dependencies: ["FuzzDriver", .product(name: "CareAtlas", package: "CareAtlas"), .product(name: "CareFormats", package: "CareAtlas")]),
     ]
 )

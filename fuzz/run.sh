@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs CareAtlas's libFuzzer targets (issue 9).
 #
-#   fuzz/run.sh TARGET SECONDS          TARGET: geojson | csv | study | all
+#   fuzz/run.sh TARGET SECONDS          TARGET: geojson | csv | study | whole | all
+#                                       (whole: a whole study through load and every analysis, issue 14)
 #   fuzz/run.sh build                   build only
 #   fuzz/run.sh smoke                   each target over its seed corpus once (no mutation), for CI
 #
@@ -22,14 +23,16 @@ build() {
   (cd "$here" && swift build --scratch-path "$scratch" -c debug \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
     -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|warning: .*fuzz/|Compiling fuzz|Build complete" || true)
-  for t in geojson csv study; do
+  for t in geojson csv study whole; do
     [ -x "$scratch/debug/fuzz-$t" ] || { echo "fuzz-$t was not built" >&2; exit 1; }
   done
 }
 
 # Per-target options: the largest input tried and the token dictionary.
-max_len() { case "$1" in geojson) echo 65536 ;; csv) echo 16384 ;; study) echo 8192 ;; esac; }
-dict() { case "$1" in geojson) echo "$here/dict/json.dict" ;; csv) echo "$here/dict/csv.dict" ;; study) echo "$here/dict/yaml.dict" ;; esac; }
+max_len() { case "$1" in geojson) echo 65536 ;; csv) echo 16384 ;; study) echo 8192 ;; whole) echo 32768 ;; esac; }
+dict() { case "$1" in geojson) echo "$here/dict/json.dict" ;; csv) echo "$here/dict/csv.dict" ;; study) echo "$here/dict/yaml.dict" ;; whole) echo "$here/dict/whole.dict" ;; esac; }
+# Per-input time limit: a whole study runs the exact optimisations of its scenarios.
+per_input_timeout() { case "$1" in whole) echo 60 ;; *) echo 10 ;; esac; }
 
 # Real files of a kind, copied into the working corpus when ../shared/geodata is there (small ones only).
 real_files() {
@@ -50,7 +53,7 @@ run_one() {
   echo "== fuzz-$t for ${seconds}s (corpus $(ls "$work" | wc -l) files, max_len $(max_len "$t"))" >&2
   local status=0
   "$scratch/debug/fuzz-$t" "$work" -dict="$(dict "$t")" -max_len="$(max_len "$t")" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -max_total_time="$seconds" -timeout="$(per_input_timeout "$t")" -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$here/artifacts/$t/" >"$work.log" 2>&1 || status=$?
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done|ERROR|SUMMARY" "$work.log" >&2 || true
   # CPU time of the fuzzer (the shell's children: user and system), which on a busy machine is
@@ -69,15 +72,15 @@ run_one() {
 smoke() {
   local t="$1"
   # -runs=0 executes each seed once and stops: a regression check, not a search.
-  "$scratch/debug/fuzz-$t" "$here/corpus/$t" -runs=0 -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
+  "$scratch/debug/fuzz-$t" "$here/corpus/$t" -runs=0 -max_len="$(max_len "$t")" -timeout="$(per_input_timeout "$t")" -rss_limit_mb=2048 \
     2>&1 | grep -E "INITED|DONE|ERROR|SUMMARY" >&2
 }
 
 target="${1:-}"
 case "$target" in
   build) build ;;
-  smoke) build; for t in geojson csv study; do smoke "$t"; done ;;
-  geojson|csv|study) build; run_one "$target" "${2:?seconds}" ;;
-  all) build; for t in geojson csv study; do run_one "$t" "${2:?seconds}"; done ;;
-  *) echo "usage: fuzz/run.sh geojson|csv|study|all SECONDS | build | smoke" >&2; exit 2 ;;
+  smoke) build; for t in geojson csv study whole; do smoke "$t"; done ;;
+  geojson|csv|study|whole) build; run_one "$target" "${2:?seconds}" ;;
+  all) build; for t in geojson csv study whole; do run_one "$t" "${2:?seconds}"; done ;;
+  *) echo "usage: fuzz/run.sh geojson|csv|study|whole|all SECONDS | build | smoke" >&2; exit 2 ;;
 esac

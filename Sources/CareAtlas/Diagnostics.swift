@@ -79,8 +79,9 @@ extension String {
         while i < a.count, j < b.count {
             if a[i].isNumber, b[j].isNumber {
                 var x = 0, y = 0
-                while i < a.count, let d = a[i].wholeNumberValue { x = x * 10 + d; i += 1 }
-                while j < b.count, let d = b[j].wholeNumberValue { y = y * 10 + d; j += 1 }
+                // Wrapping arithmetic: a location with 20 digits must sort, not trap (issue 14).
+                while i < a.count, let d = a[i].wholeNumberValue { x = x &* 10 &+ d; i += 1 }
+                while j < b.count, let d = b[j].wholeNumberValue { y = y &* 10 &+ d; j += 1 }
                 if x != y { return x < y }
             } else {
                 if a[i] != b[j] { return a[i] < b[j] }

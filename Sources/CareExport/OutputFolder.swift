@@ -57,14 +57,8 @@ public struct OutputFolder: Sendable {
 
     /// - Parameter inputs: the input files; the folder must not be one of their folders or inside one.
     public init(_ url: URL, inputs: [URL]) throws {
-        let out = url.standardizedFileURL.resolvingSymlinksInPath().path
-        for input in inputs {
-            let folder = input.deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path
-            if out == folder || out.hasPrefix(folder + "/") {
-                throw ExportError("the output folder \(url.path) is an input folder or inside one (\(input.lastPathComponent) is in \(folder))",
-                                  fix: "choose an output folder outside the input folders, e.g. out/")
-            }
-        }
+        let out = Self.resolved(url.path)
+        try Self.checkRules(out, shown: url.path, inputs: inputs)  // OutputFolder+Rules.swift
         let parent = (out as NSString).deletingLastPathComponent
         let name = (out as NSString).lastPathComponent
         guard !name.isEmpty, name != "/", name != ".", name != ".." else {
@@ -81,7 +75,11 @@ public struct OutputFolder: Sendable {
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw ExportError("the output path \(url.path) is a file, not a folder", fix: "give a folder path")
         }
-        let stagingPath = parent + "/" + Self.leftoverPrefix(name, "staging") + "\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        // A folder that cannot be renamed (a mount point) is staged inside itself and published file by file.
+        let inPlace = Self.mustPublishInPlace(out)
+        if inPlace { Self.recoverLeftovers(parent: out, name: "", target: out + "/.careatlas-unused") }
+        let stagingPath = (inPlace ? out : parent) + "/" + Self.leftoverPrefix(inPlace ? "" : name, "staging") + "\(getpid())-"
+            + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         // mkdir returns -1 with errno on failure.
         guard mkdir(stagingPath, 0o777) == 0 else {
             throw ExportError("cannot create the staging folder \(stagingPath) beside \(url.path): \(String(cString: strerror(errno)))",
@@ -133,7 +131,7 @@ public struct OutputFolder: Sendable {
         // The new folder takes the old one's permission bits (chmod returns -1 on failure: keep the default).
         var old = stat()
         if stat(target, &old) == 0 { _ = chmod(staging.path, old.st_mode & 0o7777) }
-        if Self.isMountPoint(target) {
+        if Self.isMountPoint(target) || staging.path.hasPrefix(target + "/") {
             // A mount point cannot be renamed: publish file by file (each file still atomic).
             try publishFileByFile()
             staging.committed()
@@ -157,9 +155,16 @@ public struct OutputFolder: Sendable {
         return own.st_dev != parent.st_dev
     }
 
+    /// The full lines of the output folder's current manifest.
+    private var oldManifestLines: Set<String> {
+        guard let data = FileManager.default.contents(atPath: target + "/" + Self.manifestName) else { return [] }
+        return Set(String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
+    }
+
     /// Moves each written file (and the manifest) into the output folder with `rename(2)`: each file
     /// is replaced atomically, the set is not. Used only where the folder itself cannot be renamed.
     private func publishFileByFile() throws {
+        let previous = oldManifestLines  // read before the new manifest replaces it
         for name in Set(written).sorted() + [Self.manifestName] {
             let destination = target + "/" + name
             if name.contains("/") {
@@ -167,6 +172,10 @@ public struct OutputFolder: Sendable {
             }
             // rename returns -1 with errno and leaves both paths as they were.
             guard rename(staging.path + "/" + name, destination) == 0 else { throw failure("publish \(name) into \(target)") }
+        }
+        // Outputs of the previous run that this run does not write go (the folder shows one run).
+        for old in previous.subtracting(written) where !old.split(separator: "/").contains("..") && !old.hasPrefix("/") {
+            try? FileManager.default.removeItem(atPath: target + "/" + old)
         }
     }
 

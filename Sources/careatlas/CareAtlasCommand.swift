@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareFormats
 
 @main
 struct CareAtlasCommand: ParsableCommand {
@@ -11,4 +12,9 @@ struct CareAtlasCommand: ParsableCommand {
             Results go to stdout; progress and diagnostics go to stderr.
             """,
         subcommands: [Inspect.self, Validate.self, Summary.self, Catchment.self, Access.self, Gaps.self, MCLP.self, Scenarios.self, Map.self, Report.self])
+
+    /// Paths that are not UTF-8 (CP932 folder names) reach the commands through links (RawPaths).
+    static func main() {
+        main(Array(RawPaths.usableArguments().dropFirst()))
+    }
 }

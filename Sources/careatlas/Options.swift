@@ -83,7 +83,7 @@ struct OutputOptions: ParsableArguments {
     var policy: SmallCellPolicy? { noSuppression ? SmallCellPolicy.none : nil }
 
     func folder(inputs: [URL]) throws -> OutputFolder {
-        do { return try OutputFolder(URL(fileURLWithPath: out), inputs: inputs) } catch {
+        do { return try OutputFolder(path: out, inputs: inputs) } catch {
             Terminal.error("error: \(error)")
             throw ExitCode.failure
         }

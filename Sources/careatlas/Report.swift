@@ -28,8 +28,8 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         try validateInputFile(study, what: "study file")
-        if let date, date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
-            throw ValidationError("--date \(date) is not a date; write YYYY-MM-DD, e.g. 2026-04-01")
+        if let date, let problem = InputRanges.dateProblem(date) {
+            throw ValidationError("--date \(problem); write YYYY-MM-DD, e.g. 2026-04-01")
         }
     }
 

@@ -125,7 +125,7 @@ import TestSupport
     @Test func refusesAnInputFolderAsOutput() throws {
         let r = try CLITests.run(["catchment", "geodata/demo/study.yaml", "--out", "geodata/demo"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("is an input folder or inside one"))
+        #expect(r.stderr.contains("holds the input study.yaml; a run replaces its output folder as a whole"))
     }
 
     @Test func unknownKindIsReported() throws {

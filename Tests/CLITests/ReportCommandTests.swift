@@ -67,7 +67,7 @@ import TestSupport
         #expect(r.status == 0)
         #expect(try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8).contains("2027-01-15"))
         let bad = try CLITests.run(["report", Self.demo, "--out", "/tmp/x", "--date", "yesterday"])
-        #expect(bad.status != 0 && bad.stderr.contains("--date yesterday is not a date; write YYYY-MM-DD"))
+        #expect(bad.status != 0 && bad.stderr.contains("--date yesterday is not a date written YYYY-MM-DD"))
     }
 
     /// RFC 7946: a FeatureCollection without "crs"; positions [lon, lat] in range; linear rings

@@ -44,7 +44,9 @@ import Testing
         let input = base.appendingPathComponent("inputs/study.yaml")
         try FileManager.default.createDirectory(at: input.deletingLastPathComponent(), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
-        for out in ["inputs", "inputs/results"] {
+        // The input's own folder and a folder above it are refused; a folder inside it is allowed
+        // (issue 14: a new out/ beside the study file).
+        for out in ["inputs", ""] {
             #expect(throws: ExportError.self) { try OutputFolder(base.appendingPathComponent(out), inputs: [input]) }
         }
         var folder = try OutputFolder(base.appendingPathComponent("results"), inputs: [input])

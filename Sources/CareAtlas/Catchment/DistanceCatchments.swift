@@ -60,6 +60,11 @@ extension DistanceCatchments {
         for r in radiiKm where !(r > 0 && r.isFinite) {
             throw AnalysisError("radius \(r) km is not a positive distance", fix: "give radii such as 1, 2, 5, 10")
         }
+        // Rings are drawn in the study's plane CRS: beyond 1,000 km (Japan spans 3,000) the discs
+        // leave any projection's valid area and GEOS fails on them (issue 14).
+        for r in radiiKm where r > InputRanges.maxRingRadiusKm {
+            throw AnalysisError("radius \(r) km is more than \(Int(InputRanges.maxRingRadiusKm)) km", fix: "give radii such as 1, 2, 5, 10")
+        }
         let interpolation = try ArealInterpolation(model)
         guard let coarsest = model.levels.last, let extentAreas = model.areas[coarsest] else {
             throw AnalysisError("the study has no areas", fix: "add an areas: layer")

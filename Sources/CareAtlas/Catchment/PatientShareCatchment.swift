@@ -188,7 +188,12 @@ public enum PatientShareCatchments {
 /// The union of areas: a coverage union when they come from one layer (shared edges match
 /// exactly), a full union when layers simplified independently may overlap.
 func dissolve(_ areas: [Area]) throws -> Geometry {
-    if Set(areas.map(\.layer)).count <= 1 { return try Geometry.coverageUnion(areas.flatMap(\.geometry.polygons)) }
+    if Set(areas.map(\.layer)).count <= 1 {
+        // A layer whose shared edges are not exactly noded (an extra collinear vertex on one side)
+        // is a valid input that GEOSCoverageUnion_r refuses: the overlay union handles it (the
+        // loader notes such layers).
+        if let union = try? Geometry.coverageUnion(areas.flatMap(\.geometry.polygons)) { return union }
+    }
     return try Geometry.union(areas.map(\.geometry))
 }
 

@@ -37,6 +37,8 @@ public struct Frontier: Sendable {
     public let points: [Point]
     public let kneeBudget: Int?
     public let path: [Step]
+    /// What the computation changed or found worth saying (a budget range cut to what the level holds).
+    public var notes: [String] = []
 
     static func compute(_ c: StageContext, _ spec: FrontierSpec) throws -> Frontier {
         guard spec.upTo >= 1 else { throw AnalysisError("scenarios.frontier.up_to must be at least 1") }
@@ -53,7 +55,8 @@ public struct Frontier: Sendable {
         func patients(_ members: [Int]) -> Int { members.reduce(0) { $0 + (c.areas[$1].patients ?? 0) } }
         var points: [Point] = []
         var solutions: [Int: RegionSolution] = [:]
-        for b in 1...spec.upTo {
+        let (last, notes) = Self.lastBudget(spec, totalCost: costs.reduce(0, +), level: c.level)
+        for b in 1...last {
             if let s = try solve(b, required: []) {
                 solutions[b] = s
                 points.append(Point(budget: b, objective: s.objective, patients: patients(s.selected),
@@ -88,8 +91,10 @@ public struct Frontier: Sendable {
             previousBudget = vertex.budget
             previousPatients = n
         }
-        return Frontier(measure: spec.measure, kinds: spec.kinds, objective: spec.objective, points: points,
-                        kneeBudget: kneeBudget, path: path)
+        var frontier = Frontier(measure: spec.measure, kinds: spec.kinds, objective: spec.objective, points: points,
+                                kneeBudget: kneeBudget, path: path)
+        frontier.notes = notes
+        return frontier
     }
 
     /// Index of the Kneedle knee of an increasing curve, nil for fewer than three points or a flat one.

@@ -30,6 +30,7 @@ extension ScenarioAnalysis {
                 out += String(format: "  %6d", p.budget) + "  " + value.leftPadded(8) + "  " + (p.optimal ? "yes" : String(format: "gap %.2f%%", p.gap * 100))
                 out += p.budget == f.kneeBudget ? "  ← knee\n" : "\n"
             }
+            for note in f.notes { out += "  note: \(note)\n" }
             out += "recommended path (nested stages, decreasing gain per unit of budget):\n"
             for (k, (s, hidden)) in zip(f.path, pathMask).enumerated() {
                 out += String(format: "  budget %d: ", s.budget) + "\(policy.label(s.patients, secondary: hidden)) patients"

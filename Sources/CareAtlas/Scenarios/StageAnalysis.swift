@@ -163,7 +163,8 @@ struct StageContext {
             members = Set(areas.indices.filter { distancesKm[$0] <= km })
             members.insert(anchorIndex)
             if stage.contiguous { members = component(of: anchorIndex, in: members) }
-        case .budget(let b):
+        case .budget(var b):
+            b.limit = boundedLimit(b, notes: &notes)
             let problem = RegionProblem(
                 weights: weights(stage.objective), costs: [costs(b.measure, kinds: b.kinds)], budgets: [b.limit],
                 adjacency: adjacency, root: anchorIndex, connected: stage.contiguous, required: previous.sorted())

@@ -62,6 +62,7 @@ extension ModelBuilder {
                             fix: "areas must be Polygon or MultiPolygon features")
                     continue
                 }
+                if refuseOverVertexBudget(geometry, id: id, name: name, file: file, location: location) { continue }
                 if let reason = try? geometry.invalidityReason() {
                     if let repaired = try? geometry.makeValid(), !repaired.polygons.isEmpty {
                         d.warning(file, location, "area \(id) \(name) has an invalid geometry (\(reason)); repaired with makeValid",

@@ -234,10 +234,10 @@ extension ModelBuilder {
         }
         var shared: Int? = nil
         if let f = layer.sharedPatientsField {
-            switch AreaCodes.count(value(f)) {
+            switch AreaCodes.boundedCount(value(f)) {
             case .value(let v): shared = v
             case .missing: break
-            case .invalid(let message): d.error(file, "line \(line)", "\(f) of \(id): \(message)", fix: "counts are whole numbers ≥ 0")
+            case .invalid(let message): d.error(file, "line \(line)", "\(f) of \(id): \(message)", fix: "counts are whole numbers from 0 to 1,000,000,000")
             }
         }
         var attributes: [String: String] = [:]

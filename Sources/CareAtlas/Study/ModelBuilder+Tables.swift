@@ -28,6 +28,10 @@ extension ModelBuilder {
                     fix: "columns are: \(table.header.joined(separator: ", ")); fix the study file or the header")
             ok = false
         }
+        if ok, let blank = blankRowsAtTheEnd(table) {
+            d.error(file, blank, "blank rows at the end (only commas or spaces)", fix: "delete them (in Excel: select the rows, Delete, save again)")
+            ok = false
+        }
         if ok, table.isEmpty {
             d.error(file, "", "has a header but no rows", fix: "check that the right file is named in the study")
             ok = false
@@ -200,13 +204,13 @@ extension ModelBuilder {
             kept += 1
             let location = "line \(row.lineNumber)"
             let n: Int
-            switch AreaCodes.count(row[count]) {
+            switch AreaCodes.boundedCount(row[count]) {
             case .value(let v): n = v
             case .missing:
                 d.error(file, location, "\(p.countField) is empty", fix: "write 0 if there were no patients")
                 continue
             case .invalid(let message):
-                d.error(file, location, "\(p.countField): \(message)", fix: "counts are whole numbers ≥ 0")
+                d.error(file, location, "\(p.countField): \(message)", fix: "counts are whole numbers from 0 to 1,000,000,000")
                 continue
             }
             let fields = row.fields.joined(separator: "\u{1F}")
@@ -272,11 +276,11 @@ extension ModelBuilder {
         for row in table where passes(row, filter) {
             let location = "line \(row.lineNumber)"
             let n: Int
-            switch AreaCodes.count(row[count]) {
+            switch AreaCodes.boundedCount(row[count]) {
             case .value(let v): n = v
             case .missing: continue
             case .invalid(let message):
-                d.error(file, location, "\(f.countField): \(message)", fix: "counts are whole numbers ≥ 0")
+                d.error(file, location, "\(f.countField): \(message)", fix: "counts are whole numbers from 0 to 1,000,000,000")
                 continue
             }
             let h = AreaCodes.normalizedText(row[hospital])

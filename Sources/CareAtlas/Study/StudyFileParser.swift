@@ -42,6 +42,15 @@ public enum StudyFileParser {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
+        } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+            for key in keys.sorted() {
+                let lines = duplicateKeyLines(key, column: context.mark.column, in: yaml)
+                let location = lines.count >= 2 ? "line \(lines[1])" : "line \(context.mark.line)"
+                let first = lines.count >= 2 ? " (first on line \(lines[0]))" : ""
+                r.d.error(r.fileName, location, "key \"\(key)\" appears twice in the same mapping\(first)",
+                          fix: "keep one of them (YAML does not merge repeated keys)")
+            }
+            return (nil, r.d)
         } catch let error as YamlError {
             r.d.error(r.fileName, yamlErrorLocation(error), "is not valid YAML: \(yamlErrorProblem(error))",
                       fix: "check indentation and quoting near that line")
@@ -57,6 +66,25 @@ public enum StudyFileParser {
         let spec = r.study(top, root)
         return (r.d.hasErrors ? nil : spec, r.d)
     }
+}
+
+/// The lines on which `key:` starts at the 1-based `column` (block mappings; a "- " before the key
+/// counts as indentation).
+private func duplicateKeyLines(_ key: String, column: Int, in yaml: String) -> [Int] {
+    var lines: [Int] = []
+    guard column >= 1 else { return lines }
+    for (i, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let chars = Array(text)
+        guard chars.count >= column - 1 + key.count else { continue }
+        let prefix = chars[..<(column - 1)]
+        guard prefix.allSatisfy({ $0 == " " || $0 == "-" }) else { continue }
+        let rest = String(chars[(column - 1)...])
+        for form in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(form) {
+            let after = rest.dropFirst(form.count).drop { $0 == " " }
+            if after.first == ":" { lines.append(i + 1); break }
+        }
+    }
+    return lines
 }
 
 private func yamlErrorLocation(_ e: YamlError) -> String {
@@ -89,6 +117,20 @@ struct Reader {
     var fileOptions: [URL: InputFileOptions] = [:]
 
     func line(_ node: Node) -> String { node.mark.map { "line \($0.line)" } ?? "" }
+
+    /// `privacy.min_cell` within ``InputRanges/minCell``; a warning below 10 (issue 14).
+    mutating func checkedMinCell(_ v: Node) -> Int? {
+        guard let i = v.int, InputRanges.minCell.contains(i) else {
+            d.error(fileName, line(v), "privacy.min_cell must be a whole number from 5 to 1,000,000,000, got \(v.string ?? "a list or mapping")",
+                    fix: "counts below 5 can identify a patient; the usual value is 10 (for an internal run use --no-suppression)")
+            return nil
+        }
+        if i < InputRanges.minCellWarnBelow {
+            d.warning(fileName, line(v), "privacy.min_cell is \(i): \(i == 9 ? "a count of 9 is" : "counts from \(i) to 9 are") published",
+                      fix: "use 10 unless your ethics review approved a smaller cell")
+        }
+        return i
+    }
 
     mutating func mapping(_ node: Node, _ what: String) -> Entries? {
         guard case .mapping(let m) = node else {
@@ -263,6 +305,9 @@ struct Reader {
             name = string(s, "name", "\"study\"", required: true) ?? ""
             period = string(s, "period", "\"study\"") ?? ""
             reportDate = string(s, "report_date", "\"study\"") ?? ""
+            if !reportDate.isEmpty, let problem = InputRanges.dateProblem(reportDate) {
+                d.error(fileName, line(s.value("report_date")!), "study.report_date: \(problem)", fix: "write the date as YYYY-MM-DD, e.g. \"2026-04-01\"")
+            }
         } else {
             d.error(fileName, "", "the study file needs a \"study\" section with a name",
                     fix: "add study: {name: …, period: …, report_date: …}")
@@ -275,9 +320,7 @@ struct Reader {
         if let n = top.value("privacy"), let p = mapping(n, "\"privacy\"") {
             checkKeys(p, ["min_cell"], "\"privacy\"")
             if let v = p.value("min_cell") {
-                if let i = v.int, i >= 1 { minCell = i } else {
-                    d.error(fileName, line(v), "privacy.min_cell must be a whole number ≥ 1", fix: "the usual value is 10")
-                }
+                minCell = checkedMinCell(v) ?? minCell
             }
         }
         let areas = items(top, "areas").compactMap { areaLayer($0.0, $0.1) }
@@ -378,8 +421,11 @@ struct Reader {
         if let n = e.value("liaison"), let l = mapping(n, "scenarios.liaison") {
             checkKeys(l, ["min_shared", "kinds"], "scenarios.liaison")
             if let v = number(l, "min_shared", "scenarios.liaison", positive: false) {
-                if v >= 0, v == v.rounded() { spec.liaison.minShared = Int(v) } else {
-                    d.error(fileName, line(l.value("min_shared")!), "scenarios.liaison.min_shared must be a whole number ≥ 0")
+                if v == v.rounded(), v >= Double(InputRanges.minShared.lowerBound), v <= Double(InputRanges.minShared.upperBound) {
+                    spec.liaison.minShared = Int(v)
+                } else {
+                    d.error(fileName, line(l.value("min_shared")!), "scenarios.liaison.min_shared must be a whole number from 0 to 1,000,000,000, got \(l.value("min_shared")!.string ?? numberText(v))",
+                            fix: "the usual value is 1 (every institution that shared a patient)")
                 }
             }
             spec.liaison.kinds = stringList(l, "kinds", "scenarios.liaison")
@@ -401,7 +447,12 @@ struct Reader {
                             fix: "use one of: \(Budget.Measure.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
             }
-            let upTo = number(f, "up_to", "scenarios.frontier")
+            var upTo = number(f, "up_to", "scenarios.frontier")
+            if let v = upTo, v != v.rounded() || v > Double(InputRanges.frontierUpTo.upperBound) || v < 1 {
+                d.error(fileName, line(f.value("up_to")!), "scenarios.frontier.up_to must be a whole number from 1 to 10,000, got \(f.value("up_to")!.string ?? numberText(v))",
+                        fix: "each step is one exact optimisation; the frontier also stops by itself where the whole level fits the budget")
+                upTo = nil
+            }
             if upTo == nil, f.value("up_to") == nil {
                 d.error(fileName, line(f.node), "scenarios.frontier needs up_to", fix: "add up_to: the largest budget, e.g. 40")
             }
@@ -447,8 +498,13 @@ struct Reader {
             checkKeys(b, measures + ["kinds"], "\(what) budget")
             let chosen = measures.filter { b.value($0) != nil }
             guard chosen.count == 1, let measure = Budget.Measure(rawValue: chosen[0]),
-                let limit = number(b, chosen[0], "\(what) budget")
+                let limit = number(b, chosen[0], "\(what) budget"), limit <= InputRanges.maxBudget
             else {
+                if let v = b.value(chosen.first ?? "")?.float, v.isFinite, v > InputRanges.maxBudget {
+                    d.error(fileName, line(b.value(chosen[0])!), "\(chosen[0]) in \(what) budget is \(b.value(chosen[0])!.string ?? numberText(v)), more than 10^12",
+                            fix: "a budget larger than what the study holds selects every area; write the limit in people, areas or institutions")
+                    return nil
+                }
                 d.error(fileName, line(b.node), "\(what) budget needs exactly one of \(measures.joined(separator: ", ")) with a positive limit")
                 return nil
             }

@@ -132,7 +132,8 @@ public enum ReportWriter {
     static func geoPackageLayers(_ r: StudyResults, _ layers: [ReportLayers.Layer]) throws -> [GeoPackageLayer] {
         try layers.map { layer in
             GeoPackageLayer(name: layer.name, crs: r.model.crs, features: layer.features.map { ($0.0, $0.1) },
-                            style: try style(layer.name, r), description: r.model.spec.name)
+                            // An empty layer (a study without access gaps) has no properties to classify on.
+                            style: layer.features.isEmpty ? nil : try style(layer.name, r), description: r.model.spec.name)
         }
     }
 

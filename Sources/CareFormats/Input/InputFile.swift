@@ -105,6 +105,13 @@ public enum InputFile {
             if reason == ENOENT {
                 throw Refusal(message: "cannot read \(path): no such file", fix: "check the path and the file name")
             }
+            if reason == ELOOP {
+                throw Refusal(message: "cannot read \(path): it is a loop of symbolic links (a link that leads back to itself)",
+                              fix: "replace the link with the file, or point it at the real file (ls -l shows where each link points)")
+            }
+            if reason == ENAMETOOLONG {
+                throw Refusal(message: "cannot read \(path): the path is longer than the system allows", fix: "move the data to a shorter path")
+            }
             throw Refusal(message: "cannot read \(path): \(String(cString: strerror(reason)))", fix: "check the file's permissions")
         }
         switch info.st_mode & S_IFMT {

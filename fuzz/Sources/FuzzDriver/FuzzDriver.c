@@ -12,3 +12,4 @@ static int run(int argc, char **argv) { return LLVMFuzzerRunDriver(&argc, &argv,
 int fuzz_geojson_main(int argc, char **argv) { return run(argc, argv); }
 int fuzz_csv_main(int argc, char **argv) { return run(argc, argv); }
 int fuzz_study_main(int argc, char **argv) { return run(argc, argv); }
+int fuzz_whole_main(int argc, char **argv) { return run(argc, argv); }
