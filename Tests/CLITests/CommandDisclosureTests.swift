@@ -121,29 +121,35 @@ import TestSupport
         #expect(audit.equations.count > 30)
     }
 
-    /// The fixes the audit must see: before the study run, `summary` showed the outside bucket
-    /// (10) and the group 南部 (18) that `report` hides, and `catchment` showed the anchor's
-    /// patients in every area (124 = 134 − the hidden outside bucket).
+    /// Summary and catchment show what the report shows. With the attacker-verified decision
+    /// (issue 15) the outside bucket (10) and the groups stay shown: 北部 16 over three hidden
+    /// cells and 南部 18 over three leave each of them anywhere in 1 … 9; the anchor's 124
+    /// patients in every area is then 134 − the shown 10, no secret.
     @Test func summaryAndServiceAreasAgreeWithTheReport() throws {
         let outputs = try Self.small.get()
         let summary = try #require(outputs.first { $0.command == "summary" }).stdout
-        #expect(summary.contains("Patients: 134 in total, x outside the study areas"))
-        #expect(summary.range(of: #"南部\s+x\s"#, options: .regularExpression) != nil)
+        #expect(summary.contains("Patients: 134 in total, 10 outside the study areas"))
+        #expect(summary.range(of: #"南部\s+18\s"#, options: .regularExpression) != nil)
+        let report = try #require(outputs.first { $0.command == "report" })
+        let areas = try String(contentsOf: report.out.appendingPathComponent("areas.csv"), encoding: .utf8)
+        #expect(areas.contains("（対象地域外・不明）outside the study areas,,10,"))
         let catchment = try #require(outputs.first { $0.command == "catchment" })
         let serviceAreas = try String(contentsOf: catchment.out.appendingPathComponent("service_areas.csv"), encoding: .utf8)
-        #expect(serviceAreas.contains("H01,架空大学病院,2,111,70,x,,,99104 99105"))
+        #expect(serviceAreas.contains("H01,架空大学病院,2,111,70,124,"))
     }
 
-    /// The audit finds the leak the old `summary` had: the same outputs with the summary's
-    /// outside bucket and 南部 shown are flagged.
+    /// The audit finds a leak between commands: the same outputs with the summary showing a cell
+    /// the other outputs hide (桜 3) are flagged, as the old summary's leaks were.
     @Test func auditFindsTheOldSummaryLeak() throws {
         var outputs = try Self.small.get()
         let k = try #require(outputs.firstIndex { $0.command == "summary" })
         let old = outputs[k]
-        let leaked = old.stdout.replacingOccurrences(of: "x outside the study areas", with: "10 outside the study areas")
+        let leaked = old.stdout.replacingOccurrences(
+            of: #"(99101  桜区\s+)<10"#, with: "$1 3", options: .regularExpression)
+        #expect(leaked != old.stdout)
         outputs[k] = Output(command: old.command, status: old.status, stdout: leaked, stderr: old.stderr, out: old.out)
         let audit = try Self.audit(outputs)
-        #expect(audit.problems.contains { $0.hasPrefix("(outside): hidden in") })
+        #expect(audit.problems.contains { $0.hasPrefix("99101: hidden in") })
     }
 
     // MARK: A single hospital

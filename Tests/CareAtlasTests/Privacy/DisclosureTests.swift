@@ -38,11 +38,14 @@ import TestSupport
     // MARK: The line and one shown total
 
     /// Cells 40, 3, 12 and the outside bucket 20 under the grand total 75: 3 is small, and total −
-    /// the shown cells would give it back, so the smallest other cell (12) goes too ("x").
+    /// the shown cells would give it back. Hiding 12 alone is not enough against an attacker who
+    /// knows an "x" is at least 10 (B + C = 15 puts B in 1 … 5), so the outside bucket goes too:
+    /// B + C + outside = 35 with C, outside ≥ 10 leaves B anywhere in 1 … 9.
     @Test func oneSmallCellTakesTheSmallestOtherOne() {
         let p = Publication(level: .municipality, areaIDs: ["A", "B", "C"], counts: [40, 3, 12], outside: 20)
         let d = Disclosure.decide(p, policy: Self.policy)
-        #expect(d.cellMask == [false, true, true, false])
+        #expect(d.cellMask == [false, true, true, true])
+        #expect(DisclosureAttack.narrowedCells(d.attackerView).isEmpty)
         #expect(d.label("B", 3) == "<10" && d.label("C", 12) == "x" && d.label("A", 40) == "40")
         #expect(p.grandTotal == 75)
     }
@@ -103,14 +106,16 @@ import TestSupport
         #expect(p.familySizes[.serviceAreas] == 2)
         #expect(p.listing.contains("groups 3: {outside} = 10"))
         #expect(p.listing.contains("serviceAreas 1: {99101 99102 99103 99104 99105 99106 99107 99108 99109} = 140"))
-        // The decision hides the outside bucket, so the anchor's 140 patients (150 − 10) go too.
-        #expect(run.disclosure.outsideHidden)
-        #expect(run.disclosure.mask(.serviceAreas, count: 2)[1])
+        // The attacker-verified decision keeps the outside bucket (10) and hides totals instead;
+        // the anchor's 140 patients (150 − 10) then reveal nothing.
+        #expect(!run.disclosure.outsideHidden)
+        #expect(!run.disclosure.mask(.serviceAreas, count: 2)[1])
         #expect(Self.determined(p, run.disclosure) == [])
+        #expect(DisclosureAttack.narrowedCells(run.disclosure.attackerView).isEmpty)
         // The report's view and the summary share the decision.
         let summary = StudySummary(run: run)
-        #expect(summary.outsidePatients == "x")
-        #expect(try run.results().outsidePatientsLabel == "x")
+        #expect(summary.outsidePatients == "10")
+        #expect(try run.results().outsidePatientsLabel == "10")
     }
 
     /// Other target shares than the defaults: the command's catchments lead, the defaults follow
