@@ -114,8 +114,10 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: out) }
         let r = try CLITests.run(["catchment", "geodata/demo/study.yaml", "--out", out.path])
         #expect(r.status == 0, "\(r.stderr)")
-        // The outside bucket (10) is hidden as the complement that keeps 藤区 (4) from being total − 90 % catchment.
-        #expect(r.stdout.hasPrefix("patients: 150 in total, x outside the study areas\n"))
+        // The 90 % catchments (140 = total − the outside bucket) are hidden instead of the outside bucket:
+        // with both shown, 藤区 (4) would be 140 − the 90 % catchment's other areas.
+        #expect(r.stdout.hasPrefix("patients: 150 in total, 10 outside the study areas\n"))
+        #expect(r.stdout.contains("   90%  unconstrained  yes          8         x         \n"))
         #expect(r.stdout.contains("   50%  unconstrained  yes          3        90     60.0\n"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasPrefix(".") }.sorted()
         #expect(files.contains("catchment_ranking.csv") && files.contains("service_areas.csv") && files.contains("huff_fit.csv"))
