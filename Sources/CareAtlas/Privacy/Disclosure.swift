@@ -84,7 +84,7 @@ public struct Disclosure: Sendable {
     public static func decide(_ publication: Publication, policy: SmallCellPolicy) -> Disclosure {
         let counts = publication.counts
         let totals = publication.totals.map { Total(family: $0.family, index: $0.index, members: $0.members, value: $0.value) }
-        var control = Control(counts: counts, policy: policy, totals: totals, orders: publication.orders)
+        var control = Control(counts: counts, policy: policy, totals: totals)
         control.run()
         var masks = publication.familySizes.mapValues { [Bool](repeating: false, count: $0) }
         for (t, hidden) in zip(control.totals, control.totalHidden) where hidden && t.index >= 0 { masks[t.family]?[t.index] = true }
@@ -149,20 +149,22 @@ public struct Disclosure: Sendable {
             for t in totals.indices.dropFirst() where !policy.isSmall(totals[t].value) {
                 let saved = hidden
                 totalHidden[t] = false
-                if !repair(attempts: Self.repairsCells(totals[t].family) ? 6 : 0) {
+                if !repair(attempts: Self.cellRepairs(totals[t].family, cells: counts.count)) {
                     hidden = saved
                     totalHidden[t] = true
                 }
             }
         }
 
-        /// The families worth hiding more cells for: the first plan's stages and the share
-        /// catchments (the headline figures). Any other total that would narrow a hidden cell is
+        /// How many more cells may be hidden to keep a total shown: as many as it takes for the
+        /// first plan's stages (the headline figures the team decides on), six for the share
+        /// catchments, none for the rest — any other total that would narrow a hidden cell is
         /// hidden itself instead.
-        static func repairsCells(_ family: Family) -> Bool {
+        static func cellRepairs(_ family: Family, cells: Int) -> Int {
             switch family {
-            case .stages(plan: 0), .catchments, .defaultCatchments: true
-            default: false
+            case .stages(plan: 0): cells
+            case .catchments, .defaultCatchments: 6
+            default: 0
             }
         }
 

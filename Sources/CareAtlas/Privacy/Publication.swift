@@ -46,11 +46,6 @@ public struct Publication: Sendable, Hashable {
     /// Totals over the line, most important first.
     public private(set) var totals: [Total] = []
     public private(set) var sequences: [Sequence] = []
-    /// Orders between cells that the outputs publish whatever is hidden: membership of an
-    /// unconstrained share catchment (each member holds at least as many patients as each area
-    /// left out). Listed between cells of at least the minimum size only: the orders that involve
-    /// a small cell, and a catchment's stopping rule, are not modelled yet (README, Privacy).
-    public private(set) var orders: [PublishedCells.Order] = []
     /// Number of totals of each family, including those that could not be written over the line
     /// (an area of another level): their masks have this length.
     public private(set) var familySizes: [Disclosure.Family: Int] = [:]
@@ -153,19 +148,6 @@ extension Publication {
         } else if let shares {
             familySizes[.catchments] = shares.catchments.count
             familySizes[.groups] = shares.groups.count + 1
-        }
-        if let shares, shares.level == level {
-            var pairs = Set<PublishedCells.Order>()
-            let index = Dictionary(uniqueKeysWithValues: areaIDs.enumerated().map { ($1, $0) })
-            let large = areaIDs.indices.filter { counts[$0] >= model.spec.minCell }
-            for c in (commandShares?.catchments ?? []) + shares.catchments where !c.contiguous {
-                let inside = Set(c.areaIDs.compactMap { index[$0] })
-                guard inside.count == c.areaIDs.count else { continue }
-                for a in inside where counts[a] >= model.spec.minCell {
-                    for b in large where !inside.contains(b) { pairs.insert(.init(larger: a, smaller: b)) }
-                }
-            }
-            orders = pairs.sorted { ($0.larger, $0.smaller) < ($1.larger, $1.smaller) }
         }
         if let scenarios, let f = scenarios.frontier {
             if scenariosHere {

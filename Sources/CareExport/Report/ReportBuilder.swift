@@ -106,8 +106,8 @@ public enum ReportBuilder {
             b.append(.formula("max Σ_i n_i x_i  s.t.  Σ_i c_i x_i ≤ B,  x_anchor = 1,  region connected,  x_i ∈ {0, 1}"))
         }
         let m = r.policy.minCell
-        b.append(.paragraph("秘匿: 患者数 1〜\(m - 1) は「\(r.policy.suppressedLabel)」。公表する全ての合計・順位（および圏域の構成のうち\(m)人以上のセルの順序）から整数計画で各秘匿セルの取り得る範囲を求め（攻撃者モデル）、どの「\(r.policy.suppressedLabel)」セルも 1〜\(m - 1) の全ての値を取り得るまで、他のセル（「x」）または重要度の低い合計を隠す。秘匿した行には順位を付けず、地域コード順に並べる。"
-            + " Disclosure control: for every cell shown as \(r.policy.suppressedLabel), an attacker with an integer-programming solver who reads every published total and rank (and the order catchment membership gives among cells of at least \(m)) can still place it anywhere in 1 … \(m - 1); complementary cells (x) or less important totals are hidden until that holds (Hundepool et al. 2012, ch. 7). Hidden rows carry no rank and are listed by code."))
+        b.append(.paragraph("秘匿: 患者数 1〜\(m - 1) は「\(r.policy.suppressedLabel)」。公表する全ての合計と順位から整数計画で各秘匿セルの取り得る範囲を求め（攻撃者モデル）、どの「\(r.policy.suppressedLabel)」セルも 1〜\(m - 1) の全ての値を取り得るまで、他のセル（「x」）または重要度の低い合計を隠す。秘匿した行には順位を付けず、地域コード順に並べる（圏域の構成が示す順序と圏域の打ち切り規則は未対応）。"
+            + " Disclosure control: for every cell shown as \(r.policy.suppressedLabel), an attacker with an integer-programming solver who reads every published total and rank can still place it anywhere in 1 … \(m - 1); complementary cells (x) or less important totals are hidden until that holds (Hundepool et al. 2012, ch. 7). Hidden rows carry no rank and are listed by code. Not yet modelled: the order implied by catchment membership, and a catchment's stopping rule."))
         return b
     }
 }
