@@ -12,14 +12,30 @@ struct Validate: ParsableCommand {
     @Argument(help: "The study file (YAML).")
     var study: String
 
-    func validate() throws { try validateInputFile(study, what: "study file") }
+    @Flag(help: "Print the patient records that could not be placed (line, reason, postal code, address) to the terminal. Refused when standard error is not a terminal: addresses never go to a file or a pipe.")
+    var showUnmatched = false
+
+    func validate() throws {
+        try validateInputFile(study, what: "study file")
+        if showUnmatched && isatty(STDERR_FILENO) != 1 {
+            throw ValidationError("--show-unmatched prints patient addresses and goes to a terminal only, but standard error is redirected; run it in a terminal without redirecting stderr")
+        }
+    }
 
     func run() throws {
         let terminal = Terminal(quiet: common.quiet)
         let diagnostics: [Diagnostic]
         var failed = false
         do {
-            diagnostics = try StudyLoader.load(URL(fileURLWithPath: study), progress: terminal.callback).diagnostics
+            let model = try StudyLoader.load(URL(fileURLWithPath: study), progress: terminal.callback)
+            diagnostics = model.diagnostics
+            if showUnmatched {
+                // Terminal only (checked in validate()): the rows' own text, for fixing them.
+                for r in model.outside.unplacedRecords {
+                    let fragment = [r.postalCode.map { "〒\($0)" }, r.address].compactMap { $0 }.joined(separator: " ")
+                    FileHandle.standardError.write(Data("line \(r.line): \(r.reason): \(fragment)\n".utf8))
+                }
+            }
         } catch let error as StudyLoadError {
             diagnostics = error.diagnostics
             failed = true

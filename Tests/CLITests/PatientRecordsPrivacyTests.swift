@@ -56,3 +56,14 @@ import TestSupport
         #expect(runs.last!.1.stdout.contains("23 patient records geocoded: 町丁 15, 大字・町 1, 市区町村 3, unmatched 4"))
     }
 }
+
+/// `validate --show-unmatched` prints the unplaced rows' own text, so it refuses to run when
+/// standard error is not a terminal (a file or a pipe would keep patient addresses).
+@Suite struct ShowUnmatchedTests {
+    @Test func refusedWhenStderrIsNotATerminal() throws {
+        let r = try CLITests.run(["validate", "--show-unmatched", PatientRecordsPrivacyTests.study])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--show-unmatched prints patient addresses and goes to a terminal only"))
+        PatientRecordsPrivacyTests.scan(r.stdout + r.stderr, "validate --show-unmatched", try PatientRecordsPrivacyTests.fragments())
+    }
+}

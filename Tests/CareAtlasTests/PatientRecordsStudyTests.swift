@@ -37,6 +37,10 @@ import TestSupport
             "unmatched: prefecture not in the gazetteer",
         ])
         #expect(m.outside.entries.allSatisfy { $0.code.isEmpty && $0.name.isEmpty })
+        // The rows themselves stay in memory for `validate --show-unmatched` (terminal only).
+        #expect(m.outside.unplacedRecords.count == 5)
+        #expect(Set(m.outside.unplacedRecords.map(\.reason)) == Set(m.outside.entries.map(\.reason)))
+        #expect(m.outside.unplacedRecords.map(\.line) == m.outside.unplacedRecords.map(\.line).sorted())
     }
 
     @Test func validateCountsPerLevelAndMunicipality() throws {

@@ -68,6 +68,20 @@ public struct OutsideBucket: Sendable, Hashable {
     }
     public internal(set) var entries: [Entry] = []
     public var patients: Int { entries.reduce(0) { $0 + $1.patients } }
+
+    /// A patient record (`patients: records:`) that could not be placed in the study areas, with
+    /// what the user needs to fix it: its line, the reason, and the postal code and address as
+    /// written.
+    public struct UnplacedRecord: Sendable, Hashable {
+        public let line: Int
+        public let reason: String
+        public let postalCode: String?
+        public let address: String?
+    }
+    /// Unplaced patient records, held in memory for `careatlas validate --show-unmatched`, which
+    /// prints them to a terminal only. Patient-level data: no exporter reads this, and it must
+    /// never reach a file, a map, the report or a log.
+    public internal(set) var unplacedRecords: [UnplacedRecord] = []
 }
 
 /// A group of areas from a grouping table (e.g. a 二次医療圏), with totals of its members.

@@ -57,6 +57,8 @@ extension ModelBuilder {
                 let reason = result.level == .unmatched
                     ? "unmatched: " + (result.reasons.last?.rawValue ?? "unknown")
                     : "\(result.level.englishName) match outside the study areas"
+                outside.unplacedRecords.append(.init(line: row.lineNumber, reason: reason,
+                                                     postalCode: postalColumn.map { row[$0] }, address: addressColumn.map { row[$0] }))
                 var entry = outsideByReason[reason] ?? (0, [])
                 entry.count += 1
                 if entry.lines.count < 5 { entry.lines.append(row.lineNumber) }
