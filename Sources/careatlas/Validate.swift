@@ -32,7 +32,7 @@ struct Validate: ParsableCommand {
             if showUnmatched {
                 // Terminal only (checked in validate()): the rows' own text, for fixing them.
                 for r in model.outside.unplacedRecords {
-                    let fragment = [r.postalCode.map { "〒\($0)" }, r.address].compactMap { $0 }.joined(separator: " ")
+                    let fragment = [r.postalCode.flatMap { $0.isEmpty ? nil : "〒\($0)" }, r.address.flatMap { $0.isEmpty ? nil : $0 }].compactMap { $0 }.joined(separator: " ")
                     FileHandle.standardError.write(Data("line \(r.line): \(r.reason): \(fragment)\n".utf8))
                 }
             }
