@@ -46,7 +46,8 @@ public struct Disclosure: Sendable {
     /// Hidden cells (areas, then outside).
     let hidden: [Bool]
     let masks: [Family: [Bool]]
-    /// What the line, its shown totals and its orders publish, as an attacker reads them.
+    /// What the line and its shown totals publish, as an attacker reads them (the input of
+    /// ``DisclosureAttack``).
     public let attackerView: PublishedCells
 
     /// True when the area's count is hidden.
@@ -117,16 +118,8 @@ public struct Disclosure: Sendable {
         /// Integer assignments kept between attacks (see ``DisclosureAttack/WitnessPool``).
         let witnesses = DisclosureAttack.WitnessPool()
 
-        /// Orders the outputs publish whatever is hidden (catchment membership).
-        let orders: [PublishedCells.Order]
-
-        /// Bounds on sums the outputs publish whatever is hidden (catchment stopping rules).
-        let bounds: [PublishedCells.Bound]
-
-        init(counts: [Int], policy: SmallCellPolicy, totals: [Total], orders: [PublishedCells.Order] = [], bounds: [PublishedCells.Bound] = []) {
+        init(counts: [Int], policy: SmallCellPolicy, totals: [Total]) {
             self.counts = counts
-            self.orders = orders
-            self.bounds = bounds
             self.policy = policy
             let grand = Total(family: .catchments, index: -1, members: Array(counts.indices), value: counts.reduce(0, +))
             self.totals = [grand] + totals
@@ -212,9 +205,7 @@ public struct Disclosure: Sendable {
                 !hidden[i] ? .shown(counts[i]) : policy.isSmall(counts[i]) ? .small : .secondary
             }
             let shown = totals.indices.filter { !totalHidden[$0] }.map { PublishedCells.Total(members: totals[$0].members, value: totals[$0].value) }
-            var published = PublishedCells(cells: cells, totals: shown, orders: orders, minCell: policy.minCell)
-            published.bounds = bounds
-            return published
+            return PublishedCells(cells: cells, totals: shown, minCell: policy.minCell)
         }
 
         /// Whether the attacker's range of cell `h` covers 1 … minCell − 1 (true for a shown or
