@@ -120,6 +120,18 @@ public struct StudyModel: Sendable {
     /// Every problem found while loading (no errors: a model is only built without errors).
     public let diagnostics: [Diagnostic]
 
+    /// One match level of patient records (`patients: records:`) and how many records reached it.
+    public struct RecordMatchCount: Sendable, Hashable {
+        /// The level's Japanese name (町丁, 大字・町, 市区町村, 未照合).
+        public let level: String
+        public let englishName: String
+        public let records: Int
+    }
+    /// How the patient records were geocoded, in the order of the levels (empty when the study
+    /// gives a table of counts instead of records). Counts of patients: shown with the small-cell
+    /// rule wherever they are published.
+    public internal(set) var recordMatches: [RecordMatchCount] = []
+
     /// The levels present, finest first.
     public var levels: [AreaLevel] { AreaLevel.allCases.filter { areas[$0] != nil } }
 

@@ -78,8 +78,9 @@ extension ModelBuilder {
             OutsideBucket.Entry(code: "", name: "", patients: $0.value.count, reason: $0.key)
         }.sorted { $0.reason < $1.reason }
 
+        recordMatches = MatchLevel.allCases.map { .init(level: $0.rawValue, englishName: $0.englishName, records: levels[$0] ?? 0) }
         // What validate prints: counts per match level, per municipality, and the reasons.
-        let levelText = MatchLevel.allCases.map { "\($0.rawValue) \(levels[$0] ?? 0)" }.joined(separator: ", ")
+        let levelText = MatchLevel.allCases.map { "\($0.rawValue) \(patientsLabel(levels[$0] ?? 0))" }.joined(separator: ", ")
         d.note(file, "", "\(kept) patient record\(kept == 1 ? "" : "s") geocoded: \(levelText) (町丁 = one census small area, 大字・町 = a town of several, 市区町村 = municipality only)")
         let names = Dictionary(uniqueKeysWithValues: geocoder.gazetteer.municipalities.map { ($0.code, $0.name) })
         let perMunicipality = byMunicipality.sorted { $0.key < $1.key }

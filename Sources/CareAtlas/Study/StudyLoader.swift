@@ -32,6 +32,7 @@ struct ModelBuilder {
     var areas: [AreaLevel: [Area]] = [:]
     var institutions: [Institution] = []
     var outside = OutsideBucket()
+    var recordMatches: [StudyModel.RecordMatchCount] = []
     var flows: [PatientFlow] = []
     var totalPatients = 0
 
@@ -89,9 +90,11 @@ struct ModelBuilder {
         let groups = buildGroups()
         let anchorIndex = resolveAnchor()
         if d.hasErrors { throw StudyLoadError(diagnostics: d.sorted) }
-        return StudyModel(
+        var model = StudyModel(
             spec: spec, crs: crs, crsReason: crsReason, areas: areas, adjacency: adjacency,
             institutions: institutions, anchorIndex: anchorIndex, outside: outside, flows: flows, groups: groups,
             diagnostics: d.sorted, totalPatients: totalPatients)
+        model.recordMatches = recordMatches
+        return model
     }
 }

@@ -77,11 +77,20 @@ public enum ReportBuilder {
         inputs = Array(Set(inputs)).sorted()
         blocks.append(.list(["入力ファイル Input files: " + inputs.joined(separator: ", "),
                              "座標系 CRS: \(r.model.crs) (\(r.model.crsReason))",
-                             "データ期間 Data period: \(spec.period)"] + spec.credits))
+                             "データ期間 Data period: \(spec.period)"] + recordLines(r) + spec.credits))
 
         return ReportDocument(
             title: spec.name, subtitle: "\(spec.period)　緩和ケア地域連携の検討 Regional liaison planning", date: spec.reportDate,
             notice: policy.isSuppressing ? nil : SmallCellPolicy.internalNotice, credits: spec.credits, blocks: blocks)
+    }
+
+    /// The geocoding of patient records, when the study gives records: records per match level,
+    /// with the small-cell rule (they are counts of patients).
+    static func recordLines(_ r: StudyResults) -> [String] {
+        guard !r.model.recordMatches.isEmpty else { return [] }
+        let levels = r.model.recordMatches.map { "\($0.level) \(r.policy.label($0.records))" }.joined(separator: "、")
+        let english = r.model.recordMatches.map { "\($0.englishName) \(r.policy.label($0.records))" }.joined(separator: ", ")
+        return ["患者記録の住所照合 Patient records geocoded offline (Japan Post postal table, e-Stat small areas): \(levels) (\(english)); unplaced records are kept in the outside bucket"]
     }
 
     static func methods(_ r: StudyResults) -> [ReportDocument.Block] {
