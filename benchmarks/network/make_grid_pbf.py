@@ -7,51 +7,37 @@ per block; ways 8,000 per block; zlib level 6), to time CareNetwork's PBF loadin
 Also writes, per node, an untagged "building" way of 4 nodes for every 4th grid node (as real
 extracts hold more buildings than roads), so that the reader's skipping of non-road ways is timed.
 """
-import struct
+import os
 import sys
-import zlib
+
+# The protocol-buffer and blob encoders of the demo's road writer (one PBF writer in the project).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "geodata", "demo"))
+from make_demo_roads import packed, zigzag  # noqa: E402
+from make_demo_roads import blob as demo_blob  # noqa: E402
+from make_demo_roads import field as demo_field  # noqa: E402
 
 side, out = int(sys.argv[1]), sys.argv[2]
 
 
-def varint(v):
-    out = bytearray()
-    while v >= 0x80:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
-
-
-def zz(v):
-    return (v << 1) ^ (v >> 63)
-
-
 def field(n, payload):
-    return varint(n << 3 | 2) + varint(len(payload)) + payload
+    return demo_field(n, 2, payload)
 
 
 def vfield(n, v):
-    return varint(n << 3) + varint(v)
-
-
-def packed(values):
-    return b"".join(varint(v) for v in values)
+    return demo_field(n, 0, v)
 
 
 def deltas(values):
     prev = 0
     res = []
     for v in values:
-        res.append(zz(v - prev))
+        res.append(zigzag(v - prev))
         prev = v
     return res
 
 
 def blob(kind, payload):
-    body = vfield(2, len(payload)) + field(3, zlib.compress(payload, 6))
-    header = field(1, kind.encode()) + vfield(3, len(body))
-    return struct.pack(">I", len(header)) + header + body
+    return demo_blob(kind, payload, level=6)
 
 
 with open(out, "wb") as f:

@@ -49,8 +49,8 @@ def packed(values):
     return b"".join(varint(v) for v in values)
 
 
-def blob(kind, payload):
-    body = field(2, 0, len(payload)) + field(3, 2, zlib.compress(payload, 9))
+def blob(kind, payload, level=9):
+    body = field(2, 0, len(payload)) + field(3, 2, zlib.compress(payload, level))
     header = field(1, 2, kind.encode()) + field(3, 0, len(body))
     return struct.pack(">I", len(header)) + header + body
 
