@@ -322,6 +322,11 @@ public enum DisclosureAttack {
                 if let x = lp.values, x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) { return x.map { $0.rounded() } }
                 program.makeAllInteger()
                 return try ILPSolver.solve(program).values?.map { $0.rounded() }
+            } catch .unbounded {
+                // Nothing published bounds the objective in its direction (a secondary cell's max).
+                return base.columns.enumerated().map { j, c in
+                    objective.contains(j) ? (sense == .minimize ? -.infinity : .infinity) : c.lower
+                }
             } catch {
                 return nil
             }
@@ -350,24 +355,7 @@ public enum DisclosureAttack {
         /// The optimum of x_column over the integers: the LP's when its vertex is integral, else
         /// the integer program's. nil when infeasible; +∞ when unbounded.
         func optimum(_ base: LinearProgram, column: Int, sense: LinearProgram.Sense) -> Double? {
-            var program = base
-            program.sense = sense
-            program.setObjective(ofColumn: column, 1)
-            // Bounds alone decide a column no row touches.
-            if base.columnCount == 1 && base.rowCount == 0 {
-                let c = base.columns[0]
-                return sense == .minimize ? c.lower : c.upper
-            }
-            do {
-                let lp = try ILPSolver.solve(program)
-                if let x = lp.values, x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) { return lp.objective }
-                program.makeAllInteger()
-                return try ILPSolver.solve(program).objective
-            } catch .unbounded {
-                return .infinity
-            } catch {
-                return nil
-            }
+            Self.integerOptimum(base, objective: [column], sense: sense).map { $0[column] }
         }
     }
 }
