@@ -106,7 +106,9 @@ public enum HospitalCatchmentExport {
         let features: [(Geometry?, JSONObject)] = try sa.areas.compactMap { a in
             let members = a.originIDs.compactMap { model.area($0, at: level) }
             guard !members.isEmpty else { return nil }
-            let geometry = try Geometry.union(members.map(\.geometry))
+            let geometry = try model.geometryStep("the union of the service area of \(a.hospitalID)", areas: members) {
+                try Geometry.union(members.map(\.geometry))
+            }
             return (geometry, ["institution_id": .string(a.hospitalID), "name": .string(names[a.hospitalID] ?? ""),
                                "origins": .number(Double(members.count))])
         }

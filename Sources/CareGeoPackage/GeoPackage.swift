@@ -250,8 +250,24 @@ extension GeoPackage {
     static func transformToWGS84(_ layer: GeoPackageLayer) throws -> [Geometry?] {
         let geographicWGS84 = layer.crs == .wgs84 || layer.crs.identifier == "OGC:CRS84"
         guard !geographicWGS84 else { return layer.features.map(\.geometry) }
-        let transform = try CoordinateTransform(from: layer.crs, to: .wgs84)
-        return try layer.features.map { try $0.geometry.map { try transform.transform($0) } }
+        let transform: CoordinateTransform
+        do { transform = try CoordinateTransform(from: layer.crs, to: .wgs84) } catch {
+            throw GeoPackageError.invalidInput("layer \(layer.name): cannot transform \(layer.crs) to WGS 84: \(error)")
+        }
+        return try layer.features.enumerated().map { k, feature in
+            do { return try feature.geometry.map { try transform.transform($0) } } catch {
+                throw GeoPackageError.invalidInput(
+                    "layer \(layer.name), feature \(k)\(featureLabel(feature)): cannot transform \(layer.crs) to WGS 84: \(error)")
+            }
+        }
+    }
+
+    /// ` (area_code 99105)`: the first identifying property of a feature, for messages; empty without one.
+    static func featureLabel(_ feature: (geometry: Geometry?, properties: JSONObject)) -> String {
+        for key in ["area_code", "institution_id", "code", "id"] {
+            if let value = feature.properties[key]?.stringValue { return " (\(key) \(value))" }
+        }
+        return ""
     }
 
     /// The `geometry_type_name` for the layer's geometries (GEOMETRY for a layer without any).

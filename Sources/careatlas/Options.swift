@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareAtlas
 import CareExport
+import CareFormats
 import CareGeometry
 import Foundation
 
@@ -14,30 +15,24 @@ struct CommonOptions: ParsableArguments {
 }
 
 /// Progress and diagnostics on stderr; progress only when stderr is a terminal, so that piped and
-/// logged runs carry results only.
+/// logged runs carry results only (the library's ``ProgressReporter``).
 struct Terminal {
-    let showProgress: Bool
+    let reporter: ProgressReporter
 
     init(quiet: Bool) {
-        showProgress = !quiet && isatty(STDERR_FILENO) == 1
+        reporter = .standardError(quiet: quiet)
     }
 
-    func progress(_ message: String) {
-        guard showProgress else { return }
-        FileHandle.standardError.write(Data("careatlas: \(message)…\n".utf8))
-    }
+    var showProgress: Bool { reporter.isEnabled }
+
+    func progress(_ message: String) { reporter(message) }
 
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }
 
     /// A progress callback for library code.
-    var callback: StudyLoader.Progress {
-        let show = showProgress
-        return { message in
-            if show { FileHandle.standardError.write(Data("careatlas: \(message)…\n".utf8)) }
-        }
-    }
+    var callback: StudyLoader.Progress { reporter.callback }
 }
 
 /// Loads a study, printing its diagnostics on stderr; exits 1 when it has errors.

@@ -41,7 +41,7 @@ struct Report: ParsableCommand {
         let results = try runAnalysis { try run.results() }
         var folder = try output.folder(inputs: run.model.inputFiles)
         terminal.progress("writing the report")
-        try ReportWriter.write(results, options: .init(excel: output.excel, language: lang, date: date), to: &folder)
+        try ReportWriter.write(results, options: .init(excel: output.excel, language: lang, date: date, progress: terminal.callback), to: &folder)
         try folder.commit()
         print("report: \(folder.url.appendingPathComponent("report.html").path)")
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")

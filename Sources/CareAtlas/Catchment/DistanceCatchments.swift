@@ -69,31 +69,42 @@ extension DistanceCatchments {
         guard let coarsest = model.levels.last, let extentAreas = model.areas[coarsest] else {
             throw AnalysisError("the study has no areas", fix: "add an areas: layer")
         }
-        let studyExtent = try dissolve(extentAreas)
+        let studyExtent = try dissolve(extentAreas, in: model, "the study extent (the union of the \(coarsest.rawValue) areas)")
         var rings: [Ring] = []
         var previous: Geometry? = nil
         for r in radiiKm.sorted() {
-            let discs = try selected.map { try Point($0.position).buffer(distance: r * 1000, quadrantSegments: 16) }
-            let union = try Geometry.union(discs).intersection(studyExtent)
-            let covered = try interpolation.covered(by: union)
+            let ring = try model.geometryStep("the \(String(format: "%g", r)) km ring", areas: extentAreas, institutions: selected) {
+                let discs = try selected.map { try Point($0.position).buffer(distance: r * 1000, quadrantSegments: 16) }
+                let union = try Geometry.union(discs).intersection(studyExtent)
+                return (union, try previous.map { try union.difference($0) } ?? union)
+            }
+            let covered = try interpolation.covered(by: ring.0, model, "the population covered by the \(String(format: "%g", r)) km ring")
             rings.append(Ring(
                 radiusKm: r, covered: covered,
                 coveredShare: covered.reduce(into: [:]) { out, kv in
                     out[kv.key] = interpolation.totals[kv.key].map { t in t > 0 ? kv.value / t : 0 }
                 },
-                band: try previous.map { try union.difference($0) } ?? union))
-            previous = union
+                band: ring.1))
+            previous = ring.0
         }
-        // Voronoi cells of distinct positions, clipped to the study extent.
+        // Voronoi cells of distinct positions, clipped to the study extent. Sites closer than 1 mm
+        // are one site (GEOS's snapping tolerance): nearly coincident positions (a copied row with a
+        // rounding difference) otherwise make the triangulation fail ("Could not locate vertex").
         let box = studyExtent.boundingBox!
-        let voronoi = try Voronoi.cells(sites: selected.map(\.position), clippedTo: box)
-        let prepared = try PreparedGeometry(studyExtent)
+        let voronoi = try model.geometryStep("the nearest-institution (Voronoi) cells", institutions: selected) {
+            try Voronoi.cells(sites: selected.map(\.position), clippedTo: box, snapTolerance: 0.001)
+        }
+        let prepared = try model.geometryStep("the study extent", areas: extentAreas) { try PreparedGeometry(studyExtent) }
         var cells: [Cell] = []
         for (inst, cell) in zip(selected, voronoi) {
             guard let cell else { continue }
-            let clipped = try prepared.covers(cell) ? cell.geometry : try cell.intersection(studyExtent)
+            let clipped = try model.geometryStep("the Voronoi cell of institution \(inst.id) \(inst.name) clipped to the study extent",
+                                                 areas: extentAreas, institutions: [inst]) {
+                try prepared.covers(cell) ? cell.geometry : try cell.intersection(studyExtent)
+            }
             cells.append(Cell(
-                institutionID: inst.id, name: inst.name, kind: inst.kind, covered: try interpolation.covered(by: clipped),
+                institutionID: inst.id, name: inst.name, kind: inst.kind,
+                covered: try interpolation.covered(by: clipped, model, "the population of the Voronoi cell of institution \(inst.id) \(inst.name)"),
                 areaKm2: try clipped.area() / 1e6, geometry: clipped))
         }
         cells.sort { $0.institutionID < $1.institutionID }
@@ -110,7 +121,9 @@ extension DistanceCatchments {
         var distance = [[String: Double]](repeating: [:], count: areas.count)
         var nearestID = [[String: String]](repeating: [:], count: areas.count)
         for (kind, list) in byKind.sorted(by: { $0.key < $1.key }) {
-            let index = try SpatialIndex(envelopes: list.map { Envelope($0.position) })
+            let index = try model.geometryStep("the index of the institutions of kind \(kind)", institutions: list) {
+                try SpatialIndex(envelopes: list.map { Envelope($0.position) })
+            }
             for (i, a) in areas.enumerated() {
                 guard let j = try index.nearest(to: a.weightedCentroid) else { continue }
                 let p = list[j].position
@@ -148,20 +161,21 @@ struct ArealInterpolation {
         indexes = try sources.mapValues { try SpatialIndex(envelopes: $0.map { $0.geometry.boundingBox! }) }
     }
 
-    /// Σₐ Pₐ · |a ∩ Z| / |a| for every measure.
-    func covered(by zone: Geometry) throws -> [String: Double] {
+    /// Σₐ Pₐ · |a ∩ Z| / |a| for every measure; `operation` names the zone in a GEOS error (with
+    /// the area that failed).
+    func covered(by zone: Geometry, _ model: StudyModel, _ operation: String) throws -> [String: Double] {
         guard let box = zone.boundingBox else { return totals.mapValues { _ in 0 } }
-        let prepared = try PreparedGeometry(zone)
+        let prepared = try model.geometryStep(operation) { try PreparedGeometry(zone) }
         var out: [String: Double] = [:]
         for (key, areas) in sources.sorted(by: { $0.key < $1.key }) {
             var sum = 0.0
             for i in indexes[key]!.query(intersecting: box) {
                 let a = areas[i]
                 guard let p = a.population[key], p > 0 else { continue }
-                if try prepared.covers(a.geometry) {
-                    sum += p
-                } else if try prepared.intersects(a.geometry) {
-                    sum += p * (try a.geometry.intersection(zone).area()) / (a.areaKm2 * 1e6)
+                sum += try model.geometryStep(operation, areas: [a]) {
+                    if try prepared.covers(a.geometry) { return p }
+                    if try prepared.intersects(a.geometry) { return p * (try a.geometry.intersection(zone).area()) / (a.areaKm2 * 1e6) }
+                    return 0
                 }
             }
             out[key] = sum

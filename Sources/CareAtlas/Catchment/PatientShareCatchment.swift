@@ -181,20 +181,22 @@ public enum PatientShareCatchments {
             targetShare: share, contiguous: contiguous, areaIDs: chosen.map(\.id), patients: patients,
             share: model.totalPatients > 0 ? Double(patients) / Double(model.totalPatients) : 0, reached: reached,
             population: sum("total"), aged65: sum("aged65"), areaKm2: chosen.reduce(0) { $0 + $1.areaKm2 },
-            institutionsByKind: kinds, geometry: try dissolve(chosen))
+            institutionsByKind: kinds,
+            geometry: try dissolve(chosen, in: model, "the union of the \(String(format: "%.0f", share * 100)) % \(contiguous ? "contiguous" : "unconstrained") catchment"))
     }
 }
 
 /// The union of areas: a coverage union when they come from one layer (shared edges match
-/// exactly), a full union when layers simplified independently may overlap.
-func dissolve(_ areas: [Area]) throws -> Geometry {
+/// exactly), a full union when layers simplified independently may overlap. `operation` names it
+/// in the error when GEOS fails (with the layer files and the areas: ``StudyModel/geometryStep(_:areas:institutions:_:)``).
+func dissolve(_ areas: [Area], in model: StudyModel, _ operation: String) throws -> Geometry {
     if Set(areas.map(\.layer)).count <= 1 {
         // A layer whose shared edges are not exactly noded (an extra collinear vertex on one side)
         // is a valid input that GEOSCoverageUnion_r refuses: the overlay union handles it (the
         // loader notes such layers).
         if let union = try? Geometry.coverageUnion(areas.flatMap(\.geometry.polygons)) { return union }
     }
-    return try Geometry.union(areas.map(\.geometry))
+    return try model.geometryStep(operation, areas: areas) { try Geometry.union(areas.map(\.geometry)) }
 }
 
 /// An analysis cannot run on this study: what is missing, and how to fix it.

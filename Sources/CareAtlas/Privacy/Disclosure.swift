@@ -1,3 +1,4 @@
+import CareFormats
 import Foundation
 
 /// Which patient figures of a study's outputs to hide, decided once for all of them together.
@@ -82,11 +83,11 @@ public struct Disclosure: Sendable {
 
     /// The one decision: what to hide among the cells and totals of `publication` (the rules
     /// above), and the small-difference masks of its sequences at other levels.
-    public static func decide(_ publication: Publication, policy: SmallCellPolicy) -> Disclosure {
+    public static func decide(_ publication: Publication, policy: SmallCellPolicy, progress: @escaping (String) -> Void = { _ in }) -> Disclosure {
         let counts = publication.counts
         let totals = publication.totals.map { Total(family: $0.family, index: $0.index, members: $0.members, value: $0.value) }
         var control = Control(counts: counts, policy: policy, totals: totals)
-        control.run()
+        control.run(progress: progress)
         var masks = publication.familySizes.mapValues { [Bool](repeating: false, count: $0) }
         for (t, hidden) in zip(control.totals, control.totalHidden) where hidden && t.index >= 0 { masks[t.family]?[t.index] = true }
         // Families at another level keep the nested-difference rule within themselves.
@@ -133,13 +134,16 @@ public struct Disclosure: Sendable {
         /// Totals are admitted one by one, most important first. A total is admitted when the
         /// rules hold with it, possibly after hiding a few more cells (complementary suppression);
         /// otherwise it is hidden and the cells hidden while trying are shown again.
-        mutating func run() {
+        mutating func run(progress: @escaping (String) -> Void = { _ in }) {
             guard policy.isSuppressing else { return }
             totalHidden = totals.indices.map { $0 != 0 }
             _ = repair(attempts: counts.count)  // the line with its grand total alone
             // The true counts satisfy everything published: a first witness for the attacker.
             witnesses.add(Dictionary(uniqueKeysWithValues: counts.indices.filter { hidden[$0] }.map { ($0, counts[$0]) }))
-            for t in totals.indices.dropFirst() where !policy.isSmall(totals[t].value) {
+            var counter = ProgressCounter("disclosure: published total", total: totals.count - 1, minimumTotal: 20, report: progress)
+            for t in totals.indices.dropFirst() {
+                counter.advance(to: t - 1)
+                guard !policy.isSmall(totals[t].value) else { continue }
                 let saved = hidden
                 totalHidden[t] = false
                 if !repair(attempts: Self.cellRepairs(totals[t].family, cells: counts.count)) {
@@ -147,6 +151,7 @@ public struct Disclosure: Sendable {
                     totalHidden[t] = true
                 }
             }
+            counter.advance(to: totals.count - 1)
         }
 
         /// How many more cells may be hidden to keep a total shown: as many as it takes for the

@@ -141,7 +141,7 @@ public struct StudyRun: Sendable {
 
     /// Runs every analysis the study and `options` configure, then decides disclosure once.
     /// `progress` gets short English phrases (for a terminal).
-    public static func compute(_ model: StudyModel, options: Options = Options(), progress: (String) -> Void = { _ in }) throws -> StudyRun {
+    public static func compute(_ model: StudyModel, options: Options = Options(), progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> StudyRun {
         let level = try options.level ?? defaultLevel(model)
         let policy = options.policy ?? SmallCellPolicy(minCell: model.spec.minCell)
         // The staged plans (the longest part: one integer programme per budget) run on the other
@@ -150,7 +150,7 @@ public struct StudyRun: Sendable {
         let group = DispatchGroup()
         if model.spec.scenarios != nil {
             progress("staged plans")
-            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model) } }
+            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model, progress: progress) } }
         }
         progress("ranking areas and growing catchments")
         let defaultShares = try Availability.attempt("patient-share catchments not computed") {
@@ -210,7 +210,8 @@ public struct StudyRun: Sendable {
         var publication = Publication(model, level: level)
         publication.addStudyTotals(model, shares: defaultShares.value, commandShares: shares.value, scenarios: scenarios?.value,
                                    serviceAreas: serviceAreas)
-        let disclosure = Disclosure.decide(publication, policy: policy)
+        progress("deciding what to suppress")
+        let disclosure = Disclosure.decide(publication, policy: policy, progress: progress)
         let serviceAreaDisclosure = serviceAreas.map { ServiceAreaDisclosure($0, model: model, disclosure: disclosure) }
         return StudyRun(model: model, options: options, policy: policy, level: level, shares: shares, defaultShares: defaultShares,
                         scenarios: scenarios, nearest: nearest, studyGaps: studyGaps, distances: distances, huff: huff,

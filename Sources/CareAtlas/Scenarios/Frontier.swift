@@ -1,3 +1,4 @@
+import CareFormats
 import Foundation
 
 /// Coverage against budget: the best connected region containing the anchor's area for every
@@ -40,7 +41,7 @@ public struct Frontier: Sendable {
     /// What the computation changed or found worth saying (a budget range cut to what the level holds).
     public var notes: [String] = []
 
-    static func compute(_ c: StageContext, _ spec: FrontierSpec) throws -> Frontier {
+    static func compute(_ c: StageContext, _ spec: FrontierSpec, progress: @escaping (String) -> Void = { _ in }) throws -> Frontier {
         guard spec.upTo >= 1 else { throw AnalysisError("scenarios.frontier.up_to must be at least 1") }
         let weights = c.weights(spec.objective)
         let costs = c.costs(spec.measure, kinds: spec.kinds)
@@ -56,7 +57,9 @@ public struct Frontier: Sendable {
         var points: [Point] = []
         var solutions: [Int: RegionSolution] = [:]
         let (last, notes) = Self.lastBudget(spec, totalCost: costs.reduce(0, +), level: c.level)
+        var counter = ProgressCounter("frontier: budget", total: last, minimumTotal: 10, report: progress)
         for b in 1...last {
+            counter.advance(to: b - 1)
             if let s = try solve(b, required: []) {
                 solutions[b] = s
                 points.append(Point(budget: b, objective: s.objective, patients: patients(s.selected),
@@ -65,6 +68,7 @@ public struct Frontier: Sendable {
                 points.append(Point(budget: b, objective: nil, patients: nil, areaIDs: [], optimal: true, gap: 0))
             }
         }
+        counter.advance(to: last)
         let feasible = points.filter { $0.objective != nil }
         let knee = Self.knee(feasible.map { (Double($0.budget), $0.objective!) })
         let kneeBudget = knee.map { feasible[$0].budget }

@@ -50,7 +50,7 @@ public struct ScenarioAnalysis: Sendable {
 
 extension ScenarioAnalysis {
     /// Evaluates every plan of the study's `scenarios:` section (and the frontier when asked).
-    public static func run(_ model: StudyModel, progress: (String) -> Void = { _ in }) throws -> ScenarioAnalysis {
+    public static func run(_ model: StudyModel, progress: @escaping (String) -> Void = { _ in }) throws -> ScenarioAnalysis {
         guard let spec = model.spec.scenarios, !spec.plans.isEmpty || spec.frontier != nil else {
             throw AnalysisError("the study has no scenarios", fix: "add a scenarios: section with plans (see geodata/README.md)")
         }
@@ -72,7 +72,7 @@ extension ScenarioAnalysis {
         var frontier: Frontier? = nil
         if let f = spec.frontier {
             progress("frontier up to \(f.upTo)")
-            frontier = try Frontier.compute(context, f)
+            frontier = try Frontier.compute(context, f, progress: progress)
         }
         return ScenarioAnalysis(level: spec.level, plans: plans, frontier: frontier, liaison: spec.liaison)
     }
@@ -228,7 +228,7 @@ struct StageContext {
             gapAreas: gapAreaIDs.map { g in chosen.filter { g.contains($0.id) }.count },
             meanDistanceKm: distances.isEmpty ? 0 : distances.reduce(0, +) / Double(distances.count),
             maxDistanceKm: distances.max() ?? 0, connected: connected, containsAnchor: containsAnchor, optimization: solution,
-            geometry: try dissolve(chosen), notes: notes)
+            geometry: try dissolve(chosen, in: model, "the union of stage \(stage.name) of plan \(plan)"), notes: notes)
     }
 
     static func describe(_ rule: StageRule) -> String {

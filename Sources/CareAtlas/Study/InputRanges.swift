@@ -25,15 +25,7 @@ public enum InputRanges {
     public static let minShared = 0...maxCountPerRow
 
     /// Writes 1000000000 as "1,000,000,000".
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func grouped(_ n: Int) -> String { groupedThousands(n) }
 
     /// Whether `text` is a calendar date written YYYY-MM-DD (year 1900–2999; 2026-02-30 and
     /// 2026-13-45 are not).

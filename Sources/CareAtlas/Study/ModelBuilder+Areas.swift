@@ -20,6 +20,7 @@ extension ModelBuilder {
     mutating func readAreaLayers() {
         for layerSpec in spec.areas {
             let file = display(layerSpec.file)
+            progress("reading \(file)")
             guard let layer = readAreaFeatures(layerSpec) else { continue }  // GeoJSON, or GDAL formats
             if layer.features.isEmpty {
                 d.error(file, "", "has no features", fix: "check that it is the right boundary file")
@@ -179,7 +180,9 @@ extension ModelBuilder {
     mutating func projectAreas() {
         var transforms: [CRS: CoordinateTransform] = [:]
         var byLevel: [AreaLevel: [Area]] = [:]
-        for a in raw {
+        var counter = ProgressCounter("projecting areas: feature", total: raw.count, minimumTotal: 1000, report: progress)
+        for (k, a) in raw.enumerated() {
+            counter.advance(to: k)
             do {
                 let geometry: Geometry
                 if a.crs == crs {

@@ -56,15 +56,32 @@ extension ModelBuilder {
         for (level, list) in areas.sorted(by: { $0.key < $1.key }) {
             var neighbours = [[Int]](repeating: [], count: list.count)
             guard let index = try? SpatialIndex(envelopes: list.map { $0.geometry.boundingBox! }) else { continue }
-            let boundaries = list.map { try? $0.geometry.boundary() }
+            // A GEOS failure here would leave two areas silently apart: it is an error naming both.
+            func layerFile(_ a: Area) -> String { spec.areas.first { $0.name == a.layer }.map { display($0.file) } ?? a.geometryFileHint }
+            let boundaries = list.map { a -> Geometry? in
+                do { return try a.geometry.boundary() } catch {
+                    d.error(layerFile(a), "area \(a.id)", "area \(a.id) \(a.name): its boundary cannot be computed for the adjacency of \(level.rawValue) areas: \(error)",
+                            fix: StudyModel.geometryRepairFix)
+                    return nil
+                }
+            }
             var slightOverlaps = 0
             var worstSlight = (area: 0.0, pair: "")
+            var counter = ProgressCounter("adjacency of \(level.rawValue) areas: area", total: list.count, minimumTotal: 1000, report: progress)
             for i in list.indices {
+                counter.advance(to: i)
                 let box = list[i].geometry.boundingBox!
                 for j in index.query(intersecting: box) where j > i {
                     guard let bi = boundaries[i], let bj = boundaries[j] else { continue }
-                    let shared = (try? bi.intersection(bj).length()) ?? 0
-                    let overlap = (try? list[i].geometry.intersection(list[j].geometry).area()) ?? 0
+                    let shared: Double, overlap: Double
+                    do {
+                        shared = try bi.intersection(bj).length()
+                        overlap = try list[i].geometry.intersection(list[j].geometry).area()
+                    } catch {
+                        d.error(layerFile(list[i]), "area \(list[i].id)", "\(level.rawValue) areas \(list[i].id) \(list[i].name) and \(list[j].id) \(list[j].name)\(list[i].layer == list[j].layer ? "" : " (\(layerFile(list[j])))") cannot be compared for adjacency: \(error)",
+                                fix: StudyModel.geometryRepairFix)
+                        continue
+                    }
                     let smaller = min(list[i].areaKm2, list[j].areaKm2) * 1e6
                     // Layers simplified independently (one file per prefecture) overlap along their
                     // common border; within one layer any real overlap is suspicious.

@@ -16,10 +16,14 @@ public enum ReportWriter {
         public var language: MapLanguage = .ja
         /// The date printed on the report and set in its PDF metadata (default: the study's `report_date`).
         public var date: String?
-        public init(excel: Bool = false, language: MapLanguage = .ja, date: String? = nil) {
+        /// Progress of drawing the maps and encoding the files (the command line's ``ProgressReporter``).
+        public var progress: @Sendable (String) -> Void
+        public init(excel: Bool = false, language: MapLanguage = .ja, date: String? = nil,
+                    progress: @escaping @Sendable (String) -> Void = { _ in }) {
             self.excel = excel
             self.language = language
             self.date = date
+            self.progress = progress
         }
     }
 
@@ -78,7 +82,7 @@ public enum ReportWriter {
             files.append("map_\(name)_slide.png")
             jobs.append { try MapRenderer.render(map, format: .png, metadata: metadata) }
         }
-        let rendered = try renderAll(jobs)
+        let rendered = try renderAll(jobs, progress: options.progress)
         var inline: [String: String] = [:]
         for (file, bytes) in zip(files, rendered) {
             try folder.write(file, bytes)
@@ -88,22 +92,29 @@ public enum ReportWriter {
         return doc
     }
 
-    static func renderAll(_ jobs: [@Sendable () throws -> Data]) throws -> [Data] {
-        let results = UnsafeResults(count: jobs.count)
+    static func renderAll(_ jobs: [@Sendable () throws -> Data], progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [Data] {
+        let results = UnsafeResults(count: jobs.count, progress: progress)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
             results.set(i, Result { try jobs[i]() })
         }
         return try results.values.map { try $0!.get() }
     }
 
-    /// One slot per job, each written by exactly one iteration.
+    /// One slot per job, each written by exactly one iteration; counts the finished jobs.
     final class UnsafeResults: @unchecked Sendable {
         var values: [Result<Data, Error>?]
+        var finished = 0
+        var counter: ProgressCounter
         let lock = NSLock()
-        init(count: Int) { values = Array(repeating: nil, count: count) }
+        init(count: Int, progress: @escaping @Sendable (String) -> Void) {
+            values = Array(repeating: nil, count: count)
+            counter = ProgressCounter("drawing maps and writing the report, the GeoPackage and the layers: file", total: count, report: progress)
+        }
         func set(_ i: Int, _ value: Result<Data, Error>) {
             lock.lock()
             values[i] = value
+            finished += 1
+            counter.advance(to: finished)
             lock.unlock()
         }
     }

@@ -299,7 +299,17 @@ extension AccessInput {
         var extent = Envelope(positions[0])
         for position in positions { extent.expand(toInclude: position) }
         let choice = MetricCRS.choose(forLonLatExtent: extent)
-        try CoordinateTransform(from: crs, to: choice.crs).transform(&positions)
+        let transform = try CoordinateTransform(from: crs, to: choice.crs)
+        do { try transform.transform(&positions) } catch {
+            // Name the first point PROJ refuses (the batch's message counts positions over both tables).
+            let ids = demand.map { "demand point \($0.id)" } + supply.map { "supply point \($0.id)" }
+            for (k, position) in (demand.map(\.position) + supply.map(\.position)).enumerated() where (try? transform.transform(position)) == nil {
+                throw GeometryError.proj(
+                    operation: "transform \(crs) → \(choice.crs)",
+                    message: "\(ids[k]) at \(position) could not be transformed; check its coordinates (longitude first, latitude within ±90°)")
+            }
+            throw error
+        }
         let projectedDemand = demand.indices.map {
             DemandPoint(id: demand[$0].id, position: positions[$0], population: demand[$0].population)
         }
