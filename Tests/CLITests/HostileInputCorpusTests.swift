@@ -123,14 +123,7 @@ import TestSupport
             ls "$result" | grep -c csv; ls "$study/out" | grep -c csv
             ls "$1" | LC_ALL=C grep -c "$(printf '\357\277\275')" || true
             """#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, CLITests.executable.path, base.path, repositoryRoot.appendingPathComponent("geodata/demo").path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try Self.shell(script, base: base)
         #expect(text == """
             validate 0
             catchment into the study folder 0
@@ -142,6 +135,46 @@ import TestSupport
             0
 
             """, "\(text)")
+    }
+
+    /// Runs `script` with sh: $0 is careatlas, $1 the folder `base`, $2 the demo study's folder; returns its stdout.
+    /// (Through sh, because Process passes arguments as UTF-8.)
+    static func shell(_ script: String, base: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, CLITests.executable.path, base.path, repositoryRoot.appendingPathComponent("geodata/demo").path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text
+    }
+
+    /// Paths are bytes for GDAL-read inputs too: a study in a CP932-named folder (研究) whose wards
+    /// are a GeoPackage and whose ward population is an .xlsx workbook (read through GDAL) loads and
+    /// runs like the GeoJSON/CSV demo (the same 11 CSV tables). Skipped without GDAL's ogr2ogr.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ogr2ogr")))
+    func cp932FolderWithGeoPackageAndWorkbookInputs() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-cp932-gdal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let script = #"""
+            set -u
+            study="$(printf '%s/\214\244\213\206' "$1")"
+            cp -r "$2" "$study" && rm -f "$study/make_demo.py"
+            ogr2ogr -f GPKG -nln wards "$study/wards.gpkg" "$study/wards.geojson" && rm "$study/wards.geojson"
+            ogr2ogr -f XLSX "$study/population_wards.xlsx" "$study/population_wards.csv" -oo AUTODETECT_TYPE=NO && rm "$study/population_wards.csv"
+            sed -i -e 's|    file: wards.geojson|    file: wards.gpkg\n    layer: wards|' \
+                -e 's|  - file: population_wards.csv|  - file: population_wards.xlsx\n    sheet: population_wards\n    header_row: 1|' "$study/study.yaml"
+            "$0" validate "$study/study.yaml" >"$1/validate.txt"; echo "validate $?"
+            grep -c "wards.gpkg\|population_wards.xlsx" "$study/study.yaml"
+            "$0" catchment "$study/study.yaml" --out "$study/out" >/dev/null; echo "catchment $?"
+            ls "$study/out" | grep -c csv
+            """#
+        let text = try Self.shell(script, base: base)
+        let validate = (try? String(contentsOf: base.appendingPathComponent("validate.txt"), encoding: .utf8)) ?? ""
+        #expect(text == "validate 0\n2\ncatchment 0\n11\n", "\(text)\n\(validate)")
     }
 
     /// An area feature above the vertex budget (250,000): refused with its file and feature, fast

@@ -69,4 +69,25 @@ import TestSupport
         #expect(cells[3] == cells[4])
         #expect(try Voronoi.cells(sites: [F.c(1, 1)], clippedTo: frame) == [frame.polygon])
     }
+
+    /// Distinct sites 5e-324 apart (the smallest double) make GEOS's triangulation fail; with a
+    /// snapping tolerance they are one site and share its cell (issue 14).
+    @Test func voronoiOfNearlyCoincidentSites() throws {
+        let frame = Envelope(minX: 0, minY: 0, maxX: 4, maxY: 4)
+        let tiny = Double.leastNonzeroMagnitude
+        let sites = [F.c(0, 0), F.c(tiny, 0), F.c(0, tiny), F.c(4, 4)]
+        #expect {
+            _ = try Voronoi.cells(sites: sites, clippedTo: frame)
+        } throws: { error in
+            guard case let GeometryError.geos(operation, message) = error else { return false }
+            return operation == "GEOSVoronoiDiagram_r" && message.contains("LocateFailureException")
+        }
+        let cells = try Voronoi.cells(sites: sites, clippedTo: frame, snapTolerance: 0.001)
+        let corner = try #require(cells[0]), opposite = try #require(cells[3])
+        #expect(cells[1] == corner && cells[2] == corner)
+        // The diagonal splits the frame: two triangles of 8.
+        #expect(try corner.area() == 8)
+        #expect(try opposite.area() == 8)
+        #expect(try PreparedGeometry(corner).covers(F.c(0, 0)))
+    }
 }

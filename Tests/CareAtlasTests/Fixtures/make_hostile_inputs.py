@@ -139,6 +139,14 @@ case("ok_no_access_gaps_report", ["report", "study.yaml", "--out", "out"],
      **{"population_wards.csv": same_need,
         "study.yaml": replace("study.yaml", "threshold_m: 3000, within_km: 2}", "threshold_m: 100000, within_km: 100}")})
 
+# --- GEOS inside analyses: institutions 5e-324 m apart (a copied row) made the Voronoi
+# triangulation fail ("LocateFailureException: Could not locate vertex"); sites within 1 mm are one
+case("ok_institutions_nearly_coincident", ["catchment", "study.yaml", "--out", "out"],
+     **{"homecare.csv": read("homecare.csv") + "C06,角の診療所,homecare_clinic,0,0,5,0\n"
+        "C07,角の診療所（複写）,homecare_clinic,5e-324,0,5,0\nC08,角の診療所（別写）,homecare_clinic,0,5e-324,5,0\n"})
+case("ok_frontier_areas_up_to_10000_stops_at_the_level", ["scenarios", "study.yaml", "--out", "out"],
+     **study("frontier: {budget: max_institutions, kinds: [homecare_clinic, visiting_nurse], up_to: 9}", "frontier: {budget: max_areas, up_to: 10000}"))
+
 # --- output folder
 C = ["catchment", "study.yaml", "--out"]
 case("out_empty", C + [""])
@@ -147,6 +155,7 @@ case("out_parent_of_the_current_folder", C + [".."])
 case("out_root", C + ["/"])
 case("out_is_a_file", C + ["patients.csv"])
 case("ok_out_inside_the_study_folder", C + ["out/sub"])
+case("out_symlink_to_the_study_folder", C + ["link"], **{"link": SymLink(".")})
 
 # expected.txt files are kept (the test writes them with CAREATLAS_REGENERATE=1)
 kept = {}
