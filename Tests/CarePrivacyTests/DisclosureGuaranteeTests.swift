@@ -1,4 +1,5 @@
 @testable import CareAtlas
+import CarePrivacy
 import Foundation
 import Testing
 import TestSupport
