@@ -86,6 +86,7 @@ let package = Package(
             path: "benchmarks/Sources/careatlas-network-bench"),
         .target(name: "TestSupport", dependencies: ["CareGeometry", "CareFormats", "CareAtlas", "CarePrivacy"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
+        .testTarget(name: "CareSolverTests", dependencies: ["CareSolver"]),
         .testTarget(name: "CarePointsTests", dependencies: ["CarePoints", "CareFormats", "CareGeometry", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CareNetworkTests", dependencies: ["CareNetwork", "CareGeometry", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CareGDALTests", dependencies: ["CareGDAL", "CareFormats", "CareGeometry", "CareGeoPackage", "TestSupport"]),

@@ -1,5 +1,5 @@
-@testable import CareAtlas
-import CarePrivacy
+import CareAtlas
+@testable import CarePrivacy
 import Foundation
 import Testing
 import TestSupport
