@@ -76,7 +76,7 @@ let package = Package(
             ],
             path: "benchmarks/Sources/careatlas-bench"),
         .executableTarget(
-            name: "careatlas-network-bench", dependencies: ["CareNetwork", "CareGeometry"],
+            name: "careatlas-network-bench", dependencies: ["CareNetwork", "CareGeometry", "CarePoints"],
             path: "benchmarks/Sources/careatlas-network-bench"),
         .target(name: "TestSupport", dependencies: ["CareGeometry", "CareFormats", "CareAtlas"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
