@@ -11,7 +11,7 @@ CORES=$(nproc --all)
 echo "machine: $(nproc --all) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for k in 1 2 4 8 16; do
   [ "$k" -le "$CORES" ] || continue
-  run() { echo "K=$k $(taskset -c 0-$((k - 1)) "$BIN" "$@" | grep -v '^workers:' | tr '\n' ' ')"; }
+  run() { echo "K=$k $(CAREATLAS_BENCH_CORES=$k taskset -c 0-$((k - 1)) "$BIN" "$@" | grep -v '^workers:' | tr '\n' ' ')"; }
   run access 1000000 100000 10 e2sfca
   run access 1000000 100000 10 2sfca
   run access 200000 20000 10 gaussian

@@ -30,7 +30,9 @@ func runAccessScaling(_ args: [String], rng: inout SplitMix) throws {
     let scores = try FloatingCatchment.scores(demand: demand, supply: supply, cost: .euclidean(detourFactor: 1), model: model)
     let elapsed = clock.now - start
     let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    let workers = ProcessInfo.processInfo.activeProcessorCount
+    // Under taskset the process may see every core of the machine; benchmarks/scaling.sh says how many it may use.
+    let workers = ProcessInfo.processInfo.environment["CAREATLAS_BENCH_CORES"].flatMap { Int($0) }
+        ?? ProcessInfo.processInfo.activeProcessorCount
     print("access \(method) \(n) × \(m), \(radius / 1000) km: \(seconds(elapsed)); \(scores.pairCount) pairs; "
           + String(format: "%.2f ns per pair, %.2f ns per pair per core (%d cores); ", s * 1e9 / Double(scores.pairCount),
                    s * 1e9 * Double(workers) / Double(scores.pairCount), workers)
