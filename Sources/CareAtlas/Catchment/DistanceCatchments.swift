@@ -90,7 +90,9 @@ extension DistanceCatchments {
         // Voronoi cells of distinct positions, clipped to the study extent. Sites closer than 1 mm
         // are one site (GEOS's snapping tolerance): nearly coincident positions (a copied row with a
         // rounding difference) otherwise make the triangulation fail ("Could not locate vertex").
-        let box = studyExtent.boundingBox!
+        guard let box = studyExtent.boundingBox else {
+            throw AnalysisError("the study's areas have no extent (every geometry is empty)", fix: "check the area layers with careatlas inspect")
+        }
         let voronoi = try model.geometryStep("the nearest-institution (Voronoi) cells", institutions: selected) {
             try Voronoi.cells(sites: selected.map(\.position), clippedTo: box, snapTolerance: 0.001)
         }
@@ -158,7 +160,14 @@ struct ArealInterpolation {
         }
         self.sources = sources
         totals = sources.reduce(into: [:]) { out, kv in out[kv.key] = kv.value.compactMap { $0.population[kv.key] }.reduce(0, +) }
-        indexes = try sources.mapValues { try SpatialIndex(envelopes: $0.map { $0.geometry.boundingBox! }) }
+        indexes = try sources.mapValues { areas in
+            try SpatialIndex(envelopes: areas.map { a in
+                guard let box = a.geometry.boundingBox else {
+                    throw AnalysisError("area \(a.id) \(a.name) has an empty geometry", fix: "check the area layers with careatlas inspect")
+                }
+                return box
+            })
+        }
     }
 
     /// Σₐ Pₐ · |a ∩ Z| / |a| for every measure; `operation` names the zone in a GEOS error (with
@@ -169,7 +178,7 @@ struct ArealInterpolation {
         var out: [String: Double] = [:]
         for (key, areas) in sources.sorted(by: { $0.key < $1.key }) {
             var sum = 0.0
-            for i in indexes[key]!.query(intersecting: box) {
+            for i in indexes[key]?.query(intersecting: box) ?? [] {
                 let a = areas[i]
                 guard let p = a.population[key], p > 0 else { continue }
                 sum += try model.geometryStep(operation, areas: [a]) {
