@@ -9,7 +9,8 @@
 /// 3. `ヶ ヵ ケ が` become `ケ`; `之 の ノ` become `ノ` (both sides, so 自由が丘 ≡ 自由ケ丘 and
 ///    一之江 ≡ 一ノ江 ≡ 一の江);
 /// 4. old and variant kanji forms common in place names become the standard form (澤→沢, 濱→浜,
-///    邊 邉→辺, 嶋→島, 﨑 碕→崎, 髙→高, 廣→広, 國→国, 櫻→桜, 舘→館, 冨→富, 齋→斎, 瀨→瀬, …);
+///    邊 邉→辺, 嶋→島, 﨑 碕→崎, 髙→高, 廣→広, 國→国, 櫻→桜, 舘→館, 冨→富, 齋→斎, 瀨→瀬, 濤→涛, …);
+///    Roman numerals `Ⅰ`…`Ⅸ` (and `ⅰ`…`ⅸ`), written for 丁目 in some registries (`前原東Ⅰ－６`), become digits;
 /// 5. dashes between digits (`－ ‐ ‑ – — ― − ー ｰ` and `ノ`) become `-`;
 /// 6. kanji numerals (`一`…`九`, `〇`, `十`, `百`, `千`) directly before `丁目`, `番`, `号` or a
 ///    dash become arabic numbers (`二十三丁目` → `23丁目`, `一丁目` → `1丁目`).
@@ -52,8 +53,8 @@ public enum AddressNormalizer {
             case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: continue
             default: break
             }
-            // 3.–4. letters (all mapped characters are above U+3000)
-            if s.value >= 0x3000, let mapped = letterMap[s] { s = mapped }
+            // 3.–4. letters (all mapped characters are at or above U+2160, the Roman numerals)
+            if s.value >= 0x2160, let mapped = letterMap[s] { s = mapped }
             scalars.append(s)
         }
         input = scalars
@@ -131,7 +132,12 @@ public enum AddressNormalizer {
             ("當", "当"), ("藏", "蔵"), ("來", "来"), ("會", "会"), ("惠", "恵"), ("澁", "渋"), ("淺", "浅"),
             ("關", "関"), ("壽", "寿"), ("驛", "駅"), ("鐵", "鉄"), ("燈", "灯"), ("萬", "万"), ("龍", "竜"),
             ("槇", "槙"), ("曾", "曽"), ("舊", "旧"), ("縣", "県"), ("檜", "桧"), ("峯", "峰"), ("埜", "野"),
+            ("濤", "涛"), ("禮", "礼"), ("靜", "静"), ("彌", "弥"), ("龜", "亀"),
         ]
+        for n in 1...9 {
+            map[Unicode.Scalar(0x215F + UInt32(n))!] = Unicode.Scalar(0x30 + UInt32(n))!  // Ⅰ … Ⅸ
+            map[Unicode.Scalar(0x216F + UInt32(n))!] = Unicode.Scalar(0x30 + UInt32(n))!  // ⅰ … ⅸ
+        }
         for (old, new) in pairs { map[old.unicodeScalars.first!] = new.unicodeScalars.first! }
         return map
     }()

@@ -41,8 +41,16 @@ public enum MatchReason: String, Sendable, Hashable, CaseIterable, Comparable {
     case chomeMissing = "no chome number in the address"
     /// The address gives a 丁目 the census table of the town does not have.
     case chomeNotFound = "chome not in the census table of the town"
-    /// The town is split into several census small areas and the address does not say which.
+    /// The town is split into several census small areas with different names (字) and the address
+    /// does not say which.
     case townSplit = "town split into several small areas"
+    /// The census divides the 町丁・字 the address names into several small areas that share that
+    /// very name (伊奈町大字小室 ×10, 小平市小川町１丁目 ×5): nothing in an address or the census
+    /// table tells them apart, so the record stays at the town level.
+    case townSplitSameName = "census divides the named chome/aza into same-named small areas"
+    /// A note: the town was taken from the postal code's 町域 (the address did not name one the
+    /// gazetteer has, or there was no address).
+    case townFromPostalCode = "town from the postal code's 町域"
     /// The postal code is not 7 digits.
     case postalCodeInvalid = "postal code is not 7 digits"
     /// The postal code is not in the postal table (a business code, or a mistyped one).
@@ -110,14 +118,21 @@ public struct GeocodeResult: Sendable, Hashable {
 /// 5. The 丁目: when the town has 丁目, the first number after the town name (`1丁目`, `1-5-45`,
 ///    `一丁目` → 1) is the 丁目. A 丁目 the table has → level 町丁 (its `KEY_CODE`); one it lacks, or
 ///    none given → level 大字・町. A town without 丁目 that is one small area → 町丁; split into
-///    several → 大字・町 (`town split into several small areas`). Everything after (番地, 号,
-///    building names, floors) is ignored.
+///    several → 大字・町: `town split into several small areas` when the parts are different 字
+///    the address does not name, `census divides the named chome/aza into same-named small areas`
+///    when the census gives every part the very name the address matched (伊奈町大字小室 ×10,
+///    小平市小川町１丁目 ×5) — the 2015 attribute tables carry no 番地 ranges, so no part is
+///    guessed. `2丁21番` (丁 without 目) gives 丁目 2. Everything after (番地, 号, building names,
+///    floors) is ignored.
 /// 6. The postal code, when given, is looked up in the postal table. With a placed address it
 ///    only checks it (a different municipality is noted, `postal code and address name different
 ///    municipalities`, and the address wins). Without a usable address it gives the municipality
 ///    (level 市区町村, basis postal code) when it names one; a code naming several is resolved by
 ///    a municipality name in the address text, otherwise reported ambiguous with its candidates —
-///    never guessed.
+///    never guessed. When the code's rows in that municipality all name one 町域 that the gazetteer
+///    has as a town, the record is placed in that town (大字・町; 町丁 when the town is one small
+///    area), with the note `town from the postal code's 町域`; the same when the address names
+///    the municipality but no town the gazetteer has.
 ///
 /// Thread safety: immutable; ``geocode(address:postalCode:)`` may be called from any thread.
 public struct Geocoder: Sendable {
@@ -147,19 +162,24 @@ public struct Geocoder: Sendable {
             guard postalMunicipalities != nil || !postalReasons.isEmpty else {
                 return unmatched([.noInput])
             }
-            return fromPostal(postalMunicipalities, reasons: postalReasons, addressHint: nil)
+            return fromPostal(postalMunicipalities, postalCode: postalText, reasons: postalReasons, addressHint: nil)
         }
         let placed = matchAddress(addressText, hint: postalMunicipalities)
         if placed.level == .unmatched {
             // Fall back on the postal code.
             if postalMunicipalities != nil {
-                let r = fromPostal(postalMunicipalities, reasons: placed.reasons + postalReasons, addressHint: addressText)
+                let r = fromPostal(postalMunicipalities, postalCode: postalText, reasons: placed.reasons + postalReasons, addressHint: addressText)
                 return r
             }
             return with(placed, extra: postalReasons)
         }
         if let codes = postalMunicipalities, let m = placed.municipalityCode, !codes.contains(m) {
             return with(placed, extra: [.postalAddressDisagree] + postalReasons)
+        }
+        // The address gave the municipality only: the postal code's 町域 may name the town.
+        if placed.level == .municipality, let m = placed.municipalityCode,
+           let town = postalTown(postalText, municipalityCode: m, basis: .address, reasons: placed.reasons + postalReasons) {
+            return town
         }
         return with(placed, extra: postalReasons)
     }
@@ -181,8 +201,39 @@ public struct Geocoder: Sendable {
         return results.map { $0! }
     }
 
-    /// The municipality named by a postal code alone.
-    private func fromPostal(_ codes: [String]?, reasons: [MatchReason], addressHint: String?) -> GeocodeResult {
+    /// The town named by the postal code's 町域 in municipality `municipalityCode`, when every row of
+    /// the code in that municipality names the same 町域 and the gazetteer has a town of that name
+    /// there: level 町丁 when the 町域 is one small area (or names a 丁目 that is one), 大字・町
+    /// otherwise. Nil when the 町域 is absent (`以下に掲載がない場合`), several, or not in the gazetteer.
+    func postalTown(_ postalCode: String, municipalityCode: String, basis: MatchBasis, reasons: [MatchReason]) -> GeocodeResult? {
+        guard let table = postalTable, let mi = gazetteer.municipalityIndex(municipalityCode) else { return nil }
+        let entries = table.entries(for: postalCode).filter { $0.municipalityCode == municipalityCode }
+        guard !entries.isEmpty, entries.allSatisfy({ $0.town != nil }), Set(entries.compactMap(\.town)).count == 1,
+              let name = entries[0].town
+        else { return nil }
+        let (base, chome) = Gazetteer.splitName(name)
+        guard let town = gazetteer.towns[mi][Gazetteer.NameKey(base.key)] else { return nil }
+        let m = gazetteer.municipalities[mi]
+        let all = town.all
+        let codes = all.map { gazetteer.smallAreas[$0].code }
+        var one: Int? = all.count == 1 ? all[0] : nil
+        if let chome, let areas = town.chome[chome], areas.count == 1 { one = areas[0] }
+        if let one {
+            let a = gazetteer.smallAreas[one]
+            return GeocodeResult(level: .chome, basis: basis, municipalityCode: m.code, smallAreaCode: a.code, townAreaCodes: codes,
+                                 townName: town.name, longitude: a.longitude, latitude: a.latitude,
+                                 reasons: reasons.filter { $0 != .townNotFound } + [.townFromPostalCode], candidates: [])
+        }
+        let (lon, lat) = centroid(all)
+        let why: MatchReason = town.whole.isEmpty ? .chomeMissing
+            : (Set(all.map { gazetteer.smallAreas[$0].name }).count == 1 ? .townSplitSameName : .townSplit)
+        return GeocodeResult(level: .town, basis: basis, municipalityCode: m.code, smallAreaCode: nil, townAreaCodes: codes,
+                             townName: town.name, longitude: lon, latitude: lat,
+                             reasons: [why] + reasons.filter { $0 != .townNotFound } + [.townFromPostalCode], candidates: [])
+    }
+
+    /// The municipality named by a postal code alone (and its town, when the 町域 names one).
+    private func fromPostal(_ codes: [String]?, postalCode: String, reasons: [MatchReason], addressHint: String?) -> GeocodeResult {
         guard var codes else { return unmatched(reasons) }
         if codes.count > 1, let hint = addressHint {
             let named = codes.filter { code in
@@ -201,6 +252,7 @@ public struct Geocoder: Sendable {
                                  townName: nil, longitude: nil, latitude: nil, reasons: reasons + [.postalMunicipalityNotCovered],
                                  candidates: codes)
         }
+        if let town = postalTown(postalCode, municipalityCode: m.code, basis: .postalCode, reasons: reasons) { return town }
         return GeocodeResult(level: .municipality, basis: .postalCode, municipalityCode: m.code, smallAreaCode: nil,
                              townAreaCodes: [], townName: nil, longitude: m.longitude, latitude: m.latitude,
                              reasons: reasons, candidates: [])
@@ -317,8 +369,10 @@ public struct Geocoder: Sendable {
             if digits > 0 {
                 let next = k < after.endIndex ? after[k] : " "
                 let nextNext = k + 1 < after.endIndex ? after[k + 1] : " "
-                // "1丁目", "1-…", or a number ending the address; "12番" in a 丁目 town is not a 丁目.
-                if (next == "丁" && nextNext == "目") || next == "-" || k == after.endIndex { chome = value }
+                // "1丁目", "2丁21番" (丁 without 目), "1-…", or a number ending the address; "12番" in
+                // a 丁目 town is not a 丁目.
+                let nextIsDigit = nextNext.value >= 0x30 && nextNext.value <= 0x39
+                if (next == "丁" && (nextNext == "目" || nextIsDigit)) || next == "-" || k == after.endIndex { chome = value }
             }
         }
         let all = town.all
@@ -334,15 +388,19 @@ public struct Geocoder: Sendable {
                                  townAreaCodes: codes, townName: town.name, longitude: a.longitude, latitude: a.latitude, reasons: [],
                                  candidates: [])
         }
+        /// Several areas: the same published name (the census divided one 町丁・字) or different 字.
+        func split(_ indices: [Int]) -> MatchReason {
+            Set(indices.map { gazetteer.smallAreas[$0].name }).count == 1 ? .townSplitSameName : .townSplit
+        }
         if let chome {
-            if let areas = town.chome[chome] { return areas.count == 1 ? single(areas[0]) : townLevel(.townSplit) }
+            if let areas = town.chome[chome] { return areas.count == 1 ? single(areas[0]) : townLevel(split(areas)) }
             // Not a 丁目 of the town: a 番地 of the part not (yet) divided into 丁目 (大字黒須 1369 beside 黒須1–3丁目).
             if town.whole.count == 1 { return single(town.whole[0]) }
-            return townLevel(town.whole.isEmpty ? .chomeNotFound : .townSplit)
+            return townLevel(town.whole.isEmpty ? .chomeNotFound : split(town.whole))
         }
         if town.whole.count == 1 { return single(town.whole[0]) }
         if town.whole.isEmpty { return townLevel(.chomeMissing) }
-        return townLevel(.townSplit)
+        return townLevel(split(town.whole))
     }
 
     /// The towns of the candidate municipalities whose base name is the longest prefix of `remainder`.

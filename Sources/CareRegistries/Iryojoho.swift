@@ -18,14 +18,46 @@ public struct IryojohoFacility: Hashable, Sendable {
     public var lat: Double?
     /// 合計病床数; nil when empty.
     public var beds: Int?
+    /// How the position was found: nil for the file's own coordinates, else the geocoder's match
+    /// level (`町丁`, `大字・町`, `市区町村`) for a row at 0/0 placed by its address.
+    public var matchLevel: String? = nil
     /// The physical line in the CSV member.
     public var line: Int
 }
 
-/// Gives coordinates to an address (the geocoder of the geocoding issue plugs in here). Returns
-/// nil when it cannot place the address.
-public protocol AddressGeocoder {
-    func locate(address: String, municipalityCode: String) -> (lon: Double, lat: Double)?
+/// Where an address was placed: the centroid of the matched unit and how precise it is.
+public struct GeocodedPlace: Hashable, Sendable {
+    public var lon: Double
+    public var lat: Double
+    /// The match level's Japanese label (`町丁`, `大字・町`, `市区町村`), kept as an attribute.
+    public var level: String
+    /// The 5-digit municipality code of the match.
+    public var municipalityCode: String
+
+    public init(lon: Double, lat: Double, level: String, municipalityCode: String) {
+        self.lon = lon
+        self.lat = lat
+        self.level = level
+        self.municipalityCode = municipalityCode
+    }
+}
+
+/// Gives coordinates to an institution's address (CareAtlas plugs its offline ``Geocoder`` in
+/// here, so this module does not depend on the geocoder). Either a place, or the reason the
+/// address could not be placed (used in the source's report).
+public protocol AddressGeocoder: Sendable {
+    /// - Parameters:
+    ///   - address: as written, with or without the prefecture;
+    ///   - postalCode: as written, when the registry has one;
+    ///   - prefectureCode: the 2-digit prefecture of the registry row (addresses of the 厚生局
+    ///     files omit the prefecture).
+    func locate(address: String, postalCode: String?, prefectureCode: String) -> Result<GeocodedPlace, GeocodingFailure>
+}
+
+/// Why an address could not be placed (the geocoder's reason, in English).
+public struct GeocodingFailure: Error, Hashable, Sendable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
 }
 
 /// 厚生労働省 医療情報ネット（ナビイ） open data, facility table (`01-1_hospital_facility_info_*.zip`
@@ -49,7 +81,8 @@ public enum Iryojoho {
         var report = SourceReport(file: url.lastPathComponent, source: "iryojoho")
         var out: [IryojohoFacility] = []
         var outside = 0
-        var noCoordinates: [String] = [], badCode: [String] = [], geocoded: [String] = []
+        var noCoordinates: [String] = [], badCode: [String] = []
+        var geocoded: [String: [String]] = [:], notPlaced: [String: [String]] = [:]
         for row in table {
             report.rowsRead += 1
             let pref = AreaCodes.normalizedText(row[c[3]]), city = AreaCodes.normalizedText(row[c[4]])
@@ -66,19 +99,25 @@ public enum Iryojoho {
                 beds: officialCount(row[c[8]]), line: row.lineNumber)
             if facility.lon == 0 && facility.lat == 0 { facility.lon = nil; facility.lat = nil }
             if facility.lon == nil || facility.lat == nil {
-                if let place = geocoder?.locate(address: facility.address, municipalityCode: facility.municipalityCode) {
-                    facility.lon = place.lon; facility.lat = place.lat
-                    geocoded.append("line \(row.lineNumber): \(facility.name)")
-                } else {
-                    noCoordinates.append("line \(row.lineNumber): \(facility.name)")
+                let example = "line \(row.lineNumber): \(facility.name)"
+                guard let geocoder else { noCoordinates.append(example); continue }
+                switch geocoder.locate(address: facility.address, postalCode: nil, prefectureCode: pref) {
+                case .success(let place):
+                    facility.lon = place.lon; facility.lat = place.lat; facility.matchLevel = place.level
+                    geocoded[place.level, default: []].append(example)
+                case .failure(let failure):
+                    notPlaced[failure.reason, default: []].append(example)
                     continue
                 }
             }
             out.append(facility)
         }
         report.drop("都道府県コード/市区町村コード not 2 + 3 digits", badCode)
-        report.drop("no coordinates (0/0 in the file)\(geocoder == nil ? "; no geocoder" : ", address not found")", noCoordinates)
-        if !geocoded.isEmpty { report.notes.append("\(geocoded.count) placed by address (geocoded): \(geocoded.prefix(5).joined(separator: "; "))") }
+        report.drop("no coordinates (0/0 in the file); no geocoder (add gazetteer: to place them by address)", noCoordinates)
+        for (reason, examples) in notPlaced.sorted(by: { $0.key < $1.key }) {
+            report.drop("no coordinates (0/0 in the file), address not placed: \(reason)", examples)
+        }
+        report.noteGeocoded(geocoded, what: "rows without coordinates (0/0)")
         if outside > 0 {
             report.notes.append("\(outside) rows of prefectures other than \(prefectures.sorted().joined(separator: ", ")) not read")
         }

@@ -93,6 +93,18 @@ public struct RegisteredInstitution: Hashable, Sendable {
 
 /// 関東信越厚生局 files, as downloaded.
 public enum Kouseikyoku {
+    /// The total of a 名簿's 病床数, written per bed type: `一般  80/療養  37` → 117,
+    /// `一般 一般 20/ 療養 174` → 194, `一般  361/一般(感染)  2` → 363 (the last number of each
+    /// `/`-separated part); nil when it holds no number (a clinic without beds: no data, not 0).
+    public static func totalBeds(_ text: String) -> Int? {
+        var total = 0, any = false
+        for part in AreaCodes.normalizedText(text).split(separator: "/") {
+            let numbers = part.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).compactMap { Int($0) }
+            if let last = numbers.last { total += last; any = true }
+        }
+        return any ? total : nil
+    }
+
     /// The 届出受理医療機関名簿（医科） workbook: header on row 4, one row per institution and filed
     /// standard. Gives one institution per 医療機関番号 with its ``CareRoles`` and the date from
     /// which each role was filed (era dates → ISO).

@@ -47,6 +47,17 @@ public struct SourceReport: Hashable, Sendable {
         self.source = source
     }
 
+    /// One note with the rows placed by address, per match level (`placed by address …: 町丁 3
+    /// (line 12: …), 市区町村 1 (…)`), in the order 町丁, 大字・町, 市区町村.
+    mutating func noteGeocoded(_ byLevel: [String: [String]], what: String) {
+        guard !byLevel.isEmpty else { return }
+        let order = ["町丁", "大字・町", "市区町村"]
+        let levels = byLevel.keys.sorted { (order.firstIndex(of: $0) ?? 9, $0) < (order.firstIndex(of: $1) ?? 9, $1) }
+        let total = byLevel.values.map(\.count).reduce(0, +)
+        notes.append("\(total) \(what) placed by address (geocoded; the level is the institution's match_level): "
+            + levels.map { "\($0) \(byLevel[$0]!.count) (e.g. \(byLevel[$0]!.prefix(2).joined(separator: "; ")))" }.joined(separator: ", "))
+    }
+
     mutating func drop(_ reason: String, _ examples: [String]) {
         guard !examples.isEmpty else { return }
         dropped.append(Dropped(reason: reason, count: examples.count, examples: Array(examples.prefix(10))))

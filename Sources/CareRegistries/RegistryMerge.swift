@@ -59,7 +59,7 @@ public enum RegistryMerge {
     }
 
     /// White space removed, full-width ASCII (U+FF01–FF5E) to ASCII; kana and kanji unchanged.
-    static func normalized(_ s: String) -> String {
+    public static func normalized(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             if u.properties.isWhitespace { continue }

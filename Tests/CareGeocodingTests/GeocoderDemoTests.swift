@@ -79,6 +79,43 @@ final class GeocoderDemoTests: XCTestCase {
         XCTAssertEqual(AddressNormalizer.normalize("ﾊﾞﾗｶﾞｵｶ"), "バラガオカ")
         XCTAssertEqual(AddressNormalizer.normalize("八丁堀"), "八丁堀", "八 before 丁 but not 丁目 stays")
         XCTAssertEqual(AddressNormalizer.normalize("髙田馬場"), "高田馬場")
+        XCTAssertEqual(AddressNormalizer.normalize("前原東Ⅰ－６－４"), "前原東1-6-4", "Roman numerals for 丁目")
+        XCTAssertEqual(AddressNormalizer.normalize("松濤２－１１"), "松涛2-11")
+    }
+
+    /// `2丁21番` (丁 without 目) gives 丁目 2; a 丁目 the census divides into same-named parts, and a
+    /// 大字 divided into different 字 the address does not name, stay at the town level with their
+    /// own reasons; a postal code's 町域 names the town when the address names none.
+    func testChomeFormsAndCensusSplits() throws {
+        func row(_ code: String, _ name: String, _ pop: Int, _ x: Double) -> Gazetteer.Row {
+            Gazetteer.Row(code: code, prefecture: "架空県", gstName: "架空市", cssName: "桜区", name: name, population: pop,
+                          longitude: x, latitude: 0)
+        }
+        let g = try Gazetteer(rows: [
+            row("99101001001", "長洲１丁目", 10, 0), row("99101001002", "長洲２丁目", 10, 1),
+            row("99101002010", "小川町１丁目", 10, 2), row("99101002011", "小川町１丁目", 30, 3),
+            row("99101003001", "大字小室", 10, 4), row("99101003002", "大字小室", 10, 5),
+            row("99101004001", "皆野字下戦場", 10, 6), row("99101004002", "皆野字上根岸", 10, 7),
+        ])
+        let postal = try PostalTable(text: "99101,\"990  \",\"9900201\",\"ｶｸｳｹﾝ\",\"ｶｸｳｼｻｸﾗｸ\",\"ﾅｶﾞｽ\",\"架空県\",\"架空市桜区\",\"長洲\",0,0,0,0,0,0\r\n",
+                                     source: "postal.csv")
+        let geocoder = Geocoder(gazetteer: g, postalTable: postal)
+        XCTAssertEqual(geocoder.geocode(address: "架空市桜区長洲２丁２１番８号").smallAreaCode, "99101001002")
+        XCTAssertEqual(geocoder.geocode(address: "架空市桜区長洲Ⅱ－２１－８").smallAreaCode, "99101001002")
+        let same = geocoder.geocode(address: "架空市桜区小川町１－４８５")
+        XCTAssertEqual(same.level, .town)
+        XCTAssertEqual(same.reasons, [.townSplitSameName])
+        XCTAssertEqual(same.longitude!, 2.75, accuracy: 1e-12, "population-weighted centroid of the two parts")
+        XCTAssertEqual(geocoder.geocode(address: "架空市桜区大字小室７８０番地").reasons, [.townSplitSameName])
+        XCTAssertEqual(geocoder.geocode(address: "架空市桜区皆野１３９０－２").reasons, [.townSplit])
+        let fromPostal = geocoder.geocode(address: nil, postalCode: "990-0201")
+        XCTAssertEqual(fromPostal.level, .town)
+        XCTAssertEqual(fromPostal.basis, .postalCode)
+        XCTAssertEqual(fromPostal.townAreaCodes, ["99101001001", "99101001002"])
+        XCTAssertEqual(fromPostal.reasons, [.chomeMissing, .townFromPostalCode])
+        let named = geocoder.geocode(address: "架空市桜区新町9-9", postalCode: "990-0201")
+        XCTAssertEqual(named.level, .town, "the address names no town the gazetteer has; the 町域 does")
+        XCTAssertEqual(named.basis, .address)
     }
 
     func testAmbiguousWardNameWithoutCity() throws {

@@ -81,15 +81,17 @@ final class GeocodingRealDataTests: XCTestCase {
         var wardTotal = 0, wardInside = 0
         var wardMisses: [String] = []
         var total = 0, namedSplit = 0
+        var failures: [String: [String]] = [:]
         for row in table where ["11", "12", "13", "14"].contains(row[pref]) {
             guard let y = Double(row[lat]), let x = Double(row[lon]), x != 0 || y != 0 else { continue }
             total += 1
             let r = geocoder.geocode(address: row[address])
-            if ProcessInfo.processInfo.environment["CAREATLAS_GEOCODE_VERBOSE"] != nil, r.level != .chome {
-                print("VERBOSE \(r.level.rawValue) \(r.reasons.map(\.rawValue)) \(row[address]) → \(r.townName ?? "") \(r.townAreaCodes)")
-            }
             levels[r.level, default: 0] += 1
-            if r.level == .town, r.reasons.first == .townSplit { namedSplit += 1 }
+            if r.level == .town, r.reasons.first == .townSplitSameName { namedSplit += 1 }
+            if r.level != .chome {
+                failures["\(r.level.rawValue): \(r.reasons.first?.rawValue ?? "-")", default: []]
+                    .append("\(row[address]) → \(r.townName ?? "") \(r.townAreaCodes.count) areas")
+            }
             for reason in r.reasons { reasons["\(r.level.rawValue): \(reason.rawValue)", default: 0] += 1 }
             let detail = "\(row[name]) | \(row[address]) → \(r.level.rawValue) \(r.smallAreaCode ?? r.municipalityCode ?? "-") \(r.townName ?? "") \(r.reasons.map(\.rawValue).joined(separator: "; "))"
             guard let cx = r.longitude, let cy = r.latitude else {
@@ -119,18 +121,33 @@ final class GeocodingRealDataTests: XCTestCase {
                          100 * Double(levels[level] ?? 0) / Double(total)))
         }
         for (reason, n) in reasons.sorted(by: { $0.key < $1.key }) { print("    \(reason): \(n)") }
-        print(String(format: "  町丁 level (one KEY_CODE): %.1f %%; 町丁・字 name matched (one KEY_CODE, or a census-split 大字 whose parts share the name): %.1f %%",
+        print(String(format: "  町丁 level (one KEY_CODE): %.1f %% (target 95 %%); 町丁・字 name matched (one KEY_CODE, or a 町丁・字 the census divides into same-named parts, counted at 大字・町): %.1f %%",
                      100 * chomeShare, 100 * namedShare))
         print(String(format: "  median distance published point → matched 町丁 centroid: %.0f m (n = %d); 90th percentile %.0f m",
                      median, distances.count, distances.isEmpty ? .nan : distances[distances.count * 9 / 10]))
         print(String(format: "  wards 13101–13106: published point inside the matched 2020 polygon: %d of %d (%.1f %%)",
                      wardInside, wardTotal, 100 * wardShare))
         for miss in wardMisses { print("    outside: \(miss)") }
+        // Every record not placed at 町丁, grouped by its first reason (the file has them all).
+        print("  not at 町丁 level, by reason:")
+        var failureReport: [String] = []
+        for (reason, list) in failures.sorted(by: { ($0.value.count, $1.key) > ($1.value.count, $0.key) }) {
+            print("    \(reason): \(list.count), e.g. \(list.sorted().prefix(3).joined(separator: "; "))")
+            failureReport.append("\(reason): \(list.count)")
+            failureReport += list.sorted().map { "    " + $0 }
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-hospitals-not-chome.txt")
+        try failureReport.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        print("    every record by reason: \(file.path)")
         print("  worst 20 cases:")
         for c in cases.sorted(by: { $0.distance > $1.distance }).prefix(20) { print("    \(c.text)") }
+        fflush(nil)  // all C streams: print() output must not be lost when stdout is a pipe
         XCTAssertEqual(total, 1477)
-        XCTAssertGreaterThanOrEqual(namedShare, 0.95)
-        XCTAssertGreaterThanOrEqual(chomeShare, 0.87, "one KEY_CODE: 87.7 % when measured (the split 大字 cannot be told apart by address)")
+        // Issue 17 asks for 95 % at 町丁 level (one KEY_CODE). Not reached: 113 hospitals lie in a 町丁・字
+        // the 2015 census divides into parts that share its very name (no 番地 ranges in the tables,
+        // so no part can be chosen), 40 addresses give no 丁目 at all. Floors at the measured figures:
+        XCTAssertGreaterThanOrEqual(chomeShare, 0.880, "one KEY_CODE: 1,300 of 1,477 (88.0 %) when measured")
+        XCTAssertGreaterThanOrEqual(namedShare, 0.956, "町丁・字 name matched: 95.7 % when measured")
         XCTAssertLessThanOrEqual(median, 300)
         XCTAssertGreaterThanOrEqual(wardShare, 0.90)
     }
@@ -182,6 +199,7 @@ final class GeocodingRealDataTests: XCTestCase {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-kouseikyoku-disagreements.txt")
         try report.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         print("  every row by reason: \(file.path)")
+        fflush(nil)  // all C streams: print() output must not be lost when stdout is a pipe
         XCTAssertEqual(total, 28_875)
         XCTAssertGreaterThanOrEqual(Double(agree) / Double(compared), 0.99)
     }

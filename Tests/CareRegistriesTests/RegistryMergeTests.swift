@@ -17,7 +17,9 @@ final class RegistryMergeTests: XCTestCase {
         XCTAssertTrue(byCode.matches.allSatisfy { $0.reason == "same 医療機関コード" && $0.first == $0.second })
 
         struct Keep: AddressGeocoder {  // keeps the one hospital at 0/0 so that all 327 take part
-            func locate(address: String, municipalityCode: String) -> (lon: Double, lat: Double)? { (139.5, 35.9) }
+            func locate(address: String, postalCode: String?, prefectureCode: String) -> Result<GeocodedPlace, GeocodingFailure> {
+                .success(GeocodedPlace(lon: 139.5, lat: 35.9, level: "町丁", municipalityCode: "11208"))
+            }
         }
         let hospitals = try Iryojoho.read(contentsOf: iryojoho, prefectures: ["11"], geocoder: Keep()).facilities
         XCTAssertEqual(hospitals.count, 327)
@@ -37,5 +39,18 @@ final class RegistryMergeTests: XCTestCase {
         XCTAssertEqual(RegistryMerge.municipality("京都府京都市左京区"), "京都市左京区")
         XCTAssertEqual(RegistryMerge.municipality("千葉県市川市八幡"), "市川市")
         XCTAssertEqual(RegistryMerge.municipality("町田市原町田"), "町田市")
+    }
+}
+
+final class KouseikyokuFieldTests: XCTestCase {
+    /// 病床数 of the 名簿 as written per bed type, totalled; no number is no data, never 0.
+    func testTotalBeds() {
+        XCTAssertEqual(Kouseikyoku.totalBeds("一般  395"), 395)
+        XCTAssertEqual(Kouseikyoku.totalBeds("一般  80/療養  37"), 117)
+        XCTAssertEqual(Kouseikyoku.totalBeds("一般 一般 20/ 療養 174"), 194)
+        XCTAssertEqual(Kouseikyoku.totalBeds("一般  361/一般(感染)  2"), 363)
+        XCTAssertEqual(Kouseikyoku.totalBeds("一般　１９"), 19, "full-width digits and space")
+        XCTAssertNil(Kouseikyoku.totalBeds(""))
+        XCTAssertNil(Kouseikyoku.totalBeds("一般"))
     }
 }

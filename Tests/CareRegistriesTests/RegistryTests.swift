@@ -95,13 +95,21 @@ final class RegistryImportTests: XCTestCase {
         XCTAssertEqual(kagaku.beds, 813)
         XCTAssertEqual(facilities.count, 327 + 266 + 583 + 307 - 6)
 
-        /// The geocoder hook places the rows without coordinates.
+        /// The geocoder hook places the rows without coordinates, keeping its level; one it cannot
+        /// place is left out and counted with the geocoder's reason.
         struct Fixed: AddressGeocoder {
-            func locate(address: String, municipalityCode: String) -> (lon: Double, lat: Double)? { (139.0, 35.0) }
+            func locate(address: String, postalCode: String?, prefectureCode: String) -> Result<GeocodedPlace, GeocodingFailure> {
+                address.contains("むさしの病院") || prefectureCode == "13"
+                    ? .failure(GeocodingFailure(reason: "town not found"))
+                    : .success(GeocodedPlace(lon: 139.0, lat: 35.0, level: "大字・町", municipalityCode: "11208"))
+            }
         }
         let geocoded = try Iryojoho.read(contentsOf: url, prefectures: ["11", "12", "13", "14"], geocoder: Fixed())
-        XCTAssertEqual(geocoded.facilities.count, facilities.count + 6)
-        XCTAssertTrue(geocoded.report.dropped.isEmpty)
+        XCTAssertEqual(geocoded.facilities.count, facilities.count + 5)
+        XCTAssertEqual(geocoded.facilities.filter { $0.matchLevel == "大字・町" }.count, 5)
+        XCTAssertEqual(geocoded.report.dropped.map(\.reason), ["no coordinates (0/0 in the file), address not placed: town not found"])
+        XCTAssertEqual(geocoded.report.dropped.first?.count, 1)
+        XCTAssertTrue(geocoded.report.notes.contains { $0.hasPrefix("5 rows without coordinates (0/0) placed by address") })
     }
 
     func testTodokedeSaitamaAndChiba() throws {

@@ -1,5 +1,6 @@
 import CareFormats
 import CareGeometry
+import CareRegistries
 import Foundation
 
 /// An institution row as read, before projection.
@@ -22,6 +23,7 @@ extension ModelBuilder {
             let read = ext == "geojson" || ext == "json" ? readInstitutionFeatures(layer) : readInstitutionTable(layer)
             rows += read.map { ($0, layer) }
         }
+        rows = mergeRegistries(rows)
         // Duplicate ids across all layers.
         var firstSeen: [String: RawInstitution] = [:]
         var unique: [(RawInstitution, InstitutionLayerSpec)] = []
@@ -78,6 +80,69 @@ extension ModelBuilder {
         result.sort { $0.id < $1.id }
         institutions = result
         assignInstitutions(claims: Dictionary(unique.map { ($0.0.id, ($0.0.claimedArea, $0.0.file, $0.0.line)) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// The same institution named by two registry sources of the study is kept once: the row of
+    /// the layer listed first, with the roles (and a `homecare_*` kind) of the other.
+    ///
+    /// - Two 厚生局 files (`kouseikyoku_list`, `kouseikyoku_todokede`): the same 9-digit 医療機関コード.
+    /// - 医療情報ネット and a 厚生局 file (no shared code): the same name and municipality of the
+    ///   address, both normalised (``RegistryMerge``); a name that occurs twice in one municipality on
+    ///   either side is not merged and is reported as ambiguous.
+    ///
+    /// Each pair of files gets one note: how many were merged, why, and examples.
+    private mutating func mergeRegistries(_ rows: [(RawInstitution, InstitutionLayerSpec)]) -> [(RawInstitution, InstitutionLayerSpec)] {
+        func source(_ layer: InstitutionLayerSpec) -> String? {
+            spec.fileOptions[layer.file]?.source.flatMap { StudySources.institutionSources.contains($0) ? $0 : nil }
+        }
+        let layers = spec.institutions.filter { source($0) != nil }
+        guard layers.count > 1 else { return rows }
+        func nameKey(_ r: RawInstitution) -> String? {
+            guard let address = r.attributes["address"], !address.isEmpty else { return nil }
+            return RegistryMerge.normalized(r.name) + "|" + RegistryMerge.municipality(address)
+        }
+        var result = rows
+        var removed = Set<Int>()
+        for (b, later) in layers.enumerated() where b > 0 {
+            for earlier in layers[..<b] {
+                let byCode = source(earlier) != "iryojoho" && source(later) != "iryojoho"
+                let keyOf: (RawInstitution) -> String? = byCode ? { $0.id } : nameKey
+                var firstIndex: [String: [Int]] = [:], secondIndex: [String: [Int]] = [:]
+                for (k, (r, layer)) in result.enumerated() where !removed.contains(k) {
+                    guard let key = keyOf(r) else { continue }
+                    if layer.file == earlier.file { firstIndex[key, default: []].append(k) }
+                    if layer.file == later.file { secondIndex[key, default: []].append(k) }
+                }
+                var merged: [String] = [], ambiguous: [String] = []
+                for key in secondIndex.keys.sorted() {
+                    guard let a = firstIndex[key] else { continue }
+                    let bs = secondIndex[key]!
+                    guard a.count == 1, bs.count == 1 else {
+                        ambiguous.append(result[bs[0]].0.name)
+                        continue
+                    }
+                    var keep = result[a[0]].0
+                    let other = result[bs[0]].0
+                    let roles = [keep.attributes["roles"], other.attributes["roles"]].compactMap { $0 }.filter { !$0.isEmpty }
+                    if keep.attributes["roles"] != nil || other.attributes["roles"] != nil {
+                        keep.attributes["roles"] = Array(Set(roles.flatMap { $0.split(separator: "・").map(String.init) })).sorted().joined(separator: "・")
+                    }
+                    if other.kind.hasPrefix("homecare_"), !keep.kind.hasPrefix("homecare_") { keep.kind = other.kind }
+                    result[a[0]].0 = keep
+                    removed.insert(bs[0])
+                    merged.append("\(other.id) → \(keep.id) \(keep.name)")
+                }
+                guard !merged.isEmpty || !ambiguous.isEmpty else { continue }
+                let why = byCode ? "the same 医療機関コード" : "the same name and municipality of the address"
+                var note = "merged \(merged.count) institutions into \(display(earlier.file)) (\(why); the first file's row kept, with the roles of both)"
+                if !merged.isEmpty { note += ", e.g. \(merged.prefix(3).joined(separator: "; "))" }
+                if !ambiguous.isEmpty {
+                    note += "; \(ambiguous.count) not merged because the name occurs twice in one municipality (e.g. \(ambiguous.prefix(3).joined(separator: "; ")))"
+                }
+                d.note(display(later.file), "", note)
+            }
+        }
+        return result.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 
     /// The study's lon/lat extent grown by about 100 km (1°): positions beyond it are errors.

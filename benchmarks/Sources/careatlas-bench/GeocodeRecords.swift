@@ -42,6 +42,11 @@ struct GeocodeRecords: ParsableCommand {
             clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
             return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
         }
+        // The machine's load beside the figures (1-minute load average from /proc/loadavg, before and after).
+        func loadAverage() -> String {
+            (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).map { String($0.split(separator: " ").first ?? "") } ?? "unknown"
+        }
+        let loadBefore = loadAverage()
         var start = DispatchTime.now()
         var cpuStart = cpu()
         let gazetteer = try Gazetteer(dbfFiles: dbfs)
@@ -70,6 +75,6 @@ struct GeocodeRecords: ParsableCommand {
               + "\"postal_rows\":\(postalTable.count),\"seconds_postal_table\":\(f(postalSeconds)),\"cpu_seconds_postal_table\":\(f(postalCPU)),"
               + "\"records\":\(table.count),\"areas_counted\":\(counts.count),\"threads\":\(ProcessInfo.processInfo.activeProcessorCount),"
               + "\"seconds_read_geocode_aggregate\":\(f(aggregateSeconds)),\"cpu_seconds_read_geocode_aggregate\":\(f(aggregateCPU)),"
-              + "\"levels\":{\(levelText)}}")
+              + "\"levels\":{\(levelText)},\"load_average_before\":\"\(loadBefore)\",\"load_average_after\":\"\(loadAverage())\"}")
     }
 }
