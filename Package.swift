@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "CareAtlas",
             dependencies: ["CareGeometry", "CareFormats", "CarePoints", "CareSolver", "CareGDAL", "CareRegistries", "CareGeocoding",
-                           .product(name: "Yams", package: "Yams")]),
+                           "CareNetwork", .product(name: "Yams", package: "Yams")]),
         .target(name: "CareMaps", dependencies: ["CCairo", "CareAtlas", "CareFormats", "CareGeometry"]),
         .target(name: "CareGeoPackage", dependencies: ["CSQLite", "CareFormats", "CareGeometry"]),
         .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage", "CarePoints"]),

@@ -108,6 +108,9 @@ public struct StudyRun: Sendable {
 
     public let model: StudyModel
     public let options: Options
+    /// The run's one cost provider: travel times from the study's `cost: network | table`, nil
+    /// for straight-line studies. Every analysis below that measures reach uses it.
+    public let costs: StudyCosts?
     public let policy: SmallCellPolicy
     /// The level of the area line and of the catchment analyses.
     public let level: AreaLevel
@@ -141,16 +144,21 @@ public struct StudyRun: Sendable {
 
     /// Runs every analysis the study and `options` configure, then decides disclosure once.
     /// `progress` gets short English phrases (for a terminal).
-    public static func compute(_ model: StudyModel, options: Options = Options(), progress: (String) -> Void = { _ in }) throws -> StudyRun {
+    ///
+    /// - Throws: ``AnalysisError`` when the study's travel-time cost cannot be built (an unreadable
+    ///   extract or table): every analysis depends on it.
+    public static func compute(_ model: StudyModel, options: Options = Options(),
+                               progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> StudyRun {
         let level = try options.level ?? defaultLevel(model)
         let policy = options.policy ?? SmallCellPolicy(minCell: model.spec.minCell)
+        let costs = try StudyCosts.build(model, progress: progress)
         // The staged plans (the longest part: one integer programme per budget) run on the other
         // core while the rest is computed here.
         let staged = StagedRun()
         let group = DispatchGroup()
         if model.spec.scenarios != nil {
             progress("staged plans")
-            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model) } }
+            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model, costs: costs) } }
         }
         progress("ranking areas and growing catchments")
         let defaultShares = try Availability.attempt("patient-share catchments not computed") {
@@ -161,12 +169,12 @@ public struct StudyRun: Sendable {
                 try PatientShareCatchments.analyse(model, level: level, shares: options.shares)
             }
         progress("nearest institutions")
-        let nearest = try Availability.attempt("nearest institutions not computed") { try DistanceCatchments.nearestDistances(model, level: level) }
+        let nearest = try Availability.attempt("nearest institutions not computed") { try DistanceCatchments.nearestDistances(model, level: level, costs: costs) }
         var studyGaps: Availability<StudyGaps>?
         if let settings = model.spec.scenarios?.gaps {
             progress("access and gaps")
             studyGaps = try Availability.attempt("access gaps not computed") {
-                let (access, gaps) = try AccessGaps.find(model, level: level, settings: settings)
+                let (access, gaps) = try AccessGaps.find(model, level: level, settings: settings, costs: costs)
                 return StudyGaps(access: access, gaps: gaps)
             }
         }
@@ -190,13 +198,13 @@ public struct StudyRun: Sendable {
         var gaps: Availability<AccessGaps>?
         if let a = options.access {
             progress("scoring areas")
-            let computed = try Availability.attempt("access not computed") { try StudyAccess.compute(model, settings: a) }
+            let computed = try Availability.attempt("access not computed") { try StudyAccess.compute(model, settings: a, costs: costs) }
             access = computed
             if let g = options.gaps {
                 switch computed {
                 case let .available(scores):
                     gaps = try Availability.attempt("gaps not found") {
-                        try AccessGaps.find(model, access: scores, settings: g, nearest: try nearest.get())
+                        try AccessGaps.find(model, access: scores, settings: g, nearest: try nearest.get(), costs: costs)
                     }
                 case let .unavailable(reason, error):
                     gaps = .unavailable(reason: reason, error: error)
@@ -212,7 +220,7 @@ public struct StudyRun: Sendable {
                                    serviceAreas: serviceAreas)
         let disclosure = Disclosure.decide(publication, policy: policy)
         let serviceAreaDisclosure = serviceAreas.map { ServiceAreaDisclosure($0, model: model, disclosure: disclosure) }
-        return StudyRun(model: model, options: options, policy: policy, level: level, shares: shares, defaultShares: defaultShares,
+        return StudyRun(model: model, options: options, costs: costs, policy: policy, level: level, shares: shares, defaultShares: defaultShares,
                         scenarios: scenarios, nearest: nearest, studyGaps: studyGaps, distances: distances, huff: huff,
                         serviceAreas: serviceAreas, access: access, gaps: gaps, publication: publication, disclosure: disclosure,
                         serviceAreaDisclosure: serviceAreaDisclosure)
