@@ -34,9 +34,16 @@ struct Gaps: ParsableCommand {
     @Option(name: .customLong("within-km"), help: "Distance limit for the required kinds, km.")
     var withinKm: Double = AccessGaps.Settings.defaultWithinKm
 
+    @Option(name: .customLong("within-minutes"),
+            help: "Time limit for the required kinds, minutes (studies with cost: network or table; default 20).")
+    var withinMinutes: Double?
+
     func validate() throws {
         try validateInputFile(study, what: "study file")
         guard withinKm > 0 else { throw ValidationError("--within-km must be a positive distance, got \(withinKm)") }
+        if let withinMinutes, !(withinMinutes > 0 && withinMinutes.isFinite) {
+            throw ValidationError("--within-minutes must be a positive number of minutes, got \(withinMinutes)")
+        }
         let d = FloatingCatchmentSettings.gapDefaults
         _ = try fca.model(defaultMethod: d.method, defaultThreshold: d.threshold)
     }
@@ -49,6 +56,7 @@ struct Gaps: ParsableCommand {
         options.access = studyOptions.settings(method: try fca.model(defaultMethod: d.method, defaultThreshold: d.threshold),
                                                detourFactor: 1, normalize: fca.normalize)
         options.gaps = AccessGaps.Settings(need: need, requiredKinds: requiredKinds, withinKm: withinKm)
+        options.gaps?.withinMinutes = withinMinutes
         options.policy = output.policy
         let run = try studyRun(study, options: options, terminal: terminal)
         let model = run.model, policy = run.policy, disclosure = run.disclosure

@@ -37,6 +37,7 @@ struct Report: ParsableCommand {
         let terminal = Terminal(quiet: common.quiet)
         var options = StudyRun.Options()
         options.policy = output.policy
+        options.driveTimes = true
         let run = try studyRun(study, options: options, terminal: terminal)
         let results = try runAnalysis { try run.results() }
         var folder = try output.folder(inputs: run.model.inputFiles)

@@ -57,6 +57,12 @@ public struct NetworkCostSpec: Sendable, Hashable {
     public var maxSnapMetres: Double = NetworkCostSpec.defaultMaxSnapMetres
     /// Where the built graph is kept between runs (nil: beside the extract, in `.careatlas-cache/`).
     public var cache: URL?
+    /// Drive-time areas drawn by `catchment` and `report` (``DriveTimeAreas``): the limits
+    /// (`drive_time_minutes`, default 10, 20, 30), the institution kinds (`drive_time_kinds`,
+    /// default all) and the buffer about the reachable roads (`drive_time_buffer_m`, default 100).
+    public var driveTimeMinutes: [Double] = DriveTimeAreas.defaultMinutes
+    public var driveTimeKinds: [String] = []
+    public var driveTimeBufferMetres: Double = DriveTimeAreas.defaultBufferMetres
 
     public static let defaultCutoffMinutes = 60.0
     public static let defaultMaxSnapMetres = 1000.0

@@ -77,6 +77,9 @@ public struct StudyRun: Sendable {
         public var access: StudyAccess.Settings?
         /// Gaps with the command's settings over ``access`` (`gaps`).
         public var gaps: AccessGaps.Settings?
+        /// Drive-time areas of the study's road network (`catchment`, `report`; only with
+        /// `cost: network`): the settings of `cost.network`.
+        public var driveTimes = false
         /// The small-cell policy (nil: the study's `privacy.min_cell`; ``SmallCellPolicy/none`` for
         /// internal use, every output then says so).
         public var policy: SmallCellPolicy?
@@ -125,6 +128,8 @@ public struct StudyRun: Sendable {
     public let distances: Availability<DistanceCatchments>?
     public let huff: Availability<HospitalCatchments>?
     public let serviceAreas: ServiceAreas?
+    /// Drive-time areas (``Options/driveTimes`` with a road network).
+    public let driveTimes: Availability<DriveTimeAreas>?
     public let access: Availability<StudyAccess>?
     public let gaps: Availability<AccessGaps>?
     /// Everything the run can publish about patient counts: the input of ``disclosure``.
@@ -192,6 +197,14 @@ public struct StudyRun: Sendable {
                 try HospitalCatchments.analyse(model, level: level, attractiveness: h.attractiveness, kinds: h.kinds, decay: h.decay)
             }
         }
+        var driveTimes: Availability<DriveTimeAreas>?
+        if options.driveTimes, let costs, case let .network(n) = costs.spec {
+            progress("drive-time areas")
+            driveTimes = try Availability.attempt("drive-time areas not computed") {
+                try DriveTimeAreas.compute(model, costs: costs, kinds: n.driveTimeKinds, minutes: n.driveTimeMinutes,
+                                           bufferMetres: n.driveTimeBufferMetres, progress: progress)
+            }
+        }
         let serviceAreas = model.flows.isEmpty || model.areas[level] == nil
             ? nil : ServiceAreas(flows: model.flows, originIDs: (model.areas[level] ?? []).map(\.id))
         var access: Availability<StudyAccess>?
@@ -222,7 +235,7 @@ public struct StudyRun: Sendable {
         let serviceAreaDisclosure = serviceAreas.map { ServiceAreaDisclosure($0, model: model, disclosure: disclosure) }
         return StudyRun(model: model, options: options, costs: costs, policy: policy, level: level, shares: shares, defaultShares: defaultShares,
                         scenarios: scenarios, nearest: nearest, studyGaps: studyGaps, distances: distances, huff: huff,
-                        serviceAreas: serviceAreas, access: access, gaps: gaps, publication: publication, disclosure: disclosure,
+                        serviceAreas: serviceAreas, driveTimes: driveTimes, access: access, gaps: gaps, publication: publication, disclosure: disclosure,
                         serviceAreaDisclosure: serviceAreaDisclosure)
     }
 
@@ -240,9 +253,12 @@ public struct StudyRun: Sendable {
         let scenarios = try scenarios?.get()
         let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, nearest: nearest,
                                       access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios)
-        return StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,
+        var results = StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,
                             access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios, areas: areas,
                             outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
+        results.costs = costs
+        results.driveTimes = try driveTimes?.get()
+        return results
     }
 
     /// The staged plans, or why there are none.
@@ -255,7 +271,8 @@ public struct StudyRun: Sendable {
 
     /// What the run could not compute, one English sentence each, in the order of the table above.
     public var unavailable: [String] {
-        [shares.reason, scenarios?.reason, nearest.reason, studyGaps?.reason, distances?.reason, huff?.reason, access?.reason, gaps?.reason]
+        [shares.reason, scenarios?.reason, nearest.reason, studyGaps?.reason, distances?.reason, huff?.reason, driveTimes?.reason,
+         access?.reason, gaps?.reason]
             .compactMap { $0 }
     }
 }

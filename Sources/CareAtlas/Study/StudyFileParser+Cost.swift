@@ -52,7 +52,8 @@ extension Reader {
 
     private mutating func networkCost(_ e: Entries) -> StudyCostSpec? {
         let what = "cost.network"
-        checkKeys(e, ["pbf", "mode", "cutoff_minutes", "max_snap_m", "cache"], what)
+        checkKeys(e, ["pbf", "mode", "cutoff_minutes", "max_snap_m", "cache", "drive_time_minutes", "drive_time_kinds",
+                      "drive_time_buffer_m"], what)
         let pbf = existingFile(e, "pbf", what, fix: "give an OpenStreetMap extract (.osm.pbf), e.g. kanto-latest.osm.pbf from download.geofabrik.de")
         var spec = NetworkCostSpec(pbf: pbf ?? base)
         if let text = string(e, "mode", what) {
@@ -74,6 +75,17 @@ extension Reader {
             }
         }
         if let path = string(e, "cache", what) { spec.cache = resolve(path) }
+        if e.value("drive_time_minutes") != nil {
+            let values = stringList(e, "drive_time_minutes", what).map { Double($0) }
+            if values.isEmpty || values.contains(where: { $0 == nil || !($0! > 0 && $0!.isFinite) }) {
+                d.error(fileName, line(e.value("drive_time_minutes")!), "\(what).drive_time_minutes must be a list of positive minutes",
+                        fix: "e.g. drive_time_minutes: [10, 20, 30]")
+            } else {
+                spec.driveTimeMinutes = values.map { $0! }
+            }
+        }
+        spec.driveTimeKinds = stringList(e, "drive_time_kinds", what)
+        if let v = number(e, "drive_time_buffer_m", what) { spec.driveTimeBufferMetres = v }
         guard pbf != nil else { return nil }
         return .network(spec)
     }
