@@ -180,8 +180,11 @@ struct StageContext {
             members = Set(areas.indices.filter { (minutesToAnchor[$0] ?? .infinity) <= minutes })
             members.insert(anchorIndex)
             if stage.contiguous { members = component(of: anchorIndex, in: members) }
-            let noRoute = areas.indices.filter { minutesToAnchor[$0] == nil && $0 != anchorIndex }.count
+            let noData = Set(costs.areasWithoutData[level] ?? [])
+            let missing = areas.indices.filter { minutesToAnchor[$0] == nil && $0 != anchorIndex }
+            let noRoute = missing.filter { !noData.contains(areas[$0].id) }.count, withoutData = missing.count - noRoute
             if noRoute > 0 { notes.append("\(noRoute) area\(noRoute == 1 ? " has" : "s have") no route to the anchor (left out)") }
+            if withoutData > 0 { notes.append("\(withoutData) area\(withoutData == 1 ? " has" : "s have") no travel time (off the network; left out)") }
         case .budget(var b):
             b.limit = boundedLimit(b, notes: &notes)
             let problem = RegionProblem(
