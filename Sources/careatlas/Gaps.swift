@@ -88,11 +88,16 @@ struct Gaps: ParsableCommand {
                          "nearest_km": .object(JSONObject(uniqueKeysWithValues: g.nearestKm.sorted { $0.key < $1.key }.map { ($0.key, jsonNumber($0.value)) })),
                          "rules": .array(g.rules.map { .string($0.rawValue) }), "reasons": .array(g.reasons.map(JSONValue.string))])
             }
-            print(commandJSON("gaps", study: study, policy: policy, folder: folder, [
+            var members: JSONObject = [
                 "level": .string(studyOptions.level.rawValue), "need": .string(need.rawValue), "areas": .number(Double(areaCount)),
                 "low_quintile_cut": jsonNumber(gaps.lowQuintileCut), "median_need": needValue(gaps.medianNeed),
                 "within_km": .number(withinKm), "gap_count": .number(Double(gaps.gaps.count)), "gaps": .array(list),
-            ]))
+            ]
+            if let minutes = gaps.withinMinutes {  // travel-time studies: the limit used and the cost
+                members["within_minutes"] = .number(minutes)
+                members["cost"] = .string(run.costs?.spec.kindName ?? "")
+            }
+            print(commandJSON("gaps", study: study, policy: policy, folder: folder, members))
         }
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }

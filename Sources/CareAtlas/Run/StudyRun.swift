@@ -194,7 +194,8 @@ public struct StudyRun: Sendable {
         if let h = options.huff {
             progress("fitting the Huff model")
             huff = try Availability.attempt("Huff not fitted") {
-                try HospitalCatchments.analyse(model, level: level, attractiveness: h.attractiveness, kinds: h.kinds, decay: h.decay)
+                try HospitalCatchments.analyse(model, level: level, attractiveness: h.attractiveness, kinds: h.kinds, decay: h.decay,
+                                               costs: costs)
             }
         }
         var driveTimes: Availability<DriveTimeAreas>?

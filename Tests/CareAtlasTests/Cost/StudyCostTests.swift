@@ -183,6 +183,17 @@ import TestSupport
         }
     }
 
+    /// Huff in minutes needs every pair: the island (3 pairs), area 5 off the network (3) and X off
+    /// the network (areas 1–3: 3) leave 9 of 5 × 3 without a route: unavailable, never 0 or ∞.
+    @Test func huffNeedsEveryPair() throws {
+        let model = try Self.load(Self.writeStudy(cost: Self.networkCost))
+        let costs = try StudyCosts.build(model)
+        #expect(throws: AnalysisError("the Huff model needs a travel time for every area–hospital pair; 9 of 15 have no route",
+                                      fix: "raise cost.network.cutoff_minutes (or give the pairs in the table)")) {
+            try HospitalCatchments.analyse(model, attractiveness: "slots", kinds: ["homecare_clinic", "visiting_nurse"], costs: costs)
+        }
+    }
+
     @Test func importedTable() throws {
         let od = """
             from_id,to_id,travel_time
