@@ -156,6 +156,7 @@ extension StudyCosts {
             areasWithoutData[level] = table.unroutedOrigins.map { areas[$0].id }
             let routedAreas = areas.count - table.unroutedOrigins.count
             pairsWithoutRoute[level] = routedAreas * routedInstitutions - table.pairCount
+            progress("\(level.rawValue): \(table.pairCount) pairs within \(numberText(spec.cutoffMinutes)) min, \(pairsWithoutRoute[level]!) without a route, \(table.unroutedOrigins.count) areas and \(model.institutions.count - routedInstitutions) institutions off the network (more than \(numberText(snap)) m from a road)")
         }
         return StudyCosts(spec: .network(spec), cutoffMinutes: spec.cutoffMinutes, rows: rows, areasWithoutData: areasWithoutData,
                           institutionsWithoutData: institutionPoints.indices.filter { institutionPoints[$0] == nil }.map { model.institutions[$0].id },
