@@ -41,9 +41,7 @@ public struct HospitalCatchments: Sendable {
                        // with travel times, one minute.
                        minimumDistanceKm: costs != nil ? 1 : max(0.1, 2.0 / 3.0 * ($0.areaKm2 / Double.pi).squareRoot()))
         }
-        let positions = Dictionary(uniqueKeysWithValues: areas.map { ($0.id, $0.weightedCentroid) })
         let sites = Dictionary(uniqueKeysWithValues: destinations.map { ($0.id, $0.position) })
-        let areaIndex = Dictionary(uniqueKeysWithValues: areas.enumerated().map { ($1.id, $0) })
         let institutionIndex = Dictionary(uniqueKeysWithValues: model.institutions.enumerated().map { ($1.id, $0) })
         if let costs {
             // No route is never a number: the model needs every pair.
@@ -55,14 +53,17 @@ public struct HospitalCatchments: Sendable {
                                     fix: "raise cost.network.cutoff_minutes (or give the pairs in the table)")
             }
         }
+        // One row per area (the origins, in the same order), one column per destination: km, or
+        // minutes with a travel-time cost.
+        let distancesKm = areas.enumerated().map { i, area in
+            destinations.map { d in
+                if let costs { return costs.minutes(level: level, area: i, institution: institutionIndex[d.id]!)! }
+                return hypot(area.weightedCentroid.x - d.position.x, area.weightedCentroid.y - d.position.y) / 1000
+            }
+        }
         let model_ = try HuffModel(
             origins: origins, destinations: destinations.map { HuffDestination(id: $0.id, attractiveness: $0.capacity[attractiveness] ?? 0) },
-            decay: decay
-        ) { o, d in
-            if let costs { return costs.minutes(level: level, area: areaIndex[o.id]!, institution: institutionIndex[d.id]!)! }
-            let a = positions[o.id]!, b = sites[d.id]!
-            return hypot(a.x - b.x, a.y - b.y) / 1000
-        }
+            distancesKm: distancesKm, decay: decay)
         var fit: HuffFit? = nil
         var problem: String? = nil
         if let anchor = model.anchor, sites[anchor.id] != nil {

@@ -128,7 +128,7 @@ import TestSupport
 
     @Test func nearestGapsAccessAndStagesInMinutes() throws {
         let model = try Self.load(Self.writeStudy(cost: Self.networkCost))
-        let run = try StudyRun.compute(model)
+        let run = try StudyAnalyses.compute(model)
         let costs = try #require(run.costs)
         // Nearest home-care clinic by time: the tie K1 = K2 goes to the lower id.
         let nearest = try run.nearest.get()
@@ -233,13 +233,13 @@ import TestSupport
         }
         // Distance limits with a travel-time cost, a threshold beyond the cutoff, minutes without a network.
         let metres = try Self.load(Self.writeStudy(cost: Self.networkCost, gaps: "{kinds: [homecare_clinic], capacity: slots, threshold_m: 3000}"))
-        #expect(try StudyRun.compute(metres).studyGaps?.reason
+        #expect(try StudyAnalyses.compute(metres).studyGaps?.reason
                 == "access gaps not computed: scenarios.gaps gives threshold_m or within_km but the study's cost is travel time — write threshold_minutes and within_minutes instead")
         let far = try Self.load(Self.writeStudy(cost: Self.networkCost, gaps: "{kinds: [homecare_clinic], capacity: slots, threshold_minutes: 45}"))
-        #expect(try StudyRun.compute(far).studyGaps?.reason
+        #expect(try StudyAnalyses.compute(far).studyGaps?.reason
                 == "access gaps not computed: scenarios.gaps.threshold_minutes is 45 minutes, beyond the network's cutoff of 30 minutes — raise cost.network.cutoff_minutes in the study to at least 45")
         let straight = try Self.load(Self.writeStudy(cost: "cost: straight_line", gaps: "{kinds: [homecare_clinic], capacity: slots}"))
-        #expect(try StudyRun.compute(straight).scenarios?.reason
+        #expect(try StudyAnalyses.compute(straight).scenarios?.reason
                 == "staged plans not computed: stage three: within_minutes needs a travel-time cost — add cost: {network: {pbf: …}} or cost: {table: {file: …}} to the study, or use within_km")
         // The study file names the missing extract and the unknown mode.
         let folder = try Self.writeStudy(cost: "cost: {network: {pbf: nowhere.osm.pbf, mode: bicycle}}")
