@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "CareAtlas",
             dependencies: ["CareGeometry", "CareFormats", "CarePoints", "CareSolver", "CareGDAL", "CareRegistries", "CareGeocoding",
-                           .product(name: "Yams", package: "Yams")]),
+                           "CareNetwork", .product(name: "Yams", package: "Yams")]),
         // Privacy: the small-cell rules, every published count (Publication), the one disclosure
         // decision checked by an integer-programming attacker (CareSolver), and the protected run.
         .target(name: "CarePrivacy", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareSolver"]),

@@ -30,13 +30,18 @@ public enum AccessExport {
         let policy = disclosure.policy
         func label(_ areaID: String, _ n: Int) -> String { disclosure.level == gaps.level ? disclosure.label(areaID, n) : policy.label(n) }
         let kinds = Set(gaps.gaps.flatMap(\.nearestKm.keys)).sorted()
+        // With a travel-time cost, minutes to the nearest of each kind too ("no route" where none).
+        let timed = gaps.withinMinutes != nil
         var table = Table(title: "Access gaps", header: ["severity_rank", "area_code", "area_name", "need_\(gaps.need.rawValue)", "access_score",
-                                                        "access_percentile"] + kinds.map { "nearest_\($0)_km" } + ["reasons"])
+                                                        "access_percentile"] + kinds.map { "nearest_\($0)_km" }
+                                                        + (timed ? kinds.map { "nearest_\($0)_min" } : []) + ["reasons"])
         for (k, g) in gaps.gaps.enumerated() {
             let need = gaps.need == .patients ? label(g.areaID, Int(g.need)) : Format.count(g.need)
             table.rows.append([String(k + 1), g.areaID, g.name, need, g.access.map(AccessScores.formatScore) ?? "nan",
                                Format.percent(g.accessPercentile, decimals: 1)]
-                + kinds.map { Format.number(g.nearestKm[$0], decimals: 3) } + [g.reasons.joined(separator: "; ")])
+                + kinds.map { Format.number(g.nearestKm[$0], decimals: 3) }
+                + (timed ? kinds.map { g.nearestMinutes[$0].map { Format.number($0, decimals: 1) } ?? "no route" } : [])
+                + [g.reasons.joined(separator: "; ")])
         }
         try folder.write("gaps.csv", table.csv(excel: excel))
         try folder.write("gaps.geojson", Layers.geojson("gaps", crs: model.crs, gapFeatures(model, gaps, policy: policy)))

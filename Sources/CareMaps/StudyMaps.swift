@@ -75,6 +75,21 @@ public struct StudyMapData: Sendable {
     public let stages: [Stage]
     public let stagePlanName: String?
 
+    /// Travel times to the anchor (travel-time studies): the band limits in minutes, each area's
+    /// minutes to the anchor ("no route" and "no data" kept apart), and the anchor's drive-time
+    /// areas at the limits, drawn as outlines.
+    public struct DriveTime: Sendable {
+        public let limits: [Double]
+        /// Minutes to the anchor by area id (absent: no route).
+        public let minutesToAnchor: [String: Double]
+        /// Areas without travel times.
+        public let noData: Set<String>
+        public let zones: [(minutes: Double, geometry: Geometry)]
+        /// What the cost is, for the subtitle.
+        public let cost: String
+    }
+    public var driveTime: DriveTime?
+
     public init(
         studyName: String, period: String, reportDate: String, credits: [String], policy: SmallCellPolicy,
         level: AreaLevel, rows: [Row], institutions: [Institution], anchorIndex: Int?, hasAccess: Bool, hasGaps: Bool,
@@ -133,6 +148,15 @@ public struct StudyMapData: Sendable {
             hasAccess: results.access != nil, hasGaps: results.gaps != nil,
             stages: plan?.stages.map { Stage(name: $0.name, areaIDs: $0.areaIDs, geometry: drawn($0.geometry)) } ?? [],
             stagePlanName: plan?.name)
+        if let costs = results.costs, let anchor = model.anchorIndex, let areas = model.areas[results.level] {
+            var minutes: [String: Double] = [:]
+            for (i, a) in areas.enumerated() { minutes[a.id] = costs.minutes(level: results.level, area: i, institution: anchor) }
+            let anchorID = model.institutions[anchor].id
+            let zones = (results.driveTimes?.zones ?? []).filter { $0.institutionID == anchorID }.map { (minutes: $0.minutes, geometry: drawn($0.geometry)) }
+            let limits = results.driveTimes?.minutes ?? DriveTimeAreas.defaultMinutes.filter { $0 <= (costs.cutoffMinutes ?? .infinity) }
+            driveTime = DriveTime(limits: limits, minutesToAnchor: minutes, noData: Set(costs.areasWithoutData[results.level] ?? []),
+                                  zones: zones, cost: costs.japaneseDescription)
+        }
     }
 }
 
@@ -222,8 +246,45 @@ public enum StudyMaps {
             maps.append((metric.rawValue, try map(data, metric: metric, options: options)))
         }
         if let stages = stageMap(data, options: options) { maps.append(("stages", stages)) }
+        if let driveTime = driveTimeMap(data, options: options) { maps.append(("drive_time", driveTime)) }
         return maps
     }
+
+    /// The drive-time map (travel-time studies): each area coloured by its travel time to the
+    /// anchor in bands of the drive-time limits (10, 20, 30 min by default), "no route" and "no
+    /// data" in their own classes, with the anchor's drive-time areas as outlines. Nil for
+    /// straight-line studies.
+    public static func driveTimeMap(_ data: StudyMapData, options: StudyMapOptions = StudyMapOptions()) -> ThematicMap? {
+        guard let d = data.driveTime, !d.limits.isEmpty else { return nil }
+        let en = options.language == .en
+        let unit = en ? " min" : "分"
+        var categories: [(key: String, label: String, color: RGBColor)] = []
+        var lower = 0.0
+        let colors = Array(ColorRamp.access.colors(d.limits.count).reversed())  // nearest darkest
+        for (i, limit) in d.limits.enumerated() {
+            let label = i == 0 ? "≤ \(numberLabel(limit))\(unit)" : "\(numberLabel(lower))–\(numberLabel(limit))\(unit)"
+            categories.append((String(i), label, colors[i]))
+            lower = limit
+        }
+        let beyond = (key: "beyond", label: en ? "over \(numberLabel(lower)) min or no route" : "\(numberLabel(lower))分超・経路なし", color: RGBColor(200, 200, 200))
+        let noData = (key: "no_data", label: en ? "no data (off the road network)" : "データなし（道路網外）", color: Palette.noData)
+        let keys: [String?] = data.rows.map { row in
+            if d.noData.contains(row.id) { return noData.key }
+            guard let t = d.minutesToAnchor[row.id] else { return beyond.key }
+            return d.limits.firstIndex { t <= $0 }.map(String.init) ?? beyond.key
+        }
+        let classified = Classifier.categorical(keys, categories: categories + [beyond, noData], text: options.language.texts)
+        var map = baseMap(data, options: options, title: en ? "Travel time to the anchor hospital" : "基幹病院までの所要時間",
+                          legend: en ? "Minutes from the area's population centre" : "地域の人口重心からの所要時間", classified: classified)
+        map.subtitle += " · " + (en ? "road network" : d.cost)
+        map.outlines = d.zones.enumerated().map { i, z in
+            OutlineLayer(name: en ? "drive-time area \(numberLabel(z.minutes)) min" : "\(numberLabel(z.minutes))分圏",
+                         geometries: [z.geometry], color: RGBColor(20, 20, 20), width: 0.8 + 0.5 * Double(i), dash: i % 2 == 1 ? [4, 2] : [])
+        }
+        return map
+    }
+
+    static func numberLabel(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
 
     static func missingSettings(_ metric: StudyMetric) -> MapRenderError {
         MapRenderError("the \(metric.rawValue) map needs access settings: add scenarios: gaps: {kinds: […], capacity: FIELD} to the study file (see geodata/README.md)")

@@ -31,6 +31,10 @@ public struct StudyResults: Sendable {
     /// Patients outside the study areas (or of unknown area) as they may be shown ("<10", "x" or the
     /// number): a cell of the same line as the areas.
     public let outsidePatientsLabel: String
+    /// The run's travel-time costs (nil for straight-line studies) and the drive-time areas drawn
+    /// from its road network (nil without one).
+    public internal(set) var costs: StudyCosts? = nil
+    public internal(set) var driveTimes: DriveTimeAreas? = nil
 
     /// Runs every analysis (one ``StudyRun`` with the study's settings). `progress` gets short
     /// English phrases (for a terminal).

@@ -77,8 +77,11 @@ public struct StudyRun: Sendable {
         let scenarios = try analyses.scenarios?.get()
         let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, nearest: nearest,
                                       access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios)
-        return StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,
-                            access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios, areas: areas,
-                            outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
+        var results = StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,
+                                   access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios, areas: areas,
+                                   outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
+        results.costs = analyses.costs
+        results.driveTimes = try analyses.driveTimes?.get()
+        return results
     }
 }

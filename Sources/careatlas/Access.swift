@@ -36,6 +36,11 @@ struct Access: ParsableCommand {
             population measure (--demand-measure, default aged65) at its
             population-weighted centroid, supply the institutions of --kinds with
             the --capacity field; writes access_scores.csv and access_areas.geojson.
+            Costs follow the study's cost: straight-line metres, or minutes with
+            cost: network or cost: table (--threshold and --weights in minutes,
+            pairs without a route out of reach). --cost-matrix OD.csv works here too:
+            origin = area code, destination = institution id, cost in the table's
+            unit (the threshold in the same unit).
             """)
 
     @Argument(help: "A study file (study mode). Leave out for point mode with --demand and --supply.")
@@ -73,10 +78,16 @@ struct Access: ParsableCommand {
     func validate() throws {
         guard fca.method != nil else { throw ValidationError("give --method 2sfca|e2sfca|gaussian|gravity|3sfca") }
         if let study {
-            guard demand == nil, supply == nil, costMatrix == nil, crs == nil else {
+            guard demand == nil, supply == nil, crs == nil else {
                 throw ValidationError("give either a STUDY file or --demand and --supply, not both")
             }
             try validateInputFile(study, what: "study file")
+            if let costMatrix {
+                try validateInputFile(costMatrix, what: "--cost-matrix")
+                guard detourFactor == nil else {
+                    throw ValidationError("--detour-factor applies to straight-line costs; with --cost-matrix the table gives the costs")
+                }
+            }
             _ = try fca.model()
             return
         }
@@ -177,6 +188,7 @@ extension Access {
         var options = StudyRun.Options()
         options.level = studyOptions.level
         options.access = studyOptions.settings(method: try fca.model(), detourFactor: detourFactor ?? 1, normalize: fca.normalize)
+        options.access?.costMatrix = costMatrix.map { URL(fileURLWithPath: $0) }
         let run = try studyRun(study, options: options, policy: nil, terminal: terminal)
         let result = try runAnalysis { try run.access?.get() }
         guard let result else { return }

@@ -50,6 +50,7 @@ struct Catchment: ParsableCommand {
         options.shares = shares
         options.distances = .init(kinds: kinds, radiiKm: radii)
         options.huff = .init(attractiveness: attractiveness, kinds: huffKinds, decay: decay)
+        options.driveTimes = true
         let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
         let model = run.model, disclosure = run.disclosure
         let analysis = try runAnalysis { try run.shares.get() }
@@ -57,6 +58,11 @@ struct Catchment: ParsableCommand {
         var folder = try output.folder(inputs: model.inputFiles)
         try CatchmentExport.write(model: model, shares: analysis, distances: distances, disclosure: disclosure, excel: output.excel, to: &folder)
         try HospitalCatchmentExport.write(run: run, excel: output.excel, to: &folder)
+        if let costs = run.costs { try folder.write("travel_costs.csv", DriveTimeExport.costsTable(model, costs).csv(excel: output.excel)) }
+        if let driveTimes = try runAnalysis({ try run.driveTimes?.get() }) {
+            try folder.write("drive_time_areas.csv", DriveTimeExport.areasTable(driveTimes).csv(excel: output.excel))
+            try folder.write("drive_time_areas.geojson", Layers.geojson("drive_time_areas", crs: model.crs, DriveTimeExport.features(driveTimes)))
+        }
         if !common.json {
             print(CatchmentReport.text(analysis, disclosure: disclosure), terminator: "")
             print(CatchmentReport.huffLine(run.huff))

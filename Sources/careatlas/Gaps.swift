@@ -35,9 +35,16 @@ struct Gaps: ParsableCommand {
     @Option(name: .customLong("within-km"), help: "Distance limit for the required kinds, km.")
     var withinKm: Double = AccessGaps.Settings.defaultWithinKm
 
+    @Option(name: .customLong("within-minutes"),
+            help: "Time limit for the required kinds, minutes (studies with cost: network or table; default 20).")
+    var withinMinutes: Double?
+
     func validate() throws {
         try validateInputFile(study, what: "study file")
         guard withinKm > 0 else { throw ValidationError("--within-km must be a positive distance, got \(withinKm)") }
+        if let withinMinutes, !(withinMinutes > 0 && withinMinutes.isFinite) {
+            throw ValidationError("--within-minutes must be a positive number of minutes, got \(withinMinutes)")
+        }
         let d = FloatingCatchmentSettings.gapDefaults
         _ = try fca.model(defaultMethod: d.method, defaultThreshold: d.threshold)
     }
@@ -49,7 +56,8 @@ struct Gaps: ParsableCommand {
         options.level = studyOptions.level
         options.access = studyOptions.settings(method: try fca.model(defaultMethod: d.method, defaultThreshold: d.threshold),
                                                detourFactor: 1, normalize: fca.normalize)
-        let settings = AccessGaps.Settings(need: need, requiredKinds: requiredKinds, withinKm: withinKm)
+        var settings = AccessGaps.Settings(need: need, requiredKinds: requiredKinds, withinKm: withinKm)
+        settings.withinMinutes = withinMinutes
         options.gaps = settings
         let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
         let model = run.model, policy = run.policy, disclosure = run.disclosure
@@ -63,7 +71,8 @@ struct Gaps: ParsableCommand {
         if !common.json { print(GapsReport.text(gaps, level: level, areaCount: areaCount), terminator: "") }
         try folder.commit()
         if common.json {
-            print(GapsReport.json(gaps, settings: settings, level: level, areaCount: areaCount, disclosure: disclosure, study: study, folder: folder))
+            print(GapsReport.json(gaps, settings: settings, level: level, areaCount: areaCount, disclosure: disclosure, study: study, folder: folder,
+                                  cost: run.costs?.spec.kindName))
         }
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }

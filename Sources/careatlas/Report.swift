@@ -36,7 +36,9 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let terminal = Terminal(quiet: common.quiet)
-        let run = try studyRun(study, policy: output.policy, terminal: terminal)
+        var options = StudyRun.Options()
+        options.driveTimes = true
+        let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
         let results = try runAnalysis { try run.results() }
         var folder = try output.folder(inputs: run.model.inputFiles)
         terminal.progress("writing the report")

@@ -125,6 +125,33 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: out2.path))
     }
 
+    /// Study mode with an imported table (issue 19: it was refused before): 松区 → N01 10, 柳区 → N01
+    /// 30 and 柳区 → N02 20 minutes; d0 = 25: R_N01 = 40 / 2,000 (松区's 65+), R_N02 = 25 / 1,000
+    /// (柳区's); A_松 = 0.02, A_柳 = 0.025; the other wards reach nothing (nan).
+    @Test func studyModeWithACostMatrix() throws {
+        let folder = try Self.folder()
+        try "origin,destination,cost\n99105,N01,10\n99104,N01,30\n99104,N02,20\n"
+            .write(to: folder.appendingPathComponent("od.csv"), atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("out")
+        let run = try CLITests.run([
+            "access", "geodata/demo/study.yaml", "--cost-matrix", folder.appendingPathComponent("od.csv").path, "--method", "2sfca",
+            "--threshold", "25", "--kinds", "visiting_nurse", "--capacity", "patients_per_month", "--out", out.path,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "scored=9 pairs=2 undefined=7\n")
+        let rows = try String(contentsOf: out.appendingPathComponent("access_scores.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
+        let score = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { (String($0[0]), String($0.last!)) })
+        #expect(Double(score["99105"]!) == 0.02 && Double(score["99104"]!) == 0.025 && score["99101"] == "nan")
+
+        try "origin,destination,cost\n99105,N01,10\n12345,N01,5\n".write(to: folder.appendingPathComponent("od.csv"), atomically: true, encoding: .utf8)
+        let bad = try CLITests.run([
+            "access", "geodata/demo/study.yaml", "--cost-matrix", folder.appendingPathComponent("od.csv").path, "--method", "2sfca",
+            "--threshold", "25", "--kinds", "visiting_nurse", "--capacity", "patients_per_month", "--out", folder.appendingPathComponent("bad").path,
+        ])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("--cost-matrix od.csv: line 3: origin \"12345\" is no area of the study — origins are area codes of the study, destinations institution ids"))
+    }
+
     /// Longitude/latitude with --crs: 0.01° of latitude at Tokyo Station is about 1109 m.
     @Test func lonLatWithCRS() throws {
         let folder = try Self.folder()

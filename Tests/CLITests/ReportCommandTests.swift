@@ -61,6 +61,26 @@ import TestSupport
         }
     }
 
+    /// reports/demo_network is the report of the demo on its road network (cost: network): the
+    /// travel-time map and the drive-time section, current as this code writes it.
+    @Test func committedNetworkDemoReportIsCurrent() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-report-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLITests.run(["report", "geodata/demo/study_network.yaml", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let committed = repositoryRoot.appendingPathComponent("reports/demo_network")
+        let fresh = try Self.files(out)
+        #expect(fresh.contains("map_drive_time.svg") && fresh.contains("drive_time_areas.csv") && fresh.contains("drive_time_areas.geojson"))
+        #expect(try Self.files(committed) == fresh)
+        for n in fresh {
+            let same = try Data(contentsOf: out.appendingPathComponent(n)) == Data(contentsOf: committed.appendingPathComponent(n))
+            #expect(same, "reports/demo_network/\(n) is stale: swift run -c release careatlas report geodata/demo/study_network.yaml --out reports/demo_network")
+        }
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 6, "six inline maps: the five and the travel-time map")
+        #expect(html.contains("道路網上の自動車所要時間（roads.osm.pbf"))
+    }
+
     @Test func dateFlagOverridesTheStudy() throws {
         let (a, r) = try Self.report(["--date", "2027-01-15"])
         defer { try? FileManager.default.removeItem(at: a) }

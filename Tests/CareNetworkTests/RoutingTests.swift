@@ -149,6 +149,35 @@ final class RoutingTests: XCTestCase {
     }
 
     /// Drive-time areas: which origins reach a destination within t, and the population they hold.
+    /// The roads from which node 1 of the one-way square 1 → 2 → 3 → 4 → 1 is reached within
+    /// 1.5 L / 10 m/s: all of 4 → 1 (L) and the last 0.5 L of 3 → 4, nothing of 1 → 2 (it leads
+    /// away) nor of the separate road or the diamond: 1.5 L of road in all.
+    func testReachingPiecesOnTheOneWaySquare() throws {
+        let net = try network()
+        let target = net.point(atNode: net.nodeIndex(osmID: 1)!)
+        let pieces = net.reachingPieces(to: target, withinSeconds: 1.5 * Self.L / 10, incidence: net.segmentIncidence())
+        func metres(_ p: (lon: Double, lat: Double), _ q: (lon: Double, lat: Double)) -> Double {
+            let dLat = (q.lat - p.lat) * Self.rad, dLon = (q.lon - p.lon) * Self.rad
+            let h = sin(dLat / 2) * sin(dLat / 2) + cos(p.lat * Self.rad) * cos(q.lat * Self.rad) * sin(dLon / 2) * sin(dLon / 2)
+            return 2 * Self.R * asin(min(1, sqrt(h)))
+        }
+        var total = 0.0
+        for p in pieces {
+            let a = net.position(segment: p.segment, fraction: p.from), b = net.position(segment: p.segment, fraction: p.to)
+            // Every piece lies on the west edge (lon 0) or the north edge (lat 0.01) of the square.
+            XCTAssertTrue((abs(a.lon) < 1e-12 && abs(b.lon) < 1e-12) || (abs(a.lat - 0.01) < 1e-12 && abs(b.lat - 0.01) < 1e-12), "\(p)")
+            total += metres(a, b)
+        }
+        XCTAssertEqual(pieces.count, 2)
+        XCTAssertEqual(total, 1.5 * Self.L, accuracy: 1e-6 * Self.L)
+        // The piece of 3 → 4 starts 0.5 L before node 4: at longitude 0.01 · (0.5 L / Lp) (linear in degrees).
+        let north = try XCTUnwrap(pieces.first { abs(net.position(segment: $0.segment, fraction: $0.from).lat - 0.01) < 1e-12 })
+        let start = net.position(segment: north.segment, fraction: north.from), end = net.position(segment: north.segment, fraction: north.to)
+        XCTAssertEqual(max(start.lon, end.lon), 0.01 * 0.5 * Self.L / Self.Lp, accuracy: 1e-12)
+        // Within no time, only the point itself.
+        XCTAssertTrue(net.reachingPieces(to: target, withinSeconds: 0, incidence: net.segmentIncidence()).allSatisfy { $0.from == $0.to })
+    }
+
     func testCoveredPopulation() throws {
         let net = try network()
         let t = times(net, from: [1, 2, 3, 4, 10], to: [1, 2])

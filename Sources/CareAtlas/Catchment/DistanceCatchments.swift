@@ -32,6 +32,10 @@ public struct DistanceCatchments: Sendable {
         public let level: AreaLevel
         public let distanceKm: [String: Double]
         public let institutionID: [String: String]
+        /// With a travel-time cost: minutes to the nearest institution of each kind by travel
+        /// time, and which one (a kind absent here has no institution with a route).
+        public internal(set) var minutes: [String: Double] = [:]
+        public internal(set) var minutesInstitutionID: [String: String] = [:]
     }
 
     public let kinds: [String]
@@ -117,7 +121,10 @@ extension DistanceCatchments {
 
     /// For every area of `level`, the straight-line distance from its population-weighted centroid
     /// to the nearest institution of each kind (an STR-tree nearest-neighbour query per kind).
-    public static func nearestDistances(_ model: StudyModel, level: AreaLevel) throws -> [Nearest] {
+    ///
+    /// With travel-time `costs`, each area also gets the travel time to the nearest institution of
+    /// each kind by time (``Nearest/minutes``; ties: the lower institution id).
+    public static func nearestDistances(_ model: StudyModel, level: AreaLevel, costs: StudyCosts? = nil) throws -> [Nearest] {
         guard let areas = model.areas[level] else { return [] }
         let byKind = Dictionary(grouping: model.institutions, by: \.kind)
         var distance = [[String: Double]](repeating: [:], count: areas.count)
@@ -133,7 +140,20 @@ extension DistanceCatchments {
                 nearestID[i][kind] = list[j].id
             }
         }
-        return areas.indices.map { Nearest(areaID: areas[$0].id, level: level, distanceKm: distance[$0], institutionID: nearestID[$0]) }
+        var result = areas.indices.map { Nearest(areaID: areas[$0].id, level: level, distanceKm: distance[$0], institutionID: nearestID[$0]) }
+        if let costs {
+            for i in areas.indices {
+                // Institutions are sorted by id, rows by institution index: the first minimum is the lowest id.
+                for (j, t) in costs.row(level: level, area: i) {
+                    let kind = model.institutions[j].kind
+                    if t < result[i].minutes[kind] ?? .infinity {
+                        result[i].minutes[kind] = t
+                        result[i].minutesInstitutionID[kind] = model.institutions[j].id
+                    }
+                }
+            }
+        }
+        return result
     }
 }
 

@@ -4,7 +4,9 @@ import Foundation
 /// The Huff model and plurality service areas applied to a study: origins are the areas of a
 /// level (weight: population aged 65+), destinations the institutions of the chosen kinds with a
 /// positive attractiveness field (beds by default), distances straight lines from the areas'
-/// population-weighted centroids, in km.
+/// population-weighted centroids, in km — or, with the study's travel-time cost (``StudyCosts``),
+/// travel times in minutes (d in minutes, each area's minimum 1 minute); the model then needs a time
+/// for every area–destination pair and is unavailable, with the count, when some have no route.
 public struct HospitalCatchments: Sendable {
     /// The fit of α and β to the anchor's patient origins; nil when it could not be fitted (see
     /// ``fitProblem``).
@@ -23,7 +25,7 @@ public struct HospitalCatchments: Sendable {
     ///   - kinds: institution kinds that are destinations (default `hospital`).
     public static func analyse(
         _ model: StudyModel, level: AreaLevel = .municipality, attractiveness: String = "beds", kinds: [String] = ["hospital"],
-        decay: HuffDecay = .power
+        decay: HuffDecay = .power, costs: StudyCosts? = nil
     ) throws -> HospitalCatchments {
         guard let areas = model.areas[level] else {
             throw AnalysisError("the study has no \(level.rawValue) areas", fix: "choose a level the study has")
@@ -35,13 +37,29 @@ public struct HospitalCatchments: Sendable {
         }
         let origins = areas.map {
             HuffOrigin(id: $0.id, weight: $0.population["aged65"] ?? 0,
-                       // The mean distance from a point of a disc of the area's size to its centre.
-                       minimumDistanceKm: max(0.1, 2.0 / 3.0 * ($0.areaKm2 / Double.pi).squareRoot()))
+                       // The mean distance from a point of a disc of the area's size to its centre;
+                       // with travel times, one minute.
+                       minimumDistanceKm: costs != nil ? 1 : max(0.1, 2.0 / 3.0 * ($0.areaKm2 / Double.pi).squareRoot()))
         }
         let sites = Dictionary(uniqueKeysWithValues: destinations.map { ($0.id, $0.position) })
-        // One row per area (the origins, in the same order), one column per destination: km.
-        let distancesKm = areas.map { area in
-            destinations.map { d in hypot(area.weightedCentroid.x - d.position.x, area.weightedCentroid.y - d.position.y) / 1000 }
+        let institutionIndex = Dictionary(uniqueKeysWithValues: model.institutions.enumerated().map { ($1.id, $0) })
+        if let costs {
+            // No route is never a number: the model needs every pair.
+            let missing = areas.indices.reduce(0) { sum, i in
+                sum + destinations.filter { costs.minutes(level: level, area: i, institution: institutionIndex[$0.id]!) == nil }.count
+            }
+            if missing > 0 {
+                throw AnalysisError("the Huff model needs a travel time for every area–hospital pair; \(missing) of \(areas.count * destinations.count) have no route",
+                                    fix: "raise cost.network.cutoff_minutes (or give the pairs in the table)")
+            }
+        }
+        // One row per area (the origins, in the same order), one column per destination: km, or
+        // minutes with a travel-time cost.
+        let distancesKm = areas.enumerated().map { i, area in
+            destinations.map { d in
+                if let costs { return costs.minutes(level: level, area: i, institution: institutionIndex[d.id]!)! }
+                return hypot(area.weightedCentroid.x - d.position.x, area.weightedCentroid.y - d.position.y) / 1000
+            }
         }
         let model_ = try HuffModel(
             origins: origins, destinations: destinations.map { HuffDestination(id: $0.id, attractiveness: $0.capacity[attractiveness] ?? 0) },

@@ -6,6 +6,8 @@ extension AccessGaps {
         /// Empty: the supply kinds of the access scores.
         public var requiredKinds: [String] = []
         public var withinKm: Double = Settings.defaultWithinKm
+        /// With a travel-time cost: the time limit of rule 3 (nil: 20 minutes).
+        public var withinMinutes: Double?
 
         /// 16 km.
         public static let defaultWithinKm = 16.0
@@ -19,10 +21,18 @@ extension AccessGaps {
 
     /// The gaps that `access` leaves, under `settings`, at the access's level.
     public static func find(
-        _ model: StudyModel, access: StudyAccess, settings s: Settings, nearest: [DistanceCatchments.Nearest]
+        _ model: StudyModel, access: StudyAccess, settings s: Settings, nearest: [DistanceCatchments.Nearest], costs: StudyCosts? = nil
     ) throws -> AccessGaps {
         let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
+        var within: Double? = nil
+        if let costs {
+            within = s.withinMinutes ?? GapSettings.defaultWithinMinutes
+            try costs.checkThreshold(within!, what: "--within-minutes")
+        } else if s.withinMinutes != nil {
+            throw AnalysisError("--within-minutes needs a travel-time cost", fix: "add cost: {network: …} or cost: {table: …} to the study, or use --within-km")
+        }
         return try find(model, level: access.level, need: s.need, access: scores, nearest: nearest,
-                        requiredKinds: s.requiredKinds.isEmpty ? access.kinds : s.requiredKinds, withinKm: s.withinKm)
+                        requiredKinds: s.requiredKinds.isEmpty ? access.kinds : s.requiredKinds, withinKm: s.withinKm,
+                        withinMinutes: within, withoutTravelTime: Set(costs?.areasWithoutData[access.level] ?? []))
     }
 }

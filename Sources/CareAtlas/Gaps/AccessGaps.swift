@@ -10,7 +10,12 @@ import Foundation
 ///    floating-catchment threshold), while the need is > 0;
 /// 3. **no <kind> within X km** — the nearest institution of a required kind is farther than X km
 ///    from the area's population-weighted centroid (default 16 km, the distance limit of 往診 and
-///    訪問診療 in the medical fee schedule).
+///    訪問診療 in the medical fee schedule); with a travel-time cost (`cost: network | table`),
+///    **no <kind> within T min** — the travel time to the nearest institution of a required kind
+///    is more than T minutes, or there is no route to any.
+///
+/// Areas without travel times (a centroid off the road network, an origin the imported table
+/// never names) are not judged by rules 2 and 3: they are listed in ``areasWithoutTravelTime``.
 ///
 /// Areas with no need (no residents aged 65+, no patients) are never gaps. Gaps are sorted by severity: more reasons first, then higher need, then lower access, then id.
 public struct AccessGaps: Sendable {
@@ -21,6 +26,9 @@ public struct AccessGaps: Sendable {
         public let access: Double?
         public let accessPercentile: Double?
         public let nearestKm: [String: Double]
+        /// Minutes to the nearest institution of each kind (travel-time costs only; a kind absent
+        /// has no route).
+        public var nearestMinutes: [String: Double] = [:]
         /// The rules met, in words.
         public let reasons: [String]
         /// The rules met, as categories (parallel to ``reasons``).
@@ -54,14 +62,22 @@ public struct AccessGaps: Sendable {
     public let gaps: [Gap]
     /// Areas left out because their need is unknown.
     public let areasWithoutNeed: [String]
+    /// The time limit of rule 3 with a travel-time cost (nil: the distance limit applies).
+    public var withinMinutes: Double? = nil
+    /// Areas not judged by rules 2 and 3 because they have no travel times.
+    public var areasWithoutTravelTime: [String] = []
 
     /// - Parameters:
     ///   - access: access score per area id (nil or absent where undefined).
     ///   - nearest: nearest distances per area (from ``DistanceCatchments/nearestDistances(_:level:)``).
     ///   - requiredKinds: kinds whose absence within `withinKm` is a gap.
+    ///   - withinMinutes: with a travel-time cost, the time limit of rule 3 instead of `withinKm`
+    ///     (``DistanceCatchments/Nearest/minutes``).
+    ///   - withoutTravelTime: areas that have no travel times (not judged by rules 2 and 3).
     public static func find(
         _ model: StudyModel, level: AreaLevel = .municipality, need: Need = .aged65, access: [String: Double],
-        nearest: [DistanceCatchments.Nearest], requiredKinds: [String], withinKm: Double = 16
+        nearest: [DistanceCatchments.Nearest], requiredKinds: [String], withinKm: Double = 16, withinMinutes: Double? = nil,
+        withoutTravelTime: Set<String> = []
     ) throws -> AccessGaps {
         guard let areas = model.areas[level] else {
             throw AnalysisError("the study has no \(level.rawValue) areas", fix: "choose a level the study has")
@@ -96,12 +112,27 @@ public struct AccessGaps: Sendable {
                 reasons.append("low access (lowest quintile) with above-median need")
                 rules.append(.lowAccessHighNeed)
             }
-            if n > 0, score == nil || score == 0 {
+            let timed = !withoutTravelTime.contains(a.id)
+            if n > 0, score == nil || score == 0, timed {
                 reasons.append("no supply within the access threshold")
                 rules.append(.noSupplyInReach)
             }
             let distances = nearestByID[a.id]?.distanceKm ?? [:]
-            for k in requiredKinds.sorted() {
+            let minutes = nearestByID[a.id]?.minutes ?? [:]
+            if let limit = withinMinutes {
+                for k in requiredKinds.sorted() where timed {
+                    if let t = minutes[k] {
+                        if t > limit {
+                            reasons.append("no \(k) within \(Self.km(limit)) min (nearest \(Self.km(t)) min)")
+                            rules.append(.farFromRequiredKind)
+                        }
+                    } else {
+                        reasons.append("no \(k) within \(Self.km(limit)) min (no route)")
+                        rules.append(.farFromRequiredKind)
+                    }
+                }
+            }
+            for k in requiredKinds.sorted() where withinMinutes == nil {
                 if let d = distances[k] {
                     if d > withinKm {
                         reasons.append("no \(k) within \(Self.km(withinKm)) km (nearest \(Self.km(d)) km)")
@@ -115,7 +146,7 @@ public struct AccessGaps: Sendable {
             guard !reasons.isEmpty else { continue }
             let percentile = score.map { s in Double(scores.filter { $0 <= s }.count) / Double(max(1, scores.count)) }
             gaps.append(Gap(areaID: a.id, name: a.name, need: n, access: score, accessPercentile: percentile,
-                            nearestKm: distances, reasons: reasons, rules: rules))
+                            nearestKm: distances, nearestMinutes: minutes, reasons: reasons, rules: rules))
         }
         gaps.sort { a, b in
             if a.reasons.count != b.reasons.count { return a.reasons.count > b.reasons.count }
@@ -124,19 +155,36 @@ public struct AccessGaps: Sendable {
             if x != y { return x < y }
             return a.areaID < b.areaID
         }
-        return AccessGaps(level: level, need: need, lowQuintileCut: cut, medianNeed: median, gaps: gaps, areasWithoutNeed: withoutNeed)
+        return AccessGaps(level: level, need: need, lowQuintileCut: cut, medianNeed: median, gaps: gaps, areasWithoutNeed: withoutNeed,
+                          withinMinutes: withinMinutes, areasWithoutTravelTime: areas.map(\.id).filter { withoutTravelTime.contains($0) })
     }
 
     static func km(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    /// Access (2SFCA over the settings' kinds and capacity, threshold in metres) and the gaps it
-    /// leaves, as the study's `scenarios.gaps` settings define them.
-    public static func find(_ model: StudyModel, level: AreaLevel, settings g: GapSettings) throws -> (access: StudyAccess, gaps: AccessGaps) {
+    /// Builds the value (the gaps list with its settings).
+    init(level: AreaLevel, need: Need, lowQuintileCut: Double?, medianNeed: Double?, gaps: [Gap], areasWithoutNeed: [String],
+         withinMinutes: Double? = nil, areasWithoutTravelTime: [String] = []) {
+        self.level = level
+        self.need = need
+        self.lowQuintileCut = lowQuintileCut
+        self.medianNeed = medianNeed
+        self.gaps = gaps
+        self.areasWithoutNeed = areasWithoutNeed
+        self.withinMinutes = withinMinutes
+        self.areasWithoutTravelTime = areasWithoutTravelTime
+    }
+
+    /// Access (2SFCA over the settings' kinds and capacity, threshold in metres, or in minutes with
+    /// travel-time `costs`) and the gaps it leaves, as the study's `scenarios.gaps` settings define them.
+    public static func find(_ model: StudyModel, level: AreaLevel, settings g: GapSettings, costs: StudyCosts? = nil) throws -> (access: StudyAccess, gaps: AccessGaps) {
+        let threshold = try g.threshold(costs: costs)
+        let within = try g.withinMinutes(costs: costs)
         let access = try StudyAccess.compute(model, level: level, kinds: g.kinds, capacityField: g.capacity,
-                                             method: try .twoStep(maximumCost: g.thresholdMeters))
+                                             method: try .twoStep(maximumCost: threshold), costs: costs)
         let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
-        let gaps = try find(model, level: level, access: scores, nearest: try DistanceCatchments.nearestDistances(model, level: level),
-                            requiredKinds: g.kinds, withinKm: g.withinKm)
+        let gaps = try find(model, level: level, access: scores, nearest: try DistanceCatchments.nearestDistances(model, level: level, costs: costs),
+                            requiredKinds: g.kinds, withinKm: g.withinKm, withinMinutes: within,
+                            withoutTravelTime: Set(costs?.areasWithoutData[level] ?? []))
         return (access, gaps)
     }
 }

@@ -71,6 +71,10 @@ public struct StudyAnalyses: Sendable {
         public var access: StudyAccess.Settings?
         /// Gaps with the command's settings over ``access`` (`gaps`).
         public var gaps: AccessGaps.Settings?
+        /// Drive-time areas of the study's road network (`catchment`, `report`; only with
+        /// `cost: network`): the settings of `cost.network`.
+        public var driveTimes = false
+
         public init() {}
     }
 
@@ -98,6 +102,9 @@ public struct StudyAnalyses: Sendable {
 
     public let model: StudyModel
     public let options: Options
+    /// The run's one cost provider: travel times from the study's `cost: network | table`, nil
+    /// for straight-line studies. Every analysis below that measures reach uses it.
+    public let costs: StudyCosts?
     /// The level of the area line and of the catchment analyses.
     public let level: AreaLevel
     /// The command's patient-share analysis (``Options/shares``).
@@ -111,6 +118,8 @@ public struct StudyAnalyses: Sendable {
     public let distances: Availability<DistanceCatchments>?
     public let huff: Availability<HospitalCatchments>?
     public let serviceAreas: ServiceAreas?
+    /// Drive-time areas (``Options/driveTimes`` with a road network).
+    public let driveTimes: Availability<DriveTimeAreas>?
     public let access: Availability<StudyAccess>?
     public let gaps: Availability<AccessGaps>?
     /// The default level of a study: municipalities when it has them, else its coarsest level.
@@ -123,15 +132,20 @@ public struct StudyAnalyses: Sendable {
 
     /// Runs every analysis the study and `options` configure. `progress` gets short English
     /// phrases (for a terminal; the staged plans report from their own thread).
-    public static func compute(_ model: StudyModel, options: Options = Options(), progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> StudyAnalyses {
+    ///
+    /// - Throws: ``AnalysisError`` when the study's travel-time cost cannot be built (an unreadable
+    ///   extract or table): every analysis depends on it.
+    public static func compute(_ model: StudyModel, options: Options = Options(),
+                               progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> StudyAnalyses {
         let level = try options.level ?? defaultLevel(model)
+        let costs = try StudyCosts.build(model, progress: progress)
         // The staged plans (the longest part: one integer programme per budget) run on the other
         // core while the rest is computed here.
         let staged = StagedRun()
         let group = DispatchGroup()
         if model.spec.scenarios != nil {
             progress("staged plans")
-            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model, progress: progress) } }
+            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model, costs: costs, progress: progress) } }
         }
         progress("ranking areas and growing catchments")
         let defaultShares = try Availability.attempt("patient-share catchments not computed") {
@@ -142,12 +156,12 @@ public struct StudyAnalyses: Sendable {
                 try PatientShareCatchments.analyse(model, level: level, shares: options.shares)
             }
         progress("nearest institutions")
-        let nearest = try Availability.attempt("nearest institutions not computed") { try DistanceCatchments.nearestDistances(model, level: level) }
+        let nearest = try Availability.attempt("nearest institutions not computed") { try DistanceCatchments.nearestDistances(model, level: level, costs: costs) }
         var studyGaps: Availability<StudyGaps>?
         if let settings = model.spec.scenarios?.gaps {
             progress("access and gaps")
             studyGaps = try Availability.attempt("access gaps not computed") {
-                let (access, gaps) = try AccessGaps.find(model, level: level, settings: settings)
+                let (access, gaps) = try AccessGaps.find(model, level: level, settings: settings, costs: costs)
                 return StudyGaps(access: access, gaps: gaps)
             }
         }
@@ -162,7 +176,16 @@ public struct StudyAnalyses: Sendable {
         if let h = options.huff {
             progress("fitting the Huff model")
             huff = try Availability.attempt("Huff not fitted") {
-                try HospitalCatchments.analyse(model, level: level, attractiveness: h.attractiveness, kinds: h.kinds, decay: h.decay)
+                try HospitalCatchments.analyse(model, level: level, attractiveness: h.attractiveness, kinds: h.kinds, decay: h.decay,
+                                               costs: costs)
+            }
+        }
+        var driveTimes: Availability<DriveTimeAreas>?
+        if options.driveTimes, let costs, case let .network(n) = costs.spec {
+            progress("drive-time areas")
+            driveTimes = try Availability.attempt("drive-time areas not computed") {
+                try DriveTimeAreas.compute(model, costs: costs, kinds: n.driveTimeKinds, minutes: n.driveTimeMinutes,
+                                           bufferMetres: n.driveTimeBufferMetres, progress: progress)
             }
         }
         let serviceAreas = model.flows.isEmpty || model.areas[level] == nil
@@ -171,13 +194,13 @@ public struct StudyAnalyses: Sendable {
         var gaps: Availability<AccessGaps>?
         if let a = options.access {
             progress("scoring areas")
-            let computed = try Availability.attempt("access not computed") { try StudyAccess.compute(model, settings: a) }
+            let computed = try Availability.attempt("access not computed") { try StudyAccess.compute(model, settings: a, costs: costs) }
             access = computed
             if let g = options.gaps {
                 switch computed {
                 case let .available(scores):
                     gaps = try Availability.attempt("gaps not found") {
-                        try AccessGaps.find(model, access: scores, settings: g, nearest: try nearest.get())
+                        try AccessGaps.find(model, access: scores, settings: g, nearest: try nearest.get(), costs: costs)
                     }
                 case let .unavailable(reason, error):
                     gaps = .unavailable(reason: reason, error: error)
@@ -188,9 +211,9 @@ public struct StudyAnalyses: Sendable {
         let scenarios: Availability<ScenarioAnalysis>? = try staged.result.map { result in
             try Availability.attempt("staged plans not computed") { try result.get() }
         }
-        return StudyAnalyses(model: model, options: options, level: level, shares: shares, defaultShares: defaultShares,
+        return StudyAnalyses(model: model, options: options, costs: costs, level: level, shares: shares, defaultShares: defaultShares,
                              scenarios: scenarios, nearest: nearest, studyGaps: studyGaps, distances: distances, huff: huff,
-                             serviceAreas: serviceAreas, access: access, gaps: gaps)
+                             serviceAreas: serviceAreas, driveTimes: driveTimes, access: access, gaps: gaps)
     }
 
     /// The staged plans, or why there are none.
@@ -203,7 +226,8 @@ public struct StudyAnalyses: Sendable {
 
     /// What the run could not compute, one English sentence each, in the order of the table above.
     public var unavailable: [String] {
-        [shares.reason, scenarios?.reason, nearest.reason, studyGaps?.reason, distances?.reason, huff?.reason, access?.reason, gaps?.reason]
+        [shares.reason, scenarios?.reason, nearest.reason, studyGaps?.reason, distances?.reason, huff?.reason, driveTimes?.reason,
+         access?.reason, gaps?.reason]
             .compactMap { $0 }
     }
 }

@@ -32,6 +32,9 @@ public enum StageRule: Sendable, Hashable {
     case share(Double)
     /// Areas whose population-weighted centroid lies within this distance of the anchor.
     case withinKm(Double)
+    /// Areas whose population-weighted centroid reaches the anchor within this many minutes
+    /// (needs a travel-time `cost:`; areas without a route are outside).
+    case withinMinutes(Double)
     /// The exact best region within a budget.
     case budget(Budget)
 }
@@ -107,11 +110,50 @@ public struct LiaisonSpec: Sendable, Hashable {
 }
 
 /// Floating-catchment settings for the access-gap count per stage.
+///
+/// With a straight-line cost the threshold is `threshold_m` (default 5,000 m) and the gap rule's
+/// limit `within_km` (default 16 km); with a travel-time cost they are `threshold_minutes`
+/// (default 30) and `within_minutes` (default 20: "no home-care clinic within 20 minutes").
 public struct GapSettings: Sendable, Hashable {
     public var kinds: [String]
     public var capacity: String
     public var thresholdMeters: Double = 5000
     public var withinKm: Double = 16
+    /// Travel-time limits (nil: the defaults, 30 and 20 minutes).
+    public var thresholdMinutes: Double? = nil
+    public var withinMinutesLimit: Double? = nil
+    /// Whether metre or kilometre limits were written (an error with a travel-time cost).
+    public var distanceLimitsGiven = false
+
+    public static let defaultThresholdMinutes = 30.0
+    public static let defaultWithinMinutes = 20.0
+
+    /// The access threshold in the cost's unit: metres, or minutes with travel-time `costs`.
+    public func threshold(costs: StudyCosts?) throws -> Double {
+        guard let costs else {
+            if thresholdMinutes != nil || withinMinutesLimit != nil {
+                throw AnalysisError("scenarios.gaps gives minutes but the study's cost is straight-line distance",
+                                    fix: "add cost: {network: …} or cost: {table: …} to the study, or write threshold_m and within_km")
+            }
+            return thresholdMeters
+        }
+        if distanceLimitsGiven {
+            throw AnalysisError("scenarios.gaps gives threshold_m or within_km but the study's cost is travel time",
+                                fix: "write threshold_minutes and within_minutes instead")
+        }
+        let t = thresholdMinutes ?? Self.defaultThresholdMinutes
+        try costs.checkThreshold(t, what: "scenarios.gaps.threshold_minutes")
+        return t
+    }
+
+    /// The time limit of the gap rule with travel-time `costs`, nil with straight-line costs.
+    public func withinMinutes(costs: StudyCosts?) throws -> Double? {
+        guard let costs else { return nil }
+        let t = withinMinutesLimit ?? Self.defaultWithinMinutes
+        try costs.checkThreshold(t, what: "scenarios.gaps.within_minutes")
+        return t
+    }
+
     public init(kinds: [String], capacity: String, thresholdMeters: Double = 5000, withinKm: Double = 16) {
         self.kinds = kinds
         self.capacity = capacity

@@ -50,11 +50,12 @@ public struct ScenarioAnalysis: Sendable {
 
 extension ScenarioAnalysis {
     /// Evaluates every plan of the study's `scenarios:` section (and the frontier when asked).
-    public static func run(_ model: StudyModel, progress: @escaping (String) -> Void = { _ in }) throws -> ScenarioAnalysis {
+    /// With travel-time `costs`, `within_minutes` stages and the gap counts use minutes.
+    public static func run(_ model: StudyModel, costs: StudyCosts? = nil, progress: @escaping (String) -> Void = { _ in }) throws -> ScenarioAnalysis {
         guard let spec = model.spec.scenarios, !spec.plans.isEmpty || spec.frontier != nil else {
             throw AnalysisError("the study has no scenarios", fix: "add a scenarios: section with plans (see geodata/README.md)")
         }
-        let context = try StageContext(model, spec)
+        let context = try StageContext(model, spec, costs: costs)
         var plans: [(String, [StageResult])] = []
         for plan in spec.plans {
             progress("plan \(plan.name)")
@@ -88,9 +89,12 @@ struct StageContext {
     let anchorIndex: Int
     let anchorPosition: Coordinate
     let distancesKm: [Double]
+    /// Minutes from each area to the anchor (nil: no route; all nil without travel-time costs).
+    let minutesToAnchor: [Double?]
+    let costs: StudyCosts?
     let gapAreaIDs: Set<String>?
 
-    init(_ model: StudyModel, _ spec: ScenarioSpec) throws {
+    init(_ model: StudyModel, _ spec: ScenarioSpec, costs: StudyCosts? = nil) throws {
         self.model = model
         self.spec = spec
         level = spec.level
@@ -105,8 +109,11 @@ struct StageContext {
         anchorIndex = index
         anchorPosition = anchor.position
         distancesKm = areas.map { hypot($0.weightedCentroid.x - anchor.position.x, $0.weightedCentroid.y - anchor.position.y) / 1000 }
+        self.costs = costs
+        let level = self.level, anchorInstitution = model.anchorIndex!
+        minutesToAnchor = areas.indices.map { costs?.minutes(level: level, area: $0, institution: anchorInstitution) }
         if let g = spec.gaps {
-            gapAreaIDs = Set(try AccessGaps.find(model, level: level, settings: g).gaps.gaps.map(\.areaID))
+            gapAreaIDs = Set(try AccessGaps.find(model, level: level, settings: g, costs: costs).gaps.gaps.map(\.areaID))
         } else {
             gapAreaIDs = nil
         }
@@ -163,6 +170,21 @@ struct StageContext {
             members = Set(areas.indices.filter { distancesKm[$0] <= km })
             members.insert(anchorIndex)
             if stage.contiguous { members = component(of: anchorIndex, in: members) }
+        case .withinMinutes(let minutes):
+            guard let costs else {
+                throw AnalysisError("stage \(stage.name): within_minutes needs a travel-time cost",
+                                    fix: "add cost: {network: {pbf: …}} or cost: {table: {file: …}} to the study, or use within_km")
+            }
+            try costs.checkThreshold(minutes, what: "stage \(stage.name): within_minutes")
+            // Areas without a route to the anchor (or without travel times) are never inside.
+            members = Set(areas.indices.filter { (minutesToAnchor[$0] ?? .infinity) <= minutes })
+            members.insert(anchorIndex)
+            if stage.contiguous { members = component(of: anchorIndex, in: members) }
+            let noData = Set(costs.areasWithoutData[level] ?? [])
+            let missing = areas.indices.filter { minutesToAnchor[$0] == nil && $0 != anchorIndex }
+            let noRoute = missing.filter { !noData.contains(areas[$0].id) }.count, withoutData = missing.count - noRoute
+            if noRoute > 0 { notes.append("\(noRoute) area\(noRoute == 1 ? " has" : "s have") no route to the anchor (left out)") }
+            if withoutData > 0 { notes.append("\(withoutData) area\(withoutData == 1 ? " has" : "s have") no travel time (off the network; left out)") }
         case .budget(var b):
             b.limit = boundedLimit(b, notes: &notes)
             let problem = RegionProblem(
@@ -237,6 +259,7 @@ struct StageContext {
         case .group(let g): return "group \(g)"
         case .share(let s): return "share \(Int((s * 100).rounded())) %"
         case .withinKm(let km): return "within \(km) km of the anchor"
+        case .withinMinutes(let minutes): return "within \(numberText(minutes)) min of the anchor"
         case .budget(let b):
             let limit = b.limit == b.limit.rounded() ? String(Int(b.limit)) : String(b.limit)
             return "\(b.measure.rawValue) ≤ \(limit)" + (b.kinds.isEmpty ? "" : " (\(b.kinds.joined(separator: ", ")))")

@@ -21,6 +21,10 @@ public enum InputRanges {
     public static let frontierUpTo = 1...10_000
     /// Ring radii of `catchment --radii`, km.
     public static let maxRingRadiusKm = 1000.0
+    /// `cost.network.cutoff_minutes`: travel times are computed up to this (a day's drive).
+    public static let maxCutoffMinutes = 1440.0
+    /// `cost.network.max_snap_m`.
+    public static let maxSnapMetres = 100_000.0
     /// `scenarios.liaison.min_shared`.
     public static let minShared = 0...maxCountPerRow
 

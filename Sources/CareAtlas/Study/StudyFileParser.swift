@@ -300,7 +300,7 @@ struct Reader {
 
     mutating func study(_ top: Entries, _ root: Node) -> StudySpec? {
         checkKeys(top, ["study", "crs", "privacy", "areas", "population", "patients", "flows", "institutions",
-                        "groupings", "anchor", "scenarios", "credits"], "the study file")
+                        "groupings", "anchor", "scenarios", "credits", "cost"], "the study file")
         var name = "", period = "", reportDate = ""
         if let n = top.value("study"), let s = mapping(n, "\"study\"") {
             checkKeys(s, ["name", "period", "report_date"], "\"study\"")
@@ -338,6 +338,8 @@ struct Reader {
         var scenarios: ScenarioSpec? = nil
         if let n = top.value("scenarios"), let e = mapping(n, "\"scenarios\"") { scenarios = scenarioSpec(e) }
         let credits = stringList(top, "credits", "the study file")
+        var cost = StudyCostSpec.straightLine
+        if let n = top.value("cost") { cost = costSpec(n) }  // StudyFileParser+Cost.swift
         // Names must be unique so outputs can name layers.
         var names = Set<String>()
         for a in areas where !names.insert(a.name).inserted {
@@ -348,7 +350,7 @@ struct Reader {
             name: name, period: period, reportDate: reportDate, crs: crs, minCell: minCell, areas: areas,
             population: population, patients: patients, flows: flows, institutions: institutions, groupings: groupings,
             anchor: anchor, scenarios: scenarios, credits: credits, file: base.appendingPathComponent(fileName),
-            fileOptions: fileOptions)
+            fileOptions: fileOptions, cost: cost)
     }
 
     mutating func areaLayer(_ e: Entries, _ what: String) -> AreaLayerSpec? {
@@ -433,11 +435,14 @@ struct Reader {
             spec.liaison.kinds = stringList(l, "kinds", "scenarios.liaison")
         }
         if let n = e.value("gaps"), let g = mapping(n, "scenarios.gaps") {
-            checkKeys(g, ["kinds", "capacity", "threshold_m", "within_km"], "scenarios.gaps")
+            checkKeys(g, ["kinds", "capacity", "threshold_m", "within_km", "threshold_minutes", "within_minutes"], "scenarios.gaps")
             let capacity = string(g, "capacity", "scenarios.gaps", required: true) ?? ""
             var settings = GapSettings(kinds: stringList(g, "kinds", "scenarios.gaps"), capacity: capacity)
             if let t = number(g, "threshold_m", "scenarios.gaps") { settings.thresholdMeters = t }
             if let w = number(g, "within_km", "scenarios.gaps") { settings.withinKm = w }
+            settings.distanceLimitsGiven = g.value("threshold_m") != nil || g.value("within_km") != nil
+            settings.thresholdMinutes = number(g, "threshold_minutes", "scenarios.gaps")
+            settings.withinMinutesLimit = number(g, "within_minutes", "scenarios.gaps")
             spec.gaps = settings
         }
         if let n = e.value("frontier"), let f = mapping(n, "scenarios.frontier") {
@@ -472,7 +477,7 @@ struct Reader {
     }
 
     mutating func stage(_ e: Entries, _ what: String) -> StageSpec? {
-        let rules = ["areas", "group", "share", "within_km", "budget"]
+        let rules = ["areas", "group", "share", "within_km", "within_minutes", "budget"]
         checkKeys(e, ["name", "contiguous", "objective"] + rules, what)
         let name = string(e, "name", what, required: true) ?? ""
         let given = rules.filter { e.value($0) != nil }
@@ -494,6 +499,9 @@ struct Reader {
         case "within_km":
             guard let v = number(e, "within_km", what) else { return nil }
             rule = .withinKm(v)
+        case "within_minutes":
+            guard let v = number(e, "within_minutes", what) else { return nil }
+            rule = .withinMinutes(v)
         default:
             guard let node = e.value("budget"), let b = mapping(node, "\(what) budget") else { return nil }
             let measures = Budget.Measure.allCases.map(\.rawValue)

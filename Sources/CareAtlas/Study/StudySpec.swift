@@ -61,6 +61,8 @@ public struct StudySpec: Sendable {
     public var file: URL
     /// Per input file: layer, sheet, header row or registry source (see ``InputFileOptions``).
     public var fileOptions: [URL: InputFileOptions] = [:]
+    /// How far an area is from an institution (`cost:`; straight-line metres by default).
+    public var cost: StudyCostSpec = .straightLine
 }
 
 public struct AreaLayerSpec: Sendable {
@@ -154,7 +156,7 @@ extension StudySpec {
     public var inputFiles: [URL] {
         [file] + areas.map(\.file) + population.map(\.file) + [patients?.file, flows?.file].compactMap { $0 }
             + (patients?.records?.referenceFiles ?? [])
-            + institutions.map(\.file) + groupings.map(\.file)
+            + institutions.map(\.file) + groupings.map(\.file) + cost.inputFiles
     }
 }
 

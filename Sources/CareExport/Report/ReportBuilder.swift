@@ -5,7 +5,7 @@ import Foundation
 /// Builds the meeting report's content from a study's results.
 public enum ReportBuilder {
     /// The maps the report shows, by key, in order (rendered by `CareMaps`).
-    public static let mapKeys = ["patients", "penetration", "access", "gaps", "stages"]
+    public static let mapKeys = ["patients", "penetration", "access", "gaps", "stages", "drive_time"]
 
     public static func document(_ r: StudyResults, tables: [String: Table]) -> ReportDocument {
         let spec = r.model.spec
@@ -41,6 +41,7 @@ public enum ReportBuilder {
             blocks.append(.map(key: "gaps", caption: "アクセスのギャップ Access gaps"))
         }
         if r.scenarios != nil { blocks.append(.map(key: "stages", caption: "段階的な連携圏域 Staged regions")) }
+        if r.costs != nil { blocks.append(.map(key: "drive_time", caption: "基幹病院までの所要時間と所要時間圏 Travel time to the anchor and its drive-time areas")) }
 
         // 3. Stages.
         if let s = r.scenarios {
@@ -67,6 +68,16 @@ public enum ReportBuilder {
                             "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "gap_class"], shown: 30)
         if tables["gaps.csv"] != nil { table("gaps.csv", shown: 20) }
         table("institutions.csv", ["role", "name", "kind", "area_name", "shared_patients"], shown: 30)
+        if let c = r.costs {
+            blocks.append(.heading(level: 3, text: "所要時間 Travel time"))
+            blocks.append(.paragraph("移動コスト: \(c.japaneseDescription)。経路のない組み合わせは「no route」、道路網から離れた地域・施設は「no data」とし、0 や ∞ としては扱わない。"
+                + " Cost: \(c.description). Pairs without a route are \"no route\", areas or institutions off the network \"no data\"; neither is treated as 0 or ∞."))
+            table("travel_costs.csv")
+            if r.driveTimes != nil {
+                table("drive_time_areas.csv", ["institution_id", "stage", "name", "kind", "minutes", "road_km", "area_km2", "total_covered",
+                                               "total_covered_percent", "aged65_covered", "aged65_covered_percent"], shown: 60)
+            }
+        }
 
         // 5. Methods.
         blocks.append(.heading(level: 2, text: "5. 方法 Methods"))
@@ -103,11 +114,21 @@ public enum ReportBuilder {
         b.append(.paragraph("診療圏: 患者数の多い順に地域を加え、目標割合（50/75/90%）に達するまで（Garnick et al. 1987, Health Serv Res 22:69–89）。連結版は基幹病院の地域から隣接地域へ貪欲に拡大。"
             + " Catchments take areas by patients until a target share; the contiguous version grows greedily from the anchor's area over rook adjacency."))
         if let g = r.model.spec.scenarios?.gaps {
+            let threshold = r.costs.map { "所要時間閾値 d0 = \(Format.count(g.thresholdMinutes ?? GapSettings.defaultThresholdMinutes)) 分（\($0.japaneseDescription)、地域の人口重心から施設まで）" }
+                ?? "距離閾値 d0 = \(Format.count(g.thresholdMeters)) m（直線距離、平面直角座標系）"
             b.append(.paragraph("アクセス指標: 2段階浮動集水域法 2SFCA（Luo & Wang 2003, Environ Plan B 30:865–884; PySAL access と同じ定義）。"
-                + "供給: \(g.kinds.joined(separator: ", ")) の \(g.capacity)、需要: 65歳以上人口（人口重心）、距離閾値 d0 = \(Format.count(g.thresholdMeters)) m（直線距離、平面直角座標系）。"))
+                + "供給: \(g.kinds.joined(separator: ", ")) の \(g.capacity)、需要: 65歳以上人口（人口重心）、\(threshold)。"))
             b.append(.formula("R_j = S_j / Σ_{i: d_ij ≤ d0} P_i ;   A_i = Σ_{j: d_ij ≤ d0} R_j"))
-            b.append(.paragraph("ギャップ: (1) アクセスが下位20%かつニーズが中央値超、(2) 閾値内に供給なし、(3) 必要な種別の最寄りが \(Format.number(g.withinKm, decimals: 0)) km 超（往診・訪問診療の16 km規則）。"
-                + " Gaps: lowest-quintile access with above-median need; no supply in reach; nearest required provider beyond the distance limit."))
+            let limit = r.costs == nil ? "\(Format.number(g.withinKm, decimals: 0)) km 超（往診・訪問診療の16 km規則）"
+                : "\(Format.count(g.withinMinutesLimit ?? GapSettings.defaultWithinMinutes)) 分超または経路なし"
+            b.append(.paragraph("ギャップ: (1) アクセスが下位20%かつニーズが中央値超、(2) 閾値内に供給なし、(3) 必要な種別の最寄りが \(limit)。"
+                + " Gaps: lowest-quintile access with above-median need; no supply in reach; nearest required provider beyond the \(r.costs == nil ? "distance" : "time") limit."))
+        }
+        if let c = r.costs {
+            b.append(.paragraph("所要時間: \(c.japaneseDescription)。"
+                + (r.costs?.network != nil ? "OpenStreetMap の道路（highway 種別ごとの速度、maxspeed、一方通行、通行止め）上の Dijkstra 法。地域の人口重心と施設を最寄りの道路に接続（接続距離は所要時間に含めない）。所要時間圏は、施設まで制限時間内に到達できる道路区間を \(Format.count(r.driveTimes?.bufferMetres ?? DriveTimeAreas.defaultBufferMetres)) m 緩衝し（GEOS）、人口は面積按分（Goodchild & Lam 1980）。" : "")
+                + " Travel time: \(c.description); from each area's population-weighted centroid to the institution."
+                + (r.costs?.network != nil ? " Dijkstra on OpenStreetMap roads (speeds per highway class, maxspeed, one-way, access); points snapped to the nearest road, snap legs not added. Drive-time areas: the roads from which the institution is reached within the limit, buffered (GEOS), population by areal weighting." : "")))
         }
         if r.scenarios != nil {
             b.append(.paragraph("段階: 計画の各段階は前段階を含む（入れ子）。予算付き段階は、基幹病院の地域を含む連結な圏域のうち患者数最大のものを整数計画（単一品種フロー定式化、COIN-OR CBC）で厳密に求める。"

@@ -17,7 +17,8 @@ public enum ReportTables {
             title: "Areas (\(r.level.rawValue))",
             header: ["rank", "area_code", "area_name", "group", "patients", "share_percent", "population", "aged65",
                      "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "gap_class"]
-                + kinds.map { "nearest_\($0)_km" } + plans.map { "first_stage_\($0)" } + ["area_km2"])
+                + kinds.map { "nearest_\($0)_km" } + plans.map { "first_stage_\($0)" } + ["area_km2"]
+                + (r.costs == nil ? [] : ["minutes_to_anchor"] + kinds.map { "nearest_\($0)_min" }))
         let byID = Dictionary(uniqueKeysWithValues: r.areas.map { ($0.id, $0) })
         for (ranked, _) in r.disclosure.publishedRanking(r.shares.ranking) {
             guard let a = byID[ranked.areaID] else { continue }
@@ -29,6 +30,7 @@ public enum ReportTables {
             row += kinds.map { Format.number(a.nearestKm[$0], decimals: 3) }
             row += plans.map { plan in a.firstStage.first { $0.plan == plan }.map { "\($0.order) \($0.stage)" } ?? "" }
             row.append(Format.number(a.areaKm2, decimals: 3))
+            if let c = r.costs { row += ReportLayers.travelTimeCells(r, c, areaID: a.id, kinds: kinds) }
             t.rows.append(row)
         }
         let blank = Array(repeating: "", count: t.header.count)
@@ -117,12 +119,25 @@ public enum ReportLayers {
         }
         layers.append(Layer(name: "institutions", features: try CatchmentExport.institutionFeatures(r.model, policy: r.policy)))
         if let g = r.gaps { layers.append(Layer(name: "access_gaps", features: AccessExport.gapFeatures(r.model, g, policy: r.policy))) }
+        if let d = r.driveTimes { layers.append(Layer(name: "drive_time_areas", features: DriveTimeExport.features(d))) }
         return layers
     }
 
     /// Every area with every figure: codes and names, population, patients (`patients` null when
     /// hidden, `patients_label` always), share, penetration with its interval, access score, gap
     /// class and reasons, nearest distances, catchment and stage membership.
+    /// Minutes to the anchor and to the nearest institution of each kind: the time, `no route`
+    /// (the area has travel times but none to it), or `no data` (the area has no travel times:
+    /// off the network, or not in the imported table).
+    static func travelTimeCells(_ r: StudyResults, _ c: StudyCosts, areaID: String, kinds: [String]) -> [String] {
+        guard let i = r.model.areaIndex(areaID, at: r.level) else { return [] }
+        if c.areasWithoutData[r.level]?.contains(areaID) ?? false { return Array(repeating: "no data", count: kinds.count + 1) }
+        let nearest = r.nearest.first { $0.areaID == areaID }
+        func cell(_ t: Double?) -> String { t.map { Format.number($0, decimals: 1) } ?? "no route" }
+        return [cell(r.model.anchorIndex.flatMap { c.minutes(level: r.level, area: i, institution: $0) })]
+            + kinds.map { cell(nearest?.minutes[$0]) }
+    }
+
     static func areaFeatures(_ r: StudyResults) -> [(Geometry?, JSONObject)] {
         let notice = r.policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
         return r.areas.map { m in
@@ -139,6 +154,15 @@ public enum ReportLayers {
             o["gap_class"] = m.gapClass.map { .string($0.rawValue) } ?? .null
             o["gap_reasons"] = .string(m.gapReasons.joined(separator: "; "))
             for (kind, km) in m.nearestKm.sorted(by: { $0.key < $1.key }) { o["nearest_\(kind)_km"] = Layers.number(km, decimals: 4) }
+            if let c = r.costs {
+                // Numbers where there is a time; null with the reason ("no route", "no data") in *_status.
+                let kinds = m.nearestKm.keys.sorted()
+                let cells = travelTimeCells(r, c, areaID: m.id, kinds: kinds)
+                for (key, cell) in zip(["minutes_to_anchor"] + kinds.map { "nearest_\($0)_min" }, cells) {
+                    o[key] = Double(cell).map(JSONValue.number) ?? .null
+                    if Double(cell) == nil { o[key + "_status"] = .string(cell) }
+                }
+            }
             for c in r.shares.catchments where c.contiguous {
                 o["in_catchment_\(Int((c.targetShare * 100).rounded()))"] = .bool(m.contiguousCatchments.contains(c.targetShare))
             }

@@ -34,6 +34,8 @@ public enum ReportWriter {
                                       ("catchments.csv", ReportTables.catchments(r))]
         if let g = ReportTables.gaps(r) { out.append(("gaps.csv", g)) }
         if let s = r.scenarios { out += ScenarioExport.tables(model: r.model, analysis: s, disclosure: r.disclosure) }
+        if let c = r.costs { out.append(("travel_costs.csv", DriveTimeExport.costsTable(r.model, c))) }
+        if let d = r.driveTimes { out.append(("drive_time_areas.csv", DriveTimeExport.areasTable(d))) }
         return out
     }
 

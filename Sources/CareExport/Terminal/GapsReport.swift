@@ -17,7 +17,7 @@ package enum GapsReport {
 
     /// The `--json` object (geodata/README.md): every gap with its rules and reasons.
     package static func json(_ gaps: AccessGaps, settings: AccessGaps.Settings, level: AreaLevel, areaCount: Int,
-                             disclosure: Disclosure, study: String, folder: OutputFolder) -> String {
+                             disclosure: Disclosure, study: String, folder: OutputFolder, cost: String? = nil) -> String {
         let policy = disclosure.policy
         // Need in patients is a patient count: shown through the policy like every count.
         func needValue(_ v: Double?, area: String? = nil) -> JSONValue {
@@ -32,10 +32,15 @@ package enum GapsReport {
                      "nearest_km": .object(JSONObject(uniqueKeysWithValues: g.nearestKm.sorted { $0.key < $1.key }.map { ($0.key, jsonNumber($0.value)) })),
                      "rules": .array(g.rules.map { .string($0.rawValue) }), "reasons": .array(g.reasons.map(JSONValue.string))])
         }
-        return commandJSON("gaps", study: study, policy: policy, folder: folder, [
+        var members: JSONObject = [
             "level": .string(level.rawValue), "need": .string(settings.need.rawValue), "areas": .number(Double(areaCount)),
             "low_quintile_cut": jsonNumber(gaps.lowQuintileCut), "median_need": needValue(gaps.medianNeed),
             "within_km": .number(settings.withinKm), "gap_count": .number(Double(gaps.gaps.count)), "gaps": .array(list),
-        ])
+        ]
+        if let minutes = gaps.withinMinutes {  // travel-time studies: the limit used and the cost
+            members["within_minutes"] = .number(minutes)
+            members["cost"] = .string(cost ?? "")
+        }
+        return commandJSON("gaps", study: study, policy: policy, folder: folder, members)
     }
 }

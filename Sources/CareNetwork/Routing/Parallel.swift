@@ -5,8 +5,12 @@ import Foundation
 /// core (`DispatchQueue.concurrentPerform`), each item's result stored in its own slot, so the
 /// output order never depends on scheduling.
 enum Parallel {
-    /// The number of workers: the active processor count, at least 1.
-    static var workerCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    /// The number of workers: `CAREATLAS_THREADS` when set to a whole number ≥ 1 (to measure
+    /// scaling, or to leave cores to other work), else the active processor count.
+    static var workerCount: Int {
+        if let text = ProcessInfo.processInfo.environment["CAREATLAS_THREADS"], let n = Int(text), n >= 1 { return n }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
 
     /// Runs `body(item)` for every item in `0..<count`, concurrently.
     static func forEach(count: Int, workers: Int = workerCount, _ body: @Sendable (Int) -> Void) {

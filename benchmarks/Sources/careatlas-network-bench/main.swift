@@ -5,6 +5,7 @@
 //   swift run -c release careatlas-network-bench grid [SIDE] [ORIGINS] [DESTINATIONS] [CUTOFF_MINUTES] [--nodes]
 //   swift run -c release careatlas-network-bench access [N] [M] [RADIUS_KM] [2sfca|e2sfca|gaussian]
 //
+// CAREATLAS_THREADS=N sets the number of routing workers (default: one per core).
 // --nodes: origins and destinations at random grid nodes (as benchmarks/network/pandana_grid.py draws
 // them) instead of snapped random positions.
 // The grid: SIDE × SIDE nodes about 100 m apart (0.0009° of latitude, 0.0011° of longitude from
@@ -45,7 +46,9 @@ guard args.count >= 2 else {
     exit(2)
 }
 var rng = SplitMix(state: 19)
-print("workers: \(ProcessInfo.processInfo.activeProcessorCount)")
+// Routing uses CAREATLAS_THREADS workers when it is set (scaling runs), else one per core.
+let threads = ProcessInfo.processInfo.environment["CAREATLAS_THREADS"].flatMap { Int($0) }.flatMap { $0 >= 1 ? $0 : nil }
+print("workers: \(threads ?? ProcessInfo.processInfo.activeProcessorCount)\(threads != nil ? " (CAREATLAS_THREADS)" : "")")
 
 switch args[1] {
 case "pbf":

@@ -3,12 +3,18 @@ import Foundation
 /// A minimal OpenStreetMap PBF writer for tests: protocol buffers encoded by hand, blobs stored raw
 /// or as zlib streams of stored (uncompressed) deflate blocks, so that the reader's zlib path runs
 /// without a compressor. Only what the tests need: a header, dense or plain nodes, ways with tags.
-enum TestPBF {
-    struct Node { var id: Int64; var lat: Double; var lon: Double }
-    struct Way { var id: Int64; var refs: [Int64]; var tags: [String: String] }
-    enum Compression { case raw, zlib }
+public enum TestPBF {
+    public struct Node: Sendable, Hashable {
+        public var id: Int64; public var lat: Double; public var lon: Double
+        public init(id: Int64, lat: Double, lon: Double) { self.id = id; self.lat = lat; self.lon = lon }
+    }
+    public struct Way: Sendable, Hashable {
+        public var id: Int64; public var refs: [Int64]; public var tags: [String: String]
+        public init(id: Int64, refs: [Int64], tags: [String: String]) { self.id = id; self.refs = refs; self.tags = tags }
+    }
+    public enum Compression { case raw, zlib }
 
-    static func encode(nodes: [Node], ways: [Way], compression: Compression = .zlib, dense: Bool = true,
+    public static func encode(nodes: [Node], ways: [Way], compression: Compression = .zlib, dense: Bool = true,
                        requiredFeatures: [String] = ["OsmSchema-V0.6", "DenseNodes"],
                        granularity: Int64 = 100, nodesPerBlock: Int = 8000) -> Data {
         var file = Data()
@@ -84,7 +90,7 @@ enum TestPBF {
         return block.bytes
     }
 
-    static func appendBlob(_ file: inout Data, type: String, payload: [UInt8], compression: Compression) {
+    public static func appendBlob(_ file: inout Data, type: String, payload: [UInt8], compression: Compression) {
         var blob = Proto()
         switch compression {
         case .raw: blob.bytes(1, payload)
@@ -122,26 +128,27 @@ enum TestPBF {
 }
 
 /// A protocol-buffers message under construction.
-struct Proto {
-    var bytes: [UInt8] = []
+public struct Proto {
+    public var bytes: [UInt8] = []
+    public init() {}
 
-    mutating func varint(_ value: UInt64) {
+    public mutating func varint(_ value: UInt64) {
         var v = value
         while v >= 0x80 { bytes.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
         bytes.append(UInt8(v))
     }
-    mutating func key(_ field: Int, _ wireType: Int) { varint(UInt64(field << 3 | wireType)) }
-    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
-    mutating func unsigned(_ field: Int, _ value: UInt64) { key(field, 0); varint(value) }
-    mutating func signed(_ field: Int, _ value: Int64) { key(field, 0); varint(Self.zigzag(value)) }
-    mutating func bytes(_ field: Int, _ value: [UInt8]) { key(field, 2); varint(UInt64(value.count)); bytes.append(contentsOf: value) }
-    mutating func string(_ field: Int, _ value: String) { bytes(field, Array(value.utf8)) }
-    mutating func message(_ field: Int, _ value: Proto) { bytes(field, value.bytes) }
-    mutating func packedSigned(_ field: Int, _ values: [Int64]) {
+    public mutating func key(_ field: Int, _ wireType: Int) { varint(UInt64(field << 3 | wireType)) }
+    public static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    public mutating func unsigned(_ field: Int, _ value: UInt64) { key(field, 0); varint(value) }
+    public mutating func signed(_ field: Int, _ value: Int64) { key(field, 0); varint(Self.zigzag(value)) }
+    public mutating func bytes(_ field: Int, _ value: [UInt8]) { key(field, 2); varint(UInt64(value.count)); bytes.append(contentsOf: value) }
+    public mutating func string(_ field: Int, _ value: String) { bytes(field, Array(value.utf8)) }
+    public mutating func message(_ field: Int, _ value: Proto) { bytes(field, value.bytes) }
+    public mutating func packedSigned(_ field: Int, _ values: [Int64]) {
         var p = Proto(); for v in values { p.varint(Self.zigzag(v)) }
         bytes(field, p.bytes)
     }
-    mutating func packedUnsigned(_ field: Int, _ values: [UInt64]) {
+    public mutating func packedUnsigned(_ field: Int, _ values: [UInt64]) {
         var p = Proto(); for v in values { p.varint(v) }
         bytes(field, p.bytes)
     }
