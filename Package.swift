@@ -94,6 +94,6 @@ let package = Package(
         .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "CareFormats", "TestSupport"]),
         .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareAtlas", "TestSupport"]),
         .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["careatlas", "CareFormats", "TestSupport"], exclude: ["Expected"]),
+        .testTarget(name: "CLITests", dependencies: ["careatlas", "CareFormats", "CareGeoPackage", "TestSupport"], exclude: ["Expected"]),
     ]
 )

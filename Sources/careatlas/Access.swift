@@ -181,7 +181,8 @@ extension Access {
         guard let result else { return }
         var folder = try OutputFolder(URL(fileURLWithPath: out), inputs: run.model.inputFiles)
         try AccessExport.write(model: run.model, access: result, policy: run.policy, to: &folder)
-        print("scored=\(result.scores.scores.count) pairs=\(result.scores.pairCount) undefined=\(result.scores.undefinedCount)")
+        let noData = result.status.filter { $0 == .noData }.count
+        print("scored=\(result.scores.scores.count) pairs=\(result.scores.pairCount) undefined=\(result.scores.undefinedCount) no_data=\(noData)")
         try folder.commit()
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }

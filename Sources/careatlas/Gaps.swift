@@ -64,6 +64,10 @@ struct Gaps: ParsableCommand {
             for (k, g) in gaps.gaps.prefix(10).enumerated() {
                 print("\(k + 1). \(g.areaID) \(g.name): \(g.reasons.joined(separator: "; "))")
             }
+            if !gaps.noData.isEmpty {
+                print("no data: \(gaps.noData.count) of \(areaCount) \(studyOptions.level.rawValue) areas cannot be judged (neither gap nor no gap)")
+                for d in gaps.noData.prefix(10) { print("- \(d.areaID) \(d.name): \(d.reasons.joined(separator: "; "))") }
+            }
         }
         try folder.commit()
         if common.json {
@@ -84,6 +88,11 @@ struct Gaps: ParsableCommand {
                 "level": .string(studyOptions.level.rawValue), "need": .string(need.rawValue), "areas": .number(Double(areaCount)),
                 "low_quintile_cut": jsonNumber(gaps.lowQuintileCut), "median_need": needValue(gaps.medianNeed),
                 "within_km": .number(withinKm), "gap_count": .number(Double(gaps.gaps.count)), "gaps": .array(list),
+                "no_data_count": .number(Double(gaps.noData.count)),
+                "no_data": .array(gaps.noData.map { d in
+                    .object(["area_code": .string(d.areaID), "area_name": .string(d.name), "need": .null, "access": .null,
+                             "reasons": .array(d.reasons.map(JSONValue.string))])
+                }),
             ]))
         }
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")

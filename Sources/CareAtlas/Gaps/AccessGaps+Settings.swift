@@ -23,6 +23,7 @@ extension AccessGaps {
     ) throws -> AccessGaps {
         let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
         return try find(model, level: access.level, need: s.need, access: scores, nearest: nearest,
-                        requiredKinds: s.requiredKinds.isEmpty ? access.kinds : s.requiredKinds, withinKm: s.withinKm)
+                        requiredKinds: s.requiredKinds.isEmpty ? access.kinds : s.requiredKinds, withinKm: s.withinKm,
+                        accessWithoutData: Set(zip(access.areaIDs, access.status).filter { $0.1 == .noData || $0.1 == .noSupplyData }.map(\.0)))
     }
 }

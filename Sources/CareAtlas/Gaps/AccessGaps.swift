@@ -13,6 +13,10 @@ import Foundation
 ///    訪問診療 in the medical fee schedule).
 ///
 /// Areas with no need (no residents aged 65+, no patients) are never gaps. Gaps are sorted by severity: more reasons first, then higher need, then lower access, then id.
+///
+/// Areas whose need or access is unknown (no population data, or outside the data of the access
+/// computation) are neither gaps nor "no gap": they are ``noData``, with what can still be said
+/// about them (the distance rule, which needs no population) in their reasons.
 public struct AccessGaps: Sendable {
     public struct Gap: Sendable, Hashable {
         public let areaID: String
@@ -55,13 +59,25 @@ public struct AccessGaps: Sendable {
     /// Areas left out because their need is unknown.
     public let areasWithoutNeed: [String]
 
+    /// An area the rules cannot judge: its need or its access is unknown.
+    public struct NoDataArea: Sendable, Hashable {
+        public let areaID: String
+        public let name: String
+        /// What is missing ("no aged65 population data"), then the distance findings that hold
+        /// regardless ("no hospital within 16.0 km (nearest 57.0 km)").
+        public let reasons: [String]
+        public let nearestKm: [String: Double]
+    }
+    /// Areas without data, sorted by id: their own class, never "no gap".
+    public let noData: [NoDataArea]
+
     /// - Parameters:
     ///   - access: access score per area id (nil or absent where undefined).
     ///   - nearest: nearest distances per area (from ``DistanceCatchments/nearestDistances(_:level:)``).
     ///   - requiredKinds: kinds whose absence within `withinKm` is a gap.
     public static func find(
         _ model: StudyModel, level: AreaLevel = .municipality, need: Need = .aged65, access: [String: Double],
-        nearest: [DistanceCatchments.Nearest], requiredKinds: [String], withinKm: Double = 16
+        nearest: [DistanceCatchments.Nearest], requiredKinds: [String], withinKm: Double = 16, accessWithoutData: Set<String> = []
     ) throws -> AccessGaps {
         guard let areas = model.areas[level] else {
             throw AnalysisError("the study has no \(level.rawValue) areas", fix: "choose a level the study has")
@@ -86,9 +102,31 @@ public struct AccessGaps: Sendable {
         let nearestByID = Dictionary(uniqueKeysWithValues: nearest.map { ($0.areaID, $0) })
         var gaps: [Gap] = []
         var withoutNeed: [String] = []
+        var noData: [NoDataArea] = []
+        func distanceFindings(_ distances: [String: Double], kinds: [String]) -> [String] {
+            kinds.sorted().compactMap { k in
+                guard let d = distances[k] else { return "no \(k) at all" }
+                return d > withinKm ? "no \(k) within \(Self.km(withinKm)) km (nearest \(Self.km(d)) km)" : nil
+            }
+        }
         for a in areas {
-            guard let n = needOf(a) else { withoutNeed.append(a.id); continue }
-            guard n > 0 else { continue }  // nobody to serve: never a gap
+            let n = needOf(a)
+            if n == nil { withoutNeed.append(a.id) }
+            // Sources of the required kinds that do not cover the area: those kinds are unknown there.
+            let notCovering = model.sourcesNotCovering(a.id, at: level, kinds: requiredKinds)
+            if n == nil || accessWithoutData.contains(a.id) || !notCovering.isEmpty {
+                let distances = nearestByID[a.id]?.distanceKm ?? [:]
+                var missing: [String] = []
+                if n == nil { missing.append(need == .patients ? "no patient data" : "no \(need.rawValue) population data") }
+                for c in notCovering { missing.append("outside the coverage of \(c.source) (\(c.kinds.joined(separator: ", ")))") }
+                if accessWithoutData.contains(a.id) && n != nil && notCovering.isEmpty { missing.append("no access score (no demand data)") }
+                let unknownKinds = Set(notCovering.flatMap(\.kinds))
+                noData.append(NoDataArea(areaID: a.id, name: a.name,
+                                         reasons: missing + distanceFindings(distances, kinds: requiredKinds.filter { !unknownKinds.contains($0) }),
+                                         nearestKm: distances))
+                continue
+            }
+            guard let n, n > 0 else { continue }  // nobody to serve: never a gap
             let score = access[a.id].flatMap { $0.isFinite ? $0 : nil }
             var reasons: [String] = []
             var rules: [Rule] = []
@@ -124,7 +162,8 @@ public struct AccessGaps: Sendable {
             if x != y { return x < y }
             return a.areaID < b.areaID
         }
-        return AccessGaps(level: level, need: need, lowQuintileCut: cut, medianNeed: median, gaps: gaps, areasWithoutNeed: withoutNeed)
+        return AccessGaps(level: level, need: need, lowQuintileCut: cut, medianNeed: median, gaps: gaps, areasWithoutNeed: withoutNeed,
+                         noData: noData)
     }
 
     static func km(_ v: Double) -> String { String(format: "%.1f", v) }
@@ -136,7 +175,8 @@ public struct AccessGaps: Sendable {
                                              method: try .twoStep(maximumCost: g.thresholdMeters))
         let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
         let gaps = try find(model, level: level, access: scores, nearest: try DistanceCatchments.nearestDistances(model, level: level),
-                            requiredKinds: g.kinds, withinKm: g.withinKm)
+                            requiredKinds: g.kinds, withinKm: g.withinKm,
+                            accessWithoutData: Set(zip(access.areaIDs, access.status).filter { $0.1 == .noData || $0.1 == .noSupplyData }.map(\.0)))
         return (access, gaps)
     }
 }
