@@ -38,7 +38,7 @@ struct RegistryLoad: ParsableCommand {
         var cpuSequential = Double.infinity, cpuConcurrent = Double.infinity
         func cpuSeconds() -> Double {
             var usage = rusage()
-            getrusage(RUSAGE_SELF, &usage)
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
             return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         }
         for _ in 0..<max(1, `repeat`) {
