@@ -88,7 +88,7 @@ public struct DataCoverage: Sendable, Hashable {
     }
 
     /// Up to ten "name (code)", then "… and N more".
-    static func examples(_ areas: [(id: String, name: String)]) -> String {
+    public static func examples(_ areas: [(id: String, name: String)]) -> String {
         let shown = areas.prefix(10).map { "\($0.name) (\($0.id))" }.joined(separator: ", ")
         return areas.count > 10 ? shown + ", … and \(areas.count - 10) more" : shown
     }
