@@ -107,6 +107,6 @@ let package = Package(
         .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CarePrivacy", "CareAtlas", "CareFormats", "TestSupport"]),
         .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CarePrivacy", "CareAtlas", "TestSupport"]),
         .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["careatlas", "CareFormats", "TestSupport"], exclude: ["Expected"]),
+        .testTarget(name: "CLITests", dependencies: ["careatlas", "CareFormats", "CareGeoPackage", "TestSupport"], exclude: ["Expected"]),
     ]
 )

@@ -9,16 +9,21 @@ import Foundation
 /// (`gaps.csv`, `gaps.geojson`). Scores are not patient counts and are not suppressed.
 public enum AccessExport {
     public static func write(model: StudyModel, access: StudyAccess, policy: SmallCellPolicy, excel: Bool = false, to folder: inout OutputFolder) throws {
-        var table = Table(title: "Accessibility", header: ["area_code", "area_name", "demand_\(access.demandMeasure)", "score"])
+        // Areas without demand data are rows with empty demand and score and their status: no data,
+        // never 0 or inf.
+        var table = Table(title: "Accessibility", header: ["area_code", "area_name", "demand_\(access.demandMeasure)", "demand_status",
+                                                         "score", "score_status"])
         for (i, id) in access.areaIDs.enumerated() {
             table.rows.append([id, model.area(id, at: access.level)?.name ?? "", Format.count(access.demand[i]),
-                               AccessScores.formatScore(access.scores.scores[i])])
+                               access.demand[i] == nil ? "no_data" : "ok",
+                               access.scoreValues[i].map(AccessScores.formatScore) ?? "", access.status[i].rawValue])
         }
         try folder.write("access_scores.csv", table.csv(excel: excel))
         let features: [(Geometry?, JSONObject)] = access.areaIDs.enumerated().compactMap { i, id in
             guard let a = model.area(id, at: access.level) else { return nil }
             var o = Layers.areaProperties(a)
-            o["access_score"] = access.scores.scores[i].isFinite ? .number(access.scores.scores[i]) : .null
+            o["access_score"] = access.scoreValues[i].map(JSONValue.number) ?? .null
+            o["access_status"] = .string(access.status[i].rawValue)
             return (a.geometry, o)
         }
         try folder.write("access_areas.geojson", Layers.geojson("access_areas", crs: model.crs, features))
@@ -29,19 +34,25 @@ public enum AccessExport {
     public static func write(model: StudyModel, gaps: AccessGaps, disclosure: Disclosure, excel: Bool = false, to folder: inout OutputFolder) throws {
         let policy = disclosure.policy
         func label(_ areaID: String, _ n: Int) -> String { disclosure.level == gaps.level ? disclosure.label(areaID, n) : policy.label(n) }
-        let kinds = Set(gaps.gaps.flatMap(\.nearestKm.keys)).sorted()
+        let kinds = Set(gaps.gaps.flatMap(\.nearestKm.keys) + gaps.noData.flatMap(\.nearestKm.keys)).sorted()
         // With a travel-time cost, minutes to the nearest of each kind too ("no route" where none).
         let timed = gaps.withinMinutes != nil
-        var table = Table(title: "Access gaps", header: ["severity_rank", "area_code", "area_name", "need_\(gaps.need.rawValue)", "access_score",
-                                                        "access_percentile"] + kinds.map { "nearest_\($0)_km" }
+        var table = Table(title: "Access gaps", header: ["severity_rank", "area_code", "area_name", "gap_class", "need_\(gaps.need.rawValue)",
+                                                        "access_score", "access_percentile"] + kinds.map { "nearest_\($0)_km" }
                                                         + (timed ? kinds.map { "nearest_\($0)_min" } : []) + ["reasons"])
         for (k, g) in gaps.gaps.enumerated() {
             let need = gaps.need == .patients ? label(g.areaID, Int(g.need)) : Format.count(g.need)
-            table.rows.append([String(k + 1), g.areaID, g.name, need, g.access.map(AccessScores.formatScore) ?? "nan",
+            table.rows.append([String(k + 1), g.areaID, g.name, GapClass(g.rules).rawValue, need, g.access.map(AccessScores.formatScore) ?? "",
                                Format.percent(g.accessPercentile, decimals: 1)]
                 + kinds.map { Format.number(g.nearestKm[$0], decimals: 3) }
                 + (timed ? kinds.map { g.nearestMinutes[$0].map { Format.number($0, decimals: 1) } ?? "no route" } : [])
                 + [g.reasons.joined(separator: "; ")])
+        }
+        // Areas without data: no rank, empty need and score, class no_data (never "no gap").
+        for d in gaps.noData {
+            table.rows.append(["", d.areaID, d.name, GapClass.noData.rawValue, "", "", ""]
+                + kinds.map { Format.number(d.nearestKm[$0], decimals: 3) } + (timed ? kinds.map { _ in "" } : [])
+                + [d.reasons.joined(separator: "; ")])
         }
         try folder.write("gaps.csv", table.csv(excel: excel))
         try folder.write("gaps.geojson", Layers.geojson("gaps", crs: model.crs, gapFeatures(model, gaps, policy: policy)))
@@ -57,6 +68,16 @@ public enum AccessExport {
             o["reason_count"] = .number(Double(g.reasons.count))
             o["gap_class"] = .string(GapClass(g.rules).rawValue)
             o["access_score"] = g.access.map(JSONValue.number) ?? .null
+            if !policy.isSuppressing { o["notice"] = .string(SmallCellPolicy.internalNotice) }
+            return (a.geometry, o)
+        } + gaps.noData.compactMap { d in
+            guard let a = model.area(d.areaID, at: gaps.level) else { return nil }
+            var o = Layers.areaProperties(a)
+            o["severity_rank"] = .null
+            o["reasons"] = .string(d.reasons.joined(separator: "; "))
+            o["reason_count"] = .null
+            o["gap_class"] = .string(GapClass.noData.rawValue)
+            o["access_score"] = .null
             if !policy.isSuppressing { o["notice"] = .string(SmallCellPolicy.internalNotice) }
             return (a.geometry, o)
         }

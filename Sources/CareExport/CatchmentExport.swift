@@ -28,7 +28,8 @@ public enum CatchmentExport {
         var ranking = Table(
             title: "Patient-share ranking (\(shares.level.rawValue))",
             header: ["rank", "area_code", "area_name", "group", "patients", "share_percent", "cumulative_share_percent",
-                     "distance_km", "aged65", "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k"])
+                     "distance_km", "aged65", "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k",
+                     "penetration_status"])
         // Published order: shown areas by rank, then hidden areas by code without a rank; the
         // cumulative share runs over the shown areas only (see Disclosure.publishedRanking).
         let published = disclosure.publishedRanking(shares.ranking)
@@ -41,15 +42,17 @@ public enum CatchmentExport {
                 Format.percent(cumulative), Format.number(r.distanceKm, decimals: 3),
                 Format.count(r.penetration?.population), Format.number(r.penetration?.rate, decimals: 2),
                 Format.number(r.penetration?.lower, decimals: 2), Format.number(r.penetration?.upper, decimals: 2),
+                // no_data: the area has no 65+ population (never a rate of 0 or inf).
+                model.area(r.areaID, at: shares.level)?.population["aged65"] == nil ? "no_data" : "ok",
             ])
         }
         // The outside bucket is a cell of the same line (areas + outside = total).
         ranking.rows.append(["", "", "（対象地域外・不明）outside the study areas", "", String(shares.outsidePatients),
-                             Format.percent(Double(shares.outsidePatients) / Double(max(1, shares.totalPatients))), "", "", "", "", "", ""])
+                             Format.percent(Double(shares.outsidePatients) / Double(max(1, shares.totalPatients))), "", "", "", "", "", "", ""])
         suppress(&ranking, mask: published.map { disclosure.isHidden($0.area.areaID) } + [disclosure.outsideHidden],
                  counts: published.map(\.area.patients) + [shares.outsidePatients], countColumn: 4,
                  dependentColumns: [5, 6, 9, 10, 11], policy: policy)
-        ranking.rows.append(["", "", "合計 total", "", policy.label(shares.totalPatients), "100.00", "", "", "", "", "", ""])
+        ranking.rows.append(["", "", "合計 total", "", policy.label(shares.totalPatients), "100.00", "", "", "", "", "", "", ""])
         try table("catchment_ranking.csv", ranking)
 
         // Catchment summary.
@@ -73,15 +76,17 @@ public enum CatchmentExport {
         var groups = Table(
             title: "Patients by group",
             header: ["grouping", "group", "patients", "share_percent", "aged65", "penetration_per_10k_aged65",
-                     "ci95_lower_per_10k", "ci95_upper_per_10k"])
+                     "ci95_lower_per_10k", "ci95_upper_per_10k", "penetration_status"])
         for g in shares.groups {
             groups.rows.append([g.grouping, g.name, String(g.patients), Format.percent(g.share), Format.count(g.penetration?.population),
                                 Format.number(g.penetration?.rate, decimals: 2), Format.number(g.penetration?.lower, decimals: 2),
-                                Format.number(g.penetration?.upper, decimals: 2)])
+                                Format.number(g.penetration?.upper, decimals: 2),
+                                // no_data: a member area has no 65+ population, so the group has none.
+                                g.penetration?.population == nil ? "no_data" : "ok"])
         }
         let groupTotal = shares.groups.reduce(0) { $0 + $1.patients }
         groups.rows.append(["", "（その他・対象地域外）other or outside", String(shares.totalPatients - groupTotal),
-                            Format.percent(Double(shares.totalPatients - groupTotal) / Double(max(1, shares.totalPatients))), "", "", "", ""])
+                            Format.percent(Double(shares.totalPatients - groupTotal) / Double(max(1, shares.totalPatients))), "", "", "", "", ""])
         suppress(&groups, mask: disclosure.groupMask(shares), counts: shares.groups.map(\.patients) + [shares.totalPatients - groupTotal],
                  countColumn: 2, dependentColumns: [3, 5, 6, 7], policy: policy)
         try table("catchment_groups.csv", groups)
@@ -89,10 +94,13 @@ public enum CatchmentExport {
         // Distance rings.
         let measures = Set(distances.rings.flatMap(\.covered.keys)).sorted()
         var rings = Table(title: "Population within distance of \(distances.kinds.joined(separator: ", "))",
-                          header: ["radius_km"] + measures.flatMap { ["\($0)_covered", "\($0)_covered_percent"] })
+                          header: ["radius_km"] + measures.flatMap { ["\($0)_covered", "\($0)_covered_percent", "\($0)_areas_without_data"] })
+        // Covered figures add only areas with data; the last column says how many areas the ring
+        // reaches that have no data for the measure (never counted as 0 people).
         for r in distances.rings {
             rings.rows.append([Format.number(r.radiusKm, decimals: 1)]
-                + measures.flatMap { [Format.number(r.covered[$0], decimals: 1), Format.percent(r.coveredShare[$0])] })
+                + measures.flatMap { [Format.number(r.covered[$0], decimals: 1), Format.percent(r.coveredShare[$0]),
+                                      String(r.areasWithoutData[$0] ?? 0)] })
         }
         try table("distance_rings.csv", rings)
 
@@ -139,7 +147,10 @@ public enum CatchmentExport {
 
         let ringFeatures: [(Geometry?, JSONObject)] = distances.rings.map { r in
             var o: JSONObject = ["radius_km": .number(r.radiusKm)]
-            for m in measures { o["\(m)_covered"] = Layers.number(r.covered[m], decimals: 1) }
+            for m in measures {
+                o["\(m)_covered"] = Layers.number(r.covered[m], decimals: 1)
+                o["\(m)_areas_without_data"] = .number(Double(r.areasWithoutData[m] ?? 0))
+            }
             return (r.band, o)
         }
         try folder.write("distance_rings.geojson", Layers.geojson("distance_rings", crs: model.crs, ringFeatures))

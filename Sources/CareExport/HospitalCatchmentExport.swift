@@ -36,6 +36,7 @@ public enum HospitalCatchmentExport {
         row("decay", huff.decay.rawValue)
         row("attractiveness", h.attractivenessField)
         row("level", h.level.rawValue)
+        row("origins_without_aged65", String(h.originsWithoutData.count))
         if let f = h.fit {
             row("alpha", Format.number(f.alpha, decimals: 6))
             row("alpha_se", Format.number(f.standardErrorAlpha, decimals: 6))

@@ -37,6 +37,9 @@ public enum Layers {
                              "area_km2": number(a.areaKm2, decimals: 4)]
         o["population"] = number(a.population["total"], decimals: 1)
         o["aged65"] = number(a.population["aged65"], decimals: 1)
+        // null above is "no data", never 0; the status says so in words for QGIS and spreadsheets.
+        o["population_status"] = .string(a.population["total"] == nil ? "no_data" : "ok")
+        o["aged65_status"] = .string(a.population["aged65"] == nil ? "no_data" : "ok")
         for (k, v) in a.groups.sorted(by: { $0.key < $1.key }) { o[k] = .string(v) }
         return o
     }

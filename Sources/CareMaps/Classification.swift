@@ -221,7 +221,7 @@ public enum Classifier {
         }
         if data.contains(where: { if case .value(let v) = $0 { return !v.isFinite }; return $0 == .noData }) {
             noDataIndex = classes.count
-            classes.append(MapClass(label: text.noData, color: Palette.noData, role: .noData))
+            classes.append(MapClass(label: text.noData, color: Palette.noDataFill, hatched: true, role: .noData))
         }
         let index = data.map { d -> Int in
             switch d {
@@ -262,7 +262,7 @@ public enum Classifier {
         var noData: Int?
         if keys.contains(where: { $0 == nil || position[$0!] == nil }) {
             noData = classes.count
-            classes.append(MapClass(label: text.noData, color: Palette.noData, role: .noData))
+            classes.append(MapClass(label: text.noData, color: Palette.noDataFill, hatched: true, role: .noData))
         }
         let index = keys.map { k in k.flatMap { position[$0] } ?? noData! }
         return Classified(classes: classes, classIndex: index, breaks: ClassBreaks(edges: []))

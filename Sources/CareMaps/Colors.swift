@@ -64,6 +64,9 @@ public enum Palette {
     public static let zero = RGBColor(250, 250, 246)
     /// No data.
     public static let noData = RGBColor(200, 200, 200)
+    /// The "no data" (データなし) class: a light grey drawn hatched, so that it reads as missing
+    /// rather than as the lowest class, and differs from the darker hatched "x".
+    public static let noDataFill = RGBColor(238, 238, 238)
     /// Area boundaries.
     public static let boundary = RGBColor(120, 120, 120)
     /// A colour-blind-safe categorical palette (the order of Okabe & Ito 2008, "Color universal

@@ -131,11 +131,14 @@ public struct StudyMapData: Sendable {
             } else {
                 patients = .value(Double(a.patients ?? 0))
             }
-            let penetration: MapDatum
+            var penetration: MapDatum
             switch patients {
             case .value(let n): penetration = n == 0 && (a.aged65 ?? 0) > 0 ? .value(0) : a.penetration.map(MapDatum.value) ?? .noData
             default: penetration = patients
             }
+            // Without a 65+ population there is no rate to draw, whatever the count: no data (which
+            // reveals less than the count's own class).
+            if a.aged65 == nil { penetration = .noData }
             return Row(
                 id: a.id, name: a.name, nameEnglish: a.nameEnglish, geometry: drawn(a.geometry), labelPoint: a.labelPoint,
                 patients: patients, penetration: penetration, access: a.accessScore, gap: a.gapClass)
@@ -307,9 +310,11 @@ public enum StudyMaps {
             case .noSupplyInReach: return p[3]
             case .farFromRequiredKind: return p[1]
             case .several: return p[4]
+            case .noData: return Palette.noDataFill
             }
         }
-        return GapClass.allCases.map { ($0.rawValue, $0.label(english: language == .en), color($0)) }
+        // no_data is not a category: it falls into the hatched "データなし" / "no data" class.
+        return GapClass.allCases.filter { $0 != .noData }.map { ($0.rawValue, $0.label(english: language == .en), color($0)) }
     }
 
     /// Symbols of institution kinds, in sorted kind order.

@@ -52,6 +52,8 @@ public enum GapClass: String, Sendable, Hashable, CaseIterable {
     case farFromRequiredKind = "far_from_required_kind"
     /// More than one kind of rule met.
     case several
+    /// Need or access unknown (no population data): neither a gap nor "no gap".
+    case noData = "no_data"
 
     /// The class of a gap meeting `rules` (``none`` when it meets none).
     public init(_ rules: [AccessGaps.Rule]) {
@@ -76,6 +78,7 @@ public enum GapClass: String, Sendable, Hashable, CaseIterable {
         case .noSupplyInReach: return english ? "no supply in reach" : "圏内に提供者なし"
         case .farFromRequiredKind: return english ? "required provider too far" : "必要な提供者が遠い"
         case .several: return english ? "several reasons" : "複数の理由"
+        case .noData: return english ? "no data" : "データなし"
         }
     }
 }
@@ -129,6 +132,7 @@ public struct AreaMetrics: Sendable {
         let publishedRank = Dictionary(uniqueKeysWithValues: disclosure.publishedRanking(shares.ranking).map { ($0.area.areaID, $0.rank) })
         let nearestByID = Dictionary(uniqueKeysWithValues: nearest.map { ($0.areaID, $0.distanceKm) })
         let gapByID = Dictionary(uniqueKeysWithValues: (gaps?.gaps ?? []).map { ($0.areaID, $0) })
+        let noDataByID = Dictionary(uniqueKeysWithValues: (gaps?.noData ?? []).map { ($0.areaID, $0) })
         return (model.areas[level] ?? []).sorted { $0.id < $1.id }.map { a in
             let r = rankByID[a.id]
             let hidden = disclosure.isHidden(a.id)
@@ -149,8 +153,9 @@ public struct AreaMetrics: Sendable {
                 patientsLabel: r.map { policy.label($0.patients, secondary: hidden) } ?? "",
                 patientsHidden: hidden, rank: publishedRank[a.id] ?? nil, sharePercent: hidden ? nil : r.map { $0.share * 100 },
                 penetration: penetration?.rate, penetrationLower: penetration?.lower, penetrationUpper: penetration?.upper,
-                accessScore: access?.score(a.id), gapClass: gaps == nil ? nil : GapClass(gap?.rules ?? []),
-                gapReasons: gap?.reasons ?? [], nearestKm: nearestByID[a.id] ?? [:],
+                accessScore: access?.score(a.id),
+                gapClass: gaps == nil ? nil : noDataByID[a.id] != nil ? .noData : GapClass(gap?.rules ?? []),
+                gapReasons: gap?.reasons ?? noDataByID[a.id]?.reasons ?? [], nearestKm: nearestByID[a.id] ?? [:],
                 contiguousCatchments: shares.catchments.filter { $0.contiguous && $0.areaIDs.contains(a.id) }.map(\.targetShare),
                 firstStage: stages)
         }

@@ -194,7 +194,8 @@ extension Access {
         guard let result else { return }
         var folder = try OutputFolder(URL(fileURLWithPath: out), inputs: run.model.inputFiles)
         try AccessExport.write(model: run.model, access: result, policy: run.policy, to: &folder)
-        print(PointReport.access(result.scores))
+        let noData = result.status.filter { $0 == .noData }.count
+        print(PointReport.access(result.scores) + " no_data=\(noData)")
         try folder.commit()
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }

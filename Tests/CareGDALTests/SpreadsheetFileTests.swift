@@ -26,6 +26,21 @@ final class SpreadsheetFileTests: XCTestCase {
         }
     }
 
+    /// The direct .xlsx reader (CareFormats.XLSXSheet) gives the very table GDAL's XLSX driver
+    /// gives on both 届出受理 workbooks: header, every cell of every row, spreadsheet row numbers.
+    func testDirectXlsxReaderMatchesGDAL() throws {
+        for name in ["11届出受理医療機関名簿（医科）埼玉r0710.xlsx", "12届出受理医療機関名簿（医科）千葉r0710.xlsx"] {
+            guard let url = SharedData.file("institutions/kouseikyoku/" + name) else { throw XCTSkip(SharedData.skipMessage) }
+            let direct = try SpreadsheetFile.read(contentsOf: url, headerRow: 4)
+            let gdal = try SpreadsheetFile.read(contentsOf: url, headerRow: 4, throughGDAL: true)
+            XCTAssertEqual(direct.header, gdal.header, name)
+            XCTAssertEqual(direct.count, gdal.count, name)
+            XCTAssertEqual(direct.map(\.lineNumber), gdal.map(\.lineNumber), name)
+            let different = zip(direct, gdal).first { $0.0.fields != $0.1.fields }
+            XCTAssertNil(different, "\(name): row \(different?.0.lineNumber ?? 0): \(different?.0.fields ?? []) ≠ \(different?.1.fields ?? [])")
+        }
+    }
+
     /// A small table written as .xlsx and .ods by ogr2ogr reads back cell for cell.
     func testXlsxAndOdsRoundTrip() throws {
         guard let ogr2ogr = ["/usr/bin/ogr2ogr", "/usr/local/bin/ogr2ogr"].first(where: FileManager.default.isExecutableFile)
@@ -43,6 +58,11 @@ final class SpreadsheetFileTests: XCTestCase {
             p.waitUntilExit()
             XCTAssertEqual(p.terminationStatus, 0)
             let table = try SpreadsheetFile.read(contentsOf: folder.appendingPathComponent(name))
+            if driver == "XLSX" {  // the direct reader and GDAL agree
+                let gdal = try SpreadsheetFile.read(contentsOf: folder.appendingPathComponent(name), throughGDAL: true)
+                XCTAssertEqual(table.map(\.fields), gdal.map(\.fields))
+                XCTAssertEqual(table.header, gdal.header)
+            }
             XCTAssertEqual(table.header, ["code", "name", "aged65"], name)
             XCTAssertEqual(table.map(\.fields), [["13105", "文京区", "42020"], ["13101", "千代田区", "12345"]], name)
             XCTAssertEqual(table.map(\.lineNumber), [2, 3], name)

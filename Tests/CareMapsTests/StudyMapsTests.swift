@@ -92,3 +92,25 @@ struct StudyMapsTests {
         #expect(map.outlines.map(\.name) == data.stages.map(\.name))
     }
 }
+
+/// The demo with 藤区 (99109) without population: its class is the hatched "データなし" / "no data"
+/// class in every map that needs population (penetration, access, gaps), never a value class and
+/// never "no gap".
+struct StudyMapsMissingPopulationTests {
+    static let data = Result {
+        StudyMapData(results: try StudyResults.compute(
+            StudyLoader.load(repositoryRoot.appendingPathComponent("geodata/demo/study_missing_population.yaml")), policy: SmallCellPolicy(minCell: 10)))
+    }
+
+    @Test(arguments: [StudyMetric.penetration, .access, .gaps], [MapLanguage.ja, .en])
+    func wardWithoutPopulationIsHatchedNoData(metric: StudyMetric, language: MapLanguage) throws {
+        let data = try Self.data.get()
+        let map = try StudyMaps.map(data, metric: metric, options: StudyMapOptions(language: language))
+        let fuji = try #require(data.rows.firstIndex { $0.id == "99109" })
+        let cls = map.classes[map.areas[fuji].classIndex]
+        #expect(cls.role == .noData && cls.hatched)
+        #expect(cls.label == (language == .ja ? "データなし" : "no data"))
+        // Only 藤区 is in it: the other wards have population.
+        #expect(map.areas.indices.filter { map.classes[map.areas[$0].classIndex].role == .noData } == [fuji])
+    }
+}

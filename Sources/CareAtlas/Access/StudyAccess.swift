@@ -13,13 +13,18 @@ public struct StudyAccess: Sendable {
     public let demandMeasure: String
     public let capacityField: String
     public let kinds: [String]
-    /// Areas scored, in the level's order (sorted by id), and their demand.
+    /// Areas of the level, in the level's order (sorted by id), and their demand: nil for an area
+    /// without the demand measure, which is left out of the computation (no data, never 0).
     public let areaIDs: [String]
-    public let demand: [Double]
+    public let demand: [Double?]
+    /// Each area's score state, parallel to ``areaIDs``.
+    public let status: [ScoreStatus]
     /// Institutions used as supply, sorted by id.
     public let supplyIDs: [String]
+    /// The floating-catchment result over the areas with demand data, in their order (a subsequence
+    /// of ``areaIDs``); read scores through ``score(_:)`` or ``scoreValues``.
     public let scores: AccessScores
-    /// Areas without the demand measure (scored with demand 0) and institutions of the kinds without
+    /// Areas without the demand measure (left out: no data) and institutions of the kinds without
     /// the capacity field (left out).
     public let areasWithoutDemand: [String]
     public let institutionsWithoutCapacity: [String]
@@ -30,11 +35,35 @@ public struct StudyAccess: Sendable {
     /// Areas scored without travel times (no route data at all): their score is undefined.
     public var areasWithoutTravelTime: [String] = []
 
-    /// The score of an area, nil when undefined (no supply in reach).
+    /// The state of an area's score.
+    public enum ScoreStatus: String, Sendable, Hashable {
+        /// A finite score.
+        case ok
+        /// The area has no demand data (its population measure is missing): no score.
+        case noData = "no_data"
+        /// Outside the coverage of a source of the supply kinds (`covers:`): the supply there is
+        /// unknown, so no score.
+        case noSupplyData = "no_supply_data"
+        /// No supply within the threshold: no score.
+        case noSupplyInReach = "no_supply_in_reach"
+        /// A supply point in reach has no demand at all in its catchment (S / 0, +∞ in PySAL): no
+        /// score, never `inf`.
+        case supplyWithoutDemand = "supply_without_demand"
+    }
+
+    /// Scores parallel to ``areaIDs``: finite, or nil with the reason in ``status``.
+    public let scoreValues: [Double?]
+
+    /// The score of an area, nil when it has none (no data, no supply in reach, or supply without
+    /// demand: see ``status``).
     public func score(_ areaID: String) -> Double? {
         guard let i = areaIDs.firstIndex(of: areaID) else { return nil }
-        let s = scores.scores[i]
-        return s.isNaN ? nil : s
+        return scoreValues[i]
+    }
+
+    /// The score state of an area (nil for an id not of the level).
+    public func status(_ areaID: String) -> ScoreStatus? {
+        areaIDs.firstIndex(of: areaID).map { status[$0] }
     }
 
     public static func compute(
@@ -63,16 +92,22 @@ public struct StudyAccess: Sendable {
             let measures = Set(areas.flatMap(\.population.keys)).sorted().joined(separator: ", ")
             throw AnalysisError("no \(level.rawValue) area has the population measure \"\(demandMeasure)\"", fix: "measures at this level: \(measures)")
         }
-        let demandPoints = areas.map { DemandPoint(id: $0.id, position: $0.weightedCentroid, population: $0.population[demandMeasure] ?? 0) }
+        // Areas without the measure are no data: left out of the demand (never counted as 0, which
+        // would inflate the supply ratios of their providers) and given no score.
+        let covered = areas.filter { $0.population[demandMeasure] != nil }
+        let demandPoints = covered.map { DemandPoint(id: $0.id, position: $0.weightedCentroid, population: $0.population[demandMeasure]!) }
         let supplyPoints = supply.map { SupplyPoint(id: $0.id, position: $0.position, capacity: $0.capacity[capacityField] ?? 0) }
         let cost: AccessCost
         var costKind = "straight_line", unit = "m"
         if let costMatrix {
-            cost = .table(try Self.restricted(costMatrix, model: model, areaIDs: areas.map(\.id), supplyIDs: supply.map(\.id)))
+            cost = .table(try Self.restricted(costMatrix, model: model, areaIDs: covered.map(\.id), supplyIDs: supply.map(\.id)))
             (costKind, unit) = ("cost_matrix", "")
         } else if let costs {
             try costs.checkThreshold(method.maximumCost, what: "the access threshold")
-            cost = .table(costs.costTable(model, level: level, institutions: Set(supply.map(\.id))))
+            // Only the areas with demand data are scored (the others are no data, above).
+            let scored = Set(covered.map(\.id))
+            let table = costs.costTable(model, level: level, institutions: Set(supply.map(\.id)))
+            cost = .table(CostTable(source: table.source, entries: table.entries.filter { scored.contains($0.origin) }))
             (costKind, unit) = (costs.spec.kindName, "min")
         } else {
             cost = .euclidean(detourFactor: detourFactor)
@@ -83,11 +118,30 @@ public struct StudyAccess: Sendable {
         } catch {
             throw AnalysisError("\(error)")
         }
+        let scoreByID = Dictionary(uniqueKeysWithValues: zip(covered.map(\.id), scores.scores))
+        var values: [Double?] = [], status: [ScoreStatus] = []
+        for a in areas {
+            guard let s = scoreByID[a.id] else { values.append(nil); status.append(.noData); continue }
+            if s.isFinite { values.append(s); status.append(.ok) }
+            else if s.isNaN { values.append(nil); status.append(.noSupplyInReach) }
+            else { values.append(nil); status.append(.supplyWithoutDemand) }
+        }
+        // Outside the coverage of a source of these kinds, the supply is unknown: no score.
+        for (i, a) in areas.enumerated() where status[i] != .noData && !model.sourcesNotCovering(a.id, at: level, kinds: kinds).isEmpty {
+            values[i] = nil
+            status[i] = .noSupplyData
+        }
+        // Areas the travel-time cost has no data for (off the network) have no score either.
+        let withoutTravelTime = Set(costs?.areasWithoutData[level] ?? [])
+        for (i, a) in areas.enumerated() where status[i] != .noData && withoutTravelTime.contains(a.id) {
+            values[i] = nil
+            status[i] = .noData
+        }
         var result = StudyAccess(
             level: level, demandMeasure: demandMeasure, capacityField: capacityField, kinds: kinds.sorted(), areaIDs: areas.map(\.id),
-            demand: demandPoints.map(\.population), supplyIDs: supply.map(\.id), scores: scores,
+            demand: areas.map { $0.population[demandMeasure] }, status: status, supplyIDs: supply.map(\.id), scores: scores,
             areasWithoutDemand: areas.filter { $0.population[demandMeasure] == nil }.map(\.id),
-            institutionsWithoutCapacity: candidates.filter { $0.capacity[capacityField] == nil }.map(\.id))
+            institutionsWithoutCapacity: candidates.filter { $0.capacity[capacityField] == nil }.map(\.id), scoreValues: values)
         result.cost = costKind
         result.costUnit = unit
         result.areasWithoutTravelTime = costs?.areasWithoutData[level] ?? []

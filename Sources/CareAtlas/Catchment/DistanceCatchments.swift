@@ -14,6 +14,9 @@ public struct DistanceCatchments: Sendable {
         public let coveredShare: [String: Double]
         /// The band between the previous radius and this one, in the study CRS.
         public let band: Geometry
+        /// By measure, how many areas reached by the radius have no data for it (covered and the
+        /// shares count only areas with data).
+        public let areasWithoutData: [String: Int]
     }
 
     /// The nearest-institution cell of one institution.
@@ -83,12 +86,13 @@ extension DistanceCatchments {
                 return (union, try previous.map { try union.difference($0) } ?? union)
             }
             let covered = try interpolation.covered(by: ring.0, model, "the population covered by the \(String(format: "%g", r)) km ring")
+            let withoutData = try interpolation.areasWithoutData(intersecting: ring.0)
             rings.append(Ring(
                 radiusKm: r, covered: covered,
                 coveredShare: covered.reduce(into: [:]) { out, kv in
                     out[kv.key] = interpolation.totals[kv.key].map { t in t > 0 ? kv.value / t : 0 }
                 },
-                band: ring.1))
+                band: ring.1, areasWithoutData: withoutData))
             previous = ring.0
         }
         // Voronoi cells of distinct positions, clipped to the study extent. Sites closer than 1 mm
@@ -163,6 +167,24 @@ struct ArealInterpolation {
     let sources: [String: [Area]]
     let totals: [String: Double]
     let indexes: [String: SpatialIndex]
+    let missing: [String: [Area]]
+
+    /// By measure, how many areas without data for it intersect `zone`.
+    func areasWithoutData(intersecting zone: Geometry) throws -> [String: Int] {
+        guard let box = zone.boundingBox else { return [:] }
+        var prepared: PreparedGeometry?
+        var out: [String: Int] = [:]
+        for (key, areas) in missing.sorted(by: { $0.key < $1.key }) {
+            var n = 0
+            for a in areas {
+                guard let b = a.geometry.boundingBox, b.intersects(box) else { continue }
+                if prepared == nil { prepared = try PreparedGeometry(zone) }
+                if try prepared!.intersects(a.geometry) { n += 1 }
+            }
+            out[key] = n
+        }
+        return out
+    }
 
     init(_ model: StudyModel) throws {
         // Each measure comes from the finest areas that carry it: an area is replaced by its
@@ -179,6 +201,15 @@ struct ArealInterpolation {
             }
         }
         self.sources = sources
+        // Per measure, the areas of the coarsest level that neither carry it nor have children
+        // carrying it: no data there (the areal sums skip them).
+        var missing: [String: [Area]] = [:]
+        if let coarsest = model.levels.last {
+            for key in sources.keys {
+                missing[key] = (model.areas[coarsest] ?? []).filter { $0.population[key] == nil && !(replaced[key]?.contains($0.id) ?? false) }
+            }
+        }
+        self.missing = missing
         totals = sources.reduce(into: [:]) { out, kv in out[kv.key] = kv.value.compactMap { $0.population[kv.key] }.reduce(0, +) }
         indexes = try sources.mapValues { areas in
             try SpatialIndex(envelopes: areas.map { a in

@@ -19,6 +19,9 @@ public struct HospitalCatchments: Sendable {
     public let level: AreaLevel
     /// Plurality service areas, when the study has a flow table.
     public let serviceAreas: ServiceAreas?
+    /// Origins without a 65+ population (no data): weight 0 in the expected shares and left out of
+    /// the fit (their patients are not fitted against an unknown population), sorted.
+    public var originsWithoutData: [String] = []
 
     /// - Parameters:
     ///   - attractiveness: capacity field of the destinations (e.g. `beds`, `pcu_beds`).
@@ -67,7 +70,9 @@ public struct HospitalCatchments: Sendable {
         var fit: HuffFit? = nil
         var problem: String? = nil
         if let anchor = model.anchor, sites[anchor.id] != nil {
-            let observed = Dictionary(uniqueKeysWithValues: areas.map { ($0.id, Double($0.patients ?? 0)) })
+            // Only origins with a 65+ population enter the fit: patients at an origin without data
+            // would otherwise read as patients drawn from nobody.
+            let observed = Dictionary(uniqueKeysWithValues: areas.filter { $0.population["aged65"] != nil }.map { ($0.id, Double($0.patients ?? 0)) })
             do { fit = try model_.fit(anchorID: anchor.id, observedPatients: observed) } catch { problem = "\(error)" }
         } else {
             problem = "the anchor is not one of the destinations (kind \(kinds.joined(separator: ", ")) with \(attractiveness) > 0)"
@@ -77,7 +82,9 @@ public struct HospitalCatchments: Sendable {
         if !model.flows.isEmpty {
             serviceAreas = ServiceAreas(flows: model.flows, originIDs: areas.map(\.id))
         }
-        return HospitalCatchments(fit: fit, fitProblem: problem.map { "\($0); probabilities use α = 1, β = 2" }, huff: huff,
-                                  attractivenessField: attractiveness, level: level, serviceAreas: serviceAreas)
+        var result = HospitalCatchments(fit: fit, fitProblem: problem.map { "\($0); probabilities use α = 1, β = 2" }, huff: huff,
+                                        attractivenessField: attractiveness, level: level, serviceAreas: serviceAreas)
+        result.originsWithoutData = areas.filter { $0.population["aged65"] == nil }.map(\.id)
+        return result
     }
 }

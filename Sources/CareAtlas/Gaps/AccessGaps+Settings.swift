@@ -33,6 +33,7 @@ extension AccessGaps {
         }
         return try find(model, level: access.level, need: s.need, access: scores, nearest: nearest,
                         requiredKinds: s.requiredKinds.isEmpty ? access.kinds : s.requiredKinds, withinKm: s.withinKm,
-                        withinMinutes: within, withoutTravelTime: Set(costs?.areasWithoutData[access.level] ?? []))
+                        withinMinutes: within, withoutTravelTime: Set(costs?.areasWithoutData[access.level] ?? []),
+                        accessWithoutData: Set(zip(access.areaIDs, access.status).filter { $0.1 == .noData || $0.1 == .noSupplyData }.map(\.0)))
     }
 }

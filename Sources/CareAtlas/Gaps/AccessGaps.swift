@@ -18,6 +18,10 @@ import Foundation
 /// never names) are not judged by rules 2 and 3: they are listed in ``areasWithoutTravelTime``.
 ///
 /// Areas with no need (no residents aged 65+, no patients) are never gaps. Gaps are sorted by severity: more reasons first, then higher need, then lower access, then id.
+///
+/// Areas whose need or access is unknown (no population data, or outside the data of the access
+/// computation) are neither gaps nor "no gap": they are ``noData``, with what can still be said
+/// about them (the distance rule, which needs no population) in their reasons.
 public struct AccessGaps: Sendable {
     public struct Gap: Sendable, Hashable {
         public let areaID: String
@@ -67,6 +71,18 @@ public struct AccessGaps: Sendable {
     /// Areas not judged by rules 2 and 3 because they have no travel times.
     public var areasWithoutTravelTime: [String] = []
 
+    /// An area the rules cannot judge: its need or its access is unknown.
+    public struct NoDataArea: Sendable, Hashable {
+        public let areaID: String
+        public let name: String
+        /// What is missing ("no aged65 population data"), then the distance findings that hold
+        /// regardless ("no hospital within 16.0 km (nearest 57.0 km)").
+        public let reasons: [String]
+        public let nearestKm: [String: Double]
+    }
+    /// Areas without data, sorted by id: their own class, never "no gap".
+    public let noData: [NoDataArea]
+
     /// - Parameters:
     ///   - access: access score per area id (nil or absent where undefined).
     ///   - nearest: nearest distances per area (from ``DistanceCatchments/nearestDistances(_:level:)``).
@@ -77,7 +93,7 @@ public struct AccessGaps: Sendable {
     public static func find(
         _ model: StudyModel, level: AreaLevel = .municipality, need: Need = .aged65, access: [String: Double],
         nearest: [DistanceCatchments.Nearest], requiredKinds: [String], withinKm: Double = 16, withinMinutes: Double? = nil,
-        withoutTravelTime: Set<String> = []
+        withoutTravelTime: Set<String> = [], accessWithoutData: Set<String> = []
     ) throws -> AccessGaps {
         guard let areas = model.areas[level] else {
             throw AnalysisError("the study has no \(level.rawValue) areas", fix: "choose a level the study has")
@@ -102,9 +118,31 @@ public struct AccessGaps: Sendable {
         let nearestByID = Dictionary(uniqueKeysWithValues: nearest.map { ($0.areaID, $0) })
         var gaps: [Gap] = []
         var withoutNeed: [String] = []
+        var noData: [NoDataArea] = []
+        func distanceFindings(_ distances: [String: Double], kinds: [String]) -> [String] {
+            kinds.sorted().compactMap { k in
+                guard let d = distances[k] else { return "no \(k) at all" }
+                return d > withinKm ? "no \(k) within \(Self.km(withinKm)) km (nearest \(Self.km(d)) km)" : nil
+            }
+        }
         for a in areas {
-            guard let n = needOf(a) else { withoutNeed.append(a.id); continue }
-            guard n > 0 else { continue }  // nobody to serve: never a gap
+            let n = needOf(a)
+            if n == nil { withoutNeed.append(a.id) }
+            // Sources of the required kinds that do not cover the area: those kinds are unknown there.
+            let notCovering = model.sourcesNotCovering(a.id, at: level, kinds: requiredKinds)
+            if n == nil || accessWithoutData.contains(a.id) || !notCovering.isEmpty {
+                let distances = nearestByID[a.id]?.distanceKm ?? [:]
+                var missing: [String] = []
+                if n == nil { missing.append(need == .patients ? "no patient data" : "no \(need.rawValue) population data") }
+                for c in notCovering { missing.append("outside the coverage of \(c.source) (\(c.kinds.joined(separator: ", ")))") }
+                if accessWithoutData.contains(a.id) && n != nil && notCovering.isEmpty { missing.append("no access score (no demand data)") }
+                let unknownKinds = Set(notCovering.flatMap(\.kinds))
+                noData.append(NoDataArea(areaID: a.id, name: a.name,
+                                         reasons: missing + distanceFindings(distances, kinds: requiredKinds.filter { !unknownKinds.contains($0) }),
+                                         nearestKm: distances))
+                continue
+            }
+            guard let n, n > 0 else { continue }  // nobody to serve: never a gap
             let score = access[a.id].flatMap { $0.isFinite ? $0 : nil }
             var reasons: [String] = []
             var rules: [Rule] = []
@@ -156,14 +194,15 @@ public struct AccessGaps: Sendable {
             return a.areaID < b.areaID
         }
         return AccessGaps(level: level, need: need, lowQuintileCut: cut, medianNeed: median, gaps: gaps, areasWithoutNeed: withoutNeed,
-                          withinMinutes: withinMinutes, areasWithoutTravelTime: areas.map(\.id).filter { withoutTravelTime.contains($0) })
+                          withinMinutes: withinMinutes, areasWithoutTravelTime: areas.map(\.id).filter { withoutTravelTime.contains($0) },
+                          noData: noData)
     }
 
     static func km(_ v: Double) -> String { String(format: "%.1f", v) }
 
     /// Builds the value (the gaps list with its settings).
     init(level: AreaLevel, need: Need, lowQuintileCut: Double?, medianNeed: Double?, gaps: [Gap], areasWithoutNeed: [String],
-         withinMinutes: Double? = nil, areasWithoutTravelTime: [String] = []) {
+         withinMinutes: Double? = nil, areasWithoutTravelTime: [String] = [], noData: [NoDataArea] = []) {
         self.level = level
         self.need = need
         self.lowQuintileCut = lowQuintileCut
@@ -172,6 +211,7 @@ public struct AccessGaps: Sendable {
         self.areasWithoutNeed = areasWithoutNeed
         self.withinMinutes = withinMinutes
         self.areasWithoutTravelTime = areasWithoutTravelTime
+        self.noData = noData
     }
 
     /// Access (2SFCA over the settings' kinds and capacity, threshold in metres, or in minutes with
@@ -184,7 +224,8 @@ public struct AccessGaps: Sendable {
         let scores = Dictionary(uniqueKeysWithValues: access.areaIDs.compactMap { id in access.score(id).map { (id, $0) } })
         let gaps = try find(model, level: level, access: scores, nearest: try DistanceCatchments.nearestDistances(model, level: level, costs: costs),
                             requiredKinds: g.kinds, withinKm: g.withinKm, withinMinutes: within,
-                            withoutTravelTime: Set(costs?.areasWithoutData[level] ?? []))
+                            withoutTravelTime: Set(costs?.areasWithoutData[level] ?? []),
+                            accessWithoutData: Set(zip(access.areaIDs, access.status).filter { $0.1 == .noData || $0.1 == .noSupplyData }.map(\.0)))
         return (access, gaps)
     }
 }

@@ -4,7 +4,8 @@ import CareGeometry
 public struct Area: Sendable, Hashable {
     /// The normalised code (5-digit municipality code without check digit, e-Stat KEY_CODE, …).
     public let id: String
-    public let name: String
+    /// The label: the layer's label field(s), made unique within the level (see ``AreaLabels``).
+    public internal(set) var name: String
     /// The English name, when the area layer has a `label_en:` field.
     public let nameEnglish: String?
     public let level: AreaLevel
@@ -54,6 +55,21 @@ public struct Institution: Sendable, Hashable {
     public let line: Int
     /// The area containing it at each level (absent where it lies outside every area of the level).
     public internal(set) var areaIDs: [AreaLevel: String]
+}
+
+/// Where one institution source is complete (`covers:` in the study, or inferred), and the areas
+/// outside it: there the source's kinds are unknown, so access and gaps of those kinds are no data.
+public struct InstitutionCoverage: Sendable, Hashable {
+    /// The file (as named in messages).
+    public let source: String
+    /// The kinds of its institutions, sorted.
+    public let kinds: [String]
+    /// The `covers:` entries (codes, code prefixes or group names); empty for the whole study.
+    public let covers: [String]
+    /// How the coverage was decided: "declared (covers:)", "inferred from prefectures:", "whole study (no covers:)".
+    public let basis: String
+    /// Area ids outside the coverage, by level.
+    public let uncovered: [AreaLevel: Set<String>]
 }
 
 /// Patients whose home is not in any study area: kept in every total, never dropped.
@@ -131,6 +147,19 @@ public struct StudyModel: Sendable {
     /// gives a table of counts instead of records). Counts of patients: shown with the small-cell
     /// rule wherever they are published.
     public internal(set) var recordMatches: [RecordMatchCount] = []
+    /// Labels that were the same for several areas of a level and were made unique (prefecture or
+    /// designated city prepended), one sentence per level, e.g. "municipality: 中央区 ×4, 緑区 ×4 →
+    /// 東京都中央区, 千葉市中央区, …". Empty when every label was unique.
+    public internal(set) var labelNotes: [String] = []
+    /// Coverage of each institution source, in the study's order.
+    public internal(set) var institutionCoverage: [InstitutionCoverage] = []
+
+    /// The sources providing one of `kinds` whose coverage leaves out `areaID` at `level`.
+    public func sourcesNotCovering(_ areaID: String, at level: AreaLevel, kinds: [String]) -> [InstitutionCoverage] {
+        institutionCoverage.filter { c in
+            (c.uncovered[level]?.contains(areaID) ?? false) && c.kinds.contains(where: kinds.contains)
+        }
+    }
 
     /// The levels present, finest first.
     public var levels: [AreaLevel] { AreaLevel.allCases.filter { areas[$0] != nil } }

@@ -28,7 +28,8 @@ extension ModelBuilder {
             }
             let firstProps = layer.features[0].properties
             var missingField = false
-            for field in [layerSpec.idField, layerSpec.nameField] + [layerSpec.nameEnglishField, layerSpec.parentField].compactMap({ $0 })
+            let labelFields = layerSpec.nameFields.isEmpty ? [layerSpec.nameField] : layerSpec.nameFields
+            for field in [layerSpec.idField] + labelFields + [layerSpec.nameEnglishField, layerSpec.parentField].compactMap({ $0 })
             where firstProps[field] == nil {
                 d.error(file, "feature 0", "has no property \"\(field)\"",
                         fix: "properties are: \(firstProps.keys.joined(separator: ", ")); fix the study file's areas entry")
@@ -40,7 +41,7 @@ extension ModelBuilder {
             for (index, feature) in layer.features.enumerated() {
                 let location = "feature \(index)"
                 let idValue = feature.properties[layerSpec.idField].flatMap(Self.text)
-                let name = feature.properties[layerSpec.nameField].flatMap(Self.text) ?? ""
+                let name = labelFields.compactMap { feature.properties[$0].flatMap(Self.text) }.joined()
                 let nameEnglish = layerSpec.nameEnglishField.flatMap { feature.properties[$0] }.flatMap(Self.text)
                 if let rule = layerSpec.dropWhere.first(where: { field, values in
                     feature.properties[field].flatMap(Self.text).map(values.contains) ?? false

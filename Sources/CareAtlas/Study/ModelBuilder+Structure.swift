@@ -139,8 +139,11 @@ extension ModelBuilder {
             guard let list = areas[g.level] else { continue }
             let members = Dictionary(grouping: list.filter { $0.groups[g.name] != nil }, by: { $0.groups[g.name]! })
             result[g.name] = members.map { name, areas in
+                // A group's measure is the sum over its members only when every member has it: a
+                // partial sum would pass for the group's population (no data otherwise).
                 var population: [String: Double] = [:]
                 for a in areas { for (k, v) in a.population { population[k, default: 0] += v } }
+                population = population.filter { k, _ in areas.allSatisfy { $0.population[k] != nil } }
                 return AreaGroup(grouping: g.name, name: name, memberIDs: areas.map(\.id).sorted(),
                                  patients: areas.reduce(0) { $0 + ($1.patients ?? 0) }, population: population)
             }.sorted { $0.name < $1.name }

@@ -359,14 +359,19 @@ struct Reader {
         let file = self.file(e, what)
         let level = self.level(e, what, default: nil)
         let id = string(e, "id", what, required: true)
-        let label = string(e, "label", what, required: true)
+        // label: one field, or a list of fields composed in order ([N03_003, N03_004] → 横浜市南区).
+        let labels = stringList(e, "label", what)
+        if labels.isEmpty, e.value("label") == nil { d.error(fileName, line(e.node), "\(what) needs \"label\"", fix: "add label: …") }
+        let label = labels.first
         guard let file, let level, let id, let label else { return nil }
-        return AreaLayerSpec(
+        var spec = AreaLayerSpec(
             name: string(e, "name", what) ?? file.deletingPathExtension().lastPathComponent,
             file: file, level: level, idField: id, nameField: label, nameEnglishField: string(e, "label_en", what),
             parentField: string(e, "parent", what),
             dropNullIds: bool(e, "drop_null_ids", what, default: true), dropWhere: listMap(e, "drop_where", what),
             mergeDuplicateIds: bool(e, "merge_duplicate_ids", what, default: false), encoding: encoding(e, what))
+        spec.nameFields = labels
+        return spec
     }
 
     mutating func populationSpec(_ e: Entries, _ what: String) -> PopulationSpec? {
@@ -537,7 +542,7 @@ struct Reader {
 
     mutating func institutionLayer(_ e: Entries, _ what: String) -> InstitutionLayerSpec? {
         checkKeys(e, ["file", "id", "name", "kind", "kind_value", "lon", "lat", "x", "y", "crs", "capacity",
-                      "attributes", "shared_patients", "area_code", "encoding", "gazetteer", "postal_table", "roles_only"], what)
+                      "attributes", "shared_patients", "area_code", "encoding", "gazetteer", "postal_table", "roles_only", "covers"], what)
         let file = self.file(e, what)
         // iryojoho, kouseikyoku_list, kouseikyoku_todokede: StudySources.institutionColumns
         let sourced = e.value("source") != nil
@@ -611,13 +616,15 @@ struct Reader {
                     fix: "add lon: and lat: (degrees) or x:, y: and crs:")
         }
         guard let file, let id, let name, kindField != nil || kindValue != nil else { return nil }
-        return InstitutionLayerSpec(
+        var layer = InstitutionLayerSpec(
             file: file, idField: id, nameField: name, kindField: kindField, kindValue: kindValue,
             xField: xField, yField: yField, positionIsLonLat: positionIsLonLat, crs: crs,
             capacity: sourced && e.value("capacity") == nil ? ["beds": "beds"] : stringMap(e, "capacity", what),
             attributes: sourced && e.value("attributes") == nil ? ["address", "match_level", "roles"] : stringList(e, "attributes", what),
             sharedPatientsField: string(e, "shared_patients", what), areaCodeField: string(e, "area_code", what),
             encoding: encoding(e, what))
+        layer.covers = stringList(e, "covers", what)
+        return layer
     }
 
     mutating func grouping(_ e: Entries, _ what: String) -> GroupingSpec? {

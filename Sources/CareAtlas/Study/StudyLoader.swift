@@ -62,6 +62,55 @@ struct ModelBuilder {
         }
     }
 
+    /// States which areas the population-based analyses cover, at the level the analyses use
+    /// (municipalities when the study has them, else its coarsest level).
+    mutating func noteCoverage() {
+        let levels = AreaLevel.allCases.filter { areas[$0] != nil }
+        guard let level = levels.contains(.municipality) ? .municipality : levels.last else { return }
+        // Only incomplete coverage is a note (the report states complete coverage too).
+        for line in DataCoverage(areas: areas, level: level).statements where !line.contains(" cover all ") {
+            d.note("study", "", "coverage: " + line)
+        }
+    }
+
+    /// The coverage of each institution source: `covers:` as declared, else a registry's
+    /// `prefectures:`, else the whole study; one note per source that leaves areas out.
+    mutating func institutionCoverage() -> [InstitutionCoverage] {
+        let levels = AreaLevel.allCases.filter { areas[$0] != nil }
+        let level = levels.contains(.municipality) ? AreaLevel.municipality : levels.last
+        return spec.institutions.map { layer in
+            let source = display(layer.file)
+            let kinds = Set(institutions.filter { $0.source == source }.map(\.kind)).sorted()
+            let prefectures = spec.fileOptions[layer.file]?.prefectures ?? []
+            let covers = layer.covers.isEmpty ? prefectures : layer.covers
+            let basis = !layer.covers.isEmpty ? "declared (covers:)" : !prefectures.isEmpty ? "inferred from prefectures:" : "whole study (no covers:)"
+            let entries = covers.map { $0.count >= 5 && $0.allSatisfy(\.isNumber) ? AreaCodes.normalizeAreaID($0) : $0 }
+            var uncovered: [AreaLevel: Set<String>] = [:]
+            var unknown = Set(entries)
+            var coveredAbove = Set<String>()  // covered ids of the next coarser level
+            for lv in levels.reversed() {  // coarsest first: an area inside a covered area is covered
+                var out = Set<String>(), covered = Set<String>()
+                for a in areas[lv] ?? [] {
+                    let hit = entries.first { e in a.id.hasPrefix(e) || a.groups.values.contains(e) }
+                    if let hit { unknown.remove(hit) }
+                    if entries.isEmpty || hit != nil || a.parentID.map(coveredAbove.contains) == true { covered.insert(a.id) } else { out.insert(a.id) }
+                }
+                uncovered[lv] = out
+                coveredAbove = covered
+            }
+            for e in unknown.sorted() {
+                d.warning(source, "", "covers: \"\(e)\" matches no area code or group of the study",
+                          fix: "give area codes or code prefixes (e.g. \"13\" for Tokyo) or group names of the study's groupings")
+            }
+            if let level, let out = uncovered[level], !out.isEmpty {
+                let n = areas[level]?.count ?? 0
+                d.note(source, "", "coverage: \(kinds.joined(separator: ", ")) cover \(n - out.count) of \(n) \(level.rawValue) areas (\(basis) \(covers.joined(separator: ", "))); "
+                    + "access and gaps of these kinds are no data in the other \(out.count)")
+            }
+            return InstitutionCoverage(source: source, kinds: kinds, covers: covers, basis: basis, uncovered: uncovered)
+        }
+    }
+
     mutating func build() throws -> StudyModel {
         progress("reading area layers")
         readAreaLayers()
@@ -87,6 +136,10 @@ struct ModelBuilder {
         let adjacency = computeAdjacency()
         noteLayersThatAreNotNoded()
         aggregate()
+        let labelNotes = AreaLabels.disambiguate(&areas)
+        for note in labelNotes { d.note("study", "", "labels: " + note) }
+        noteCoverage()
+        let coverage = institutionCoverage()
         let groups = buildGroups()
         let anchorIndex = resolveAnchor()
         if d.hasErrors { throw StudyLoadError(diagnostics: d.sorted) }
@@ -95,6 +148,8 @@ struct ModelBuilder {
             institutions: institutions, anchorIndex: anchorIndex, outside: outside, flows: flows, groups: groups,
             diagnostics: d.sorted, totalPatients: totalPatients)
         model.recordMatches = recordMatches
+        model.labelNotes = labelNotes
+        model.institutionCoverage = coverage
         return model
     }
 }

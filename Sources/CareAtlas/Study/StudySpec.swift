@@ -70,7 +70,11 @@ public struct AreaLayerSpec: Sendable {
     public var file: URL
     public var level: AreaLevel
     public var idField: String
+    /// The first (or only) label field.
     public var nameField: String
+    /// Every label field (`label: [N03_003, N03_004]`): the label is their non-empty values joined
+    /// without a separator (横浜市 + 南区 → 横浜市南区). One field when `label:` is a single value.
+    public var nameFields: [String] = []
     /// Field holding the English name (`label_en:`), for maps drawn with `--lang en`.
     public var nameEnglishField: String?
     /// Field holding the code of the containing area one level up (optional: otherwise the code
@@ -138,6 +142,10 @@ public struct InstitutionLayerSpec: Sendable {
     /// Column with the area code the source claims (checked against the position).
     public var areaCodeField: String?
     public var encoding: InputEncoding
+    /// `covers:` — where the source is complete: area codes or code prefixes (`"13"`: Tokyo,
+    /// `"13105"`) or group names (`区中央部`). Empty: inferred (a registry's `prefectures:`, else the
+    /// whole study). Outside it, access and gaps of the source's kinds are "no data".
+    public var covers: [String] = []
 }
 
 public struct GroupingSpec: Sendable {

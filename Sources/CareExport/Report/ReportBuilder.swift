@@ -29,6 +29,19 @@ public enum ReportBuilder {
             }
         }
         blocks.append(.list(summary))
+        // What the population-based analyses cover, before any figure: areas without data are named.
+        let coverage = DataCoverage(model: r.model, level: r.level)
+        var coverageLines = coverage.japaneseStatements + coverage.statements
+        for c in r.model.institutionCoverage {
+            let out = c.uncovered[r.level]?.count ?? 0
+            guard out > 0 else { continue }
+            coverageLines.append("\(c.source)（\(c.kinds.joined(separator: ", "))）の範囲外の \(out) 地域はアクセス・ギャップがデータなし。"
+                + " \(c.source) (\(c.kinds.joined(separator: ", "))) covers \(c.covers.joined(separator: ", ")) only: access and gaps are no data in \(out) other areas.")
+        }
+        if !coverageLines.isEmpty {
+            blocks.append(.heading(level: 3, text: "データの範囲 Coverage"))
+            blocks.append(.list(coverageLines))
+        }
         blocks.append(.paragraph("患者数が \(policy.minCell) 未満のセルは「\(policy.suppressedLabel)」、他のセルの秘匿を守るために隠したセルは「\(SmallCellPolicy.secondaryLabel)」と表示しています。"
             + " Counts below \(policy.minCell) are shown as \(policy.suppressedLabel); cells hidden to protect another are shown as \(SmallCellPolicy.secondaryLabel)."))
 
@@ -89,7 +102,8 @@ public enum ReportBuilder {
         inputs = Array(Set(inputs)).sorted()
         blocks.append(.list(["入力ファイル Input files: " + inputs.joined(separator: ", "),
                              "座標系 CRS: \(r.model.crs) (\(r.model.crsReason))",
-                             "データ期間 Data period: \(spec.period)"] + recordLines(r) + spec.credits))
+                             "データ期間 Data period: \(spec.period)"] + recordLines(r)
+                             + r.model.labelNotes.map { "地域名の重複を区別 Duplicate area labels: " + $0 } + spec.credits))
 
         return ReportDocument(
             title: spec.name, subtitle: "\(spec.period)　緩和ケア地域連携の検討 Regional liaison planning", date: spec.reportDate,

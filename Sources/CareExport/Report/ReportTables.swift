@@ -15,8 +15,8 @@ public enum ReportTables {
         let plans = r.scenarios?.plans.map(\.name) ?? []
         var t = Table(
             title: "Areas (\(r.level.rawValue))",
-            header: ["rank", "area_code", "area_name", "group", "patients", "share_percent", "population", "aged65",
-                     "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "gap_class"]
+            header: ["rank", "area_code", "area_name", "group", "patients", "share_percent", "population", "aged65", "population_status",
+                     "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "access_status", "gap_class"]
                 + kinds.map { "nearest_\($0)_km" } + plans.map { "first_stage_\($0)" } + ["area_km2"]
                 + (r.costs == nil ? [] : ["minutes_to_anchor"] + kinds.map { "nearest_\($0)_min" }))
         let byID = Dictionary(uniqueKeysWithValues: r.areas.map { ($0.id, $0) })
@@ -24,9 +24,11 @@ public enum ReportTables {
             guard let a = byID[ranked.areaID] else { continue }
             var row = [a.rank.map(String.init) ?? "", a.id, a.name, ranked.group ?? "", a.patientsLabel,
                        Format.number(a.sharePercent, decimals: 2), Format.count(a.population), Format.count(a.aged65),
+                       // Empty population means no data, said in words (never 0).
+                       a.population == nil || a.aged65 == nil ? "no_data" : "ok",
                        Format.number(a.penetration, decimals: 2), Format.number(a.penetrationLower, decimals: 2),
                        Format.number(a.penetrationUpper, decimals: 2), a.accessScore.map(AccessScores.formatScore) ?? "",
-                       a.gapClass?.rawValue ?? ""]
+                       r.access.flatMap { $0.status(a.id)?.rawValue } ?? "", a.gapClass?.rawValue ?? ""]
             row += kinds.map { Format.number(a.nearestKm[$0], decimals: 3) }
             row += plans.map { plan in a.firstStage.first { $0.plan == plan }.map { "\($0.order) \($0.stage)" } ?? "" }
             row.append(Format.number(a.areaKm2, decimals: 3))
@@ -97,6 +99,10 @@ public enum ReportTables {
         for (k, g) in gaps.gaps.enumerated() {
             t.rows.append([String(k + 1), g.areaID, g.name, GapClass(g.rules).rawValue, Format.count(g.need),
                            g.access.map(AccessScores.formatScore) ?? "", g.reasons.joined(separator: "; ")])
+        }
+        // Areas the rules cannot judge: their own class after the gaps, never "no gap".
+        for d in gaps.noData {
+            t.rows.append(["", d.areaID, d.name, GapClass.noData.rawValue, "", "", d.reasons.joined(separator: "; ")])
         }
         return t
     }

@@ -12,6 +12,10 @@ package enum GapsReport {
         for (k, g) in gaps.gaps.prefix(10).enumerated() {
             out += "\(k + 1). \(g.areaID) \(g.name): \(g.reasons.joined(separator: "; "))\n"
         }
+        if !gaps.noData.isEmpty {
+            out += "no data: \(gaps.noData.count) of \(areaCount) \(level.rawValue) areas cannot be judged (neither gap nor no gap)\n"
+            for d in gaps.noData.prefix(10) { out += "- \(d.areaID) \(d.name): \(d.reasons.joined(separator: "; "))\n" }
+        }
         return out
     }
 
@@ -36,6 +40,11 @@ package enum GapsReport {
             "level": .string(level.rawValue), "need": .string(settings.need.rawValue), "areas": .number(Double(areaCount)),
             "low_quintile_cut": jsonNumber(gaps.lowQuintileCut), "median_need": needValue(gaps.medianNeed),
             "within_km": .number(settings.withinKm), "gap_count": .number(Double(gaps.gaps.count)), "gaps": .array(list),
+            "no_data_count": .number(Double(gaps.noData.count)),
+            "no_data": .array(gaps.noData.map { d in
+                .object(["area_code": .string(d.areaID), "area_name": .string(d.name), "need": .null, "access": .null,
+                         "reasons": .array(d.reasons.map(JSONValue.string))])
+            }),
         ]
         if let minutes = gaps.withinMinutes {  // travel-time studies: the limit used and the cost
             members["within_minutes"] = .number(minutes)

@@ -19,6 +19,7 @@ extension StudySummary {
                  r.areaKm2.map { String(format: "%.2f", $0) } ?? "", r.institutions.map(String.init) ?? ""]
             }
             out += Self.align([header] + cells, rightAligned: [2, 3, 4, 5, 6, 7])
+            for line in table.coverage { out += "coverage: \(line)\n" }
         }
         if !credits.isEmpty { out += "\n" + credits.joined(separator: "\n") + "\n" }
         return out
@@ -40,7 +41,8 @@ extension StudySummary {
             "min_cell": .number(Double(policy.minCell)), "suppressed": .bool(policy.isSuppressing),
             "total_patients": .string(policy.label(totalPatients)), "outside_patients": .string(outsidePatients),
             "tables": .array(tables.map { t in
-                .object(["title": .string(t.title), "rows": .array(t.rows.map(row)), "total": row(t.total)])
+                .object(["title": .string(t.title), "rows": .array(t.rows.map(row)), "total": row(t.total),
+                         "coverage": .array(t.coverage.map(JSONValue.string))])
             }),
             "credits": .array(credits.map(JSONValue.string)),
         ])

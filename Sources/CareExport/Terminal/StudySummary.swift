@@ -23,6 +23,10 @@ public struct StudySummary: Sendable {
         public let title: String
         public let rows: [Row]
         public let total: Row
+        /// What the population totals cover when some areas have no population data (the total
+        /// adds only the areas with data), e.g. "population: 8 of 9 areas (no data: 藤区 (99109))";
+        /// empty when every area has data.
+        public var coverage: [String] = []
     }
 
     public let studyName: String
@@ -69,7 +73,7 @@ public struct StudySummary: Sendable {
                         aged65: $0.population["aged65"], areaKm2: $0.areaKm2, institutions: $0.institutionIndices.count)
                 }
                 tables.append(Table(title: "\(level.japaneseName) \(level.rawValue): \(areas.count) areas (no patient counts at this level)",
-                                    rows: rows, total: Self.totalRow(areas, "", "")))
+                                    rows: rows, total: Self.totalRow(areas, "", ""), coverage: Self.coverage(areas)))
                 continue
             }
             let counts = areas.map { $0.patients ?? 0 }
@@ -94,7 +98,7 @@ public struct StudySummary: Sendable {
                 institutions: nil))
             tables.append(Table(
                 title: "\(level.japaneseName) \(level.rawValue): \(areas.count) areas",
-                rows: rows, total: Self.totalRow(areas, policy.label(total), total > 0 ? "100.0" : "")))
+                rows: rows, total: Self.totalRow(areas, policy.label(total), total > 0 ? "100.0" : ""), coverage: Self.coverage(areas)))
         }
         // The disclosure's group mask covers one grouping (its last flag is the "other or outside" line).
         let decidedGroups = model.groups.count == 1 ? groupMask : nil
@@ -117,6 +121,16 @@ public struct StudySummary: Sendable {
         }
         self.tables = tables
         outsidePatients = policy.label(model.outside.patients, secondary: disclosure?.outsideHidden ?? false)
+    }
+
+    /// One line per measure that some areas lack: the total adds only the areas with data.
+    static func coverage(_ areas: [Area]) -> [String] {
+        ["total", "aged65"].compactMap { key in
+            let missing = areas.filter { $0.population[key] == nil }
+            guard !missing.isEmpty, missing.count < areas.count else { return nil }
+            return "\(key == "total" ? "population" : key) total covers \(areas.count - missing.count) of \(areas.count) areas; no data: "
+                + DataCoverage.examples(missing.map { ($0.id, $0.name) })
+        }
     }
 
     private static func totalRow(_ areas: [Area], _ patients: String, _ share: String) -> Row {
