@@ -72,9 +72,11 @@ struct Catchment: ParsableCommand {
                 huff["se_beta"] = jsonNumber(fit.standardErrorBeta)
                 huff["status"] = .string(fit.status.rawValue)
             }
-            let catchments: [JSONValue] = zip(analysis.catchments, disclosure.catchmentMask(analysis)).map { c, hidden in
-                .object(["target_share": .number(c.targetShare), "contiguous": .bool(c.contiguous), "reached": .bool(c.reached),
-                         "areas": .number(Double(c.areaIDs.count)), "area_codes": .array(c.areaIDs.map(JSONValue.string)),
+            let catchments: [JSONValue] = zip(zip(analysis.catchments, disclosure.catchmentMask(analysis)), disclosure.catchmentWithheld(analysis)).map { ch, withheld in
+                let (c, hidden) = ch
+                return .object(["target_share": .number(c.targetShare), "contiguous": .bool(c.contiguous), "reached": .bool(c.reached),
+                         "areas": withheld ? .null : .number(Double(c.areaIDs.count)),
+                         "area_codes": withheld ? .null : .array(c.areaIDs.map(JSONValue.string)),
                          "patients": .string(policy.label(c.patients, secondary: hidden)), "share": hidden ? .null : jsonNumber(c.share)])
             }
             print(commandJSON("catchment", study: study, policy: policy, folder: folder, [

@@ -8,10 +8,10 @@ public enum CatchmentReport {
         var out = "patients: \(policy.label(a.totalPatients)) in total, \(policy.label(a.outsidePatients, secondary: disclosure.outsideHidden)) outside the study areas\n"
         if !policy.isSuppressing { out += "\(SmallCellPolicy.internalNotice)\n" }
         out += "target  method         reached  areas  patients  share_%\n"
-        for (c, hidden) in zip(a.catchments, disclosure.catchmentMask(a)) {
+        for ((c, hidden), withheld) in zip(zip(a.catchments, disclosure.catchmentMask(a)), disclosure.catchmentWithheld(a)) {
             let row = [
                 String(format: "%5.0f%%", c.targetShare * 100), (c.contiguous ? "contiguous" : "unconstrained").padding(toLength: 13, withPad: " ", startingAt: 0),
-                (c.reached ? "yes" : "no").padding(toLength: 7, withPad: " ", startingAt: 0), String(format: "%5d", c.areaIDs.count),
+                (c.reached ? "yes" : "no").padding(toLength: 7, withPad: " ", startingAt: 0), withheld ? "    -" : String(format: "%5d", c.areaIDs.count),
                 (hidden ? policy.label(c.patients, secondary: true) : String(c.patients)).leftPadded(8),
                 hidden ? "       " : String(format: "%7.1f", c.share * 100),
             ]

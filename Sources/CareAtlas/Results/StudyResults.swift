@@ -148,7 +148,8 @@ public struct AreaMetrics: Sendable {
                 penetration: penetration?.rate, penetrationLower: penetration?.lower, penetrationUpper: penetration?.upper,
                 accessScore: access?.score(a.id), gapClass: gaps == nil ? nil : GapClass(gap?.rules ?? []),
                 gapReasons: gap?.reasons ?? [], nearestKm: nearestByID[a.id] ?? [:],
-                contiguousCatchments: shares.catchments.filter { $0.contiguous && $0.areaIDs.contains(a.id) }.map(\.targetShare),
+                contiguousCatchments: zip(shares.catchments, disclosure.catchmentWithheld(shares))
+                    .filter { $0.0.contiguous && !$0.1 && $0.0.areaIDs.contains(a.id) }.map(\.0.targetShare),
                 firstStage: stages)
         }
     }

@@ -204,13 +204,23 @@ public struct StudyRun: Sendable {
             }
         }
         group.wait()
-        let scenarios: Availability<ScenarioAnalysis>? = try staged.result.map { result in
+        var scenarios: Availability<ScenarioAnalysis>? = try staged.result.map { result in
             try Availability.attempt("staged plans not computed") { try result.get() }
         }
         var publication = Publication(model, level: level)
         publication.addStudyTotals(model, shares: defaultShares.value, commandShares: shares.value, scenarios: scenarios?.value,
                                    serviceAreas: serviceAreas)
-        let disclosure = Disclosure.decide(publication, policy: policy)
+        var disclosure = Disclosure.decide(publication, policy: policy)
+        // A share stage whose area list would itself narrow a hidden cell cannot be published: its
+        // plan stops before it (the later stages contain it), and the decision is taken again
+        // over what remains.
+        if let a = scenarios?.value, let cut = disclosure.stagesPublished(a) {
+            scenarios = .available(cut)
+            publication = Publication(model, level: level)
+            publication.addStudyTotals(model, shares: defaultShares.value, commandShares: shares.value, scenarios: cut,
+                                       serviceAreas: serviceAreas)
+            disclosure = Disclosure.decide(publication, policy: policy)
+        }
         let serviceAreaDisclosure = serviceAreas.map { ServiceAreaDisclosure($0, model: model, disclosure: disclosure) }
         return StudyRun(model: model, options: options, policy: policy, level: level, shares: shares, defaultShares: defaultShares,
                         scenarios: scenarios, nearest: nearest, studyGaps: studyGaps, distances: distances, huff: huff,
