@@ -109,6 +109,24 @@ import TestSupport
               + "(\(sum.beforePruning) before the removal pass), \(sum.withheld) catchments withheld, 0 narrowed")
     }
 
+    /// Variant 3 (seed 3): the 75 % share stage of the first plan would narrow hidden wards by
+    /// its list alone (the wards left out and the outside bucket hold at most a quarter of the
+    /// patients), so the plan is published with its first two stages only, and nothing in the
+    /// run names the third.
+    @Test func shareStageThatWouldNarrowEndsItsPlan() throws {
+        let study = try Self.smallCountVariant(seed: 3)
+        defer { try? FileManager.default.removeItem(at: study.deletingLastPathComponent()) }
+        let model = try StudyLoader.load(study)
+        let planned = try ScenarioAnalysis.run(model)
+        #expect(planned.plans[0].stages.map(\.name) == ["自区（松区）", "中部医療圏", "患者75%圏"])
+        let run = try StudyRun.compute(model)
+        let published = try #require(run.scenarios?.value)
+        #expect(published.plans[0].stages.map(\.name) == ["自区（松区）", "中部医療圏"])
+        #expect(published.plans.dropFirst().map(\.stages.count) == planned.plans.dropFirst().map(\.stages.count))
+        #expect(run.publication.familySizes[.stages(plan: 0)] == 2)
+        #expect(DisclosureAttack.narrowedCells(run.disclosure.attackerView).isEmpty)
+    }
+
     @Test(.enabled(if: SharedData.root != nil, "\(SharedData.skipMessage)")) func kuchubu() throws {
         let study = repositoryRoot.appendingPathComponent("geodata/cases/kuchubu.yaml")
         let (_, run) = try Self.check(study, label: "区中央部")
