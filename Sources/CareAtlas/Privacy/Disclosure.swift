@@ -73,14 +73,8 @@ public struct Disclosure: Sendable {
     /// The plans cut before their first withheld stage (a share stage whose area list would narrow
     /// a hidden cell; the later stages contain it), or nil when every stage can be published.
     public func stagesPublished(_ a: ScenarioAnalysis) -> ScenarioAnalysis? {
-        var cut = false
-        let plans = a.plans.enumerated().map { p, plan -> (name: String, stages: [StageResult]) in
-            let mask = withheldMasks[.stages(plan: p)] ?? []
-            guard let first = mask.firstIndex(of: true) else { return plan }
-            cut = true
-            return (plan.name, Array(plan.stages.prefix(first)))
-        }
-        return cut ? ScenarioAnalysis(level: a.level, plans: plans, frontier: a.frontier, liaison: a.liaison) : nil
+        let kept = a.plans.indices.map { p in (withheldMasks[.stages(plan: p)] ?? []).firstIndex(of: true) ?? a.plans[p].stages.count }
+        return kept == a.plans.map(\.stages.count) ? nil : a.keepingStages(kept)
     }
 
     /// True when the area's count is hidden.

@@ -49,6 +49,15 @@ public struct ScenarioAnalysis: Sendable {
 }
 
 extension ScenarioAnalysis {
+    /// The same analysis with each plan cut to its first `stageCounts[p]` stages (a plan whose
+    /// later stages cannot be published; the frontier is kept).
+    public func keepingStages(_ stageCounts: [Int]) -> ScenarioAnalysis {
+        let cut = plans.enumerated().map { p, plan in
+            (name: plan.name, stages: Array(plan.stages.prefix(p < stageCounts.count ? stageCounts[p] : plan.stages.count)))
+        }
+        return ScenarioAnalysis(level: level, plans: cut, frontier: frontier, liaison: liaison)
+    }
+
     /// Evaluates every plan of the study's `scenarios:` section (and the frontier when asked).
     public static func run(_ model: StudyModel, progress: (String) -> Void = { _ in }) throws -> ScenarioAnalysis {
         guard let spec = model.spec.scenarios, !spec.plans.isEmpty || spec.frontier != nil else {
