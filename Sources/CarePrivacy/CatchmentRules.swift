@@ -1,3 +1,5 @@
+import CareAtlas
+
 extension Publication {
     /// Adds what the share catchments of `shares` publish about the cells besides their totals:
     /// the orders and the stopping rules by which they were grown
