@@ -62,13 +62,14 @@ public enum CatchmentExport {
             header: ["target_share_percent", "method", "reached", "areas", "patients", "share_percent", "population", "aged65", "area_km2"]
                 + kinds.map { "institutions_\($0)" } + ["area_codes"])
         let hiddenCatchments = disclosure.catchmentMask(shares)
-        for (c, hidden) in zip(shares.catchments, hiddenCatchments) {
+        for ((c, hidden), withheld) in zip(zip(shares.catchments, hiddenCatchments), disclosure.catchmentWithheld(shares)) {
+            // A withheld catchment names no areas: its member list would narrow a hidden cell.
             summary.rows.append([
                 Format.percent(c.targetShare, decimals: 0), c.contiguous ? "contiguous" : "unconstrained", c.reached ? "yes" : "no",
-                String(c.areaIDs.count), policy.label(c.patients, secondary: hidden), hidden ? "" : Format.percent(c.share),
-                Format.count(c.population),
-                Format.count(c.aged65), Format.number(c.areaKm2, decimals: 3),
-            ] + kinds.map { String(c.institutionsByKind[$0] ?? 0) } + [c.areaIDs.joined(separator: " ")])
+                withheld ? "" : String(c.areaIDs.count), policy.label(c.patients, secondary: hidden), hidden ? "" : Format.percent(c.share),
+                withheld ? "" : Format.count(c.population),
+                withheld ? "" : Format.count(c.aged65), withheld ? "" : Format.number(c.areaKm2, decimals: 3),
+            ] + kinds.map { withheld ? "" : String(c.institutionsByKind[$0] ?? 0) } + [withheld ? "" : c.areaIDs.joined(separator: " ")])
         }
         try table("catchment_summary.csv", summary)
 
@@ -135,8 +136,8 @@ public enum CatchmentExport {
             o["share_percent"] = hidden ? .null : Layers.number(r.map { $0.share * 100 }, decimals: 4)
             o["penetration_per_10k_aged65"] = hidden ? .null : Layers.number(r?.penetration?.rate, decimals: 4)
             for k in nearestKinds { o["nearest_\(k)_km"] = Layers.number(nearestByID[a.id]?.distanceKm[k], decimals: 4) }
-            for c in shares.catchments {
-                o["in_\(Int((c.targetShare * 100).rounded()))_\(c.contiguous ? "contiguous" : "unconstrained")"] = .bool(c.areaIDs.contains(a.id))
+            for (c, withheld) in zip(shares.catchments, disclosure.catchmentWithheld(shares)) {
+                o["in_\(Int((c.targetShare * 100).rounded()))_\(c.contiguous ? "contiguous" : "unconstrained")"] = withheld ? .null : .bool(c.areaIDs.contains(a.id))
             }
             if let notice { o["notice"] = .string(notice) }
             areaFeatures.append((a.geometry, o))
@@ -169,14 +170,17 @@ public enum CatchmentExport {
     public static func catchmentFeatures(_ shares: PatientShareAnalysis, disclosure: Disclosure) -> [(Geometry?, JSONObject)] {
         let policy = disclosure.policy
         let notice = policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
-        return zip(shares.catchments, disclosure.catchmentMask(shares)).map { c, hidden in
+        return zip(zip(shares.catchments, disclosure.catchmentMask(shares)), disclosure.catchmentWithheld(shares)).map { ch, withheld in
+            let (c, hidden) = ch
             var o: JSONObject = ["target_share_percent": .number((c.targetShare * 100).rounded()),
                                  "method": .string(c.contiguous ? "contiguous" : "unconstrained"), "reached": .bool(c.reached),
-                                 "areas": .number(Double(c.areaIDs.count)), "share_percent": hidden ? .null : Layers.number(c.share * 100, decimals: 4),
-                                 "area_km2": Layers.number(c.areaKm2, decimals: 4)]
+                                 "areas": withheld ? .null : .number(Double(c.areaIDs.count)),
+                                 "share_percent": hidden ? .null : Layers.number(c.share * 100, decimals: 4),
+                                 "area_km2": withheld ? .null : Layers.number(c.areaKm2, decimals: 4)]
             Layers.count(c.patients, hidden: hidden, key: "patients", policy: policy, into: &o)
             if let notice { o["notice"] = .string(notice) }
-            return (c.geometry, o)
+            // A withheld catchment has no polygon: its outline would name its areas.
+            return (withheld ? nil : c.geometry, o)
         }
     }
 

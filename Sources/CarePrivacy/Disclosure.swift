@@ -18,11 +18,20 @@ import Foundation
 /// 4. **small differences**: no two shown totals over nested sets S ⊂ T may differ, once the shown
 ///    cells of T∖S are taken off, by 1 … minCell−1 (the count of the areas added).
 ///
-/// Violations are removed greedily: for a determined or pinned cell, the smallest shown non-zero
-/// cell of a shown total containing it is hidden too ("x", complementary suppression, as in
-/// τ-ARGUS: headline totals stay); when no cell helps, or for a small difference, the least
-/// important total is hidden (stages of the first plan matter most, then other plans,
-/// catchments, groups, frontier points, path steps). Repeats until no rule is broken.
+/// 5. **the attacker** (``DisclosureAttack``): no cell shown as "<m" may be narrowed below
+///    1 … m − 1 by everything published together: the shown totals, and the orders and stopping
+///    rules of the member lists of the share catchments and share stages
+///    (``Publication/memberRules``).
+///
+/// Violations are removed greedily: for a determined, pinned or narrowed cell, a shown non-zero
+/// cell is hidden too ("x", complementary suppression, as in τ-ARGUS: headline totals stay; with
+/// member lists published, cells inside them first, as a cell left out is bounded above by
+/// their smallest member); when no cell helps, or for a small difference, the least important
+/// total is hidden (stages of the first plan matter most, then other plans, catchments, groups,
+/// frontier points, path steps). A total with a member list is tried shown, then hidden with its
+/// list published, then withheld whole (a catchment listed without areas; a share stage not
+/// published: ``stagesPublished(_:)``). A removal pass then shows again each "x" and each total
+/// that the rules no longer need (``Control/prune()``).
 /// Hundepool et al. (2012), *Statistical Disclosure Control*, Wiley, ch. 7 (cell suppression).
 public struct Disclosure: Sendable {
     /// The totals published with the cells.
@@ -51,6 +60,24 @@ public struct Disclosure: Sendable {
     /// What the line and its shown totals publish, as an attacker reads them (the input of
     /// ``DisclosureAttack``).
     public let attackerView: PublishedCells
+    /// Complementary cells (`x`) the greedy search hid before its removal pass (the cells hidden
+    /// now are in ``attackerView``).
+    public let complementsBeforePruning: Int
+    /// Totals whose member lists are withheld too (a share catchment whose members would narrow a
+    /// hidden cell through the order they were taken in): their outputs name no areas.
+    let withheldMasks: [Family: [Bool]]
+
+    /// Share catchments (in their order) whose member list, map and area figures are withheld.
+    public func catchmentWithheld(_ a: PatientShareAnalysis) -> [Bool] {
+        withheldMasks[.catchments] ?? Array(repeating: false, count: a.catchments.count)
+    }
+
+    /// The plans cut before their first withheld stage (a share stage whose area list would narrow
+    /// a hidden cell; the later stages contain it), or nil when every stage can be published.
+    public func stagesPublished(_ a: ScenarioAnalysis) -> ScenarioAnalysis? {
+        let kept = a.plans.indices.map { p in (withheldMasks[.stages(plan: p)] ?? []).firstIndex(of: true) ?? a.plans[p].stages.count }
+        return kept == a.plans.map(\.stages.count) ? nil : a.keepingStages(kept)
+    }
 
     /// True when the area's count is hidden.
     public func isHidden(_ areaID: String) -> Bool {
@@ -85,12 +112,24 @@ public struct Disclosure: Sendable {
     /// The one decision: what to hide among the cells and totals of `publication` (the rules
     /// above), and the small-difference masks of its sequences at other levels.
     public static func decide(_ publication: Publication, policy: SmallCellPolicy, progress: @escaping (String) -> Void = { _ in }) -> Disclosure {
+        decide(publication, policy: policy, pruning: true, progress: progress)
+    }
+
+    /// The decision, optionally without the removal pass (to count what it saves).
+    static func decide(_ publication: Publication, policy: SmallCellPolicy, pruning: Bool, progress: @escaping (String) -> Void = { _ in }) -> Disclosure {
         let counts = publication.counts
         let totals = publication.totals.map { Total(family: $0.family, index: $0.index, members: $0.members, value: $0.value) }
-        var control = Control(counts: counts, policy: policy, totals: totals)
-        control.run(progress: progress)
+        // Control's totals are the grand total, then the publication's (one position later).
+        let rules = Dictionary(uniqueKeysWithValues: publication.memberRules.map { ($0.key + 1, $0.value) })
+        // Every total with member rules may have its member list withheld: a share catchment is
+        // then listed without areas, a share stage is not published (``stagesPublished(_:)``).
+        let withholdable = Set(publication.memberRules.keys.map { $0 + 1 })
+        var control = Control(counts: counts, policy: policy, totals: totals, rules: rules, withholdable: withholdable)
+        control.run(pruning: pruning, progress: progress)
         var masks = publication.familySizes.mapValues { [Bool](repeating: false, count: $0) }
         for (t, hidden) in zip(control.totals, control.totalHidden) where hidden && t.index >= 0 { masks[t.family]?[t.index] = true }
+        var withheld = publication.familySizes.mapValues { [Bool](repeating: false, count: $0) }
+        for (t, w) in zip(control.totals, control.withheld) where w && t.index >= 0 { withheld[t.family]?[t.index] = true }
         // Families at another level keep the nested-difference rule within themselves.
         for s in publication.sequences {
             var m = policy.differenceMask(s.values.compactMap { $0 }, alreadyShown: [0, publication.grandTotal]).makeIterator()
@@ -98,7 +137,8 @@ public struct Disclosure: Sendable {
         }
         return Disclosure(policy: policy, level: publication.level, areaIDs: publication.areaIDs, counts: counts,
                           primary: counts.map(policy.isSmall), hidden: control.hidden, masks: masks,
-                          attackerView: control.attackerView)
+                          attackerView: control.attackerView, complementsBeforePruning: control.complementsBeforePruning,
+                          withheldMasks: withheld)
     }
 
     struct Total {
@@ -117,17 +157,27 @@ public struct Disclosure: Sendable {
         var hidden: [Bool]
         var totalHidden: [Bool]
         let memberSets: [Set<Int>]
+        /// Member rules by total (the share catchments' and share stages' growth).
+        let rules: [Int: Publication.MemberRules]
+        /// Totals whose member lists may be withheld (the share catchments); the others' member
+        /// lists are always published.
+        let withholdable: Set<Int>
+        /// Whether a total's member list (and so its rules) is withheld.
+        var withheld: [Bool]
         /// Integer assignments kept between attacks (see ``DisclosureAttack/WitnessPool``).
         let witnesses = DisclosureAttack.WitnessPool()
 
-        init(counts: [Int], policy: SmallCellPolicy, totals: [Total]) {
+        init(counts: [Int], policy: SmallCellPolicy, totals: [Total], rules: [Int: Publication.MemberRules] = [:], withholdable: Set<Int> = []) {
             self.counts = counts
             self.policy = policy
+            self.rules = rules
+            self.withholdable = withholdable
             let grand = Total(family: .catchments, index: -1, members: Array(counts.indices), value: counts.reduce(0, +))
             self.totals = [grand] + totals
             hidden = policy.suppressionMask(counts, totalShown: true)
             totalHidden = self.totals.map { $0.index >= 0 && policy.isSmall($0.value) }
             memberSets = self.totals.map { Set($0.members) }
+            withheld = self.totals.indices.map { policy.isSuppressing && withholdable.contains($0) }
         }
 
         enum Violation: Equatable { case cell(Int), pinned(Int), difference(Int, Int) }
@@ -135,7 +185,7 @@ public struct Disclosure: Sendable {
         /// Totals are admitted one by one, most important first. A total is admitted when the
         /// rules hold with it, possibly after hiding a few more cells (complementary suppression);
         /// otherwise it is hidden and the cells hidden while trying are shown again.
-        mutating func run(progress: @escaping (String) -> Void = { _ in }) {
+        mutating func run(pruning: Bool = true, progress: @escaping (String) -> Void = { _ in }) {
             guard policy.isSuppressing else { return }
             totalHidden = totals.indices.map { $0 != 0 }
             _ = repair(attempts: counts.count)  // the line with its grand total alone
@@ -144,15 +194,57 @@ public struct Disclosure: Sendable {
             var counter = ProgressCounter("disclosure: published total", total: totals.count - 1, minimumTotal: 20, report: progress)
             for t in totals.indices.dropFirst() {
                 counter.advance(to: t - 1)
-                guard !policy.isSmall(totals[t].value) else { continue }
                 let saved = hidden
-                totalHidden[t] = false
-                if !repair(attempts: Self.cellRepairs(totals[t].family, cells: counts.count)) {
+                let attempts = Self.cellRepairs(totals[t].family, cells: counts.count)
+                if !policy.isSmall(totals[t].value) {
+                    totalHidden[t] = false
+                    withheld[t] = false
+                    if repair(attempts: attempts) { continue }
                     hidden = saved
                     totalHidden[t] = true
                 }
+                // A share catchment whose total cannot be shown keeps its member list when that
+                // narrows nothing, and is withheld whole otherwise.
+                if withholdable.contains(t) {
+                    withheld[t] = false
+                    if repair(attempts: attempts) { continue }
+                    hidden = saved
+                    withheld[t] = true
+                }
             }
             counter.advance(to: totals.count - 1)
+            complementsBeforePruning = counts.indices.filter { hidden[$0] && !policy.isSmall(counts[$0]) }.count
+            if pruning { prune() }
+        }
+
+        /// Complementary cells hidden by the greedy search, before ``prune()``.
+        var complementsBeforePruning = 0
+
+        /// The removal pass after the greedy search: each complementary cell, largest first, is
+        /// shown again when every rule still holds without it (the attacker included); then each
+        /// hidden total, most important first, is shown again when every rule holds with it. The
+        /// greedy search hides a complement for the violation it meets first, and a later one may
+        /// make an earlier one unnecessary; after this pass no single complement can be shown and
+        /// no single hidden total added without breaking the guarantee.
+        mutating func prune() {
+            let complements = counts.indices.filter { hidden[$0] && !policy.isSmall(counts[$0]) }
+                .sorted { (counts[$0], $0) > (counts[$1], $1) }
+            for c in complements {
+                hidden[c] = false
+                if firstViolation() != nil { hidden[c] = true }
+            }
+            for t in totals.indices.dropFirst() where totalHidden[t] || withheld[t] {
+                let was = (totalHidden[t], withheld[t])
+                if !policy.isSmall(totals[t].value) {
+                    (totalHidden[t], withheld[t]) = (false, false)
+                    if firstViolation() == nil { continue }
+                    (totalHidden[t], withheld[t]) = was
+                }
+                if withheld[t] {
+                    withheld[t] = false
+                    if firstViolation() != nil { withheld[t] = true }
+                }
+            }
         }
 
         /// How many more cells may be hidden to keep a total shown: as many as it takes for the
@@ -193,11 +285,19 @@ public struct Disclosure: Sendable {
         func twin(of h: Int) -> Int? {
             let shownTotals = totals.indices.filter { !totalHidden[$0] }
             func distance(_ c: Int) -> Int { shownTotals.reduce(0) { $0 + (memberSets[$1].contains(c) == memberSets[$1].contains(h) ? 0 : 1) } }
+            // A cell left out of a published member list ranks after its members, so the list's
+            // smallest member bounds it from above (an "x" of 10 … 12 helps little); a member is
+            // bounded from below only. With member lists published, cells inside more of them are
+            // tried first, among sixteen.
+            let lists = rules.keys.filter { !withheld[$0] }
+            func leftOut(_ c: Int) -> Int { lists.reduce(0) { $0 + (memberSets[$1].contains(c) ? 0 : 1) } }
             let candidates = counts.indices.filter { !hidden[$0] && counts[$0] > 0 }
-                .map { (cell: $0, distance: distance($0)) }
-                .sorted { ($0.distance, counts[$0.cell], $0.cell) < ($1.distance, counts[$1.cell], $1.cell) }
+                .map { (cell: $0, distance: distance($0), leftOut: leftOut($0)) }
+                .sorted { lists.isEmpty
+                    ? ($0.distance, counts[$0.cell], $0.cell) < ($1.distance, counts[$1.cell], $1.cell)
+                    : ($0.leftOut, $0.distance, counts[$0.cell], $0.cell) < ($1.leftOut, $1.distance, counts[$1.cell], $1.cell) }
             var trial = self
-            for c in candidates.prefix(8) {
+            for c in candidates.prefix(lists.isEmpty ? 8 : 16) {
                 trial.hidden[c.cell] = true
                 if !trial.determinedCells().contains(h) && trial.isProtected(h) { return c.cell }
                 trial.hidden[c.cell] = false
@@ -211,7 +311,9 @@ public struct Disclosure: Sendable {
                 !hidden[i] ? .shown(counts[i]) : policy.isSmall(counts[i]) ? .small : .secondary
             }
             let shown = totals.indices.filter { !totalHidden[$0] }.map { PublishedCells.Total(members: totals[$0].members, value: totals[$0].value) }
-            return PublishedCells(cells: cells, totals: shown, minCell: policy.minCell)
+            let published = rules.keys.sorted().filter { !withheld[$0] }.compactMap { rules[$0] }
+            return PublishedCells(cells: cells, totals: shown, orders: published.flatMap(\.orders), bounds: published.flatMap(\.bounds),
+                                  minCell: policy.minCell)
         }
 
         /// Whether the attacker's range of cell `h` covers 1 … minCell − 1 (true for a shown or

@@ -11,7 +11,9 @@ import Foundation
 /// - `"x"` (``Cell/secondary``): x ≥ m, because a complementary cell is always a shown count
 ///   (counts 1 … m − 1 carry the `"<m"` label instead);
 /// - every published total: Σ_{a∈S} x_a = v_S;
-/// - every published order (a rank, a sort order, membership of a "top k" list): x_a ≥ x_b.
+/// - every published order (a rank, a sort order, membership of a "top k" list or of a share
+///   catchment, a region grown step by step): x_a ≥ x_b + margin;
+/// - every published bound on a sum (a catchment's stopping rule): lower ≤ Σ_{a∈S} x_a ≤ upper.
 public struct PublishedCells: Sendable {
     /// How a cell appears in the outputs.
     public enum Cell: Sendable, Hashable {
@@ -33,13 +35,17 @@ public struct PublishedCells: Sendable {
         }
     }
 
-    /// A published order: cell `larger` holds at least as many patients as cell `smaller`.
+    /// A published order: cell `larger` holds at least `margin` more patients than cell `smaller`
+    /// (x_larger ≥ x_smaller + margin). A margin of 1 is a strict order: a ranking whose tie-break
+    /// (distance, then code) would have put `smaller` first at equal counts.
     public struct Order: Sendable, Hashable {
         public var larger: Int
         public var smaller: Int
-        public init(larger: Int, smaller: Int) {
+        public var margin: Int
+        public init(larger: Int, smaller: Int, margin: Int = 0) {
             self.larger = larger
             self.smaller = smaller
+            self.margin = margin
         }
     }
 
@@ -63,10 +69,11 @@ public struct PublishedCells: Sendable {
     /// The minimum cell size m of the policy.
     public var minCell: Int
 
-    public init(cells: [Cell], totals: [Total] = [], orders: [Order] = [], minCell: Int) {
+    public init(cells: [Cell], totals: [Total] = [], orders: [Order] = [], bounds: [Bound] = [], minCell: Int) {
         self.cells = cells
         self.totals = totals
         self.orders = orders
+        self.bounds = bounds
         self.minCell = minCell
     }
 }
@@ -75,9 +82,10 @@ public struct PublishedCells: Sendable {
 /// count consistent with everything a run publishes (``PublishedCells``).
 ///
 /// For a hidden cell h it solves min x_h and max x_h over the non-negative integers subject to the
-/// attacker's knowledge (the label bounds, Σ_{a∈S} x_a = v_S for each published total, x_a ≥ x_b
-/// for each published order), with the shown cells substituted. Cells are split into independent
-/// components first (cells linked by a total or an order), so each program holds only the cells
+/// attacker's knowledge (the label bounds, Σ_{a∈S} x_a = v_S for each published total,
+/// x_a ≥ x_b + margin for each published order, lower ≤ Σ_{a∈S} x_a ≤ upper for each published
+/// bound), with the shown cells substituted. Cells are split into independent components first
+/// (cells linked by a total, an order or a bound), so each program holds only the cells
 /// it needs. Each bound is found on the linear relaxation (Clp, through COIN-OR CBC); when the
 /// optimal vertex is integral it is the integer optimum too, otherwise the integer program is
 /// solved (CBC branch-and-bound).
@@ -259,9 +267,9 @@ public enum DisclosureAttack {
             for o in published.orders {
                 switch (shownValue(o.larger), shownValue(o.smaller)) {
                 case (.some, .some): continue
-                case let (.some(v), nil): upper[o.smaller] = min(upper[o.smaller]!, Double(v))
-                case let (nil, .some(v)): lower[o.larger] = max(lower[o.larger]!, Double(v))
-                case (nil, nil): rows.append(([(o.larger, 1), (o.smaller, -1)], 0, .infinity))
+                case let (.some(v), nil): upper[o.smaller] = min(upper[o.smaller]!, Double(v - o.margin))
+                case let (nil, .some(v)): lower[o.larger] = max(lower[o.larger]!, Double(v + o.margin))
+                case (nil, nil): rows.append(([(o.larger, 1), (o.smaller, -1)], Double(o.margin), .infinity))
                 }
             }
             // Components: cells linked through a row.

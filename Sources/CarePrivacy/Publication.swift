@@ -48,6 +48,17 @@ public struct Publication: Sendable, Hashable {
     /// Totals over the line, most important first.
     public private(set) var totals: [Total] = []
     public private(set) var sequences: [Sequence] = []
+    /// What a total's member list publishes besides its sum: the orders and stopping rule by
+    /// which a share catchment grew (``addCatchmentRules(_:_:family:)``).
+    public struct MemberRules: Sendable, Hashable {
+        public var orders: [PublishedCells.Order]
+        public var bounds: [PublishedCells.Bound]
+    }
+
+    /// Member rules by position in ``totals``: the share catchments' (published with their member
+    /// lists, which the decision may withhold) and the share stages' (whose member lists are
+    /// always published).
+    public internal(set) var memberRules: [Int: MemberRules] = [:]
     /// Number of totals of each family, including those that could not be written over the line
     /// (an area of another level): their masks have this length.
     public private(set) var familySizes: [Disclosure.Family: Int] = [:]
@@ -118,6 +129,9 @@ extension Publication {
     ///    patients from every area, when the flow table's anchor rows are the patient table's
     ///    counts (then they are the same cells).
     ///
+    /// With the catchments and the share stages come their member rules (``memberRules``): the
+    /// orders and stopping rules their member lists publish (``addCatchmentRules(_:_:family:)``).
+    ///
     /// Scenario figures at another level become sequences (small-difference rule only).
     public mutating func addStudyTotals(
         _ model: StudyModel, shares: PatientShareAnalysis?, commandShares: PatientShareAnalysis? = nil, scenarios: ScenarioAnalysis?,
@@ -136,9 +150,13 @@ extension Publication {
             if let c = commandShares, c.level == level, c.catchments != shares.catchments {
                 add(.catchments, c.catchments.map { ($0.areaIDs, $0.patients) })
                 add(.defaultCatchments, shares.catchments.map { ($0.areaIDs, $0.patients) })
+                addCatchmentRules(model, c, family: .catchments)
+                addCatchmentRules(model, shares, family: .defaultCatchments)
             } else {
                 add(.catchments, shares.catchments.map { ($0.areaIDs, $0.patients) })
+                addCatchmentRules(model, shares, family: .catchments)
             }
+            if let scenarios, scenariosHere { addShareStageRules(model, scenarios, catchments: (commandShares?.catchments ?? []) + shares.catchments) }
             let groups = shares.groups.map { g in
                 (model.groups[g.grouping]?.first { $0.name == g.name }?.memberIDs ?? [], Optional(g.patients))
             }

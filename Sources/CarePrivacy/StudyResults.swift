@@ -156,7 +156,8 @@ public struct AreaMetrics: Sendable {
                 accessScore: access?.score(a.id),
                 gapClass: gaps == nil ? nil : noDataByID[a.id] != nil ? .noData : GapClass(gap?.rules ?? []),
                 gapReasons: gap?.reasons ?? noDataByID[a.id]?.reasons ?? [], nearestKm: nearestByID[a.id] ?? [:],
-                contiguousCatchments: shares.catchments.filter { $0.contiguous && $0.areaIDs.contains(a.id) }.map(\.targetShare),
+                contiguousCatchments: zip(shares.catchments, disclosure.catchmentWithheld(shares))
+                    .filter { $0.0.contiguous && !$0.1 && $0.0.areaIDs.contains(a.id) }.map(\.0.targetShare),
                 firstStage: stages)
         }
     }

@@ -31,6 +31,10 @@ public struct StudyRun: Sendable {
     public let disclosure: Disclosure
     /// What the run's service-area tables may show.
     public let serviceAreaDisclosure: ServiceAreaDisclosure?
+    /// The staged plans as the run publishes them: the analyses' plans, each cut before a share
+    /// stage whose area list would narrow a hidden cell (``Disclosure/stagesPublished(_:)``).
+    /// Outputs read this, not `analyses.scenarios`.
+    public let scenarios: Availability<ScenarioAnalysis>?
 
     /// An analysis of the run (``StudyAnalyses``), e.g. `run.huff`, `run.model`.
     public subscript<Value>(dynamicMember keyPath: KeyPath<StudyAnalyses, Value>) -> Value {
@@ -50,16 +54,34 @@ public struct StudyRun: Sendable {
     /// decision (whose search reports through `progress`).
     public init(_ analyses: StudyAnalyses, policy: SmallCellPolicy, progress: @escaping (String) -> Void = { _ in }) {
         let model = analyses.model
-        var publication = Publication(model, level: analyses.level)
-        publication.addStudyTotals(model, shares: analyses.defaultShares.value, commandShares: analyses.shares.value,
-                                   scenarios: analyses.scenarios?.value, serviceAreas: analyses.serviceAreas)
+        func decide(_ scenarios: ScenarioAnalysis?) -> (Publication, Disclosure) {
+            var publication = Publication(model, level: analyses.level)
+            publication.addStudyTotals(model, shares: analyses.defaultShares.value, commandShares: analyses.shares.value,
+                                       scenarios: scenarios, serviceAreas: analyses.serviceAreas)
+            return (publication, Disclosure.decide(publication, policy: policy, progress: progress))
+        }
         progress("deciding what to suppress")
-        let disclosure = Disclosure.decide(publication, policy: policy, progress: progress)
+        var (publication, disclosure) = decide(analyses.scenarios?.value)
+        var scenarios = analyses.scenarios
+        // A share stage whose area list would itself narrow a hidden cell cannot be published: its
+        // plan stops before it (the later stages contain it), and the decision is taken again
+        // over what remains.
+        if let a = scenarios?.value, let cut = disclosure.stagesPublished(a) {
+            scenarios = .available(cut)
+            (publication, disclosure) = decide(cut)
+        }
+        self.scenarios = scenarios
         self.analyses = analyses
         self.policy = policy
         self.publication = publication
         self.disclosure = disclosure
         serviceAreaDisclosure = analyses.serviceAreas.map { ServiceAreaDisclosure($0, model: model, disclosure: disclosure) }
+    }
+
+    /// The staged plans as published (cut where a share stage cannot be), or why there are none.
+    public func scenarioAnalysis() throws -> ScenarioAnalysis {
+        guard let scenarios else { return try analyses.scenarioAnalysis() }
+        return try scenarios.get()
     }
 
     /// The report's view of the run: the study's own settings (default shares, the study's gaps).
@@ -74,7 +96,7 @@ public struct StudyRun: Sendable {
         let shares = try analyses.defaultShares.get()
         let nearest = try analyses.nearest.get()
         let gaps = try analyses.studyGaps?.get()
-        let scenarios = try analyses.scenarios?.get()
+        let scenarios = try scenarios?.get()
         let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, nearest: nearest,
                                       access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios)
         var results = StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,

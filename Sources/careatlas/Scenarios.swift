@@ -22,7 +22,7 @@ struct Scenarios: ParsableCommand {
         let terminal = Terminal(quiet: common.quiet)
         let run = try studyRun(study, policy: output.policy, terminal: terminal)
         let model = run.model
-        let analysis = try runAnalysis { try run.analyses.scenarioAnalysis() }
+        let analysis = try runAnalysis { try run.scenarioAnalysis() }
         let disclosure = run.disclosure
         var folder = try output.folder(inputs: model.inputFiles)
         try ScenarioExport.write(model: model, analysis: analysis, disclosure: disclosure, excel: output.excel, to: &folder)

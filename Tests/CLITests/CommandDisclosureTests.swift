@@ -50,6 +50,8 @@ import TestSupport
         return groups
     }()
 
+    static let adjacency = Result { try DisclosureAudit.adjacency(study: repositoryRoot.appendingPathComponent("geodata/demo/study.yaml")) }
+
     struct Output: Sendable {
         let command: String
         let status: Int32
@@ -91,6 +93,8 @@ import TestSupport
 
     static func audit(_ outputs: [Output]) throws -> DisclosureAudit {
         var audit = DisclosureAudit(minCell: 10, groups: groups, anchorID: "H01")
+        // The demo's boundaries (every variant has them): the growth of contiguous catchments.
+        audit.adjacency = try adjacency.get()
         // Folders first (they carry the area line), then the terminal outputs.
         for o in outputs where FileManager.default.fileExists(atPath: o.out.path) && o.out.pathExtension != "svg" {
             try audit.add(folder: o.out)
@@ -114,11 +118,35 @@ import TestSupport
         let audit = try Self.audit(outputs)
         #expect(audit.problems == [])
         #expect(audit.reconstructions() == [])
-        #expect(audit.narrowedByAttacker() == [])
+        let narrowed = audit.narrowedByAttacker()
+        #expect(narrowed == [])
+        let rules = audit.catchmentRules()
+        print("disclosure all commands together (demo, small counts): \(audit.cells.values.filter { $0 == .hidden(primary: true) }.count) hidden small cells, "
+              + "\(audit.cells.values.filter { $0 == .hidden(primary: false) }.count) secondary, \(narrowed.count) narrowed; "
+              + "\(audit.equations.count) totals, \(audit.catchments.count) catchment lists read, \(rules.orders.count) orders and \(rules.bounds.count) bounds from them")
+        // The catchments' member lists were read in both forms (the report's by code, catchment's
+        // in the order taken), and their rules reach the attacker.
+        #expect(audit.catchments.contains { $0.ordered } && audit.catchments.contains { !$0.ordered })
+        #expect(!rules.orders.isEmpty && !rules.bounds.isEmpty)
         // The audit saw the line and protected cells, and totals over them.
         #expect(audit.cells.count == 10)
         #expect(audit.cells.values.filter { $0 == .hidden(primary: true) }.count == 6)
         #expect(audit.equations.count > 30)
+    }
+
+    /// The institutions' shared-patient counts (issue 15): one cell per institution, in no
+    /// published sum; the institution list orders hidden ones by kind and id, the liaison lists by
+    /// ward, band and name. The attacker, given every order those rows could imply, narrows none;
+    /// the committed demo report the same.
+    @Test func sharedPatientCountsNarrowNothing() throws {
+        let report = try #require(try Self.small.get().first { $0.command == "report" })
+        for folder in [report.out, repositoryRoot.appendingPathComponent("reports/demo")] {
+            let r = try DisclosureAudit.sharedPatients(folder: folder, minCell: 10)
+            print("disclosure shared patients (\(folder.lastPathComponent)): \(r.cells) institutions, \(r.hidden) hidden, \(r.narrowed.count) narrowed")
+            #expect(r.problems == [])
+            #expect(r.hidden >= 5)
+            #expect(r.narrowed == [])
+        }
     }
 
     /// Summary and catchment show what the report shows. With the attacker-verified decision

@@ -66,6 +66,37 @@ import Testing
         #expect(DisclosureAttack.narrowedCells(q).isEmpty)
     }
 
+    /// A strict order (margin 1: the tie-break would have put the other cell first) narrows one
+    /// more: x0 ≥ 7 + 1.
+    @Test func strictOrderNarrowsOneMore() {
+        let p = PublishedCells(cells: [.small, .shown(7)], orders: [.init(larger: 0, smaller: 1, margin: 1)], minCell: 10)
+        #expect(DisclosureAttack.narrowedCells(p) == [.init(cell: 0, lower: 8, upper: 9)])
+    }
+
+    /// A catchment's stopping rule: cells 40 | a | b with a + b = 10 published; the 90 % catchment
+    /// of 50 patients (τ = 45) took the 40, then a, and stopped: 40 < 45 ≤ 40 + a, so a ≥ 5. The
+    /// same catchment listed without its stopping rule leaves a anywhere in 1 … 9.
+    @Test func catchmentStoppingRuleNarrows() {
+        let cells: [C] = [.shown(40), .small, .small]
+        let total = PublishedCells.Total(members: [0, 1, 2], value: 50)
+        let stopped = PublishedCells(cells: cells, totals: [total], orders: [.init(larger: 0, smaller: 1)],
+                                     bounds: [.init(members: [0], lower: nil, upper: 44), .init(members: [0, 1], lower: 45, upper: nil)],
+                                     minCell: 10)
+        #expect(DisclosureAttack.ranges(stopped) == [.init(cell: 1, lower: 5, upper: 9), .init(cell: 2, lower: 1, upper: 5)])
+        #expect(DisclosureAttack.narrowedCells(stopped).map(\.cell) == [1, 2])
+        let membersOnly = PublishedCells(cells: cells, totals: [total], orders: [.init(larger: 0, smaller: 1)], minCell: 10)
+        #expect(DisclosureAttack.narrowedCells(membersOnly).isEmpty)
+    }
+
+    /// Membership of a reached catchment bounds what is left out: a complement "x" left out of a
+    /// catchment whose smallest member is a shown 12 is 10 … 12, which pins the small cell beside
+    /// it in a total (x + s = 20 gives s ≥ 8).
+    @Test func membershipBoundsAComplementLeftOut() {
+        let p = PublishedCells(cells: [.shown(12), .secondary, .small], totals: [.init(members: [1, 2], value: 20)],
+                               orders: [.init(larger: 0, smaller: 1), .init(larger: 0, smaller: 2)], minCell: 10)
+        #expect(DisclosureAttack.narrowedCells(p) == [.init(cell: 2, lower: 8, upper: 9)])
+    }
+
     /// An integer-only narrowing the relaxation misses: 2 x_a + ... cannot arise from 0/1 sums, so
     /// use parity through three overlapping pairs: x0 + x1 = 10, x1 + x2 = 10, x0 + x2 = 10 gives
     /// x = 5 each (the LP finds it too); with sums 3, 3, 3 the LP vertex is 1.5 and the integer

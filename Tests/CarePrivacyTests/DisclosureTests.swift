@@ -1,5 +1,5 @@
 import CareAtlas
-import CarePrivacy
+@testable import CarePrivacy
 import Foundation
 import Testing
 import TestSupport
@@ -39,15 +39,18 @@ import TestSupport
     // MARK: The line and one shown total
 
     /// Cells 40, 3, 12 and the outside bucket 20 under the grand total 75: 3 is small, and total −
-    /// the shown cells would give it back. Hiding 12 alone is not enough against an attacker who
-    /// knows an "x" is at least 10 (B + C = 15 puts B in 1 … 5), so the outside bucket goes too:
-    /// B + C + outside = 35 with C, outside ≥ 10 leaves B anywhere in 1 … 9.
+    /// the shown cells would give it back. The greedy search hides the smallest other cell, 12,
+    /// first; that is not enough against an attacker who knows an "x" is at least 10 (B + C = 15
+    /// puts B in 1 … 5), so the outside bucket goes too. The removal pass then shows 12 again:
+    /// B + outside = 23 with outside ≥ 10 leaves B anywhere in 1 … 9 — one complement, not two.
     @Test func oneSmallCellTakesTheSmallestOtherOne() {
         let p = Publication(level: .municipality, areaIDs: ["A", "B", "C"], counts: [40, 3, 12], outside: 20)
         let d = Disclosure.decide(p, policy: Self.policy)
-        #expect(d.cellMask == [false, true, true, true])
+        #expect(d.cellMask == [false, true, false, true])
+        #expect(d.complementsBeforePruning == 2)
         #expect(DisclosureAttack.narrowedCells(d.attackerView).isEmpty)
-        #expect(d.label("B", 3) == "<10" && d.label("C", 12) == "x" && d.label("A", 40) == "40")
+        #expect(d.label("B", 3) == "<10" && d.label("C", 12) == "12" && d.label("A", 40) == "40" && d.outsideHidden)
+        #expect(Disclosure.decide(p, policy: Self.policy, pruning: false).cellMask == [false, true, true, true])
         #expect(p.grandTotal == 75)
     }
 
@@ -115,6 +118,32 @@ import TestSupport
         #expect(DisclosureAttack.narrowedCells(run.disclosure.attackerView).isEmpty)
         // The report's view shares the decision (the summary's text: CareExportTests).
         #expect(try run.results().outsidePatientsLabel == "10")
+    }
+
+    /// The demo's 50 % catchment took 松区 40, 柳区 30, then 竹区 20 (τ = 75): its member list
+    /// publishes 40 + 30 ≤ 74 and 40 + 30 + 20 ≥ 75, the rank order of the three, and that 竹区
+    /// has at least as many patients as every ward left out. The 90 % catchments' member lists
+    /// (every ward but 藤区) would say 藤区 + outside ≤ 150 − 135 = 15, so with the outside
+    /// bucket shown as 10, 藤区 (4) ≤ 5: they are withheld whole; the 75 % stays (its rules are
+    /// the first plan's third stage's too).
+    @Test func catchmentMemberRulesOnTheDemo() throws {
+        let run = try StudyRun.compute(Self.demo.get())
+        let p = run.publication
+        let i = { (code: String) in p.areaIDs.firstIndex(of: code)! }
+        let t = try #require(p.totals.firstIndex { $0.family == .catchments && $0.index == 0 })
+        let rules = try #require(p.memberRules[t])
+        #expect(rules.bounds == [.init(members: [i("99104"), i("99105")], lower: nil, upper: 74),
+                                 .init(members: [i("99104"), i("99105"), i("99106")], lower: 75, upper: nil)])
+        #expect(rules.orders.prefix(2).map { [$0.larger, $0.smaller] } == [[i("99105"), i("99104")], [i("99104"), i("99106")]])
+        let leftOut = ["99101", "99102", "99103", "99107", "99108", "99109"].map(i)
+        #expect(rules.orders.dropFirst(2).map(\.smaller) == leftOut && rules.orders.dropFirst(2).allSatisfy { $0.larger == i("99106") })
+        // The share stage (段階的拡大 3, 患者75%圏) carries the rules of the 75 % catchment.
+        let stage = try #require(p.totals.firstIndex { $0.family == .stages(plan: 0) && $0.index == 2 })
+        let c75 = try #require(p.totals.firstIndex { $0.family == .catchments && $0.index == 2 })
+        #expect(p.memberRules[stage] == p.memberRules[c75])
+        let shares = try run.defaultShares.get()
+        #expect(run.disclosure.catchmentWithheld(shares) == [false, false, false, false, true, true])
+        #expect(DisclosureAttack.narrowedCells(run.disclosure.attackerView).isEmpty)
     }
 
     /// Other target shares than the defaults: the command's catchments lead, the defaults follow

@@ -29,8 +29,26 @@ public struct DisclosureAudit {
     /// Where each cell was read, for messages.
     private var cellSources: [String: String] = [:]
     public private(set) var equations: [Equation] = []
-    /// Published orders between cells (larger, smaller), from the ranks of the area tables.
-    public private(set) var orders: [(String, String)] = []
+    /// Published orders between cells (larger ≥ smaller + margin), from the ranks of the area
+    /// tables (the share catchments' orders are derived in ``catchmentRules()``).
+    public private(set) var orders: [(larger: String, smaller: String, margin: Int)] = []
+    /// Area code → its rook neighbours at the line's level (the study's boundaries: public), to
+    /// follow the growth of contiguous catchments. Told by the caller, like ``groups``.
+    public var adjacency: [String: Set<String>] = [:]
+    /// Distance from the anchor of each area, km, as `catchment_ranking.csv` publishes it (the
+    /// ranking's tie-break at equal counts).
+    public private(set) var distances: [String: Double] = [:]
+    /// A published share catchment: its member codes (in the order they were added when
+    /// `ordered`: `catchment_summary.csv` and `catchment --json`; by code in the report), its
+    /// target share, method and whether it was reached.
+    public struct PublishedCatchment: Sendable {
+        public let codes: [String]
+        public let ordered: Bool
+        public let contiguous: Bool
+        public let reached: Bool
+        public let share: Double
+    }
+    public private(set) var catchments: [PublishedCatchment] = []
     public private(set) var problems: [String] = []
     public static let outside = "(outside)"
 
@@ -38,6 +56,16 @@ public struct DisclosureAudit {
         self.minCell = minCell
         self.groups = groups
         self.anchorID = anchorID
+    }
+
+    /// The rook adjacency of a study's areas at `level` (public: the outputs' maps draw the same
+    /// boundaries), by area code, for ``adjacency``.
+    public static func adjacency(study: URL, level: AreaLevel = .municipality) throws -> [String: Set<String>] {
+        let model = try StudyLoader.load(study)
+        let areas = model.areas[level] ?? [], adjacency = model.adjacency[level] ?? []
+        var out: [String: Set<String>] = [:]
+        for (i, a) in areas.enumerated() where i < adjacency.count { out[a.id] = Set(adjacency[i].map { areas[$0].id }) }
+        return out
     }
 
     /// A report folder alone (its `areas.csv` is the line).
@@ -204,7 +232,10 @@ public struct DisclosureAudit {
             // A published rank orders the counts: the area ranked k has at least as many patients
             // as the one ranked next.
             let byRank = ranked.sorted { $0.rank < $1.rank }
-            for (a, b) in zip(byRank, byRank.dropFirst()) { orders.append((a.code, b.code)) }
+            for (a, b) in zip(byRank, byRank.dropFirst()) { orders.append((a.code, b.code, 0)) }
+            if let d = t.header.firstIndex(of: "distance_km") {
+                for row in t where !row.fields[code].isEmpty { distances[row.fields[code]] = Double(row.fields[d]) }
+            }
         }
         for url in files where url.lastPathComponent == "gaps.csv" {
             let t = try CSVTable(contentsOf: url)
@@ -243,6 +274,19 @@ public struct DisclosureAudit {
         }
         try sets("catchments.csv")
         try sets("catchment_summary.csv")
+        for file in ["catchments.csv", "catchment_summary.csv"] {
+            guard let url = files.first(where: { $0.lastPathComponent == file }) else { continue }
+            let t = try CSVTable(contentsOf: url)
+            guard let share = t.header.firstIndex(of: "target_share_percent"), let method = t.header.firstIndex(of: "method"),
+                  let reached = t.header.firstIndex(of: "reached"), let c = t.header.firstIndex(of: "area_codes") else { continue }
+            for row in t {
+                let f = row.fields
+                guard let percent = Double(f[share]) else { continue }
+                catchments.append(PublishedCatchment(
+                    codes: f[c].split(separator: " ").map(String.init), ordered: file == "catchment_summary.csv",
+                    contiguous: f[method] == "contiguous", reached: f[reached] == "yes", share: percent / 100))
+            }
+        }
         try sets("scenario_stages.csv", differences: true)
         try sets("scenario_frontier.csv")
         try sets("scenario_path.csv", differences: true)
@@ -271,6 +315,62 @@ public struct DisclosureAudit {
             let grouped = groups.values.reduce(into: Set<String>()) { $0.formUnion($1) }
             equation(lineCodes.subtracting(grouped).union([Self.outside]), value, source: source)
         }
+    }
+
+    // MARK: Shared-patient counts (institutions)
+
+    /// The institutions' shared-patient counts as a report folder publishes them
+    /// (`institutions.csv`, `liaison.csv`): one cell per institution, in no published sum. Their
+    /// row order is the only other thing published about them: a hidden row placed before another
+    /// hidden row against the lists' stated tie order (by kind and id in `institutions.csv`; by
+    /// name within a ward and band of `liaison.csv`) can only be explained by its count, so it is
+    /// read as an order x_a ≥ x_b. Returns the cells read, the hidden ones, and each hidden one
+    /// the attacker narrows below 1 … min − 1 (with the same label shown in both files, or a
+    /// problem).
+    public static func sharedPatients(folder: URL, minCell: Int) throws -> (cells: Int, hidden: Int, narrowed: [String], problems: [String]) {
+        var labels: [String: String] = [:]
+        var problems: [String] = []
+        var orders: [(String, String)] = []
+        func label(_ id: String, _ text: String, _ source: String) {
+            guard Int(text) != nil || text.hasPrefix("<") else { return }
+            if let old = labels[id], old != text { problems.append("\(id): \(old) and \(text) (\(source))") }
+            labels[id] = text
+        }
+        let inst = try CSVTable(contentsOf: folder.appendingPathComponent("institutions.csv"))
+        let role = try inst.column("role").index, id = try inst.column("institution_id").index
+        let kind = try inst.column("kind").index, shared = try inst.column("shared_patients").index
+        var previous: (role: String, kind: String, id: String, hidden: Bool)?
+        for row in inst {
+            let f = row.fields
+            label(f[id], f[shared], "institutions.csv")
+            let hidden = f[shared].hasPrefix("<")
+            if let p = previous, p.hidden, hidden, p.role == f[role], (p.kind, p.id) > (f[kind], f[id]) { orders.append((p.id, f[id])) }
+            previous = (f[role], f[kind], f[id], hidden)
+        }
+        let liaison = try CSVTable(contentsOf: folder.appendingPathComponent("liaison.csv"))
+        let plan = try liaison.column("plan").index, stage = try liaison.column("stage").index, ward = try liaison.column("ward_code").index
+        let band = try liaison.column("rank").index, lid = try liaison.column("institution_id").index
+        let name = try liaison.column("name").index, lshared = try liaison.column("shared_patients").index
+        var last: [String]?
+        for row in liaison {
+            let f = row.fields
+            label(f[lid], f[lshared], "liaison.csv")
+            if let p = last, p[plan] == f[plan], p[stage] == f[stage], p[ward] == f[ward], p[band] == f[band],
+               p[lshared].hasPrefix("<"), f[lshared].hasPrefix("<"), p[name] > f[name] {
+                orders.append((p[lid], f[lid]))
+            }
+            last = f
+        }
+        let keys = labels.keys.sorted()
+        let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        let cells: [PublishedCells.Cell] = keys.map { k in
+            let t = labels[k]!
+            if let v = Int(t) { return .shown(v) }
+            return t.hasPrefix("<") ? .small : .secondary
+        }
+        let published = PublishedCells(cells: cells, orders: orders.map { .init(larger: index[$0.0]!, smaller: index[$0.1]!) }, minCell: minCell)
+        let narrowed = DisclosureAttack.narrowedCells(published).map { "\(keys[$0.cell]) narrowed to \($0.lower) … \($0.upper.map(String.init) ?? "∞")" }
+        return (keys.count, cells.filter { $0 == .small }.count, narrowed, problems)
     }
 
     // MARK: stdout
@@ -311,6 +411,11 @@ public struct DisclosureAudit {
             for (k, c) in list.enumerated() {
                 guard case let .object(m) = c, let p = string(m["patients"]) else { continue }
                 equation(codes(m["area_codes"]), p, source: "\(name) catchments[\(k)]")
+                if case let .number(share)? = m["target_share"], case let .bool(contiguous)? = m["contiguous"],
+                   case let .bool(reached)? = m["reached"], case let .array(list)? = m["area_codes"] {
+                    let ordered = list.compactMap { if case let .string(s) = $0 { return s }; return nil }
+                    catchments.append(PublishedCatchment(codes: ordered, ordered: true, contiguous: contiguous, reached: reached, share: share))
+                }
             }
         }
         if case let .array(plans)? = o["plans"] {
@@ -399,6 +504,7 @@ public struct DisclosureAudit {
     /// engine chose what to hide): every cell shown as "<m" whose feasible range, given every count,
     /// total and rank read back from the outputs, does not cover 1 … m − 1.
     public func narrowedByAttacker() -> [String] {
+        let rules = catchmentRules()
         let keys = cells.keys.sorted()
         let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
         let published = PublishedCells(
@@ -413,11 +519,65 @@ public struct DisclosureAudit {
                 let members = e.set.compactMap { index[$0] }
                 return members.count == e.set.count ? PublishedCells.Total(members: members.sorted(), value: e.value) : nil
             },
-            orders: orders.compactMap { a, b in index[a].flatMap { i in index[b].map { PublishedCells.Order(larger: i, smaller: $0) } } },
+            orders: (orders + rules.orders).compactMap { o in
+                index[o.larger].flatMap { i in index[o.smaller].map { PublishedCells.Order(larger: i, smaller: $0, margin: o.margin) } }
+            },
+            bounds: rules.bounds.compactMap { b in
+                let members = b.set.compactMap { index[$0] }
+                return members.count == b.set.count ? PublishedCells.Bound(members: members.sorted(), lower: b.lower, upper: b.upper) : nil
+            },
             minCell: minCell)
         return DisclosureAttack.narrowedCells(published).map { r in
             "\(keys[r.cell]) narrowed by an attacker to \(r.lower) … \(r.upper.map(String.init) ?? "∞")"
         }
+    }
+
+    /// What the published share catchments say besides their totals, derived here from the outputs
+    /// (independently of the engine's ``Publication/addCatchmentRules(_:_:)``). With τ = share ×
+    /// the published total, and "a ≥ b + margin" where the margin is 1 when the ranking's
+    /// tie-break (nearer the anchor, then lower code) would have put b first:
+    /// - every catchment: Σ members ≥ ⌈τ⌉ when reached, ≤ ⌈τ⌉ − 1 when not;
+    /// - members in the order added: Σ of all but the last ≤ ⌈τ⌉ − 1; unconstrained, each member ≥
+    ///   the next, and when reached the last ≥ every area left out; contiguous, each member ≥
+    ///   every other area on the frontier of the region before it (``adjacency``);
+    /// - members by code (unconstrained): the last added is the smallest, so Σ of the members but
+    ///   any one ≤ ⌈τ⌉ − 1, and when reached each member ≥ every area left out. A contiguous
+    ///   catchment listed by code gives its sum alone here (its growth order is a disjunction;
+    ///   the `catchment` command lists it, and so does the engine's model).
+    public func catchmentRules() -> (orders: [(larger: String, smaller: String, margin: Int)], bounds: [(set: Set<String>, lower: Int?, upper: Int?)]) {
+        guard let total = equations.first(where: { $0.set == lineCodes })?.value else { return ([], []) }
+        var orders: [(larger: String, smaller: String, margin: Int)] = []
+        var bounds: [(set: Set<String>, lower: Int?, upper: Int?)] = []
+        let areas = lineCodes.subtracting([Self.outside]).sorted()
+        func margin(_ a: String, _ b: String) -> Int {
+            guard let da = distances[a], let db = distances[b] else { return 0 }
+            return (da, a) < (db, b) ? 0 : 1
+        }
+        for c in catchments where !c.codes.isEmpty {
+            let below = Int((c.share * Double(total)).rounded(.up)) - 1
+            let set = Set(c.codes)
+            bounds.append((set, c.reached ? below + 1 : nil, c.reached ? nil : below))
+            let outside = areas.filter { !set.contains($0) }
+            if c.ordered {
+                if c.codes.count > 1 { bounds.append((Set(c.codes.dropLast()), nil, below)) }
+                if c.contiguous {
+                    var region: Set<String> = [c.codes[0]]
+                    var frontier = (adjacency[c.codes[0]] ?? []).subtracting(region)
+                    for next in c.codes.dropFirst() {
+                        for f in frontier.sorted() where f != next { orders.append((next, f, margin(next, f))) }
+                        region.insert(next)
+                        frontier = frontier.union(adjacency[next] ?? []).subtracting(region)
+                    }
+                } else {
+                    for (a, b) in zip(c.codes, c.codes.dropFirst()) { orders.append((a, b, margin(a, b))) }
+                    if c.reached, let last = c.codes.last { for b in outside { orders.append((last, b, margin(last, b))) } }
+                }
+            } else if !c.contiguous {
+                for a in c.codes { bounds.append((set.subtracting([a]), nil, below)) }
+                if c.reached { for a in c.codes { for b in outside { orders.append((a, b, margin(a, b))) } } }
+            }
+        }
+        return (orders, bounds)
     }
 
     public func reconstructions() -> [String] {

@@ -49,6 +49,15 @@ public struct ScenarioAnalysis: Sendable {
 }
 
 extension ScenarioAnalysis {
+    /// The same analysis with each plan cut to its first `stageCounts[p]` stages (a plan whose
+    /// later stages cannot be published; the frontier is kept).
+    public func keepingStages(_ stageCounts: [Int]) -> ScenarioAnalysis {
+        let cut = plans.enumerated().map { p, plan in
+            (name: plan.name, stages: Array(plan.stages.prefix(p < stageCounts.count ? stageCounts[p] : plan.stages.count)))
+        }
+        return ScenarioAnalysis(level: level, plans: cut, frontier: frontier, liaison: liaison)
+    }
+
     /// Evaluates every plan of the study's `scenarios:` section (and the frontier when asked).
     /// With travel-time `costs`, `within_minutes` stages and the gap counts use minutes.
     public static func run(_ model: StudyModel, costs: StudyCosts? = nil, progress: @escaping (String) -> Void = { _ in }) throws -> ScenarioAnalysis {

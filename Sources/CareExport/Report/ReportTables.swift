@@ -82,11 +82,12 @@ public enum ReportTables {
         var t = Table(title: "Patient-share catchments",
                       header: ["target_share_percent", "method", "reached", "areas", "patients", "share_percent", "population", "aged65", "area_km2",
                                "area_codes"])
-        for (c, hidden) in zip(r.shares.catchments, r.disclosure.catchmentMask(r.shares)) {
+        for ((c, hidden), withheld) in zip(zip(r.shares.catchments, r.disclosure.catchmentMask(r.shares)), r.disclosure.catchmentWithheld(r.shares)) {
+            // A withheld catchment names no areas (its member list would narrow a hidden cell).
             t.rows.append([Format.percent(c.targetShare, decimals: 0), c.contiguous ? "contiguous" : "unconstrained", c.reached ? "yes" : "no",
-                           String(c.areaIDs.count), r.policy.label(c.patients, secondary: hidden), hidden ? "" : Format.percent(c.share),
-                           Format.count(c.population), Format.count(c.aged65), Format.number(c.areaKm2, decimals: 3),
-                           c.areaIDs.sorted().joined(separator: " ")])
+                           withheld ? "" : String(c.areaIDs.count), r.policy.label(c.patients, secondary: hidden), hidden ? "" : Format.percent(c.share),
+                           withheld ? "" : Format.count(c.population), withheld ? "" : Format.count(c.aged65),
+                           withheld ? "" : Format.number(c.areaKm2, decimals: 3), withheld ? "" : c.areaIDs.sorted().joined(separator: " ")])
         }
         return t
     }
@@ -169,8 +170,8 @@ public enum ReportLayers {
                     if Double(cell) == nil { o[key + "_status"] = .string(cell) }
                 }
             }
-            for c in r.shares.catchments where c.contiguous {
-                o["in_catchment_\(Int((c.targetShare * 100).rounded()))"] = .bool(m.contiguousCatchments.contains(c.targetShare))
+            for (c, withheld) in zip(r.shares.catchments, r.disclosure.catchmentWithheld(r.shares)) where c.contiguous {
+                o["in_catchment_\(Int((c.targetShare * 100).rounded()))"] = withheld ? .null : .bool(m.contiguousCatchments.contains(c.targetShare))
             }
             for (k, plan) in (r.scenarios?.plans ?? []).enumerated() {
                 let first = m.firstStage.first { $0.plan == plan.name }

@@ -11,10 +11,10 @@ public enum CatchmentReport {
         var out = "patients: \(policy.label(a.totalPatients)) in total, \(policy.label(a.outsidePatients, secondary: disclosure.outsideHidden)) outside the study areas\n"
         if !policy.isSuppressing { out += "\(SmallCellPolicy.internalNotice)\n" }
         out += "target  method         reached  areas  patients  share_%\n"
-        for (c, hidden) in zip(a.catchments, disclosure.catchmentMask(a)) {
+        for ((c, hidden), withheld) in zip(zip(a.catchments, disclosure.catchmentMask(a)), disclosure.catchmentWithheld(a)) {
             let row = [
                 String(format: "%5.0f%%", c.targetShare * 100), (c.contiguous ? "contiguous" : "unconstrained").padding(toLength: 13, withPad: " ", startingAt: 0),
-                (c.reached ? "yes" : "no").padding(toLength: 7, withPad: " ", startingAt: 0), String(format: "%5d", c.areaIDs.count),
+                (c.reached ? "yes" : "no").padding(toLength: 7, withPad: " ", startingAt: 0), withheld ? "    -" : String(format: "%5d", c.areaIDs.count),
                 (hidden ? policy.label(c.patients, secondary: true) : String(c.patients)).leftPadded(8),
                 hidden ? "       " : String(format: "%7.1f", c.share * 100),
             ]
@@ -54,9 +54,12 @@ extension CatchmentReport {
             huff["se_beta"] = jsonNumber(fit.standardErrorBeta)
             huff["status"] = .string(fit.status.rawValue)
         }
-        let catchments: [JSONValue] = zip(analysis.catchments, disclosure.catchmentMask(analysis)).map { c, hidden in
-            .object(["target_share": .number(c.targetShare), "contiguous": .bool(c.contiguous), "reached": .bool(c.reached),
-                     "areas": .number(Double(c.areaIDs.count)), "area_codes": .array(c.areaIDs.map(JSONValue.string)),
+        // A withheld catchment names no areas (its member list would narrow a hidden cell).
+        let catchments: [JSONValue] = zip(zip(analysis.catchments, disclosure.catchmentMask(analysis)), disclosure.catchmentWithheld(analysis)).map { ch, withheld in
+            let (c, hidden) = ch
+            return .object(["target_share": .number(c.targetShare), "contiguous": .bool(c.contiguous), "reached": .bool(c.reached),
+                     "areas": withheld ? .null : .number(Double(c.areaIDs.count)),
+                     "area_codes": withheld ? .null : .array(c.areaIDs.map(JSONValue.string)),
                      "patients": .string(policy.label(c.patients, secondary: hidden)), "share": hidden ? .null : jsonNumber(c.share)])
         }
         return commandJSON("catchment", study: study, policy: policy, folder: folder, [
