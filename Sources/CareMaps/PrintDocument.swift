@@ -363,6 +363,9 @@ func isCJK(_ ch: Character) -> Bool {
 /// Characters that must not start a line (Japanese line-breaking rules, JIS X 4051 行頭禁則, in part).
 let noLineStart: Set<Character> = ["、", "。", "，", "．", "）", "」", "』", "】", "・", "ー", "ッ", "ャ", "ュ", "ョ", "っ", "ゃ", "ゅ", "ょ", ")", ",", ".", "%", "％"]
 
+/// Characters that must not end a line (opening brackets, JIS X 4051 行末禁則).
+let noLineEnd: Set<Character> = ["（", "「", "『", "【", "(", "["]
+
 /// Greedy line breaking of `text` to `width` in the pen's current font: Japanese may break between
 /// any two characters (except before closing punctuation and small kana), other text at spaces;
 /// a word wider than the line is broken between characters. "\n" forces a break.
@@ -389,6 +392,12 @@ func wrap(_ text: String, width: Double, pen: Pen) -> [String] {
             }
         }
         if !word.isEmpty { tokens.append(word) }
+        // An opening bracket never ends a line (行末禁則): it goes with what follows.
+        var merged: [String] = []
+        for token in tokens {
+            if let last = merged.last, let ch = last.last, noLineEnd.contains(ch) { merged[merged.count - 1] += token } else { merged.append(token) }
+        }
+        tokens = merged
         var line = ""
         for token in tokens {
             if pen.width(trimmedEnd(line + token)) <= width {

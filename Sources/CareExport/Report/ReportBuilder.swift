@@ -12,6 +12,14 @@ public enum ReportBuilder {
     /// the PDF's text width).
     static let maxColumns = 8
 
+    /// Japanese titles of the tables (the CSV and Markdown files keep the English ones).
+    static let tableTitles = [
+        "Stages": "段階別の指標 Stages", "Plans compared": "計画の比較 Plans compared", "Frontier": "予算と患者カバー率 Frontier",
+        "Recommended path": "推奨経路 Recommended path", "Liaison lists": "連携先リスト Liaison list",
+        "Patient-share catchments": "患者割合の診療圏 Patient-share catchments", "Access gaps": "アクセスの空白地域 Access gaps",
+        "Institutions": "医療機関 Institutions",
+    ]
+
     public static func document(_ r: StudyResults, tables: [String: Table], language: MapLanguage = .ja) -> ReportDocument {
         let spec = r.model.spec
         let policy = r.policy
@@ -20,9 +28,10 @@ public enum ReportBuilder {
         /// when wider than ``maxColumns`` (each part repeating `keys`), one table per value of
         /// `groupBy` (its value as the title, the column left out).
         func table(_ file: String, _ columns: [String]? = nil, shown: Int = 30, title: String? = nil, keys: [String] = [],
-                   groupBy: String? = nil) {
+                   groupBy: String? = nil, rename: [String: String] = [:]) {
             guard let t = tables[file] else { return }
-            let (header, rows) = columns.map { t.selecting($0) } ?? (t.header, t.rows)
+            var (header, rows) = columns.map { t.selecting($0) } ?? (t.header, t.rows)
+            header = header.map { rename[$0] ?? $0 }
             var groups: [(String?, [[String]])] = [(nil, rows)]
             var cols = header
             if let g = groupBy, let gi = header.firstIndex(of: g) {
@@ -39,7 +48,7 @@ public enum ReportBuilder {
             }
             for (value, groupRows) in groups {
                 let formatted = groupRows.map { row in zip(cols, row).map { PeopleFormat.cell($0, $1, language: language) } }
-                let base = [title ?? t.title, value].compactMap { $0 }.joined(separator: " — ")
+                let base = [title ?? tableTitles[t.title] ?? t.title, value].compactMap { $0 }.joined(separator: " — ")
                 let keyIndices = keys.compactMap { cols.firstIndex(of: $0) }
                 let rest = cols.indices.filter { !keyIndices.contains($0) }
                 let per = max(1, maxColumns - keyIndices.count)
@@ -133,7 +142,8 @@ public enum ReportBuilder {
             }
             blocks.append(.heading(level: 3, text: "連携先リスト Liaison list"))
             blocks.append(.paragraph("各段階の圏域内で患者を共有している連携先（区市町村コード順、共有患者数の区分、名称順）。Partners in each stage's region, by ward, band and name."))
-            table("liaison.csv", ["stage", "ward_name", "rank", "name", "kind", "shared_patients"], shown: 40, groupBy: "stage")
+            table("liaison.csv", ["stage", "ward_name", "rank", "name", "kind", "shared_patients"], shown: 40, groupBy: "stage",
+                  rename: policy.isSuppressing ? ["rank": "band"] : [:])
         }
 
         // 5. Catchments and areas.
@@ -141,7 +151,7 @@ public enum ReportBuilder {
         table("catchments.csv", ["target_share_percent", "method", "reached", "areas", "patients", "share_percent", "aged65", "area_km2"])
         table("areas.csv", ["rank", "area_code", "area_name", "group", "patients", "share_percent", "aged65",
                             "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "gap_class"], shown: 30,
-              keys: ["area_code", "area_name"])
+              title: "地域別の指標 Areas (\(r.level.japaneseName))", keys: ["area_code", "area_name"])
         if tables["gaps.csv"] != nil { table("gaps.csv", shown: 20, keys: ["area_name"]) }
         table("institutions.csv", ["role", "name", "kind", "area_name", "shared_patients"], shown: 30)
 

@@ -85,7 +85,7 @@ public enum ReportHTML {
         td{min-width:3em}td.t{min-width:6em}
         th small{font-weight:400;color:#666;overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         figure.chart svg{max-width:100%;height:auto}
-        figure.map{margin:1em 0;page-break-inside:avoid}figure.map svg{max-width:100%;height:auto;border:1px solid #ccc}
+        figure.map{margin:1em 0;page-break-inside:avoid}figure.map svg{max-width:100%;height:auto;border:1px solid #ccc;box-sizing:border-box}
         figcaption{color:#444;font-size:.9em}pre.formula{background:#f6f6f6;padding:.5em;white-space:pre-wrap}
         .note{color:#666;font-size:.85em}.internal{background:#b00;color:#fff;font-weight:700;padding:.3em .6em}
         footer{border-top:1px solid #999;margin-top:3em;font-size:.85em;color:#444}
