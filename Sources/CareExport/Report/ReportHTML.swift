@@ -64,7 +64,7 @@ public enum ReportHTML {
         }
         h += "</tr></thead>\n<tbody>\n"
         for row in rows.prefix(shown) {
-            h += "<tr>" + zip(row, numeric).map { v, n in n ? "<td class=\"n\">\(escape(v))</td>" : v.count > 6 ? "<td class=\"t\">\(escape(v))</td>" : "<td>\(escape(v))</td>" }.joined() + "</tr>\n"
+            h += "<tr>" + zip(row, numeric).map { v, n in n ? "<td class=\"n\">\(escape(v))</td>" : v.count > 4 ? "<td class=\"t\">\(escape(v))</td>" : "<td>\(escape(v))</td>" }.joined() + "</tr>\n"
         }
         h += "</tbody>\n</table>\n"
         if rows.count > shown || file != nil {
