@@ -168,7 +168,7 @@ public enum MapRenderer {
                 map.classes.indices.contains(area.classIndex)
             else { continue }
             let cls = map.classes[area.classIndex]
-            pen.path(area.geometry, layout.project)
+            pen.path(area.geometry, layout.project, tolerance: 0.3 * u)
             pen.color(cls.color)
             if cls.hatched {
                 cairo_save(cr)
@@ -179,7 +179,7 @@ public enum MapRenderer {
                 cairo_new_path(cr)
                 pen.hatch((x0, y0, x1 - x0, y1 - y0), spacing: 4 * u, width: 0.5 * u)
                 cairo_restore(cr)
-                pen.path(area.geometry, layout.project)
+                pen.path(area.geometry, layout.project, tolerance: 0.3 * u)
             } else {
                 cairo_fill_preserve(cr)
             }
@@ -287,7 +287,7 @@ public enum MapRenderer {
         pen.rect(box.x, box.y, box.w, box.h)
         cairo_clip(cr)
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
-        for g in map.overview where g.boundingBox.map(env.intersects) ?? false { pen.path(g, project, tolerance: 0.6 * u) }
+        for g in map.overview where g.boundingBox.map(env.intersects) ?? false { pen.path(g, project, tolerance: 1.0 * u) }
         pen.color(RGBColor(215, 215, 215))
         cairo_fill_preserve(cr)
         pen.stroke(RGBColor(255, 255, 255), width: 0.25 * u)

@@ -111,8 +111,13 @@ public struct StudyMapData: Sendable {
         // Boundaries are simplified for drawing (topology-preserving, Douglas–Peucker) to 1/4000 of
         // the study's diagonal — about 0.05 mm on an A4 map, a third of a pixel on a slide — which
         // makes maps and the HTML report several times smaller without a visible change.
+        // The diagonal is that of the areas with patients (what the widest map shows), not of every
+        // area: a study reaching 小笠原 would otherwise simplify wards by a quarter of a kilometre.
         var all: Envelope?
-        for a in results.areas { if let b = a.geometry.boundingBox { if var e = all { e.expand(toInclude: b); all = e } else { all = b } } }
+        let withPatients = results.areas.filter { $0.patientsHidden || ($0.patients ?? 0) > 0 }
+        for a in withPatients.isEmpty ? results.areas : withPatients {
+            if let b = a.geometry.boundingBox { if var e = all { e.expand(toInclude: b); all = e } else { all = b } }
+        }
         let tolerance = all.map { hypot($0.maxX - $0.minX, $0.maxY - $0.minY) / 4000 } ?? 0
         func drawn(_ g: Geometry) -> Geometry { tolerance > 0 ? (try? g.simplified(tolerance: tolerance)) ?? g : g }
         let rows = results.areas.map { a -> Row in
