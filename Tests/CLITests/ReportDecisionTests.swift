@@ -99,6 +99,21 @@ import TestSupport
         #expect(!html.contains(">homecare_clinic<") && html.contains(">在宅療養支援診療所<"))
     }
 
+    @Test func mapExtentAndKindsAreCheckedWithTheReason() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-extent-\(UUID().uuidString).svg")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let ok = try CLITests.run(["map", "geodata/demo/study.yaml", "--extent", "中部", "--kinds", "hospital", "--format", "svg", "--out", out.path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let svg = try String(contentsOf: out, encoding: .utf8)
+        for name in ["柳区", "松区", "竹区"] { #expect(svg.contains(">\(name)</text>"), "\(name) is not labelled as text") }
+        let bad = try CLITests.run(["map", "geodata/demo/study.yaml", "--extent", "nowhere", "--format", "svg", "--out", out.path])
+        #expect(bad.status == 1 && bad.stderr.contains("--extent nowhere: no area, group or stage named nowhere"))
+        let box = try CLITests.run(["map", "geodata/demo/study.yaml", "--extent", "bbox:1,2", "--format", "svg", "--out", out.path])
+        #expect(box.status == 1 && box.stderr.contains("write bbox:LON0,LAT0,LON1,LAT1"))
+        let kinds = try CLITests.run(["map", "geodata/demo/study.yaml", "--kinds", "nothing", "--format", "svg", "--out", out.path])
+        #expect(kinds.status == 1 && kinds.stderr.contains("its kinds are homecare_clinic, hospital, visiting_nurse"))
+    }
+
     // MARK: The PDF read back
 
     static func checkPDF(_ dir: URL, names: [String]) throws {
