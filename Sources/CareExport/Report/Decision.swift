@@ -1,6 +1,7 @@
 import CareAtlas
 import CareFormats
 import CareMaps
+import CarePrivacy
 import Foundation
 
 /// The decision page: the staged path of the study's first plan (the plan the disclosure decision

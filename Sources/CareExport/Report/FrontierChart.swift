@@ -1,6 +1,7 @@
 import CareAtlas
 import CareFormats
 import CareMaps
+import CarePrivacy
 import Foundation
 
 /// The coverage–budget chart of the decision page: the share of all patients that the best

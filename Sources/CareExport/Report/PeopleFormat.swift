@@ -1,5 +1,6 @@
 import CareAtlas
 import CareMaps
+import CarePrivacy
 import Foundation
 
 /// Numbers and codes as people read them in the report's pages (HTML and PDF): thousands

@@ -1,5 +1,6 @@
 import CareAtlas
 import CareMaps
+import CarePrivacy
 import Foundation
 
 /// Builds the meeting report's content from a study's results.

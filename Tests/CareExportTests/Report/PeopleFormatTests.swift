@@ -1,6 +1,7 @@
 import CareAtlas
 @testable import CareExport
 import CareMaps
+import CarePrivacy
 import Testing
 
 /// Numbers and codes as the report's pages show them.
