@@ -102,13 +102,16 @@ public enum ScenarioExport {
             }
             file("scenario_frontier.csv", frontier)
             var path = Table(title: "Recommended path", header: ["step", "budget_\(f.measure.rawValue)", "patients", "marginal_patients",
-                                                                 "marginal_patients_per_unit", "areas", "area_codes"])
+                                                                 "marginal_patients_per_unit", "areas", "added_area_names", "area_codes"])
+            var before: Set<String> = []
             for (k, (s, hidden)) in zip(f.path, pathMask).enumerated() {
                 let previousHidden = k > 0 && pathMask[k - 1]
+                let added = s.areaIDs.filter { !before.contains($0) }.map { model.area($0, at: a.level)?.name ?? $0 }
+                before.formUnion(s.areaIDs)
                 path.rows.append([String(k + 1), String(s.budget), policy.label(s.patients, secondary: hidden),
                                   hidden || previousHidden ? "" : String(s.marginalPatients),
                                   hidden || previousHidden ? "" : Format.number(s.marginalPerUnit, decimals: 3), String(s.areaIDs.count),
-                                  s.areaIDs.joined(separator: " ")])
+                                  added.joined(separator: " "), s.areaIDs.joined(separator: " ")])
             }
             file("scenario_path.csv", path)
         }

@@ -140,9 +140,31 @@ enum CairoCanvas {
     }
 }
 
+/// The texts of an SVG drawing, kept as text: Cairo's SVG surface writes every glyph as an outline
+/// (`<symbol>` + `<use>`), which nothing can search, select or translate, so an SVG is drawn with
+/// its texts collected here instead and they are added as `<text>` elements in the font (see
+/// ``SVGText``).
+final class TextCollector {
+    struct Item {
+        let text: String
+        let x: Double, y: Double
+        let size: Double
+        let bold: Bool
+        let color: RGBColor
+        let alpha: Double
+        /// Width of a white halo under the text (labels on the map), 0 for none.
+        let halo: Double
+    }
+    var items: [Item] = []
+    var size = 10.0
+    var bold = false
+}
+
 /// Drawing helpers over a Cairo context in page units.
 struct Pen {
     let cr: OpaquePointer
+    /// When set, texts are collected (in device units) instead of drawn as glyphs (SVG).
+    var texts: TextCollector? = nil
 
     func color(_ c: RGBColor, alpha: Double = 1) {
         cairo_set_source_rgba(cr, Double(c.r) / 255, Double(c.g) / 255, Double(c.b) / 255, alpha)
@@ -151,6 +173,40 @@ struct Pen {
     func font(_ size: Double, bold: Bool = false) {
         cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, size)
+        texts?.size = size
+        texts?.bold = bold
+    }
+
+    /// Records `text` at (x, y) of the user space with the current font and colour.
+    private func collect(_ text: String, x: Double, y: Double, halo: Double, into c: TextCollector) {
+        var dx = x, dy = y
+        cairo_user_to_device(cr, &dx, &dy)
+        var sx = 1.0, sy = 0.0
+        cairo_user_to_device_distance(cr, &sx, &sy)
+        let k = hypot(sx, sy)
+        var r = 0.0, g = 0.0, b = 0.0, a = 1.0
+        cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a)
+        func byte(_ v: Double) -> UInt8 { UInt8(max(0, min(255, (v * 255).rounded()))) }
+        c.items.append(.init(text: text, x: dx, y: dy, size: c.size * k, bold: c.bold, color: RGBColor(byte(r), byte(g), byte(b)),
+                             alpha: a, halo: halo * k))
+    }
+
+    /// A label with a white halo (`halo` wide) under dark text: real text in PDF and SVG.
+    func haloText(_ text: String, x: Double, y: Double, halo: Double, color c: RGBColor = RGBColor(25, 25, 25)) {
+        if let texts {
+            color(c)
+            collect(text, x: x, y: y, halo: halo, into: texts)
+            return
+        }
+        cairo_move_to(cr, x, y)
+        cairo_text_path(cr, text)
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        color(RGBColor(255, 255, 255), alpha: 0.85)
+        cairo_set_line_width(cr, halo)
+        cairo_stroke(cr)
+        color(c)
+        cairo_move_to(cr, x, y)
+        cairo_show_text(cr, text)
     }
 
     /// Advance width of `text` in the current font.
@@ -165,7 +221,12 @@ struct Pen {
     /// Draws `text` with its baseline at `y`.
     func text(_ text: String, x: Double, y: Double, align: Align = .left) {
         let w = align == .left ? 0 : width(text)
-        cairo_move_to(cr, align == .left ? x : align == .center ? x - w / 2 : x - w, y)
+        let left = align == .left ? x : align == .center ? x - w / 2 : x - w
+        if let texts {
+            collect(text, x: left, y: y, halo: 0, into: texts)
+            return
+        }
+        cairo_move_to(cr, left, y)
         cairo_show_text(cr, text)
     }
 
@@ -273,5 +334,38 @@ struct Pen {
             if i == 0 { cairo_move_to(cr, x + p.0 * r, y + p.1 * r) } else { cairo_line_to(cr, x + p.0 * r, y + p.1 * r) }
         }
         cairo_close_path(cr)
+    }
+}
+
+/// Adds collected texts to an SVG document as `<text>` elements in the report's font, just
+/// before its closing tag, so that they are drawn over the map like the glyphs they replace.
+enum SVGText {
+    static func number(_ v: Double) -> String {
+        var t = String(format: "%.2f", v)
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t == "-0" ? "0" : t
+    }
+
+    static func insert(_ items: [TextCollector.Item], into svg: Data) -> Data {
+        guard !items.isEmpty else { return svg }
+        var markup = "<g font-family=\"\(fontFamily), sans-serif\">\n"
+        for t in items {
+            let text = t.text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            markup += "<text x=\"\(number(t.x))\" y=\"\(number(t.y))\" font-size=\"\(number(t.size))\" fill=\"\(t.color)\""
+            if t.alpha < 1 { markup += " fill-opacity=\"\(number(t.alpha))\"" }
+            if t.bold { markup += " font-weight=\"bold\"" }
+            if t.halo > 0 {
+                markup += " stroke=\"#ffffff\" stroke-opacity=\"0.85\" stroke-width=\"\(number(t.halo))\" stroke-linejoin=\"round\" paint-order=\"stroke\""
+            }
+            markup += ">\(text)</text>\n"
+        }
+        markup += "</g>\n"
+        let bytes = Array(svg)
+        let close = Array("</svg>".utf8)
+        var i = bytes.count - close.count
+        while i >= 0, Array(bytes[i..<(i + close.count)]) != close { i -= 1 }
+        guard i >= 0 else { return svg }
+        return Data(bytes[..<i]) + Data(markup.utf8) + Data(bytes[i...])
     }
 }

@@ -69,6 +69,11 @@ public enum Palette {
     public static let noDataFill = RGBColor(238, 238, 238)
     /// Area boundaries.
     public static let boundary = RGBColor(120, 120, 120)
+    /// One colour per stage of a plan (fills of the stage map, outlines on the other maps): strong,
+    /// colour-blind-safe hues of Okabe & Ito that stand apart from the yellow–red patient ramp.
+    public static let stages: [RGBColor] = [
+        RGBColor(0, 114, 178), RGBColor(204, 121, 167), RGBColor(0, 158, 115), RGBColor(86, 60, 140), RGBColor(86, 180, 233), RGBColor(120, 120, 0),
+    ]
     /// A colour-blind-safe categorical palette (the order of Okabe & Ito 2008, "Color universal
     /// design"): orange, sky blue, bluish green, vermilion, reddish purple, blue, yellow.
     public static let categorical: [RGBColor] = [

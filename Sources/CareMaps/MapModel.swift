@@ -35,13 +35,18 @@ public struct MapArea: Sendable, Hashable {
     /// Labels are placed in decreasing priority (then larger areas first); a label that would
     /// overlap one already placed is skipped.
     public let labelPriority: Double
+    /// The label must be drawn (an area of the decision region): placed first, moved beside its
+    /// point when that is taken, drawn even where nothing is free.
+    public let labelRequired: Bool
 
-    public init(geometry: Geometry, classIndex: Int, label: String? = nil, labelPoint: Coordinate? = nil, labelPriority: Double = 0) {
+    public init(geometry: Geometry, classIndex: Int, label: String? = nil, labelPoint: Coordinate? = nil, labelPriority: Double = 0,
+                labelRequired: Bool = false) {
         self.geometry = geometry
         self.classIndex = classIndex
         self.label = label
         self.labelPoint = labelPoint
         self.labelPriority = labelPriority
+        self.labelRequired = labelRequired
     }
 }
 
@@ -74,6 +79,8 @@ public struct PointLayer: Sendable, Hashable {
     public let size: Double
     /// Drawn last, larger, with a thick outline: the anchor hospital.
     public let emphasised: Bool
+    /// Symbols closer than a grid cell (16 units at A4) are drawn as one, larger with the count.
+    public var aggregated = true
 
     public init(name: String, positions: [Coordinate], symbol: PointSymbol, color: RGBColor, size: Double = 5, emphasised: Bool = false) {
         self.name = name
@@ -107,6 +114,14 @@ public struct ThematicMap: Sendable, Hashable {
     public var internalBanner: Bool
     /// The part of the plane to show; nil: the areas whose class is not "no data", else all areas.
     public var extent: Envelope?
+    /// An overview inset of the whole study area (grey) with the region shown marked, when the
+    /// extent is a part of it: the areas, and the region to highlight.
+    public var overview: [Geometry] = []
+    public var overviewHighlight: [Geometry] = []
+    /// The part of the plane the inset shows (nil: all of ``overview``).
+    public var overviewExtent: Envelope?
+    /// A note under the legend (e.g. how symbols are aggregated).
+    public var legendNote: String?
 
     public init(
         page: MapPage = .a4, language: MapLanguage = .ja, title: String, subtitle: String = "", legendTitle: String,

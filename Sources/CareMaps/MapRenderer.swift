@@ -27,15 +27,16 @@ public enum MapRenderer {
     ) throws -> (data: Data, layout: Layout) {
         let size = map.page.size
         var layout: Layout?
+        let texts = format == .svg ? TextCollector() : nil
         let data = try CairoCanvas.render(
             format: format, width: size.width, height: size.height, pngScale: map.page.pngScale, metadata: metadata
         ) { cr in
-            let pen = Pen(cr: cr)
+            let pen = Pen(cr: cr, texts: texts)
             pen.rect(0, 0, size.width, size.height)
             pen.fill(RGBColor(255, 255, 255))
             layout = draw(map, pen: pen, width: size.width, height: size.height)
         }
-        if format == .svg { return (SVGIDPrefixer.prefix(data, with: svgIDPrefix), layout!) }
+        if format == .svg, let texts { return (SVGText.insert(texts.items, into: SVGIDPrefixer.prefix(data, with: svgIDPrefix)), layout!) }
         return (data, layout!)
     }
 
@@ -100,30 +101,48 @@ public enum MapRenderer {
         pen.rect(frame.x, frame.y, frame.w, frame.h)
         cairo_clip(cr)
         drawAreas(map, pen: pen, layout: layout, extent: extent, u: u)
-        for outline in map.outlines {
+        // Outlines in reverse order: the first (innermost stage) is drawn last, on top.
+        for outline in map.outlines.reversed() {
             for g in outline.geometries where g.boundingBox.map(extent.intersects) ?? false {
                 pen.path(g, layout.project)
             }
             cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
             pen.stroke(outline.color, width: outline.width * u, dash: outline.dash.map { $0 * u })
         }
-        for layer in map.points.sorted(by: { !$0.emphasised && $1.emphasised }) {
+        // Labels are placed first, so that symbols keep off them and off the anchor and the inset.
+        let inset = map.overview.isEmpty ? nil : insetBox(frame: frame, u: u)
+        let labels = map.showLabels ? placeLabels(map, pen: pen, layout: layout, u: u, reserved: inset.map { [$0] } ?? []) : []
+        var keepOff = labels.map(\.box)
+        if let inset { keepOff.append(inset) }
+        for layer in map.points where layer.emphasised {
+            for p in layer.positions where extent.contains(p) {
+                let (x, y) = layout.project(p)
+                let r = layer.size * u * 0.75
+                keepOff.append((x - r, y - r, 2 * r, 2 * r))
+            }
+        }
+        for layer in map.points where !layer.emphasised {
+            drawSymbols(layer, pen: pen, layout: layout, extent: extent, u: u, keepOff: keepOff)
+        }
+        for layer in map.points where layer.emphasised {
             for p in layer.positions where extent.contains(p) {
                 let (x, y) = layout.project(p)
                 pen.symbol(layer.symbol, x: x, y: y, size: layer.size * u)
             }
-            if layer.emphasised {  // a white halo under a black edge: visible on the darkest class too
-                pen.stroke(RGBColor(255, 255, 255), width: 3 * u)
-                for p in layer.positions where extent.contains(p) {
-                    let (x, y) = layout.project(p)
-                    pen.symbol(layer.symbol, x: x, y: y, size: layer.size * u)
-                }
+            // A white halo under a black edge: visible on the darkest class too.
+            pen.stroke(RGBColor(255, 255, 255), width: 3 * u)
+            for p in layer.positions where extent.contains(p) {
+                let (x, y) = layout.project(p)
+                pen.symbol(layer.symbol, x: x, y: y, size: layer.size * u)
             }
             pen.color(layer.color)
             cairo_fill_preserve(cr)
-            pen.stroke(layer.emphasised ? RGBColor(0, 0, 0) : RGBColor(255, 255, 255), width: (layer.emphasised ? 1 : 0.6) * u)
+            pen.stroke(RGBColor(0, 0, 0), width: 1 * u)
         }
-        if map.showLabels { layout.labelsDrawn = drawLabels(map, pen: pen, layout: layout, u: u) }
+        pen.font(7.5 * u)
+        for l in labels { pen.haloText(l.text, x: l.x, y: l.y, halo: 2 * u) }
+        layout.labelsDrawn = labels.map(\.text)
+        if let inset { drawOverview(map, pen: pen, box: inset, shown: extent, u: u) }
         layout.scaleBarMetres = drawScaleBar(pen: pen, layout: layout, u: u)
         drawNorthArrow(pen: pen, frame: frame, u: u, label: text.north)
         cairo_restore(cr)
@@ -149,7 +168,7 @@ public enum MapRenderer {
                 map.classes.indices.contains(area.classIndex)
             else { continue }
             let cls = map.classes[area.classIndex]
-            pen.path(area.geometry, layout.project)
+            pen.path(area.geometry, layout.project, tolerance: 0.3 * u)
             pen.color(cls.color)
             if cls.hatched {
                 cairo_save(cr)
@@ -160,7 +179,7 @@ public enum MapRenderer {
                 cairo_new_path(cr)
                 pen.hatch((x0, y0, x1 - x0, y1 - y0), spacing: 4 * u, width: 0.5 * u)
                 cairo_restore(cr)
-                pen.path(area.geometry, layout.project)
+                pen.path(area.geometry, layout.project, tolerance: 0.3 * u)
             } else {
                 cairo_fill_preserve(cr)
             }
@@ -168,44 +187,119 @@ public enum MapRenderer {
         }
     }
 
-    /// Labels at their points, by priority then larger areas first, each skipped when it would overlap a label
-    /// already placed or leave the frame.
-    private static func drawLabels(_ map: ThematicMap, pen: Pen, layout: Layout, u: Double) -> [String] {
-        let cr = pen.cr
+    typealias Box = (x: Double, y: Double, w: Double, h: Double)
+
+    static func overlaps(_ a: Box, _ b: Box) -> Bool { a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h }
+
+    /// The overview inset: the bottom-right corner of the frame.
+    static func insetBox(frame: Box, u: Double) -> Box {
+        let w = min(150 * u, frame.w * 0.28), h = min(110 * u, frame.h * 0.3)
+        return (frame.x + frame.w - w - 6 * u, frame.y + frame.h - h - 6 * u, w, h)
+    }
+
+    /// Where labels go: required labels (the decision region) first, at their point or beside it
+    /// (above, below, right, left) where that is free, at their point otherwise; then the others
+    /// by priority and size, each skipped when it would overlap one already placed or leave the
+    /// frame. The scale bar, the north arrow and `reserved` boxes are kept free.
+    static func placeLabels(_ map: ThematicMap, pen: Pen, layout: Layout, u: Double, reserved: [Box]) -> [(text: String, x: Double, y: Double, box: Box)] {
         let size = 7.5 * u
         pen.font(size)
-        let candidates = map.areas.enumerated().compactMap { i, a -> (Int, Double, Double)? in
+        let candidates = map.areas.enumerated().compactMap { i, a -> (Int, Bool, Double, Double)? in
             guard a.label != nil, a.labelPoint != nil, let b = a.geometry.boundingBox else { return nil }
-            return (i, a.labelPriority, b.width * b.height)
-        }.sorted { ($0.1, $0.2, $1.0) > ($1.1, $1.2, $0.0) }
+            return (i, a.labelRequired, a.labelPriority, b.width * b.height)
+        }.sorted { a, b in
+            if a.1 != b.1 { return a.1 }
+            return (a.2, a.3, b.0) > (b.2, b.3, a.0)
+        }
         let f = layout.frame
-        // The scale bar (bottom left) and the north arrow (top right) are kept free.
-        var placed: [(Double, Double, Double, Double)] = [
-            (f.x, f.y + f.h - 36 * u, 0.2 * f.w + 56 * u, 36 * u), (f.x + f.w - 36 * u, f.y, 36 * u, 50 * u),
-        ]
-        var drawn: [String] = []
-        for (i, _, _) in candidates {
+        var placed: [Box] = [(f.x, f.y + f.h - 36 * u, 0.2 * f.w + 56 * u, 36 * u), (f.x + f.w - 36 * u, f.y, 36 * u, 50 * u)] + reserved
+        var out: [(text: String, x: Double, y: Double, box: Box)] = []
+        for (i, required, _, _) in candidates {
             let area = map.areas[i]
             let label = area.label!
-            let (x, y) = layout.project(area.labelPoint!)
+            let (px, py) = layout.project(area.labelPoint!)
             let w = pen.width(label)
-            let box = (x - w / 2 - 1 * u, y - size * 0.55 - 1 * u, w + 2 * u, size * 1.1 + 2 * u)
-            guard box.0 >= f.x, box.1 >= f.y, box.0 + box.2 <= f.x + f.w, box.1 + box.3 <= f.y + f.h else { continue }
-            if placed.contains(where: { box.0 < $0.0 + $0.2 && $0.0 < box.0 + box.2 && box.1 < $0.1 + $0.3 && $0.1 < box.1 + box.3 }) {
-                continue
+            let h = size * 1.1 + 2 * u
+            func box(_ dx: Double, _ dy: Double) -> Box { (px + dx - w / 2 - 1 * u, py + dy - size * 0.55 - 1 * u, w + 2 * u, h) }
+            func inside(_ b: Box) -> Bool { b.x >= f.x && b.y >= f.y && b.x + b.w <= f.x + f.w && b.y + b.h <= f.y + f.h }
+            let offsets: [(Double, Double)] = required
+                ? [(0, 0), (0, -h), (0, h), (w / 2 + 4 * u, 0), (-w / 2 - 4 * u, 0), (0, -2 * h), (0, 2 * h)] : [(0, 0)]
+            var chosen: (Double, Double)?
+            for (dx, dy) in offsets {
+                let b = box(dx, dy)
+                if inside(b), !placed.contains(where: { overlaps(b, $0) }) { chosen = (dx, dy); break }
             }
-            placed.append(box)
-            drawn.append(label)
-            cairo_move_to(cr, x - w / 2, y + size * 0.35)
-            cairo_text_path(cr, label)
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
-            pen.color(RGBColor(255, 255, 255), alpha: 0.85)
-            cairo_set_line_width(cr, 2 * u)
-            cairo_stroke_preserve(cr)
-            pen.color(RGBColor(25, 25, 25))
-            cairo_fill(cr)
+            if chosen == nil, required, inside(box(0, 0)) { chosen = (0, 0) }
+            guard let (dx, dy) = chosen else { continue }
+            let b = box(dx, dy)
+            placed.append(b)
+            out.append((label, px + dx - w / 2, py + dy + size * 0.35, b))
         }
-        return drawn
+        return out
+    }
+
+    /// The symbols of one layer: positions closer than a grid cell are drawn as one symbol at
+    /// their mean, larger with the count (√n, at most 2.2×); none is drawn over a label, the
+    /// anchor or the inset.
+    static func drawSymbols(_ layer: PointLayer, pen: Pen, layout: Layout, extent: Envelope, u: Double, keepOff: [Box]) {
+        let cr = pen.cr
+        let cell = 24 * u
+        var groups: [String: (x: Double, y: Double, n: Int)] = [:]
+        var order: [String] = []
+        for p in layer.positions where extent.contains(p) {
+            let (x, y) = layout.project(p)
+            let key = layer.aggregated ? "\(Int((x / cell).rounded(.down))):\(Int((y / cell).rounded(.down)))" : "\(order.count)"
+            if let g = groups[key] { groups[key] = (g.x + x, g.y + y, g.n + 1) } else { groups[key] = (x, y, 1); order.append(key) }
+        }
+        var any = false
+        for key in order {
+            let g = groups[key]!
+            let (x, y) = (g.x / Double(g.n), g.y / Double(g.n))
+            let size = layer.size * u * min(2, Double(g.n).squareRoot())
+            let r = size / 2
+            guard !keepOff.contains(where: { overlaps((x - r, y - r, size, size), $0) }) else { continue }
+            pen.symbol(layer.symbol, x: x, y: y, size: size)
+            any = true
+        }
+        guard any else { return }
+        pen.color(layer.color, alpha: 0.85)
+        cairo_fill_preserve(cr)
+        pen.stroke(RGBColor(255, 255, 255), width: 0.6 * u)
+    }
+
+    /// The overview inset: every area in light grey, the highlighted region dark, the extent shown
+    /// as a red rectangle.
+    static func drawOverview(_ map: ThematicMap, pen: Pen, box: Box, shown: Envelope, u: Double) {
+        let cr = pen.cr
+        var all: Envelope? = map.overviewExtent
+        if all == nil {
+            for g in map.overview { if let b = g.boundingBox { if var e = all { e.expand(toInclude: b); all = e } else { all = b } } }
+        }
+        guard var env = all else { return }
+        env = env.expanded(by: max(env.width, env.height) * 0.04 + 1)
+        let pad = 4 * u
+        let k = min((box.w - 2 * pad) / env.width, (box.h - 2 * pad) / env.height)
+        let ox = box.x + (box.w - env.width * k) / 2, oy = box.y + (box.h - env.height * k) / 2
+        func project(_ c: Coordinate) -> (Double, Double) { (ox + (c.x - env.minX) * k, oy + (env.maxY - c.y) * k) }
+        cairo_save(cr)
+        pen.rect(box.x, box.y, box.w, box.h)
+        pen.fill(RGBColor(255, 255, 255))
+        pen.rect(box.x, box.y, box.w, box.h)
+        cairo_clip(cr)
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
+        for g in map.overview where g.boundingBox.map(env.intersects) ?? false { pen.path(g, project, tolerance: 1.0 * u) }
+        pen.color(RGBColor(215, 215, 215))
+        cairo_fill_preserve(cr)
+        pen.stroke(RGBColor(255, 255, 255), width: 0.25 * u)
+        for g in map.overviewHighlight { pen.path(g, project, tolerance: 0.6 * u) }
+        pen.fill(RGBColor(120, 120, 120))
+        let (x0, y0) = project(Coordinate(x: shown.minX, y: shown.maxY))
+        let (x1, y1) = project(Coordinate(x: shown.maxX, y: shown.minY))
+        pen.rect(x0, y0, max(x1 - x0, 2 * u), max(y1 - y0, 2 * u))
+        pen.stroke(RGBColor(200, 0, 20), width: 1.2 * u)
+        cairo_restore(cr)
+        pen.rect(box.x, box.y, box.w, box.h)
+        pen.stroke(RGBColor(120, 120, 120), width: 0.6 * u)
     }
 
     /// A "nice" length (1, 2 or 5 × 10ⁿ metres) not longer than `metres`.
@@ -308,6 +402,15 @@ public enum MapRenderer {
             cairo_fill_preserve(cr)
             pen.stroke(layer.emphasised ? RGBColor(0, 0, 0) : RGBColor(90, 90, 90), width: (layer.emphasised ? 1 : 0.4) * u)
             y += legendLabel(layer.name, pen: pen, x: x + sw + 6 * u, y: y, width: width - sw - 6 * u, sh: sh, row: row, u: u)
+        }
+        if let note = map.legendNote {
+            y += 4 * u
+            pen.font(7.5 * u)
+            pen.color(RGBColor(70, 70, 70))
+            for line in wrap(note, width: width, pen: pen) {
+                y += 9.5 * u
+                pen.text(line, x: x, y: y)
+            }
         }
         return swatches
     }

@@ -12,8 +12,10 @@ public enum PrintBlock: Sendable {
     /// A table: column widths from the text extents (narrowed and wrapped when the page is too
     /// narrow); split across pages with the header repeated. Figures are right-aligned.
     case table(header: [String], rows: [[String]])
-    /// A map, scaled to the text width (A4 landscape or slide proportions kept).
+    /// A map on a page of its own, A4 landscape, filling the page (the map carries its credits).
     case map(ThematicMap)
+    /// A chart, scaled to the text width.
+    case chart(ChartDrawing)
     /// Starts a new page.
     case pageBreak
 }
@@ -50,8 +52,11 @@ public struct PrintDocument: Sendable {
             let pen = Pen(cr: cr)
             for (i, page) in pages.enumerated() {
                 if i > 0 { cairo_show_page(cr) }
+                let landscape = Self.isLandscape(page)
+                // Called before anything is drawn on the page: it sets this page's size.
+                cairo_pdf_surface_set_size(cairo_get_target(cr), landscape ? Self.pageHeight : Self.pageWidth, landscape ? Self.pageWidth : Self.pageHeight)
                 for op in page { draw(op, pen: pen) }
-                drawFooter(pen: pen, page: i + 1, of: pages.count)
+                drawFooter(pen: pen, page: i + 1, of: pages.count, landscape: landscape)
             }
         }
     }
@@ -69,8 +74,14 @@ public struct PrintDocument: Sendable {
             pen.rect(0, 0, Self.pageWidth, Self.pageHeight)
             pen.fill(RGBColor(255, 255, 255))
             for op in pages[index] { draw(op, pen: pen) }
-            drawFooter(pen: pen, page: index + 1, of: pages.count)
+            drawFooter(pen: pen, page: index + 1, of: pages.count, landscape: Self.isLandscape(pages[index]))
         }
+    }
+
+    /// A page holding one map alone is printed A4 landscape.
+    static func isLandscape(_ page: [Op]) -> Bool {
+        guard page.count == 1, case .map = page[0] else { return false }
+        return true
     }
 
     /// The number of pages the document takes.
@@ -83,6 +94,7 @@ public struct PrintDocument: Sendable {
         case fill(x: Double, y: Double, w: Double, h: Double, gray: Double)
         case line(x0: Double, y0: Double, x1: Double, y1: Double, width: Double)
         case map(ThematicMap, x: Double, y: Double, w: Double, h: Double)
+        case chart(ChartDrawing, x: Double, y: Double, w: Double, h: Double)
     }
 
     var footerHeight: Double { 16 + Double(credits.count) * 9 + (internalBanner ? 12 : 0) }
@@ -125,7 +137,7 @@ public struct PrintDocument: Sendable {
 
         mutating func finished() -> [[Op]] {
             if !current.isEmpty || pages.isEmpty { pages.append(current) }
-            return pages
+            return pages.filter { !$0.isEmpty }.isEmpty ? [[]] : pages.filter { !$0.isEmpty }
         }
 
         mutating func add(_ block: PrintBlock) {
@@ -154,10 +166,18 @@ public struct PrintDocument: Sendable {
             case .table(let header, let rows):
                 addTable(header: header, rows: rows)
             case .map(let map):
+                // A page of its own, A4 landscape (page height × page width), filled by the map
+                // but for the page number's line.
+                if y > top || !current.isEmpty { newPage() }
+                let w = PrintDocument.pageHeight, h = PrintDocument.pageWidth - 14
                 let size = map.page.size
-                let h = width * size.height / size.width
+                let k = min(w / size.width, h / size.height)
+                current.append(.map(map, x: (w - size.width * k) / 2, y: 0, w: size.width * k, h: size.height * k))
+                newPage()
+            case .chart(let chart):
+                let h = width * chart.height / chart.width
                 ensure(h + 8)
-                current.append(.map(map, x: left, y: y + 4, w: width, h: h))
+                current.append(.chart(chart, x: left, y: y + 4, w: width, h: h))
                 y += h + 12
             case .pageBreak:
                 if y > top || !current.isEmpty { newPage() }
@@ -172,9 +192,20 @@ public struct PrintDocument: Sendable {
             var natural = [Double](repeating: 0, count: columns)
             pen.font(size, bold: true)
             for c in 0..<columns { natural[c] = pen.width(cell(header, c)) + 2 * pad }
+            // The narrowest a column may be: its widest figure (a number is never broken) or word.
+            var minimum = [Double](repeating: 0, count: columns)
             pen.font(size)
-            for row in rows { for c in 0..<columns { natural[c] = max(natural[c], pen.width(cell(row, c)) + 2 * pad) } }
-            let widths = Self.columnWidths(natural, available: width)
+            for row in rows {
+                for c in 0..<columns {
+                    let text = cell(row, c)
+                    natural[c] = max(natural[c], pen.width(text) + 2 * pad)
+                    let unbreakable = Self.isFigure(text) ? [text] : text.split(separator: " ").map(String.init).filter { !$0.contains(where: isCJK) }
+                    for token in unbreakable { minimum[c] = max(minimum[c], pen.width(token) + 2 * pad) }
+                    // Japanese text keeps at least four characters on a line (no name one character per line).
+                    if text.contains(where: isCJK) { minimum[c] = max(minimum[c], min(pen.width(text), size * 4) + 2 * pad) }
+                }
+            }
+            let widths = Self.columnWidths(natural, minimum: minimum, available: width)
             func wrapped(_ row: [String], bold: Bool) -> [[String]] {
                 pen.font(size, bold: bold)
                 return (0..<columns).map { wrap(cell(row, $0), width: widths[$0] - 2 * pad, pen: pen) }
@@ -213,6 +244,24 @@ public struct PrintDocument: Sendable {
 
         /// Natural widths when they fit; otherwise columns narrower than an equal share keep
         /// theirs and the others share the rest in proportion to their natural widths.
+        static func columnWidths(_ natural: [Double], minimum: [Double], available: Double) -> [Double] {
+            var widths = columnWidths(natural, available: available)
+            // Columns below their minimum get it; the others give the difference back in
+            // proportion to what they have above their own minimum.
+            for _ in 0..<4 {
+                let short = widths.indices.filter { widths[$0] < minimum[$0] - 0.01 }
+                guard !short.isEmpty else { break }
+                let need = short.reduce(0) { $0 + minimum[$1] - widths[$1] }
+                for c in short { widths[c] = minimum[c] }
+                let donors = widths.indices.filter { !short.contains($0) && widths[$0] > minimum[$0] }
+                let slack = donors.reduce(0) { $0 + widths[$1] - max(minimum[$1], 0) }
+                guard slack > 0 else { break }
+                let take = min(1, need / slack)
+                for c in donors { widths[c] -= (widths[c] - minimum[c]) * take }
+            }
+            return widths
+        }
+
         static func columnWidths(_ natural: [Double], available: Double) -> [Double] {
             guard natural.reduce(0, +) > available else { return natural }
             var fixed = Set<Int>()
@@ -261,12 +310,19 @@ public struct PrintDocument: Sendable {
             cairo_clip(cr)
             MapRenderer.draw(map, pen: pen, width: size.width, height: size.height)
             cairo_restore(cr)
-            pen.rect(x, y, w, h)
-            pen.stroke(RGBColor(180, 180, 180), width: 0.5)
+        case .chart(let chart, let x, let y, let w, let h):
+            chart.draw(pen: pen, x: x, y: y, w: w, h: h)
         }
     }
 
-    func drawFooter(pen: Pen, page: Int, of total: Int) {
+    func drawFooter(pen: Pen, page: Int, of total: Int, landscape: Bool = false) {
+        if landscape {
+            // The map carries the credits (and the internal banner): only the page number.
+            pen.font(8)
+            pen.color(RGBColor(70, 70, 70))
+            pen.text("\(page) / \(total)", x: Self.pageHeight - 18, y: Self.pageWidth - 6, align: .right)
+            return
+        }
         let left = Self.margin, right = Self.pageWidth - Self.margin
         if internalBanner {
             pen.rect(0, 0, Self.pageWidth, 22)
@@ -307,6 +363,9 @@ func isCJK(_ ch: Character) -> Bool {
 /// Characters that must not start a line (Japanese line-breaking rules, JIS X 4051 行頭禁則, in part).
 let noLineStart: Set<Character> = ["、", "。", "，", "．", "）", "」", "』", "】", "・", "ー", "ッ", "ャ", "ュ", "ョ", "っ", "ゃ", "ゅ", "ょ", ")", ",", ".", "%", "％"]
 
+/// Characters that must not end a line (opening brackets, JIS X 4051 行末禁則).
+let noLineEnd: Set<Character> = ["（", "「", "『", "【", "(", "["]
+
 /// Greedy line breaking of `text` to `width` in the pen's current font: Japanese may break between
 /// any two characters (except before closing punctuation and small kana), other text at spaces;
 /// a word wider than the line is broken between characters. "\n" forces a break.
@@ -333,6 +392,12 @@ func wrap(_ text: String, width: Double, pen: Pen) -> [String] {
             }
         }
         if !word.isEmpty { tokens.append(word) }
+        // An opening bracket never ends a line (行末禁則): it goes with what follows.
+        var merged: [String] = []
+        for token in tokens {
+            if let last = merged.last, let ch = last.last, noLineEnd.contains(ch) { merged[merged.count - 1] += token } else { merged.append(token) }
+        }
+        tokens = merged
         var line = ""
         for token in tokens {
             if pen.width(trimmedEnd(line + token)) <= width {

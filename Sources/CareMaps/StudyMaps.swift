@@ -74,6 +74,13 @@ public struct StudyMapData: Sendable {
     /// The stages of the study's first plan, when it has one.
     public let stages: [Stage]
     public let stagePlanName: String?
+    /// The decision region: the areas of the first plan's stages, or else of the catchment
+    /// reaching half of the patients (contiguous when there is one); maps show it by default.
+    public var decisionAreaIDs: [String] = []
+    /// Areas by group name (e.g. 二次医療圏) and by stage name of every plan, for `--extent`.
+    public var namedAreaSets: [String: [String]] = [:]
+    /// The study's metric CRS (for an extent given in longitude and latitude).
+    public var crs: CRS?
 
     /// Travel times to the anchor (travel-time studies): the band limits in minutes, each area's
     /// minutes to the anchor ("no route" and "no data" kept apart), and the anchor's drive-time
@@ -120,8 +127,13 @@ public struct StudyMapData: Sendable {
         // Boundaries are simplified for drawing (topology-preserving, Douglas–Peucker) to 1/4000 of
         // the study's diagonal — about 0.05 mm on an A4 map, a third of a pixel on a slide — which
         // makes maps and the HTML report several times smaller without a visible change.
+        // The diagonal is that of the areas with patients (what the widest map shows), not of every
+        // area: a study reaching 小笠原 would otherwise simplify wards by a quarter of a kilometre.
         var all: Envelope?
-        for a in results.areas { if let b = a.geometry.boundingBox { if var e = all { e.expand(toInclude: b); all = e } else { all = b } } }
+        let withPatients = results.areas.filter { $0.patientsHidden || ($0.patients ?? 0) > 0 }
+        for a in withPatients.isEmpty ? results.areas : withPatients {
+            if let b = a.geometry.boundingBox { if var e = all { e.expand(toInclude: b); all = e } else { all = b } }
+        }
         let tolerance = all.map { hypot($0.maxX - $0.minX, $0.maxY - $0.minY) / 4000 } ?? 0
         func drawn(_ g: Geometry) -> Geometry { tolerance > 0 ? (try? g.simplified(tolerance: tolerance)) ?? g : g }
         let rows = results.areas.map { a -> Row in
@@ -160,7 +172,73 @@ public struct StudyMapData: Sendable {
             driveTime = DriveTime(limits: limits, minutesToAnchor: minutes, noData: Set(costs.areasWithoutData[results.level] ?? []),
                                   zones: zones, cost: costs.japaneseDescription)
         }
+        crs = model.crs
+        var named: [String: [String]] = [:]
+        let levelIDs = Set(rows.map(\.id))
+        for group in model.groups.values.flatMap({ $0 }) {
+            let ids = group.memberIDs.filter(levelIDs.contains)
+            if !ids.isEmpty { named[group.name] = ids }
+        }
+        if let s = results.scenarios, s.level == results.level {
+            for p in s.plans { for st in p.stages where named[st.name] == nil { named[st.name] = st.areaIDs } }
+        }
+        namedAreaSets = named
+        if let last = plan?.stages.last {
+            decisionAreaIDs = last.areaIDs
+        } else {
+            let half = results.shares.catchments.filter { abs($0.targetShare - 0.5) < 1e-9 }
+            decisionAreaIDs = (half.first { $0.contiguous } ?? half.first)?.areaIDs ?? []
+        }
     }
+
+    /// The extent a `--extent` value names: `all`; `bbox:LON0,LAT0,LON1,LAT1` (WGS 84); or
+    /// comma-separated area codes, group names (e.g. 区中央部) and stage names, together.
+    ///
+    /// - Throws: ``MapRenderError`` naming what was not found and what may be given.
+    public func extent(named text: String) throws -> MapExtent {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        if value == "all" { return .all }
+        if value == "decision" { return .decision }
+        if value.hasPrefix("bbox:") {
+            let numbers = value.dropFirst(5).split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard numbers.count == 4, numbers[0] < numbers[2], numbers[1] < numbers[3], let crs else {
+                throw MapRenderError("--extent \(value): write bbox:LON0,LAT0,LON1,LAT1 in degrees (WGS 84) with LON0 < LON1 and LAT0 < LAT1, e.g. bbox:139.70,35.65,139.82,35.74")
+            }
+            let t = try CoordinateTransform(from: .wgs84, to: crs)
+            var corners = [Coordinate(x: numbers[0], y: numbers[1]), Coordinate(x: numbers[2], y: numbers[3]),
+                           Coordinate(x: numbers[0], y: numbers[3]), Coordinate(x: numbers[2], y: numbers[1])]
+            try t.transform(&corners)
+            return .box(Envelope(minX: corners.map(\.x).min()!, minY: corners.map(\.y).min()!,
+                                 maxX: corners.map(\.x).max()!, maxY: corners.map(\.y).max()!))
+        }
+        let ids = Set(rows.map(\.id))
+        var chosen: [String] = []
+        var unknown: [String] = []
+        for token in value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !token.isEmpty {
+            if ids.contains(token) { chosen.append(token) }
+            else if let set = namedAreaSets[token] { chosen += set }
+            else if let row = rows.first(where: { $0.name == token }) { chosen.append(row.id) }
+            else { unknown.append(token) }
+        }
+        guard unknown.isEmpty, !chosen.isEmpty else {
+            let names = namedAreaSets.keys.sorted().prefix(12).joined(separator: ", ")
+            throw MapRenderError("--extent \(value): \(unknown.isEmpty ? "names no area" : "no area, group or stage named \(unknown.joined(separator: ", "))"); give area codes (e.g. \(rows.first?.id ?? "13105")), area names, a group or stage (\(names)), all, or bbox:LON0,LAT0,LON1,LAT1")
+        }
+        return .areas(Array(Set(chosen)).sorted())
+    }
+}
+
+/// The part of a study a map shows.
+public enum MapExtent: Sendable, Hashable {
+    /// The decision region (``StudyMapData/decisionAreaIDs``) with an overview inset; every area
+    /// with patients when the study has none.
+    case decision
+    /// Every area with patients, and the anchor.
+    case all
+    /// These areas (labelled), with an overview inset.
+    case areas([String])
+    /// A box in the study's metric CRS, with an overview inset.
+    case box(Envelope)
 }
 
 /// Options of study maps.
@@ -169,12 +247,18 @@ public struct StudyMapOptions: Sendable, Hashable {
     public var page: MapPage
     public var language: MapLanguage
     public var showLabels: Bool
+    public var extent: MapExtent
+    /// Institution kinds drawn (nil: every kind). The anchor is always drawn.
+    public var kinds: [String]?
 
-    public init(classification: ClassificationMethod = .quantile(k: 5), page: MapPage = .a4, language: MapLanguage = .ja, showLabels: Bool = true) {
+    public init(classification: ClassificationMethod = .quantile(k: 5), page: MapPage = .a4, language: MapLanguage = .ja, showLabels: Bool = true,
+                extent: MapExtent = .decision, kinds: [String]? = nil) {
         self.classification = classification
         self.page = page
         self.language = language
         self.showLabels = showLabels
+        self.extent = extent
+        self.kinds = kinds
     }
 }
 
@@ -212,9 +296,12 @@ public enum StudyMaps {
         }
         var map = baseMap(data, options: options, title: title, legend: legend, classified: classified)
         map.subtitle += metric == .gaps ? "" : " · " + methodName(options.classification, t)
-        // The widest stage of the first plan (e.g. the patients' 50 % region) as the reference outline.
-        if let last = data.stages.last, metric != .gaps {
-            map.outlines = [OutlineLayer(name: last.name, geometries: [last.geometry], color: RGBColor(20, 20, 20), width: 1.6, dash: [4, 2])]
+        // Every stage of the first plan as an outline in its own colour (inner stages drawn last, on top).
+        if metric != .gaps {
+            map.outlines = data.stages.enumerated().map { i, s in
+                OutlineLayer(name: "\(t.stagesLegend)\(i + 1) \(s.name)", geometries: [s.geometry], color: Palette.stages[i % Palette.stages.count],
+                             width: 2.4 - 0.4 * Double(min(i, 3)), dash: [])
+            }
         }
         return map
     }
@@ -227,7 +314,7 @@ public enum StudyMaps {
         var firstStage: [String: Int] = [:]
         for (i, stage) in data.stages.enumerated() { for id in stage.areaIDs where firstStage[id] == nil { firstStage[id] = i } }
         let categories = data.stages.enumerated().map { i, s in
-            (key: String(i), label: s.name, color: Palette.categorical[i % Palette.categorical.count])
+            (key: String(i), label: "\(i + 1) \(s.name)", color: Palette.stages[i % Palette.stages.count].mixed(with: RGBColor(255, 255, 255), 0.25))
         }
         let outside = (key: "outside", label: t.outsideStages, color: Palette.noData)
         let classified = Classifier.categorical(
@@ -235,7 +322,7 @@ public enum StudyMaps {
         var map = baseMap(data, options: options, title: t.stagesTitle, legend: t.stagesLegend, classified: classified)
         if let plan = data.stagePlanName { map.subtitle += " · " + plan }
         map.outlines = data.stages.enumerated().map { i, s in
-            OutlineLayer(name: s.name, geometries: [s.geometry], color: RGBColor(20, 20, 20), width: 0.8 + 0.6 * Double(i), dash: i % 2 == 1 ? [4, 2] : [])
+            OutlineLayer(name: "\(i + 1) \(s.name)", geometries: [s.geometry], color: RGBColor(20, 20, 20), width: 0.8 + 0.5 * Double(i), dash: [])
         }
         return map
     }
@@ -323,21 +410,32 @@ public enum StudyMaps {
 
     static func baseMap(_ data: StudyMapData, options: StudyMapOptions, title: String, legend: String, classified: Classified) -> ThematicMap {
         let t = options.language.texts
+        // The areas in focus: labelled whatever it takes, and highlighted in the overview.
+        let focus: Set<String>
+        switch options.extent {
+        case .decision: focus = Set(data.decisionAreaIDs)
+        case .areas(let ids): focus = Set(ids)
+        case .box(let e): focus = Set(data.rows.filter { e.contains($0.labelPoint) }.map(\.id))
+        case .all: focus = []
+        }
         let areas = zip(data.rows, classified.classIndex).map { row, cls in
             MapArea(
                 geometry: row.geometry, classIndex: cls,
                 label: options.language.areaLabel(name: row.name, code: row.id, englishName: row.nameEnglish), labelPoint: row.labelPoint,
-                labelPriority: row.patients.shownValue ?? 0)
+                labelPriority: row.patients.shownValue ?? 0, labelRequired: focus.contains(row.id))
         }
         var points: [PointLayer] = []
-        let others = data.institutions.indices.filter { $0 != data.anchorIndex }
+        let others = data.institutions.indices.filter { $0 != data.anchorIndex && (options.kinds?.contains(data.institutions[$0].kind) ?? true) }
+        let allKinds = Set(data.institutions.indices.filter { $0 != data.anchorIndex }.map { data.institutions[$0].kind }).sorted()
         let kinds = Set(others.map { data.institutions[$0].kind }).sorted()
-        for (k, kind) in kinds.enumerated() {
+        for kind in kinds {
+            // Symbols by the kind's place among all kinds, so that filtering keeps each kind's symbol.
+            let k = allKinds.firstIndex(of: kind) ?? 0
             let members = others.filter { data.institutions[$0].kind == kind }
             let isHospital = kind.contains("hospital")
             points.append(PointLayer(
                 name: t.kindName(kind), positions: members.map { data.institutions[$0].position },
-                symbol: kindSymbols[k % kindSymbols.count], color: kindColors[k % kindColors.count], size: isHospital ? 5.5 : 3.6))
+                symbol: kindSymbols[k % kindSymbols.count], color: kindColors[k % kindColors.count], size: isHospital ? 5 : 3.2))
         }
         if let a = data.anchorIndex {
             let anchor = data.institutions[a]
@@ -345,24 +443,51 @@ public enum StudyMaps {
                 name: "\(t.anchor)（\(anchor.name)）", positions: [anchor.position], symbol: .star, color: RGBColor(230, 0, 18), size: 9,
                 emphasised: true))
         }
-        // Extent: the areas with patients (shown or suppressed) and the anchor; all areas when none.
-        var extent: Envelope?
-        for row in data.rows {
-            let hasPatients: Bool
-            switch row.patients {
-            case .value(let v): hasPatients = v > 0
-            case .suppressed, .hidden: hasPatients = true
-            case .noData: hasPatients = false
+        func envelope(_ rows: [StudyMapData.Row]) -> Envelope? {
+            var extent: Envelope?
+            for row in rows {
+                guard let b = row.geometry.boundingBox else { continue }
+                if var e = extent { e.expand(toInclude: b); extent = e } else { extent = b }
             }
-            guard hasPatients, let b = row.geometry.boundingBox else { continue }
-            if var e = extent { e.expand(toInclude: b); extent = e } else { extent = b }
+            return extent
         }
-        if var e = extent, let a = data.anchorIndex { e.expand(toInclude: data.institutions[a].position); extent = e }
+        // Extent: every area with patients (shown or suppressed) and the anchor; all areas when none.
+        let withPatients = data.rows.filter { row in
+            switch row.patients {
+            case .value(let v): return v > 0
+            case .suppressed, .hidden: return true
+            case .noData: return false
+            }
+        }
+        var whole = envelope(withPatients)
+        if var e = whole, let a = data.anchorIndex { e.expand(toInclude: data.institutions[a].position); whole = e }
+        var extent = whole
+        switch options.extent {
+        case .all: break
+        case .decision, .areas:
+            if !focus.isEmpty, var e = envelope(data.rows.filter { focus.contains($0.id) }) {
+                if let a = data.anchorIndex { e.expand(toInclude: data.institutions[a].position) }
+                extent = e
+            }
+        case .box(let e): extent = e
+        }
         let level = options.language == .ja ? data.level.japaneseName : data.level.rawValue.replacingOccurrences(of: "_", with: " ")
         let period = data.period.isEmpty ? "" : "\(t.period)\(options.language == .ja ? "：" : ": ")\(data.period) · "
-        return ThematicMap(
+        var map = ThematicMap(
             page: options.page, language: options.language, title: "\(title) — \(data.studyName)",
             subtitle: "\(period)\(level)", legendTitle: legend, classes: classified.classes, areas: areas, points: points,
             showLabels: options.showLabels, credits: data.credits, internalBanner: !data.policy.isSuppressing, extent: extent)
+        // An overview of the whole study when the map shows a part of it.
+        if let e = extent, let all = envelope(data.rows), e.width * e.height < 0.8 * all.width * all.height {
+            map.overview = data.rows.map(\.geometry)
+            map.overviewExtent = whole
+            map.overviewHighlight = data.rows.filter { focus.contains($0.id) }.map(\.geometry)
+        }
+        if points.contains(where: { !$0.emphasised }) {
+            map.legendNote = options.language == .ja
+                ? "近くの同じ種別の施設は1つの記号にまとめ、数が多いほど大きく表示。ラベルと基幹病院の上には描かない。"
+                : "Nearby institutions of one kind are drawn as one symbol, larger for more; none is drawn over a label or the anchor."
+        }
+        return map
     }
 }

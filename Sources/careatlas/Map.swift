@@ -60,6 +60,14 @@ struct Map: ParsableCommand {
     @Flag(help: "Leave area labels out.")
     var noLabels = false
 
+    @Option(help: ArgumentHelp(
+        "The part of the study to show: decision (default: the first plan's stages, or the 50 % catchment, with an overview inset), all, area codes or names, a group or stage name (comma-separated, together), or bbox:LON0,LAT0,LON1,LAT1.",
+        valueName: "extent"))
+    var extent: String = "decision"
+
+    @Option(help: "Institution kinds to draw, comma-separated (default: every kind; the anchor is always drawn).", transform: { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+    var kinds: [String]?
+
     @Flag(name: .long, help: "Show counts below the study's minimum cell size (internal use; the map is marked).")
     var noSuppression = false
 
@@ -98,9 +106,13 @@ struct Map: ParsableCommand {
         }
         let results = try runAnalysis { try StudyRun.compute(model, policy: policy, progress: terminal.callback).results() }
         let data = StudyMapData(results: results)
-        let options = StudyMapOptions(classification: method, page: size, language: lang, showLabels: !noLabels)
         let bytes: Data
         do {
+            if let kinds, let unknown = kinds.first(where: { k in !model.institutions.contains { $0.kind == k } }) {
+                throw MapRenderError("--kinds \(unknown): the study has no institutions of that kind; its kinds are \(Set(model.institutions.map(\.kind)).sorted().joined(separator: ", "))")
+            }
+            let options = StudyMapOptions(classification: method, page: size, language: lang, showLabels: !noLabels,
+                                          extent: try data.extent(named: extent), kinds: kinds)
             let map: ThematicMap
             if let studyMetric = StudyMetric(rawValue: metric.rawValue) {
                 map = try StudyMaps.map(data, metric: studyMetric, options: options)

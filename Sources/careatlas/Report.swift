@@ -27,6 +27,9 @@ struct Report: ParsableCommand {
     @Option(help: "Language of the maps' texts and labels: ja or en.")
     var lang: MapLanguage = .ja
 
+    @Option(help: "The part of the study the maps show: decision (default: the first plan's stages with an overview inset), all, area codes or names, a group or stage name, or bbox:LON0,LAT0,LON1,LAT1.")
+    var extent: String = "decision"
+
     func validate() throws {
         try validateInputFile(study, what: "study file")
         if let date, let problem = InputRanges.dateProblem(date) {
@@ -42,7 +45,12 @@ struct Report: ParsableCommand {
         let results = try runAnalysis { try run.results() }
         var folder = try output.folder(inputs: run.model.inputFiles)
         terminal.progress("writing the report")
-        try ReportWriter.write(results, options: .init(excel: output.excel, language: lang, date: date, progress: terminal.callback), to: &folder)
+        do {
+            try ReportWriter.write(results, options: .init(excel: output.excel, language: lang, date: date, extent: extent, progress: terminal.callback), to: &folder)
+        } catch let error as MapRenderError {
+            Terminal.error("error: \(error)")
+            throw ExitCode.failure
+        }
         try folder.commit()
         print("report: \(folder.url.appendingPathComponent("report.html").path)")
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")

@@ -37,7 +37,8 @@ import TestSupport
         }
         let html = try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("作成日 Report date: 2026-04-01"))
-        #expect(html.components(separatedBy: "<svg").count - 1 == 5, "five inline maps")
+        #expect(html.components(separatedBy: "<figure class=\"map\">").count - 1 == 5, "five inline maps")
+        #expect(html.components(separatedBy: "<svg").count - 1 == 6, "five maps and the frontier chart")
         // Self-contained: no scripts, nothing fetched (namespace URIs like xmlns="http://www.w3.org/2000/svg" are names, not fetches).
         #expect(!html.contains("<script"))
         for fetch in ["src=\"http", "href=\"http", "url(http", "@import"] { #expect(!html.contains(fetch), "\(fetch)") }

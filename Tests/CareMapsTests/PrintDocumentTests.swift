@@ -31,6 +31,33 @@ struct PrintDocumentTests {
         #expect(!L.isFigure("文京区") && !L.isFigure("13105a"))
     }
 
+    /// A wide table of figures and long Japanese names: every figure stays whole on one line, no
+    /// name is cut to one character per line, and nothing leaves the text width.
+    @Test func figuresAreNeverBrokenAndTablesKeepToThePage() throws {
+        let header = ["計画", "段階", "患者数（人）", "割合（%）", "95%CI下限（%）", "95%CI上限（%）", "追加患者数（人）", "65歳以上人口（人）"]
+        let rows = (1...6).map { i in
+            ["段階的拡大（自区→区中央部→患者50%圏）", "患者50%圏 \(i)", "1,311", "4.84", "3.43", "6.79", "1,234,567", "1,854,028"]
+        }
+        let doc = PrintDocument(blocks: [.table(header: header, rows: rows)])
+        let pages = try doc.layout()
+        var texts: [(String, Double)] = []
+        for page in pages { for op in page { if case .text(let s, let x, _, _, _) = op { texts.append((s, x)) } } }
+        for figure in ["1,311", "4.84", "3.43", "6.79", "1,234,567", "1,854,028"] {
+            #expect(texts.filter { $0.0 == figure }.count == rows.count, "\(figure) is not whole on one line in every row")
+        }
+        #expect(!texts.contains { $0.0.count == 1 && $0.0 != "x" && $0.0.first!.isNumber == false && $0.0 != "（" }, "a name was broken one character per line")
+        try FontCheck.withContext(width: 1, height: 1) { cr, _ in
+            let pen = Pen(cr: cr)
+            pen.font(8.5)
+            for (text, x) in texts {
+                #expect(x + pen.width(text) <= PrintDocument.pageWidth - PrintDocument.margin + 0.5, "\(text) leaves the page")
+            }
+        }
+        // Minimums are kept when the natural widths do not fit, the rest shares what is left.
+        let w = PrintDocument.LayoutState.columnWidths([400, 100, 100], minimum: [50, 90, 90], available: 300)
+        #expect(w[1] >= 90 && w[2] >= 90 && abs(w.reduce(0, +) - 300) < 0.01)
+    }
+
     func longTable() -> PrintDocument {
         let rows = (1...150).map { i in ["\(13100 + i)", "地域\(i)", i % 7 == 0 ? "<10" : "\(10 + i)"] }
         return PrintDocument(

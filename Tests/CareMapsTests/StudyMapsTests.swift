@@ -84,12 +84,55 @@ struct StudyMapsTests {
     @Test func stageMapColoursAreasByTheirFirstStage() throws {
         let data = try Self.data.get()
         let map = try #require(StudyMaps.stageMap(data))
-        #expect(map.classes.map(\.label) == data.stages.map(\.name) + [MapTexts.japanese.outsideStages])
+        #expect(map.classes.map(\.label) == data.stages.enumerated().map { "\($0 + 1) \($1.name)" } + [MapTexts.japanese.outsideStages])
         for (row, area) in zip(data.rows, map.areas) {
             let first = data.stages.firstIndex { $0.areaIDs.contains(row.id) } ?? data.stages.count
             #expect(area.classIndex == first, "\(row.id)")
         }
-        #expect(map.outlines.map(\.name) == data.stages.map(\.name))
+        #expect(map.outlines.map(\.name) == data.stages.enumerated().map { "\($0 + 1) \($1.name)" })
+        // One colour per stage, every stage distinct.
+        let colours = map.classes.dropLast().map(\.color)
+        #expect(Set(colours).count == data.stages.count)
+    }
+
+    /// The default extent is the decision region (the first plan's stages), every area of it is
+    /// labelled, and its labels are text in the SVG.
+    @Test func decisionRegionIsShownAndEveryAreaOfItLabelledAsText() throws {
+        let data = try Self.data.get()
+        #expect(data.decisionAreaIDs == ["99102", "99104", "99105", "99106", "99108"])
+        let map = try StudyMaps.map(data, metric: .patients)
+        let (svg, layout) = try MapRenderer.renderWithLayout(map, format: .svg, metadata: DocumentMetadata(title: "t", date: "2026-04-01"))
+        let text = String(decoding: svg, as: UTF8.self)
+        for id in data.decisionAreaIDs {
+            let name = try #require(data.rows.first { $0.id == id }?.name)
+            #expect(layout.labelsDrawn.contains(name), "\(name) not labelled")
+            #expect(text.contains(">\(name)</text>"), "\(name) is not text in the SVG")
+        }
+        #expect(text.contains("font-family=\"Noto Sans CJK JP"))
+        // Every stage's outline, in its own colour, on the thematic maps.
+        #expect(map.outlines.count == data.stages.count && Set(map.outlines.map(\.color)).count == data.stages.count)
+    }
+
+    @Test func extentsByCodeGroupStageAndBox() throws {
+        let data = try Self.data.get()
+        #expect(try data.extent(named: "99105") == .areas(["99105"]))
+        #expect(try data.extent(named: "中部") == .areas(["99104", "99105", "99106"]))
+        #expect(try data.extent(named: "中部医療圏, 99101") == .areas(["99101", "99104", "99105", "99106"]))
+        #expect(try data.extent(named: "松区") == .areas(["99105"]))
+        #expect(try data.extent(named: "all") == .all)
+        guard case .box(let e) = try data.extent(named: "bbox:139.84,36.02,139.87,36.04") else { Issue.record("no box"); return }
+        #expect(e.width > 2000 && e.width < 3500 && e.height > 1800 && e.height < 2600)
+        #expect(throws: MapRenderError.self) { try data.extent(named: "nowhere") }
+        #expect(throws: MapRenderError.self) { try data.extent(named: "bbox:1,2,3") }
+        // A named extent zooms in, with an overview inset, and labels its areas.
+        let map = try StudyMaps.map(data, metric: .patients, options: StudyMapOptions(extent: data.extent(named: "99105")))
+        let whole = try StudyMaps.map(data, metric: .patients, options: StudyMapOptions(extent: .all))
+        #expect(map.extent!.width < whole.extent!.width / 2)
+        #expect(!map.overview.isEmpty && whole.overview.isEmpty)
+        #expect(map.areas.filter(\.labelRequired).compactMap(\.label) == ["松区"])
+        // Kinds filter the symbols; the anchor stays.
+        let some = try StudyMaps.map(data, metric: .patients, options: StudyMapOptions(kinds: ["hospital"]))
+        #expect(some.points.filter { !$0.emphasised }.count == 1 && some.points.last?.emphasised == true)
     }
 }
 

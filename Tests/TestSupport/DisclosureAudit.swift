@@ -290,6 +290,8 @@ public struct DisclosureAudit {
         try sets("scenario_stages.csv", differences: true)
         try sets("scenario_frontier.csv")
         try sets("scenario_path.csv", differences: true)
+        // The decision page's stages (report): totals over the stages' areas and their gains.
+        try sets("decision.csv", differences: true)
         if let url = files.first(where: { $0.lastPathComponent == "catchment_groups.csv" }) {
             let t = try CSVTable(contentsOf: url)
             let g = try t.column("group").index, p = try t.column("patients").index

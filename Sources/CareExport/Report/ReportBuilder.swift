@@ -1,4 +1,5 @@
 import CareAtlas
+import CareMaps
 import CarePrivacy
 import Foundation
 
@@ -7,27 +8,112 @@ public enum ReportBuilder {
     /// The maps the report shows, by key, in order (rendered by `CareMaps`).
     public static let mapKeys = ["patients", "penetration", "access", "gaps", "stages", "drive_time"]
 
-    public static func document(_ r: StudyResults, tables: [String: Table]) -> ReportDocument {
+    /// The most columns one table of the pages shows; wider tables are split into parts that
+    /// repeat their key columns (a structural rule that keeps every table inside a 1200 px page and
+    /// the PDF's text width).
+    static let maxColumns = 8
+
+    /// Japanese titles of the tables (the CSV and Markdown files keep the English ones).
+    static let tableTitles = [
+        "Stages": "段階別の指標 Stages", "Plans compared": "計画の比較 Plans compared", "Frontier": "予算と患者カバー率 Frontier",
+        "Recommended path": "推奨経路 Recommended path", "Liaison lists": "連携先リスト Liaison list",
+        "Patient-share catchments": "患者割合の診療圏 Patient-share catchments", "Access gaps": "アクセスの空白地域 Access gaps",
+        "Institutions": "医療機関 Institutions",
+    ]
+
+    public static func document(_ r: StudyResults, tables: [String: Table], language: MapLanguage = .ja) -> ReportDocument {
         let spec = r.model.spec
         let policy = r.policy
         var blocks: [ReportDocument.Block] = []
-        func table(_ file: String, _ columns: [String]? = nil, shown: Int = 30, title: String? = nil) {
+        /// A table of the pages: the columns named, cells shown for people (``PeopleFormat``), split
+        /// when wider than ``maxColumns`` (each part repeating `keys`), one table per value of
+        /// `groupBy` (its value as the title, the column left out).
+        func table(_ file: String, _ columns: [String]? = nil, shown: Int = 30, title: String? = nil, keys: [String] = [],
+                   groupBy: String? = nil, rename: [String: String] = [:]) {
             guard let t = tables[file] else { return }
-            let (header, rows) = columns.map { t.selecting($0) } ?? (t.header, t.rows)
-            blocks.append(.table(title: title ?? t.title, columns: header, rows: rows, shownRows: shown, file: file))
-        }
-
-        // 1. Key figures.
-        blocks.append(.heading(level: 2, text: "1. 概要 Summary"))
-        var summary = ["対象患者 \(policy.label(r.model.totalPatients)) 人（うち対象地域外・不明 \(r.outsidePatientsLabel) 人）。"]
-        if let anchor = r.model.anchor { summary.append("基幹病院: \(anchor.name)。") }
-        if let s = r.scenarios, let plan = s.plans.first {
-            let mask = r.disclosure.stageMasks(s).first ?? []
-            for (stage, hidden) in zip(plan.stages, mask) {
-                let share = hidden ? "非表示" : Format.percent(stage.share) + " %"
-                summary.append("段階「\(stage.name)」: \(stage.areaIDs.count) 地域、患者 \(policy.label(stage.patients, secondary: hidden)) 人（\(share)）、連携先 \(stage.engagedInstitutions) 施設。")
+            var (header, rows) = columns.map { t.selecting($0) } ?? (t.header, t.rows)
+            header = header.map { rename[$0] ?? $0 }
+            var groups: [(String?, [[String]])] = [(nil, rows)]
+            var cols = header
+            if let g = groupBy, let gi = header.firstIndex(of: g) {
+                var order: [String] = []
+                var byValue: [String: [[String]]] = [:]
+                for row in rows {
+                    if byValue[row[gi]] == nil { order.append(row[gi]) }
+                    var rest = row
+                    rest.remove(at: gi)
+                    byValue[row[gi], default: []].append(rest)
+                }
+                groups = order.map { ($0, byValue[$0]!) }
+                cols.remove(at: gi)
+            }
+            for (value, groupRows) in groups {
+                let formatted = groupRows.map { row in zip(cols, row).map { PeopleFormat.cell($0, $1, language: language) } }
+                let base = [title ?? tableTitles[t.title] ?? t.title, value].compactMap { $0 }.joined(separator: " — ")
+                let keyIndices = keys.compactMap { cols.firstIndex(of: $0) }
+                let rest = cols.indices.filter { !keyIndices.contains($0) }
+                let per = max(1, maxColumns - keyIndices.count)
+                let parts = cols.count <= maxColumns ? [rest] : stride(from: 0, to: rest.count, by: per).map { Array(rest[$0..<min($0 + per, rest.count)]) }
+                for (k, part) in parts.enumerated() {
+                    let idx = cols.count <= maxColumns ? cols.indices.map { $0 } : keyIndices + part
+                    blocks.append(.table(title: parts.count > 1 ? "\(base)（\(k + 1)/\(parts.count)）" : base, columns: idx.map { cols[$0] },
+                                         rows: formatted.map { row in idx.map { row[$0] } }, shownRows: shown, file: file))
+                }
             }
         }
+
+        // 1. The decision.
+        if let d = DecisionPage.build(r, language: language) {
+            blocks.append(.heading(level: 2, text: "1. 判断のための要約 Decision"))
+            blocks.append(.paragraph("段階的な進め方（計画「\(d.planName)」）。各段階の地域、患者数と全患者に占める割合（95%信頼区間）、前段階からの増加、連携の負担、アクセスの空白地域。"
+                + "「連携先」は、段階の圏域内で既に患者を共有している在宅医療機関（連携対象の種別）を指します。"
+                + " The staged path of the first plan: areas, patients and share (95 % CI), gain over the previous stage, workload and gaps. A partner (連携先) is a provider of the liaison kinds inside the region that already shares patients."))
+            blocks.append(.list(d.stageLines(minCell: policy.minCell)))
+            var t = d.table
+            t.title = "段階別の要約 Stages of the path"
+            func decisionTable() {
+                let columns = ["stage_order", "stage", "added_area_names", "patients", "share_percent", "share_ci95_lower_percent",
+                               "share_ci95_upper_percent", "marginal_patients", "partners", "new_partners", "patients_per_partner",
+                               "providers", "gap_area_names"]
+                let (header, rows) = t.selecting(columns)
+                let formatted = rows.map { row in zip(header, row).map { PeopleFormat.cell($0, $1, language: language) } }
+                let first = ["stage_order", "stage", "added_area_names", "patients", "share_percent", "share_ci95_lower_percent", "share_ci95_upper_percent", "marginal_patients"]
+                let second = ["stage_order", "stage", "partners", "new_partners", "patients_per_partner", "providers", "gap_area_names"]
+                for (k, part) in [first, second].enumerated() {
+                    let idx = part.compactMap { header.firstIndex(of: $0) }
+                    blocks.append(.table(title: t.title + (k == 0 ? "：患者 patients" : "：連携と空白 partners and gaps"), columns: idx.map { header[$0] },
+                                         rows: formatted.map { row in idx.map { row[$0] } }, shownRows: 20, file: "decision.csv"))
+                }
+            }
+            decisionTable()
+            if let chart = d.frontier {
+                blocks.append(.chart(chart.drawing, caption: "予算ごとの最適な連結圏域の患者カバー率。破線は屈曲点（Kneedle）、◯は推奨経路、◆は計画の各段階（割合が非表示の点は横軸上）。"
+                    + " Coverage of the best connected region per budget; dashed: the knee; rings: the recommended path; diamonds: the plan's stages (on the axis where the share is hidden)."))
+            }
+            if !d.path.isEmpty {
+                var p = Table(title: "最適化による推奨経路 Recommended path (optimiser)", header: ["step", "budget", "patients", "marginal_patients", "added_area_names"])
+                for (k, step) in d.path.enumerated() {
+                    p.rows.append([String(k + 1), String(step.budget), step.patients, step.marginal.map(String.init) ?? "", step.added.joined(separator: "、")])
+                }
+                blocks.append(.table(title: p.title, columns: p.header,
+                                     rows: p.rows.map { row in zip(p.header, row).map { PeopleFormat.cell($0, $1, language: language) } },
+                                     shownRows: 20, file: "scenario_path.csv"))
+            }
+            blocks.append(.heading(level: 3, text: "段階別の連携先候補 Liaison shortlist per stage"))
+            blocks.append(.paragraph("各段階で新たに加わる連携先。区市町村コード順、次に共有患者数の区分（\(policy.minCell)+ が先、\(policy.suppressedLabel) が後）、名称順（少数の秘匿のため、共有患者数の順位は示しません）。"
+                + " Partners each stage adds, by ward code, then band (\(policy.minCell)+ first), then name: no rank by shared patients is published."))
+            let short = d.shortlistTable(language: language)
+            for s in d.stages {
+                let rows = short.rows.filter { $0[0] == String(s.order) }.map { Array($0.dropFirst(2)) }
+                blocks.append(.table(title: "段階\(s.order)「\(s.name)」の新しい連携先 \(rows.count) 施設", columns: ["ward_code", "ward_name", "band", "name", "kind"],
+                                     rows: rows, shownRows: 15, file: "liaison.csv"))
+            }
+        }
+
+        // 2. Key figures.
+        blocks.append(.heading(level: 2, text: "2. 概要 Summary"))
+        var summary = ["対象患者 \(PeopleFormat.separated(policy.label(r.model.totalPatients))) 人（うち対象地域外・不明 \(PeopleFormat.separated(r.outsidePatientsLabel)) 人）。"]
+        if let anchor = r.model.anchor { summary.append("基幹病院: \(anchor.name)。") }
         blocks.append(.list(summary))
         // What the population-based analyses cover, before any figure: areas without data are named.
         let coverage = DataCoverage(model: r.model, level: r.level)
@@ -45,41 +131,43 @@ public enum ReportBuilder {
         blocks.append(.paragraph("患者数が \(policy.minCell) 未満のセルは「\(policy.suppressedLabel)」、他のセルの秘匿を守るために隠したセルは「\(SmallCellPolicy.secondaryLabel)」と表示しています。"
             + " Counts below \(policy.minCell) are shown as \(policy.suppressedLabel); cells hidden to protect another are shown as \(SmallCellPolicy.secondaryLabel)."))
 
-        // 2. Maps.
-        blocks.append(.heading(level: 2, text: "2. 地図 Maps"))
+        // 3. Maps.
+        blocks.append(.heading(level: 2, text: "3. 地図 Maps"))
         blocks.append(.map(key: "patients", caption: "患者の居住地（\(r.level.japaneseName)別患者数）Patients by area"))
+        if r.scenarios != nil { blocks.append(.map(key: "stages", caption: "段階的な連携圏域 Staged regions")) }
         blocks.append(.map(key: "penetration", caption: "65歳以上人口1万人あたり患者数 Patients per 10,000 aged 65+"))
         if r.access != nil {
             blocks.append(.map(key: "access", caption: "在宅医療へのアクセス（2SFCA）Access to home care"))
             blocks.append(.map(key: "gaps", caption: "アクセスのギャップ Access gaps"))
         }
-        if r.scenarios != nil { blocks.append(.map(key: "stages", caption: "段階的な連携圏域 Staged regions")) }
         if r.costs != nil { blocks.append(.map(key: "drive_time", caption: "基幹病院までの所要時間と所要時間圏 Travel time to the anchor and its drive-time areas")) }
 
-        // 3. Stages.
+        // 4. Stages.
         if let s = r.scenarios {
-            blocks.append(.heading(level: 2, text: "3. 段階別の比較 Stage comparison"))
+            blocks.append(.heading(level: 2, text: "4. 段階別の比較 Stage comparison"))
             table("scenario_stages.csv", ["plan", "stage_order", "stage", "areas", "patients", "share_percent", "share_ci95_lower_percent",
                                           "share_ci95_upper_percent", "marginal_patients", "aged65", "engaged_institutions",
-                                          "patients_per_institution", "gap_areas", "max_distance_km"], shown: 40)
-            table("scenario_comparison.csv")
+                                          "patients_per_institution", "gap_areas", "max_distance_km"], shown: 40,
+                  keys: ["stage_order", "stage"], groupBy: "plan")
+            table("scenario_comparison.csv", keys: ["plan"])
             if let f = s.frontier {
                 blocks.append(.paragraph("予算（\(f.measure.rawValue)）ごとの最適な連結圏域。屈曲点（Kneedle）: \(f.kneeBudget.map(String.init) ?? "なし")。"
                     + " The best connected region for each budget; knee of the curve at \(f.kneeBudget.map(String.init) ?? "none")."))
                 table("scenario_frontier.csv", ["budget_\(f.measure.rawValue)", "patients", "share_percent", "optimal", "knee", "areas"], shown: 40)
-                table("scenario_path.csv", ["step", "budget_\(f.measure.rawValue)", "patients", "marginal_patients", "areas"])
             }
             blocks.append(.heading(level: 3, text: "連携先リスト Liaison list"))
-            blocks.append(.paragraph("各段階の圏域内で、患者を共有している医療機関（共有患者数の多い順）。Institutions in each stage's region that share patients, most shared first."))
-            table("liaison.csv", ["stage", "ward_name", "rank", "name", "kind", "shared_patients"], shown: 40)
+            blocks.append(.paragraph("各段階の圏域内で患者を共有している連携先（区市町村コード順、共有患者数の区分、名称順）。Partners in each stage's region, by ward, band and name."))
+            table("liaison.csv", ["stage", "ward_name", "rank", "name", "kind", "shared_patients"], shown: 40, groupBy: "stage",
+                  rename: policy.isSuppressing ? ["rank": "band"] : [:])
         }
 
-        // 4. Catchments and areas.
-        blocks.append(.heading(level: 2, text: "4. 診療圏と地域 Catchments and areas"))
+        // 5. Catchments and areas.
+        blocks.append(.heading(level: 2, text: "5. 診療圏と地域 Catchments and areas"))
         table("catchments.csv", ["target_share_percent", "method", "reached", "areas", "patients", "share_percent", "aged65", "area_km2"])
         table("areas.csv", ["rank", "area_code", "area_name", "group", "patients", "share_percent", "aged65",
-                            "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "gap_class"], shown: 30)
-        if tables["gaps.csv"] != nil { table("gaps.csv", shown: 20) }
+                            "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "gap_class"], shown: 30,
+              title: "地域別の指標 Areas (\(r.level.japaneseName))", keys: ["area_code", "area_name"])
+        if tables["gaps.csv"] != nil { table("gaps.csv", shown: 20, keys: ["area_name"]) }
         table("institutions.csv", ["role", "name", "kind", "area_name", "shared_patients"], shown: 30)
         if let c = r.costs {
             blocks.append(.heading(level: 3, text: "所要時間 Travel time"))
@@ -92,18 +180,19 @@ public enum ReportBuilder {
             }
         }
 
-        // 5. Methods.
-        blocks.append(.heading(level: 2, text: "5. 方法 Methods"))
+        // 6. Methods.
+        blocks.append(.heading(level: 2, text: "6. 方法 Methods"))
         blocks += methods(r)
 
-        // 6. Sources.
-        blocks.append(.heading(level: 2, text: "6. データと出典 Data and credits"))
+        // 7. Sources (the credit lines are in the footer, printed once).
+        blocks.append(.heading(level: 2, text: "7. データと出典 Data and credits"))
         var inputs = r.model.inputFiles.map { $0.lastPathComponent }
         inputs = Array(Set(inputs)).sorted()
         blocks.append(.list(["入力ファイル Input files: " + inputs.joined(separator: ", "),
                              "座標系 CRS: \(r.model.crs) (\(r.model.crsReason))",
-                             "データ期間 Data period: \(spec.period)"] + recordLines(r)
-                             + r.model.labelNotes.map { "地域名の重複を区別 Duplicate area labels: " + $0 } + spec.credits))
+                             "データ期間 Data period: \(spec.period)",
+                             "出典はページ下部に記載 Credits: see the footer of every page"] + recordLines(r)
+                             + r.model.labelNotes.map { "地域名の重複を区別 Duplicate area labels: " + $0 }))
 
         return ReportDocument(
             title: spec.name, subtitle: "\(spec.period)　緩和ケア地域連携の検討 Regional liaison planning", date: spec.reportDate,

@@ -39,6 +39,8 @@ public enum ReportHTML {
             case let .map(key, caption):
                 guard let svg = maps[key] else { continue }
                 h += "<figure class=\"map\">\n\(svg)\n<figcaption>\(escape(caption))</figcaption>\n</figure>\n"
+            case let .chart(drawing, caption):
+                h += "<figure class=\"chart\">\n\(drawing.svg())\n<figcaption>\(escape(caption))</figcaption>\n</figure>\n"
             }
         }
         h += "</main>\n<footer>\n"
@@ -52,7 +54,7 @@ public enum ReportHTML {
         let numeric = columns.indices.map { c in
             rows.contains { !$0[c].isEmpty } && rows.allSatisfy { row in
                 let v = row[c]
-                return v.isEmpty || v.hasPrefix("<") || v == SmallCellPolicy.secondaryLabel || Double(v) != nil
+                return v.isEmpty || v.hasPrefix("<") || v.hasSuffix("+") || v == SmallCellPolicy.secondaryLabel || Double(v.replacingOccurrences(of: ",", with: "")) != nil
             }
         }
         var h = "<section class=\"table\">\n<h4>\(escape(title))</h4>\n<table>\n<thead><tr>"
@@ -62,7 +64,7 @@ public enum ReportHTML {
         }
         h += "</tr></thead>\n<tbody>\n"
         for row in rows.prefix(shown) {
-            h += "<tr>" + zip(row, numeric).map { v, n in n ? "<td class=\"n\">\(escape(v))</td>" : "<td>\(escape(v))</td>" }.joined() + "</tr>\n"
+            h += "<tr>" + zip(row, numeric).map { v, n in n ? "<td class=\"n\">\(escape(v))</td>" : v.count > 4 ? "<td class=\"t\">\(escape(v))</td>" : "<td>\(escape(v))</td>" }.joined() + "</tr>\n"
         }
         h += "</tbody>\n</table>\n"
         if rows.count > shown || file != nil {
@@ -78,10 +80,12 @@ public enum ReportHTML {
         body{font-family:"Noto Sans CJK JP","Noto Sans JP","Hiragino Sans","Yu Gothic",sans-serif;margin:2em auto;max-width:1100px;color:#222;line-height:1.5;padding:0 1em}
         h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #555;margin-top:2em}
         .subtitle,.date{color:#555;margin:.2em 0}
-        table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+        table{border-collapse:collapse;font-size:.85em;margin:.5em 0;max-width:100%}
         th,td{border:1px solid #bbb;padding:2px 6px;vertical-align:top}th{background:#eee;font-weight:600}
-        th small{font-weight:400;color:#666}td.n{text-align:right;font-variant-numeric:tabular-nums}
-        figure.map{margin:1em 0;page-break-inside:avoid}figure.map svg{max-width:100%;height:auto;border:1px solid #ccc}
+        td{min-width:3em}td.t{min-width:6em}
+        th small{font-weight:400;color:#666;overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        figure.chart svg{max-width:100%;height:auto}
+        figure.map{margin:1em 0;page-break-inside:avoid}figure.map svg{max-width:100%;height:auto;border:1px solid #ccc;box-sizing:border-box}
         figcaption{color:#444;font-size:.9em}pre.formula{background:#f6f6f6;padding:.5em;white-space:pre-wrap}
         .note{color:#666;font-size:.85em}.internal{background:#b00;color:#fff;font-weight:700;padding:.3em .6em}
         footer{border-top:1px solid #999;margin-top:3em;font-size:.85em;color:#444}

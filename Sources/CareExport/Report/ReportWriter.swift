@@ -17,13 +17,16 @@ public enum ReportWriter {
         public var language: MapLanguage = .ja
         /// The date printed on the report and set in its PDF metadata (default: the study's `report_date`).
         public var date: String?
+        /// What the maps show (``StudyMapData/extent(named:)``): `decision` by default.
+        public var extent: String
         /// Progress of drawing the maps and encoding the files (the command line's ``ProgressReporter``).
         public var progress: @Sendable (String) -> Void
-        public init(excel: Bool = false, language: MapLanguage = .ja, date: String? = nil,
+        public init(excel: Bool = false, language: MapLanguage = .ja, date: String? = nil, extent: String = "decision",
                     progress: @escaping @Sendable (String) -> Void = { _ in }) {
             self.excel = excel
             self.language = language
             self.date = date
+            self.extent = extent
             self.progress = progress
         }
     }
@@ -55,12 +58,19 @@ public enum ReportWriter {
         let date = options.date ?? r.model.spec.reportDate
         let packageLayers = try geoPackageLayers(r, layers)
 
-        var doc = ReportBuilder.document(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a }))
+        var doc = ReportBuilder.document(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a }), language: options.language)
+        if let d = DecisionPage.build(r, language: options.language) {
+            var t = d.table
+            if let notice { t.rows.append([notice] + Array(repeating: "", count: t.header.count - 1)) }
+            try folder.write("decision.csv", t.csv(excel: options.excel))
+            try folder.write("decision.md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + d.markdown(language: options.language, minCell: r.policy.minCell))
+        }
         doc.date = date
         let metadata = DocumentMetadata(title: r.model.spec.name, date: date)
         let data = StudyMapData(results: r)
-        let print = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .a4, language: options.language))
-        let slides = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .slide, language: options.language))
+        let extent = try data.extent(named: options.extent)
+        let print = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .a4, language: options.language, extent: extent))
+        let slides = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .slide, language: options.language, extent: extent))
         let maps = Dictionary(print.map { ($0.name, $0.map) }, uniquingKeysWith: { a, _ in a })
         let pdf = printDocument(doc, maps: maps)
         // Everything drawn and encoded on both cores, the long report PDF first: every job has its
@@ -136,6 +146,8 @@ public enum ReportWriter {
                 blocks.append(.table(header: columns.map { ColumnLabels.label($0) ?? $0 }, rows: Array(rows.prefix(shown))))
             case let .map(key, caption):
                 if let map = maps[key] { blocks += [.map(map), .paragraph(caption)] }
+            case let .chart(drawing, caption):
+                blocks += [.chart(drawing), .paragraph(caption)]
             }
         }
         return PrintDocument(blocks: blocks, credits: doc.credits, internalBanner: doc.notice != nil)
