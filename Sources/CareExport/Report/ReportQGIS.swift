@@ -199,7 +199,9 @@ enum ReportQGIS {
             out.append(.init(id: "access_gaps", title: en ? "Access gaps" : "アクセスのギャップ", table: "access_gaps", geometry: "Polygon", style: g, visible: false))
         }
         for (i, theme) in themes.enumerated() {
-            out.append(.init(id: "areas_\(theme.key)", title: theme.title, table: "areas", geometry: "Polygon", style: theme.style, visible: i == 0))
+            var style = theme.style
+            style.labels = nil  // the label layer names the areas once, over every theme
+            out.append(.init(id: "areas_\(theme.key)", title: theme.title, table: "areas", geometry: "Polygon", style: style, visible: i == 0))
         }
         guard let e = DecisionRegion.extent(r) else { throw ExportError("the study has no areas to frame the QGIS project on") }
         let extent = Envelope(minX: e.minX.rounded(.down), minY: e.minY.rounded(.down), maxX: e.maxX.rounded(.up), maxY: e.maxY.rounded(.up))

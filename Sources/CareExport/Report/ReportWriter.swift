@@ -44,7 +44,8 @@ public enum ReportWriter {
             let stem = String(name.dropLast(4))
             try folder.write(stem + ".md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + t.markdown())
         }
-        let layers = try ReportLayers.all(r)
+        // Regions dissolved to one outline each (no sliver holes between areas).
+        let layers = RegionOutlines.apply(try ReportLayers.all(r), areaPoints: r.areas.map(\.labelPoint))
         let date = options.date ?? r.model.spec.reportDate
 
         var doc = ReportBuilder.document(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a }))
