@@ -84,18 +84,22 @@ public enum InteractiveMap {
                 o["c"] = .array(classIndex[i].map { .number(Double($0)) })
                 let label = try toWGS84.transform(row.labelPoint)
                 o["lp"] = .array([Layers.number(label.y, decimals: 5), Layers.number(label.x, decimals: 5)])
-                let g = tolerance > 0 ? (try? row.geometry.simplified(tolerance: tolerance)) ?? row.geometry : row.geometry
+                let full = fullGeometry[row.id] ?? row.geometry
+                let g = tolerance > 0 ? (try? full.simplified(tolerance: tolerance)) ?? full : full
                 features.append(Feature(geometry: g, properties: o))
             }
             let data = try GeoJSON.encode(FeatureLayer(name: "areas", crs: r.model.crs, features: features), decimals: 5)
             return String(decoding: data, as: UTF8.self)
         }
-        // Simplified for the screen: the maps' geometry first, then coarser (GEOS, topology
-        // preserving) while the areas alone exceed the budget.
-        var tolerance = 0.0
+        // Simplified for the screen (GEOS, topology preserving) from the full boundaries: 1/4000
+        // of the decision region's diagonal (about a third of a pixel when it fills the map, a
+        // few metres in 区中央部; not the maps' tolerance, which the whole study area sets), then
+        // coarser while the areas alone exceed the budget.
+        let fullGeometry = Dictionary(r.areas.map { ($0.id, $0.geometry) }, uniquingKeysWith: { a, _ in a })
+        var tolerance = diagonal / 4000
         var areas = try areaLayer(tolerance: tolerance)
         while areas.utf8.count > areaBudgetBytes, diagonal > 0, tolerance < diagonal / 100 {
-            tolerance = tolerance == 0 ? diagonal / 2000 : tolerance * 2
+            tolerance *= 2
             areas = try areaLayer(tolerance: tolerance)
         }
 
