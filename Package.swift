@@ -91,7 +91,7 @@ let package = Package(
             dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CarePoints", "CareSolver", "TestSupport",
                            .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "CareFormats", "TestSupport"]),
+        .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "CareFormats", "CareGeoPackage", "CareMaps", "TestSupport"]),
         .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareAtlas", "TestSupport"]),
         .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["careatlas", "CareFormats", "TestSupport"], exclude: ["Expected"]),

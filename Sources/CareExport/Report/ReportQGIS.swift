@@ -9,10 +9,13 @@ import Foundation
 /// maps: the class of every area is the one ``StudyMaps`` gives it, and each class becomes one rule
 /// with the map's colour and legend label, so QGIS, the slides and the HTML map agree.
 ///
-/// Value classes become ranges on the published field: class k holds (largest shown value of
-/// class k−1, largest shown value of class k], the first class from 0 (exclusive, when zeros have
-/// their own class) or from −∞, the last class up to +∞: the ranges cover every number, and the
-/// "<10" / "x" / no-data classes and an ELSE rule cover the rest, so no feature is left undrawn.
+/// Value classes become ranges on the published field: class k holds (upper limit of class k−1,
+/// upper limit of class k], the upper limit being the one its legend label shows ("14–16" → 16; the
+/// largest value of the class when the label has no number), the first class from 0 (exclusive)
+/// for counts and from −∞ otherwise, the last class up to +∞: the ranges cover every number, and
+/// the "<10" / "x" / "0" / no-data classes and an ELSE rule cover the rest, so no feature is left
+/// undrawn. Every area is then checked against its map class; where the published (rounded)
+/// values cannot separate two classes, that theme's classes are given by area code instead.
 enum ReportQGIS {
     struct Theme {
         let key: String
@@ -35,13 +38,21 @@ enum ReportQGIS {
             let countBased = key == "patients" || key == "penetration"
             var rules: [LayerStyle.Rule] = []
             let valueClasses = map.classes.indices.filter { map.classes[$0].role == .value }
-            // Largest published value of each value class.
-            var largest: [Int: Double] = [:]
+            // Upper limit of each value class: its label's, unless the label's rounding puts a
+            // published value of the class above it or one of the next class below it; then the
+            // largest published value of the class.
+            var largest: [Int: Double] = [:], smallest: [Int: Double] = [:]
             for (a, p) in zip(map.areas, published) {
                 guard let field, map.classes[a.classIndex].role == .value, let v = p[field]?.numberValue else { continue }
                 largest[a.classIndex] = max(largest[a.classIndex] ?? -.infinity, v)
+                smallest[a.classIndex] = min(smallest[a.classIndex] ?? .infinity, v)
             }
-            let hasZero = map.classes.contains { $0.role == .zero }
+            var upper = largest
+            for (position, k) in valueClasses.enumerated() {
+                guard let u = labelUpperLimit(map.classes[k].label) else { continue }
+                let next = position + 1 < valueClasses.count ? smallest[valueClasses[position + 1]] : nil
+                if u >= (largest[k] ?? -.infinity), u < (next ?? .infinity) { upper[k] = u }
+            }
             for (k, c) in map.classes.enumerated() {
                 var condition: LayerStyle.Condition?
                 switch c.role {
@@ -50,15 +61,15 @@ enum ReportQGIS {
                 case .zero: condition = .all([.isNotNull("patients"), .equals(field ?? "patients", 0)])
                 case .value:
                     guard let field, let position = valueClasses.firstIndex(of: k) else { continue }
-                    var parts: [LayerStyle.Condition] = countBased ? [.isNotNull("patients")] : []
-                    if position > 0, let below = largest[valueClasses[position - 1]] {
+                    var parts: [LayerStyle.Condition] = countBased && field != "patients" ? [.isNotNull("patients")] : []
+                    if position > 0, let below = upper[valueClasses[position - 1]] {
                         parts.append(.above(field, below, inclusive: false))
-                    } else if hasZero {
+                    } else if countBased {
                         parts.append(.above(field, 0, inclusive: false))
                     } else {
                         parts.append(.isNotNull(field))
                     }
-                    if position < valueClasses.count - 1, let top = largest[k] { parts.append(.atMost(field, top)) }
+                    if position < valueClasses.count - 1, let top = upper[k] { parts.append(.atMost(field, top)) }
                     condition = .all(parts)
                 case .category:
                     // Every area of the class has the same value of the category field.
@@ -66,7 +77,7 @@ enum ReportQGIS {
                     switch published[i][category] {
                     case .string(let s)?: condition = .equalsText(category, s)
                     case .number(let v)?: condition = .equals(category, v)
-                    default: continue
+                    default: condition = .isNull(category)  // e.g. the areas in no stage
                     }
                 case .noData: condition = nil
                 }
@@ -93,6 +104,12 @@ enum ReportQGIS {
                 description: map.title, labels: key == "patients" ? labels : nil)))
         }
         return themes
+    }
+
+    /// The upper number of a class label ("14–16" → 16, "1,234–2,000" → 2000, "16" → 16).
+    static func labelUpperLimit(_ label: String) -> Double? {
+        let last = label.split(separator: "–").last.map(String.init) ?? label
+        return Double(last.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces))
     }
 
     /// Institutions by kind with the maps' symbols and colours; the anchor as a red star.
