@@ -144,7 +144,7 @@ public enum InteractiveMap {
         let texts: JSONObject = [
             "themes": .string(language == .en ? "Theme" : "主題図"), "labels": .string(language == .en ? "Area names" : "地域名"),
             "stages": .string(t.stagesLegend + (language == .en ? " outlines" : "（境界）")),
-            "anchor": .string(t.anchor + (anchorName.map { "（\($0)）" } ?? "")),
+            "anchor": .string(t.anchor + (anchorName.map { language == .en ? " (\($0))" : "（\($0)）" } ?? "")),
             "patients": .string(language == .en ? "Patients" : "患者数"), "share": .string(language == .en ? "Share" : "割合"),
             "penetration": .string(language == .en ? "Per 10,000 aged 65+" : "65歳以上1万人あたり"),
             "ci": .string(language == .en ? "95% CI" : "95%信頼区間"), "access": .string(language == .en ? "Access (2SFCA)" : "アクセス指標（2SFCA）"),
