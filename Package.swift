@@ -3,15 +3,18 @@ import PackageDescription
 
 // Data flows one way: CGEOS/CPROJ shims → CareGeometry (the only module that imports them)
 // → CareFormats (GeoJSON, CSV) → CarePoints (point engines: FCA of points, MCLP; no study) and
-// CareSolver (the only module that imports CCBC) → CareAtlas (study → one StudyRun: analyses,
-// then one disclosure decision over its Publication) → CareMaps (Cairo maps), CareGeoPackage
-// (SQLite) → CareExport (tables, layers, report) → careatlas CLI (parse, validate, one run).
+// CareSolver (the only module that imports CCBC) → CareAtlas (study → model → every analysis of a
+// run, StudyAnalyses) → CarePrivacy (policy, Publication, the one Disclosure decision, its attacker;
+// StudyRun: the analyses protected) → CareMaps (Cairo maps), CareGeoPackage (SQLite) → CareExport
+// (tables, layers, report, terminal text and --json) → careatlas CLI (parse, validate, one run).
 let package = Package(
     name: "CareAtlas",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "careatlas", targets: ["careatlas"]),
         .library(name: "CareAtlas", targets: ["CareAtlas"]),
+        .library(name: "CarePrivacy", targets: ["CarePrivacy"]),  // used by fuzz/ (fuzz-whole)
+        .library(name: "CareExport", targets: ["CareExport"]),    // used by fuzz/ (fuzz-whole)
         .library(name: "CareFormats", targets: ["CareFormats"]),  // used by fuzz/ (issue 9)
         .library(name: "CareNetwork", targets: ["CareNetwork"]),
     ],
@@ -59,28 +62,32 @@ let package = Package(
             name: "CareAtlas",
             dependencies: ["CareGeometry", "CareFormats", "CarePoints", "CareSolver", "CareGDAL", "CareRegistries", "CareGeocoding",
                            .product(name: "Yams", package: "Yams")]),
-        .target(name: "CareMaps", dependencies: ["CCairo", "CareAtlas", "CareFormats", "CareGeometry"]),
+        // Privacy: the small-cell rules, every published count (Publication), the one disclosure
+        // decision checked by an integer-programming attacker (CareSolver), and the protected run.
+        .target(name: "CarePrivacy", dependencies: ["CareAtlas", "CareGeometry", "CareSolver"]),
+        .target(name: "CareMaps", dependencies: ["CCairo", "CareAtlas", "CarePrivacy", "CareFormats", "CareGeometry"]),
         .target(name: "CareGeoPackage", dependencies: ["CSQLite", "CareFormats", "CareGeometry"]),
-        .target(name: "CareExport", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage", "CarePoints"]),
+        .target(name: "CareExport", dependencies: ["CareAtlas", "CarePrivacy", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage", "CarePoints"]),
         .executableTarget(
             name: "careatlas",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage", "CarePoints",
+                "CareAtlas", "CarePrivacy", "CareExport", "CareFormats", "CareGeometry", "CareMaps", "CarePoints",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "careatlas-bench",
             dependencies: [
-                "CareAtlas", "CareExport", "CareFormats", "CareGeometry", "CarePoints", "CareRegistries", "CareGeocoding", "TestSupport",
+                "CareAtlas", "CarePrivacy", "CareExport", "CareFormats", "CareGeometry", "CarePoints", "CareRegistries", "CareGeocoding", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/Sources/careatlas-bench"),
         .executableTarget(
-            name: "careatlas-network-bench", dependencies: ["CareNetwork", "CareGeometry"],
+            name: "careatlas-network-bench", dependencies: ["CareNetwork", "CareGeometry", "CarePoints"],
             path: "benchmarks/Sources/careatlas-network-bench"),
-        .target(name: "TestSupport", dependencies: ["CareGeometry", "CareFormats", "CareAtlas"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CareGeometry", "CareFormats", "CareAtlas", "CarePrivacy"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
-        .testTarget(name: "CarePointsTests", dependencies: ["CarePoints", "CareFormats", "CareGeometry", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CareSolverTests", dependencies: ["CareSolver"]),
+        .testTarget(name: "CarePointsTests", dependencies: ["CarePoints", "CareFormats", "CareGeometry", "TestSupport"], exclude: ["Fixtures", "Equity/inequality_reference.py"]),
         .testTarget(name: "CareNetworkTests", dependencies: ["CareNetwork", "CareGeometry", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CareGDALTests", dependencies: ["CareGDAL", "CareFormats", "CareGeometry", "CareGeoPackage", "TestSupport"]),
         .testTarget(name: "CareRegistriesTests", dependencies: ["CareRegistries", "CareGDAL", "CareFormats", "TestSupport"]),
@@ -88,11 +95,17 @@ let package = Package(
         .testTarget(name: "CareFormatsTests", dependencies: ["CareFormats", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CareAtlasTests",
-            dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CarePoints", "CareSolver", "TestSupport",
+            // CarePrivacy and CareExport for the end-to-end checks: the bad-input corpus compares
+            // validate's text, the property tests run every analysis through to its protected text.
+            dependencies: ["CareAtlas", "CarePrivacy", "CareExport", "CareFormats", "CareGeometry", "CarePoints", "CareSolver", "TestSupport",
                            .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CareAtlas", "CareFormats", "CareGeoPackage", "CareMaps", "TestSupport"]),
-        .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareAtlas", "TestSupport"]),
+        .testTarget(
+            name: "CarePrivacyTests",
+            dependencies: ["CarePrivacy", "CareAtlas", "CareFormats", "CareGeometry", "CareSolver", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CarePrivacy", "CareAtlas", "CareFormats", "CareGeoPackage", "CareMaps", "TestSupport"]),
+        .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CarePrivacy", "CareAtlas", "TestSupport"]),
         .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["careatlas", "CareFormats", "TestSupport"], exclude: ["Expected"]),
     ]

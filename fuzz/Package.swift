@@ -18,6 +18,7 @@ let package = Package(
         // A whole study (study file, CSV and GeoJSON inputs) through load and every analysis (issue 14).
         .executableTarget(
             name: "fuzz-whole",
-            dependencies: ["FuzzDriver", .product(name: "CareAtlas", package: "CareAtlas"), .product(name: "CareFormats", package: "CareAtlas")]),
+            dependencies: ["FuzzDriver", .product(name: "CareAtlas", package: "CareAtlas"), .product(name: "CarePrivacy", package: "CareAtlas"),
+                           .product(name: "CareExport", package: "CareAtlas"), .product(name: "CareFormats", package: "CareAtlas")]),
     ]
 )

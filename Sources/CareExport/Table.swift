@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePrivacy
 import Foundation
 
 /// A table ready for export: a header (units in the names, e.g. `distance_km`) and rows of cells

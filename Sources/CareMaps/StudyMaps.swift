@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePrivacy
 import CareGeometry
 import Foundation
 
@@ -238,8 +239,16 @@ public enum StudyMaps {
 
     static func gapCategories(_ language: MapLanguage) -> [(key: String, label: String, color: RGBColor)] {
         let p = Palette.categorical
-        let colors: [GapClass: RGBColor] = [.none: Palette.zero, .lowAccessHighNeed: p[0], .noSupplyInReach: p[3], .farFromRequiredKind: p[1], .several: p[4]]
-        return GapClass.allCases.map { ($0.rawValue, $0.label(english: language == .en), colors[$0]!) }
+        func color(_ c: GapClass) -> RGBColor {
+            switch c {
+            case .none: return Palette.zero
+            case .lowAccessHighNeed: return p[0]
+            case .noSupplyInReach: return p[3]
+            case .farFromRequiredKind: return p[1]
+            case .several: return p[4]
+            }
+        }
+        return GapClass.allCases.map { ($0.rawValue, $0.label(english: language == .en), color($0)) }
     }
 
     /// Symbols of institution kinds, in sorted kind order.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareAtlas
+import CarePrivacy
 import CareExport
 import CareFormats
 import CareGeometry
@@ -150,7 +151,7 @@ struct Access: ParsableCommand {
                 "\(scores.pairCount) pairs; \(scores.demandWithoutSupply.count) demand points without supply in reach, \(scores.supplyWithoutDemand.count) supply points without demand")
             try AtomicFile.write(Data(scores.csv(ids: demandPoints.map(\.id)).utf8), to: URL(fileURLWithPath: out))
             terminal.progress("wrote \(out)")
-            print("scored=\(scores.scores.count) pairs=\(scores.pairCount) undefined=\(scores.undefinedCount)")
+            print(PointReport.access(scores))
         } catch let error as AccessError {
             Terminal.error("error: " + error.description.replacingOccurrences(of: "\n", with: "\nerror: "))
             throw ExitCode.failure
@@ -176,12 +177,12 @@ extension Access {
         var options = StudyRun.Options()
         options.level = studyOptions.level
         options.access = studyOptions.settings(method: try fca.model(), detourFactor: detourFactor ?? 1, normalize: fca.normalize)
-        let run = try studyRun(study, options: options, terminal: terminal)
+        let run = try studyRun(study, options: options, policy: nil, terminal: terminal)
         let result = try runAnalysis { try run.access?.get() }
         guard let result else { return }
         var folder = try OutputFolder(URL(fileURLWithPath: out), inputs: run.model.inputFiles)
         try AccessExport.write(model: run.model, access: result, policy: run.policy, to: &folder)
-        print("scored=\(result.scores.scores.count) pairs=\(result.scores.pairCount) undefined=\(result.scores.undefinedCount)")
+        print(PointReport.access(result.scores))
         try folder.commit()
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }

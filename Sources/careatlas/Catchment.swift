@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareAtlas
+import CarePrivacy
 import CareExport
 import CareFormats
 import Foundation
@@ -49,9 +50,8 @@ struct Catchment: ParsableCommand {
         options.shares = shares
         options.distances = .init(kinds: kinds, radiiKm: radii)
         options.huff = .init(attractiveness: attractiveness, kinds: huffKinds, decay: decay)
-        options.policy = output.policy
-        let run = try studyRun(study, options: options, terminal: terminal)
-        let model = run.model, policy = run.policy, disclosure = run.disclosure
+        let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
+        let model = run.model, disclosure = run.disclosure
         let analysis = try runAnalysis { try run.shares.get() }
         let distances = try runAnalysis { try run.distances?.get() ?? DistanceCatchments.compute(model, kinds: kinds, radiiKm: radii, level: level) }
         var folder = try output.folder(inputs: model.inputFiles)
@@ -62,48 +62,7 @@ struct Catchment: ParsableCommand {
             print(CatchmentReport.huffLine(run.huff))
         }
         try folder.commit()
-        if common.json {
-            var huff: JSONObject = ["fitted": .bool(run.huff?.value?.fit != nil),
-                                    "problem": (run.huff?.reason ?? run.huff?.value?.fitProblem).map { .string($0) } ?? .null]
-            if let fit = run.huff?.value?.fit {
-                for (key, value) in [("alpha", fit.alpha), ("beta", fit.beta), ("log_likelihood", fit.logLikelihood),
-                                     ("mcfadden_r2", fit.mcFaddenR2)] { huff[key] = jsonNumber(value) }
-                huff["se_alpha"] = jsonNumber(fit.standardErrorAlpha)
-                huff["se_beta"] = jsonNumber(fit.standardErrorBeta)
-                huff["status"] = .string(fit.status.rawValue)
-            }
-            let catchments: [JSONValue] = zip(analysis.catchments, disclosure.catchmentMask(analysis)).map { c, hidden in
-                .object(["target_share": .number(c.targetShare), "contiguous": .bool(c.contiguous), "reached": .bool(c.reached),
-                         "areas": .number(Double(c.areaIDs.count)), "area_codes": .array(c.areaIDs.map(JSONValue.string)),
-                         "patients": .string(policy.label(c.patients, secondary: hidden)), "share": hidden ? .null : jsonNumber(c.share)])
-            }
-            print(commandJSON("catchment", study: study, policy: policy, folder: folder, [
-                "level": .string(level.rawValue), "total_patients": .string(policy.label(analysis.totalPatients)),
-                "outside_patients": .string(policy.label(analysis.outsidePatients, secondary: disclosure.outsideHidden)), "catchments": .array(catchments),
-                "huff": .object(huff),
-            ]))
-        }
+        if common.json { print(CatchmentReport.json(run, shares: analysis, study: study, folder: folder)) }
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }
-}
-
-/// A finite number, or null (JSON has no NaN or infinity).
-func jsonNumber(_ v: Double?) -> JSONValue {
-    guard let v, v.isFinite else { return .null }
-    return .number(v)
-}
-
-/// The one JSON object a folder-writing command prints with `--json` (documented in geodata/README.md,
-/// "Machine-readable output"): the command's own members plus `command`, `study`, `out`, `files`
-/// (every file written, sorted), `min_cell` and `suppressed`.
-func commandJSON(_ command: String, study: String, policy: SmallCellPolicy, folder: OutputFolder, _ members: JSONObject) -> String {
-    var object = members
-    object["command"] = .string(command)
-    object["study"] = .string(study)
-    object["out"] = .string(folder.url.path)
-    object["files"] = .array(Set(folder.written).sorted().map(JSONValue.string))
-    object["min_cell"] = .number(Double(policy.minCell))
-    object["suppressed"] = .bool(policy.isSuppressing)
-    // Every number above is finite (jsonNumber), so encoding cannot fail.
-    return (try? JSONValue.object(object).jsonString()) ?? "{}"
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareAtlas
+import CarePrivacy
 import CareExport
 import CareFormats
 import CarePoints
@@ -48,9 +49,9 @@ struct Gaps: ParsableCommand {
         options.level = studyOptions.level
         options.access = studyOptions.settings(method: try fca.model(defaultMethod: d.method, defaultThreshold: d.threshold),
                                                detourFactor: 1, normalize: fca.normalize)
-        options.gaps = AccessGaps.Settings(need: need, requiredKinds: requiredKinds, withinKm: withinKm)
-        options.policy = output.policy
-        let run = try studyRun(study, options: options, terminal: terminal)
+        let settings = AccessGaps.Settings(need: need, requiredKinds: requiredKinds, withinKm: withinKm)
+        options.gaps = settings
+        let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
         let model = run.model, policy = run.policy, disclosure = run.disclosure
         let access = try runAnalysis { try run.access?.get() }
         let gaps = try runAnalysis { try run.gaps?.get() }
@@ -58,33 +59,11 @@ struct Gaps: ParsableCommand {
         var folder = try output.folder(inputs: model.inputFiles)
         try AccessExport.write(model: model, access: access, policy: policy, excel: output.excel, to: &folder)
         try AccessExport.write(model: model, gaps: gaps, disclosure: disclosure, excel: output.excel, to: &folder)
-        let areaCount = model.areas[studyOptions.level]?.count ?? 0
-        if !common.json {
-            print("gaps: \(gaps.gaps.count) of \(areaCount) \(studyOptions.level.rawValue) areas")
-            for (k, g) in gaps.gaps.prefix(10).enumerated() {
-                print("\(k + 1). \(g.areaID) \(g.name): \(g.reasons.joined(separator: "; "))")
-            }
-        }
+        let level = studyOptions.level, areaCount = model.areas[level]?.count ?? 0
+        if !common.json { print(GapsReport.text(gaps, level: level, areaCount: areaCount), terminator: "") }
         try folder.commit()
         if common.json {
-            // Need in patients is a patient count: shown through the policy like every count.
-            func needValue(_ v: Double?, area: String? = nil) -> JSONValue {
-                guard let v else { return .null }
-                guard need == .patients else { return jsonNumber(v) }
-                let count = Int(v.rounded())
-                return .string(area.map { disclosure.level == studyOptions.level ? disclosure.label($0, count) : policy.label(count) } ?? policy.label(count))
-            }
-            let list: [JSONValue] = gaps.gaps.enumerated().map { k, g in
-                .object(["rank": .number(Double(k + 1)), "area_code": .string(g.areaID), "area_name": .string(g.name),
-                         "need": needValue(g.need, area: g.areaID), "access": jsonNumber(g.access), "access_percentile": jsonNumber(g.accessPercentile),
-                         "nearest_km": .object(JSONObject(uniqueKeysWithValues: g.nearestKm.sorted { $0.key < $1.key }.map { ($0.key, jsonNumber($0.value)) })),
-                         "rules": .array(g.rules.map { .string($0.rawValue) }), "reasons": .array(g.reasons.map(JSONValue.string))])
-            }
-            print(commandJSON("gaps", study: study, policy: policy, folder: folder, [
-                "level": .string(studyOptions.level.rawValue), "need": .string(need.rawValue), "areas": .number(Double(areaCount)),
-                "low_quintile_cut": jsonNumber(gaps.lowQuintileCut), "median_need": needValue(gaps.medianNeed),
-                "within_km": .number(withinKm), "gap_count": .number(Double(gaps.gaps.count)), "gaps": .array(list),
-            ]))
+            print(GapsReport.json(gaps, settings: settings, level: level, areaCount: areaCount, disclosure: disclosure, study: study, folder: folder))
         }
         terminal.progress("wrote \(folder.written.count) files to \(folder.url.path)")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareAtlas
+import CareExport
 import CareFormats
 import CareGeometry
 import CarePoints
@@ -118,26 +119,11 @@ struct MCLP: ParsableCommand {
                 Terminal.error("warning: the time limit of \(formatOption(timeLimit)) s ran out before optimality was proved; the choice written is the best found")
             }
             if json {
-                let ids = sites.map(\.id)
-                let total = problem.weights.reduce(0, +)
-                let object: JSONObject = [
-                    "command": .string("mclp"), "p": .number(Double(p)), "radius_m": .number(radius),
-                    "demand_points": .number(Double(problem.demandCount)),
-                    "candidate_sites": .number(Double(problem.candidateCount)), "total_weight": .number(total),
-                    "covered": .number(solution.covered), "objective": .number(solution.covered),
-                    "percent_covered": total > 0 ? .number(100 * solution.covered / total) : .null,
-                    "chosen": .array(solution.chosen.map { .string(ids[$0]) }), "optimal": .bool(solution.optimal),
-                    "bound": jsonNumber(solution.bound), "gap": jsonNumber(solution.gap),
-                    "root_bound": jsonNumber(solution.rootBound), "nodes": .number(Double(solution.nodes)),
-                    "method": .string(solution.method.rawValue), "out": .string(out),
-                    "seconds_solve": .number(solveSeconds), "seconds_total": .number(Date().timeIntervalSince(started)),
-                ]
-                // Every number is finite (weights, radius and times are; jsonNumber guards the rest).
-                print((try? JSONValue.object(object).jsonString()) ?? "{}")
-                return
+                print(PointReport.mclpJSON(problem, solution, candidateIDs: sites.map(\.id), radiusMeters: radius, out: out,
+                                           secondsSolve: solveSeconds, secondsTotal: Date().timeIntervalSince(started)))
+            } else {
+                print(PointReport.mclp(problem, solution), terminator: "")
             }
-            print("chosen=\(solution.chosen.count) demand=\(problem.demandCount) candidates=\(problem.candidateCount) bound=\(String(format: "%.17g", solution.bound)) nodes=\(solution.nodes) method=\(solution.method)")
-            print(solution.summaryLine)
         } catch let error as MCLPError {
             Terminal.error("error: " + error.description.replacingOccurrences(of: "\n", with: "\nerror: "))
             throw ExitCode.failure

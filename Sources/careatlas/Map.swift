@@ -1,5 +1,7 @@
 import ArgumentParser
 import CareAtlas
+import CareExport
+import CarePrivacy
 import CareFormats
 import CareMaps
 import Foundation
@@ -94,9 +96,7 @@ struct Map: ParsableCommand {
             Terminal.error("error: --breaks \(low) is below the study's min_cell \(policy.minCell): patient classes must not reveal suppressed counts; start the breaks at \(policy.minCell) or above")
             throw ExitCode.failure
         }
-        var runOptions = StudyRun.Options()
-        runOptions.policy = policy
-        let results = try runAnalysis { try StudyRun.compute(model, options: runOptions, progress: terminal.callback).results() }
+        let results = try runAnalysis { try StudyRun.compute(model, policy: policy, progress: terminal.callback).results() }
         let data = StudyMapData(results: results)
         let options = StudyMapOptions(classification: method, page: size, language: lang, showLabels: !noLabels)
         let bytes: Data
@@ -119,15 +119,7 @@ struct Map: ParsableCommand {
             throw ExitCode.failure
         }
         try AtomicFile.write(bytes, to: URL(fileURLWithPath: out))
-        if common.json {
-            let summary: JSONValue = [
-                "bytes": .number(Double(bytes.count)), "file": .string(out), "format": .string(format.rawValue),
-                "metric": .string(metric.rawValue),
-            ]
-            print(try summary.jsonString())
-        } else {
-            print("wrote \(out) (\(metric.rawValue), \(format.rawValue), \(bytes.count) bytes)")
-        }
+        print(PointReport.map(file: out, metric: metric.rawValue, format: format.rawValue, bytes: bytes.count, json: common.json))
     }
 }
 

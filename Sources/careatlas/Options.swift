@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareAtlas
+import CarePrivacy
 import CareExport
 import CareGeometry
 import Foundation
@@ -51,10 +52,11 @@ func loadStudy(_ path: String, terminal: Terminal) throws -> StudyModel {
 }
 
 /// Loads a study and makes its one run (every analysis the options configure, one disclosure
-/// decision); load problems and analysis errors go to stderr with exit 1.
-func studyRun(_ path: String, options: StudyRun.Options, terminal: Terminal) throws -> StudyRun {
+/// decision under `policy`, nil: the study's); load problems and analysis errors go to stderr with
+/// exit 1.
+func studyRun(_ path: String, options: StudyRun.Options = .init(), policy: SmallCellPolicy?, terminal: Terminal) throws -> StudyRun {
     let model = try loadStudy(path, terminal: terminal)
-    return try runAnalysis { try StudyRun.compute(model, options: options, progress: terminal.callback) }
+    return try runAnalysis { try StudyRun.compute(model, options: options, policy: policy, progress: terminal.callback) }
 }
 
 /// A path argument that must name an existing regular file.

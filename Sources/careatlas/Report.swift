@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareAtlas
+import CarePrivacy
 import CareExport
 import CareMaps
 import Foundation
@@ -35,9 +36,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let terminal = Terminal(quiet: common.quiet)
-        var options = StudyRun.Options()
-        options.policy = output.policy
-        let run = try studyRun(study, options: options, terminal: terminal)
+        let run = try studyRun(study, policy: output.policy, terminal: terminal)
         let results = try runAnalysis { try run.results() }
         var folder = try output.folder(inputs: run.model.inputFiles)
         terminal.progress("writing the report")

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CareAtlas
+import CareExport
+import CarePrivacy
 import Foundation
 
 struct Summary: ParsableCommand {
@@ -17,9 +19,7 @@ struct Summary: ParsableCommand {
     func validate() throws { try validateInputFile(study, what: "study file") }
 
     func run() throws {
-        var options = StudyRun.Options()
-        options.policy = noSuppression ? SmallCellPolicy.none : nil
-        let run = try studyRun(study, options: options, terminal: Terminal(quiet: common.quiet))
+        let run = try studyRun(study, policy: noSuppression ? SmallCellPolicy.none : nil, terminal: Terminal(quiet: common.quiet))
         let summary = StudySummary(run: run)
         print(common.json ? summary.renderJSON() : summary.renderText(), terminator: "")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareAtlas
+import CareExport
 import CareFormats
 import Foundation
 

@@ -1,4 +1,5 @@
 import CareAtlas
+import CareExport
 import CarePoints
 import Foundation
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePrivacy
 import CareExport
 import Foundation
 import Testing

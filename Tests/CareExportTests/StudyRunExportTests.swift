@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePrivacy
 import CareExport
 import Foundation
 import Testing
@@ -57,5 +58,15 @@ import TestSupport
         #expect(fit.contains("status,\"not available: Huff not fitted: needs at least two institutions"))
         #expect(CatchmentReport.huffLine(with.huff).hasPrefix("huff: not available: Huff not fitted"))
         #expect(CatchmentReport.huffLine(without.huff) == "huff: not asked for")
+    }
+
+    /// The summary's text takes the run's decision: on the demo the outside bucket (10) stays shown
+    /// in the summary as in the report's view.
+    @Test func summarySharesTheRunsDecision() throws {
+        let run = try StudyRun.compute(try StudyLoader.load(repositoryRoot.appendingPathComponent("geodata/demo/study.yaml")))
+        let summary = StudySummary(run: run)
+        #expect(summary.outsidePatients == "10")
+        #expect(try run.results().outsidePatientsLabel == "10")
+        #expect(summary.renderText().contains("Patients: 150 in total, 10 outside the study areas"))
     }
 }

@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePrivacy
 import CareGeometry
 @testable import CareMaps
 import Foundation

@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePrivacy
 @testable import CareMaps
 import Foundation
 import Testing

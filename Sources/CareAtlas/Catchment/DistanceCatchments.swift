@@ -85,7 +85,9 @@ extension DistanceCatchments {
             previous = union
         }
         // Voronoi cells of distinct positions, clipped to the study extent.
-        let box = studyExtent.boundingBox!
+        guard let box = studyExtent.boundingBox else {
+            throw AnalysisError("the study's areas have no extent (every geometry is empty)", fix: "check the area layers with careatlas inspect")
+        }
         let voronoi = try Voronoi.cells(sites: selected.map(\.position), clippedTo: box)
         let prepared = try PreparedGeometry(studyExtent)
         var cells: [Cell] = []
@@ -145,7 +147,14 @@ struct ArealInterpolation {
         }
         self.sources = sources
         totals = sources.reduce(into: [:]) { out, kv in out[kv.key] = kv.value.compactMap { $0.population[kv.key] }.reduce(0, +) }
-        indexes = try sources.mapValues { try SpatialIndex(envelopes: $0.map { $0.geometry.boundingBox! }) }
+        indexes = try sources.mapValues { areas in
+            try SpatialIndex(envelopes: areas.map { a in
+                guard let box = a.geometry.boundingBox else {
+                    throw AnalysisError("area \(a.id) \(a.name) has an empty geometry", fix: "check the area layers with careatlas inspect")
+                }
+                return box
+            })
+        }
     }
 
     /// Σₐ Pₐ · |a ∩ Z| / |a| for every measure.
@@ -155,7 +164,7 @@ struct ArealInterpolation {
         var out: [String: Double] = [:]
         for (key, areas) in sources.sorted(by: { $0.key < $1.key }) {
             var sum = 0.0
-            for i in indexes[key]!.query(intersecting: box) {
+            for i in indexes[key]?.query(intersecting: box) ?? [] {
                 let a = areas[i]
                 guard let p = a.population[key], p > 0 else { continue }
                 if try prepared.covers(a.geometry) {

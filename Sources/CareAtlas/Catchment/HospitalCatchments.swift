@@ -38,15 +38,14 @@ public struct HospitalCatchments: Sendable {
                        // The mean distance from a point of a disc of the area's size to its centre.
                        minimumDistanceKm: max(0.1, 2.0 / 3.0 * ($0.areaKm2 / Double.pi).squareRoot()))
         }
-        let positions = Dictionary(uniqueKeysWithValues: areas.map { ($0.id, $0.weightedCentroid) })
         let sites = Dictionary(uniqueKeysWithValues: destinations.map { ($0.id, $0.position) })
+        // One row per area (the origins, in the same order), one column per destination: km.
+        let distancesKm = areas.map { area in
+            destinations.map { d in hypot(area.weightedCentroid.x - d.position.x, area.weightedCentroid.y - d.position.y) / 1000 }
+        }
         let model_ = try HuffModel(
             origins: origins, destinations: destinations.map { HuffDestination(id: $0.id, attractiveness: $0.capacity[attractiveness] ?? 0) },
-            decay: decay
-        ) { o, d in
-            let a = positions[o.id]!, b = sites[d.id]!
-            return hypot(a.x - b.x, a.y - b.y) / 1000
-        }
+            distancesKm: distancesKm, decay: decay)
         var fit: HuffFit? = nil
         var problem: String? = nil
         if let anchor = model.anchor, sites[anchor.id] != nil {

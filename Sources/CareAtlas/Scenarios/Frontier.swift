@@ -65,15 +65,16 @@ public struct Frontier: Sendable {
                 points.append(Point(budget: b, objective: nil, patients: nil, areaIDs: [], optimal: true, gap: 0))
             }
         }
-        let feasible = points.filter { $0.objective != nil }
-        let knee = Self.knee(feasible.map { (Double($0.budget), $0.objective!) })
-        let kneeBudget = knee.map { feasible[$0].budget }
+        let feasible = points.compactMap { p in p.objective.map { (point: p, objective: $0) } }
+        let knee = Self.knee(feasible.map { (Double($0.point.budget), $0.objective) })
+        let kneeBudget = knee.map { feasible[$0].point.budget }
         // Upper concave envelope (monotone chain) of the feasible points up to the knee.
-        var hull: [Point] = []
-        for p in feasible where kneeBudget.map({ p.budget <= $0 }) ?? true {
+        var hull: [(point: Point, objective: Double)] = []
+        for p in feasible where kneeBudget.map({ p.point.budget <= $0 }) ?? true {
             while hull.count >= 2 {
                 let a = hull[hull.count - 2], b = hull[hull.count - 1]
-                let cross = Double(b.budget - a.budget) * (p.objective! - a.objective!) - (b.objective! - a.objective!) * Double(p.budget - a.budget)
+                let cross = Double(b.point.budget - a.point.budget) * (p.objective - a.objective)
+                    - (b.objective - a.objective) * Double(p.point.budget - a.point.budget)
                 if cross >= 0 { hull.removeLast() } else { break }
             }
             hull.append(p)
@@ -81,7 +82,7 @@ public struct Frontier: Sendable {
         var path: [Step] = []
         var previous: [Int] = []
         var previousBudget = 0, previousPatients = 0
-        for vertex in hull {
+        for vertex in hull.map(\.point) {
             guard let s = try solve(vertex.budget, required: previous) else { continue }
             let n = patients(s.selected)
             path.append(Step(budget: vertex.budget, patients: n, areaIDs: s.selected.map { c.areas[$0].id },

@@ -24,27 +24,27 @@ public enum LiaisonList {
     public static func build(_ model: StudyModel, region areaIDs: [String], level: AreaLevel, spec: LiaisonSpec) -> [LiaisonEntry] {
         let inside = Set(areaIDs)
         let wardLevel: AreaLevel = model.areas[.municipality] != nil ? .municipality : level
-        var rows: [(inst: Institution, ward: String)] = []
+        var rows: [(inst: Institution, ward: String, shared: Int)] = []
         for (k, inst) in model.institutions.enumerated() where k != model.anchorIndex {
             guard let area = inst.areaIDs[level], inside.contains(area) else { continue }
             guard spec.kinds.isEmpty || spec.kinds.contains(inst.kind) else { continue }
             guard let shared = inst.sharedPatients, shared >= spec.minShared else { continue }
-            rows.append((inst, inst.areaIDs[wardLevel] ?? ""))
+            rows.append((inst, inst.areaIDs[wardLevel] ?? "", shared))
         }
-        let byRank = rows.sorted { ($1.inst.sharedPatients!, $0.inst.name, $0.inst.id) < ($0.inst.sharedPatients!, $1.inst.name, $1.inst.id) }
-        var rank: [String: Int] = [:]
-        for (i, r) in byRank.enumerated() { rank[r.inst.id] = i + 1 }
+        let byRank = rows.sorted { ($1.shared, $0.inst.name, $0.inst.id) < ($0.shared, $1.inst.name, $1.inst.id) }
+            .enumerated().map { (rank: $0.offset + 1, row: $0.element) }
         var wardTotals: [String: Int] = [:]
-        for r in rows { wardTotals[r.ward, default: 0] += r.inst.sharedPatients! }
-        let ordered = rows.sorted { a, b in
-            if a.ward != b.ward {
-                return (wardTotals[b.ward]!, a.ward) < (wardTotals[a.ward]!, b.ward)
+        for r in rows { wardTotals[r.ward, default: 0] += r.shared }
+        let ordered = byRank.sorted { a, b in
+            if a.row.ward != b.row.ward {
+                // Every row's ward has a total (summed just above).
+                return (wardTotals[b.row.ward, default: 0], a.row.ward) < (wardTotals[a.row.ward, default: 0], b.row.ward)
             }
-            return rank[a.inst.id]! < rank[b.inst.id]!
+            return a.rank < b.rank
         }
-        return ordered.map { r in
-            LiaisonEntry(rank: rank[r.inst.id]!, wardCode: r.ward, wardName: model.area(r.ward, at: wardLevel)?.name ?? "",
-                         id: r.inst.id, name: r.inst.name, kind: r.inst.kind, sharedPatients: r.inst.sharedPatients!,
+        return ordered.map { rank, r in
+            LiaisonEntry(rank: rank, wardCode: r.ward, wardName: model.area(r.ward, at: wardLevel)?.name ?? "",
+                         id: r.inst.id, name: r.inst.name, kind: r.inst.kind, sharedPatients: r.shared,
                          capacity: r.inst.capacity, attributes: r.inst.attributes, lonLat: r.inst.lonLat)
         }
     }

@@ -63,7 +63,7 @@ enum AreaCodes {
         if let found = find(id, builder) { return found }
         let digits = String(text.unicodeScalars.map { u -> Character in
             // Full-width digits ０–９ read as ASCII.
-            (0xFF10...0xFF19).contains(u.value) ? Character(UnicodeScalar(u.value - 0xFF10 + 0x30)!) : Character(u)
+            (0xFF10...0xFF19).contains(u.value) ? Character(UnicodeScalar(UInt8(u.value - 0xFF10 + 0x30))) : Character(u)
         })
         if digits.count == 6, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
             let code = String(digits.prefix(5))

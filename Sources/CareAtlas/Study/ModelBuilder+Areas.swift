@@ -203,7 +203,7 @@ extension ModelBuilder {
                 d.error(a.file, "feature \(a.feature)", "area \(a.id) cannot be projected to \(crs): \(error)")
             }
         }
-        for level in byLevel.keys { byLevel[level]!.sort { $0.id < $1.id } }
+        for level in byLevel.keys { byLevel[level]?.sort { $0.id < $1.id } }
         areas = byLevel
     }
 }

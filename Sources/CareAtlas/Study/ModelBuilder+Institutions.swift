@@ -155,7 +155,7 @@ extension ModelBuilder {
                 }
                 guard let j = chosen else { continue }
                 institutions[k].areaIDs[level] = list[j].id
-                areas[level]![j].institutionIndices.append(k)
+                updateArea(level, j) { $0.institutionIndices.append(k) }
             }
         }
         for inst in institutions where inst.areaIDs.isEmpty {

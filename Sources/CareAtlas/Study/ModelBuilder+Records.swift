@@ -66,9 +66,10 @@ extension ModelBuilder {
                 continue
             }
             if let m = result.municipalityCode { byMunicipality[m, default: 0] += 1 }
-            areas[level]![index].patients = (areas[level]![index].patients ?? 0) + 1
-            for column in breakdown {
-                areas[level]![index].patientBreakdown["\(column.name)=\(AreaCodes.normalizedText(row[column]))", default: 0] += 1
+            let keys = breakdown.map { "\($0.name)=\(AreaCodes.normalizedText(row[$0]))" }
+            updateArea(level, index) { area in
+                area.patients = (area.patients ?? 0) + 1
+                for key in keys { area.patientBreakdown[key, default: 0] += 1 }
             }
         }
         if kept == 0 {

@@ -98,8 +98,10 @@ extension ModelBuilder {
             for child in children {
                 guard let pid = child.parentID, let p = areaIndex(pid, parentLevel) else { continue }
                 if let n = child.patients {
-                    areas[parentLevel]![p].patients = (areas[parentLevel]![p].patients ?? 0) + n
-                    for (k, v) in child.patientBreakdown { areas[parentLevel]![p].patientBreakdown[k, default: 0] += v }
+                    updateArea(parentLevel, p) { parent in
+                        parent.patients = (parent.patients ?? 0) + n
+                        for (k, v) in child.patientBreakdown { parent.patientBreakdown[k, default: 0] += v }
+                    }
                 }
                 if let w = child.population["total"], w > 0 {
                     let c = child.weightedCentroid
@@ -109,7 +111,7 @@ extension ModelBuilder {
                 }
             }
             for (p, s) in weighted {
-                areas[parentLevel]![p].weightedCentroid = Coordinate(x: s.sx / s.w, y: s.sy / s.w)
+                updateArea(parentLevel, p) { $0.weightedCentroid = Coordinate(x: s.sx / s.w, y: s.sy / s.w) }
             }
         }
     }

@@ -112,7 +112,7 @@ extension ModelBuilder {
                         // population is a unit or typing error (1e308, a pasted ID), never data.
                         d.error(file, location, "\(column.name) of \(id) is \(row[column]), more than the world's population",
                                 fix: "write the figure as a number of people or households")
-                    case .value(let v): areas[p.level]![index].population[name] = v
+                    case .value(let v): updateArea(p.level, index) { $0.population[name] = v }
                     case .missing: break
                     case .invalid(let message):
                         d.error(file, location, "\(column.name) of \(id): \(message)", fix: "write a number, or leave the cell empty")
@@ -126,7 +126,7 @@ extension ModelBuilder {
             if !unmatched.isEmpty {
                 d.note(file, "", "\(unmatched.count) row\(unmatched.count == 1 ? "" : "s") name areas that are not in the study (e.g. \(unmatched.prefix(3).joined(separator: ", "))); not used")
             }
-            let missing = areas[p.level]!.filter { $0.population.isEmpty }.count
+            let missing = (areas[p.level] ?? []).filter { $0.population.isEmpty }.count
             if missing > 0 {
                 d.note(file, "", "\(missing) \(p.level.rawValue) area\(missing == 1 ? "" : "s") have no population row")
             }
@@ -135,6 +135,25 @@ extension ModelBuilder {
 
     func areaIndex(_ id: String, _ level: AreaLevel) -> Int? {
         areas[level].flatMap { StudyModel.binarySearch($0, id) }
+    }
+
+    /// The area at `index` of `level` (an index from ``areaIndex(_:_:)`` or a loop over that
+    /// level), or nil when it is not there.
+    func area(_ level: AreaLevel, _ index: Int) -> Area? {
+        guard let list = areas[level], list.indices.contains(index) else { return nil }
+        return list[index]
+    }
+
+    /// Changes the area at `index` of `level` in place. An index that is not there is a broken
+    /// invariant of the loader: it becomes an error in the list of problems (the load then fails
+    /// with it) instead of a crash.
+    mutating func updateArea(_ level: AreaLevel, _ index: Int, _ change: (inout Area) -> Void) {
+        guard area(level, index) != nil else {
+            d.error("study", "", "internal: no \(level.rawValue) area at index \(index) while building the model",
+                    fix: "please report this with the study file")
+            return
+        }
+        change(&areas[level, default: []][index])
     }
 
     mutating func joinGroupings() {
@@ -158,7 +177,7 @@ extension ModelBuilder {
                     continue
                 }
                 guard let index = areaIndex(id, g.level) else { unmatched += 1; continue }
-                areas[g.level]![index].groups[g.name] = name
+                updateArea(g.level, index) { $0.groups[g.name] = name }
             }
             if unmatched > 0 {
                 d.note(file, "", "\(unmatched) code\(unmatched == 1 ? "" : "s") are not areas of the study; not used")
@@ -171,8 +190,9 @@ extension ModelBuilder {
                 guard let parentLevel = parentLevel(of: level), let pid = list[i].parentID,
                     let p = areaIndex(pid, parentLevel)
                 else { continue }
-                for (k, v) in areas[parentLevel]![p].groups where areas[level]![i].groups[k] == nil {
-                    areas[level]![i].groups[k] = v
+                let inherited = area(parentLevel, p)?.groups ?? [:]
+                updateArea(level, i) { child in
+                    for (k, v) in inherited where child.groups[k] == nil { child.groups[k] = v }
                 }
             }
         }
@@ -243,9 +263,10 @@ extension ModelBuilder {
                 outsideByCode[key, default: (label, 0, "code not in any area layer", row.lineNumber)].patients += n
                 continue
             }
-            areas[level]![index].patients = (areas[level]![index].patients ?? 0) + n
-            for column in breakdown {
-                areas[level]![index].patientBreakdown["\(column.name)=\(AreaCodes.normalizedText(row[column]))", default: 0] += n
+            let keys = breakdown.map { "\($0.name)=\(AreaCodes.normalizedText(row[$0]))" }
+            updateArea(level, index) { area in
+                area.patients = (area.patients ?? 0) + n
+                for key in keys { area.patientBreakdown[key, default: 0] += n }
             }
         }
         if kept == 0 {
@@ -287,7 +308,8 @@ extension ModelBuilder {
             guard ids.contains(h) else { unknownHospitals[h, default: 0] += n; continue }
             switch AreaCodes.resolve(row[origin], in: self) {
             case .found(let level, let index):
-                flows.append(PatientFlow(originID: areas[level]![index].id, hospitalID: h, patients: n, location: location))
+                guard let originArea = area(level, index) else { unplaced += n; continue }
+                flows.append(PatientFlow(originID: originArea.id, hospitalID: h, patients: n, location: location))
             case .notFound: unplaced += n
             case .invalid(let message): d.error(file, location, "origin \"\(row[origin])\": \(message)")
             }

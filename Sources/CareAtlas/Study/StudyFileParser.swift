@@ -117,6 +117,8 @@ struct Reader {
     var fileOptions: [URL: InputFileOptions] = [:]
 
     func line(_ node: Node) -> String { node.mark.map { "line \($0.line)" } ?? "" }
+    /// The line of a node that may be absent: empty when it is.
+    func line(_ node: Node?) -> String { node.map(line) ?? "" }
 
     /// `privacy.min_cell` within ``InputRanges/minCell``; a warning below 10 (issue 14).
     mutating func checkedMinCell(_ v: Node) -> Int? {
@@ -255,7 +257,7 @@ struct Reader {
         }
         o.source = string(e, "source", what)
         if let s = o.source, !StudySources.names.contains(s) {
-            d.error(fileName, line(e.value("source")!), "unknown source \"\(s)\" in \(what)",
+            d.error(fileName, line(e.value("source")), "unknown source \"\(s)\" in \(what)",
                     fix: "sources are: \(StudySources.names.joined(separator: ", "))")
         }
         o.prefectures = stringList(e, "prefectures", what).map { $0.count == 1 ? "0" + $0 : $0 }
@@ -268,7 +270,7 @@ struct Reader {
     mutating func level(_ e: Entries, _ what: String, default value: AreaLevel?) -> AreaLevel? {
         guard let text = string(e, "level", what, required: value == nil) else { return value }
         guard let level = AreaLevel(rawValue: text) else {
-            d.error(fileName, line(e.value("level")!), "unknown level \"\(text)\" in \(what)",
+            d.error(fileName, line(e.value("level")), "unknown level \"\(text)\" in \(what)",
                     fix: "use one of: \(AreaLevel.allCases.map(\.rawValue).joined(separator: ", "))")
             return value
         }
@@ -280,7 +282,7 @@ struct Reader {
         guard let enc = InputEncoding(rawValue: text.lowercased().replacingOccurrences(of: "utf8", with: "utf-8")
             .replacingOccurrences(of: "shift_jis", with: "cp932").replacingOccurrences(of: "sjis", with: "cp932"))
         else {
-            d.error(fileName, line(e.value("encoding")!), "unknown encoding \"\(text)\" in \(what)",
+            d.error(fileName, line(e.value("encoding")), "unknown encoding \"\(text)\" in \(what)",
                     fix: "use auto, utf-8 or cp932")
             return .auto
         }
@@ -306,7 +308,7 @@ struct Reader {
             period = string(s, "period", "\"study\"") ?? ""
             reportDate = string(s, "report_date", "\"study\"") ?? ""
             if !reportDate.isEmpty, let problem = InputRanges.dateProblem(reportDate) {
-                d.error(fileName, line(s.value("report_date")!), "study.report_date: \(problem)", fix: "write the date as YYYY-MM-DD, e.g. \"2026-04-01\"")
+                d.error(fileName, line(s.value("report_date")), "study.report_date: \(problem)", fix: "write the date as YYYY-MM-DD, e.g. \"2026-04-01\"")
             }
         } else {
             d.error(fileName, "", "the study file needs a \"study\" section with a name",
@@ -406,7 +408,7 @@ struct Reader {
     mutating func objective(_ e: Entries, _ what: String) -> Objective {
         guard let text = string(e, "objective", what) else { return .patients }
         guard let o = Objective(rawValue: text) else {
-            d.error(fileName, line(e.value("objective")!), "unknown objective \"\(text)\" in \(what)",
+            d.error(fileName, line(e.value("objective")), "unknown objective \"\(text)\" in \(what)",
                     fix: "use one of: \(Objective.allCases.map(\.rawValue).joined(separator: ", "))")
             return .patients
         }
@@ -424,7 +426,7 @@ struct Reader {
                 if v == v.rounded(), v >= Double(InputRanges.minShared.lowerBound), v <= Double(InputRanges.minShared.upperBound) {
                     spec.liaison.minShared = Int(v)
                 } else {
-                    d.error(fileName, line(l.value("min_shared")!), "scenarios.liaison.min_shared must be a whole number from 0 to 1,000,000,000, got \(l.value("min_shared")!.string ?? numberText(v))",
+                    d.error(fileName, line(l.value("min_shared")), "scenarios.liaison.min_shared must be a whole number from 0 to 1,000,000,000, got \(l.value("min_shared")?.string ?? numberText(v))",
                             fix: "the usual value is 1 (every institution that shared a patient)")
                 }
             }
@@ -443,13 +445,13 @@ struct Reader {
             var measure = Budget.Measure.maxInstitutions
             if let text = string(f, "budget", "scenarios.frontier") {
                 if let m = Budget.Measure(rawValue: text) { measure = m } else {
-                    d.error(fileName, line(f.value("budget")!), "unknown budget \"\(text)\" in scenarios.frontier",
+                    d.error(fileName, line(f.value("budget")), "unknown budget \"\(text)\" in scenarios.frontier",
                             fix: "use one of: \(Budget.Measure.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
             }
             var upTo = number(f, "up_to", "scenarios.frontier")
             if let v = upTo, v != v.rounded() || v > Double(InputRanges.frontierUpTo.upperBound) || v < 1 {
-                d.error(fileName, line(f.value("up_to")!), "scenarios.frontier.up_to must be a whole number from 1 to 10,000, got \(f.value("up_to")!.string ?? numberText(v))",
+                d.error(fileName, line(f.value("up_to")), "scenarios.frontier.up_to must be a whole number from 1 to 10,000, got \(f.value("up_to")?.string ?? numberText(v))",
                         fix: "each step is one exact optimisation; the frontier also stops by itself where the whole level fits the budget")
                 upTo = nil
             }
@@ -485,7 +487,7 @@ struct Reader {
         case "group": rule = .group(string(e, "group", what) ?? "")
         case "share":
             guard let v = number(e, "share", what), v <= 1 else {
-                d.error(fileName, line(e.value("share")!), "share in \(what) must be in (0, 1]", fix: "e.g. share: 0.5")
+                d.error(fileName, line(e.value("share")), "share in \(what) must be in (0, 1]", fix: "e.g. share: 0.5")
                 return nil
             }
             rule = .share(v)
@@ -493,7 +495,7 @@ struct Reader {
             guard let v = number(e, "within_km", what) else { return nil }
             rule = .withinKm(v)
         default:
-            guard let b = mapping(e.value("budget")!, "\(what) budget") else { return nil }
+            guard let node = e.value("budget"), let b = mapping(node, "\(what) budget") else { return nil }
             let measures = Budget.Measure.allCases.map(\.rawValue)
             checkKeys(b, measures + ["kinds"], "\(what) budget")
             let chosen = measures.filter { b.value($0) != nil }
@@ -501,7 +503,7 @@ struct Reader {
                 let limit = number(b, chosen[0], "\(what) budget"), limit <= InputRanges.maxBudget
             else {
                 if let v = b.value(chosen.first ?? "")?.float, v.isFinite, v > InputRanges.maxBudget {
-                    d.error(fileName, line(b.value(chosen[0])!), "\(chosen[0]) in \(what) budget is \(b.value(chosen[0])!.string ?? numberText(v)), more than 10^12",
+                    d.error(fileName, line(b.value(chosen[0])), "\(chosen[0]) in \(what) budget is \(b.value(chosen[0])?.string ?? numberText(v)), more than 10^12",
                             fix: "a budget larger than what the study holds selects every area; write the limit in people, areas or institutions")
                     return nil
                 }

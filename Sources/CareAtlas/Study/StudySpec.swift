@@ -8,7 +8,14 @@ public enum AreaLevel: String, Sendable, CaseIterable, Comparable, Codable {
     case secondaryMedicalArea = "secondary_medical_area"
     case prefecture
 
-    var rank: Int { Self.allCases.firstIndex(of: self)! }
+    var rank: Int {
+        switch self {
+        case .smallArea: return 0
+        case .municipality: return 1
+        case .secondaryMedicalArea: return 2
+        case .prefecture: return 3
+        }
+    }
     public static func < (a: AreaLevel, b: AreaLevel) -> Bool { a.rank < b.rank }
 
     /// Japanese label for outputs.

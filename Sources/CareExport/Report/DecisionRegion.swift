@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePrivacy
 import CareGeometry
 
 /// The region a meeting decides about, whose extent the interactive map opens on and the QGIS

@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePrivacy
 import Foundation
 
 /// Builds the meeting report's content from a study's results.

@@ -1,4 +1,5 @@
 import CareAtlas
+import CarePrivacy
 import CareFormats
 import CareGeometry
 import CarePoints

@@ -3,6 +3,7 @@
 //
 //   swift run -c release careatlas-network-bench pbf FILE [car|foot] [PAIRS] [--cache FOLDER]
 //   swift run -c release careatlas-network-bench grid [SIDE] [ORIGINS] [DESTINATIONS] [CUTOFF_MINUTES] [--nodes]
+//   swift run -c release careatlas-network-bench access [N] [M] [RADIUS_KM] [2sfca|e2sfca|gaussian]
 //
 // --nodes: origins and destinations at random grid nodes (as benchmarks/network/pandana_grid.py draws
 // them) instead of snapped random positions.
@@ -113,6 +114,8 @@ case "grid":
         try text.write(toFile: args[k + 1], atomically: true, encoding: .utf8)
     }
     print("\(originCount) × \(destinationCount), cutoff \(cutoffMinutes) min: \(seconds(routeTime)); \(table.pairCount) pairs kept (\(String(format: "%.2f", Double(table.pairCount) / Double(originCount * destinationCount) * 100)) % of all), sum of seconds \(String(format: "%.3f", table.seconds.reduce(0, +))); peak RSS \(String(format: "%.0f", peakResidentMegabytes())) MB")
+case "access":
+    try runAccessScaling(args, rng: &rng)
 default:
     print("unknown command \(args[1])")
     exit(2)

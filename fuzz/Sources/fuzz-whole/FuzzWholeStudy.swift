@@ -1,4 +1,6 @@
 import CareAtlas
+import CareExport
+import CarePrivacy
 import CareFormats
 import Foundation
 

@@ -1,4 +1,5 @@
-@testable import CareAtlas
+import CareAtlas
+@testable import CarePrivacy
 import Testing
 
 /// The attacker itself, on hand-made tables whose answers are known.

@@ -1,3 +1,4 @@
+import CareAtlas
 import CareFormats
 
 /// The text and JSON forms of a study's diagnostics (what `careatlas validate` prints).

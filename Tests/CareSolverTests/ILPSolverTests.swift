@@ -1,11 +1,10 @@
-@testable import CareAtlas
 import CareSolver
 import Foundation
 import Testing
 
-/// The CBC wrapper the region optimiser (and any other analysis of the module) builds on.
+/// The CBC wrapper the region optimiser and the disclosure attacker build on.
 @Suite("ILP wrapper (CBC)")
-struct RegionOptimizerILPTests {
+struct ILPSolverTests {
     /// max 5a + 4b + 3c s.t. 2a + 3b + c ≤ 5, 4a + b + 2c ≤ 11, 3a + 4b + 2c ≤ 8, a, b, c ∈ [0, 1]
     /// (binary when `integer`): the binary optimum is a = b = 1 (9).
     static func smallProgram(integer: Bool) -> LinearProgram {
@@ -105,7 +104,8 @@ struct RegionOptimizerILPTests {
         let clock = ContinuousClock()
         let started = clock.now
         let s = try ILPSolver.solve(p, options: options)
-        let seconds = RegionOptimizer.seconds(clock.now - started)
+        let elapsed = (clock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
         print("ILP market split 5 × 40, limit 0.5 s: \(s.outcome), objective \(s.objective ?? .nan), bound \(s.bound), \(s.nodes) nodes, \(String(format: "%.2f", seconds)) s (\(s.status))")
         #expect(s.outcome == .stopped)
         #expect(s.status.secondaryStatus == 4)

@@ -36,11 +36,11 @@ public enum Availability<Value: Sendable>: Sendable {
     }
 }
 
-/// One run of a study: every analysis the study and the command's options configure, computed
-/// once, and one disclosure decision over everything any output of the run can publish.
+/// Every analysis of one study run, computed once: each available, or unavailable with its reason.
 ///
 /// Every command that reads a study (`summary`, `catchment`, `access STUDY`, `gaps`, `scenarios`,
-/// `map`, `report`) builds one run and takes its files, its terminal text and its `--json` from it.
+/// `map`, `report`) computes these analyses through `CarePrivacy`'s `StudyRun`, which adds the one
+/// disclosure decision over them; nothing here decides what may be shown.
 /// What each run computes:
 ///
 /// | analysis | when | if it cannot run |
@@ -56,13 +56,7 @@ public enum Availability<Value: Sendable>: Sendable {
 ///
 /// An unavailable analysis never stops the others; a command whose main output it is reports its
 /// error (``Availability/get()``).
-///
-/// **Disclosure.** The publication (``publication``) lists the line of area cells at ``level`` and
-/// every total over it that any command of the run can publish — the default-share catchments and
-/// the command's, the groups and the "other or outside" line, the stages, the frontier and its path,
-/// the anchor's service area — whatever the command will actually write, so that two commands of
-/// the same study give one and the same suppression. ``disclosure`` is decided once from it.
-public struct StudyRun: Sendable {
+public struct StudyAnalyses: Sendable {
     /// What a command asks of a run beyond what every run computes.
     public struct Options: Sendable {
         /// The level of the area line (nil: municipalities when the study has them, else its coarsest level).
@@ -77,10 +71,6 @@ public struct StudyRun: Sendable {
         public var access: StudyAccess.Settings?
         /// Gaps with the command's settings over ``access`` (`gaps`).
         public var gaps: AccessGaps.Settings?
-        /// The small-cell policy (nil: the study's `privacy.min_cell`; ``SmallCellPolicy/none`` for
-        /// internal use, every output then says so).
-        public var policy: SmallCellPolicy?
-
         public init() {}
     }
 
@@ -108,7 +98,6 @@ public struct StudyRun: Sendable {
 
     public let model: StudyModel
     public let options: Options
-    public let policy: SmallCellPolicy
     /// The level of the area line and of the catchment analyses.
     public let level: AreaLevel
     /// The command's patient-share analysis (``Options/shares``).
@@ -124,13 +113,6 @@ public struct StudyRun: Sendable {
     public let serviceAreas: ServiceAreas?
     public let access: Availability<StudyAccess>?
     public let gaps: Availability<AccessGaps>?
-    /// Everything the run can publish about patient counts: the input of ``disclosure``.
-    public let publication: Publication
-    /// The one disclosure decision of the run.
-    public let disclosure: Disclosure
-    /// What the run's service-area tables may show.
-    public let serviceAreaDisclosure: ServiceAreaDisclosure?
-
     /// The default level of a study: municipalities when it has them, else its coarsest level.
     public static func defaultLevel(_ model: StudyModel) throws -> AreaLevel {
         guard let level = model.areas[.municipality] != nil ? .municipality : model.levels.last else {
@@ -139,11 +121,10 @@ public struct StudyRun: Sendable {
         return level
     }
 
-    /// Runs every analysis the study and `options` configure, then decides disclosure once.
-    /// `progress` gets short English phrases (for a terminal).
-    public static func compute(_ model: StudyModel, options: Options = Options(), progress: (String) -> Void = { _ in }) throws -> StudyRun {
+    /// Runs every analysis the study and `options` configure. `progress` gets short English
+    /// phrases (for a terminal).
+    public static func compute(_ model: StudyModel, options: Options = Options(), progress: (String) -> Void = { _ in }) throws -> StudyAnalyses {
         let level = try options.level ?? defaultLevel(model)
-        let policy = options.policy ?? SmallCellPolicy(minCell: model.spec.minCell)
         // The staged plans (the longest part: one integer programme per budget) run on the other
         // core while the rest is computed here.
         let staged = StagedRun()
@@ -207,34 +188,9 @@ public struct StudyRun: Sendable {
         let scenarios: Availability<ScenarioAnalysis>? = try staged.result.map { result in
             try Availability.attempt("staged plans not computed") { try result.get() }
         }
-        var publication = Publication(model, level: level)
-        publication.addStudyTotals(model, shares: defaultShares.value, commandShares: shares.value, scenarios: scenarios?.value,
-                                   serviceAreas: serviceAreas)
-        let disclosure = Disclosure.decide(publication, policy: policy)
-        let serviceAreaDisclosure = serviceAreas.map { ServiceAreaDisclosure($0, model: model, disclosure: disclosure) }
-        return StudyRun(model: model, options: options, policy: policy, level: level, shares: shares, defaultShares: defaultShares,
-                        scenarios: scenarios, nearest: nearest, studyGaps: studyGaps, distances: distances, huff: huff,
-                        serviceAreas: serviceAreas, access: access, gaps: gaps, publication: publication, disclosure: disclosure,
-                        serviceAreaDisclosure: serviceAreaDisclosure)
-    }
-
-    /// The report's view of the run: the study's own settings (default shares, the study's gaps).
-    ///
-    /// - Throws: ``AnalysisError`` when an analysis the report needs is unavailable, or when the
-    ///   run was made with other target shares than the defaults.
-    public func results() throws -> StudyResults {
-        guard options.shares == PatientShareCatchments.defaultShares else {
-            throw AnalysisError("the report's view needs a run with the default target shares")
-        }
-        let shares = try defaultShares.get()
-        let nearest = try nearest.get()
-        let gaps = try studyGaps?.get()
-        let scenarios = try scenarios?.get()
-        let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, nearest: nearest,
-                                      access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios)
-        return StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,
-                            access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios, areas: areas,
-                            outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
+        return StudyAnalyses(model: model, options: options, level: level, shares: shares, defaultShares: defaultShares,
+                             scenarios: scenarios, nearest: nearest, studyGaps: studyGaps, distances: distances, huff: huff,
+                             serviceAreas: serviceAreas, access: access, gaps: gaps)
     }
 
     /// The staged plans, or why there are none.

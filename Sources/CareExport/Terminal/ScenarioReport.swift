@@ -1,3 +1,5 @@
+import CareAtlas
+import CarePrivacy
 import Foundation
 
 extension ScenarioAnalysis {

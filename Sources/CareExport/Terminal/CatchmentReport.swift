@@ -1,3 +1,6 @@
+import CareAtlas
+import CareFormats
+import CarePrivacy
 import Foundation
 
 /// The short text a terminal user reads after `careatlas catchment`: how many areas make each
@@ -34,6 +37,33 @@ extension CatchmentReport {
             }
             return "huff: not fitted: \(h.fitProblem ?? "")"
         }
+    }
+}
+
+extension CatchmentReport {
+    /// The `--json` object of `careatlas catchment` (geodata/README.md): the catchments of the
+    /// command's shares and the Huff fit, suppressed as the run decided.
+    package static func json(_ run: StudyRun, shares analysis: PatientShareAnalysis, study: String, folder: OutputFolder) -> String {
+        let policy = run.policy, disclosure = run.disclosure
+        var huff: JSONObject = ["fitted": .bool(run.huff?.value?.fit != nil),
+                                "problem": (run.huff?.reason ?? run.huff?.value?.fitProblem).map { .string($0) } ?? .null]
+        if let fit = run.huff?.value?.fit {
+            for (key, value) in [("alpha", fit.alpha), ("beta", fit.beta), ("log_likelihood", fit.logLikelihood),
+                                 ("mcfadden_r2", fit.mcFaddenR2)] { huff[key] = jsonNumber(value) }
+            huff["se_alpha"] = jsonNumber(fit.standardErrorAlpha)
+            huff["se_beta"] = jsonNumber(fit.standardErrorBeta)
+            huff["status"] = .string(fit.status.rawValue)
+        }
+        let catchments: [JSONValue] = zip(analysis.catchments, disclosure.catchmentMask(analysis)).map { c, hidden in
+            .object(["target_share": .number(c.targetShare), "contiguous": .bool(c.contiguous), "reached": .bool(c.reached),
+                     "areas": .number(Double(c.areaIDs.count)), "area_codes": .array(c.areaIDs.map(JSONValue.string)),
+                     "patients": .string(policy.label(c.patients, secondary: hidden)), "share": hidden ? .null : jsonNumber(c.share)])
+        }
+        return commandJSON("catchment", study: study, policy: policy, folder: folder, [
+            "level": .string(run.level.rawValue), "total_patients": .string(policy.label(analysis.totalPatients)),
+            "outside_patients": .string(policy.label(analysis.outsidePatients, secondary: disclosure.outsideHidden)), "catchments": .array(catchments),
+            "huff": .object(huff),
+        ])
     }
 }
 

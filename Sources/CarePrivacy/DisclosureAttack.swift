@@ -1,3 +1,4 @@
+import CareAtlas
 import CareSolver
 import Foundation
 

@@ -1,3 +1,5 @@
+import CareAtlas
+
 /// What the plurality service-area tables may show, decided with the run's disclosure.
 ///
 /// The tables publish, per origin i, its patients Tᵢ (all hospitals) and nᵢ,ₐ₍ᵢ₎ (at its

@@ -1,3 +1,4 @@
+import CareAtlas
 import Foundation
 
 /// Which patient figures of a study's outputs to hide, decided once for all of them together.

@@ -1,3 +1,5 @@
+import CareAtlas
+
 /// Everything the outputs of one study run can publish about patient counts, written as cells of
 /// one line and sums of those cells: the documented input of the disclosure decision
 /// (``Disclosure/decide(_:policy:)``).

@@ -1,3 +1,4 @@
+import CareAtlas
 import CareGeometry
 import Foundation
 
@@ -34,9 +35,7 @@ public struct StudyResults: Sendable {
     /// Runs every analysis (one ``StudyRun`` with the study's settings). `progress` gets short
     /// English phrases (for a terminal).
     public static func compute(_ model: StudyModel, policy: SmallCellPolicy, progress: (String) -> Void = { _ in }) throws -> StudyResults {
-        var options = StudyRun.Options()
-        options.policy = policy
-        return try StudyRun.compute(model, options: options, progress: progress).results()
+        try StudyRun.compute(model, policy: policy, progress: progress).results()
     }
 }
 
