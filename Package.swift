@@ -104,7 +104,7 @@ let package = Package(
             name: "CarePrivacyTests",
             dependencies: ["CarePrivacy", "CareAtlas", "CareFormats", "CareGeometry", "CareSolver", "TestSupport",
                            .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CarePrivacy", "CareAtlas", "CareFormats", "TestSupport"]),
+        .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CarePrivacy", "CareAtlas", "CareFormats", "CareGeoPackage", "CareMaps", "TestSupport"]),
         .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CarePrivacy", "CareAtlas", "TestSupport"]),
         .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["careatlas", "CareFormats", "CareGeoPackage", "TestSupport"], exclude: ["Expected"]),

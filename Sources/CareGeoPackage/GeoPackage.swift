@@ -289,6 +289,11 @@ extension GeoPackage {
     }
 
     static func check(_ style: LayerStyle, layer: String, columns: [ColumnPlan]) throws {
+        // Rules and labels on a missing field would draw nothing without a word from QGIS.
+        for field in style.fields.subtracting([style.field].compactMap { $0 }).sorted() where !columns.contains(where: { $0.name == field }) {
+            throw GeoPackageError.invalidInput(
+                "layer \(layer): style \"\(style.name)\" reads \"\(field)\", which is not a property of the layer; properties: \(columns.map(\.name).joined(separator: ", "))")
+        }
         guard let field = style.field else { return }
         guard let column = columns.first(where: { $0.name == field }) else {
             throw GeoPackageError.invalidInput(

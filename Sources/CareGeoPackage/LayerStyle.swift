@@ -92,6 +92,10 @@ public struct LayerStyle: Hashable, Sendable {
         case graduated(field: String, classes: [GraduatedClass], missing: MissingClass? = nil)
         /// One colour per value of a text field; other values are not drawn.
         case categorized(field: String, categories: [Category])
+        /// QGIS's rule-based renderer: one rule per class, each with its own condition and symbol;
+        /// a rule without condition is QGIS's ELSE rule (every feature no other rule matches), so
+        /// that no feature is left undrawn. Conditions must not overlap (the caller's classes).
+        case rules([Rule])
     }
 
     /// The `styleName` QGIS shows in its style list.
@@ -105,10 +109,13 @@ public struct LayerStyle: Hashable, Sendable {
     public var markerSizeMM: Double
     /// Free text stored in `layer_styles.description`.
     public var description: String
+    /// Labels drawn from a field (nil: no labels).
+    public var labels: Labels?
 
     public init(name: String, renderer: Renderer, stroke: StyleColor = StyleColor(red: 60, green: 60, blue: 60),
-                strokeWidthMM: Double = 0.26, markerSizeMM: Double = 2.4, description: String = "")
+                strokeWidthMM: Double = 0.26, markerSizeMM: Double = 2.4, description: String = "", labels: Labels? = nil)
     {
+        self.labels = labels
         self.name = name
         self.renderer = renderer
         self.stroke = stroke
@@ -120,9 +127,16 @@ public struct LayerStyle: Hashable, Sendable {
     /// The field the renderer classifies on, if any.
     var field: String? {
         switch renderer {
-        case .single: return nil
+        case .single, .rules: return nil
         case .graduated(let f, _, _), .categorized(let f, _): return f
         }
+    }
+
+    /// Every field the renderer and the labels read.
+    var fields: Set<String> {
+        var out = Set([field, labels?.field].compactMap { $0 })
+        if case .rules(let rules) = renderer { for r in rules { out.formUnion(r.condition?.fields ?? []) } }
+        return out
     }
 }
 
@@ -141,8 +155,16 @@ enum SymbolKind {
 
 /// QGIS QML and OGC SLD 1.1 documents for a ``LayerStyle``.
 enum StyleDocuments {
-    /// A QML document with the renderer only (`styleCategories="Symbology"`).
+    /// A QML document with the renderer (`styleCategories="Symbology"`) and the labels when the
+    /// style has them (`Symbology|Labeling`).
     static func qml(_ style: LayerStyle, kind: SymbolKind) -> String {
+        let categories = style.labels == nil ? "Symbology" : "Symbology|Labeling\" labelsEnabled=\"1"
+        return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"\(categories)\">\n"
+            + renderer(style, kind: kind) + (style.labels.map(labeling) ?? "") + "</qgis>\n"
+    }
+
+    /// The `<renderer-v2>` element of a style (as in QML and in a QGIS project's `<maplayer>`).
+    static func renderer(_ style: LayerStyle, kind: SymbolKind) -> String {
         var symbols: [String] = []
         var body = ""
         switch style.renderer {
@@ -175,12 +197,24 @@ enum StyleDocuments {
                 symbols.append(symbol(index: i, fill: c.color, style: style, kind: kind))
             }
             body += "    </categories>\n"
+        case .rules(let rules):
+            body = "  <renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n    <rules key=\"root\">\n"
+            for (i, r) in rules.enumerated() {
+                body += "      <rule key=\"rule\(i)\" symbol=\"\(i)\" label=\"\(xml(r.label))\" filter=\"\(xml(r.condition?.expression ?? "ELSE"))\"/>\n"
+                symbols.append(symbol(index: i, rule: r, style: style, kind: kind))
+            }
+            body += "    </rules>\n"
         }
-        return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"Symbology\">\n"
-            + body + "    <symbols>\n" + symbols.joined() + "    </symbols>\n  </renderer-v2>\n</qgis>\n"
+        return body + "    <symbols>\n" + symbols.joined() + "    </symbols>\n  </renderer-v2>\n"
     }
 
     private static func symbol(index: Int, fill: StyleColor?, style: LayerStyle, kind: SymbolKind, hatched: Bool = false) -> String {
+        symbol(index: index, rule: LayerStyle.Rule(label: "", condition: nil, fill: fill, hatched: hatched), style: style, kind: kind)
+    }
+
+    private static func symbol(index: Int, rule: LayerStyle.Rule, style: LayerStyle, kind: SymbolKind) -> String {
+        let fill = rule.fill, hatched = rule.hatched
+        let stroke = rule.stroke ?? style.stroke, strokeWidth = rule.strokeWidthMM ?? style.strokeWidthMM
         func option(_ name: String, _ value: String) -> String {
             "            <Option name=\"\(name)\" type=\"QString\" value=\"\(xml(value))\"/>\n"
         }
@@ -190,29 +224,50 @@ enum StyleDocuments {
         case .fill:
             (type, layerClass) = ("fill", "SimpleFill")
             options += option("color", (fill ?? StyleColor(red: 0, green: 0, blue: 0, alpha: 0)).qml)
-            options += option("style", fill == nil ? "no" : hatched ? "b_diagonal" : "solid")
-            options += option("outline_color", style.stroke.qml)
-            options += option("outline_style", "solid")
-            options += option("outline_width", number(style.strokeWidthMM))
+            options += option("style", fill == nil ? "no" : "solid")
+            options += option("outline_color", stroke.qml)
+            options += option("outline_style", stroke.alpha == 0 ? "no" : rule.dashed ? "dash" : "solid")
+            options += option("outline_width", number(strokeWidth))
             options += option("outline_width_unit", "MM")
         case .line:
             (type, layerClass) = ("line", "SimpleLine")
-            options += option("line_color", (fill ?? style.stroke).qml)
-            options += option("line_style", "solid")
-            options += option("line_width", number(style.strokeWidthMM))
+            options += option("line_color", (fill ?? stroke).qml)
+            options += option("line_style", rule.dashed ? "dash" : "solid")
+            options += option("line_width", number(strokeWidth))
             options += option("line_width_unit", "MM")
         case .marker:
             (type, layerClass) = ("marker", "SimpleMarker")
-            options += option("name", "circle")
-            options += option("color", (fill ?? style.stroke).qml)
-            options += option("outline_color", style.stroke.qml)
-            options += option("outline_width", number(style.strokeWidthMM / 2))
-            options += option("size", number(style.markerSizeMM))
+            options += option("name", rule.marker?.shape ?? "circle")
+            options += option("angle", number(rule.marker?.angle ?? 0))
+            options += option("color", (fill ?? stroke).qml)
+            options += option("outline_color", stroke.qml)
+            options += option("outline_width", number(strokeWidth / 2))
+            options += option("size", number(rule.marker?.sizeMM ?? style.markerSizeMM))
             options += option("size_unit", "MM")
         }
+        var layers = "        <layer class=\"\(layerClass)\" enabled=\"1\" locked=\"0\" pass=\"0\">\n          <Option type=\"Map\">\n"
+            + options + "          </Option>\n        </layer>\n"
+        if kind == .fill, hatched, fill != nil {
+            // The maps' hatching: diagonal lines over the class colour.
+            layers += "        <layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\n          <Option type=\"Map\">\n"
+                + option("color", LayerStyle.hatchColor.qml) + option("style", "b_diagonal") + option("outline_style", "no")
+                + "          </Option>\n        </layer>\n"
+        }
         return "      <symbol type=\"\(type)\" name=\"\(index)\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n"
-            + "        <layer class=\"\(layerClass)\" enabled=\"1\" locked=\"0\" pass=\"0\">\n          <Option type=\"Map\">\n"
-            + options + "          </Option>\n        </layer>\n      </symbol>\n"
+            + layers + "      </symbol>\n"
+    }
+
+    /// QGIS's simple labeling on a field: a white buffer, placed over the polygon's inside point,
+    /// drawn only where the label fits inside the polygon.
+    static func labeling(_ l: LayerStyle.Labels) -> String {
+        "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
+            + "      <text-style fieldName=\"\(xml(l.field))\" isExpression=\"0\" fontFamily=\"\(xml(l.font))\" namedStyle=\"Regular\" fontSize=\"\(number(l.sizePoints))\" fontSizeUnit=\"Point\" fontWeight=\"50\" fontItalic=\"0\" textColor=\"\(l.color.qml)\" textOpacity=\"1\" multilineHeight=\"1\" blendMode=\"0\" previewBkgrdColor=\"255,255,255,255\">\n"
+            + "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.9\" bufferNoFill=\"1\" bufferJoinStyle=\"128\" bufferBlendMode=\"0\"/>\n"
+            + "      </text-style>\n"
+            + "      <text-format wrapChar=\"\" multilineAlign=\"1\" autoWrapLength=\"0\" useMaxLineLengthForAutoWrap=\"1\" addDirectionSymbol=\"0\" formatNumbers=\"0\" decimals=\"0\" plussign=\"0\"/>\n"
+            + "      <placement placement=\"\(l.placement)\" centroidInside=\"1\" centroidWhole=\"0\" fitInPolygonOnly=\"\(l.onlyWhereItFits ? 1 : 0)\" dist=\"0\" distUnits=\"MM\" priority=\"5\" offsetType=\"0\" quadOffset=\"4\" xOffset=\"0\" yOffset=\"0\" offsetUnits=\"MM\" overrunDistance=\"0\" overrunDistanceUnit=\"MM\"/>\n"
+            + "      <rendering obstacle=\"1\" obstacleFactor=\"1\" obstacleType=\"1\" displayAll=\"0\" upsidedownLabels=\"0\" labelPerPart=\"0\" mergeLines=\"0\" minFeatureSize=\"0\" limitNumLabels=\"0\" maxNumLabels=\"2000\" scaleVisibility=\"0\" fontLimitPixelSize=\"0\" drawLabels=\"1\" zIndex=\"0\"/>\n"
+            + "    </settings>\n  </labeling>\n"
     }
 
     /// An SLD 1.1 document with one rule per class or category (one rule for a single symbol).
@@ -233,6 +288,11 @@ enum StyleDocuments {
                     + "<ogc:PropertyIsLessThanOrEqualTo><ogc:PropertyName>\(xml(field))</ogc:PropertyName><ogc:Literal>\(number(c.upper))</ogc:Literal></ogc:PropertyIsLessThanOrEqualTo>"
                     + "</ogc:And></ogc:Filter>"
                 rules.append(rule(name: c.label, filter: filter, fill: c.color, style: style, kind: kind))
+            }
+        case .rules(let ruleList):
+            for r in ruleList {
+                let filter = r.condition.map { "<ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\">\($0.ogcFilter)</ogc:Filter>" } ?? "<se:ElseFilter/>"
+                rules.append(rule(name: r.label, filter: filter, fill: r.fill, style: style, kind: kind))
             }
         case .categorized(let field, let categories):
             for c in categories {

@@ -25,7 +25,7 @@ import TestSupport
         defer { for d in [a, b] { try? FileManager.default.removeItem(at: d) } }
         #expect(ra.status == 0 && rb.status == 0, "\(ra.stderr)")
         let names = try Self.files(a)
-        for expected in ["report.html", "report.pdf", "careatlas.gpkg", "areas.csv", "areas.md", "scenario_stages.csv", "institutions.csv",
+        for expected in ["report.html", "report.pdf", "careatlas.gpkg", "careatlas.qgs", "areas.csv", "areas.md", "scenario_stages.csv", "institutions.csv",
                          "areas.geojson", "catchments.geojson", "stage_regions.geojson", "institutions.geojson", "access_gaps.geojson",
                          "map_patients.svg", "map_patients.pdf", "map_patients_slide.png", "map_gaps.svg", "map_stages_slide.png"] {
             #expect(names.contains(expected), "\(expected) missing")
@@ -37,11 +37,26 @@ import TestSupport
         }
         let html = try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("作成日 Report date: 2026-04-01"))
-        #expect(html.components(separatedBy: "<figure class=\"map\">").count - 1 == 5, "five inline maps")
-        #expect(html.components(separatedBy: "<svg").count - 1 == 6, "five maps and the frontier chart")
-        // Self-contained: no scripts, nothing fetched (namespace URIs like xmlns="http://www.w3.org/2000/svg" are names, not fetches).
-        #expect(!html.contains("<script"))
-        for fetch in ["src=\"http", "href=\"http", "url(http", "@import"] { #expect(!html.contains(fetch), "\(fetch)") }
+        // The interactive map replaces the inline maps, which are linked; the page stays small.
+        #expect(html.contains("<div id=\"careatlas-map\"") && html.contains("<script id=\"careatlas-data\" type=\"application/json\">"))
+        #expect(!html.contains("<figure class=\"map\">"), "no inline static map")
+        for key in ["patients", "penetration", "access", "gaps", "stages"] {
+            #expect(html.contains("<a href=\"map_\(key).svg\">") && html.contains("<a href=\"map_\(key)_slide.png\">"), "\(key) map linked")
+        }
+        #expect(html.contains("<a href=\"areas.csv\">") && html.contains("<a href=\"careatlas.gpkg\">") && html.contains("<a href=\"careatlas.qgs\">"))
+        #expect(html.contains("<nav class=\"toc\" id=\"contents\">") && html.contains("<a href=\"#s2\">"), "table of contents")
+        #expect(html.utf8.count < 2_000_000, "report.html is \(html.utf8.count) bytes")
+        // Self-contained: scripts only inline, nothing fetched; outside the scripts no external
+        // link either (Leaflet's own source names its site; namespace URIs are names, not fetches).
+        #expect(!html.contains("<script src") && !html.contains("<link"))
+        let outsideScripts = html.components(separatedBy: "<script").enumerated().map { i, part in
+            i == 0 ? part : (part.components(separatedBy: "</script>").dropFirst().joined(separator: "</script>"))
+        }.joined()
+        for fetch in ["src=\"http", "href=\"http", "url(http", "@import"] {
+            #expect(!outsideScripts.contains(fetch), "\(fetch)")
+            #expect(!html.contains(fetch) || fetch == "href=\"http", "\(fetch)")
+        }
+        #expect(html.contains("Leaflet") && html.contains("BSD-2-Clause"), "Leaflet's licence is credited")
         #expect(!html.contains(SmallCellNotice.text))
         let pdf = try Data(contentsOf: a.appendingPathComponent("report.pdf"))
         #expect(pdf.starts(with: Data("%PDF-".utf8)))
@@ -151,7 +166,7 @@ import TestSupport
         #expect(r.status == 0)
         let run = try Chromium.run(["--dump-dom", a.appendingPathComponent("report.html").absoluteString])
         #expect(run.status == 0, "\(run.stderr.suffix(2000))")
-        #expect(run.stdout.contains("<figure class=\"map\">"), "the page loaded")
+        #expect(run.stdout.contains("leaflet-container"), "the page loaded and its map script ran")
         #expect(Chromium.consoleErrors(run.stderr).isEmpty, "console: \(Chromium.consoleErrors(run.stderr))")
         // The check sees an error when there is one.
         let bad = a.appendingPathComponent("bad.html")

@@ -141,7 +141,9 @@ public struct DisclosureAudit {
         for f in files where f.pathExtension == "md" { scanText(f, markdown: true) }
         for f in files where f.pathExtension == "html" { scanText(f, markdown: false) }
         for f in files where f.pathExtension == "geojson" { try scanGeoJSON(f) }
+        for f in files where f.pathExtension == "qgs" { scanQGISProject(f) }
         try readLine(files)
+        for f in files where f.pathExtension == "html" { try scanMapData(f) }
         try readEquations(files)
     }
 
@@ -205,6 +207,52 @@ public struct DisclosureAudit {
                 default: break
                 }
             }
+        }
+    }
+
+    /// The layer properties of features: counts (numbers or labels) below the minimum are problems.
+    mutating func scanProperties(_ properties: JSONObject, source: String) {
+        for (key, value) in properties where key == "patients" || key.hasSuffix("_patients") || key.hasSuffix("_label") {
+            switch value {
+            case let .number(n) where n > 0 && n < Double(minCell): problems.append("\(source): \(key) = \(n)")
+            case let .string(s) where isSmall(s): problems.append("\(source): \(key) = \(s)")
+            default: break
+            }
+        }
+    }
+
+    /// The interactive map's data inlined in report.html (`<script id="careatlas-data">`): every
+    /// layer's features like a GeoJSON layer's, and each area's patients as a cell of the line
+    /// (so a cell the map shows and a table hides is found).
+    mutating func scanMapData(_ url: URL) throws {
+        let html = try String(contentsOf: url, encoding: .utf8)
+        let open = "<script id=\"careatlas-data\" type=\"application/json\">"
+        guard let start = html.range(of: open), let end = html.range(of: "</script>", range: start.upperBound..<html.endIndex) else { return }
+        let text = String(html[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "<\\/", with: "</")
+        let data = try JSONParser.parse(text)
+        let known = lineCodes
+        for layer in ["areas", "institutions", "stages"] {
+            for (k, f) in (data[layer]?["features"]?.arrayValue ?? []).enumerated() {
+                guard let p = f["properties"]?.objectValue else { continue }
+                let source = "\(url.lastPathComponent) map data \(layer) \(k)"
+                scanProperties(p, source: source)
+                if layer == "areas", let code = p["area_code"]?.stringValue, known.contains(code), let label = p["patients_label"]?.stringValue {
+                    record(code, label, source: source)
+                }
+            }
+        }
+    }
+
+    /// A QGIS project: no rule compares a count field with a small number (a class limit below
+    /// the minimum would bound a hidden cell).
+    mutating func scanQGISProject(_ url: URL) {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { problems.append("\(url.lastPathComponent): unreadable"); return }
+        let pattern = #"&quot;([A-Za-z0-9_]*patients)&quot; (?:&gt;=|&gt;|&lt;=|&lt;|=|&lt;&gt;) (-?[0-9.]+)"#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return }
+        for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            guard let field = Range(m.range(at: 1), in: text), let value = Range(m.range(at: 2), in: text),
+                  let v = Double(text[value]), v > 0 && v < Double(minCell) else { continue }
+            problems.append("\(url.lastPathComponent): rule on \(text[field]) with limit \(text[value])")
         }
     }
 

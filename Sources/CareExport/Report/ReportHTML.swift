@@ -2,11 +2,17 @@ import CareAtlas
 import CareFormats
 import Foundation
 
-/// Renders a ``ReportDocument`` as one self-contained HTML file: inline CSS, inline SVG maps, no
-/// scripts, no external resources, so it opens offline and prints as it shows.
+/// Renders a ``ReportDocument`` as one self-contained HTML file: inline CSS, the interactive map
+/// (Leaflet and the data inlined, ``InteractiveMap``) or inline SVG maps, links to the report's
+/// other files, and no external resource: it opens offline and makes no request.
 public enum ReportHTML {
-    /// - Parameter maps: inline SVG markup by map key (ids already made unique per map).
-    public static func render(_ doc: ReportDocument, maps: [String: String]) -> String {
+    /// - Parameters:
+    ///   - maps: inline SVG markup by map key (ids already made unique per map), used when there is
+    ///     no interactive map.
+    ///   - interactiveMap: the interactive map's HTML (``InteractiveMap``), shown before the first
+    ///     map; the static maps are then linked, not inlined.
+    ///   - files: the report folder's files, linked from the table of contents and the tables.
+    public static func render(_ doc: ReportDocument, maps: [String: String] = [:], interactiveMap: String? = nil, files: [String] = []) -> String {
         var h = """
             <!DOCTYPE html>
             <html lang="ja">
@@ -15,7 +21,7 @@ public enum ReportHTML {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="generator" content="CareAtlas">
             <title>\(escape(doc.title))</title>
-            <style>\(css)</style>
+            <style>\(css)\(ReportNavigation.css)</style>
             </head>
             <body>
 
@@ -23,11 +29,14 @@ public enum ReportHTML {
         if let notice = doc.notice { h += "<div class=\"internal\">\(escape(notice))</div>\n" }
         h += "<header><h1>\(escape(doc.title))</h1><p class=\"subtitle\">\(escape(doc.subtitle))</p>"
         h += "<p class=\"date\">作成日 Report date: \(escape(doc.date))</p></header>\n<main>\n"
+        if !files.isEmpty { h += ReportNavigation.contents(doc, files: files) }
+        var section = 0, interactive = interactiveMap
         for block in doc.blocks {
             switch block {
             case let .heading(level, text):
                 let l = min(max(level, 2), 4)
-                h += "<h\(l)>\(escape(text))</h\(l)>\n"
+                if l == 2 { section += 1 }
+                h += l == 2 ? "<h2 id=\"\(ReportNavigation.sectionID(section))\">\(escape(text))</h2>\n" : "<h\(l)>\(escape(text))</h\(l)>\n"
             case let .paragraph(text):
                 h += "<p>\(escape(text))</p>\n"
             case let .list(items):
@@ -35,7 +44,10 @@ public enum ReportHTML {
             case let .formula(text):
                 h += "<pre class=\"formula\">\(escape(text))</pre>\n"
             case let .table(title, columns, rows, shown, file):
-                h += table(title: title, columns: columns, rows: rows, shown: shown, file: file)
+                h += table(title: title, columns: columns, rows: rows, shown: shown, file: file, linked: files.contains(file ?? ""))
+            case let .map(key, caption) where interactiveMap != nil:
+                if let first = interactive { h += first; interactive = nil }
+                h += ReportNavigation.mapLinks(key: key, caption: caption, files: files)
             case let .map(key, caption):
                 guard let svg = maps[key] else { continue }
                 h += "<figure class=\"map\">\n\(svg)\n<figcaption>\(escape(caption))</figcaption>\n</figure>\n"
@@ -43,6 +55,7 @@ public enum ReportHTML {
                 h += "<figure class=\"chart\">\n\(drawing.svg())\n<figcaption>\(escape(caption))</figcaption>\n</figure>\n"
             }
         }
+        if !files.isEmpty { h += ReportNavigation.fileList(files) }
         h += "</main>\n<footer>\n"
         for line in doc.credits { h += "<p>\(escape(line))</p>\n" }
         if let notice = doc.notice { h += "<p class=\"internal\">\(escape(notice))</p>\n" }
@@ -50,7 +63,7 @@ public enum ReportHTML {
         return h
     }
 
-    static func table(title: String, columns: [String], rows: [[String]], shown: Int, file: String?) -> String {
+    static func table(title: String, columns: [String], rows: [[String]], shown: Int, file: String?, linked: Bool = false) -> String {
         let numeric = columns.indices.map { c in
             rows.contains { !$0[c].isEmpty } && rows.allSatisfy { row in
                 let v = row[c]
@@ -69,7 +82,7 @@ public enum ReportHTML {
         h += "</tbody>\n</table>\n"
         if rows.count > shown || file != nil {
             let more = rows.count > shown ? "\(shown) / \(rows.count) 行を表示。" : ""
-            h += "<p class=\"note\">\(more)\(file.map { "全体は \(escape($0))（CSV）。" } ?? "")</p>\n"
+            h += "<p class=\"note\">\(more)\(file.map { linked ? ReportNavigation.fileNote($0) : "全体は \(escape($0))（CSV）。" } ?? "")</p>\n"
         }
         return h + "</section>\n"
     }

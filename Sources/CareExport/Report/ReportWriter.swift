@@ -54,9 +54,9 @@ public enum ReportWriter {
             let stem = String(name.dropLast(4))
             try folder.write(stem + ".md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + t.markdown())
         }
-        let layers = try ReportLayers.all(r)
+        // Regions dissolved to one outline each (no sliver holes between areas).
+        let layers = RegionOutlines.apply(try ReportLayers.all(r), areaPoints: r.areas.map(\.labelPoint))
         let date = options.date ?? r.model.spec.reportDate
-        let packageLayers = try geoPackageLayers(r, layers)
 
         var doc = ReportBuilder.document(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a }), language: options.language)
         if let d = DecisionPage.build(r, language: options.language) {
@@ -69,6 +69,7 @@ public enum ReportWriter {
         let metadata = DocumentMetadata(title: r.model.spec.name, date: date)
         let data = StudyMapData(results: r)
         let extent = try data.extent(named: options.extent)
+        let packageLayers = try geoPackageLayers(r, layers, styles: ReportQGIS.defaultStyles(r, mapData: data, layers: layers, language: options.language))
         let print = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .a4, language: options.language, extent: extent))
         let slides = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .slide, language: options.language, extent: extent))
         let maps = Dictionary(print.map { ($0.name, $0.map) }, uniquingKeysWith: { a, _ in a })
@@ -101,7 +102,11 @@ public enum ReportWriter {
             try folder.write(file, bytes)
             if file.hasSuffix(".svg") { inline[String(file.dropFirst("map_".count).dropLast(".svg".count))] = String(decoding: bytes, as: UTF8.self) }
         }
-        try folder.write("report.html", text: ReportHTML.render(doc, maps: inline))
+        try folder.write("careatlas.qgs", text: try ReportQGIS.project(r, mapData: data, layers: layers, language: options.language))
+        // The page: the interactive map (Leaflet inlined) replaces the inline maps, which are linked.
+        let interactive = InteractiveMap.html(data: try InteractiveMap.data(r, layers: layers, mapData: data, language: options.language),
+                                              leaflet: InteractiveMap.leaflet())
+        try folder.write("report.html", text: ReportHTML.render(doc, maps: inline, interactiveMap: interactive, files: folder.written))
         return doc
     }
 
@@ -153,46 +158,14 @@ public enum ReportWriter {
         return PrintDocument(blocks: blocks, credits: doc.credits, internalBanner: doc.notice != nil)
     }
 
-    /// The layers with QGIS styles: areas graduated on patients (suppressed counts as a hatched
-    /// "<10" class), institutions by kind, gaps by class, catchments and stages as outlines.
-    static func geoPackageLayers(_ r: StudyResults, _ layers: [ReportLayers.Layer]) throws -> [GeoPackageLayer] {
-        try layers.map { layer in
+    /// The layers with their default QGIS styles (``ReportQGIS/defaultStyles(_:mapData:layers:language:)``):
+    /// areas as the patient map, institutions by kind with the anchor, gaps by class, stages and
+    /// catchments as outlines.
+    static func geoPackageLayers(_ r: StudyResults, _ layers: [ReportLayers.Layer], styles: [String: LayerStyle]) throws -> [GeoPackageLayer] {
+        layers.map { layer in
             GeoPackageLayer(name: layer.name, crs: r.model.crs, features: layer.features.map { ($0.0, $0.1) },
-                            // An empty layer (a study without access gaps) has no properties to classify on.
-                            style: layer.features.isEmpty ? nil : try style(layer.name, r), description: r.model.spec.name)
-        }
-    }
-
-    static let ramp = ["#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026"]
-    static let categorical = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
-
-    static func color(_ hex: String) -> StyleColor { StyleColor(hex: hex) ?? StyleColor(red: 128, green: 128, blue: 128) }
-
-    static func style(_ layer: String, _ r: StudyResults) throws -> LayerStyle? {
-        switch layer {
-        case "areas":
-            let shown = r.areas.compactMap { $0.patients }.filter { $0 > 0 }.map(Double.init)
-            guard shown.count >= 2 else { return LayerStyle(name: "areas", renderer: .single(fill: nil)) }
-            let breaks = try ClassBreaks.compute(shown, method: .quantile(k: min(5, Set(shown).count)))
-            var classes = [LayerStyle.GraduatedClass(lower: 0, upper: 0, color: color("#f0f0f0"), label: "0")]
-            for k in 0..<breaks.classCount {
-                classes.append(.init(lower: breaks.edges[k], upper: breaks.edges[k + 1], color: color(ramp[min(k, ramp.count - 1)]),
-                                     label: "\(Format.count(breaks.edges[k]))–\(Format.count(breaks.edges[k + 1]))"))
-            }
-            return LayerStyle(name: "patients", renderer: .graduated(
-                field: "patients", classes: classes,
-                missing: .init(color: color("#bdbdbd"), label: "\(r.policy.suppressedLabel) / \(SmallCellPolicy.secondaryLabel)", hatched: true)))
-        case "institutions":
-            let kinds = Set(r.model.institutions.map(\.kind)).sorted()
-            return LayerStyle(name: "kind", renderer: .categorized(field: "kind", categories: kinds.enumerated().map { k, kind in
-                .init(value: kind, color: color(categorical[k % categorical.count]), label: kind)
-            }))
-        case "access_gaps":
-            return LayerStyle(name: "gap_class", renderer: .categorized(field: "gap_class", categories: GapClass.allCases.dropFirst().enumerated().map { k, g in
-                .init(value: g.rawValue, color: color(categorical[k % categorical.count]), label: g.label(english: false))
-            }))
-        default:
-            return LayerStyle(name: layer, renderer: .single(fill: nil), stroke: StyleColor(red: 20, green: 20, blue: 20), strokeWidthMM: 0.6)
+                            // An empty layer (a study without access gaps) has no properties to style on.
+                            style: layer.features.isEmpty ? nil : styles[layer.name], description: r.model.spec.name)
         }
     }
 }

@@ -68,6 +68,9 @@ public struct CRSInfo: Hashable, Sendable {
     public let crs: CRS
     public let name: String
     public let isGeographic: Bool
+    /// The definition as OGC WKT2:2019 (`proj_as_wkt`), as QGIS and GDAL read it; nil when PROJ
+    /// cannot write one.
+    public let wkt: String?
 
     /// Looks the CRS up in PROJ's database.
     ///
@@ -85,6 +88,8 @@ public struct CRSInfo: Hashable, Sendable {
         self.isGeographic =
             type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS
             || type == PJ_TYPE_GEOGRAPHIC_CRS
+        // proj_as_wkt returns a string owned by the PJ object (NULL on failure): copied before it is destroyed.
+        self.wkt = proj_as_wkt(context.handle, pj, PJ_WKT2_2019, nil).map { String(cString: $0) }
     }
 }
 
