@@ -26,14 +26,19 @@ func runAccessScaling(_ args: [String], rng: inout SplitMix) throws {
     case "gaussian": model = try .gaussian(maximumCost: radius, sigma: radius / 2)
     default: model = try .enhancedTwoStep(bands: FloatingCatchmentModel.defaultEnhancedBands(maximumCost: radius))
     }
+    let loadBefore = loadAverage()
+    let cpuStart = processCPUSeconds()
     let start = clock.now
     let scores = try FloatingCatchment.scores(demand: demand, supply: supply, cost: .euclidean(detourFactor: 1), model: model)
     let elapsed = clock.now - start
+    let cpu = processCPUSeconds() - cpuStart
     let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     // Under taskset the process may see every core of the machine; benchmarks/scaling.sh says how many it may use.
     let workers = ProcessInfo.processInfo.environment["CAREATLAS_BENCH_CORES"].flatMap { Int($0) }
         ?? ProcessInfo.processInfo.activeProcessorCount
-    print("access \(method) \(n) × \(m), \(radius / 1000) km: \(seconds(elapsed)); \(scores.pairCount) pairs; "
+    print("access \(method) \(n) × \(m), \(radius / 1000) km: \(seconds(elapsed)), CPU \(String(format: "%.2f", cpu)) s "
+          + "(\(String(format: "%.2f", cpu * 1e9 / Double(scores.pairCount))) ns per pair), load \(loadBefore) → \(loadAverage()); "
+          + "\(scores.pairCount) pairs; "
           + String(format: "%.2f ns per pair, %.2f ns per pair per core (%d cores); ", s * 1e9 / Double(scores.pairCount),
                    s * 1e9 * Double(workers) / Double(scores.pairCount), workers)
           + "sum of finite scores \(String(format: "%.12g", scores.scores.filter { $0.isFinite }.reduce(0, +))); peak RSS \(String(format: "%.0f", peakResidentMegabytes())) MB")

@@ -25,6 +25,21 @@ func peakResidentMegabytes() -> Double {
     return .nan
 }
 
+/// The 1-minute load average from /proc/loadavg ("?" where there is none): printed beside each
+/// figure, since the machine the benchmarks run on is shared.
+func loadAverage() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return text.split(separator: " ").first.map(String.init) ?? "?"
+}
+
+/// User + system CPU seconds of this process so far (all threads): under load, the CPU time of
+/// a phase is steadier than its wall time.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time) == 0 else { return .nan }
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
 struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
