@@ -138,10 +138,11 @@ import TestSupport
             "--threshold", "25", "--kinds", "visiting_nurse", "--capacity", "patients_per_month", "--out", out.path,
         ])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == "scored=9 pairs=2 undefined=7\n")
+        #expect(run.stdout == "scored=9 pairs=2 undefined=7 no_data=0\n")
         let rows = try String(contentsOf: out.appendingPathComponent("access_scores.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
-        let score = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { (String($0[0]), String($0.last!)) })
-        #expect(Double(score["99105"]!) == 0.02 && Double(score["99104"]!) == 0.025 && score["99101"] == "nan")
+        // area_code,area_name,demand_aged65,demand_status,score,score_status (split drops the empty score).
+        let score = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { (String($0[0]), $0.count == 6 ? String($0[4]) : String($0.last!)) })
+        #expect(Double(score["99105"]!) == 0.02 && Double(score["99104"]!) == 0.025 && score["99101"] == "no_supply_in_reach")
 
         try "origin,destination,cost\n99105,N01,10\n12345,N01,5\n".write(to: folder.appendingPathComponent("od.csv"), atomically: true, encoding: .utf8)
         let bad = try CLITests.run([

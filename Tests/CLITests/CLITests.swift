@@ -117,7 +117,8 @@ import TestSupport
         // The 90 % catchments (140 = total − the outside bucket) are hidden instead of the outside bucket:
         // with both shown, 藤区 (4) would be 140 − the 90 % catchment's other areas.
         #expect(r.stdout.hasPrefix("patients: 150 in total, 10 outside the study areas\n"))
-        #expect(r.stdout.contains("   90%  unconstrained  yes          8         x         \n"))
+        // Withheld whole (issue 15): listing its areas would bound 藤区 by the catchment order.
+        #expect(r.stdout.contains("   90%  unconstrained  yes          -         x         \n"))
         #expect(r.stdout.contains("   50%  unconstrained  yes          3        90     60.0\n"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasPrefix(".") }.sorted()
         #expect(files.contains("catchment_ranking.csv") && files.contains("service_areas.csv") && files.contains("huff_fit.csv"))
@@ -144,10 +145,10 @@ import TestSupport
         let r = try CLITests.run(["access", "geodata/demo/study.yaml", "--out", out.path, "--method", "2sfca", "--threshold", "1000",
                                   "--kinds", "visiting_nurse", "--capacity", "patients_per_month"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout == "scored=9 pairs=4 undefined=5\n")
+        #expect(r.stdout == "scored=9 pairs=4 undefined=5 no_data=0\n")
         let csv = try String(contentsOf: out.appendingPathComponent("access_scores.csv"), encoding: .utf8)
-        #expect(csv.contains("99105,松区,2000,0.02\n"))
-        #expect(csv.contains("99101,桜区,1000,nan\n"))
+        #expect(csv.contains("99105,松区,2000,ok,0.02,ok\n"))
+        #expect(csv.contains("99101,桜区,1000,ok,,no_supply_in_reach\n"), "no score is empty with its reason, never nan")
     }
 
     @Test func studyModeNeedsCapacity() throws {

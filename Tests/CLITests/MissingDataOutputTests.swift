@@ -102,6 +102,20 @@ import TestSupport
             }
         }
 
+        /// report.html without the inlined Leaflet library (its source has `NaN` as code); the map's
+        /// own data (`<script id="careatlas-data">`) and every other line are kept.
+        static func withoutLibraryScripts(_ html: String) -> String {
+            var out = "", rest = Substring(html)
+            while let open = rest.range(of: "<script") {
+                out += rest[..<open.lowerBound]
+                guard let close = rest[open.upperBound...].range(of: "</script>") else { rest = rest[open.lowerBound...]; break }
+                let block = rest[open.lowerBound..<close.upperBound]
+                if block.hasPrefix("<script id=\"careatlas-data\"") { out += block }
+                rest = rest[close.upperBound...]
+            }
+            return out + rest
+        }
+
         /// Every file of an output folder.
         mutating func folder(_ url: URL) throws {
             for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() {
@@ -110,7 +124,8 @@ import TestSupport
                 case "csv": let t = try String(contentsOf: file, encoding: .utf8); text(name, t); try csv(name, t)
                 case "md": let t = try String(contentsOf: file, encoding: .utf8); text(name, t); markdown(name, t)
                 case "geojson": text(name, try String(contentsOf: file, encoding: .utf8)); try geojson(name, try Data(contentsOf: file))
-                case "html", "json", "txt": text(name, try String(contentsOf: file, encoding: .utf8))
+                case "html": text(name, Self.withoutLibraryScripts(try String(contentsOf: file, encoding: .utf8)))
+                case "json", "txt": text(name, try String(contentsOf: file, encoding: .utf8))
                 case "gpkg": try geopackage(file)
                 default: continue
                 }
