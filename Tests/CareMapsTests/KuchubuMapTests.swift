@@ -52,10 +52,12 @@ struct KuchubuMapTests {
         for (area, drawn) in zip(areas, map.areas) where (1...9).contains(area.patients ?? 0) {
             #expect(drawn.classIndex == 0, "\(area.name) has \(area.patients!) patients")
         }
-        // Penetration: suppressed counts stay suppressed, never a rate.
+        // Penetration: suppressed counts stay suppressed, never a rate; an area without a 65+
+        // population (outside SSDSE's Tokyo table here) is no data whatever its count (issue 16).
         let pen = try StudyMaps.map(Self.data.get(), metric: .penetration)
         for (area, drawn) in zip(areas, pen.areas) where (1...9).contains(area.patients ?? 0) {
-            #expect(pen.classes[drawn.classIndex].role == .suppressed, "\(area.name)")
+            let expected: MapClass.Role = area.population["aged65"] == nil ? .noData : .suppressed
+            #expect(pen.classes[drawn.classIndex].role == expected, "\(area.name)")
         }
     }
 
