@@ -41,6 +41,8 @@ public struct PostalTable: Sendable {
     /// Rows after joining split 町域 (one per code, municipality and 町域).
     public let count: Int
     private let byCode: [Int32: [Entry]]
+    /// The distinct municipality codes of each postal code, sorted.
+    private let municipalitiesByCode: [Int32: [String]]
 
     /// Reads a postal table file in any of the accepted layouts.
     ///
@@ -114,21 +116,38 @@ public struct PostalTable: Sendable {
             throw GeocodingDataError(source: source, "has no rows", fix: "give Japan Post's KEN_ALL.CSV or utf_ken_all.csv")
         }
         self.byCode = map
+        self.municipalitiesByCode = map.mapValues { Array(Set($0.map(\.municipalityCode))).sorted() }
         self.count = rows
     }
 
     /// Every row for a postal code (given in any form ``normalizePostalCode(_:)`` accepts); empty
     /// when the code is not in the table.
     public func entries(for postalCode: String) -> [Entry] {
-        guard let code = PostalTable.normalizePostalCode(postalCode), let key = Int32(code) else { return [] }
-        return byCode[key] ?? []
+        PostalTable.key(postalCode).flatMap { byCode[$0] } ?? []
     }
 
     /// The distinct municipality codes of a postal code, sorted.
     public func municipalityCodes(for postalCode: String) -> [String] {
-        let found = entries(for: postalCode)
-        if found.count == 1 { return [found[0].municipalityCode] }
-        return Array(Set(found.map(\.municipalityCode))).sorted()
+        PostalTable.key(postalCode).flatMap { municipalitiesByCode[$0] } ?? []
+    }
+
+    func entries(key: Int32) -> [Entry] { byCode[key] ?? [] }
+    func municipalityCodes(key: Int32) -> [String] { municipalitiesByCode[key] ?? [] }
+
+    /// The 7 digits of a postal code (any form ``normalizePostalCode(_:)`` accepts) as one number;
+    /// nil when it is not 7 digits. Allocates nothing.
+    static func key(_ text: String) -> Int32? {
+        var value: Int32 = 0, digits = 0
+        for s in text.unicodeScalars {
+            switch s.value {
+            case 0x30...0x39: value = value * 10 + Int32(s.value - 0x30); digits += 1
+            case 0xFF10...0xFF19: value = value * 10 + Int32(s.value - 0xFF10); digits += 1
+            case 0x2D, 0xFF0D, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0x30FC, 0x3012, 0x20, 0x3000: continue
+            default: return nil
+            }
+            if digits > 7 { return nil }
+        }
+        return digits == 7 ? value : nil
     }
 
     /// The 7 digits of a postal code written as `113-8510`, `〒113-8510`, `1138510`, `１１３－８５１０`

@@ -83,9 +83,10 @@ final class GeocoderDemoTests: XCTestCase {
         XCTAssertEqual(AddressNormalizer.normalize("松濤２－１１"), "松涛2-11")
     }
 
-    /// `2丁21番` (丁 without 目) gives 丁目 2; a 丁目 the census divides into same-named parts, and a
-    /// 大字 divided into different 字 the address does not name, stay at the town level with their
-    /// own reasons; a postal code's 町域 names the town when the address names none.
+    /// `2丁21番` (丁 without 目) gives 丁目 2; a 丁目 (or 大字) the census divides into same-named
+    /// parts is a 町丁 match on the union of the parts (no single KEY_CODE, population-weighted
+    /// centroid, its own note); a 大字 divided into different 字 the address does not name stays at
+    /// the town level; a postal code's 町域 names the town when the address names none.
     func testChomeFormsAndCensusSplits() throws {
         func row(_ code: String, _ name: String, _ pop: Int, _ x: Double) -> Gazetteer.Row {
             Gazetteer.Row(code: code, prefecture: "架空県", gstName: "架空市", cssName: "桜区", name: name, population: pop,
@@ -103,11 +104,22 @@ final class GeocoderDemoTests: XCTestCase {
         XCTAssertEqual(geocoder.geocode(address: "架空市桜区長洲２丁２１番８号").smallAreaCode, "99101001002")
         XCTAssertEqual(geocoder.geocode(address: "架空市桜区長洲Ⅱ－２１－８").smallAreaCode, "99101001002")
         let same = geocoder.geocode(address: "架空市桜区小川町１－４８５")
-        XCTAssertEqual(same.level, .town)
+        XCTAssertEqual(same.level, .chome)
+        XCTAssertNil(same.smallAreaCode, "two parts: no single KEY_CODE")
+        XCTAssertEqual(same.chomeAreaCodes, ["99101002010", "99101002011"])
         XCTAssertEqual(same.reasons, [.townSplitSameName])
-        XCTAssertEqual(same.longitude!, 2.75, accuracy: 1e-12, "population-weighted centroid of the two parts")
-        XCTAssertEqual(geocoder.geocode(address: "架空市桜区大字小室７８０番地").reasons, [.townSplitSameName])
-        XCTAssertEqual(geocoder.geocode(address: "架空市桜区皆野１３９０－２").reasons, [.townSplit])
+        XCTAssertEqual(same.longitude!, 2.75, accuracy: 1e-12, "population-weighted centroid of the two parts (10 at x 2, 30 at x 3)")
+        let oaza = geocoder.geocode(address: "架空市桜区大字小室７８０番地")
+        XCTAssertEqual(oaza.level, .chome)
+        XCTAssertEqual(oaza.reasons, [.townSplitSameName])
+        XCTAssertEqual(oaza.longitude!, 4.5, accuracy: 1e-12, "equal populations: the midpoint")
+        let single = geocoder.geocode(address: "架空市桜区長洲１－２")
+        XCTAssertEqual(single.chomeAreaCodes, ["99101001001"])
+        XCTAssertEqual(single.smallAreaCode, "99101001001")
+        let aza = geocoder.geocode(address: "架空市桜区皆野１３９０－２")
+        XCTAssertEqual(aza.level, .town)
+        XCTAssertEqual(aza.reasons, [.townSplit])
+        XCTAssertEqual(aza.chomeAreaCodes, [])
         let fromPostal = geocoder.geocode(address: nil, postalCode: "990-0201")
         XCTAssertEqual(fromPostal.level, .town)
         XCTAssertEqual(fromPostal.basis, .postalCode)

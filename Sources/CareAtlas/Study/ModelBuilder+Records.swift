@@ -5,7 +5,8 @@ import Foundation
 extension ModelBuilder {
     /// Reads patient records (one row per patient or episode), geocodes each row offline and adds it
     /// to the study's areas: a 町丁 match to its small area when the study has that small area,
-    /// otherwise (and for 大字・町 and municipality matches) to its municipality. Rows that cannot
+    /// otherwise (and for a 町丁 the census divides into same-named parts, which has no single
+    /// small area, and for 大字・町 and municipality matches) to its municipality. Rows that cannot
     /// be placed, or whose municipality is not in the study, are counted in the outside bucket by
     /// reason — never dropped.
     ///
@@ -43,7 +44,8 @@ extension ModelBuilder {
         for (row, result) in zip(rows, results) {
             kept += 1
             levels[result.level, default: 0] += 1
-            for reason in result.reasons where reason == .postalAddressDisagree || reason == .postalCodeUnknown || reason == .postalCodeInvalid {
+            for reason in result.reasons
+            where reason == .postalAddressDisagree || reason == .postalCodeUnknown || reason == .postalCodeInvalid || reason == .townSplitSameName {
                 if result.level != .unmatched { notes[reason, default: 0] += 1 }
             }
             totalPatients += 1
@@ -93,7 +95,8 @@ extension ModelBuilder {
                       fix: reason.hasPrefix("unmatched") ? "check those rows' address and postal code" : "add the areas' boundary layer if they should be inside")
         }
         for (reason, n) in notes.sorted(by: { $0.key < $1.key }) {
-            d.note(file, "", "\(patientsLabel(n)) placed record\(n == 1 ? "" : "s") with a note: \(reason.rawValue)")
+            let placement = reason == .townSplitSameName ? " (no single small area: counted in the municipality)" : ""
+            d.note(file, "", "\(patientsLabel(n)) placed record\(n == 1 ? "" : "s") with a note: \(reason.rawValue)\(placement)")
         }
     }
 }
