@@ -50,9 +50,9 @@ public enum MatchReason: String, Sendable, Hashable, CaseIterable, Comparable {
     /// address or the census table tells the parts apart, so the record is placed on their union
     /// (``GeocodeResult/chomeAreaCodes``, population-weighted centroid) and has no single `KEY_CODE`.
     case townSplitSameName = "census divides the named chome/aza into same-named small areas"
-    /// A note: the address writes the town with a prefix the census table lacks (神田三崎町 for the
-    /// table's 三崎町, 岬町桑田 for 桑田); the town is the table's name that ends the written one.
-    case townNameWithPrefix = "town written with a prefix the census table lacks"
+    /// A note: the address writes the former municipality before the town (いすみ市岬町桑田), the
+    /// census table only the town (桑田); the town is the table's name that ends the written one.
+    case townNameWithPrefix = "town written after its former municipality, which the census table omits"
     /// A note: the town was taken from the postal code's 町域 (the address did not name one the
     /// gazetteer has, or there was no address).
     case townFromPostalCode = "town from the postal code's 町域"
@@ -422,14 +422,17 @@ public struct Geocoder: Sendable {
         return chomeMatch(town.whole, town: town, basis: .address, notes: notes) ?? townLevel(town, basis: .address, reasons: [.townSplit] + notes)
     }
 
-    /// A town the census table names without a prefix the address writes: the old 町名 kept in
-    /// the census (千代田区三崎町 for today's 神田三崎町) or a former town's name written before the
-    /// 大字 (いすみ市岬町桑田 for 桑田). The written name runs to the first digit (or the end) and
-    /// must end with the census name, one to three characters longer, the census name at least two
-    /// characters; the longest such name wins.
+    /// A town the census table names without the former municipality that addresses write before
+    /// it since a merger (いすみ市岬町桑田 for the table's 桑田, 岬町 being the town merged in 2005).
+    /// The written name runs to the first digit (or the end) and must be the census name after a
+    /// prefix of two or three characters ending in 町 or 村; the census name has at least two.
+    /// Other prefixes are not dropped: 東野川, 本前川, 武蔵高萩 are towns of their own, newer than the
+    /// 2015 table, not 野川, 前川, 高萩.
     private func townEndingName(_ remainder: ArraySlice<UInt32>, municipality: Int) -> (town: Int, length: Int)? {
         let lead = remainder.prefix { !($0 >= 0x30 && $0 <= 0x39) }
-        for drop in 1...3 where lead.count - drop >= 2 {
+        for drop in 2...3 where lead.count - drop >= 2 {
+            let last = lead[lead.startIndex + drop - 1]
+            guard last == 0x753A || last == 0x6751 else { continue }  // 町 村
             if let t = gazetteer.town(named: lead.dropFirst(drop), in: municipality) { return (t, lead.count) }
         }
         return nil

@@ -130,6 +130,37 @@ final class GeocoderDemoTests: XCTestCase {
         XCTAssertEqual(named.basis, .address)
     }
 
+    /// The census's part numbers in brackets do not separate names (新磯野（１）２丁目 and
+    /// 新磯野（３）２丁目 are one 町丁), other notes do (下大多喜（台）, （峯之越）: 字 the address does not
+    /// name); a former municipality written before the town (岬町桑田) is passed over when the
+    /// census omits it, any other prefix is not (東野川 is a town of its own, not 野川).
+    func testCensusPartNumbersAndFormerMunicipality() throws {
+        func row(_ code: String, _ name: String, _ pop: Int, _ x: Double) -> Gazetteer.Row {
+            Gazetteer.Row(code: code, prefecture: "架空県", gstName: "架空市", cssName: "桜区", name: name, population: pop,
+                          longitude: x, latitude: 0)
+        }
+        let g = try Gazetteer(rows: [
+            row("99101001102", "新磯野（１）２丁目", 30, 0), row("99101001302", "新磯野（３）２丁目", 10, 4),
+            row("991010021", "下大多喜（台）", 10, 5), row("991010022", "下大多喜（峯之越）", 10, 6),
+            row("991010031", "桑田", 10, 7), row("991010041", "野川", 10, 8),
+        ])
+        let geocoder = Geocoder(gazetteer: g)
+        let parts = geocoder.geocode(address: "架空市桜区新磯野２－７－１０")
+        XCTAssertEqual(parts.level, .chome)
+        XCTAssertEqual(parts.chomeAreaCodes, ["99101001102", "99101001302"])
+        XCTAssertEqual(parts.longitude!, 1.0, accuracy: 1e-12, "(30 × 0 + 10 × 4) / 40")
+        let aza = geocoder.geocode(address: "架空市桜区下大多喜１２３４")
+        XCTAssertEqual(aza.level, .town)
+        XCTAssertEqual(aza.reasons, [.townSplit])
+        let former = geocoder.geocode(address: "架空市桜区岬町桑田２５３１")
+        XCTAssertEqual(former.level, .chome)
+        XCTAssertEqual(former.smallAreaCode, "991010031")
+        XCTAssertEqual(former.reasons, [.townNameWithPrefix])
+        let newer = geocoder.geocode(address: "架空市桜区東野川１－７－９")
+        XCTAssertEqual(newer.level, .municipality)
+        XCTAssertEqual(newer.reasons, [.townNotFound])
+    }
+
     func testAmbiguousWardNameWithoutCity() throws {
         // A ward name alone resolves when unique; with a postal code naming another ward, the
         // address wins and the disagreement is noted.

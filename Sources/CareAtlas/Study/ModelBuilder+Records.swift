@@ -84,7 +84,7 @@ extension ModelBuilder {
         recordMatches = MatchLevel.allCases.map { .init(level: $0.rawValue, englishName: $0.englishName, records: levels[$0] ?? 0) }
         // What validate prints: counts per match level, per municipality, and the reasons.
         let levelText = MatchLevel.allCases.map { "\($0.rawValue) \(patientsLabel(levels[$0] ?? 0))" }.joined(separator: ", ")
-        d.note(file, "", "\(kept) patient record\(kept == 1 ? "" : "s") geocoded: \(levelText) (町丁 = one census small area, 大字・町 = a town of several, 市区町村 = municipality only)")
+        d.note(file, "", "\(kept) patient record\(kept == 1 ? "" : "s") geocoded: \(levelText) (町丁 = the census 町丁・字 the address names, 大字・町 = a town of several, 市区町村 = municipality only)")
         let names = Dictionary(uniqueKeysWithValues: geocoder.gazetteer.municipalities.map { ($0.code, $0.name) })
         let perMunicipality = byMunicipality.sorted { $0.key < $1.key }
             .map { "\($0.key) \(names[$0.key] ?? "") \(patientsLabel($0.value))" }.joined(separator: ", ")
