@@ -74,31 +74,30 @@ struct NameTrie: Sendable {
         }
     }
 
-    /// Every name under `root` that begins `text`, longest first: (value, length in scalars).
-    func prefixes(of text: ArraySlice<UInt32>, root: Int32) -> [(value: Int32, length: Int)] {
-        var found: [(value: Int32, length: Int)] = []
+    /// Calls `found` with (value, length) for every name under `root` that begins `text`, shortest first.
+    @inline(__always)
+    private func walk(_ text: ArraySlice<UInt32>, root: Int32, _ found: (Int32, Int) -> Void) {
         var node = root
         var length = 0
         for s in text {
-            guard let next = child(node, s) else { break }
+            guard let next = child(node, s) else { return }
             node = next
             length += 1
-            if values[Int(next)] >= 0 { found.append((values[Int(next)], length)) }
+            if values[Int(next)] >= 0 { found(values[Int(next)], length) }
         }
+    }
+
+    /// Every name under `root` that begins `text`, longest first: (value, length in scalars).
+    func prefixes(of text: ArraySlice<UInt32>, root: Int32) -> [(value: Int32, length: Int)] {
+        var found: [(value: Int32, length: Int)] = []
+        walk(text, root: root) { found.append(($0, $1)) }
         return found.reversed()
     }
 
     /// The longest name under `root` that begins `text`.
     func longestPrefix(of text: ArraySlice<UInt32>, root: Int32) -> (value: Int32, length: Int)? {
         var best: (value: Int32, length: Int)? = nil
-        var node = root
-        var length = 0
-        for s in text {
-            guard let next = child(node, s) else { break }
-            node = next
-            length += 1
-            if values[Int(next)] >= 0 { best = (values[Int(next)], length) }
-        }
+        walk(text, root: root) { best = ($0, $1) }
         return best
     }
 

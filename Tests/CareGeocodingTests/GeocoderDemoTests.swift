@@ -88,10 +88,6 @@ final class GeocoderDemoTests: XCTestCase {
     /// centroid, its own note); a 大字 divided into different 字 the address does not name stays at
     /// the town level; a postal code's 町域 names the town when the address names none.
     func testChomeFormsAndCensusSplits() throws {
-        func row(_ code: String, _ name: String, _ pop: Int, _ x: Double) -> Gazetteer.Row {
-            Gazetteer.Row(code: code, prefecture: "架空県", gstName: "架空市", cssName: "桜区", name: name, population: pop,
-                          longitude: x, latitude: 0)
-        }
         let g = try Gazetteer(rows: [
             row("99101001001", "長洲１丁目", 10, 0), row("99101001002", "長洲２丁目", 10, 1),
             row("99101002010", "小川町１丁目", 10, 2), row("99101002011", "小川町１丁目", 30, 3),
@@ -135,10 +131,6 @@ final class GeocoderDemoTests: XCTestCase {
     /// name); a former municipality written before the town (岬町桑田) is passed over when the
     /// census omits it, any other prefix is not (東野川 is a town of its own, not 野川).
     func testCensusPartNumbersAndFormerMunicipality() throws {
-        func row(_ code: String, _ name: String, _ pop: Int, _ x: Double) -> Gazetteer.Row {
-            Gazetteer.Row(code: code, prefecture: "架空県", gstName: "架空市", cssName: "桜区", name: name, population: pop,
-                          longitude: x, latitude: 0)
-        }
         let g = try Gazetteer(rows: [
             row("99101001102", "新磯野（１）２丁目", 30, 0), row("99101001302", "新磯野（３）２丁目", 10, 4),
             row("991010021", "下大多喜（台）", 10, 5), row("991010022", "下大多喜（峯之越）", 10, 6),
@@ -159,6 +151,12 @@ final class GeocoderDemoTests: XCTestCase {
         let newer = geocoder.geocode(address: "架空市桜区東野川１－７－９")
         XCTAssertEqual(newer.level, .municipality)
         XCTAssertEqual(newer.reasons, [.townNotFound])
+    }
+
+    /// A small area of 架空市桜区 (架空県) on the line y = 0, for the fixtures above.
+    private func row(_ code: String, _ name: String, _ pop: Int, _ x: Double) -> Gazetteer.Row {
+        Gazetteer.Row(code: code, prefecture: "架空県", gstName: "架空市", cssName: "桜区", name: name, population: pop,
+                      longitude: x, latitude: 0)
     }
 
     func testAmbiguousWardNameWithoutCity() throws {
