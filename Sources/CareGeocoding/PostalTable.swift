@@ -87,12 +87,12 @@ public struct PostalTable: Sendable {
                                          fix: "give Japan Post's KEN_ALL.CSV or utf_ken_all.csv (or a file in their layout)")
             }
             let code5 = fields[0], postal = fields[2]
-            guard code5.count == 5, code5.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard code5.utf8.count == 5, code5.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw GeocodingDataError(source: source, line: lineNumber,
                                          "column 1 is \"\(code5)\", not a 5-digit municipality code",
                                          fix: "give Japan Post's KEN_ALL.CSV layout (the jigyosyo or rome layouts are not postal → 町域 tables)")
             }
-            guard postal.count == 7, postal.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard postal.utf8.count == 7, postal.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw GeocodingDataError(source: source, line: lineNumber,
                                          "column 3 is \"\(postal)\", not a 7-digit postal code",
                                          fix: "give Japan Post's KEN_ALL.CSV layout")
@@ -224,7 +224,7 @@ public struct PostalTable: Sendable {
     /// The 町域 without notes; nil when it names no 町域 in particular.
     static func cleanTown(_ text: String) -> String? {
         var t = text
-        while let open = t.firstIndex(where: { $0 == "（" || $0 == "(" }) {
+        while t.unicodeScalars.contains(where: { $0 == "（" || $0 == "(" }), let open = t.firstIndex(where: { $0 == "（" || $0 == "(" }) {
             let close = t[open...].firstIndex(where: { $0 == "）" || $0 == ")" }).map { t.index(after: $0) } ?? t.endIndex
             t.removeSubrange(open..<close)
         }
