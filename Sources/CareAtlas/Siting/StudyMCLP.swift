@@ -50,16 +50,8 @@ public struct StudyMCLP: Sendable {
     public static func solve(_ model: StudyModel, level: AreaLevel, demandMeasure: String = "aged65", kinds: [String], p: Int,
                              radiusMetres: Double? = nil, radiusMinutes: Double? = nil, costs: StudyCosts? = nil,
                              timeLimitSeconds: Double = 60) throws -> StudyMCLP {
-        guard let areas = model.areas[level] else {
-            throw AnalysisError("the study has no \(level.rawValue) areas", fix: "choose a level the study has")
-        }
-        let known = Set(model.institutions.map(\.kind))
-        guard !kinds.isEmpty else {
-            throw AnalysisError("no candidate kinds given", fix: "give the kinds to choose among, e.g. \(known.sorted().joined(separator: ","))")
-        }
-        for k in kinds where !known.contains(k) {
-            throw AnalysisError("no institution is of kind \"\(k)\"", fix: "kinds in this study are: \(known.sorted().joined(separator: ", "))")
-        }
+        let areas = try model.analysedAreas(level)
+        try model.checkKinds(kinds, role: "candidate kinds", purpose: "the kinds to choose among")
         let radius: Double, unit: String
         switch (costs, radiusMetres, radiusMinutes) {
         case let (costs?, nil, minutes?):
@@ -113,6 +105,27 @@ public struct StudyMCLP: Sendable {
                              radius: radius, unit: unit, areasWithoutData: left)
         } catch {
             throw AnalysisError("MCLP: \(error)")
+        }
+    }
+}
+
+extension StudyModel {
+    /// The areas of `level`, or an error naming the fix when the study has none.
+    func analysedAreas(_ level: AreaLevel) throws -> [Area] {
+        guard let areas = areas[level] else {
+            throw AnalysisError("the study has no \(level.rawValue) areas", fix: "choose a level the study has")
+        }
+        return areas
+    }
+
+    /// Checks that `kinds` is not empty and names kinds of the study's institutions.
+    func checkKinds(_ kinds: [String], role: String, purpose: String) throws {
+        let known = Set(institutions.map(\.kind))
+        guard !kinds.isEmpty else {
+            throw AnalysisError("no \(role) given", fix: "give \(purpose), e.g. \(known.sorted().joined(separator: ","))")
+        }
+        for k in kinds where !known.contains(k) {
+            throw AnalysisError("no institution is of kind \"\(k)\"", fix: "kinds in this study are: \(known.sorted().joined(separator: ", "))")
         }
     }
 }
