@@ -55,3 +55,17 @@ def draw_nodes(side, n_orig, n_dest, seed=19):
     orig = [rng.next() % (side * side) for _ in range(n_orig)]
     dest = [rng.next() % (side * side) for _ in range(n_dest)]
     return np.array(orig, dtype=np.int64), np.array(dest, dtype=np.int64)
+
+
+def loadavg():
+    """The 1-minute load average (printed beside every step: the machine may be shared)."""
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
+def write_pairs(path, rows):
+    """Writes (origin, destination, seconds) rows as the CSV compare_tables.py reads."""
+    with open(path, "w") as f:
+        f.write("origin,destination,seconds\n")
+        for i, j, s in rows:
+            f.write(f"{i},{j},{s}\n")

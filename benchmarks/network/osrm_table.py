@@ -25,6 +25,9 @@ import urllib.request
 import numpy as np
 import osrm
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from grid import loadavg, write_pairs  # noqa: E402
+
 parser = argparse.ArgumentParser()
 parser.add_argument("out")
 parser.add_argument("cutoff", type=float)
@@ -39,11 +42,6 @@ binary = lambda name: os.path.join(os.path.dirname(osrm.__file__), "bin", name)
 profile = os.path.join(os.path.dirname(os.path.abspath(__file__)), "careatlas_car.lua")
 pbf = os.path.join(args.out, "grid.osm.pbf")
 base = os.path.join(args.out, "grid.osrm")
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return f.read().split()[0]
 
 
 def time_v(text):
@@ -144,7 +142,4 @@ print(f"step OSRM osrm-routed: load the data, table {n_orig} × {n_dest} in {-(-
       f"{args.batch} origins: wall {start_wall + query_wall:.2f} s, CPU {cpu + client_cpu:.2f} s, peak RSS {rss:.0f} MB, load {loadavg()}")
 print(f"pairs kept {kept} ({kept / (n_orig * n_dest) * 100:.2f} % of all), sum of seconds {total:.3f}")
 if args.dump:
-    with open(args.dump[1], "w") as f:
-        f.write("origin,destination,seconds\n")
-        for i, j, s in dump_rows:
-            f.write(f"{i},{j},{s}\n")
+    write_pairs(args.dump[1], dump_rows)

@@ -20,6 +20,9 @@ import numpy as np
 import pandas as pd
 import pandana
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from grid import loadavg, write_pairs  # noqa: E402
+
 parser = argparse.ArgumentParser()
 parser.add_argument("out")
 parser.add_argument("cutoff", type=float)
@@ -27,11 +30,6 @@ parser.add_argument("--origins", type=int, default=0)
 parser.add_argument("--batch", type=int, default=500)
 parser.add_argument("--dump", nargs=2)
 args = parser.parse_args()
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return f.read().split()[0]
 
 
 def step(name, since_wall, since_cpu):
@@ -72,7 +70,4 @@ for start in range(0, n_orig, args.batch):
 step(f"shortest_path_lengths {n_orig} × {len(dest)} in batches of {args.batch} origins", t, c)
 print(f"pairs kept {kept} ({kept / (n_orig * len(dest)) * 100:.2f} % of all), sum of seconds {total:.3f}")
 if args.dump:
-    with open(args.dump[1], "w") as f:
-        f.write("origin,destination,seconds\n")
-        for i, j, s in dump:
-            f.write(f"{i},{j},{s}\n")
+    write_pairs(args.dump[1], dump)
