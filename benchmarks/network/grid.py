@@ -69,3 +69,20 @@ def write_pairs(path, rows):
         f.write("origin,destination,seconds\n")
         for i, j, s in rows:
             f.write(f"{i},{j},{s}\n")
+
+
+class KeptPairs:
+    """Keeps the pairs within the cutoff of a block of rows (origins start … of a full table):
+    their count, their sum of seconds and, for the first `dump_rows` origins, the pairs themselves."""
+
+    def __init__(self, cutoff_seconds, dump_rows):
+        self.cutoff, self.dump_rows = cutoff_seconds, dump_rows
+        self.kept, self.total, self.dump = 0, 0.0, []
+
+    def add(self, start, seconds):
+        within = seconds <= self.cutoff  # NaN (no route) is never within
+        self.kept += int(within.sum())
+        self.total += float(seconds[within].sum())
+        for i in range(start, min(start + len(seconds), self.dump_rows)):
+            for j in np.nonzero(within[i - start])[0]:
+                self.dump.append((i, int(j), float(seconds[i - start, j])))

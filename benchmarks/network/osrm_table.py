@@ -26,7 +26,7 @@ import numpy as np
 import osrm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grid import loadavg, write_pairs  # noqa: E402
+from grid import KeptPairs, loadavg, write_pairs  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("out")
@@ -112,21 +112,13 @@ def request(start):
     return start, durations
 
 
-kept = 0
-total = 0.0
-dump_rows = []
-k_dump = int(args.dump[0]) if args.dump else 0
+pairs = KeptPairs(cutoff, int(args.dump[0]) if args.dump else 0)
 cpu0 = time.process_time()
 t0 = time.perf_counter()
 try:
     with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
         for start, durations in pool.map(request, range(0, n_orig, args.batch)):
-            within = durations <= cutoff
-            kept += int(within.sum())
-            total += float(durations[within].sum())
-            for i in range(start, min(start + len(durations), k_dump)):
-                for j in np.nonzero(within[i - start])[0]:
-                    dump_rows.append((i, int(j), float(durations[i - start, j])))
+            pairs.add(start, durations)
             print(f"  OSRM origins {start + len(durations)} / {n_orig}", file=sys.stderr, flush=True)
     query_wall = time.perf_counter() - t0
 finally:
@@ -140,6 +132,6 @@ print(f"osrm-routed: CPU {cpu:.2f} s, peak RSS {rss:.0f} MB (its whole life: loa
       f"took {query_wall:.2f} s wall, the client {client_cpu:.2f} s of CPU (HTTP, JSON parsing, cutoff)")
 print(f"step OSRM osrm-routed: load the data, table {n_orig} × {n_dest} in {-(-n_orig // args.batch)} requests of "
       f"{args.batch} origins: wall {start_wall + query_wall:.2f} s, CPU {cpu + client_cpu:.2f} s, peak RSS {rss:.0f} MB, load {loadavg()}")
-print(f"pairs kept {kept} ({kept / (n_orig * n_dest) * 100:.2f} % of all), sum of seconds {total:.3f}")
+print(f"pairs kept {pairs.kept} ({pairs.kept / (n_orig * n_dest) * 100:.2f} % of all), sum of seconds {pairs.total:.3f}")
 if args.dump:
-    write_pairs(args.dump[1], dump_rows)
+    write_pairs(args.dump[1], pairs.dump)

@@ -21,7 +21,7 @@ import pandas as pd
 import pandana
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grid import loadavg, write_pairs  # noqa: E402
+from grid import KeptPairs, loadavg, write_pairs  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("out")
@@ -53,21 +53,15 @@ net = pandana.Network(nodes["x"], nodes["y"], edges["from"], edges["to"], edges[
 step(f"build the network and contraction hierarchy ({len(nodes)} nodes, {2 * len(edges)} directed edges)", t, c)
 n_orig = args.origins or len(orig)
 cutoff = args.cutoff * 60
-kept, total, dump = 0, 0.0, []
-k_dump = int(args.dump[0]) if args.dump else 0
+pairs = KeptPairs(cutoff, int(args.dump[0]) if args.dump else 0)
 t, c = time.perf_counter(), cpu()
 for start in range(0, n_orig, args.batch):
     block = orig[start:min(n_orig, start + args.batch)]
     lengths = np.asarray(net.shortest_path_lengths(np.repeat(block, len(dest)), np.tile(dest, len(block)),
                                                    imp_name="seconds")).reshape(len(block), len(dest))
-    within = lengths <= cutoff
-    kept += int(within.sum())
-    total += float(lengths[within].sum())
-    for i in range(start, min(start + len(block), k_dump)):
-        for j in np.nonzero(within[i - start])[0]:
-            dump.append((i, int(j), float(lengths[i - start, j])))
+    pairs.add(start, lengths)
     print(f"  pandana origins {start + len(block)} / {n_orig}", file=sys.stderr, flush=True)
 step(f"shortest_path_lengths {n_orig} × {len(dest)} in batches of {args.batch} origins", t, c)
-print(f"pairs kept {kept} ({kept / (n_orig * len(dest)) * 100:.2f} % of all), sum of seconds {total:.3f}")
+print(f"pairs kept {pairs.kept} ({pairs.kept / (n_orig * len(dest)) * 100:.2f} % of all), sum of seconds {pairs.total:.3f}")
 if args.dump:
-    write_pairs(args.dump[1], dump)
+    write_pairs(args.dump[1], pairs.dump)
