@@ -32,7 +32,7 @@ public enum AddressNormalizer {
             let v = s.value
             // 1. widths
             if v >= 0xFF01, v <= 0xFF5E {
-                s = Unicode.Scalar(v - 0xFEE0)!
+                s = Unicode.Scalar(UInt8(v - 0xFEE0))  // 0xFF01 … 0xFF5E → ASCII 0x21 … 0x7E
             } else if v >= 0xFF61, v <= 0xFF9F {
                 let index = Int(v - 0xFF61)
                 var full = halfWidthKana[index]
@@ -94,8 +94,9 @@ public enum AddressNormalizer {
     /// The value of a kanji numeral: positional (`二〇` = 20) or with multipliers (`二十三` = 23,
     /// `百五` = 105); nil when it is neither.
     static func kanjiNumber(_ digits: ArraySlice<Unicode.Scalar>) -> Int? {
-        if digits.allSatisfy({ kanjiDigit[$0] != nil }) {
-            return digits.reduce(0) { $0 * 10 + kanjiDigit[$1]! }
+        let positional = digits.compactMap { kanjiDigit[$0] }
+        if positional.count == digits.count {
+            return positional.reduce(0) { $0 * 10 + $1 }
         }
         var total = 0, current = 0
         for d in digits {
@@ -125,7 +126,7 @@ public enum AddressNormalizer {
         var map: [Unicode.Scalar: Unicode.Scalar] = [
             "ヶ": "ケ", "ヵ": "ケ", "が": "ケ", "之": "ノ", "の": "ノ",
         ]
-        let pairs: [(String, String)] = [
+        let pairs: [(Unicode.Scalar, Unicode.Scalar)] = [
             ("澤", "沢"), ("濱", "浜"), ("邊", "辺"), ("邉", "辺"), ("嶋", "島"), ("嶌", "島"), ("\u{FA11}", "崎"),
             ("碕", "崎"), ("髙", "高"), ("廣", "広"), ("國", "国"), ("櫻", "桜"), ("舘", "館"), ("冨", "富"),
             ("齋", "斎"), ("齊", "斉"), ("瀨", "瀬"), ("眞", "真"), ("\u{FA10}", "塚"), ("德", "徳"), ("條", "条"),
@@ -134,11 +135,9 @@ public enum AddressNormalizer {
             ("槇", "槙"), ("曾", "曽"), ("舊", "旧"), ("縣", "県"), ("檜", "桧"), ("峯", "峰"), ("埜", "野"),
             ("濤", "涛"), ("禮", "礼"), ("靜", "静"), ("彌", "弥"), ("龜", "亀"),
         ]
-        for n in 1...9 {
-            map[Unicode.Scalar(0x215F + UInt32(n))!] = Unicode.Scalar(0x30 + UInt32(n))!  // Ⅰ … Ⅸ
-            map[Unicode.Scalar(0x216F + UInt32(n))!] = Unicode.Scalar(0x30 + UInt32(n))!  // ⅰ … ⅸ
-        }
-        for (old, new) in pairs { map[old.unicodeScalars.first!] = new.unicodeScalars.first! }
+        for (roman, digit) in zip("ⅠⅡⅢⅣⅤⅥⅦⅧⅨ".unicodeScalars, "123456789".unicodeScalars) { map[roman] = digit }
+        for (roman, digit) in zip("ⅰⅱⅲⅳⅴⅵⅶⅷⅸ".unicodeScalars, "123456789".unicodeScalars) { map[roman] = digit }
+        for (old, new) in pairs { map[old] = new }
         return map
     }()
 
@@ -148,14 +147,14 @@ public enum AddressNormalizer {
             .unicodeScalars)
     private static let voicedKana: [Unicode.Scalar: Unicode.Scalar] = {
         var map: [Unicode.Scalar: Unicode.Scalar] = ["ウ": "ヴ"]
-        for base in "カキクケコサシスセソタチツテトハヒフヘホ".unicodeScalars {
-            map[base] = Unicode.Scalar(base.value + 1)!
+        for (base, voiced) in zip("カキクケコサシスセソタチツテトハヒフヘホ".unicodeScalars, "ガギグゲゴザジズゼゾダヂヅデドバビブベボ".unicodeScalars) {
+            map[base] = voiced
         }
         return map
     }()
     private static let semiVoicedKana: [Unicode.Scalar: Unicode.Scalar] = {
         var map: [Unicode.Scalar: Unicode.Scalar] = [:]
-        for base in "ハヒフヘホ".unicodeScalars { map[base] = Unicode.Scalar(base.value + 2)! }
+        for (base, semiVoiced) in zip("ハヒフヘホ".unicodeScalars, "パピプペポ".unicodeScalars) { map[base] = semiVoiced }
         return map
     }()
 }

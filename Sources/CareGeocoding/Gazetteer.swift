@@ -187,19 +187,16 @@ public struct Gazetteer: Sendable {
                 byCode[code] = (row, row.population)
             }
         }
-        let codes = byCode.keys.sorted()
         var areas: [SmallArea] = []
-        areas.reserveCapacity(codes.count)
+        areas.reserveCapacity(byCode.count)
         var municipalityRows: [String: Row] = [:]
-        for code in codes {
-            let (row, population) = byCode[code]!
+        for (code, (row, population)) in byCode.sorted(by: { $0.key < $1.key }) {
             let m = String(code.prefix(5))
             areas.append(SmallArea(code: code, municipalityCode: m, name: row.name, population: population,
                                    longitude: row.longitude, latitude: row.latitude, isWater: row.isWater))
             if municipalityRows[m] == nil { municipalityRows[m] = row }
         }
         // Municipalities.
-        let municipalityCodes = municipalityRows.keys.sorted()
         var municipalities: [Municipality] = []
         var indexOfMunicipality: [String: Int] = [:]
         var sums: [String: (w: Double, x: Double, y: Double, n: Int, p: Int?, sx: Double, sy: Double)] = [:]
@@ -211,8 +208,7 @@ public struct Gazetteer: Sendable {
             if let p = a.population { s.p = (s.p ?? 0) + p }
             sums[a.municipalityCode] = s
         }
-        for code in municipalityCodes {
-            let row = municipalityRows[code]!
+        for (code, row) in municipalityRows.sorted(by: { $0.key < $1.key }) {
             let gst = row.gstName, css = row.cssName
             var name = gst + css, county: String? = nil, city: String? = nil
             if gst.hasSuffix("郡") { county = gst; name = css }
@@ -228,7 +224,8 @@ public struct Gazetteer: Sendable {
         // Town index.
         var towns = [[NameKey: Town]](repeating: [:], count: municipalities.count)
         for (i, a) in areas.enumerated() where !a.isWater && !a.name.isEmpty {
-            let m = indexOfMunicipality[a.municipalityCode]!
+            // Every area's municipality was indexed above (its code is a key of municipalityRows).
+            guard let m = indexOfMunicipality[a.municipalityCode] else { continue }
             let (base, chome) = Gazetteer.splitName(a.name)
             for key in Gazetteer.townKeys(base).map(NameKey.init) {
                 var town = towns[m][key] ?? Town(name: base.display)
@@ -241,11 +238,13 @@ public struct Gazetteer: Sendable {
         func add(_ text: String, _ index: Int, _ strength: Int) {
             let key = NameKey(AddressNormalizer.normalize(text))
             guard !key.scalars.isEmpty else { return }
-            if let k = names[key]?.firstIndex(where: { $0.index == index }) {
-                names[key]![k].strength = max(names[key]![k].strength, strength)
+            var list = names[key, default: []]
+            if let k = list.firstIndex(where: { $0.index == index }) {
+                list[k].strength = max(list[k].strength, strength)
             } else {
-                names[key, default: []].append((index, strength))
+                list.append((index, strength))
             }
+            names[key] = list
         }
         for (i, m) in municipalities.enumerated() {
             add(m.name, i, 3)

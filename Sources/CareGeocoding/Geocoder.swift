@@ -11,7 +11,14 @@ public enum MatchLevel: String, Sendable, Hashable, CaseIterable, Comparable {
     /// Not placed.
     case unmatched = "unmatched"
 
-    private var rank: Int { Self.allCases.firstIndex(of: self)! }
+    private var rank: Int {
+        switch self {
+        case .chome: 0
+        case .town: 1
+        case .municipality: 2
+        case .unmatched: 3
+        }
+    }
     public static func < (a: MatchLevel, b: MatchLevel) -> Bool { a.rank < b.rank }
 
     /// The English label used in messages and tables.
@@ -324,7 +331,7 @@ public struct Geocoder: Sendable {
                 let keys = gazetteer.towns[candidates[0].index].keys.filter { $0.scalars.starts(with: leadKey.scalars) }.sorted()
                 if !keys.isEmpty {
                     let m = gazetteer.municipalities[candidates[0].index]
-                    let towns = keys.map { gazetteer.towns[candidates[0].index][$0]! }
+                    let towns = keys.compactMap { gazetteer.towns[candidates[0].index][$0] }  // keys of that dictionary
                     let all = Array(Set(towns.flatMap(\.all))).sorted()
                     let (lon, lat) = centroid(all)
                     if all.count == 1 {
@@ -353,7 +360,7 @@ public struct Geocoder: Sendable {
         }
         let match = townMatches[0]
         let municipality = gazetteer.municipalities[match.municipality]
-        let town = gazetteer.towns[match.municipality][match.key]!
+        let town = match.town
         let after = remainder[match.length...]
         // 丁目: the first number after the town name.
         var chome: Int? = nil
@@ -404,17 +411,17 @@ public struct Geocoder: Sendable {
     }
 
     /// The towns of the candidate municipalities whose base name is the longest prefix of `remainder`.
-    private func townsBeginning(_ remainder: [Unicode.Scalar], _ candidates: [Int]) -> [(municipality: Int, key: Gazetteer.NameKey, length: Int)] {
-        var townMatches: [(municipality: Int, key: Gazetteer.NameKey, length: Int)] = []
+    private func townsBeginning(_ remainder: [Unicode.Scalar], _ candidates: [Int]) -> [(municipality: Int, key: Gazetteer.NameKey, length: Int, town: Gazetteer.Town)] {
+        var townMatches: [(municipality: Int, key: Gazetteer.NameKey, length: Int, town: Gazetteer.Town)] = []
         var bestLength = 0
         for c in candidates {
             let towns = gazetteer.towns[c]
             var l = min(remainder.count, gazetteer.longestTownName[c])
             while l > bestLength - (townMatches.isEmpty ? 0 : 1), l > 0 {
                 let key = Gazetteer.NameKey(remainder[0..<l])
-                if towns[key] != nil {
+                if let town = towns[key] {
                     if l > bestLength { townMatches = []; bestLength = l }
-                    townMatches.append((c, key, l))
+                    townMatches.append((c, key, l, town))
                     break
                 }
                 l -= 1
@@ -431,7 +438,7 @@ public struct Geocoder: Sendable {
             if let found = gazetteer.municipalityNames[key] {
                 var list = found.filter { prefecture == nil || gazetteer.normalizedPrefectures[$0.index] == prefecture }
                 if !list.isEmpty {
-                    let best = list.map(\.strength).max()!
+                    let best = list.map(\.strength).max() ?? 0  // list is not empty here
                     list = list.filter { $0.strength == best }
                     return list.map { ($0.index, $0.strength, length) }
                 }

@@ -56,12 +56,13 @@ public struct PostalTable: Sendable {
         self.source = source
         var map: [Int32: [Entry]] = [:]
         var rows = 0
-        var pending: (fields: [String], line: Int)? = nil
-        func flush(_ p: (fields: [String], line: Int)) {
+        // A row's key is its 7-digit postal code, parsed where the row is checked.
+        var pending: (fields: [String], line: Int, key: Int32)? = nil
+        func flush(_ p: (fields: [String], line: Int, key: Int32)) {
             let f = p.fields
             let entry = Entry(postalCode: f[2], municipalityCode: f[0], prefecture: f[6], municipality: f[7],
                               town: PostalTable.cleanTown(f[8]))
-            let key = Int32(f[2])!
+            let key = p.key
             if !(map[key]?.contains(entry) ?? false) {
                 map[key, default: []].append(entry)
                 rows += 1
@@ -90,7 +91,7 @@ public struct PostalTable: Sendable {
                                          "column 1 is \"\(code5)\", not a 5-digit municipality code",
                                          fix: "give Japan Post's KEN_ALL.CSV layout (the jigyosyo or rome layouts are not postal → 町域 tables)")
             }
-            guard postal.count == 7, postal.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard postal.count == 7, postal.allSatisfy({ $0.isASCII && $0.isNumber }), let key = Int32(postal) else {
                 throw GeocodingDataError(source: source, line: lineNumber,
                                          "column 3 is \"\(postal)\", not a 7-digit postal code",
                                          fix: "give Japan Post's KEN_ALL.CSV layout")
@@ -104,9 +105,9 @@ public struct PostalTable: Sendable {
             }
             if let p = pending { flush(p); pending = nil }
             if PostalTable.bracketsBalanced(fields[8]) {
-                flush((fields, lineNumber))
+                flush((fields, lineNumber, key))
             } else {
-                pending = (fields, lineNumber)
+                pending = (fields, lineNumber, key)
             }
         }
         if let p = pending { flush(p) }
@@ -138,7 +139,7 @@ public struct PostalTable: Sendable {
         for s in text.unicodeScalars {
             switch s.value {
             case 0x30...0x39: digits.unicodeScalars.append(s)
-            case 0xFF10...0xFF19: digits.unicodeScalars.append(Unicode.Scalar(s.value - 0xFF10 + 0x30)!)
+            case 0xFF10...0xFF19: digits.unicodeScalars.append(Unicode.Scalar(UInt8(s.value - 0xFF10) + 0x30))
             case 0x2D, 0xFF0D, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0x30FC, 0x3012, 0x20, 0x3000: continue
             default: return nil
             }
