@@ -574,8 +574,9 @@ public struct DisclosureAudit {
             if table.contains("municipality") {
                 if tokens.first == "code" { headerColumns = tokens.count }
                 // A row with a blank patients column (an area without patients: blank count and
-                // share) has fewer tokens than the header; its third token is then the population.
-                if let code = tokens.first, code.count == 5, Int(code) != nil, tokens.count > 2, tokens.count >= headerColumns {
+                // share) has two tokens fewer than the header; its third token is then the
+                // population. A hidden count has a blank share only (one fewer).
+                if let code = tokens.first, code.count == 5, Int(code) != nil, tokens.count > 2, tokens.count >= headerColumns - 1 {
                     record(code, tokens[2], source: "\(name) summary \(code)")
                 }
                 else if line.contains("outside the study areas"), let v = tokens.last(where: { Self.cell($0) != nil && !$0.contains(".") }) {
