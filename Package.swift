@@ -82,7 +82,7 @@ let package = Package(
             ],
             path: "benchmarks/Sources/careatlas-bench"),
         .executableTarget(
-            name: "careatlas-network-bench", dependencies: ["CareNetwork", "CareGeometry", "CarePoints"],
+            name: "careatlas-network-bench", dependencies: ["CareNetwork", "CareGeometry", "CarePoints", "CareFormats"],
             path: "benchmarks/Sources/careatlas-network-bench"),
         .target(name: "TestSupport", dependencies: ["CareGeometry", "CareFormats", "CareAtlas", "CarePrivacy"], path: "Tests/TestSupport"),
         .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),

@@ -89,24 +89,26 @@ public enum HospitalCatchmentExport {
                                    "localization_index", "market_share_index", "origin_codes"])
         for (a, m) in zip(sa.areas, disclosure.areas) {
             let shown = m.indicesShown && ![a.residentPatients, a.localPatients, a.hospitalPatients].contains(where: policy.isSmall)
-            table.rows.append([a.hospitalID, names[a.hospitalID] ?? "", String(a.originIDs.count), count(a.residentPatients, m.residentHidden),
+            table.rows.append([a.hospitalID, names[a.hospitalID] ?? "", String(m.publishedOriginIDs.count), count(a.residentPatients, m.residentHidden),
                                count(a.localPatients, m.localHidden), count(a.hospitalPatients, m.hospitalHidden),
                                shown ? Format.number(a.localizationIndex, decimals: 4) : "", shown ? Format.number(a.marketShareIndex, decimals: 4) : "",
-                               a.originIDs.joined(separator: " ")])
+                               m.publishedOriginIDs.joined(separator: " ")])
         }
         try folder.write("service_areas.csv", table.csv(excel: excel))
 
         var origins = Table(title: "Service-area assignment", header: ["area_code", "area_name", "patients", "institution_id", "patients_at_institution", "relevance_index", "tied_with"])
         for (o, m) in zip(sa.origins, disclosure.origins) {
             let shown = !m.patientsHidden && !m.atHospitalHidden
-            origins.rows.append([o.id, model.area(o.id, at: level)?.name ?? "", count(o.patients, m.patientsHidden), o.hospitalID ?? "",
-                                 count(o.patientsAtHospital, m.atHospitalHidden), shown ? Format.number(o.relevanceIndex, decimals: 4) : "",
-                                 o.tiedHospitalIDs.joined(separator: " ")])
+            // A withheld assignment leaves the hospital, its count, the index and the ties empty.
+            let w = m.assignmentWithheld
+            origins.rows.append([o.id, model.area(o.id, at: level)?.name ?? "", count(o.patients, m.patientsHidden), w ? "" : o.hospitalID ?? "",
+                                 w ? "" : count(o.patientsAtHospital, m.atHospitalHidden), shown && !w ? Format.number(o.relevanceIndex, decimals: 4) : "",
+                                 w ? "" : o.tiedHospitalIDs.joined(separator: " ")])
         }
         try folder.write("service_area_origins.csv", origins.csv(excel: excel))
 
-        let features: [(Geometry?, JSONObject)] = try sa.areas.compactMap { a in
-            let members = a.originIDs.compactMap { model.area($0, at: level) }
+        let features: [(Geometry?, JSONObject)] = try zip(sa.areas, disclosure.areas).compactMap { a, m in
+            let members = m.publishedOriginIDs.compactMap { model.area($0, at: level) }
             guard !members.isEmpty else { return nil }
             let geometry = try model.geometryStep("the union of the service area of \(a.hospitalID)", areas: members) {
                 try Geometry.union(members.map(\.geometry))

@@ -218,8 +218,8 @@ extension GeoPackage {
         var values: [String: [JSONValue]] = [:]
         for feature in layer.features {
             for (key, value) in feature.properties {
-                if values[key] == nil { order.append(key); values[key] = [] }
-                if value != .null { values[key]!.append(value) }
+                if values[key] == nil { order.append(key) }
+                values[key, default: []].append(contentsOf: value == .null ? [] : [value])
             }
         }
         var lower: [String: String] = [:]
@@ -232,7 +232,7 @@ extension GeoPackage {
                 throw GeoPackageError.invalidInput(
                     "layer \(layer.name): properties \"\(other)\" and \"\(key)\" differ only in case, which SQLite column names cannot; rename one")
             }
-            let vs = values[key]!
+            let vs = values[key, default: []]  // every key of `order` has its list
             let type: ColumnType
             if !vs.isEmpty, vs.allSatisfy({ $0.boolValue != nil }) {
                 type = .boolean
@@ -273,7 +273,7 @@ extension GeoPackage {
     /// The `geometry_type_name` for the layer's geometries (GEOMETRY for a layer without any).
     static func declaredType(_ geometries: [Geometry?]) -> String {
         let names = Set(geometries.compactMap { $0?.typeName.uppercased() })
-        if names.count == 1 { return names.first! == "GEOMETRYCOLLECTION" ? "GEOMETRYCOLLECTION" : names.first! }
+        if names.count == 1, let name = names.first { return name }
         for base in ["POINT", "LINESTRING", "POLYGON"] where names == [base, "MULTI" + base] { return "MULTI" + base }
         return "GEOMETRY"
     }

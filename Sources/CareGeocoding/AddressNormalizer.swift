@@ -27,7 +27,7 @@ public enum AddressNormalizer {
     /// The normalised form of `text` (see the type's description).
     public static func normalize(_ text: String) -> String {
         var view = String.UnicodeScalarView()
-        for v in scalars(text) { view.append(Unicode.Scalar(v)!) }
+        for v in scalars(text) { if let s = Unicode.Scalar(v) { view.append(s) } }  // every value came from a scalar
         return String(view)
     }
 
@@ -105,7 +105,7 @@ public enum AddressNormalizer {
     /// `百五` = 105); nil when it is neither.
     static func kanjiNumber(_ digits: ArraySlice<UInt32>) -> Int? {
         if digits.allSatisfy({ kanjiDigit($0) != nil }) {
-            return digits.reduce(0) { $0 * 10 + kanjiDigit($1)! }
+            return digits.reduce(0) { $0 * 10 + (kanjiDigit($1) ?? 0) }  // all digits, checked above
         }
         var total = 0, current = 0
         for d in digits {

@@ -195,19 +195,16 @@ public struct Gazetteer: Sendable {
                 byCode[code] = (row, row.population)
             }
         }
-        let codes = byCode.keys.sorted()
         var areas: [SmallArea] = []
-        areas.reserveCapacity(codes.count)
+        areas.reserveCapacity(byCode.count)
         var municipalityRows: [String: Row] = [:]
-        for code in codes {
-            let (row, population) = byCode[code]!
+        for (code, (row, population)) in byCode.sorted(by: { $0.key < $1.key }) {
             let m = String(code.prefix(5))
             areas.append(SmallArea(code: code, municipalityCode: m, name: row.name, population: population,
                                    longitude: row.longitude, latitude: row.latitude, isWater: row.isWater))
             if municipalityRows[m] == nil { municipalityRows[m] = row }
         }
         // Municipalities.
-        let municipalityCodes = municipalityRows.keys.sorted()
         var municipalities: [Municipality] = []
         var indexOfMunicipality: [String: Int] = [:]
         var sums: [String: (w: Double, x: Double, y: Double, n: Int, p: Int?, sx: Double, sy: Double)] = [:]
@@ -219,8 +216,7 @@ public struct Gazetteer: Sendable {
             if let p = a.population { s.p = (s.p ?? 0) + p }
             sums[a.municipalityCode] = s
         }
-        for code in municipalityCodes {
-            let row = municipalityRows[code]!
+        for (code, row) in municipalityRows.sorted(by: { $0.key < $1.key }) {
             let gst = row.gstName, css = row.cssName
             var name = gst + css, county: String? = nil, city: String? = nil
             if gst.hasSuffix("郡") { county = gst; name = css }
@@ -240,7 +236,8 @@ public struct Gazetteer: Sendable {
         var towns: [Town] = []
         var townsOfMunicipality = [[Int]](repeating: [], count: municipalities.count)
         for (i, a) in areas.enumerated() where !a.isWater && !a.name.isEmpty {
-            let m = indexOfMunicipality[a.municipalityCode]!
+            // Every area's municipality was indexed above (its row is the municipality's first).
+            guard let m = indexOfMunicipality[a.municipalityCode] else { continue }
             let (key, display, chome) = Gazetteer.splitName(a.name)
             for k in Gazetteer.townKeys(key) {
                 let node = trie.node(k, root: townRoots[m])

@@ -12,7 +12,7 @@ public enum MatchLevel: String, Sendable, Hashable, CaseIterable, Comparable {
     /// Not placed.
     case unmatched = "unmatched"
 
-    private var rank: Int { Self.allCases.firstIndex(of: self)! }
+    private var rank: Int { Self.allCases.firstIndex(of: self) ?? Self.allCases.count }  // every case is in allCases
     public static func < (a: MatchLevel, b: MatchLevel) -> Bool { a.rank < b.rank }
 
     /// The English label used in messages and tables.
@@ -458,7 +458,7 @@ public struct Geocoder: Sendable {
         }
         let (lon, lat) = Gazetteer.centroid(of: all, in: gazetteer.smallAreas)
         var view = String.UnicodeScalarView()
-        for v in lead { view.append(Unicode.Scalar(v)!) }
+        for v in lead { if let s = Unicode.Scalar(v) { view.append(s) } }  // every value came from a scalar
         return GeocodeResult(level: .town, basis: .address, municipalityCode: m.code, townAreaCodes: all.map { gazetteer.smallAreas[$0].code },
                              townName: String(view), longitude: lon, latitude: lat, reasons: [.townSplit])
     }
@@ -483,8 +483,7 @@ public struct Geocoder: Sendable {
         for (entry, length) in gazetteer.municipalityTrie.prefixes(of: scalars, root: Gazetteer.municipalityRoot) {
             var list = gazetteer.municipalityNameEntries[Int(entry)]
             if let prefecture { list = list.filter { gazetteer.municipalityPrefecture[$0.index] == prefecture } }
-            guard !list.isEmpty else { continue }
-            let best = list.map(\.strength).max()!
+            guard let best = list.map(\.strength).max() else { continue }
             return list.filter { $0.strength == best }.map { ($0.index, $0.strength, length) }
         }
         return []

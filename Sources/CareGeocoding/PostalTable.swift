@@ -63,7 +63,7 @@ public struct PostalTable: Sendable {
             let f = p.fields
             let entry = Entry(postalCode: f[2], municipalityCode: f[0], prefecture: f[6], municipality: f[7],
                               town: PostalTable.cleanTown(f[8]))
-            let key = Int32(f[2])!
+            let key = f[2].utf8.reduce(Int32(0)) { $0 * 10 + Int32($1 &- 0x30) }  // 7 ASCII digits, checked by the reader
             if !(map[key]?.contains(entry) ?? false) {
                 map[key, default: []].append(entry)
                 rows += 1
@@ -157,7 +157,7 @@ public struct PostalTable: Sendable {
         for s in text.unicodeScalars {
             switch s.value {
             case 0x30...0x39: digits.unicodeScalars.append(s)
-            case 0xFF10...0xFF19: digits.unicodeScalars.append(Unicode.Scalar(s.value - 0xFF10 + 0x30)!)
+            case 0xFF10...0xFF19: digits.unicodeScalars.append(Unicode.Scalar(UInt8(s.value - 0xFF10 + 0x30)))
             case 0x2D, 0xFF0D, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0x30FC, 0x3012, 0x20, 0x3000: continue
             default: return nil
             }

@@ -23,6 +23,9 @@ public struct PublishedCells: Sendable {
         case small
         /// Printed as `"x"`: a count of at least m hidden to protect another cell.
         case secondary
+        /// Not printed at all, but part of published sums and orders (a flow of the flow table
+        /// that only the service-area totals and the plurality rule involve): any count ≥ 0.
+        case unpublished
     }
 
     /// A published total: the sum of the cells `members` is `value`.
@@ -147,7 +150,7 @@ public enum DisclosureAttack {
         guard published.cells[h] == .small else { return true }
         let problem = Problem(published)
         guard let component = problem.components.first(where: { $0.contains(h) }) else { return true }
-        let column = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+        let column = Problem.Columns(component, cells: published.cells.count)
         let m = published.minCell
         var low = false, high = false
         for w in pool.assignments where problem.satisfies(w, component: component, column: column) {
@@ -157,9 +160,9 @@ public enum DisclosureAttack {
         }
         let program = problem.program(for: component)
         for (sense, done) in [(LinearProgram.Sense.minimize, low), (.maximize, high)] where !done {
-            guard let x = Problem.integerOptimum(program, objective: [column[h]!], sense: sense) else { return false }
+            guard let x = Problem.integerOptimum(program, objective: [column[h]], sense: sense) else { return false }
             pool.add(Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, Int(x[$0])) }))
-            if Int(x[column[h]!]) != (sense == .minimize ? 1 : m - 1) { return false }
+            if Int(x[column[h]]) != (sense == .minimize ? 1 : m - 1) { return false }
         }
         return true
     }
@@ -172,15 +175,16 @@ public enum DisclosureAttack {
             let small = component.filter { published.cells[$0] == .small }
             guard !small.isEmpty else { continue }
             let program = problem.program(for: component)
-            let column = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+            let column = Problem.Columns(component, cells: published.cells.count)
             var needLow = Set(small), needHigh = Set(small)
             var narrowedHere: [Int: (lower: Int, upper: Int?)] = [:]
             func certify(_ x: [Double]) {
-                for h in needLow where abs(x[column[h]!] - 1) < 1e-7 { needLow.remove(h) }
-                for h in needHigh where abs(x[column[h]!] - (m - 1)) < 1e-7 { needHigh.remove(h) }
+                for h in needLow where abs(x[column[h]] - 1) < 1e-7 { needLow.remove(h) }
+                for h in needHigh where abs(x[column[h]] - (m - 1)) < 1e-7 { needHigh.remove(h) }
             }
+            // A satisfying assignment gives a value to every cell of the component.
             for w in pool.assignments where problem.satisfies(w, component: component, column: column) {
-                certify(component.map { Double(w[$0]!) })
+                certify(component.map { Double(w[$0] ?? 0) })
             }
             for sense in [LinearProgram.Sense.minimize, .maximize] {
                 var useSum = true
@@ -188,7 +192,7 @@ public enum DisclosureAttack {
                     let pending = (sense == .minimize ? needLow : needHigh).sorted()
                     guard let first = pending.first else { break }
                     let targets = useSum ? pending : [first]
-                    guard let witness = Problem.integerOptimum(program, objective: targets.map { column[$0]! }, sense: sense) else {
+                    guard let witness = Problem.integerOptimum(program, objective: targets.map { column[$0] }, sense: sense) else {
                         // No integer assignment at all: the publication is inconsistent, which
                         // cannot happen for true counts; every small cell counts as narrowed.
                         return small.map { Range(cell: $0, lower: Int.max, upper: Int.min) }
@@ -199,13 +203,11 @@ public enum DisclosureAttack {
                     let after = (sense == .minimize ? needLow : needHigh).count
                     if targets.count == 1 && after == before {
                         // The cell's own optimum does not reach its end of 1 … m − 1.
-                        let value = Int(witness[column[first]!].rounded())
-                        if sense == .minimize { needLow.remove(first); narrowedHere[first, default: (1, Int(m) - 1)].lower = value }
-                        else { needHigh.remove(first); narrowedHere[first, default: (1, Int(m) - 1)].upper = value }
-                        if stopAtFirst {
-                            let r = narrowedHere[first]!
-                            return [Range(cell: first, lower: r.lower, upper: r.upper)]
-                        }
+                        let value = Int(witness[column[first]].rounded())
+                        var r = narrowedHere[first] ?? (1, Int(m) - 1)
+                        if sense == .minimize { needLow.remove(first); r.lower = value } else { needHigh.remove(first); r.upper = value }
+                        narrowedHere[first] = r
+                        if stopAtFirst { return [Range(cell: first, lower: r.lower, upper: r.upper)] }
                     }
                     useSum = after < before && useSum
                 }
@@ -220,19 +222,35 @@ public enum DisclosureAttack {
         let published: PublishedCells
         /// Rows over hidden cells: Σ coefficient·x = value (equalities) or ≥ 0 (orders).
         var rows: [(terms: [(Int, Double)], lower: Double, upper: Double)] = []
-        var lower: [Int: Double] = [:]
-        var upper: [Int: Double] = [:]
+        /// Bounds of each cell's count by cell index (those of shown cells are unused).
+        var lower: [Double]
+        var upper: [Double]
         var components: [[Int]] = []
+
+        /// The position of each cell of one component among the program's columns.
+        struct Columns {
+            private var position: [Int]
+            init(_ component: [Int], cells: Int) {
+                position = [Int](repeating: -1, count: cells)
+                for (k, c) in component.enumerated() { position[c] = k }
+            }
+            func contains(_ cell: Int) -> Bool { position[cell] >= 0 }
+            /// The column of a cell of the component.
+            subscript(cell: Int) -> Int { position[cell] }
+        }
 
         init(_ published: PublishedCells) {
             self.published = published
             let m = Double(published.minCell)
+            lower = [Double](repeating: 0, count: published.cells.count)
+            upper = [Double](repeating: 0, count: published.cells.count)
             var hidden: [Int] = []
             for (i, c) in published.cells.enumerated() {
                 switch c {
                 case .shown: continue
                 case .small: lower[i] = 1; upper[i] = m - 1
                 case .secondary: lower[i] = m; upper[i] = .infinity
+                case .unpublished: lower[i] = 0; upper[i] = .infinity
                 }
                 hidden.append(i)
             }
@@ -249,8 +267,8 @@ public enum DisclosureAttack {
                 guard !vars.isEmpty else { continue }
                 if vars.count == 1 {
                     // A single hidden cell in a total is pinned: its bounds say so.
-                    lower[vars[0]] = max(lower[vars[0]]!, Double(residual))
-                    upper[vars[0]] = min(upper[vars[0]]!, Double(residual))
+                    lower[vars[0]] = max(lower[vars[0]], Double(residual))
+                    upper[vars[0]] = min(upper[vars[0]], Double(residual))
                 }
                 rows.append((vars.map { ($0, 1.0) }, Double(residual), Double(residual)))
             }
@@ -267,16 +285,16 @@ public enum DisclosureAttack {
             for o in published.orders {
                 switch (shownValue(o.larger), shownValue(o.smaller)) {
                 case (.some, .some): continue
-                case let (.some(v), nil): upper[o.smaller] = min(upper[o.smaller]!, Double(v - o.margin))
-                case let (nil, .some(v)): lower[o.larger] = max(lower[o.larger]!, Double(v + o.margin))
+                case let (.some(v), nil): upper[o.smaller] = min(upper[o.smaller], Double(v - o.margin))
+                case let (nil, .some(v)): lower[o.larger] = max(lower[o.larger], Double(v + o.margin))
                 case (nil, nil): rows.append(([(o.larger, 1), (o.smaller, -1)], Double(o.margin), .infinity))
                 }
             }
             // Components: cells linked through a row.
-            var parent = Dictionary(uniqueKeysWithValues: hidden.map { ($0, $0) })
+            var parent = Array(published.cells.indices)
             func find(_ x: Int) -> Int {
                 var x = x
-                while parent[x]! != x { parent[x] = parent[parent[x]!]!; x = parent[x]! }
+                while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
                 return x
             }
             for r in rows {
@@ -290,13 +308,14 @@ public enum DisclosureAttack {
 
         /// Whether an earlier assignment is feasible here: it gives a value to exactly the cells of
         /// `component`, within their bounds, and satisfies every row over them.
-        func satisfies(_ w: [Int: Int], component: [Int], column: [Int: Int]) -> Bool {
+        func satisfies(_ w: [Int: Int], component: [Int], column: Columns) -> Bool {
             guard w.count == component.count else { return false }
             for h in component {
-                guard let v = w[h], Double(v) >= lower[h]!, Double(v) <= upper[h]! else { return false }
+                guard let v = w[h], Double(v) >= lower[h], Double(v) <= upper[h] else { return false }
             }
-            for r in rows where column[r.terms[0].0] != nil {
-                let sum = r.terms.reduce(0.0) { $0 + $1.1 * Double(w[$1.0]!) }
+            // Every row over the component names its cells only, which `w` all has (checked above).
+            for r in rows where column.contains(r.terms[0].0) {
+                let sum = r.terms.reduce(0.0) { $0 + $1.1 * Double(w[$1.0] ?? 0) }
                 if sum < r.lower - 1e-9 || sum > r.upper + 1e-9 { return false }
             }
             return true
@@ -304,11 +323,11 @@ public enum DisclosureAttack {
 
         /// The program over the cells of `component` (columns in its order), with no objective.
         func program(for component: [Int]) -> LinearProgram {
-            let column = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+            let column = Columns(component, cells: published.cells.count)
             var program = LinearProgram(sense: .minimize)
-            for h in component { _ = program.addColumn(lower: lower[h]!, upper: upper[h]!, objective: 0) }
-            for r in rows where column[r.terms[0].0] != nil {
-                _ = program.addRow(r.terms.map { (column[$0.0]!, $0.1) }, lower: r.lower, upper: r.upper)
+            for h in component { _ = program.addColumn(lower: lower[h], upper: upper[h], objective: 0) }
+            for r in rows where column.contains(r.terms[0].0) {
+                _ = program.addRow(r.terms.map { (column[$0.0], $0.1) }, lower: r.lower, upper: r.upper)
             }
             return program
         }
@@ -343,17 +362,17 @@ public enum DisclosureAttack {
 
         /// Min and max of each of `cells` (members of `component`).
         func ranges(in component: [Int], cells: [Int], stopWhen: (Range) -> Bool = { _ in false }) -> [Range] {
-            let column = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+            let column = Columns(component, cells: published.cells.count)
             let program = program(for: component)
             var out: [Range] = []
             for h in cells {
-                guard let lo = optimum(program, column: column[h]!, sense: .minimize) else {
+                guard let lo = optimum(program, column: column[h], sense: .minimize) else {
                     // Inconsistent publication (cannot happen for true counts): nothing is feasible,
                     // which the caller reads as fully narrowed.
                     out.append(Range(cell: h, lower: Int.max, upper: Int.min))
                     return out
                 }
-                let hi = optimum(program, column: column[h]!, sense: .maximize)
+                let hi = optimum(program, column: column[h], sense: .maximize)
                 let r = Range(cell: h, lower: Int(lo.rounded()), upper: hi.flatMap { $0.isFinite ? Int($0.rounded()) : nil })
                 out.append(r)
                 if stopWhen(r) { return out }

@@ -19,7 +19,7 @@ public enum EraDate {
         else { return nil }
         let year = era.1 + y
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone  // 0 s is always a valid offset
         guard let date = calendar.date(from: DateComponents(year: year, month: m, day: d)),
             calendar.component(.day, from: date) == d
         else { return nil }

@@ -52,10 +52,10 @@ public struct SourceReport: Hashable, Sendable {
     mutating func noteGeocoded(_ byLevel: [String: [String]], what: String) {
         guard !byLevel.isEmpty else { return }
         let order = ["町丁", "大字・町", "市区町村"]
-        let levels = byLevel.keys.sorted { (order.firstIndex(of: $0) ?? 9, $0) < (order.firstIndex(of: $1) ?? 9, $1) }
+        let levels = byLevel.sorted { (order.firstIndex(of: $0.key) ?? 9, $0.key) < (order.firstIndex(of: $1.key) ?? 9, $1.key) }
         let total = byLevel.values.map(\.count).reduce(0, +)
         notes.append("\(total) \(what) placed by address (geocoded; the level is the institution's match_level): "
-            + levels.map { "\($0) \(byLevel[$0]!.count) (e.g. \(byLevel[$0]!.prefix(2).joined(separator: "; ")))" }.joined(separator: ", "))
+            + levels.map { "\($0.key) \($0.value.count) (e.g. \($0.value.prefix(2).joined(separator: "; ")))" }.joined(separator: ", "))
     }
 
     mutating func drop(_ reason: String, _ examples: [String]) {

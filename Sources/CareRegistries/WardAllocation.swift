@@ -58,13 +58,17 @@ public enum WardAllocation {
         var notes: [String] = []
         for row in rows {
             guard let city = Int(row.code), wardPopulation[row.code] == nil else { out.append(row); continue }
-            let wards = (1...19).map { String(format: "%05d", city + $0) }.filter { (wardPopulation[$0] ?? 0) > 0 }
+            // Each ward with its population (the ones with people only).
+            let wardWeights = (1...19).map { String(format: "%05d", city + $0) }.compactMap { code in
+                wardPopulation[code].flatMap { $0 > 0 ? (code, $0) : nil }
+            }
+            let wards = wardWeights.map(\.0), weights = wardWeights.map(\.1)
             // Wards share the prefecture and the city's hundreds (14100 → 14101…14118, 14130 → 14131…).
-            guard !wards.isEmpty, row.code.hasSuffix("00") || row.code.hasSuffix("30") || row.code.hasSuffix("50") else {
+            guard let first = wards.first, let last = wards.last,
+                  row.code.hasSuffix("00") || row.code.hasSuffix("30") || row.code.hasSuffix("50") else {
                 out.append(row)
                 continue
             }
-            let weights = wards.map { wardPopulation[$0]! }
             let totals = row.total.map { split($0, weights) }
             let aged65 = row.aged65.map { split($0, weights) }
             let aged75 = row.aged75.map { split($0, weights) }
@@ -74,7 +78,7 @@ public enum WardAllocation {
                     code: ward, prefecture: row.prefecture, name: wardNames[ward] ?? "\(row.name) \(ward)",
                     total: totals?[k], aged65: aged65?[k], aged75: aged75?[k], method: method, line: row.line))
             }
-            notes.append("\(row.name) (\(row.code)): total \(row.total.map(String.init) ?? "no data") allocated to wards \(wards.first!)–\(wards.last!) by 2015 small-area population")
+            notes.append("\(row.name) (\(row.code)): total \(row.total.map(String.init) ?? "no data") allocated to wards \(first)–\(last) by 2015 small-area population")
         }
         return (out, notes)
     }

@@ -54,7 +54,7 @@ struct Catchment: ParsableCommand {
         let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
         let model = run.model, disclosure = run.disclosure
         let analysis = try runAnalysis { try run.shares.get() }
-        let distances = try runAnalysis { try run.distances?.get() ?? DistanceCatchments.compute(model, kinds: kinds, radiiKm: radii, level: level) }
+        let distances = try runAnalysis { try run.analyses.distanceCatchments() }
         var folder = try output.folder(inputs: model.inputFiles)
         try CatchmentExport.write(model: model, shares: analysis, distances: distances, disclosure: disclosure, excel: output.excel, to: &folder)
         try HospitalCatchmentExport.write(run: run, excel: output.excel, to: &folder)

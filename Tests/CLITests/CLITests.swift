@@ -7,8 +7,12 @@ import TestSupport
 @Suite struct CLITests {
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
-    /// The executable next to the test bundle (the test target depends on it, so it is built).
+    /// The executable next to the test bundle (the test target depends on it, so it is built), or
+    /// `CAREATLAS_EXECUTABLE` when set (a release build for the long disclosure runs).
     static let executable: URL = {
+        if let path = ProcessInfo.processInfo.environment["CAREATLAS_EXECUTABLE"], !path.isEmpty {
+            return URL(fileURLWithPath: path, relativeTo: repositoryRoot).standardizedFileURL
+        }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("careatlas").path), dir.path != "/" {
             dir.deleteLastPathComponent()

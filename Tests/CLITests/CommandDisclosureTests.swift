@@ -63,6 +63,8 @@ import TestSupport
 
     /// Each command's arguments after the study; OUT is replaced by its output path.
     static let commands: [(name: String, arguments: [String])] = [
+        ("validate", ["validate", "STUDY"]),
+        ("validate --json", ["validate", "--json", "STUDY"]),
         ("summary", ["summary", "STUDY"]),
         ("summary --json", ["summary", "--json", "STUDY"]),
         ("catchment", ["catchment", "STUDY", "--out", "OUT"]),
@@ -73,17 +75,33 @@ import TestSupport
         ("scenarios", ["scenarios", "STUDY", "--out", "OUT"]),
         ("scenarios --json", ["scenarios", "--json", "STUDY", "--out", "OUT"]),
         ("map", ["map", "STUDY", "--metric", "patients", "--format", "svg", "--out", "OUT.svg"]),
+        ("map --json", ["map", "--json", "STUDY", "--metric", "stages", "--format", "svg", "--out", "OUT.svg"]),
         ("report", ["report", "STUDY", "--out", "OUT"]),
     ]
 
+    /// Every command on `study`, as processes run side by side (one per core); outputs in the
+    /// order of ``commands``.
     static func runAll(_ study: URL) throws -> [Output] {
-        try commands.map { name, arguments in
+        let results = ResultSlots(count: commands.count)
+        DispatchQueue.concurrentPerform(iterations: commands.count) { k in
+            let (name, arguments) = commands[k]
             let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-cmd-\(UUID().uuidString)")
             let args = arguments.map { $0 == "STUDY" ? study.path : $0 == "OUT" ? out.path : $0 == "OUT.svg" ? out.path + ".svg" : $0 }
-            let r = try CLITests.run(args)
-            return Output(command: name, status: r.status, stdout: r.stdout, stderr: r.stderr,
-                          out: arguments.contains("OUT.svg") ? URL(fileURLWithPath: out.path + ".svg") : out)
+            results.set(k, Result {
+                let r = try CLITests.run(args)
+                return Output(command: name, status: r.status, stdout: r.stdout, stderr: r.stderr,
+                              out: arguments.contains("OUT.svg") ? URL(fileURLWithPath: out.path + ".svg") : out)
+            })
         }
+        return try results.values.map { try $0.get() }
+    }
+
+    final class ResultSlots: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [Result<Output, Error>]
+        init(count: Int) { slots = Array(repeating: .failure(CocoaError(.featureUnsupported)), count: count) }
+        func set(_ k: Int, _ r: Result<Output, Error>) { lock.lock(); slots[k] = r; lock.unlock() }
+        var values: [Result<Output, Error>] { lock.lock(); defer { lock.unlock() }; return slots }
     }
 
     static let small: Result<[Output], Error> = Result {
@@ -91,10 +109,11 @@ import TestSupport
         return try runAll(dir.appendingPathComponent("study.yaml"))
     }
 
-    static func audit(_ outputs: [Output]) throws -> DisclosureAudit {
-        var audit = DisclosureAudit(minCell: 10, groups: groups, anchorID: "H01")
+    static func audit(_ outputs: [Output], groups: [String: Set<String>] = groups, anchorID: String? = "H01",
+                      adjacency: [String: Set<String>]? = nil) throws -> DisclosureAudit {
+        var audit = DisclosureAudit(minCell: 10, groups: groups, anchorID: anchorID)
         // The demo's boundaries (every variant has them): the growth of contiguous catchments.
-        audit.adjacency = try adjacency.get()
+        audit.adjacency = try adjacency ?? Self.adjacency.get()
         // Folders first (they carry the area line), then the terminal outputs.
         for o in outputs where FileManager.default.fileExists(atPath: o.out.path) && o.out.pathExtension != "svg" {
             try audit.add(folder: o.out)
@@ -120,6 +139,7 @@ import TestSupport
         #expect(audit.reconstructions() == [])
         let narrowed = audit.narrowedByAttacker()
         #expect(narrowed == [])
+        print("disclosure all commands together (demo, small counts): \(Self.figures(audit, narrowed: narrowed))")
         let rules = audit.catchmentRules()
         print("disclosure all commands together (demo, small counts): \(audit.cells.values.filter { $0 == .hidden(primary: true) }.count) hidden small cells, "
               + "\(audit.cells.values.filter { $0 == .hidden(primary: false) }.count) secondary, \(narrowed.count) narrowed; "
@@ -132,6 +152,72 @@ import TestSupport
         #expect(audit.cells.count == 10)
         #expect(audit.cells.values.filter { $0 == .hidden(primary: true) }.count == 6)
         #expect(audit.equations.count > 30)
+    }
+
+    /// The audit's figures for one case: hidden small cells ("<10") and secondary cells ("x") of
+    /// the line, service-area cells read (flows of the plurality tables), and what the attacker
+    /// narrowed (nothing, for the test to pass).
+    static func figures(_ audit: DisclosureAudit, narrowed: [String]) -> String {
+        let small = audit.cells.values.filter { $0 == .hidden(primary: true) }.count
+        let secondary = audit.cells.values.filter { $0 == .hidden(primary: false) }.count
+        let withheld = audit.serviceOrigins.filter { $0.hospital.isEmpty && $0.patients != "0" }.count
+        return "\(small) hidden small cells, \(secondary) secondary; \(audit.serviceOrigins.count) service-area origins "
+            + "(\(withheld) assignments withheld), \(audit.equations.count) totals; \(narrowed.count) narrowed"
+    }
+
+    /// Issue 15's seeded variants (the generator of ``DemoVariants``: most wards 1–9), with the
+    /// anchor's flows set to the patient counts so that the service-area tables publish the same
+    /// cells: every command's outputs together, stdout and `--json` included, go to the audit
+    /// and its attacker. Ten variants by default (every command runs as a process: about ten
+    /// seconds of CPU per variant in a debug build); the issue's fifty with
+    /// `CAREATLAS_DISCLOSURE_FULL=1` or `CAREATLAS_DISCLOSURE_VARIANTS=50` (nightly, or with a
+    /// release build through `CAREATLAS_EXECUTABLE`).
+    @Test func seededVariantsAllCommandsTogether() throws {
+        let variants = DemoVariants.count(standard: Self.full ? 50 : 10)
+        var hidden = 0, secondary = 0
+        for seed in 1...UInt64(variants) {
+            let study = try DemoVariants.smallCounts(seed: seed, linkAnchorFlows: true)
+            defer { try? FileManager.default.removeItem(at: study.deletingLastPathComponent()) }
+            let outputs = try Self.runAll(study)
+            defer { for o in outputs { try? FileManager.default.removeItem(at: o.out) } }
+            for o in outputs { #expect(o.status == 0, "variant \(seed), \(o.command): \(o.stderr)") }
+            let audit = try Self.audit(outputs)
+            #expect(audit.problems == [], "variant \(seed)")
+            #expect(audit.reconstructions() == [], "variant \(seed)")
+            let narrowed = audit.narrowedByAttacker()
+            #expect(narrowed == [], "variant \(seed)")
+            #expect(!audit.serviceOrigins.isEmpty && !audit.serviceAreas.isEmpty, "variant \(seed): the service-area tables were read")
+            hidden += audit.cells.values.filter { $0 == .hidden(primary: true) }.count
+            secondary += audit.cells.values.filter { $0 == .hidden(primary: false) }.count
+            print("disclosure all commands together (demo variant \(seed)): \(Self.figures(audit, narrowed: narrowed))")
+        }
+        print("disclosure all commands together (\(variants) demo variants): \(hidden) hidden small cells, \(secondary) secondary, 0 narrowed")
+    }
+
+    /// Whether the long disclosure runs are asked for (`CAREATLAS_DISCLOSURE_FULL=1`: nightly, or
+    /// with a release build through `CAREATLAS_EXECUTABLE`).
+    static let full = ProcessInfo.processInfo.environment["CAREATLAS_DISCLOSURE_FULL"] == "1"
+
+    /// The 区中央部 case: every command's outputs together (no flow table, so no service areas;
+    /// the groups are the study's 二次医療圏, read from its model). Sixteen commands over the real
+    /// boundaries take several minutes of CPU in a debug build, so this runs with
+    /// `CAREATLAS_DISCLOSURE_FULL=1` (the engine's own attacker test on 区中央部,
+    /// `DisclosureGuaranteeTests.kuchubu`, runs always).
+    @Test(.enabled(if: SharedData.root != nil, "\(SharedData.skipMessage)"),
+          .enabled(if: full, "区中央部, every command together: set CAREATLAS_DISCLOSURE_FULL=1 (nightly; several minutes in debug)"))
+    func kuchubuAllCommandsTogether() throws {
+        let study = repositoryRoot.appendingPathComponent("geodata/cases/kuchubu.yaml")
+        let groups = try DisclosureAudit.groups(study: study)
+        let outputs = try Self.runAll(study)
+        defer { for o in outputs { try? FileManager.default.removeItem(at: o.out) } }
+        for o in outputs { #expect(o.status == 0, "\(o.command): \(o.stderr)") }
+        let audit = try Self.audit(outputs, groups: groups, anchorID: nil, adjacency: try DisclosureAudit.adjacency(study: study))
+        #expect(audit.problems == [])
+        #expect(audit.reconstructions() == [])
+        let narrowed = audit.narrowedByAttacker()
+        #expect(narrowed == [])
+        #expect(audit.cells.values.contains(.hidden(primary: true)), "区中央部 has small counts")
+        print("disclosure all commands together (区中央部): \(Self.figures(audit, narrowed: narrowed))")
     }
 
     /// The institutions' shared-patient counts (issue 15): one cell per institution, in no
@@ -178,6 +264,54 @@ import TestSupport
         outputs[k] = Output(command: old.command, status: old.status, stdout: leaked, stderr: old.stderr, out: old.out)
         let audit = try Self.audit(outputs)
         #expect(audit.problems.contains { $0.hasPrefix("99101: hidden in") })
+    }
+
+    /// The service-area tables as `catchment` wrote them before issue 15's withheld assignments
+    /// (the small-count demo). With the flow model the anchor's counts get upper bounds: 桜区 (3)
+    /// ≤ 16 − 12 (柳中央病院 has 12 of its 16), 楓区 (7) ≤ 8 (its plurality hospital has "<10"), 欅区
+    /// (6) ≤ 20 − 14 (竹の森病院's local 45 − 22 − 楓区's ≤ 9 leaves ≥ 14), 梅区 (5) ≤ 25 − 10 − 10
+    /// (two tied hospitals), 藤区 (4) ≤ 22 − 15; the group totals 北部 16 and 南部 18 then raise the
+    /// lower ends (桜区 ≥ 16 − 8 − 6, 楓区 ≥ 16 − 4 − 6, 欅区 ≥ 16 − 4 − 8; 梅区 ≥ 18 − 9 − 7, 椿区 ≥
+    /// 18 − 5 − 7, 藤区 ≥ 18 − 5 − 9), and 楓区's count at 竹の森病院 ("<10") is at least 8. The audit
+    /// must find exactly these; the tables written now withhold those origins' assignments.
+    @Test func auditFindsTheOldServiceAreaLeak() throws {
+        let outputs = try Self.small.get()
+        let catchment = try #require(outputs.first { $0.command == "catchment" })
+        let old = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-old-sa-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: catchment.out, to: old)
+        defer { try? FileManager.default.removeItem(at: old) }
+        try """
+            area_code,area_name,patients,institution_id,patients_at_institution,relevance_index,tied_with
+            99101,桜区,16,H02,12,0.7500,
+            99102,楓区,21,H03,<10,,
+            99103,欅区,20,H03,x,,
+            99104,柳区,57,H01,30,0.5263,
+            99105,松区,54,H01,40,0.7407,
+            99106,竹区,43,H03,22,0.5116,
+            99107,梅区,25,H02,10,0.4000,H04
+            99108,椿区,30,H04,18,0.6000,
+            99109,藤区,22,H04,15,0.6818,
+
+            """.write(to: old.appendingPathComponent("service_area_origins.csv"), atomically: true, encoding: .utf8)
+        try """
+            institution_id,name,origins,resident_patients,local_patients,hospital_patients,localization_index,market_share_index,origin_codes
+            H01,架空大学病院,2,111,70,124,0.6306,0.5645,99104 99105
+            H02,柳中央病院,2,41,22,57,0.5366,0.3860,99101 99107
+            H03,竹の森病院,3,84,45,55,0.5357,0.8182,99102 99103 99106
+            H04,南部医療センター,2,52,33,52,0.6346,0.6346,99108 99109
+
+            """.write(to: old.appendingPathComponent("service_areas.csv"), atomically: true, encoding: .utf8)
+        var audit = try Self.audit(outputs.filter { $0.command != "catchment" && $0.command != "catchment --json" })
+        try audit.add(folder: old)
+        let narrowed = audit.narrowedByAttacker()
+        print("disclosure old service-area tables (demo, small counts): \(narrowed)")
+        let expected = [("99101", 2, 4), ("99102", 6, 8), ("99103", 4, 6), ("99107", 2, 5), ("99108", 6, 9), ("99109", 4, 7), ("99102→H03", 8, 9)]
+        #expect(narrowed == expected.map { "\($0.0) narrowed by an attacker to \($0.1) … \($0.2)" })
+        // The tables written now: those four origins (and 欅区, hidden too) are withheld.
+        let now = try String(contentsOf: catchment.out.appendingPathComponent("service_area_origins.csv"), encoding: .utf8)
+        for code in ["99101", "99102", "99103", "99107", "99109"] {
+            #expect(now.split(separator: "\n").contains { $0.hasPrefix("\(code),") && $0.split(separator: ",", omittingEmptySubsequences: false)[3].isEmpty }, "\(code)")
+        }
     }
 
     // MARK: A single hospital

@@ -11,28 +11,6 @@ import TestSupport
 @Suite(.serialized) struct DisclosureGuaranteeTests {
     static let demo = repositoryRoot.appendingPathComponent("geodata/demo")
 
-    /// The demo with its patient table rewritten: each ward (and the outside bucket) gets a count
-    /// 1 … 9 with probability 0.7, else 10 … 60, split over the two services. Seeded.
-    static func smallCountVariant(seed: UInt64) throws -> URL {
-        var rng = SplitMix64(state: seed)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-disclosure-\(seed)-\(getpid())")
-        try? FileManager.default.removeItem(at: dir)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for f in try FileManager.default.contentsOfDirectory(atPath: demo.path) {
-            try FileManager.default.copyItem(at: demo.appendingPathComponent(f), to: dir.appendingPathComponent(f))
-        }
-        let names = ["桜区", "楓区", "欅区", "柳区", "松区", "竹区", "梅区", "椿区", "藤区"]
-        var csv = "area_code,area_name,fiscal_year,service,patients\n"
-        for (i, name) in (names + ["市外"]).enumerated() {
-            let code = i == 9 ? "99999" : "9910\(i + 1)"
-            let total = Double.random(in: 0..<1, using: &rng) < 0.7 ? Int.random(in: 1...9, using: &rng) : Int.random(in: 10...60, using: &rng)
-            let first = Int.random(in: 0...total, using: &rng)
-            csv += "\(code),\(name),2025,pct_consult,\(first)\n\(code),\(name),2025,pcu_admission,\(total - first)\n"
-        }
-        try csv.write(to: dir.appendingPathComponent("patients.csv"), atomically: true, encoding: .utf8)
-        return dir.appendingPathComponent("study.yaml")
-    }
-
     struct Figures { var hidden = 0, secondary = 0, beforePruning = 0, withheld = 0 }
 
     static func check(_ study: URL, label: String) throws -> (Figures, StudyRun) {
@@ -96,9 +74,9 @@ import TestSupport
 
     @Test func demoWithMostWardsSmall() throws {
         var sum = Figures()
-        let variants = ProcessInfo.processInfo.environment["CAREATLAS_DISCLOSURE_VARIANTS"].flatMap(Int.init) ?? 50
+        let variants = DemoVariants.count(standard: 50)
         for seed in 1...UInt64(variants) {
-            let study = try Self.smallCountVariant(seed: seed)
+            let study = try DemoVariants.smallCounts(seed: seed)
             defer { try? FileManager.default.removeItem(at: study.deletingLastPathComponent()) }
             let (r, _) = try Self.check(study, label: "demo small-count variant \(seed)")
             sum.hidden += r.hidden
@@ -115,7 +93,7 @@ import TestSupport
     /// patients), so the plan is published with its first two stages only, and nothing in the
     /// run names the third.
     @Test func shareStageThatWouldNarrowEndsItsPlan() throws {
-        let study = try Self.smallCountVariant(seed: 3)
+        let study = try DemoVariants.smallCounts(seed: 3)
         defer { try? FileManager.default.removeItem(at: study.deletingLastPathComponent()) }
         let model = try StudyLoader.load(study)
         let planned = try ScenarioAnalysis.run(model)

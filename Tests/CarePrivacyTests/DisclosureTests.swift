@@ -188,4 +188,31 @@ import TestSupport
             #expect(cells.count == a.originIDs.count)
         }
     }
+
+    /// The demo hides 桜区 8, 欅区 6, 梅区 5 and 藤区 4; the anchor's flows are the line, so those
+    /// four origins' assignments are withheld (no plurality count is below 10 on the demo). H02
+    /// (桜, 梅) lists no origin, H03 竹区 alone, H04 椿区 alone, each with Rs and L hidden; the
+    /// other hospitals' N are hidden; the anchor's area (楓, 柳, 松) is listed whole.
+    @Test func withheldAssignmentsOnTheDemo() throws {
+        let run = try StudyRun.compute(Self.demo.get())
+        let sa = try #require(run.serviceAreas)
+        let d = try #require(run.serviceAreaDisclosure)
+        let withheld = zip(sa.origins, d.origins).filter { $0.1.assignmentWithheld }.map(\.0.id)
+        #expect(withheld == ["99101", "99103", "99107", "99109"])
+        #expect(withheld.allSatisfy(run.disclosure.isHidden))
+        let areas = Dictionary(uniqueKeysWithValues: zip(sa.areas.map(\.hospitalID), d.areas).map { ($0, $1) })
+        #expect(areas["H01"]?.publishedOriginIDs == ["99102", "99104", "99105"])
+        #expect(areas["H02"]?.publishedOriginIDs == [])
+        #expect(areas["H03"]?.publishedOriginIDs == ["99106"])
+        #expect(areas["H04"]?.publishedOriginIDs == ["99108"])
+        for h in ["H02", "H03", "H04"] {
+            let a = try #require(areas[h])
+            #expect(a.residentHidden && a.localHidden && a.hospitalHidden && !a.indicesShown, "\(h)")
+        }
+        let anchor = try #require(areas["H01"])
+        #expect(!anchor.residentHidden && !anchor.localHidden && anchor.indicesShown)
+        // Without suppression nothing is withheld.
+        let open = try StudyRun.compute(Self.demo.get(), policy: SmallCellPolicy.none)
+        #expect(try #require(open.serviceAreaDisclosure).origins.allSatisfy { !$0.assignmentWithheld })
+    }
 }

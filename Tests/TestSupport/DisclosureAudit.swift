@@ -49,6 +49,13 @@ public struct DisclosureAudit {
         public let share: Double
     }
     public private(set) var catchments: [PublishedCatchment] = []
+    /// The plurality service-area tables as published (`service_area_origins.csv`,
+    /// `service_areas.csv`): per origin its patients Tᵢ, its hospital a(i) (empty when withheld),
+    /// nᵢ,ₐ₍ᵢ₎ and the hospitals tied with a(i); per hospital its listed origins and Rsₕ, Lₕ, Nₕ.
+    public struct ServiceOrigin: Sendable { public let code, patients, hospital, atHospital: String; public let tied: [String] }
+    public struct ServiceArea: Sendable { public let hospital: String; public let codes: [String]; public let resident, local, patients: String }
+    public private(set) var serviceOrigins: [ServiceOrigin] = []
+    public private(set) var serviceAreas: [ServiceArea] = []
     public private(set) var problems: [String] = []
     public static let outside = "(outside)"
 
@@ -66,6 +73,14 @@ public struct DisclosureAudit {
         var out: [String: Set<String>] = [:]
         for (i, a) in areas.enumerated() where i < adjacency.count { out[a.id] = Set(adjacency[i].map { areas[$0].id }) }
         return out
+    }
+
+    /// A study's groups (every grouping's group name → member area codes), for ``groups``
+    /// (public: the study's grouping file).
+    public static func groups(study: URL) throws -> [String: Set<String>] {
+        var groups: [String: Set<String>] = [:]
+        for g in try StudyLoader.load(study).groups.values.flatMap({ $0 }) { groups[g.name, default: []].formUnion(g.memberIDs) }
+        return groups
     }
 
     /// A report folder alone (its `areas.csv` is the line).
@@ -292,9 +307,16 @@ public struct DisclosureAudit {
             for row in t { record(row.fields[code], row.fields[need], source: "gaps.csv line \(row.lineNumber)") }
         }
         for url in files where url.lastPathComponent == "service_area_origins.csv" {
-            guard let anchorID else { continue }
             let t = try CSVTable(contentsOf: url)
             let code = try t.column("area_code").index, h = try t.column("institution_id").index, n = try t.column("patients_at_institution").index
+            let p = try t.column("patients").index, tied = try t.column("tied_with").index
+            if serviceOrigins.isEmpty {
+                serviceOrigins = t.map { r in
+                    ServiceOrigin(code: r.fields[code], patients: r.fields[p], hospital: r.fields[h], atHospital: r.fields[n],
+                                  tied: r.fields[tied].split(separator: " ").map(String.init))
+                }
+            }
+            guard let anchorID else { continue }
             for row in t where row.fields[h] == anchorID {
                 record(row.fields[code], row.fields[n], source: "service_area_origins.csv line \(row.lineNumber)")
             }
@@ -345,13 +367,22 @@ public struct DisclosureAudit {
             let g = try t.column("group").index, p = try t.column("patients").index
             for row in t { groupEquation(row.fields[g], row.fields[p], source: "catchment_groups.csv line \(row.lineNumber)") }
         }
-        if let anchorID, let url = files.first(where: { $0.lastPathComponent == "service_areas.csv" }) {
+        if let url = files.first(where: { $0.lastPathComponent == "service_areas.csv" }) {
             let t = try CSVTable(contentsOf: url)
             let h = try t.column("institution_id").index, codes = try t.column("origin_codes").index
             let local = try t.column("local_patients").index, all = try t.column("hospital_patients").index
-            for row in t where row.fields[h] == anchorID {
-                equation(Set(row.fields[codes].split(separator: " ").map(String.init)), row.fields[local], source: "service_areas.csv local_patients")
-                equation(lineCodes.subtracting([Self.outside]), row.fields[all], source: "service_areas.csv hospital_patients")
+            let resident = try t.column("resident_patients").index
+            if serviceAreas.isEmpty {
+                serviceAreas = t.map { r in
+                    ServiceArea(hospital: r.fields[h], codes: r.fields[codes].split(separator: " ").map(String.init),
+                                resident: r.fields[resident], local: r.fields[local], patients: r.fields[all])
+                }
+            }
+            if let anchorID {
+                for row in t where row.fields[h] == anchorID {
+                    equation(Set(row.fields[codes].split(separator: " ").map(String.init)), row.fields[local], source: "service_areas.csv local_patients")
+                    equation(lineCodes.subtracting([Self.outside]), row.fields[all], source: "service_areas.csv hospital_patients")
+                }
             }
         }
     }
@@ -427,6 +458,11 @@ public struct DisclosureAudit {
 
     /// A command's stdout: a JSON document (`--json`) or its text.
     public mutating func add(stdout: String, name: String) {
+        // `validate`'s note on the outside bucket (text or JSON): "N patients live outside …".
+        if let r = stdout.range(of: #"(\S+) patients live outside the study areas"#, options: .regularExpression) {
+            let token = stdout[r].split(separator: " ").first.map(String.init) ?? ""
+            record(Self.outside, token, source: "\(name) validate note")
+        }
         if let value = try? JSONParser.parse(stdout.trimmingCharacters(in: .whitespacesAndNewlines)), case .object = value {
             addJSON(value, name: name)
         } else {
@@ -517,6 +553,7 @@ public struct DisclosureAudit {
     /// (every count is checked against the minimum; the lines with area sets are in the files).
     mutating func addText(_ text: String, name: String) {
         var table = ""
+        var headerColumns = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             let tokens = line.split(separator: " ").map(String.init)
             if line.isEmpty { table = ""; continue }
@@ -535,7 +572,13 @@ public struct DisclosureAudit {
             }
             for c in counts where isSmall(c) { problems.append("\(name): \(c) in \"\(line)\"") }
             if table.contains("municipality") {
-                if let code = tokens.first, code.count == 5, Int(code) != nil, tokens.count > 2 { record(code, tokens[2], source: "\(name) summary \(code)") }
+                if tokens.first == "code" { headerColumns = tokens.count }
+                // A row with a blank patients column (an area without patients: blank count and
+                // share) has two tokens fewer than the header; its third token is then the
+                // population. A hidden count has a blank share only (one fewer).
+                if let code = tokens.first, code.count == 5, Int(code) != nil, tokens.count > 2, tokens.count >= headerColumns - 1 {
+                    record(code, tokens[2], source: "\(name) summary \(code)")
+                }
                 else if line.contains("outside the study areas"), let v = tokens.last(where: { Self.cell($0) != nil && !$0.contains(".") }) {
                     record(Self.outside, v, source: "\(name) summary outside")
                 }
@@ -557,7 +600,8 @@ public struct DisclosureAudit {
         let rules = catchmentRules()
         let keys = cells.keys.sorted()
         let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
-        let published = PublishedCells(
+        let service = serviceAreaModel(lineCells: keys.count, index: index)
+        var published = PublishedCells(
             cells: keys.map { k -> PublishedCells.Cell in
                 switch cells[k]! {
                 case let .shown(v): .shown(v)
@@ -577,9 +621,73 @@ public struct DisclosureAudit {
                 return members.count == b.set.count ? PublishedCells.Bound(members: members.sorted(), lower: b.lower, upper: b.upper) : nil
             },
             minCell: minCell)
+        published.cells += service.cells.map(\.cell)
+        published.totals += service.totals
+        published.orders += service.orders
+        published.bounds += service.bounds
+        let names = keys + service.cells.map(\.name)
         return DisclosureAttack.narrowedCells(published).map { r in
-            "\(keys[r.cell]) narrowed by an attacker to \(r.lower) … \(r.upper.map(String.init) ?? "∞")"
+            "\(names[r.cell]) narrowed by an attacker to \(r.lower) … \(r.upper.map(String.init) ?? "∞")"
         }
+    }
+
+    /// The service-area tables as an attacker with the whole flow model reads them: every flow
+    /// nᵢₕ (origin × hospital listed in `service_areas.csv`) is a variable ≥ 0; the anchor's are
+    /// the line's cells (``anchorID`` is set only when its flows are the line); a published
+    /// nᵢ,ₐ₍ᵢ₎ is a cell with its label. Published: Σₕ nᵢₕ = Tᵢ (or its label's range); the
+    /// plurality rule nᵢₕ ≤ nᵢₐ − 1 for every other hospital (= for the tied ones); Lₕ, Rsₕ and
+    /// Nₕ as sums over the listed origins (Nₕ over every origin), or their labels' ranges.
+    /// A withheld assignment (no hospital) publishes Tᵢ alone (the attacker's knowledge that some
+    /// hospital holds at least ⌈Tᵢ / H⌉ is a disjunction, left out).
+    func serviceAreaModel(lineCells: Int, index: [String: Int])
+        -> (cells: [(name: String, cell: PublishedCells.Cell)], totals: [PublishedCells.Total], orders: [PublishedCells.Order], bounds: [PublishedCells.Bound]) {
+        guard !serviceOrigins.isEmpty, !serviceAreas.isEmpty else { return ([], [], [], []) }
+        var cells: [(name: String, cell: PublishedCells.Cell)] = []
+        var totals: [PublishedCells.Total] = [], orders: [PublishedCells.Order] = [], bounds: [PublishedCells.Bound] = []
+        let hospitals = serviceAreas.map(\.hospital)
+        func label(_ text: String) -> PublishedCells.Cell? {
+            switch Self.cell(text) {
+            case let .shown(v)?: .shown(v)
+            case .hidden(primary: true)?: .small
+            case .hidden(primary: false)?: .secondary
+            case nil: nil
+            }
+        }
+        /// A sum over `members` published as `text`: a total, or its label's range.
+        func publish(_ members: [Int], _ text: String) {
+            switch label(text) {
+            case let .shown(v)?: totals.append(.init(members: members.sorted(), value: v))
+            case .small?: bounds.append(.init(members: members.sorted(), lower: 1, upper: minCell - 1))
+            case .secondary?: bounds.append(.init(members: members.sorted(), lower: minCell, upper: nil))
+            default: break
+            }
+        }
+        // flow[origin][hospital] → cell index.
+        var flow: [String: [String: Int]] = [:]
+        for o in serviceOrigins {
+            for h in hospitals {
+                if h == anchorID, let i = index[o.code] { flow[o.code, default: [:]][h] = i; continue }
+                let published = h == o.hospital ? label(o.atHospital) : nil
+                flow[o.code, default: [:]][h] = lineCells + cells.count
+                cells.append((name: "\(o.code)→\(h)", cell: published ?? .unpublished))
+            }
+        }
+        for o in serviceOrigins {
+            guard let row = flow[o.code] else { continue }
+            publish(Array(row.values), o.patients)
+            guard let a = row[o.hospital] else { continue }
+            for (h, c) in row where h != o.hospital {
+                orders.append(.init(larger: a, smaller: c, margin: o.tied.contains(h) ? 0 : 1))
+                if o.tied.contains(h) { orders.append(.init(larger: c, smaller: a, margin: 0)) }
+            }
+        }
+        for area in serviceAreas {
+            let listed = area.codes.compactMap { flow[$0] }
+            publish(listed.compactMap { $0[area.hospital] }, area.local)
+            publish(listed.flatMap(\.values), area.resident)
+            publish(serviceOrigins.compactMap { flow[$0.code]?[area.hospital] }, area.patients)
+        }
+        return (cells, totals, orders, bounds)
     }
 
     /// What the published share catchments say besides their totals, derived here from the outputs

@@ -1,3 +1,5 @@
+@_exported import struct CareFormats.SplitMix64
+import CareFormats
 import Foundation
 
 /// Shared helpers for the test targets. Not part of CareAtlas's API.
@@ -35,24 +37,9 @@ public func relativeDifference(_ a: Double, _ b: Double) -> Double {
     return abs(a - b) / scale
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so that every random test
-/// instance is the same on every platform and every run.
-public struct SplitMix64: RandomNumberGenerator {
-    public var state: UInt64
-
-    public init(state: UInt64) { self.state = state }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-
+/// The project's seeded generator (``CareFormats/SplitMix64``), visible to every test that
+/// imports TestSupport, with the draws the tests use besides ``SplitMix64/uniform()``.
+extension SplitMix64 {
     /// Uniform in `range`.
     public mutating func uniform(_ range: ClosedRange<Double>) -> Double {
         range.lowerBound + (range.upperBound - range.lowerBound) * uniform()

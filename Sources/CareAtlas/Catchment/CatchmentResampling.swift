@@ -1,3 +1,4 @@
+import CareFormats
 import Foundation
 
 /// How sure the patient-share catchments and the staged regions are, given that one year's counts
@@ -140,19 +141,13 @@ public enum CatchmentResampling {
     }
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a fixed, documented stream, so a seed gives the same
-/// draws on every machine and version of the standard library.
+/// The project's seeded generator (``CareFormats/SplitMix64``): a fixed, documented stream, so
+/// a seed gives the same draws on every machine and version of the standard library.
 struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    private var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(state: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { base.next() }
 
     /// Uniform in (0, 1): 53 random bits, never 0.
     mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }

@@ -224,6 +224,15 @@ public struct StudyAnalyses: Sendable {
         return try scenarios.get()
     }
 
+    /// The rings, cells and nearest distances, or why there are none (a run made without
+    /// `options.distances` has none).
+    public func distanceCatchments() throws -> DistanceCatchments {
+        guard let distances else {
+            throw AnalysisError("rings and cells were not asked of this run", fix: "set StudyRun.Options.distances")
+        }
+        return try distances.get()
+    }
+
     /// What the run could not compute, one English sentence each, in the order of the table above.
     public var unavailable: [String] {
         [shares.reason, scenarios?.reason, nearest.reason, studyGaps?.reason, distances?.reason, huff?.reason, driveTimes?.reason,

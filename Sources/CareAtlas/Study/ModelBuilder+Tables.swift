@@ -275,7 +275,11 @@ extension ModelBuilder {
         outside.entries = outsideByCode.map { OutsideBucket.Entry(code: $0.key, name: $0.value.name, patients: $0.value.patients, reason: $0.value.reason) }
             .sorted { ($0.code, $0.name) < ($1.code, $1.name) }
         if outside.patients > 0 {
-            d.note(file, "", "\(patientsLabel(outside.patients)) patients live outside the study areas (\(outside.entries.count) code\(outside.entries.count == 1 ? "" : "s")); kept in every total")
+            // A band, not the count: the run's disclosure may hide the outside bucket ("x") to
+            // protect a small cell, and the diagnostics are printed before any run decides.
+            let policy = SmallCellPolicy(minCell: spec.minCell)
+            let band = !policy.isSuppressing || policy.isSmall(outside.patients) ? policy.label(outside.patients) : "\(spec.minCell) or more"
+            d.note(file, "", "\(band) patients live outside the study areas (\(outside.entries.count) code\(outside.entries.count == 1 ? "" : "s")); kept in every total (the count is in careatlas summary where it can be shown)")
         }
     }
 

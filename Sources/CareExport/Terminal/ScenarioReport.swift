@@ -1,4 +1,5 @@
 import CareAtlas
+import CareFormats
 import CarePrivacy
 import Foundation
 

@@ -67,14 +67,3 @@ extension StudySummary {
         }.joined(separator: "\n") + "\n"
     }
 }
-
-/// Terminal columns a string occupies: 2 for East Asian wide and full-width characters.
-func displayWidth(_ s: String) -> Int {
-    s.unicodeScalars.reduce(0) { width, u in
-        let v = u.value
-        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
-        return width + (wide ? 2 : 1)
-    }
-}

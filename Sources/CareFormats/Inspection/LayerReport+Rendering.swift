@@ -177,8 +177,10 @@ func alignedRows(_ rows: [[String]], rightAligned: Set<Int>, gap: Int) -> [Strin
 }
 
 /// Columns `text` takes on a terminal: East Asian wide and fullwidth characters (kanji, kana,
-/// fullwidth forms, most emoji) count 2, combining marks and zero-width characters 0, others 1.
-func displayWidth(_ text: String) -> Int {
+/// fullwidth forms, most emoji) count 2, combining marks and zero-width characters 0, others 1
+/// (after Unicode Standard Annex #11, East Asian Width). Every aligned terminal table of the
+/// project pads with it.
+public func displayWidth(_ text: String) -> Int {
     var width = 0
     for scalar in text.unicodeScalars {
         let v = scalar.value

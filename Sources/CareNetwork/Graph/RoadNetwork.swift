@@ -159,7 +159,9 @@ public final class RoadNetwork: Sendable {
 
     private static func decodeAll(_ file: PBFFile, _ blobs: [PBFFile.BlobLocation], wantNodes: Bool = false,
                                   transform: @escaping @Sendable (PrimitiveBlockContent) -> PrimitiveBlockContent) throws(PBFError) -> [PrimitiveBlockContent] {
-        let slots = Slots<Result<PrimitiveBlockContent, PBFError>>(count: blobs.count)
+        let notDecoded = PBFError(file: file.path, blob: nil, offset: nil, message: "a data block was not decoded (an internal error)",
+                                  fix: "run the command again; report it if it persists")
+        let slots = Slots<Result<PrimitiveBlockContent, PBFError>>(count: blobs.count, initial: .failure(notDecoded))
         Parallel.forEach(count: blobs.count) { i in
             let blob = blobs[i]
             do throws(PBFError) {
@@ -178,7 +180,7 @@ public final class RoadNetwork: Sendable {
         var results: [PrimitiveBlockContent] = []
         results.reserveCapacity(blobs.count)
         for i in 0..<blobs.count {
-            switch slots.get(i)! {
+            switch slots.get(i) {
             case .success(let content): results.append(content)
             case .failure(let error): throw error
             }

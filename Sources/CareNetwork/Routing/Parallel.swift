@@ -56,17 +56,19 @@ final class Counter: @unchecked Sendable {
     }
 }
 
-/// One result slot per item, written by workers under a lock.
+/// One result slot per item, written by workers under a lock. Every slot starts with `initial`
+/// (what an item that never ran would leave: an error, or an empty result), so reading one never
+/// meets a missing value.
 final class Slots<T>: @unchecked Sendable {
     private let lock = NSLock()
-    private var values: [T?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
+    private var values: [T]
+    init(count: Int, initial: T) { values = Array(repeating: initial, count: count) }
     func set(_ i: Int, _ value: T) {
         lock.lock()
         values[i] = value
         lock.unlock()
     }
-    func get(_ i: Int) -> T? {
+    func get(_ i: Int) -> T {
         lock.lock()
         defer { lock.unlock() }
         return values[i]

@@ -89,10 +89,10 @@ extension RoadNetwork {
             if tba.isFinite { intervals[s, default: []].append((f, tba > 0 ? min(1, f + limit / tba) : 1)) }
         }
         var pieces: [SegmentPiece] = []
-        for s in intervals.keys.sorted() {
+        for (s, list) in intervals.sorted(by: { $0.key < $1.key }) {
             // Merge overlapping intervals so that each stretch is listed once.
-            let sorted = intervals[s]!.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-            var current = sorted[0]
+            let sorted = list.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+            guard var current = sorted.first else { continue }
             for next in sorted.dropFirst() {
                 if next.0 <= current.1 { current.1 = max(current.1, next.1) } else {
                     pieces.append(SegmentPiece(segment: s, from: current.0, to: current.1))

@@ -203,7 +203,7 @@ extension RoadNetwork {
 
         let chunk = 16
         let chunkCount = (sources.count + chunk - 1) / chunk
-        let results = Slots<(rows: [Int], targets: [Int32], seconds: [Double])>(count: chunkCount)
+        let results = Slots<(rows: [Int], targets: [Int32], seconds: [Double])>(count: chunkCount, initial: ([], [], []))
         let done = Counter()
         let m = targets.count
         let start = backward ? reverseEdgeStart : edgeStart
@@ -221,7 +221,8 @@ extension RoadNetwork {
                                 workspace: &workspace, attachments: attachments)
                     if p.segment >= 0, let here = attachments.onSegment[p.segment] {
                         for j in here {
-                            let f = targets[Int(j)]!.fraction
+                            // Only targets that exist are attached to a segment.
+                            guard let f = targets[Int(j)]?.fraction else { continue }
                             if let t = backward ? self.direct(segment: p.segment, originFraction: f, destinationFraction: p.fraction)
                                                 : self.direct(segment: p.segment, originFraction: p.fraction, destinationFraction: f) {
                                 workspace.offer(j, t, cutoff: cutoff)
@@ -239,7 +240,7 @@ extension RoadNetwork {
         var rowLengths: [Int] = [], allTargets: [Int32] = [], allSeconds: [Double] = []
         rowLengths.reserveCapacity(sources.count)
         for c in 0..<chunkCount {
-            let part = results.get(c)!
+            let part = results.get(c)
             rowLengths.append(contentsOf: part.rows)
             allTargets.append(contentsOf: part.targets)
             allSeconds.append(contentsOf: part.seconds)

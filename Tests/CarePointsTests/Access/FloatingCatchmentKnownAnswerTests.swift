@@ -36,17 +36,12 @@ enum AccessFixture {
         }
     }
 
-    /// A seeded generator for test data (SplitMix64), the same sequence on every platform.
+    /// A seeded generator for test data (the project's ``SplitMix64``), the same sequence on
+    /// every platform.
     struct Random: RandomNumberGenerator {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        private var base: SplitMix64
+        init(seed: UInt64) { base = SplitMix64(state: seed) }
+        mutating func next() -> UInt64 { base.next() }
     }
 }
 

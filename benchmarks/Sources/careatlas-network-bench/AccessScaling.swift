@@ -1,3 +1,4 @@
+import CareFormats
 import CareGeometry
 import CarePoints
 import Foundation
@@ -6,7 +7,7 @@ import Foundation
 /// engine on N demand and M supply points drawn uniformly (SplitMix64, seed 19) in a 100 km square,
 /// timed with the per-pair cost, to see how the access engine scales with the cores it is given
 /// (`taskset -c 0-K` in benchmarks/scaling.sh). Pairs within 10 km are about 3.1 % of N × M.
-func runAccessScaling(_ args: [String], rng: inout SplitMix) throws {
+func runAccessScaling(_ args: [String], rng: inout SplitMix64) throws {
     let n = args.count > 2 ? Int(args[2]) ?? 200_000 : 200_000
     let m = args.count > 3 ? Int(args[3]) ?? 20_000 : 20_000
     let radius = (args.count > 4 ? Double(args[4]) ?? 10 : 10) * 1000

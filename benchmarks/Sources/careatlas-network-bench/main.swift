@@ -18,6 +18,7 @@
 // 35°N 139°E), every row and column one two-way way; every 10th row and column `primary`
 // (65 km/h), the others `residential` (25 km/h). Origins and destinations are uniform random
 // positions in the grid (SplitMix64, seed 19), snapped with a 500 m maximum.
+import CareFormats
 import CareGeometry
 import CareNetwork
 import Foundation
@@ -46,18 +47,6 @@ func processCPUSeconds() -> Double {
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
-
 let clock = ContinuousClock()
 func seconds(_ d: Duration) -> String { String(format: "%.2f s", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) }
 
@@ -66,7 +55,7 @@ guard args.count >= 2 else {
     print("usage: careatlas-network-bench pbf FILE [car|foot] [PAIRS] | grid [SIDE] [ORIGINS] [DESTINATIONS] [CUTOFF_MINUTES]")
     exit(2)
 }
-var rng = SplitMix(state: 19)
+var rng = SplitMix64(state: 19)
 // Routing uses CAREATLAS_THREADS workers when it is set (scaling runs), else one per core.
 let threads = ProcessInfo.processInfo.environment["CAREATLAS_THREADS"].flatMap { Int($0) }.flatMap { $0 >= 1 ? $0 : nil }
 print("workers: \(threads ?? ProcessInfo.processInfo.activeProcessorCount)\(threads != nil ? " (CAREATLAS_THREADS)" : "")")
