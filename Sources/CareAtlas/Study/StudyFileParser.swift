@@ -624,7 +624,7 @@ struct Reader {
             file: file, idField: id, nameField: name, kindField: kindField, kindValue: kindValue,
             xField: xField, yField: yField, positionIsLonLat: positionIsLonLat, crs: crs,
             capacity: sourced && e.value("capacity") == nil ? ["beds": "beds"] : stringMap(e, "capacity", what),
-            attributes: sourced && e.value("attributes") == nil ? ["address", "match_level", "roles"] : stringList(e, "attributes", what),
+            attributes: sourced && e.value("attributes") == nil ? ["address", "match_level", "roles", "postal_code"] : stringList(e, "attributes", what),
             sharedPatientsField: string(e, "shared_patients", what), areaCodeField: string(e, "area_code", what),
             encoding: encoding(e, what))
         layer.covers = stringList(e, "covers", what)
