@@ -10,12 +10,14 @@ import Foundation
 ///   the draws (the stage's areas held fixed).
 ///
 /// **Budget stages per draw.** Re-proving an integer programme in each of 1,000 draws costs minutes;
-/// each draw takes instead the region of the optimiser's own construction heuristic (greedy growth
-/// and local search, ``RegionOptimizer``) on the drawn counts, with the stage's budget, root and
-/// connectivity, nested in the draw's region of the plan's previous budget stage (earlier stages of
-/// other kinds are held at their observed regions). ``BudgetStage/heuristicMatchesExact`` says
-/// whether that heuristic, run on the observed counts, returns the exact region the stage shows; the
-/// probabilities are of the heuristic's regions.
+/// each draw takes instead the optimiser's own local search (swaps that keep the region connected,
+/// branch drops and growth, ``RegionOptimizer``) on the drawn counts, started from the stage's
+/// exact region on the observed counts (always feasible: budgets do not depend on the counts), with
+/// the stage's budget, root and connectivity and the observed previous stage required. A draw's
+/// region is thus a local optimum near the observed one: the probabilities measure how often the
+/// draws move the choice locally, and may understate a jump to a distant region.
+/// ``BudgetStage/heuristicMatchesExact`` says whether the local search, run on the observed counts,
+/// keeps the exact region (it may not move away from an optimum, so it should).
 public struct PlanUncertainty: Sendable {
     public struct BudgetStage: Sendable, Hashable {
         public let plan: String
@@ -55,7 +57,7 @@ public struct PlanUncertainty: Sendable {
 
         // Budget stages: the problem of each, in the level's own area order.
         struct BudgetJob: Sendable {
-            let plan: String, stage: String, problem: RegionProblem, previousBudget: Int?, observed: Set<Int>
+            let plan: String, stage: String, problem: RegionProblem, observed: Set<Int>
         }
         var jobs: [BudgetJob] = []
         if let scenarios, scenarios.level == level, let spec = model.spec.scenarios {
@@ -63,7 +65,7 @@ public struct PlanUncertainty: Sendable {
             light.gaps = nil
             let context = try StageContext(model, light)
             for (p, plan) in spec.plans.enumerated() where p < scenarios.plans.count {
-                var previous: Set<Int> = [], previousBudget: Int? = nil
+                var previous: Set<Int> = []
                 for (k, stage) in plan.stages.enumerated() where k < scenarios.plans[p].stages.count {
                     let result = scenarios.plans[p].stages[k]
                     let members = Set(result.areaIDs.compactMap { model.areaIndex($0, at: level) })
@@ -74,9 +76,7 @@ public struct PlanUncertainty: Sendable {
                             weights: context.weights(stage.objective), costs: [context.costs(b.measure, kinds: b.kinds)], budgets: [b.limit],
                             adjacency: context.adjacency, root: context.anchorIndex, connected: stage.contiguous,
                             required: plan.nested ? previous.sorted() : [])
-                        jobs.append(BudgetJob(plan: plan.name, stage: stage.name, problem: problem,
-                                              previousBudget: plan.nested ? previousBudget : nil, observed: members))
-                        previousBudget = jobs.count - 1
+                        jobs.append(BudgetJob(plan: plan.name, stage: stage.name, problem: problem, observed: members))
                     }
                     previous = members
                 }
@@ -101,11 +101,7 @@ public struct PlanUncertainty: Sendable {
             for (j, job) in budgetJobs.enumerated() {
                 var problem = job.problem
                 problem.weights = zip(drawn, zip(objectives[j], observedPatients)).map { d, wp in wp.1 > 0 ? d * wp.0 / wp.1 : d }
-                if let prev = job.previousBudget {
-                    guard let region = regions[prev] else { regions.append(nil); continue }
-                    problem.required = region
-                }
-                regions.append(Self.heuristic(problem))
+                regions.append(Self.localSearch(problem, from: job.observed))
             }
             return (members, covered, regions)
         }
@@ -136,10 +132,8 @@ public struct PlanUncertainty: Sendable {
         let budgetStages = jobs.enumerated().map { j, job in
             var probability: [String: Double] = [:]
             for (i, c) in regionCounts[j].enumerated() where c > 0 { probability[allAreas[i].id] = Double(c) / draws }
-            var observedProblem = job.problem
-            if let prev = job.previousBudget { observedProblem.required = jobs[prev].observed.sorted() }
             return BudgetStage(plan: job.plan, stage: job.stage, probability: probability,
-                               heuristicMatchesExact: Self.heuristic(observedProblem).map(Set.init) == job.observed,
+                               heuristicMatchesExact: Self.localSearch(job.problem, from: job.observed).map(Set.init) == job.observed,
                                infeasibleDraws: infeasible[j])
         }
         let catchments = CatchmentUncertainty(model: spec.model, draws: spec.draws, seed: spec.seed, shares: shareTargets, areas: areas,
@@ -152,5 +146,15 @@ public struct PlanUncertainty: Sendable {
         guard let instance = try? RegionInstance(problem) else { return nil }
         if instance.fits(instance.cost(of: 0..<instance.count)) { return instance.original(Array(0..<instance.count)) }
         return instance.heuristicRegion().map { instance.original(instance.tidy($0)) }
+    }
+
+    /// The heuristic's local search on `problem` started from `start` (original indices, feasible:
+    /// the budgets do not depend on the weights); nil when no region fits.
+    static func localSearch(_ problem: RegionProblem, from start: Set<Int>) -> [Int]? {
+        guard let instance = try? RegionInstance(problem) else { return nil }
+        if instance.fits(instance.cost(of: 0..<instance.count)) { return instance.original(Array(0..<instance.count)) }
+        let local = instance.nodes.indices.filter { start.contains(instance.nodes[$0]) }
+        guard instance.fits(instance.cost(of: local)) else { return heuristic(problem) }
+        return instance.original(instance.tidy(instance.improvedRegion(from: local)))
     }
 }
