@@ -54,7 +54,7 @@ enum PlanningReport {
             b.append(.heading(level: 3, text: "選択の確からしさ How sure the choice is"))
             b.append(.paragraph("患者数を \(u.spec.model == .poisson ? "ポアソン分布" : "多項分布") で \(u.spec.draws) 回再標本化（seed \(u.spec.seed)）し、各地域が患者割合の診療圏・予算付き段階の圏域に入る確率と、各段階の患者割合の95%区間を求めた。確率は患者数を公表している地域のみ表示（秘匿セルは x）。"
                 + " Counts resampled \(u.spec.draws) times (seeded): per area the probability of being in each share catchment and each budget stage's region (shown only where the count is shown), per stage the interval of its share."
-                + (u.budgetStages.contains { !$0.heuristicMatchesExact } ? " 予算付き段階の一部で、各回の圏域（構成ヒューリスティック）は観測値での厳密解と異なる。 For some budget stages the per-draw heuristic differs from the exact region on the observed counts." : "")))
+                + (u.budgetStages.contains { !$0.heuristicMatchesExact } ? " 予算付き段階の一部で、観測値での局所探索が厳密解から離れる。 For some budget stages the local search moves away from the exact region on the observed counts." : "")))
             table("uncertainty_stages.csv", title: "段階の患者割合と再標本化区間 Stage shares and resampling intervals", shown: 30)
             table("uncertainty_areas.csv", title: "地域が圏域に入る確率 Probability of being inside", shown: 30)
         }
@@ -79,8 +79,8 @@ enum PlanningReport {
             b.append(.paragraph("会のグループ分け: 区市町村ごと、またはクラスタ（最遠点法で初期化した容量制約付き k-medoids; Gonzalez 1985, Park & Jun 2009）。 Meetings: by ward, or capacitated k-medoids seeded by farthest-point traversal."))
         }
         if p.uncertainty != nil {
-            b.append(.paragraph("確からしさ: パラメトリック・ブートストラップ（Efron & Tibshirani 1993, ch. 6）。各回、患者割合の診療圏を作り直し、予算付き段階は最適化の構成ヒューリスティック（貪欲法と局所探索）で圏域を求める。区間は2.5%・97.5%分位点（Hyndman & Fan type 7）。"
-                + " Parametric bootstrap; budget stages re-solved per draw by the optimiser's construction heuristic; intervals are type-7 quantiles."))
+            b.append(.paragraph("確からしさ: パラメトリック・ブートストラップ（Efron & Tibshirani 1993, ch. 6）。各回、患者割合の診療圏を作り直し、予算付き段階は観測値での厳密解から最適化の局所探索（連結を保つ交換・枝の削除・拡大）で圏域を求める（遠く離れた圏域への移動は過小評価しうる）。区間は2.5%・97.5%分位点（Hyndman & Fan type 7）。"
+                + " Parametric bootstrap; per draw the share catchments are rebuilt and each budget stage's region is found by the optimiser's local search started from the exact observed region (a jump to a distant region may be understated); intervals are type-7 quantiles."))
         }
         if !p.equity.isEmpty {
             b.append(.formula("G = 1 − Σ_k (L_{k−1} + L_k) p_k ;   T = Σ_i w_i (x_i/μ) ln(x_i/μ) / Σ_i w_i"))
