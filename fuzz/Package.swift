@@ -14,7 +14,8 @@ let package = Package(
         .executableTarget(
             name: "fuzz-csv", dependencies: ["FuzzDriver", .product(name: "CareFormats", package: "CareAtlas")]),
         .executableTarget(
-            name: "fuzz-study", dependencies: ["FuzzDriver", .product(name: "CareAtlas", package: "CareAtlas")]),
+            name: "fuzz-study",
+            dependencies: ["FuzzDriver", .product(name: "CareAtlas", package: "CareAtlas"), .product(name: "CareExport", package: "CareAtlas")]),
         // A whole study (study file, CSV and GeoJSON inputs) through load and every analysis (issue 14).
         .executableTarget(
             name: "fuzz-whole",

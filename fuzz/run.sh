@@ -20,9 +20,18 @@ scratch="$root/.build-fuzz"
 shared="${CAREATLAS_SHARED_DATA:-$root/../shared/geodata}"
 
 build() {
+  # A failed build fails the script: a stale binary from an earlier build must never be fuzzed.
+  local log status=0
+  log="$(mktemp "${TMPDIR:-/tmp}/careatlas-fuzz-build.XXXXXX")"
   (cd "$here" && swift build --scratch-path "$scratch" -c debug \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-    -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|warning: .*fuzz/|Compiling fuzz|Build complete" || true)
+    -Xcc -fsanitize=fuzzer-no-link,address) >"$log" 2>&1 || status=$?
+  grep -E "error|warning: .*fuzz/|Compiling fuzz|Build complete" "$log" >&2 || true
+  if [ "$status" -ne 0 ]; then
+    echo "the fuzz targets did not build (exit $status); full log: $log" >&2
+    exit 1
+  fi
+  rm -f "$log"
   for t in geojson csv study whole; do
     [ -x "$scratch/debug/fuzz-$t" ] || { echo "fuzz-$t was not built" >&2; exit 1; }
   done

@@ -1,4 +1,5 @@
 import CareAtlas
+import CareExport
 import Foundation
 
 /// libFuzzer entry: the bytes are a study file (YAML). The parser must return a spec or
