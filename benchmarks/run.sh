@@ -146,7 +146,7 @@ if [ -d ../shared/geodata ]; then
   rm -rf "$out"
   if "$bin/careatlas" report --help > /dev/null 2>&1; then
     measure ours_report "$bin/careatlas" report "$study" --out "$out/report" --quiet
-    row "区中央部 load → report" "study" "$WALL" "$RSS" "–" "–" "–" "careatlas report (target < 2 s)"
+    row "区中央部 load → report" "study" "$WALL" "$RSS" "–" "–" "–" "careatlas report (target < 1 s; CPU time and load: benchmarks/report.sh)"
   else
     total=0 peak=0 parts=""
     for cmd in summary catchment scenarios gaps; do

@@ -101,7 +101,7 @@ public enum SpreadsheetFile {
                 header = cells
                 continue
             }
-            if cells.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if cells.allSatisfy({ TextCleaning.trimmed($0).isEmpty }) { continue }
             rows.append(cells)
             numbers.append(row)
         }
@@ -109,10 +109,10 @@ public enum SpreadsheetFile {
             throw GDALError(file: file, layer: sheetName, location: "row \(headerRow)",
                             "the sheet ends before the header row", fix: "check header_row: and sheet:")
         }
-        names = names.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        names = names.map(TextCleaning.trimmed)
         var used = names.count
         while used > 0, names[used - 1].isEmpty,
-            rows.allSatisfy({ $0[used - 1].trimmingCharacters(in: .whitespaces).isEmpty })
+            rows.allSatisfy({ TextCleaning.trimmed($0[used - 1]).isEmpty })
         {
             used -= 1
         }

@@ -123,11 +123,11 @@ public enum VectorFile {
     static func text(_ c: UnsafePointer<CChar>, detect: Bool) -> String {
         let length = strlen(c)
         let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(c).assumingMemoryBound(to: UInt8.self), count: length)
-        if let s = String(validatingCString: c) { return s.trimmingCharacters(in: .whitespaces) }
+        if let s = String(validatingCString: c) { return TextCleaning.trimmed(s) }
         if detect, let decoded = try? TextDecoding.decode(Data(bytes), encoding: .cp932, source: "") {
-            return decoded.text.trimmingCharacters(in: .whitespaces)
+            return TextCleaning.trimmed(decoded.text)
         }
-        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        return TextCleaning.trimmed(String(decoding: bytes, as: UTF8.self))
     }
 
     struct Failure: Error { let message: String }

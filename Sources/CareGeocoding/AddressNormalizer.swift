@@ -18,90 +18,100 @@
 /// Numbers are not otherwise touched: `1-5-45` stays as it is, and ``Geocoder`` reads the first
 /// number after the town name as the 丁目 when the town has 丁目.
 ///
+/// The work is done on Unicode scalar values in one pass over the text (the geocoder's hot loop:
+/// no `Character` or Foundation call, no hashing of characters; the old-kanji table is a bitmap
+/// over the Basic Multilingual Plane with a small table behind it).
+///
 /// Thread safety: stateless.
 public enum AddressNormalizer {
     /// The normalised form of `text` (see the type's description).
     public static func normalize(_ text: String) -> String {
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(text.unicodeScalars.count)
-        var input = Array(text.unicodeScalars)
-        var i = 0
-        while i < input.count {
-            var s = input[i]
-            i += 1
-            let v = s.value
+        var view = String.UnicodeScalarView()
+        for v in scalars(text) { view.append(Unicode.Scalar(v)!) }
+        return String(view)
+    }
+
+    /// The normalised form of `text` as Unicode scalar values: what ``Geocoder`` matches on.
+    static func scalars(_ text: String) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(text.utf8.count)
+        var lastHalfWidthKana = false
+        var hasKanjiNumeral = false
+        var hasDash = false
+        for scalar in text.unicodeScalars {
+            var v = scalar.value
             // 1. widths
             if v >= 0xFF01, v <= 0xFF5E {
-                s = Unicode.Scalar(v - 0xFEE0)!
+                v -= 0xFEE0
             } else if v >= 0xFF61, v <= 0xFF9F {
-                let index = Int(v - 0xFF61)
-                var full = halfWidthKana[index]
-                if i < input.count {
-                    let next = input[i].value
-                    if next == 0xFF9E, let voiced = voicedKana[full] {
-                        full = voiced
-                        i += 1
-                    } else if next == 0xFF9F, let semi = semiVoicedKana[full] {
-                        full = semi
-                        i += 1
+                if v == 0xFF9E || v == 0xFF9F, lastHalfWidthKana, let last = out.last {
+                    // ﾞ / ﾟ after a half-width kana: combine with it.
+                    if let combined = v == 0xFF9E ? voiced(last) : semiVoiced(last) {
+                        out[out.count - 1] = combined
+                        lastHalfWidthKana = false
+                        continue
                     }
                 }
-                s = full
+                v = halfWidthKana[Int(v - 0xFF61)]
+                if v == 0x30FC || v == 0x30CE { hasDash = true }  // ｰ ﾉ
+                out.append(v)
+                lastHalfWidthKana = true
+                continue
             }
+            lastHalfWidthKana = false
             // 2. spaces
-            switch s.value {
+            switch v {
             case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: continue
             default: break
             }
-            // 3.–4. letters (all mapped characters are at or above U+2160, the Roman numerals)
-            if s.value >= 0x2160, let mapped = letterMap[s] { s = mapped }
-            scalars.append(s)
+            // 3.–4. letters (every mapped character is at or above U+2160, the Roman numerals)
+            if v >= 0x2160 { v = letter(v) }
+            if !hasKanjiNumeral, v >= 0x3007, isKanjiNumeral(v) { hasKanjiNumeral = true }
+            if isDash(v) { hasDash = true }
+            out.append(v)
         }
-        input = scalars
-        // 5. dashes between digits
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(input.count)
-        for (k, s) in input.enumerated() {
-            if dashes.contains(s.value), k > 0, k + 1 < input.count, isDigitLike(input[k - 1]), isDigitLike(input[k + 1]) {
-                out.append("-")
-            } else {
-                out.append(s)
+        // 5. dashes between digits (in place: neither a dash nor "-" counts as a digit)
+        if hasDash, out.count > 2 {
+            for k in 1..<(out.count - 1) where isDash(out[k]) && isDigitLike(out[k - 1]) && isDigitLike(out[k + 1]) {
+                out[k] = 0x2D
             }
         }
+        guard hasKanjiNumeral else { return out }
         // 6. kanji numerals before 丁目, 番, 号 or a dash
-        var result = String.UnicodeScalarView()
+        var result: [UInt32] = []
+        result.reserveCapacity(out.count + 4)
         var k = 0
         while k < out.count {
-            if out[k].value >= 0x3007, kanjiDigit[out[k]] != nil || kanjiMultiplier[out[k]] != nil {
-                var end = k
-                while end < out.count, kanjiDigit[out[end]] != nil || kanjiMultiplier[out[end]] != nil { end += 1 }
-                let before = end < out.count ? out[end] : " "
-                let chome = before == "丁" && end + 1 < out.count && out[end + 1] == "目"
-                if chome || before == "番" || before == "号" || before == "-", let value = kanjiNumber(out[k..<end]) {
-                    result.append(contentsOf: String(value).unicodeScalars)
-                } else {
-                    result.append(contentsOf: out[k..<end])
-                }
-                k = end
+            guard out[k] >= 0x3007, isKanjiNumeral(out[k]) else {
+                result.append(out[k])
+                k += 1
                 continue
             }
-            result.append(out[k])
-            k += 1
+            var end = k
+            while end < out.count, isKanjiNumeral(out[end]) { end += 1 }
+            let before: UInt32 = end < out.count ? out[end] : 0x20
+            let chome = before == 0x4E01 && end + 1 < out.count && out[end + 1] == 0x76EE  // 丁目
+            if chome || before == 0x756A || before == 0x53F7 || before == 0x2D, let value = kanjiNumber(out[k..<end]) {  // 番 号 -
+                for digit in String(value).utf8 { result.append(UInt32(digit)) }
+            } else {
+                result.append(contentsOf: out[k..<end])
+            }
+            k = end
         }
-        return String(result)
+        return result
     }
 
     /// The value of a kanji numeral: positional (`二〇` = 20) or with multipliers (`二十三` = 23,
     /// `百五` = 105); nil when it is neither.
-    static func kanjiNumber(_ digits: ArraySlice<Unicode.Scalar>) -> Int? {
-        if digits.allSatisfy({ kanjiDigit[$0] != nil }) {
-            return digits.reduce(0) { $0 * 10 + kanjiDigit[$1]! }
+    static func kanjiNumber(_ digits: ArraySlice<UInt32>) -> Int? {
+        if digits.allSatisfy({ kanjiDigit($0) != nil }) {
+            return digits.reduce(0) { $0 * 10 + kanjiDigit($1)! }
         }
         var total = 0, current = 0
         for d in digits {
-            if let value = kanjiDigit[d] {
+            if let value = kanjiDigit(d) {
                 current = current * 10 + value
-            } else if let multiplier = kanjiMultiplier[d] {
+            } else if let multiplier = kanjiMultiplier(d) {
                 total += (current == 0 ? 1 : current) * multiplier
                 current = 0
             }
@@ -109,23 +119,62 @@ public enum AddressNormalizer {
         return total + current
     }
 
-    /// Digits, and kanji numerals (which step 6 may turn into digits after this check).
-    private static func isDigitLike(_ s: Unicode.Scalar) -> Bool {
-        (s.value >= 0x30 && s.value <= 0x39) || kanjiDigit[s] != nil || kanjiMultiplier[s] != nil
+    /// 〇 零 一 … 九 → 0 … 9.
+    @inline(__always)
+    static func kanjiDigit(_ v: UInt32) -> Int? {
+        switch v {
+        case 0x3007, 0x96F6: return 0  // 〇 零
+        case 0x4E00: return 1  // 一
+        case 0x4E8C: return 2  // 二
+        case 0x4E09: return 3  // 三
+        case 0x56DB: return 4  // 四
+        case 0x4E94: return 5  // 五
+        case 0x516D: return 6  // 六
+        case 0x4E03: return 7  // 七
+        case 0x516B: return 8  // 八
+        case 0x4E5D: return 9  // 九
+        default: return nil
+        }
     }
 
-    private static let dashes: Set<UInt32> = [0x2D, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0x30FC, 0xFF70, 0x30CE]
+    /// 十 百 千 → 10 100 1000.
+    @inline(__always)
+    static func kanjiMultiplier(_ v: UInt32) -> Int? {
+        switch v {
+        case 0x5341: return 10
+        case 0x767E: return 100
+        case 0x5343: return 1000
+        default: return nil
+        }
+    }
 
-    static let kanjiDigit: [Unicode.Scalar: Int] = [
-        "〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-    ]
-    static let kanjiMultiplier: [Unicode.Scalar: Int] = ["十": 10, "百": 100, "千": 1000]
+    @inline(__always)
+    static func isKanjiNumeral(_ v: UInt32) -> Bool { kanjiDigit(v) != nil || kanjiMultiplier(v) != nil }
 
-    private static let letterMap: [Unicode.Scalar: Unicode.Scalar] = {
-        var map: [Unicode.Scalar: Unicode.Scalar] = [
-            "ヶ": "ケ", "ヵ": "ケ", "が": "ケ", "之": "ノ", "の": "ノ",
-        ]
+    /// Digits, and kanji numerals (which step 6 may turn into digits after this check).
+    @inline(__always)
+    private static func isDigitLike(_ v: UInt32) -> Bool { (v >= 0x30 && v <= 0x39) || isKanjiNumeral(v) }
+
+    /// - ‐ ‑ ‒ – — ― − ー ｰ ノ
+    @inline(__always)
+    private static func isDash(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x2D, 0x2010...0x2015, 0x2212, 0x30FC, 0xFF70, 0x30CE: return true
+        default: return false
+        }
+    }
+
+    /// Steps 3–4 for one scalar at or above U+2160.
+    @inline(__always)
+    private static func letter(_ v: UInt32) -> UInt32 {
+        guard v < 0x10000, letterBitmap[Int(v >> 6)] & (1 << UInt64(v & 63)) != 0 else { return v }
+        return letterMap[v] ?? v
+    }
+
+    private static let letterMap: [UInt32: UInt32] = {
+        var map: [UInt32: UInt32] = [:]
         let pairs: [(String, String)] = [
+            ("ヶ", "ケ"), ("ヵ", "ケ"), ("が", "ケ"), ("之", "ノ"), ("の", "ノ"),
             ("澤", "沢"), ("濱", "浜"), ("邊", "辺"), ("邉", "辺"), ("嶋", "島"), ("嶌", "島"), ("\u{FA11}", "崎"),
             ("碕", "崎"), ("髙", "高"), ("廣", "広"), ("國", "国"), ("櫻", "桜"), ("舘", "館"), ("冨", "富"),
             ("齋", "斎"), ("齊", "斉"), ("瀨", "瀬"), ("眞", "真"), ("\u{FA10}", "塚"), ("德", "徳"), ("條", "条"),
@@ -134,28 +183,42 @@ public enum AddressNormalizer {
             ("槇", "槙"), ("曾", "曽"), ("舊", "旧"), ("縣", "県"), ("檜", "桧"), ("峯", "峰"), ("埜", "野"),
             ("濤", "涛"), ("禮", "礼"), ("靜", "静"), ("彌", "弥"), ("龜", "亀"),
         ]
-        for n in 1...9 {
-            map[Unicode.Scalar(0x215F + UInt32(n))!] = Unicode.Scalar(0x30 + UInt32(n))!  // Ⅰ … Ⅸ
-            map[Unicode.Scalar(0x216F + UInt32(n))!] = Unicode.Scalar(0x30 + UInt32(n))!  // ⅰ … ⅸ
+        for (old, new) in pairs { map[old.unicodeScalars.first!.value] = new.unicodeScalars.first!.value }
+        for n: UInt32 in 1...9 {
+            map[0x215F + n] = 0x30 + n  // Ⅰ … Ⅸ
+            map[0x216F + n] = 0x30 + n  // ⅰ … ⅸ
         }
-        for (old, new) in pairs { map[old.unicodeScalars.first!] = new.unicodeScalars.first! }
         return map
     }()
 
+    /// One bit per BMP code point: set where ``letterMap`` has an entry.
+    private static let letterBitmap: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 1024)
+        for key in letterMap.keys where key < 0x10000 { bits[Int(key >> 6)] |= 1 << UInt64(key & 63) }
+        return bits
+    }()
+
     /// U+FF61 … U+FF9F as full-width characters.
-    private static let halfWidthKana: [Unicode.Scalar] = Array(
+    private static let halfWidthKana: [UInt32] =
         "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン゛゜"
-            .unicodeScalars)
-    private static let voicedKana: [Unicode.Scalar: Unicode.Scalar] = {
-        var map: [Unicode.Scalar: Unicode.Scalar] = ["ウ": "ヴ"]
-        for base in "カキクケコサシスセソタチツテトハヒフヘホ".unicodeScalars {
-            map[base] = Unicode.Scalar(base.value + 1)!
+        .unicodeScalars.map(\.value)
+
+    /// ガ for カ … ボ for ホ, ヴ for ウ.
+    private static func voiced(_ v: UInt32) -> UInt32? {
+        switch v {
+        case 0x30A6: return 0x30F4  // ウ → ヴ
+        case 0x30AB, 0x30AD, 0x30AF, 0x30B1, 0x30B3, 0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF, 0x30C1,  // カ … チ
+             0x30C4, 0x30C6, 0x30C8, 0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB:  // ツ テ ト ハ ヒ フ ヘ ホ
+            return v + 1
+        default: return nil
         }
-        return map
-    }()
-    private static let semiVoicedKana: [Unicode.Scalar: Unicode.Scalar] = {
-        var map: [Unicode.Scalar: Unicode.Scalar] = [:]
-        for base in "ハヒフヘホ".unicodeScalars { map[base] = Unicode.Scalar(base.value + 2)! }
-        return map
-    }()
+    }
+
+    /// パ for ハ … ポ for ホ.
+    private static func semiVoiced(_ v: UInt32) -> UInt32? {
+        switch v {
+        case 0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB: return v + 2
+        default: return nil
+        }
+    }
 }

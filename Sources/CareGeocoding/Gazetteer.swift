@@ -108,34 +108,41 @@ public struct Gazetteer: Sendable {
     struct Town: Sendable {
         /// The base name as published (first seen), without 丁目.
         var name: String
+        /// The normalised base name (the index key).
+        var key: [UInt32]
+        /// The municipality's index.
+        var municipality: Int
         /// 丁目 number → area indices.
         var chome: [Int: [Int]] = [:]
         /// Areas whose name has no 丁目.
         var whole: [Int] = []
-        var all: [Int] { (whole + chome.values.flatMap { $0 }).sorted() }
+        /// Every area, sorted; their codes; their population-weighted centroid (set when the index is built).
+        var all: [Int] = []
+        var codes: [String] = []
+        var centroid: (longitude: Double, latitude: Double) = (0, 0)
     }
 
-    /// A normalised name as scalar values: hashing it is cheaper than hashing a non-ASCII String
-    /// (which normalises it to NFC first).
-    struct NameKey: Hashable, Sendable, Comparable {
-        let scalars: [UInt32]
-        init(_ text: String) { scalars = text.unicodeScalars.map(\.value) }
-        init(_ slice: ArraySlice<Unicode.Scalar>) { scalars = slice.map(\.value) }
-        static func < (a: NameKey, b: NameKey) -> Bool { a.scalars.lexicographicallyPrecedes(b.scalars) }
-    }
-
-    /// Per municipality index: normalised base name → town.
-    let towns: [[NameKey: Town]]
-    let longestTownName: [Int]
-    /// Normalised municipality name variants → (municipality index, strength 3 full, 2 city only, 1 ward only).
-    let municipalityNames: [NameKey: [(index: Int, strength: Int)]]
-    let longestMunicipalityName: Int
-    /// Normalised prefecture names present in the gazetteer, longest first.
-    let prefectures: [String]
-    /// ``prefectures`` with their scalars, for prefix tests.
-    let prefectureScalars: [(String, [Unicode.Scalar])]
-    /// The normalised prefecture name of each municipality.
-    let normalizedPrefectures: [String]
+    /// Every town; ``townTrie`` under ``townRoots``[municipality] maps a normalised base name to its index here.
+    let towns: [Town]
+    let townTrie: NameTrie
+    let townRoots: [Int32]
+    /// The towns of each municipality (indices into ``towns``).
+    let townsOfMunicipality: [[Int]]
+    /// Normalised municipality name variants (root 1) → index into ``municipalityNameEntries``.
+    let municipalityTrie: NameTrie
+    /// For each name variant: (municipality index, strength 3 full, 2 city only, 1 ward only).
+    let municipalityNameEntries: [[(index: Int, strength: Int)]]
+    /// The normalised prefecture names present in the gazetteer.
+    let prefectureScalars: [[UInt32]]
+    /// Each municipality's prefecture, an index into ``prefectureScalars``.
+    let municipalityPrefecture: [Int]
+    /// Each municipality's normalised name (``Municipality/name``).
+    let normalizedMunicipalityNames: [[UInt32]]
+    /// Each area's name as an identifier: areas share one when their published names are the same
+    /// once normalised and stripped of the census's part numbers (`（１）`, `（番２）`, `（番）`: 新磯野（１）２丁目
+    /// and 新磯野（３）２丁目 are both 新磯野２丁目). Other bracketed notes (`下大多喜（台）`, a 字) and a
+    /// leading 大字 (大字鰭ケ崎 beside 鰭ケ崎, two different 町字) keep names apart.
+    let partNames: [Int32]
 
     /// Reads the e-Stat attribute tables (`.dbf`) of one or more prefectures.
     ///
@@ -174,9 +181,10 @@ public struct Gazetteer: Sendable {
         var byCode: [String: (row: Row, population: Int?)] = [:]
         var skipped = 0
         for row in input {
-            let code = row.code.trimmingCharacters(in: .whitespaces)
-            guard code.count >= 9 else { skipped += 1; continue }
-            guard code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            var code = row.code
+            if code.utf8.first == 0x20 || code.utf8.last == 0x20 { code = code.trimmingCharacters(in: .whitespaces) }
+            guard code.unicodeScalars.count >= 9 else { skipped += 1; continue }
+            guard code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw GeocodingDataError("gazetteer: KEY_CODE \"\(code)\" of \(row.name) is not 9 or 11 digits; use the census small-area attribute table as published")
             }
             if var existing = byCode[code] {
@@ -226,25 +234,50 @@ public struct Gazetteer: Sendable {
                                                population: s.p, longitude: lon, latitude: lat))
         }
         // Town index.
-        var towns = [[NameKey: Town]](repeating: [:], count: municipalities.count)
+        var trie = NameTrie.Builder()
+        var townRoots: [Int32] = []
+        for _ in municipalities { townRoots.append(trie.root()) }
+        var towns: [Town] = []
+        var townsOfMunicipality = [[Int]](repeating: [], count: municipalities.count)
         for (i, a) in areas.enumerated() where !a.isWater && !a.name.isEmpty {
             let m = indexOfMunicipality[a.municipalityCode]!
-            let (base, chome) = Gazetteer.splitName(a.name)
-            for key in Gazetteer.townKeys(base).map(NameKey.init) {
-                var town = towns[m][key] ?? Town(name: base.display)
-                if let chome { town.chome[chome, default: []].append(i) } else { town.whole.append(i) }
-                towns[m][key] = town
+            let (key, display, chome) = Gazetteer.splitName(a.name)
+            for k in Gazetteer.townKeys(key) {
+                let node = trie.node(k, root: townRoots[m])
+                var t = Int(trie.values[Int(node)])
+                if t < 0 {
+                    t = towns.count
+                    towns.append(Town(name: display, key: k, municipality: m))
+                    townsOfMunicipality[m].append(t)
+                    trie.setValue(Int32(t), at: node)
+                }
+                if let chome { towns[t].chome[chome, default: []].append(i) } else { towns[t].whole.append(i) }
             }
         }
+        for t in towns.indices {
+            let all = Array(Set(towns[t].whole + towns[t].chome.values.flatMap { $0 })).sorted()
+            towns[t].all = all
+            towns[t].codes = all.map { areas[$0].code }
+            towns[t].centroid = Gazetteer.centroid(of: all, in: areas)
+        }
         // Municipality names.
-        var names: [NameKey: [(index: Int, strength: Int)]] = [:]
+        var nameTrie = NameTrie.Builder()
+        let nameRoot = nameTrie.root()
+        var entries: [[(index: Int, strength: Int)]] = []
         func add(_ text: String, _ index: Int, _ strength: Int) {
-            let key = NameKey(AddressNormalizer.normalize(text))
-            guard !key.scalars.isEmpty else { return }
-            if let k = names[key]?.firstIndex(where: { $0.index == index }) {
-                names[key]![k].strength = max(names[key]![k].strength, strength)
+            let key = AddressNormalizer.scalars(text)
+            guard !key.isEmpty else { return }
+            let node = nameTrie.node(key, root: nameRoot)
+            var e = Int(nameTrie.values[Int(node)])
+            if e < 0 {
+                e = entries.count
+                entries.append([])
+                nameTrie.setValue(Int32(e), at: node)
+            }
+            if let k = entries[e].firstIndex(where: { $0.index == index }) {
+                entries[e][k].strength = max(entries[e][k].strength, strength)
             } else {
-                names[key, default: []].append((index, strength))
+                entries[e].append((index, strength))
             }
         }
         for (i, m) in municipalities.enumerated() {
@@ -255,16 +288,56 @@ public struct Gazetteer: Sendable {
                 add(String(m.name.dropFirst(city.count)), i, 1)
             }
         }
+        var prefectureScalars: [[UInt32]] = []
+        var municipalityPrefecture: [Int] = []
+        for m in municipalities {
+            let p = AddressNormalizer.scalars(m.prefecture)
+            if let k = prefectureScalars.firstIndex(of: p) {
+                municipalityPrefecture.append(k)
+            } else {
+                municipalityPrefecture.append(prefectureScalars.count)
+                prefectureScalars.append(p)
+            }
+        }
         self.smallAreas = areas
         self.municipalities = municipalities
         self.skippedRows = skipped
         self.towns = towns
-        self.longestTownName = towns.map { $0.keys.map(\.scalars.count).max() ?? 0 }
-        self.municipalityNames = names
-        self.longestMunicipalityName = names.keys.map(\.scalars.count).max() ?? 0
-        self.normalizedPrefectures = municipalities.map { AddressNormalizer.normalize($0.prefecture) }
-        self.prefectures = Set(normalizedPrefectures).sorted { ($0.count, $0) > ($1.count, $1) }
-        self.prefectureScalars = prefectures.map { ($0, Array($0.unicodeScalars)) }
+        self.townTrie = trie.build()
+        self.townRoots = townRoots
+        self.townsOfMunicipality = townsOfMunicipality
+        self.municipalityTrie = nameTrie.build()
+        self.municipalityNameEntries = entries
+        self.prefectureScalars = prefectureScalars
+        self.municipalityPrefecture = municipalityPrefecture
+        self.normalizedMunicipalityNames = municipalities.map { AddressNormalizer.scalars($0.name) }
+        var partIDs: [[UInt32]: Int32] = [:]
+        self.partNames = areas.map { area in
+            let key = Gazetteer.withoutPartNumbers(AddressNormalizer.scalars(area.name))
+            if let id = partIDs[key] { return id }
+            let id = Int32(partIDs.count)
+            partIDs[key] = id
+            return id
+        }
+    }
+
+    /// The root of every municipality name in ``municipalityTrie``.
+    static let municipalityRoot: Int32 = 1
+
+    /// Population-weighted centroid of areas (plain mean when none has people).
+    static func centroid(of indices: [Int], in areas: [SmallArea]) -> (longitude: Double, latitude: Double) {
+        var w = 0.0, x = 0.0, y = 0.0, sx = 0.0, sy = 0.0
+        for i in indices {
+            let a = areas[i]
+            let p = Double(a.population ?? 0)
+            w += p; x += p * a.longitude; y += p * a.latitude; sx += a.longitude; sy += a.latitude
+        }
+        return w > 0 ? (x / w, y / w) : (sx / Double(indices.count), sy / Double(indices.count))
+    }
+
+    /// The town named `key` (normalised) in municipality `municipality`.
+    func town<C: Collection>(named key: C, in municipality: Int) -> Int? where C.Element == UInt32 {
+        townTrie.value(of: key, root: townRoots[municipality]).map(Int.init)
     }
 
     /// The area with this `KEY_CODE`, if any.
@@ -291,44 +364,70 @@ public struct Gazetteer: Sendable {
         return low < municipalities.count && municipalities[low].code == code ? low : nil
     }
 
-    /// A published name split into its base (normalised, without 大字 and bracketed notes) and its
-    /// 丁目 number: `大曽根二丁目` → (`大曽根`, 2); `八丁目` (a town so named) → (`8丁目`, nil).
-    static func splitName(_ name: String) -> (base: (key: String, display: String), chome: Int?) {
-        var text = AddressNormalizer.normalize(name)
-        // Drop bracketed notes: 下大多喜（峯之越） → 下大多喜.
-        while let open = text.firstIndex(where: { $0 == "(" || $0 == "（" }) {
-            let close = text[open...].firstIndex(where: { $0 == ")" || $0 == "）" }) ?? text.endIndex
-            text.removeSubrange(open..<(close == text.endIndex ? close : text.index(after: close)))
+    /// A published name split into its base (normalised, without 大字 and bracketed notes; and as
+    /// published, without 大字 and the 丁目) and its 丁目 number: `大曽根二丁目` → (`大曽根`, 2);
+    /// `八丁目` (a town so named) → (`8丁目`, nil).
+    static func splitName(_ name: String) -> (key: [UInt32], display: String, chome: Int?) {
+        var text = AddressNormalizer.scalars(name)
+        // Drop bracketed notes: 下大多喜（峯之越） → 下大多喜 (full-width brackets are ASCII by now).
+        while let open = text.firstIndex(of: 0x28) {
+            let close = text[open...].firstIndex(of: 0x29).map { $0 + 1 } ?? text.endIndex
+            text.removeSubrange(open..<close)
         }
-        if text.hasPrefix("大字") { text.removeFirst(2) }
-        var display = name
-        if display.hasPrefix("大字") { display.removeFirst(2) }
-        let scalars = Array(text.unicodeScalars)
-        if scalars.count > 2, scalars[scalars.count - 2] == "丁", scalars[scalars.count - 1] == "目" {
-            var start = scalars.count - 2
-            while start > 0, scalars[start - 1].properties.numericType != nil, scalars[start - 1].isASCII { start -= 1 }
-            if start < scalars.count - 2, start > 0, let number = Int(String(String.UnicodeScalarView(scalars[start..<(scalars.count - 2)]))) {
-                let base = String(String.UnicodeScalarView(scalars[0..<start]))
-                if let cut = display.range(of: "丁目", options: .backwards) {
-                    var d = String(display[..<cut.lowerBound])
-                    while let last = d.unicodeScalars.last,
-                          last.properties.numericType != nil || AddressNormalizer.kanjiDigit[last] != nil || AddressNormalizer.kanjiMultiplier[last] != nil {
-                        d.unicodeScalars.removeLast()
+        let oaza: [UInt32] = [0x5927, 0x5B57]  // 大字
+        if text.starts(with: oaza) { text.removeFirst(2) }
+        var display = Array(name.unicodeScalars)
+        if display.starts(with: "大字".unicodeScalars) { display.removeFirst(2) }
+        let n = text.count
+        if n > 2, text[n - 2] == 0x4E01, text[n - 1] == 0x76EE {  // 丁目
+            var start = n - 2
+            while start > 0, text[start - 1] >= 0x30, text[start - 1] <= 0x39 { start -= 1 }
+            if start < n - 2, start > 0, n - 2 - start <= 4 {
+                let number = text[start..<(n - 2)].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+                if let cut = Gazetteer.lastRange(of: [0x4E01, 0x76EE], in: display) {
+                    display.removeSubrange(cut...)
+                    while let last = display.last,
+                          last.properties.numericType != nil || AddressNormalizer.isKanjiNumeral(last.value) {
+                        display.removeLast()
                     }
-                    display = d
                 }
-                return ((base, display), number)
+                return (Array(text[0..<start]), String(String.UnicodeScalarView(display)), number)
             }
         }
-        return ((text, display), nil)
+        return (text, String(String.UnicodeScalarView(display)), nil)
+    }
+
+    /// Where `needle` last occurs in `scalars`.
+    private static func lastRange(of needle: [UInt32], in scalars: [Unicode.Scalar]) -> Int? {
+        guard scalars.count >= needle.count else { return nil }
+        for start in stride(from: scalars.count - needle.count, through: 0, by: -1)
+        where zip(scalars[start...], needle).allSatisfy({ $0.value == $1 }) {
+            return start
+        }
+        return nil
+    }
+
+    /// A normalised name without the census's part numbers in brackets: `(1)`, `(番2)`, `(番)`.
+    static func withoutPartNumbers(_ name: [UInt32]) -> [UInt32] {
+        var text = name
+        var search = text.startIndex
+        while let open = text[search...].firstIndex(of: 0x28) {
+            guard let close = text[open...].firstIndex(of: 0x29) else { break }
+            let inside = text[(open + 1)..<close]
+            let digits = inside.first == 0x756A ? inside.dropFirst() : inside[...]  // 番
+            if digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                text.removeSubrange(open...close)
+                search = open
+            } else {
+                search = close + 1
+            }
+        }
+        return text
     }
 
     /// The index keys of a base name: itself, and, for `X字Y`, also `X` (addresses often omit the 字).
-    static func townKeys(_ base: (key: String, display: String)) -> [String] {
-        var keys = [base.key]
-        if let ji = base.key.firstIndex(of: "字"), ji != base.key.startIndex {
-            keys.append(String(base.key[..<ji]))
-        }
-        return keys
+    static func townKeys(_ key: [UInt32]) -> [[UInt32]] {
+        if let ji = key.firstIndex(of: 0x5B57), ji != 0 { return [key, Array(key[..<ji])] }
+        return [key]
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// How precisely an address was placed.
 public enum MatchLevel: String, Sendable, Hashable, CaseIterable, Comparable {
-    /// A single census small area (町丁・字): its `KEY_CODE` is known.
+    /// The 町丁・字 the address names: one census small area (its `KEY_CODE` is known), or the
+    /// parts the census divides that 町丁・字 into under the very same name (their union).
     case chome = "町丁"
     /// A town (町・大字) made of several small areas, without telling which.
     case town = "大字・町"
@@ -44,10 +45,14 @@ public enum MatchReason: String, Sendable, Hashable, CaseIterable, Comparable {
     /// The town is split into several census small areas with different names (字) and the address
     /// does not say which.
     case townSplit = "town split into several small areas"
-    /// The census divides the 町丁・字 the address names into several small areas that share that
-    /// very name (伊奈町大字小室 ×10, 小平市小川町１丁目 ×5): nothing in an address or the census
-    /// table tells them apart, so the record stays at the town level.
+    /// A note on a 町丁 match: the census divides the 町丁・字 the address names into several small
+    /// areas that share that very name (伊奈町大字小室 ×10, 小平市小川町１丁目 ×5). Nothing in an
+    /// address or the census table tells the parts apart, so the record is placed on their union
+    /// (``GeocodeResult/chomeAreaCodes``, population-weighted centroid) and has no single `KEY_CODE`.
     case townSplitSameName = "census divides the named chome/aza into same-named small areas"
+    /// A note: the address writes the former municipality before the town (いすみ市岬町桑田), the
+    /// census table only the town (桑田); the town is the table's name that ends the written one.
+    case townNameWithPrefix = "town written after its former municipality, which the census table omits"
     /// A note: the town was taken from the postal code's 町域 (the address did not name one the
     /// gazetteer has, or there was no address).
     case townFromPostalCode = "town from the postal code's 町域"
@@ -80,14 +85,20 @@ public struct GeocodeResult: Sendable, Hashable {
     public let basis: MatchBasis
     /// The 5-digit municipality code (nil when unmatched).
     public let municipalityCode: String?
-    /// The census small area's `KEY_CODE` (level ``MatchLevel/chome`` only).
+    /// The census small area's `KEY_CODE` when the matched 町丁・字 is one small area (level
+    /// ``MatchLevel/chome``; nil when the census divides it into same-named parts).
     public let smallAreaCode: String?
+    /// The `KEY_CODE`s of the matched 町丁・字 (level ``MatchLevel/chome``): one, or the parts the
+    /// census divides it into under the same name (note ``MatchReason/townSplitSameName``). Empty
+    /// at the other levels.
+    public let chomeAreaCodes: [String]
     /// The `KEY_CODE`s of the matched town's areas (levels 町丁 and 大字・町).
     public let townAreaCodes: [String]
     /// The town's name as published (levels 町丁 and 大字・町).
     public let townName: String?
-    /// Longitude and latitude of the matched unit's centroid (small area, town: population-weighted
-    /// mean of its areas, municipality: of all its areas); nil when unmatched.
+    /// Longitude and latitude of the matched unit's centroid (small area; a 町丁・字 in same-named
+    /// parts, a town: population-weighted mean of its areas; municipality: of all its areas); nil
+    /// when unmatched.
     public let longitude: Double?
     public let latitude: Double?
     /// Why the record is not placed more precisely, and notes (a postal code that disagrees with
@@ -95,6 +106,22 @@ public struct GeocodeResult: Sendable, Hashable {
     public let reasons: [MatchReason]
     /// Municipality codes among which the record could not decide (ambiguous cases).
     public let candidates: [String]
+
+    init(level: MatchLevel, basis: MatchBasis, municipalityCode: String?, smallAreaCode: String? = nil, chomeAreaCodes: [String] = [],
+         townAreaCodes: [String] = [], townName: String? = nil, longitude: Double?, latitude: Double?, reasons: [MatchReason],
+         candidates: [String] = []) {
+        self.level = level
+        self.basis = basis
+        self.municipalityCode = municipalityCode
+        self.smallAreaCode = smallAreaCode
+        self.chomeAreaCodes = chomeAreaCodes
+        self.townAreaCodes = townAreaCodes
+        self.townName = townName
+        self.longitude = longitude
+        self.latitude = latitude
+        self.reasons = reasons
+        self.candidates = candidates
+    }
 }
 
 /// Places Japanese addresses and postal codes offline, on a ``Gazetteer`` of census small areas
@@ -117,22 +144,27 @@ public struct GeocodeResult: Sendable, Hashable {
 ///    bracketed notes, and `X字Y` also under `X`).
 /// 5. The 丁目: when the town has 丁目, the first number after the town name (`1丁目`, `1-5-45`,
 ///    `一丁目` → 1) is the 丁目. A 丁目 the table has → level 町丁 (its `KEY_CODE`); one it lacks, or
-///    none given → level 大字・町. A town without 丁目 that is one small area → 町丁; split into
-///    several → 大字・町: `town split into several small areas` when the parts are different 字
-///    the address does not name, `census divides the named chome/aza into same-named small areas`
-///    when the census gives every part the very name the address matched (伊奈町大字小室 ×10,
-///    小平市小川町１丁目 ×5) — the 2015 attribute tables carry no 番地 ranges, so no part is
-///    guessed. `2丁21番` (丁 without 目) gives 丁目 2. Everything after (番地, 号, building names,
-///    floors) is ignored.
+///    none given → level 大字・町. A town without 丁目 that is one small area → 町丁. When the census
+///    gives several small areas the very name the address matched (伊奈町大字小室 ×10,
+///    小平市小川町１丁目 ×5: the census divides one 町丁・字 into numbered parts), the address has
+///    named its 町丁・字 completely: level 町丁 on the union of the parts (``GeocodeResult/chomeAreaCodes``,
+///    population-weighted centroid, no single `KEY_CODE`; note `census divides the named chome/aza
+///    into same-named small areas`) — the 2015 attribute tables carry no 番地 ranges, so no part is
+///    guessed. Several parts with different names (字 the address does not name) → 大字・町, `town
+///    split into several small areas`. `2丁21番` (丁 without 目) gives 丁目 2. Everything after
+///    (番地, 号, building names, floors) is ignored.
 /// 6. The postal code, when given, is looked up in the postal table. With a placed address it
 ///    only checks it (a different municipality is noted, `postal code and address name different
 ///    municipalities`, and the address wins). Without a usable address it gives the municipality
 ///    (level 市区町村, basis postal code) when it names one; a code naming several is resolved by
 ///    a municipality name in the address text, otherwise reported ambiguous with its candidates —
 ///    never guessed. When the code's rows in that municipality all name one 町域 that the gazetteer
-///    has as a town, the record is placed in that town (大字・町; 町丁 when the town is one small
-///    area), with the note `town from the postal code's 町域`; the same when the address names
+///    has as a town, the record is placed in that town (大字・町; 町丁 when the town is one
+///    町丁・字), with the note `town from the postal code's 町域`; the same when the address names
 ///    the municipality but no town the gazetteer has.
+///
+/// The matching works on the normalised address as Unicode scalar values, with the names in tries
+/// (``NameTrie``): one pass over the address per lookup, no string built per record.
 ///
 /// Thread safety: immutable; ``geocode(address:postalCode:)`` may be called from any thread.
 public struct Geocoder: Sendable {
@@ -146,30 +178,33 @@ public struct Geocoder: Sendable {
 
     /// Geocodes one record. Either argument may be nil or empty.
     public func geocode(address: String?, postalCode: String? = nil) -> GeocodeResult {
-        let addressText = address.map(AddressNormalizer.normalize) ?? ""
+        let addressText = address.map(AddressNormalizer.scalars) ?? []
         let postalText = postalCode ?? ""
         var postalReasons: [MatchReason] = []
         var postalMunicipalities: [String]? = nil
+        var postalKey: Int32? = nil
         if postalText.unicodeScalars.contains(where: { $0.value > 0x20 && $0.value != 0x3000 }) {
-            if PostalTable.normalizePostalCode(postalText) == nil {
+            if let key = PostalTable.key(postalText) {
+                postalKey = key
+                if let table = postalTable {
+                    let codes = table.municipalityCodes(key: key)
+                    if codes.isEmpty { postalReasons.append(.postalCodeUnknown) } else { postalMunicipalities = codes }
+                }
+            } else {
                 postalReasons.append(.postalCodeInvalid)
-            } else if let table = postalTable {
-                let codes = table.municipalityCodes(for: postalText)
-                if codes.isEmpty { postalReasons.append(.postalCodeUnknown) } else { postalMunicipalities = codes }
             }
         }
         if addressText.isEmpty {
             guard postalMunicipalities != nil || !postalReasons.isEmpty else {
                 return unmatched([.noInput])
             }
-            return fromPostal(postalMunicipalities, postalCode: postalText, reasons: postalReasons, addressHint: nil)
+            return fromPostal(postalMunicipalities, postalKey: postalKey, reasons: postalReasons, addressHint: nil)
         }
         let placed = matchAddress(addressText, hint: postalMunicipalities)
         if placed.level == .unmatched {
             // Fall back on the postal code.
             if postalMunicipalities != nil {
-                let r = fromPostal(postalMunicipalities, postalCode: postalText, reasons: placed.reasons + postalReasons, addressHint: addressText)
-                return r
+                return fromPostal(postalMunicipalities, postalKey: postalKey, reasons: placed.reasons + postalReasons, addressHint: addressText)
             }
             return with(placed, extra: postalReasons)
         }
@@ -177,15 +212,15 @@ public struct Geocoder: Sendable {
             return with(placed, extra: [.postalAddressDisagree] + postalReasons)
         }
         // The address gave the municipality only: the postal code's 町域 may name the town.
-        if placed.level == .municipality, let m = placed.municipalityCode,
-           let town = postalTown(postalText, municipalityCode: m, basis: .address, reasons: placed.reasons + postalReasons) {
+        if placed.level == .municipality, let m = placed.municipalityCode, let postalKey,
+           let town = postalTown(postalKey, municipalityCode: m, basis: .address, reasons: placed.reasons + postalReasons) {
             return town
         }
         return with(placed, extra: postalReasons)
     }
 
     /// Geocodes many records, in parallel on all cores; results in input order (deterministic:
-    /// each record's result depends on that record only).
+    /// each record's result depends on that record only, and chunks write disjoint slots).
     public func geocode(_ records: [(address: String?, postalCode: String?)]) -> [GeocodeResult] {
         let chunk = 2048
         let chunks = (records.count + chunk - 1) / chunk
@@ -203,140 +238,138 @@ public struct Geocoder: Sendable {
 
     /// The town named by the postal code's 町域 in municipality `municipalityCode`, when every row of
     /// the code in that municipality names the same 町域 and the gazetteer has a town of that name
-    /// there: level 町丁 when the 町域 is one small area (or names a 丁目 that is one), 大字・町
+    /// there: level 町丁 when the 町域 is one 町丁・字 (or names a 丁目 that is one), 大字・町
     /// otherwise. Nil when the 町域 is absent (`以下に掲載がない場合`), several, or not in the gazetteer.
-    func postalTown(_ postalCode: String, municipalityCode: String, basis: MatchBasis, reasons: [MatchReason]) -> GeocodeResult? {
+    func postalTown(_ postalKey: Int32, municipalityCode: String, basis: MatchBasis, reasons: [MatchReason]) -> GeocodeResult? {
         guard let table = postalTable, let mi = gazetteer.municipalityIndex(municipalityCode) else { return nil }
-        let entries = table.entries(for: postalCode).filter { $0.municipalityCode == municipalityCode }
+        let entries = table.entries(key: postalKey).filter { $0.municipalityCode == municipalityCode }
         guard !entries.isEmpty, entries.allSatisfy({ $0.town != nil }), Set(entries.compactMap(\.town)).count == 1,
               let name = entries[0].town
         else { return nil }
-        let (base, chome) = Gazetteer.splitName(name)
-        guard let town = gazetteer.towns[mi][Gazetteer.NameKey(base.key)] else { return nil }
-        let m = gazetteer.municipalities[mi]
-        let all = town.all
-        let codes = all.map { gazetteer.smallAreas[$0].code }
-        var one: Int? = all.count == 1 ? all[0] : nil
-        if let chome, let areas = town.chome[chome], areas.count == 1 { one = areas[0] }
-        if let one {
-            let a = gazetteer.smallAreas[one]
-            return GeocodeResult(level: .chome, basis: basis, municipalityCode: m.code, smallAreaCode: a.code, townAreaCodes: codes,
-                                 townName: town.name, longitude: a.longitude, latitude: a.latitude,
-                                 reasons: reasons.filter { $0 != .townNotFound } + [.townFromPostalCode], candidates: [])
-        }
-        let (lon, lat) = centroid(all)
-        let why: MatchReason = town.whole.isEmpty ? .chomeMissing
-            : (Set(all.map { gazetteer.smallAreas[$0].name }).count == 1 ? .townSplitSameName : .townSplit)
-        return GeocodeResult(level: .town, basis: basis, municipalityCode: m.code, smallAreaCode: nil, townAreaCodes: codes,
-                             townName: town.name, longitude: lon, latitude: lat,
-                             reasons: [why] + reasons.filter { $0 != .townNotFound } + [.townFromPostalCode], candidates: [])
+        let (key, _, chome) = Gazetteer.splitName(name)
+        guard let t = gazetteer.town(named: key, in: mi) else { return nil }
+        let town = gazetteer.towns[t]
+        let notes = reasons.filter { $0 != .townNotFound }
+        var parts: [Int]? = nil
+        if let chome, let areas = town.chome[chome] { parts = areas } else if town.chome.isEmpty || town.all.count == 1 { parts = town.all }
+        if let parts, let result = chomeMatch(parts, town: town, basis: basis, notes: notes + [.townFromPostalCode]) { return result }
+        let why: MatchReason = town.whole.isEmpty ? .chomeMissing : .townSplit
+        return townLevel(town, basis: basis, reasons: [why] + notes + [.townFromPostalCode])
     }
 
     /// The municipality named by a postal code alone (and its town, when the 町域 names one).
-    private func fromPostal(_ codes: [String]?, postalCode: String, reasons: [MatchReason], addressHint: String?) -> GeocodeResult {
+    private func fromPostal(_ codes: [String]?, postalKey: Int32?, reasons: [MatchReason], addressHint: [UInt32]?) -> GeocodeResult {
         guard var codes else { return unmatched(reasons) }
         if codes.count > 1, let hint = addressHint {
             let named = codes.filter { code in
-                guard let m = gazetteer.municipality(code) else { return false }
-                return hint.contains(AddressNormalizer.normalize(m.name))
+                guard let m = gazetteer.municipalityIndex(code) else { return false }
+                return Geocoder.contains(hint, gazetteer.normalizedMunicipalityNames[m])
             }
             if named.count == 1 { codes = named }
         }
         guard codes.count == 1 else {
-            return GeocodeResult(level: .unmatched, basis: .none, municipalityCode: nil, smallAreaCode: nil, townAreaCodes: [],
-                                 townName: nil, longitude: nil, latitude: nil, reasons: reasons + [.postalCodeAmbiguous],
-                                 candidates: codes)
+            return unmatched(reasons + [.postalCodeAmbiguous], candidates: codes)
         }
         guard let m = gazetteer.municipality(codes[0]) else {
-            return GeocodeResult(level: .unmatched, basis: .none, municipalityCode: nil, smallAreaCode: nil, townAreaCodes: [],
-                                 townName: nil, longitude: nil, latitude: nil, reasons: reasons + [.postalMunicipalityNotCovered],
-                                 candidates: codes)
+            return unmatched(reasons + [.postalMunicipalityNotCovered], candidates: codes)
         }
-        if let town = postalTown(postalCode, municipalityCode: m.code, basis: .postalCode, reasons: reasons) { return town }
-        return GeocodeResult(level: .municipality, basis: .postalCode, municipalityCode: m.code, smallAreaCode: nil,
-                             townAreaCodes: [], townName: nil, longitude: m.longitude, latitude: m.latitude,
-                             reasons: reasons, candidates: [])
+        if let postalKey, let town = postalTown(postalKey, municipalityCode: m.code, basis: .postalCode, reasons: reasons) { return town }
+        return GeocodeResult(level: .municipality, basis: .postalCode, municipalityCode: m.code,
+                             longitude: m.longitude, latitude: m.latitude, reasons: reasons)
     }
 
     private func unmatched(_ reasons: [MatchReason], candidates: [String] = []) -> GeocodeResult {
-        GeocodeResult(level: .unmatched, basis: .none, municipalityCode: nil, smallAreaCode: nil, townAreaCodes: [], townName: nil,
-                      longitude: nil, latitude: nil, reasons: reasons, candidates: candidates)
+        GeocodeResult(level: .unmatched, basis: .none, municipalityCode: nil, longitude: nil, latitude: nil, reasons: reasons,
+                      candidates: candidates)
     }
 
     private func with(_ r: GeocodeResult, extra: [MatchReason]) -> GeocodeResult {
         guard !extra.isEmpty else { return r }
         return GeocodeResult(level: r.level, basis: r.basis, municipalityCode: r.municipalityCode, smallAreaCode: r.smallAreaCode,
-                             townAreaCodes: r.townAreaCodes, townName: r.townName, longitude: r.longitude, latitude: r.latitude,
-                             reasons: r.reasons + extra, candidates: r.candidates)
+                             chomeAreaCodes: r.chomeAreaCodes, townAreaCodes: r.townAreaCodes, townName: r.townName,
+                             longitude: r.longitude, latitude: r.latitude, reasons: r.reasons + extra, candidates: r.candidates)
+    }
+
+    /// Whether `needle` occurs in `haystack`.
+    static func contains(_ haystack: [UInt32], _ needle: [UInt32]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     // MARK: - Address
 
-    /// Matches a normalised address.
-    func matchAddress(_ text: String, hint: [String]?) -> GeocodeResult {
-        let input = Array(text.unicodeScalars)
-        var prefecture: String? = nil
-        var start = 0
-        for (name, scalars) in gazetteer.prefectureScalars + Geocoder.prefectureScalars where input.starts(with: scalars) {
-            prefecture = name
-            start = scalars.count
-            break
+    /// The level-町丁 result for the small areas `parts` of one 町丁・字 of `town`: one area, or
+    /// several that all carry the same published name (the census's numbered parts of one
+    /// 町丁・字). Nil when the parts have different names (different 字 the address does not name).
+    private func chomeMatch(_ parts: [Int], town: Gazetteer.Town, basis: MatchBasis, notes: [MatchReason]) -> GeocodeResult? {
+        let m = gazetteer.municipalities[town.municipality]
+        if parts.count == 1 {
+            let a = gazetteer.smallAreas[parts[0]]
+            return GeocodeResult(level: .chome, basis: basis, municipalityCode: m.code, smallAreaCode: a.code, chomeAreaCodes: [a.code],
+                                 townAreaCodes: town.codes, townName: town.name, longitude: a.longitude, latitude: a.latitude,
+                                 reasons: notes)
         }
-        if let prefecture, !gazetteer.prefectures.contains(prefecture) {
-            return unmatched([.prefectureNotCovered])
+        guard let first = parts.first else { return nil }
+        let name = gazetteer.partNames[first]
+        guard parts.allSatisfy({ gazetteer.partNames[$0] == name }) else { return nil }
+        let sorted = parts.sorted()
+        let (lon, lat) = Gazetteer.centroid(of: sorted, in: gazetteer.smallAreas)
+        return GeocodeResult(level: .chome, basis: basis, municipalityCode: m.code, chomeAreaCodes: sorted.map { gazetteer.smallAreas[$0].code },
+                             townAreaCodes: town.codes, townName: town.name, longitude: lon, latitude: lat,
+                             reasons: [.townSplitSameName] + notes)
+    }
+
+    private func townLevel(_ town: Gazetteer.Town, basis: MatchBasis, reasons: [MatchReason]) -> GeocodeResult {
+        GeocodeResult(level: .town, basis: basis, municipalityCode: gazetteer.municipalities[town.municipality].code,
+                      townAreaCodes: town.codes, townName: town.name, longitude: town.centroid.longitude,
+                      latitude: town.centroid.latitude, reasons: reasons)
+    }
+
+    /// Matches a normalised address.
+    func matchAddress(_ input: [UInt32], hint: [String]?) -> GeocodeResult {
+        var prefecture: Int? = nil
+        var start = 0
+        if let (p, length) = prefix(of: input) {
+            guard let index = p else { return unmatched([.prefectureNotCovered]) }
+            prefecture = index
+            start = length
         }
         // Municipality: the longest name variant that begins the rest.
-        var scalars = Array(input[start...])
+        var scalars = input[start...]
         var candidates = municipalityCandidates(scalars, prefecture: prefecture)
         // Tokyo's islands are written with the island first: 八丈島八丈町, 三宅島三宅村.
-        if candidates.isEmpty, let island = scalars.prefix(4).firstIndex(of: "島"), island > 0 {
-            let skipped = Array(scalars[(island + 1)...])
+        if candidates.isEmpty, let island = scalars.prefix(4).firstIndex(of: 0x5CF6), island > scalars.startIndex {  // 島
+            let skipped = scalars[(island + 1)...]
             candidates = municipalityCandidates(skipped, prefecture: prefecture)
             if !candidates.isEmpty { scalars = skipped }
         }
         guard !candidates.isEmpty else { return unmatched([.municipalityNotFound]) }
-        var remainder = Array(scalars[candidates[0].length...])
+        var remainder = scalars.dropFirst(candidates[0].length)
         // The municipality written twice (藤沢市藤沢市高倉), as some registries do: the rest after the
         // second copy is used when it begins with a town (a town named like its municipality, 空町空町1, still matches).
-        let written = Array(scalars[0..<candidates[0].length])
-        // "横浜市" followed by "南区": the full variant is longer and wins above; a ward name after a
-        // city-only match is skipped here when the city-only match was chosen (e.g. "横浜市 南区" typed oddly).
+        let written = scalars.prefix(candidates[0].length)
         if let hint, candidates.count > 1 {
             let narrowed = candidates.filter { hint.contains(gazetteer.municipalities[$0.index].code) }
             if !narrowed.isEmpty { candidates = narrowed }
         }
         // Town: strip 大字 / 字.
-        if remainder.starts(with: "大字".unicodeScalars) { remainder.removeFirst(2) }
-        else if remainder.first == "字" { remainder.removeFirst() }
+        if remainder.starts(with: [0x5927, 0x5B57]) { remainder = remainder.dropFirst(2) }  // 大字
+        else if remainder.first == 0x5B57 { remainder = remainder.dropFirst() }  // 字
 
         var townMatches = townsBeginning(remainder, candidates.map(\.index))
         if remainder.starts(with: written) {
-            let stripped = Array(remainder.dropFirst(written.count))
+            let stripped = remainder.dropFirst(written.count)
             let again = townsBeginning(stripped, candidates.map(\.index))
             if !again.isEmpty { remainder = stripped; townMatches = again }
         }
 
         if townMatches.isEmpty, candidates.count == 1 {
-            // An 大字 whose census areas are named 大字+字 without the 字 (大久野 → 大字大久野落合, 大字大久野岩井…).
-            let lead = String(String.UnicodeScalarView(remainder.prefix { !($0.value >= 0x30 && $0.value <= 0x39) && $0 != "-" }))
-            if lead.unicodeScalars.count >= 2 {
-                let leadKey = Gazetteer.NameKey(lead)
-                let keys = gazetteer.towns[candidates[0].index].keys.filter { $0.scalars.starts(with: leadKey.scalars) }.sorted()
-                if !keys.isEmpty {
-                    let m = gazetteer.municipalities[candidates[0].index]
-                    let towns = keys.map { gazetteer.towns[candidates[0].index][$0]! }
-                    let all = Array(Set(towns.flatMap(\.all))).sorted()
-                    let (lon, lat) = centroid(all)
-                    if all.count == 1 {
-                        let a = gazetteer.smallAreas[all[0]]
-                        return GeocodeResult(level: .chome, basis: .address, municipalityCode: m.code, smallAreaCode: a.code,
-                                             townAreaCodes: [a.code], townName: towns[0].name, longitude: a.longitude,
-                                             latitude: a.latitude, reasons: [], candidates: [])
-                    }
-                    return GeocodeResult(level: .town, basis: .address, municipalityCode: m.code, smallAreaCode: nil,
-                                         townAreaCodes: all.map { gazetteer.smallAreas[$0].code }, townName: lead,
-                                         longitude: lon, latitude: lat, reasons: [.townSplit], candidates: [])
-                }
+            if let found = townsStartingWith(remainder, municipality: candidates[0].index) { return found }
+            if let (t, length) = townEndingName(remainder, municipality: candidates[0].index) {
+                return place(in: gazetteer.towns[t], after: remainder.dropFirst(length), notes: [.townNameWithPrefix])
             }
         }
         if townMatches.isEmpty {
@@ -344,121 +377,132 @@ public struct Geocoder: Sendable {
                 return unmatched([.municipalityAmbiguous], candidates: candidates.map { gazetteer.municipalities[$0.index].code }.sorted())
             }
             let m = gazetteer.municipalities[candidates[0].index]
-            return GeocodeResult(level: .municipality, basis: .address, municipalityCode: m.code, smallAreaCode: nil, townAreaCodes: [],
-                                 townName: nil, longitude: m.longitude, latitude: m.latitude, reasons: [.townNotFound], candidates: [])
+            return GeocodeResult(level: .municipality, basis: .address, municipalityCode: m.code,
+                                 longitude: m.longitude, latitude: m.latitude, reasons: [.townNotFound])
         }
         guard townMatches.count == 1 else {
             return unmatched([.municipalityAmbiguous],
-                             candidates: townMatches.map { gazetteer.municipalities[$0.municipality].code }.sorted())
+                             candidates: townMatches.map { gazetteer.municipalities[gazetteer.towns[$0.town].municipality].code }.sorted())
         }
         let match = townMatches[0]
-        let municipality = gazetteer.municipalities[match.municipality]
-        let town = gazetteer.towns[match.municipality][match.key]!
-        let after = remainder[match.length...]
+        return place(in: gazetteer.towns[match.town], after: remainder.dropFirst(match.length), notes: [])
+    }
+
+    /// The result for an address whose town is `town`, `after` being the rest of the address.
+    private func place(in town: Gazetteer.Town, after: ArraySlice<UInt32>, notes: [MatchReason]) -> GeocodeResult {
         // 丁目: the first number after the town name.
         var chome: Int? = nil
         if !town.chome.isEmpty {
             var digits = 0
             var value = 0
             var k = after.startIndex
-            while k < after.endIndex, after[k].value >= 0x30, after[k].value <= 0x39, digits < 4 {
-                value = value * 10 + Int(after[k].value - 0x30)
+            while k < after.endIndex, after[k] >= 0x30, after[k] <= 0x39, digits < 4 {
+                value = value * 10 + Int(after[k] - 0x30)
                 digits += 1
                 k += 1
             }
             if digits > 0 {
-                let next = k < after.endIndex ? after[k] : " "
-                let nextNext = k + 1 < after.endIndex ? after[k + 1] : " "
+                let next: UInt32 = k < after.endIndex ? after[k] : 0x20
+                let nextNext: UInt32 = k + 1 < after.endIndex ? after[k + 1] : 0x20
                 // "1丁目", "2丁21番" (丁 without 目), "1-…", or a number ending the address; "12番" in
                 // a 丁目 town is not a 丁目.
-                let nextIsDigit = nextNext.value >= 0x30 && nextNext.value <= 0x39
-                if (next == "丁" && (nextNext == "目" || nextIsDigit)) || next == "-" || k == after.endIndex { chome = value }
+                let nextIsDigit = nextNext >= 0x30 && nextNext <= 0x39
+                if (next == 0x4E01 && (nextNext == 0x76EE || nextIsDigit)) || next == 0x2D || k == after.endIndex { chome = value }
             }
         }
-        let all = town.all
-        let codes = all.map { gazetteer.smallAreas[$0].code }
-        func townLevel(_ reason: MatchReason) -> GeocodeResult {
-            let (lon, lat) = centroid(all)
-            return GeocodeResult(level: .town, basis: .address, municipalityCode: municipality.code, smallAreaCode: nil,
-                                 townAreaCodes: codes, townName: town.name, longitude: lon, latitude: lat, reasons: [reason], candidates: [])
-        }
-        func single(_ index: Int) -> GeocodeResult {
-            let a = gazetteer.smallAreas[index]
-            return GeocodeResult(level: .chome, basis: .address, municipalityCode: municipality.code, smallAreaCode: a.code,
-                                 townAreaCodes: codes, townName: town.name, longitude: a.longitude, latitude: a.latitude, reasons: [],
-                                 candidates: [])
-        }
-        /// Several areas: the same published name (the census divided one 町丁・字) or different 字.
-        func split(_ indices: [Int]) -> MatchReason {
-            Set(indices.map { gazetteer.smallAreas[$0].name }).count == 1 ? .townSplitSameName : .townSplit
-        }
         if let chome {
-            if let areas = town.chome[chome] { return areas.count == 1 ? single(areas[0]) : townLevel(split(areas)) }
+            if let areas = town.chome[chome] {
+                return chomeMatch(areas, town: town, basis: .address, notes: notes) ?? townLevel(town, basis: .address, reasons: [.townSplit] + notes)
+            }
             // Not a 丁目 of the town: a 番地 of the part not (yet) divided into 丁目 (大字黒須 1369 beside 黒須1–3丁目).
-            if town.whole.count == 1 { return single(town.whole[0]) }
-            return townLevel(town.whole.isEmpty ? .chomeNotFound : split(town.whole))
+            if !town.whole.isEmpty, let result = chomeMatch(town.whole, town: town, basis: .address, notes: notes) { return result }
+            return townLevel(town, basis: .address, reasons: [town.whole.isEmpty ? .chomeNotFound : .townSplit] + notes)
         }
-        if town.whole.count == 1 { return single(town.whole[0]) }
-        if town.whole.isEmpty { return townLevel(.chomeMissing) }
-        return townLevel(split(town.whole))
+        if town.whole.isEmpty { return townLevel(town, basis: .address, reasons: [.chomeMissing] + notes) }
+        return chomeMatch(town.whole, town: town, basis: .address, notes: notes) ?? townLevel(town, basis: .address, reasons: [.townSplit] + notes)
+    }
+
+    /// A town the census table names without the former municipality that addresses write before
+    /// it since a merger (いすみ市岬町桑田 for the table's 桑田, 岬町 being the town merged in 2005).
+    /// The written name runs to the first digit (or the end) and must be the census name after a
+    /// prefix of two or three characters ending in 町 or 村; the census name has at least two.
+    /// Other prefixes are not dropped: 東野川, 本前川, 武蔵高萩 are towns of their own, newer than the
+    /// 2015 table, not 野川, 前川, 高萩.
+    private func townEndingName(_ remainder: ArraySlice<UInt32>, municipality: Int) -> (town: Int, length: Int)? {
+        let lead = remainder.prefix { !($0 >= 0x30 && $0 <= 0x39) }
+        for drop in 2...3 where lead.count - drop >= 2 {
+            let last = lead[lead.startIndex + drop - 1]
+            guard last == 0x753A || last == 0x6751 else { continue }  // 町 村
+            if let t = gazetteer.town(named: lead.dropFirst(drop), in: municipality) { return (t, lead.count) }
+        }
+        return nil
+    }
+
+    /// An 大字 whose census areas are named 大字+字 without the 字 (大久野 → 大字大久野落合,
+    /// 大字大久野岩井…): the towns of the municipality whose name begins with the rest of the address
+    /// up to its first number.
+    private func townsStartingWith(_ remainder: ArraySlice<UInt32>, municipality: Int) -> GeocodeResult? {
+        let lead = remainder.prefix { !($0 >= 0x30 && $0 <= 0x39) && $0 != 0x2D }
+        guard lead.count >= 2 else { return nil }
+        let found = gazetteer.townsOfMunicipality[municipality].map { gazetteer.towns[$0] }
+            .filter { $0.key.starts(with: lead) }
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        guard !found.isEmpty else { return nil }
+        let m = gazetteer.municipalities[municipality]
+        let all = Array(Set(found.flatMap(\.all))).sorted()
+        if all.count == 1 {
+            let a = gazetteer.smallAreas[all[0]]
+            return GeocodeResult(level: .chome, basis: .address, municipalityCode: m.code, smallAreaCode: a.code, chomeAreaCodes: [a.code],
+                                 townAreaCodes: [a.code], townName: found[0].name, longitude: a.longitude, latitude: a.latitude,
+                                 reasons: [])
+        }
+        let (lon, lat) = Gazetteer.centroid(of: all, in: gazetteer.smallAreas)
+        var view = String.UnicodeScalarView()
+        for v in lead { view.append(Unicode.Scalar(v)!) }
+        return GeocodeResult(level: .town, basis: .address, municipalityCode: m.code, townAreaCodes: all.map { gazetteer.smallAreas[$0].code },
+                             townName: String(view), longitude: lon, latitude: lat, reasons: [.townSplit])
     }
 
     /// The towns of the candidate municipalities whose base name is the longest prefix of `remainder`.
-    private func townsBeginning(_ remainder: [Unicode.Scalar], _ candidates: [Int]) -> [(municipality: Int, key: Gazetteer.NameKey, length: Int)] {
-        var townMatches: [(municipality: Int, key: Gazetteer.NameKey, length: Int)] = []
-        var bestLength = 0
+    private func townsBeginning(_ remainder: ArraySlice<UInt32>, _ candidates: [Int]) -> [(town: Int, length: Int)] {
+        var matches: [(town: Int, length: Int)] = []
         for c in candidates {
-            let towns = gazetteer.towns[c]
-            var l = min(remainder.count, gazetteer.longestTownName[c])
-            while l > bestLength - (townMatches.isEmpty ? 0 : 1), l > 0 {
-                let key = Gazetteer.NameKey(remainder[0..<l])
-                if towns[key] != nil {
-                    if l > bestLength { townMatches = []; bestLength = l }
-                    townMatches.append((c, key, l))
-                    break
-                }
-                l -= 1
+            guard let found = gazetteer.townTrie.longestPrefix(of: remainder, root: gazetteer.townRoots[c]) else { continue }
+            if let best = matches.first?.length {
+                if found.length < best { continue }
+                if found.length > best { matches.removeAll() }
             }
+            matches.append((Int(found.value), found.length))
         }
-        return townMatches
+        return matches
     }
 
-    /// The municipalities whose name variant of the greatest strength is the longest prefix of `scalars`.
-    private func municipalityCandidates(_ scalars: [Unicode.Scalar], prefecture: String?) -> [(index: Int, strength: Int, length: Int)] {
-        var length = min(scalars.count, gazetteer.longestMunicipalityName)
-        while length > 0 {
-            let key = Gazetteer.NameKey(scalars[0..<length])
-            if let found = gazetteer.municipalityNames[key] {
-                var list = found.filter { prefecture == nil || gazetteer.normalizedPrefectures[$0.index] == prefecture }
-                if !list.isEmpty {
-                    let best = list.map(\.strength).max()!
-                    list = list.filter { $0.strength == best }
-                    return list.map { ($0.index, $0.strength, length) }
-                }
-            }
-            length -= 1
+    /// The municipalities whose name variant of the greatest strength is the longest prefix of
+    /// `scalars` (in the prefecture, when one was written).
+    private func municipalityCandidates(_ scalars: ArraySlice<UInt32>, prefecture: Int?) -> [(index: Int, strength: Int, length: Int)] {
+        for (entry, length) in gazetteer.municipalityTrie.prefixes(of: scalars, root: Gazetteer.municipalityRoot) {
+            var list = gazetteer.municipalityNameEntries[Int(entry)]
+            if let prefecture { list = list.filter { gazetteer.municipalityPrefecture[$0.index] == prefecture } }
+            guard !list.isEmpty else { continue }
+            let best = list.map(\.strength).max()!
+            return list.filter { $0.strength == best }.map { ($0.index, $0.strength, length) }
         }
         return []
     }
 
-    /// Population-weighted centroid of areas (plain mean when none has people).
-    func centroid(_ indices: [Int]) -> (Double, Double) {
-        var w = 0.0, x = 0.0, y = 0.0, sx = 0.0, sy = 0.0
-        for i in indices {
-            let a = gazetteer.smallAreas[i]
-            let p = Double(a.population ?? 0)
-            w += p; x += p * a.longitude; y += p * a.latitude; sx += a.longitude; sy += a.latitude
-        }
-        return w > 0 ? (x / w, y / w) : (sx / Double(indices.count), sy / Double(indices.count))
+    /// The prefecture that begins `input` and its length: the index of a prefecture of the
+    /// gazetteer, or nil for one of the 47 it does not cover. Nil when none begins it.
+    private func prefix(of input: [UInt32]) -> (Int?, Int)? {
+        for (k, p) in gazetteer.prefectureScalars.enumerated() where input.starts(with: p) { return (k, p.count) }
+        for p in Geocoder.prefectureScalars where input.starts(with: p) { return (nil, p.count) }
+        return nil
     }
 
-    static let prefectureScalars: [(String, [Unicode.Scalar])] = prefectureNames.map { ($0, Array($0.unicodeScalars)) }
-
     /// The 47 prefectures, normalised.
-    static let prefectureNames: [String] = [
+    static let prefectureScalars: [[UInt32]] = [
         "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県",
         "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県",
         "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
         "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
-    ].map(AddressNormalizer.normalize)
+    ].map(AddressNormalizer.scalars)
 }

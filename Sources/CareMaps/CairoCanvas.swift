@@ -60,8 +60,10 @@ enum CairoCanvas {
     ///   - width, height: page size in page units (PDF/SVG: points; PNG: multiplied by `pngScale`).
     ///   - draw: draws the pages; for PDF it calls `cairo_show_page` between pages itself (the last
     ///     page is emitted when the surface finishes).
+    ///   - cairoPNG: encode a PNG with Cairo's writer even when the image is opaque (tests compare
+    ///     it with ``PNGWriter``).
     static func render(
-        format: MapFormat, width: Double, height: Double, pngScale: Double, metadata: DocumentMetadata,
+        format: MapFormat, width: Double, height: Double, pngScale: Double, metadata: DocumentMetadata, cairoPNG: Bool = false,
         draw: (OpaquePointer) throws -> Void
     ) throws -> Data {
         let pdfDate = format == .pdf ? try metadata.pdfDate() : ""
@@ -97,6 +99,7 @@ enum CairoCanvas {
         try check(cairo_status(cr), "drawing")
         switch format {
         case .png:
+            if !cairoPNG, let png = PNGWriter.encodeOpaque(surface) { return png }
             cairo_surface_flush(surface)
             try check(cairo_surface_write_to_png_stream(surface, appendToSink, closure), "encoding the PNG")
         case .pdf, .svg:

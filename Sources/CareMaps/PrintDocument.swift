@@ -278,9 +278,26 @@ public struct PrintDocument: Sendable {
             }
         }
 
-        /// Numbers, percentages and suppressed cells ("<10", "x") are right-aligned.
+        /// Numbers, percentages and suppressed cells ("<10", "x") are right-aligned: the whole
+        /// text is `[<>≤≥]?[-+−]?[0-9][0-9,.]*\s?%?` (scanned by hand: a regex compiled per cell
+        /// took most of the PDF's layout time).
         static func isFigure(_ s: String) -> Bool {
-            s == SmallCellPolicy.secondaryLabel || s.wholeMatch(of: #/[<>≤≥]?[-+−]?[0-9][0-9,.]*\s?%?/#) != nil
+            if s == SmallCellPolicy.secondaryLabel { return true }
+            var rest = Substring(s)
+            func scalar(_ c: Character) -> Unicode.Scalar? { c.unicodeScalars.count == 1 ? c.unicodeScalars.first : nil }
+            func take(_ accept: (Unicode.Scalar) -> Bool) -> Bool {
+                guard let c = rest.first, let v = scalar(c), accept(v) else { return false }
+                rest.removeFirst()
+                return true
+            }
+            func digit(_ v: Unicode.Scalar) -> Bool { ("0"..."9").contains(v) }
+            _ = take { "<>≤≥".unicodeScalars.contains($0) }
+            _ = take { "-+−".unicodeScalars.contains($0) }
+            guard take(digit) else { return false }
+            while take({ digit($0) || $0 == "," || $0 == "." }) {}
+            if let c = rest.first, c.isWhitespace { rest.removeFirst() }
+            _ = take { $0 == "%" }
+            return rest.isEmpty
         }
     }
 

@@ -1,3 +1,4 @@
+import CareFormats
 import Foundation
 
 /// Japanese era dates as the 厚生局 lists write them (`平成22年 4月 1日`, `令和７年９月１日`,
@@ -7,7 +8,7 @@ public enum EraDate {
 
     /// The ISO date, or nil when the text is not an era date (or names an impossible day).
     public static func iso(_ text: String) -> String? {
-        var t = (text.applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? text)
+        var t = TextCleaning.asciiWidth(text)
             .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{3000}", with: "")
         guard let era = eras.first(where: { t.hasPrefix($0.0) }) else { return nil }
         t.removeFirst(era.0.count)

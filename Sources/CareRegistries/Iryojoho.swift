@@ -92,10 +92,10 @@ public enum Iryojoho {
             }
             if !prefectures.isEmpty, !prefectures.contains(pref) { outside += 1; continue }
             var facility = IryojohoFacility(
-                id: row[c[0]].trimmingCharacters(in: .whitespaces), name: row[c[1]].trimmingCharacters(in: .whitespaces),
+                id: TextCleaning.trimmed(row[c[0]]), name: TextCleaning.trimmed(row[c[1]]),
                 kindCode: row[c[2]], municipalityCode: pref + city, address: row[c[5]],
-                lon: Double(row[c[7]].trimmingCharacters(in: .whitespaces)),
-                lat: Double(row[c[6]].trimmingCharacters(in: .whitespaces)),
+                lon: Double(TextCleaning.trimmed(row[c[7]])),
+                lat: Double(TextCleaning.trimmed(row[c[6]])),
                 beds: officialCount(row[c[8]]), line: row.lineNumber)
             if facility.lon == 0 && facility.lat == 0 { facility.lon = nil; facility.lat = nil }
             if facility.lon == nil || facility.lat == nil {

@@ -46,7 +46,8 @@ public struct CareRoles: Hashable, Sendable, Comparable {
             // The digit is full-width in the published files (`(３)`).
             return name[r.upperBound...].first.flatMap { Int(AreaCodes.normalizedText(String($0))) }
         }
-        if name.contains("歯科") { return false }
+        // Byte searches: the 名簿 has one row per filed standard, tens of thousands per file.
+        if Self.contains(name, "歯科") { return false }
         if name.hasSuffix("在宅療養支援診療所") {
             let k = kind() ?? 3
             homeCareClinic = min(homeCareClinic ?? k, k)
@@ -55,7 +56,7 @@ public struct CareRoles: Hashable, Sendable, Comparable {
             homeCareHospital = min(homeCareHospital ?? k, k)
         } else if name.hasPrefix("緩和ケア病棟入院料") {
             palliativeCareUnit = true
-        } else if name.contains("在宅緩和ケア充実診療所・病院加算") {
+        } else if Self.contains(name, "在宅緩和ケア充実診療所・病院加算") {
             homePalliativeEnhanced = true
         } else if name == "緩和ケア診療加算" {
             palliativeCareTeam = true
@@ -67,6 +68,23 @@ public struct CareRoles: Hashable, Sendable, Comparable {
             return false
         }
         return true
+    }
+
+    /// Whether `text` contains `needle`, byte for byte (both UTF-8; no normalisation).
+    private static func contains(_ text: String, _ needle: StaticString) -> Bool {
+        var text = text
+        return text.withUTF8 { h in
+            needle.withUTF8Buffer { n in
+                guard !n.isEmpty else { return true }
+                guard h.count >= n.count else { return false }
+                for i in 0...(h.count - n.count) where h[i] == n[0] {
+                    var k = 1
+                    while k < n.count, h[i + k] == n[k] { k += 1 }
+                    if k == n.count { return true }
+                }
+                return false
+            }
+        }
     }
 }
 
@@ -129,17 +147,17 @@ public enum Kouseikyoku {
             }
             let code = pref + number
             var inst = byCode[code] ?? RegisteredInstitution(
-                code: code, name: row[c[2]].trimmingCharacters(in: .whitespaces), postalCode: row[c[3]],
-                address: row[c[4]].trimmingCharacters(in: .whitespaces), prefectureCode: pref, beds: row[c[5]],
+                code: code, name: TextCleaning.trimmed(row[c[2]]), postalCode: row[c[3]],
+                address: TextCleaning.trimmed(row[c[4]]), prefectureCode: pref, beds: row[c[5]],
                 roles: CareRoles(), roleSince: [:], standards: [], line: row.lineNumber)
-            let standard = row[c[6]].trimmingCharacters(in: .whitespaces)
-            let before = Set(inst.roles.labels)
+            let standard = TextCleaning.trimmed(row[c[6]])
+            let before = inst.roles
             if inst.roles.record(standard) {
                 let since = EraDate.iso(row[c[7]])
-                if since == nil, !row[c[7]].trimmingCharacters(in: .whitespaces).isEmpty {
+                if since == nil, !TextCleaning.trimmed(row[c[7]]).isEmpty {
                     badDate.append("row \(row.lineNumber): \"\(row[c[7]])\"")
                 }
-                for label in Set(inst.roles.labels).subtracting(before) { inst.roleSince[label] = since ?? "" }
+                for label in Set(inst.roles.labels).subtracting(before.labels) { inst.roleSince[label] = since ?? "" }
             }
             inst.standards.append(standard)
             byCode[code] = inst
@@ -183,8 +201,8 @@ public enum Kouseikyoku {
             if !prefectures.isEmpty, !prefectures.contains(pref) { outside += 1; continue }
             guard seen.insert(code).inserted else { duplicate.append("line \(row.lineNumber - 1): \(code)"); continue }
             out.append(RegisteredInstitution(
-                code: code, name: row[2].trimmingCharacters(in: .whitespaces), postalCode: row[3],
-                address: row[4].trimmingCharacters(in: .whitespaces), prefectureCode: pref, beds: "", roles: CareRoles(),
+                code: code, name: TextCleaning.trimmed(row[2]), postalCode: row[3],
+                address: TextCleaning.trimmed(row[4]), prefectureCode: pref, beds: "", roles: CareRoles(),
                 roleSince: [:], standards: [], line: row.lineNumber - 1))
         }
         report.drop("code is not 9 digits", bad)

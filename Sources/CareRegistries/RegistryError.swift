@@ -82,8 +82,9 @@ func officialCount(_ text: String) -> Int? {
 }
 
 enum AreaCodes {
-    /// NFKC-like normalisation of what matters here: full-width digits and letters to ASCII, trimmed.
+    /// NFKC-like normalisation of what matters here (codes and numbers): full-width digits, letters
+    /// and signs to ASCII, trimmed.
     static func normalizedText(_ s: String) -> String {
-        (s.applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? s).trimmingCharacters(in: .whitespaces)
+        TextCleaning.trimmed(TextCleaning.asciiWidth(s))
     }
 }

@@ -34,16 +34,41 @@ struct MCLP: ParsableCommand {
             chosen (ids, candidate-file order), optimal, bound, gap, root_bound, nodes,
             method, out, seconds_solve (the solver alone) and seconds_total (reading,
             coverage, solving and writing).
+
+            Study mode (careatlas mclp STUDY --kinds K --p N --out CHOSEN.csv): demand is
+            each area's population measure (--level, --demand-measure, default aged65),
+            candidates the institutions of --kinds. The radius follows the study's
+            cost: --radius METRES for straight_line (area centroid to institution),
+            --radius-minutes M for cost: network or table (the same travel minutes as
+            access, gaps and stages; at most the network's cutoff). Areas without the
+            measure or without a travel time are left out of the problem and listed on
+            stderr (no data, not "uncovered").
             """)
 
+    @Argument(help: "A study file (study mode). Leave out for point mode with --demand and --candidates.")
+    var study: String?
+
     @Option(help: ArgumentHelp("Demand points: CSV with id,x,y,weight.", valueName: "D.csv"))
-    var demand: String
+    var demand: String?
 
     @Option(help: ArgumentHelp("Candidate sites: CSV with id,x,y.", valueName: "C.csv"))
-    var candidates: String
+    var candidates: String?
 
     @Option(help: ArgumentHelp("Coverage radius in metres (> 0).", valueName: "METRES"))
-    var radius: Double
+    var radius: Double?
+
+    @Option(name: .customLong("radius-minutes"),
+            help: ArgumentHelp("Study mode with cost: network or table: coverage radius in travel minutes (> 0).", valueName: "MINUTES"))
+    var radiusMinutes: Double?
+
+    @Option(help: "Study mode: area level of the demand.")
+    var level: AreaLevel = .municipality
+
+    @Option(name: .customLong("demand-measure"), help: "Study mode: population measure of the demand (e.g. aged65, total).")
+    var demandMeasure = "aged65"
+
+    @Option(help: "Study mode: institution kinds to choose among, comma-separated.", transform: parseList)
+    var kinds: [String] = []
 
     @Option(help: ArgumentHelp("How many sites to choose (1 … the number of candidates).", valueName: "N"))
     var p: Int
@@ -67,9 +92,30 @@ struct MCLP: ParsableCommand {
     var json = false
 
     func validate() throws {
-        try validateInputFile(demand, what: "--demand")
-        try validateInputFile(candidates, what: "--candidates")
-        guard radius.isFinite, radius > 0 else {
+        if let study {
+            try validateInputFile(study, what: "study file")
+            guard demand == nil, candidates == nil, crs == nil, !json else {
+                throw ValidationError("--demand, --candidates, --crs and --json apply to point mode; study mode takes the areas and institutions of the study")
+            }
+            guard !kinds.isEmpty else { throw ValidationError("study mode needs --kinds, the institution kinds to choose among") }
+            guard (radius == nil) != (radiusMinutes == nil) else {
+                throw ValidationError("give one of --radius METRES (cost: straight_line) or --radius-minutes MINUTES (cost: network or table)")
+            }
+            if let radiusMinutes, !(radiusMinutes.isFinite && radiusMinutes > 0) {
+                throw ValidationError("--radius-minutes must be a number of minutes > 0 (e.g. 20), got \(radiusMinutes)")
+            }
+        } else {
+            guard let demand, let candidates else {
+                throw ValidationError("give a study file, or --demand D.csv and --candidates C.csv (point mode)")
+            }
+            try validateInputFile(demand, what: "--demand")
+            try validateInputFile(candidates, what: "--candidates")
+            guard radiusMinutes == nil, kinds.isEmpty else {
+                throw ValidationError("--radius-minutes and --kinds apply to study mode (careatlas mclp STUDY …)")
+            }
+            guard radius != nil else { throw ValidationError("point mode needs --radius METRES") }
+        }
+        if let radius, !(radius.isFinite && radius > 0) {
             throw ValidationError("--radius must be a distance in metres > 0 (e.g. 3000), got \(radius)")
         }
         guard p >= 1 else { throw ValidationError("--p must be at least 1 (the number of sites to choose), got \(p)") }
@@ -88,13 +134,18 @@ struct MCLP: ParsableCommand {
             throw ValidationError("--out \(out) is a folder; give a file name such as chosen.csv")
         }
         // p against the number of candidates needs the file: a cheap count of its rows.
-        if let table = try? CSVTable(contentsOf: URL(fileURLWithPath: candidates)), !table.isEmpty, p > table.count {
+        if let candidates, let table = try? CSVTable(contentsOf: URL(fileURLWithPath: candidates)), !table.isEmpty, p > table.count {
             throw ValidationError("--p \(p) is more than the \(table.count) candidate sites in \(candidates); give --p ≤ \(table.count)")
         }
     }
 
     func run() throws {
         let terminal = Terminal(quiet: quiet)
+        if let study {
+            try runStudy(study, terminal: terminal)
+            return
+        }
+        guard let demand, let candidates, let radius else { return }  // validate() requires them
         let started = Date()
         do {
             terminal.progress("reading \(demand) and \(candidates)")
@@ -134,5 +185,35 @@ struct MCLP: ParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode.failure
         }
+    }
+}
+
+// MARK: - Study mode
+
+extension MCLP {
+    func runStudy(_ study: String, terminal: Terminal) throws {
+        let model = try loadStudy(study, terminal: terminal)
+        let result = try runAnalysis {
+            let costs = try StudyCosts.build(model, progress: terminal.callback)
+            terminal.progress("choosing \(p) institutions of kind \(kinds.joined(separator: ", ")) within \(formatOption(radiusMinutes ?? radius ?? 0)) \(radiusMinutes == nil ? "m" : "min")")
+            return try StudyMCLP.solve(model, level: level, demandMeasure: demandMeasure, kinds: kinds, p: p, radiusMetres: radius,
+                                       radiusMinutes: radiusMinutes, costs: costs, timeLimitSeconds: timeLimit)
+        }
+        if !result.areasWithoutData.isEmpty {
+            Terminal.error("note: \(result.areasWithoutData.count) \(level.rawValue) areas left out (no data): "
+                           + result.areasWithoutData.prefix(10).map { "\($0.id) (\($0.reason))" }.joined(separator: ", ")
+                           + (result.areasWithoutData.count > 10 ? ", …" : ""))
+        }
+        do {
+            try AtomicFile.write(Data(result.solution.csv(candidateIDs: result.candidateIDs).utf8), to: URL(fileURLWithPath: out))
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode.failure
+        }
+        terminal.progress("wrote \(out)")
+        if !result.solution.optimal {
+            Terminal.error("warning: the time limit of \(formatOption(timeLimit)) s ran out before optimality was proved; the choice written is the best found")
+        }
+        print(PointReport.mclp(result.problem, result.solution), terminator: "")
     }
 }

@@ -154,4 +154,34 @@ import TestSupport
         let chosen = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
         #expect(chosen.first == "id" && chosen.count == 11)
     }
+
+    /// Study mode: the radius follows the study's cost (minutes on the demo's road network, metres in
+    /// straight line); the known answers are in the library's StudyMCLPTests.
+    @Test func studyModeRadiusFollowsTheCost() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("chosen.csv").path
+        let minutes = try CLITests.run(["mclp", "geodata/demo/study_network.yaml", "--kinds", "hospital", "--p", "1",
+                                        "--radius-minutes", "6", "--out", out, "--quiet"])
+        #expect(minutes.status == 0, "\(minutes.stderr)")
+        let chosen = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(chosen.hasPrefix("id\nH") && chosen.split(separator: "\n").count == 2)
+        #expect(minutes.stdout.hasPrefix("chosen=1 ") && minutes.stdout.contains("optimal=true gap=0"))
+        let metresOnNetwork = try CLITests.run(["mclp", "geodata/demo/study_network.yaml", "--kinds", "hospital", "--p", "1",
+                                                "--radius", "1000", "--out", out, "--quiet"])
+        #expect(metresOnNetwork.status == 1)
+        #expect(metresOnNetwork.stderr.contains("the study's cost is network: the MCLP radius is a travel time"))
+        let minutesInStraightLine = try CLITests.run(["mclp", "geodata/demo/study.yaml", "--kinds", "hospital", "--p", "1",
+                                                      "--radius-minutes", "6", "--out", out, "--quiet"])
+        #expect(minutesInStraightLine.status == 1)
+        #expect(minutesInStraightLine.stderr.contains("the study's cost is straight_line: the MCLP radius is a distance"))
+        let metres = try CLITests.run(["mclp", "geodata/demo/study.yaml", "--kinds", "hospital", "--p", "1", "--radius", "3000",
+                                       "--out", out, "--quiet"])
+        #expect(metres.status == 0, "\(metres.stderr)")
+        let noKinds = try CLITests.run(["mclp", "geodata/demo/study.yaml", "--p", "1", "--radius", "3000", "--out", out])
+        #expect(noKinds.status == 64 && noKinds.stderr.contains("study mode needs --kinds"))
+        let both = try CLITests.run(["mclp", "geodata/demo/study.yaml", "--kinds", "hospital", "--p", "1", "--radius", "3000",
+                                     "--radius-minutes", "6", "--out", out])
+        #expect(both.status == 64 && both.stderr.contains("give one of --radius METRES"))
+    }
 }

@@ -46,7 +46,7 @@ import TestSupport
     @Test func validateCountsPerLevelAndMunicipality() throws {
         let m = try Self.model.get()
         let text = m.diagnostics.map(\.message)
-        #expect(text.contains("23 patient records geocoded: 町丁 15, 大字・町 <10, 市区町村 <10, unmatched <10 (町丁 = one census small area, 大字・町 = a town of several, 市区町村 = municipality only)"))
+        #expect(text.contains("23 patient records geocoded: 町丁 15, 大字・町 <10, 市区町村 <10, unmatched <10 (町丁 = the census 町丁・字 the address names, 大字・町 = a town of several, 市区町村 = municipality only)"))
         #expect(text.contains("patient records by municipality: 99101 架空市桜区 <10, 99102 架空市楓区 <10, 99103 架空市欅区 <10, 99104 架空市柳区 <10, 99105 架空市松区 <10, 99106 架空市竹区 <10, 99107 架空市梅区 <10, 99108 架空市椿区 <10, 99109 架空市藤区 <10"))
     }
 

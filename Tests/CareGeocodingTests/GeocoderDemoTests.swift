@@ -83,14 +83,11 @@ final class GeocoderDemoTests: XCTestCase {
         XCTAssertEqual(AddressNormalizer.normalize("松濤２－１１"), "松涛2-11")
     }
 
-    /// `2丁21番` (丁 without 目) gives 丁目 2; a 丁目 the census divides into same-named parts, and a
-    /// 大字 divided into different 字 the address does not name, stay at the town level with their
-    /// own reasons; a postal code's 町域 names the town when the address names none.
+    /// `2丁21番` (丁 without 目) gives 丁目 2; a 丁目 (or 大字) the census divides into same-named
+    /// parts is a 町丁 match on the union of the parts (no single KEY_CODE, population-weighted
+    /// centroid, its own note); a 大字 divided into different 字 the address does not name stays at
+    /// the town level; a postal code's 町域 names the town when the address names none.
     func testChomeFormsAndCensusSplits() throws {
-        func row(_ code: String, _ name: String, _ pop: Int, _ x: Double) -> Gazetteer.Row {
-            Gazetteer.Row(code: code, prefecture: "架空県", gstName: "架空市", cssName: "桜区", name: name, population: pop,
-                          longitude: x, latitude: 0)
-        }
         let g = try Gazetteer(rows: [
             row("99101001001", "長洲１丁目", 10, 0), row("99101001002", "長洲２丁目", 10, 1),
             row("99101002010", "小川町１丁目", 10, 2), row("99101002011", "小川町１丁目", 30, 3),
@@ -103,11 +100,22 @@ final class GeocoderDemoTests: XCTestCase {
         XCTAssertEqual(geocoder.geocode(address: "架空市桜区長洲２丁２１番８号").smallAreaCode, "99101001002")
         XCTAssertEqual(geocoder.geocode(address: "架空市桜区長洲Ⅱ－２１－８").smallAreaCode, "99101001002")
         let same = geocoder.geocode(address: "架空市桜区小川町１－４８５")
-        XCTAssertEqual(same.level, .town)
+        XCTAssertEqual(same.level, .chome)
+        XCTAssertNil(same.smallAreaCode, "two parts: no single KEY_CODE")
+        XCTAssertEqual(same.chomeAreaCodes, ["99101002010", "99101002011"])
         XCTAssertEqual(same.reasons, [.townSplitSameName])
-        XCTAssertEqual(same.longitude!, 2.75, accuracy: 1e-12, "population-weighted centroid of the two parts")
-        XCTAssertEqual(geocoder.geocode(address: "架空市桜区大字小室７８０番地").reasons, [.townSplitSameName])
-        XCTAssertEqual(geocoder.geocode(address: "架空市桜区皆野１３９０－２").reasons, [.townSplit])
+        XCTAssertEqual(same.longitude!, 2.75, accuracy: 1e-12, "population-weighted centroid of the two parts (10 at x 2, 30 at x 3)")
+        let oaza = geocoder.geocode(address: "架空市桜区大字小室７８０番地")
+        XCTAssertEqual(oaza.level, .chome)
+        XCTAssertEqual(oaza.reasons, [.townSplitSameName])
+        XCTAssertEqual(oaza.longitude!, 4.5, accuracy: 1e-12, "equal populations: the midpoint")
+        let single = geocoder.geocode(address: "架空市桜区長洲１－２")
+        XCTAssertEqual(single.chomeAreaCodes, ["99101001001"])
+        XCTAssertEqual(single.smallAreaCode, "99101001001")
+        let aza = geocoder.geocode(address: "架空市桜区皆野１３９０－２")
+        XCTAssertEqual(aza.level, .town)
+        XCTAssertEqual(aza.reasons, [.townSplit])
+        XCTAssertEqual(aza.chomeAreaCodes, [])
         let fromPostal = geocoder.geocode(address: nil, postalCode: "990-0201")
         XCTAssertEqual(fromPostal.level, .town)
         XCTAssertEqual(fromPostal.basis, .postalCode)
@@ -116,6 +124,39 @@ final class GeocoderDemoTests: XCTestCase {
         let named = geocoder.geocode(address: "架空市桜区新町9-9", postalCode: "990-0201")
         XCTAssertEqual(named.level, .town, "the address names no town the gazetteer has; the 町域 does")
         XCTAssertEqual(named.basis, .address)
+    }
+
+    /// The census's part numbers in brackets do not separate names (新磯野（１）２丁目 and
+    /// 新磯野（３）２丁目 are one 町丁), other notes do (下大多喜（台）, （峯之越）: 字 the address does not
+    /// name); a former municipality written before the town (岬町桑田) is passed over when the
+    /// census omits it, any other prefix is not (東野川 is a town of its own, not 野川).
+    func testCensusPartNumbersAndFormerMunicipality() throws {
+        let g = try Gazetteer(rows: [
+            row("99101001102", "新磯野（１）２丁目", 30, 0), row("99101001302", "新磯野（３）２丁目", 10, 4),
+            row("991010021", "下大多喜（台）", 10, 5), row("991010022", "下大多喜（峯之越）", 10, 6),
+            row("991010031", "桑田", 10, 7), row("991010041", "野川", 10, 8),
+        ])
+        let geocoder = Geocoder(gazetteer: g)
+        let parts = geocoder.geocode(address: "架空市桜区新磯野２－７－１０")
+        XCTAssertEqual(parts.level, .chome)
+        XCTAssertEqual(parts.chomeAreaCodes, ["99101001102", "99101001302"])
+        XCTAssertEqual(parts.longitude!, 1.0, accuracy: 1e-12, "(30 × 0 + 10 × 4) / 40")
+        let aza = geocoder.geocode(address: "架空市桜区下大多喜１２３４")
+        XCTAssertEqual(aza.level, .town)
+        XCTAssertEqual(aza.reasons, [.townSplit])
+        let former = geocoder.geocode(address: "架空市桜区岬町桑田２５３１")
+        XCTAssertEqual(former.level, .chome)
+        XCTAssertEqual(former.smallAreaCode, "991010031")
+        XCTAssertEqual(former.reasons, [.townNameWithPrefix])
+        let newer = geocoder.geocode(address: "架空市桜区東野川１－７－９")
+        XCTAssertEqual(newer.level, .municipality)
+        XCTAssertEqual(newer.reasons, [.townNotFound])
+    }
+
+    /// A small area of 架空市桜区 (架空県) on the line y = 0, for the fixtures above.
+    private func row(_ code: String, _ name: String, _ pop: Int, _ x: Double) -> Gazetteer.Row {
+        Gazetteer.Row(code: code, prefecture: "架空県", gstName: "架空市", cssName: "桜区", name: name, population: pop,
+                      longitude: x, latitude: 0)
     }
 
     func testAmbiguousWardNameWithoutCity() throws {

@@ -160,3 +160,51 @@ struct MapRendererTests {
         #expect(marked.color(x: 5, y: 5) == RGBColor(178, 24, 43))
     }
 }
+
+/// The slides' PNG encoder (``PNGWriter``): the same pixels as Cairo's own PNG writer, read back by
+/// Cairo (libpng checks every chunk's CRC and the zlib stream), and Cairo's writer kept for
+/// images with transparency.
+@Suite struct PNGWriterTests {
+    /// Antialiased edges, a translucent fill, hatching and Japanese text on white.
+    static func drawing(_ cr: OpaquePointer) {
+        let pen = Pen(cr: cr)
+        pen.rect(0, 0, 300, 200)
+        pen.fill(RGBColor(255, 255, 255))
+        pen.rect(20.3, 30.7, 120.2, 80.9)
+        pen.fill(RGBColor(250, 160, 70))
+        pen.rect(100, 60, 150, 100)
+        pen.color(RGBColor(0, 90, 160), alpha: 0.5)
+        pen.path(SyntheticMap.square(0, 0, 100), { c in (160 + c.x * 0.9, 20 + c.y * 0.7) })
+        pen.stroke(RGBColor(20, 20, 20), width: 1.3, dash: [3, 2])
+        pen.hatch((x: 10, y: 120, w: 80, h: 60), spacing: 4, width: 0.5)
+        pen.font(18, bold: true)
+        pen.color(RGBColor(25, 25, 25))
+        pen.text("文京区 Bunkyo 1,234", x: 12, y: 190)
+    }
+
+    @Test func samePixelsAsCairosWriter() throws {
+        let meta = DocumentMetadata(title: "png", date: "2026-04-01")
+        let ours = try CairoCanvas.render(format: .png, width: 300, height: 200, pngScale: 2.5, metadata: meta) { Self.drawing($0) }
+        let cairo = try CairoCanvas.render(format: .png, width: 300, height: 200, pngScale: 2.5, metadata: meta, cairoPNG: true) { Self.drawing($0) }
+        #expect(ours != cairo, "the opaque image is encoded by PNGWriter, not by Cairo")
+        let a = try Raster(png: ours), b = try Raster(png: cairo)
+        #expect(a.width == 750 && a.height == 500)
+        #expect(a == b)
+        // Not a blank image: the text, the fills and the white background are all there.
+        #expect(Set(a.pixels).count > 50)
+        // IHDR: 750 × 500, 8-bit truecolour.
+        #expect(Array(ours[12..<29]) == Array("IHDR".utf8) + [0, 0, 2, 0xee, 0, 0, 1, 0xf4, 8, 2, 0, 0, 0])
+    }
+
+    @Test func transparentImagesKeepCairosWriter() throws {
+        let meta = DocumentMetadata(title: "png", date: "2026-04-01")
+        let png = try CairoCanvas.render(format: .png, width: 40, height: 20, pngScale: 1, metadata: meta) { cr in
+            let pen = Pen(cr: cr)
+            pen.rect(0, 0, 20, 20)
+            pen.fill(RGBColor(200, 0, 20))
+        }
+        let r = try Raster(png: png)
+        #expect(r.pixels[0] == 0xffc8_0014)
+        #expect(r.pixels[30] >> 24 == 0, "the right half stays transparent")
+    }
+}

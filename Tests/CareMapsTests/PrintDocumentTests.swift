@@ -31,6 +31,18 @@ struct PrintDocumentTests {
         #expect(!L.isFigure("文京区") && !L.isFigure("13105a"))
     }
 
+    /// The hand-written scanner of figures accepts exactly what the pattern it replaced accepts
+    /// (the regex, compiled here once, is the reference).
+    @Test func figureScannerMatchesItsPattern() {
+        let pattern = #/[<>≤≥]?[-+−]?[0-9][0-9,.]*\s?%?/#
+        let texts = ["", "0", "1,234", "1,234.5", "-3", "−3", "+3", "<10", "≥10", "≤ 10", "<<10", "12.5 %", "12.5%", "12.5  %", "12.5 %%",
+                     "12.5\u{3000}%", "12 ", "12\n", ".5", ",5", "5,", "5.", "x", "X", "10+", "13105a", "文京区", "１２",
+                     "-", "<", "%", "1 2", "1,2,3.4.5", "<-1", "-<1", "2.08e-05", "¥100", "100円", "10–13"]
+        for t in texts {
+            #expect(PrintDocument.LayoutState.isFigure(t) == (t == "x" || t.wholeMatch(of: pattern) != nil), "\(t.debugDescription)")
+        }
+    }
+
     /// A wide table of figures and long Japanese names: every figure stays whole on one line, no
     /// name is cut to one character per line, and nothing leaves the text width.
     @Test func figuresAreNeverBrokenAndTablesKeepToThePage() throws {

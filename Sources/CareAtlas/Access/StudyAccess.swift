@@ -71,16 +71,8 @@ public struct StudyAccess: Sendable {
         capacityField: String, method: FloatingCatchmentModel, detourFactor: Double = 1, normalize: Bool = false,
         costs: StudyCosts? = nil, costMatrix: CostTable? = nil
     ) throws -> StudyAccess {
-        guard let areas = model.areas[level] else {
-            throw AnalysisError("the study has no \(level.rawValue) areas", fix: "choose a level the study has")
-        }
-        let known = Set(model.institutions.map(\.kind))
-        guard !kinds.isEmpty else {
-            throw AnalysisError("no supply kinds given", fix: "give the kinds that supply care, e.g. \(known.sorted().joined(separator: ","))")
-        }
-        for k in kinds where !known.contains(k) {
-            throw AnalysisError("no institution is of kind \"\(k)\"", fix: "kinds in this study are: \(known.sorted().joined(separator: ", "))")
-        }
+        let areas = try model.analysedAreas(level)
+        try model.checkKinds(kinds, role: "supply kinds", purpose: "the kinds that supply care")
         let candidates = model.institutions.filter { kinds.contains($0.kind) }
         let supply = candidates.filter { $0.capacity[capacityField] != nil }
         guard !supply.isEmpty else {

@@ -11,7 +11,7 @@ enum AreaCodes {
 
     /// Trimmed text (ASCII and full-width spaces).
     static func normalizedText(_ s: String) -> String {
-        s.trimmingCharacters(in: .whitespacesAndNewlines.union(["\u{3000}"]))
+        TextCleaning.trimmed(s)
     }
 
     /// A whole count ≥ 0 ("1,234", full-width digits accepted); missing for empty cells and the

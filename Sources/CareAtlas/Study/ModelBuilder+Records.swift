@@ -5,7 +5,8 @@ import Foundation
 extension ModelBuilder {
     /// Reads patient records (one row per patient or episode), geocodes each row offline and adds it
     /// to the study's areas: a 町丁 match to its small area when the study has that small area,
-    /// otherwise (and for 大字・町 and municipality matches) to its municipality. Rows that cannot
+    /// otherwise (and for a 町丁 the census divides into same-named parts, which has no single
+    /// small area, and for 大字・町 and municipality matches) to its municipality. Rows that cannot
     /// be placed, or whose municipality is not in the study, are counted in the outside bucket by
     /// reason — never dropped.
     ///
@@ -43,7 +44,8 @@ extension ModelBuilder {
         for (row, result) in zip(rows, results) {
             kept += 1
             levels[result.level, default: 0] += 1
-            for reason in result.reasons where reason == .postalAddressDisagree || reason == .postalCodeUnknown || reason == .postalCodeInvalid {
+            for reason in result.reasons
+            where reason == .postalAddressDisagree || reason == .postalCodeUnknown || reason == .postalCodeInvalid || reason == .townSplitSameName {
                 if result.level != .unmatched { notes[reason, default: 0] += 1 }
             }
             totalPatients += 1
@@ -82,7 +84,7 @@ extension ModelBuilder {
         recordMatches = MatchLevel.allCases.map { .init(level: $0.rawValue, englishName: $0.englishName, records: levels[$0] ?? 0) }
         // What validate prints: counts per match level, per municipality, and the reasons.
         let levelText = MatchLevel.allCases.map { "\($0.rawValue) \(patientsLabel(levels[$0] ?? 0))" }.joined(separator: ", ")
-        d.note(file, "", "\(kept) patient record\(kept == 1 ? "" : "s") geocoded: \(levelText) (町丁 = one census small area, 大字・町 = a town of several, 市区町村 = municipality only)")
+        d.note(file, "", "\(kept) patient record\(kept == 1 ? "" : "s") geocoded: \(levelText) (町丁 = the census 町丁・字 the address names, 大字・町 = a town of several, 市区町村 = municipality only)")
         let names = Dictionary(uniqueKeysWithValues: geocoder.gazetteer.municipalities.map { ($0.code, $0.name) })
         let perMunicipality = byMunicipality.sorted { $0.key < $1.key }
             .map { "\($0.key) \(names[$0.key] ?? "") \(patientsLabel($0.value))" }.joined(separator: ", ")
@@ -93,7 +95,8 @@ extension ModelBuilder {
                       fix: reason.hasPrefix("unmatched") ? "check those rows' address and postal code" : "add the areas' boundary layer if they should be inside")
         }
         for (reason, n) in notes.sorted(by: { $0.key < $1.key }) {
-            d.note(file, "", "\(patientsLabel(n)) placed record\(n == 1 ? "" : "s") with a note: \(reason.rawValue)")
+            let placement = reason == .townSplitSameName ? " (no single small area: counted in the municipality)" : ""
+            d.note(file, "", "\(patientsLabel(n)) placed record\(n == 1 ? "" : "s") with a note: \(reason.rawValue)\(placement)")
         }
     }
 }

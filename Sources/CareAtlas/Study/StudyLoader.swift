@@ -35,6 +35,8 @@ struct ModelBuilder {
     var recordMatches: [StudyModel.RecordMatchCount] = []
     var flows: [PatientFlow] = []
     var totalPatients = 0
+    /// The converted tables (registries, spreadsheets) being read on other threads.
+    var convertedTables: ConvertedTables?
 
     init(spec: StudySpec, progress: @escaping StudyLoader.Progress) {
         self.spec = spec
@@ -112,6 +114,7 @@ struct ModelBuilder {
     }
 
     mutating func build() throws -> StudyModel {
+        startConvertedTables()
         progress("reading area layers")
         readAreaLayers()
         if d.hasErrors || raw.isEmpty {

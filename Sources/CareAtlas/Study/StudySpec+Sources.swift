@@ -36,16 +36,14 @@ extension ModelBuilder {
     }
 
     /// Reads a workbook or registry file as a table, recording its import report as notes; nil
-    /// (with an error naming the file) when it cannot be read.
+    /// (with an error naming the file) when it cannot be read. The table comes from
+    /// ``convertedTables`` (read on other threads while the area layers load) when the load
+    /// started them, else it is read here; the diagnostics are the same either way.
     mutating func openConvertedTable(_ url: URL) -> CSVTable? {
         let file = display(url)
-        let options = spec.fileOptions[url] ?? InputFileOptions()
+        let outcome = convertedTables?.outcome(url) ?? ConvertedTables.read(url, options: spec.fileOptions[url] ?? InputFileOptions(), geocoder: nil)
         do {
-            let geocoder = try options.gazetteer.isEmpty ? nil : institutionGeocoder(options)
-            let (table, report) = try StudySources.table(
-                url, source: options.source, sheet: options.sheet, headerRow: options.headerRow,
-                prefectures: Set(options.prefectures), allocateWith: options.allocateWith, geocoder: geocoder,
-                rolesOnly: options.rolesOnly)
+            let (table, report) = try outcome.get()
             if let report {
                 for line in report.lines { d.note(file, "", line) }
             }
@@ -63,6 +61,15 @@ extension ModelBuilder {
             d.error(file, "", "\(error)".replacingOccurrences(of: url.path, with: file))
         }
         return nil
+    }
+
+    /// Starts reading every converted table of the study (population and institution sources) on
+    /// other threads; ``openConvertedTable(_:)`` takes the results.
+    mutating func startConvertedTables() {
+        let urls = spec.population.map(\.file).filter(isConvertedTable)
+            + spec.institutions.map(\.file).filter { isConvertedTable($0) && !["geojson", "json"].contains($0.pathExtension.lowercased()) }
+        guard !urls.isEmpty else { return }
+        convertedTables = ConvertedTables(urls: urls, options: spec.fileOptions)
     }
 
     /// Reads an area layer: GeoJSON with the project's own reader, every other vector format through GDAL.
@@ -88,10 +95,107 @@ extension ModelBuilder {
 
 extension ModelBuilder {
     /// The geocoder of an institution source's `gazetteer:` and `postal_table:`.
-    func institutionGeocoder(_ options: InputFileOptions) throws -> InstitutionGeocoder {
-        let gazetteer = try Gazetteer(dbfFiles: options.gazetteer)
-        let postal = try options.postalTable.map { try PostalTable(contentsOf: $0) }
-        return InstitutionGeocoder(Geocoder(gazetteer: gazetteer, postalTable: postal))
+}
+
+/// The reference tables a geocoder is built from.
+struct GeocoderTables: Hashable {
+    let gazetteer: [URL]
+    let postalTable: URL?
+}
+
+/// The converted tables of one load — registry importers and spreadsheets — read concurrently
+/// while the loader reads the area layers (they depend on nothing the loader builds). Each
+/// geocoder (gazetteer + postal table) is built once, its two tables in parallel, and shared by
+/// the sources that name the same tables; then the tables are read in parallel. A table's result
+/// or error is kept for ``ModelBuilder/openConvertedTable(_:)``, which waits for it.
+///
+/// Thread safety: the results are written under a lock and read after the reading group is done.
+final class ConvertedTables: @unchecked Sendable {
+    typealias Outcome = Result<(table: CSVTable, report: SourceReport?), any Error>
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var outcomes: [URL: Outcome] = [:]
+
+    init(urls: [URL], options: [URL: InputFileOptions]) {
+        DispatchQueue.global().async(group: group) { [self] in
+            let optionsOf: @Sendable (URL) -> InputFileOptions = { options[$0] ?? InputFileOptions() }
+            // 1. Each distinct geocoder, its gazetteer and postal table read in parallel.
+            var distinct: [GeocoderTables] = []
+            for url in urls {
+                let o = optionsOf(url)
+                let key = GeocoderTables(gazetteer: o.gazetteer, postalTable: o.postalTable)
+                if !o.gazetteer.isEmpty, !distinct.contains(key) { distinct.append(key) }
+            }
+            let keys = distinct
+            let parts = GeocoderParts(count: keys.count)
+            DispatchQueue.concurrentPerform(iterations: keys.count * 2) { i in
+                let key = keys[i / 2]
+                if i % 2 == 0 {
+                    parts.setGazetteer(i / 2, Result { try Gazetteer(dbfFiles: key.gazetteer) })
+                } else {
+                    parts.setPostal(i / 2, Result { try key.postalTable.map { try PostalTable(contentsOf: $0) } })
+                }
+            }
+            let geocoders = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, parts.geocoder($0)) })
+            // 2. The tables, in parallel.
+            DispatchQueue.concurrentPerform(iterations: urls.count) { i in
+                let url = urls[i], o = optionsOf(url)
+                let outcome: Outcome
+                if o.gazetteer.isEmpty {
+                    outcome = Self.read(url, options: o, geocoder: nil)
+                } else {
+                    switch geocoders[GeocoderTables(gazetteer: o.gazetteer, postalTable: o.postalTable)] {
+                    case .success(let g)?: outcome = Self.read(url, options: o, geocoder: g)
+                    case .failure(let error)?: outcome = .failure(error)
+                    case nil: outcome = .failure(AnalysisError("no geocoder for \(url.lastPathComponent)"))
+                    }
+                }
+                lock.lock(); outcomes[url] = outcome; lock.unlock()
+            }
+        }
+    }
+
+    /// The table read from `url` (waiting until the reading is done), or nil when it was not
+    /// among the tables started.
+    func outcome(_ url: URL) -> Outcome? {
+        group.wait()
+        lock.lock(); defer { lock.unlock() }
+        return outcomes[url]
+    }
+
+    /// The gazetteers and postal tables of the distinct geocoders, filled in by parallel readers.
+    private final class GeocoderParts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var gazetteers: [Result<Gazetteer, any Error>?]
+        private var postal: [Result<PostalTable?, any Error>?]
+        init(count: Int) {
+            gazetteers = Array(repeating: nil, count: count)
+            postal = Array(repeating: nil, count: count)
+        }
+        func setGazetteer(_ k: Int, _ r: Result<Gazetteer, any Error>) { lock.lock(); gazetteers[k] = r; lock.unlock() }
+        func setPostal(_ k: Int, _ r: Result<PostalTable?, any Error>) { lock.lock(); postal[k] = r; lock.unlock() }
+        func geocoder(_ k: Int) -> Result<InstitutionGeocoder, any Error> {
+            lock.lock(); defer { lock.unlock() }
+            return Result {
+                guard let gazetteer = try gazetteers[k]?.get() else { throw AnalysisError("the gazetteer was not read") }
+                let table = try postal[k]?.get() ?? nil
+                return InstitutionGeocoder(Geocoder(gazetteer: gazetteer, postalTable: table))
+            }
+        }
+    }
+
+    /// Reads one converted table (a registry source or a spreadsheet) with its options.
+    static func read(_ url: URL, options: InputFileOptions, geocoder: InstitutionGeocoder?) -> Outcome {
+        Result {
+            let geocoder = try geocoder ?? (options.gazetteer.isEmpty ? nil : InstitutionGeocoder(Geocoder(
+                gazetteer: try Gazetteer(dbfFiles: options.gazetteer),
+                postalTable: try options.postalTable.map { try PostalTable(contentsOf: $0) })))
+            let (table, report) = try StudySources.table(
+                url, source: options.source, sheet: options.sheet, headerRow: options.headerRow,
+                prefectures: Set(options.prefectures), allocateWith: options.allocateWith, geocoder: geocoder,
+                rolesOnly: options.rolesOnly)
+            return (table, report)
+        }
     }
 }
 

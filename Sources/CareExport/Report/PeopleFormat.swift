@@ -21,12 +21,30 @@ public enum PeopleFormat {
     /// A machine-formatted number ("1311", "2187.123", "-0.5") with separators in its integer part
     /// ("1,311", "2,187.123"); other text ("<10", "x", "") unchanged.
     public static func separated(_ text: String) -> String {
-        guard text.wholeMatch(of: #/-?[0-9]+(\.[0-9]+)?/#) != nil else { return text }
+        guard isDecimal(text) else { return text }
         let negative = text.hasPrefix("-")
         let body = negative ? String(text.dropFirst()) : text
         let parts = body.split(separator: ".", maxSplits: 1).map(String.init)
         guard let whole = Int(parts[0]) else { return text }
         return (negative ? "-" : "") + grouped(whole) + (parts.count > 1 ? "." + parts[1] : "")
+    }
+
+    /// Whether the whole text is `-?[0-9]+(\.[0-9]+)?` (ASCII digits; scanned by hand, since a
+    /// regex per table cell was a tenth of the report's time).
+    static func isDecimal(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes.removeFirst() }
+        func digits() -> Int {
+            let n = bytes.prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }.count
+            bytes.removeFirst(n)
+            return n
+        }
+        guard digits() > 0 else { return false }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes.removeFirst()
+            guard digits() > 0 else { return false }
+        }
+        return bytes.isEmpty
     }
 
     /// `value` with `digits` significant figures in plain decimal notation (never exponents):

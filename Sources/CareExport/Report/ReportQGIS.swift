@@ -15,8 +15,10 @@ import Foundation
 /// largest value of the class when the label has no number), the first class from 0 (exclusive)
 /// for counts and from −∞ otherwise, the last class up to +∞: the ranges cover every number, and
 /// the "<10" / "x" / "0" / no-data classes and an ELSE rule cover the rest, so no feature is left
-/// undrawn. Every area is then checked against its map class; where the published (rounded)
-/// values cannot separate two classes, that theme's classes are given by area code instead.
+/// undrawn. A rate's classes also require its denominator (`aged65_status = 'ok'`), so that
+/// areas without one fall to the no-data rule whatever their count. Every area is then checked
+/// against its map class; where the published (rounded) values cannot separate two classes, that
+/// theme's classes are given by area code instead.
 enum ReportQGIS {
     struct Theme {
         let key: String
@@ -27,6 +29,10 @@ enum ReportQGIS {
     static func color(_ c: RGBColor) -> StyleColor { StyleColor(red: c.r, green: c.g, blue: c.b) }
 
     static let labels = LayerStyle.Labels(field: "area_name")
+
+    /// The status field of each theme's denominator (`ok` / `no_data` in the areas layer): the
+    /// penetration map has no rate where the 65+ population is missing.
+    static let denominatorStatus = ["penetration": "aged65_status"]
 
     /// One style per standard map ("patients", "penetration", "access", "gaps", "stages") for the
     /// areas layer, in the maps' order.
@@ -81,6 +87,13 @@ enum ReportQGIS {
                     default: condition = .isNull(category)  // e.g. the areas in no stage
                     }
                 case .noData: condition = nil
+                }
+                // A rate needs its denominator: every class but データなし / no data asks for it
+                // (`aged65_status = 'ok'`), so an area without one (whatever its count, even "<10")
+                // falls to the no-data rule, as on the map.
+                if let gate = denominatorStatus[key], let c = condition {
+                    let ok = LayerStyle.Condition.equalsText(gate, "ok")
+                    if case .all(let parts) = c { condition = .all([ok] + parts) } else { condition = .all([ok, c]) }
                 }
                 rules.append(LayerStyle.Rule(label: c.label, condition: condition, fill: color(c.color), hatched: c.hatched))
             }

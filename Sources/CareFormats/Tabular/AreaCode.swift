@@ -144,13 +144,7 @@ public enum AreaCode {
 
     /// `text` without leading and trailing white space (Unicode White_Space, which includes the
     /// ideographic space U+3000 and the no-break space).
-    private static func trimmed(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
-    }
+    private static func trimmed(_ text: String) -> String { TextCleaning.trimmed(text) }
 
     private static func expectation(_ kind: Kind) -> String {
         switch kind {

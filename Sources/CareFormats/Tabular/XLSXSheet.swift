@@ -139,10 +139,14 @@ public enum XLSXSheet {
                     continue
                 }
                 guard name == "c", !closing, inRow else { continue }
-                let ref = XMLScan.attribute("r", p, tagStart, end)
-                let type = XMLScan.attribute("t", p, tagStart, end) ?? "n"
-                let style = XMLScan.attribute("s", p, tagStart, end).flatMap(Int.init) ?? 0
-                let column = ref.map(columnIndex) ?? nextColumn
+                // The cell's attributes as byte ranges (no string per attribute: a sheet has
+                // hundreds of thousands of cells).
+                let refRange = XMLScan.attributeRange(UInt8(ascii: "r"), p, tagStart, end)
+                let typeRange = XMLScan.attributeRange(UInt8(ascii: "t"), p, tagStart, end)
+                let isShared = typeRange.map { $0.count == 1 && p[$0.lowerBound] == UInt8(ascii: "s") } ?? false
+                let isNumber = typeRange.map { $0.count == 1 && p[$0.lowerBound] == UInt8(ascii: "n") } ?? true
+                let style = XMLScan.attributeRange(UInt8(ascii: "s"), p, tagStart, end).flatMap { XMLScan.digits(p, $0) } ?? 0
+                let column = refRange.map { columnIndex(p, $0) } ?? nextColumn
                 nextColumn = column + 1
                 var value = ""
                 if !selfClosing {
@@ -162,18 +166,20 @@ public enum XLSXSheet {
                         if inner == "rPh" && !innerSelf { phonetic += innerClosing ? -1 : 1 }
                         if (inner == "v" || inner == "t") && !innerSelf { inValue = !innerClosing }
                     }
-                    let raw = XMLScan.decode(text)
-                    switch type {
-                    case "s":
-                        guard let k = Int(raw), strings.indices.contains(k) else { problem = "row \(rowNumber): shared string \(raw) out of range"; continue }
+                    if isShared {
+                        guard let k = text.withUnsafeBufferPointer({ XMLScan.digits($0, 0..<$0.count) }), strings.indices.contains(k) else {
+                            problem = "row \(rowNumber): shared string \(XMLScan.decode(text)) out of range"; continue
+                        }
                         value = strings[k]
-                    case "n":
-                        if !raw.isEmpty && dateStyles.contains(style) { hasDates = true }
-                        value = raw
-                    default: value = raw  // str, inlineStr, b, e: the stored text
+                    } else {
+                        value = XMLScan.decode(text)  // n, str, inlineStr, b, e: the stored text
+                        if isNumber, !value.isEmpty, dateStyles.contains(style) { hasDates = true }
                     }
                 }
-                guard column >= 0, column < 16_384 else { problem = "row \(rowNumber): cell \(ref ?? "?") is outside the sheet"; continue }
+                guard column >= 0, column < 16_384 else {
+                    let ref = refRange.map { String(decoding: UnsafeBufferPointer(rebasing: p[$0]), as: UTF8.self) } ?? "?"
+                    problem = "row \(rowNumber): cell \(ref) is outside the sheet"; continue
+                }
                 if row.count < column { row.append(contentsOf: repeatElement("", count: column - row.count)) }
                 if row.count == column { row.append(value) } else { row[column] = value }
             }
@@ -187,10 +193,17 @@ public enum XLSXSheet {
 
     /// "AB12" → 27 (0-based column).
     static func columnIndex(_ ref: String) -> Int {
+        Array(ref.utf8).withUnsafeBufferPointer { columnIndex($0, 0..<$0.count) }
+    }
+
+    /// The 0-based column of the cell reference in `p[range]` (`AB12` → 27).
+    static func columnIndex(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
         var k = 0
-        for u in ref.utf8 {
+        for i in range {
+            let u = p[i]
             guard u >= UInt8(ascii: "A") && u <= UInt8(ascii: "Z") else { break }
             k = k * 26 + Int(u - UInt8(ascii: "A") + 1)
+            if k > 1 << 20 { break }  // far outside any sheet (16,384 columns); refused by the caller
         }
         return k - 1
     }
@@ -225,6 +238,45 @@ enum XMLScan {
         }
         let selfClosing = i > start && p[i - 1] == UInt8(ascii: "/")
         return (name, closing, selfClosing, min(n, i + 1))
+    }
+
+    /// The byte range of the value of the one-letter attribute `key` (`r`, `t`, `s`) in the tag
+    /// spanning `start..<end`, entities not decoded (cell attributes hold none).
+    static func attributeRange(_ key: UInt8, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Range<Int>? {
+        var i = start + 1
+        while i < end {
+            let c = p[i]
+            if c == UInt8(ascii: " ") || c == 9 || c == 10 || c == 13 {
+                i += 1
+                if i + 2 < end, p[i] == key, p[i + 1] == UInt8(ascii: "="),
+                    p[i + 2] == UInt8(ascii: "\"") || p[i + 2] == UInt8(ascii: "'")
+                {
+                    let q = p[i + 2]
+                    var e = i + 3
+                    while e < end, p[e] != q { e += 1 }
+                    return (i + 3)..<e
+                }
+                continue
+            }
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {  // skip a quoted value
+                i += 1
+                while i < end, p[i] != c { i += 1 }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The whole number written in ASCII digits in `p[range]` (at most 18 digits), or nil.
+    static func digits(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty, range.count <= 18 else { return nil }
+        var v = 0
+        for i in range {
+            let d = p[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            v = v * 10 + Int(d)
+        }
+        return v
     }
 
     /// The value of attribute `name` in the tag spanning `start..<end`, entities decoded.

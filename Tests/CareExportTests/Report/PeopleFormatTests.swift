@@ -6,6 +6,16 @@ import Testing
 
 /// Numbers and codes as the report's pages show them.
 struct PeopleFormatTests {
+    /// The hand-written decimal scanner accepts exactly what the pattern it replaced accepts (the
+    /// regex is the reference).
+    @Test func decimalScannerMatchesItsPattern() {
+        let pattern = #/-?[0-9]+(\.[0-9]+)?/#
+        for t in ["", "0", "-0", "1311", "-12", "2187.123", "-0.5", ".5", "5.", "1.2.3", "--1", "+1", "1,311", "<10", "x", "１２", "1e5",
+                  "99105 99106", "12 ", "-", "0.0000208"] {
+            #expect(PeopleFormat.isDecimal(t) == (t.wholeMatch(of: pattern) != nil), "\(t.debugDescription)")
+        }
+    }
+
     @Test func thousandsSeparatorsAndSignificantFigures() {
         #expect(PeopleFormat.grouped(1311) == "1,311")
         #expect(PeopleFormat.grouped(999) == "999")

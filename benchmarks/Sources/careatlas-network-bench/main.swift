@@ -4,6 +4,12 @@
 //   swift run -c release careatlas-network-bench pbf FILE [car|foot] [PAIRS] [--cache FOLDER]
 //   swift run -c release careatlas-network-bench grid [SIDE] [ORIGINS] [DESTINATIONS] [CUTOFF_MINUTES] [--nodes]
 //   swift run -c release careatlas-network-bench access [N] [M] [RADIUS_KM] [2sfca|e2sfca|gaussian]
+//   swift run -c release careatlas-network-bench table FILE.osm.pbf POINTS.csv CUTOFF_MINUTES [--dump K OUT.csv]
+//
+// `table` is CareAtlas's side of benchmarks/network/scale_compare.sh: reads the PBF (car), snaps the
+// origins and destinations of POINTS.csv (role,index,node,lon,lat; role o or d) with a 500 m maximum,
+// routes every origin to every destination within the cutoff, and prints each step's wall and CPU
+// seconds and the peak RSS so far; --dump writes the pairs of the first K origins.
 //
 // CAREATLAS_THREADS=N sets the number of routing workers (default: one per core).
 // --nodes: origins and destinations at random grid nodes (as benchmarks/network/pandana_grid.py draws
@@ -134,6 +140,8 @@ case "grid":
     print("\(originCount) × \(destinationCount), cutoff \(cutoffMinutes) min: \(seconds(routeTime)); \(table.pairCount) pairs kept (\(String(format: "%.2f", Double(table.pairCount) / Double(originCount * destinationCount) * 100)) % of all), sum of seconds \(String(format: "%.3f", table.seconds.reduce(0, +))); peak RSS \(String(format: "%.0f", peakResidentMegabytes())) MB")
 case "access":
     try runAccessScaling(args, rng: &rng)
+case "table":
+    try runTable(args)
 default:
     print("unknown command \(args[1])")
     exit(2)
