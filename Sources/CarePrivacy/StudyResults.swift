@@ -35,6 +35,9 @@ public struct StudyResults: Sendable {
     /// from its road network (nil without one).
     public internal(set) var costs: StudyCosts? = nil
     public internal(set) var driveTimes: DriveTimeAreas? = nil
+    /// The study's `planning:` section (role sharing, meetings, survey, resampling, equity) over
+    /// the published stages; nil without one. Outputs publish it through ``PlanningDisclosure``.
+    public internal(set) var planning: PlanningAnalysis? = nil
 
     /// Runs every analysis (one ``StudyRun`` with the study's settings). `progress` gets short
     /// English phrases (for a terminal).

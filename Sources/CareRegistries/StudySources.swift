@@ -8,7 +8,7 @@ import Foundation
 /// | source | table columns |
 /// |---|---|
 /// | `ssdse_a` (population) | `code, name, total, aged65, aged75, method` (designated cities allocated to wards when `allocateWith` names the 2015 small-area attribute tables) |
-/// | `iryojoho` (institutions) | `id, name, kind, lon, lat, beds, area_code, address, match_level, roles` (rows at 0/0 placed by address when a geocoder is given, else left out and counted) |
+/// | `iryojoho` (institutions) | `id, name, kind, lon, lat, beds, area_code, address, match_level, roles, postal_code` (rows at 0/0 placed by address when a geocoder is given, else left out and counted; no postal code in this file) |
 /// | `kouseikyoku_list`, `kouseikyoku_todokede` (institutions) | the same columns: `id` the 9-digit 医療機関コード, every row placed by address (a geocoder is required), `roles` from the filed standards |
 /// | a `.xlsx`/`.ods` file without a source | the sheet as it is, header on `headerRow` |
 public enum StudySources {
@@ -20,8 +20,9 @@ public enum StudySources {
 
     /// The columns of an institution source's table. `match_level` is `公表座標` for the file's own
     /// coordinates, else the geocoder's level (`町丁`, `大字・町`, `市区町村`); `roles` lists the
-    /// filed roles (`在宅療養支援診療所1・緩和ケア病棟`), empty when none or not known.
-    public static let institutionColumns = ["id", "name", "kind", "lon", "lat", "beds", "area_code", "address", "match_level", "roles"]
+    /// filed roles (`在宅療養支援診療所1・緩和ケア病棟`), empty when none or not known; `postal_code`
+    /// is `123-4567` where the file gives one (the 厚生局 files), empty otherwise.
+    public static let institutionColumns = ["id", "name", "kind", "lon", "lat", "beds", "area_code", "address", "match_level", "roles", "postal_code"]
 
     /// `match_level` of a position taken from the file itself.
     public static let publishedPosition = "公表座標"
@@ -64,7 +65,7 @@ public enum StudySources {
                 rows: facilities.map {
                     [$0.id, $0.name, $0.kindCode == "1" ? "hospital" : "clinic", $0.lon.map { "\($0)" } ?? "",
                      $0.lat.map { "\($0)" } ?? "", $0.beds.map(String.init) ?? "", $0.municipalityCode, $0.address,
-                     $0.matchLevel ?? publishedPosition, ""]
+                     $0.matchLevel ?? publishedPosition, "", ""]
                 },
                 rowNumbers: facilities.map(\.line), source: url.lastPathComponent)
             return (table, report)
@@ -110,7 +111,7 @@ public enum StudySources {
             case .success(let place):
                 placed[place.level, default: []].append(example)
                 rows.append([i.code, i.name, kind(i), "\(place.lon)", "\(place.lat)", Kouseikyoku.totalBeds(i.beds).map(String.init) ?? "",
-                             place.municipalityCode, i.address, place.level, i.roles.labels.joined(separator: "・")])
+                             place.municipalityCode, i.address, place.level, i.roles.labels.joined(separator: "・"), postalCode(i.postalCode)])
                 lines.append(i.line)
             }
         }
@@ -120,6 +121,13 @@ public enum StudySources {
         report.noteGeocoded(placed, what: "institutions")
         report.kept = rows.count
         return try CSVTable(header: institutionColumns, rows: rows, rowNumbers: lines, source: url.lastPathComponent)
+    }
+
+    /// A postal code as `123-4567` (the files write `3360024` or `336-0024`); as given otherwise.
+    static func postalCode(_ text: String) -> String {
+        let digits = text.filter(\.isASCII).filter(\.isNumber)
+        guard digits.count == 7 else { return text.trimmingCharacters(in: .whitespaces) }
+        return String(digits.prefix(3)) + "-" + String(digits.suffix(4))
     }
 
     /// The kind of a 厚生局 institution: `homecare_clinic` (在宅療養支援診療所 filed),

@@ -1,4 +1,4 @@
-import CareRegistries
+@testable import CareRegistries
 import Foundation
 import TestSupport
 import XCTest
@@ -52,5 +52,14 @@ final class KouseikyokuFieldTests: XCTestCase {
         XCTAssertEqual(Kouseikyoku.totalBeds("一般　１９"), 19, "full-width digits and space")
         XCTAssertNil(Kouseikyoku.totalBeds(""))
         XCTAssertNil(Kouseikyoku.totalBeds("一般"))
+    }
+
+    /// Postal codes of the 厚生局 files (`3360024` in the list, `336-0024` in the 名簿) as 123-4567.
+    func testPostalCodesNormalised() {
+        XCTAssertEqual(StudySources.postalCode("3360024"), "336-0024")
+        XCTAssertEqual(StudySources.postalCode("336-0024"), "336-0024")
+        XCTAssertEqual(StudySources.postalCode(" 〒336-0024"), "336-0024")
+        XCTAssertEqual(StudySources.postalCode(""), "")
+        XCTAssertEqual(StudySources.postalCode("33600"), "33600")
     }
 }

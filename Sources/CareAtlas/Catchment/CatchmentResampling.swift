@@ -71,51 +71,17 @@ public enum CatchmentResampling {
         let n = areaIDs.count
         let index = Dictionary(areaIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         let regionMembers = regions.map { $0.areaIDs.compactMap { index[$0] } }
-        var random = SeededRandom(seed: seed)
-        var memberCounts = [[Int]](repeating: [Int](repeating: 0, count: n), count: shares.count)
-        var regionShares = [[Double]](repeating: [], count: regions.count)
-        var draw = [Int](repeating: 0, count: n)
-        let observedTotal = patients.reduce(0, +) + outside
-        for _ in 0..<draws {
-            var drawOutside = 0
-            switch model {
-            case .poisson:
-                for i in 0..<n { draw[i] = random.poisson(Double(patients[i])) }
-                drawOutside = random.poisson(Double(outside))
-            case .multinomial:
-                for i in 0..<n { draw[i] = 0 }
-                if observedTotal > 0 {
-                    // Cumulative observed counts; each of the N patients lands by binary search.
-                    var cumulative = [Int](repeating: 0, count: n + 1)
-                    for i in 0..<n { cumulative[i + 1] = cumulative[i] + patients[i] }
-                    for _ in 0..<observedTotal {
-                        let u = Int(random.next() % UInt64(observedTotal))
-                        if u >= cumulative[n] { drawOutside += 1; continue }
-                        var lo = 0, hi = n  // first i with cumulative[i + 1] > u
-                        while lo < hi {
-                            let mid = (lo + hi) / 2
-                            if cumulative[mid + 1] > u { hi = mid } else { lo = mid + 1 }
-                        }
-                        draw[lo] += 1
-                    }
-                }
-            }
+        // Per draw: the share catchments' members and each region's covered share.
+        let perDraw = forEachDraw(patients: patients, outside: outside, draws: draws, seed: seed, model: model) { draw, drawOutside in
             let total = draw.reduce(0, +) + drawOutside
-            // More patients first; ties in the given order.
-            let order = (0..<n).sorted { (-draw[$0], $0) < (-draw[$1], $1) }
-            for (k, share) in shares.enumerated() {
-                let target = share * Double(total)
-                var sum = 0
-                for i in order where draw[i] > 0 && Double(sum) < target {
-                    memberCounts[k][i] += 1
-                    sum += draw[i]
-                }
-            }
-            for (r, members) in regionMembers.enumerated() {
-                let covered = members.reduce(0) { $0 + draw[$1] }
-                regionShares[r].append(total > 0 ? Double(covered) / Double(total) : 0)
-            }
+            return (members(draw, total: total, shares: shares),
+                    regionMembers.map { m in total > 0 ? Double(m.reduce(0) { $0 + draw[$1] }) / Double(total) : 0 })
         }
+        var memberCounts = [[Int]](repeating: [Int](repeating: 0, count: n), count: shares.count)
+        for (members, _) in perDraw {
+            for (k, list) in members.enumerated() { for i in list { memberCounts[k][i] += 1 } }
+        }
+        let observedTotal = patients.reduce(0, +) + outside
         let areas = (0..<n).map { i in
             CatchmentUncertainty.Area(
                 areaID: areaIDs[i], observedPatients: patients[i],
@@ -123,13 +89,72 @@ public enum CatchmentResampling {
         }
         let regionLines = regions.enumerated().map { r, region in
             let observed = regionMembers[r].reduce(0) { $0 + patients[$1] }
-            let sorted = regionShares[r].sorted()
+            let sorted = perDraw.map { $0.1[r] }.sorted()
             return CatchmentUncertainty.Region(
                 name: region.name, areaIDs: region.areaIDs,
                 observedShare: observedTotal > 0 ? Double(observed) / Double(observedTotal) : 0,
                 lower: quantile(sorted, 0.025), upper: quantile(sorted, 0.975))
         }
         return CatchmentUncertainty(model: model, draws: draws, seed: seed, shares: shares, areas: areas, regions: regionLines)
+    }
+
+    /// The members of each share catchment of one draw: areas by more patients first (ties in the
+    /// given order), taken while the sum is below the target share of `total`.
+    static func members(_ draw: [Int], total: Int, shares: [Double]) -> [[Int]] {
+        let order = draw.indices.sorted { (-draw[$0], $0) < (-draw[$1], $1) }
+        return shares.map { share in
+            let target = share * Double(total)
+            var sum = 0, taken: [Int] = []
+            for i in order where draw[i] > 0 && Double(sum) < target {
+                taken.append(i)
+                sum += draw[i]
+            }
+            return taken
+        }
+    }
+
+    /// Draws the counts `draws` times and returns `body` of each draw, in draw order.
+    ///
+    /// Draw d has its own stream, SplitMix64 seeded with mix(seed) ⊕ mix(d + 1) (``SeededRandom``),
+    /// so the draws can run on every core and the result is the same on any number of them.
+    static func forEachDraw<R: Sendable>(
+        patients: [Int], outside: Int, draws: Int, seed: UInt64, model: CatchmentUncertainty.Model,
+        body: @escaping @Sendable (_ draw: [Int], _ outside: Int) -> R
+    ) -> [R] {
+        let n = patients.count
+        let observedTotal = patients.reduce(0, +) + outside
+        var cumulative = [Int](repeating: 0, count: n + 1)
+        for i in 0..<n { cumulative[i + 1] = cumulative[i] + patients[i] }
+        let cumulativeCounts = cumulative
+        let one: @Sendable (Int) -> R = { d in
+            var random = SeededRandom(seed: seed, stream: UInt64(d))
+            var draw = [Int](repeating: 0, count: n)
+            var drawOutside = 0
+            switch model {
+            case .poisson:
+                for i in 0..<n { draw[i] = random.poisson(Double(patients[i])) }
+                drawOutside = random.poisson(Double(outside))
+            case .multinomial:
+                // Each of the N patients lands by binary search in the cumulative observed counts.
+                for _ in 0..<observedTotal {
+                    let u = Int(random.next() % UInt64(observedTotal))
+                    if u >= cumulativeCounts[n] { drawOutside += 1; continue }
+                    var lo = 0, hi = n  // first i with cumulative[i + 1] > u
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if cumulativeCounts[mid + 1] > u { hi = mid } else { lo = mid + 1 }
+                    }
+                    draw[lo] += 1
+                }
+            }
+            return body(draw, drawOutside)
+        }
+        let results = DrawResults<R>(count: draws)
+        let chunks = min(draws, max(1, ProcessInfo.processInfo.activeProcessorCount) * 4)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            for d in stride(from: c, to: draws, by: chunks) { results.set(d, one(d)) }
+        }
+        return results.values()
     }
 
     /// Quantile of sorted values, linear between order statistics (Hyndman & Fan type 7).
@@ -148,6 +173,18 @@ struct SeededRandom: RandomNumberGenerator {
     init(seed: UInt64) { base = SplitMix64(state: seed) }
 
     mutating func next() -> UInt64 { base.next() }
+
+    /// Stream `stream` of `seed`: started at mix(seed) ⊕ mix(stream + 1), a point of the 2⁶⁴-long
+    /// cycle far from the other streams' (mix: SplitMix64's output function applied to one step).
+    init(seed: UInt64, stream: UInt64) {
+        base = SplitMix64(state: Self.mix(seed) ^ Self.mix(stream &+ 1))
+    }
+
+    /// SplitMix64's finaliser of `x + γ`: the first output of a generator started at `x`.
+    static func mix(_ x: UInt64) -> UInt64 {
+        var g = SplitMix64(state: x)
+        return g.next()
+    }
 
     /// Uniform in (0, 1): 53 random bits, never 0.
     mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
@@ -169,4 +206,17 @@ struct SeededRandom: RandomNumberGenerator {
         }
         return count
     }
+}
+
+/// One slot per draw, each written once by the thread that computed it.
+final class DrawResults<R>: @unchecked Sendable {
+    private var slots: [R?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: R) {
+        lock.lock()
+        slots[i] = value
+        lock.unlock()
+    }
+    func values() -> [R] { slots.map { $0! } }
 }

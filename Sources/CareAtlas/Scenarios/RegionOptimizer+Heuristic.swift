@@ -29,6 +29,18 @@ extension RegionInstance {
         return best.map { state in (0..<count).filter { state.inside[$0] } }
     }
 
+    /// The heuristic's growth and local search (α = 1) started from `start` (local indices of a
+    /// feasible connected region holding every fixed node), for re-solving a problem whose
+    /// weights moved a little (the resampled draws of ``PlanUncertainty``).
+    func improvedRegion(from start: [Int]) -> [Int] {
+        var state = RegionSearch(self, alpha: 1)
+        for v in start { state.inside[v] = true }
+        state.used = cost(of: (0..<count).filter { state.inside[$0] })
+        state.grow()
+        state.improve()
+        return (0..<count).filter { state.inside[$0] }
+    }
+
     /// An upper bound that ignores connectivity: for each budget, the fixed nodes plus the
     /// fractional knapsack (Dantzig 1957) of the others within what the fixed nodes leave; the
     /// smallest over the budgets (Σ of all weights without budgets).

@@ -300,7 +300,7 @@ struct Reader {
 
     mutating func study(_ top: Entries, _ root: Node) -> StudySpec? {
         checkKeys(top, ["study", "crs", "privacy", "areas", "population", "patients", "flows", "institutions",
-                        "groupings", "anchor", "scenarios", "credits", "cost"], "the study file")
+                        "groupings", "anchor", "scenarios", "credits", "cost", "planning"], "the study file")
         var name = "", period = "", reportDate = ""
         if let n = top.value("study"), let s = mapping(n, "\"study\"") {
             checkKeys(s, ["name", "period", "report_date"], "\"study\"")
@@ -340,17 +340,21 @@ struct Reader {
         let credits = stringList(top, "credits", "the study file")
         var cost = StudyCostSpec.straightLine
         if let n = top.value("cost") { cost = costSpec(n) }  // StudyFileParser+Cost.swift
+        var planning: PlanningSpec? = nil
+        if let n = top.value("planning"), let e = mapping(n, "\"planning\"") { planning = planningSpec(e) }  // StudyFileParser+Planning.swift
         // Names must be unique so outputs can name layers.
         var names = Set<String>()
         for a in areas where !names.insert(a.name).inserted {
             d.error(fileName, "", "two area layers are named \"\(a.name)\"", fix: "give each layer a distinct name:")
         }
         guard !d.hasErrors else { return nil }
-        return StudySpec(
+        var spec = StudySpec(
             name: name, period: period, reportDate: reportDate, crs: crs, minCell: minCell, areas: areas,
             population: population, patients: patients, flows: flows, institutions: institutions, groupings: groupings,
             anchor: anchor, scenarios: scenarios, credits: credits, file: base.appendingPathComponent(fileName),
             fileOptions: fileOptions, cost: cost)
+        spec.planning = planning
+        return spec
     }
 
     mutating func areaLayer(_ e: Entries, _ what: String) -> AreaLayerSpec? {
@@ -620,7 +624,7 @@ struct Reader {
             file: file, idField: id, nameField: name, kindField: kindField, kindValue: kindValue,
             xField: xField, yField: yField, positionIsLonLat: positionIsLonLat, crs: crs,
             capacity: sourced && e.value("capacity") == nil ? ["beds": "beds"] : stringMap(e, "capacity", what),
-            attributes: sourced && e.value("attributes") == nil ? ["address", "match_level", "roles"] : stringList(e, "attributes", what),
+            attributes: sourced && e.value("attributes") == nil ? ["address", "match_level", "roles", "postal_code"] : stringList(e, "attributes", what),
             sharedPatientsField: string(e, "shared_patients", what), areaCodeField: string(e, "area_code", what),
             encoding: encoding(e, what))
         layer.covers = stringList(e, "covers", what)

@@ -63,6 +63,8 @@ public struct StudySpec: Sendable {
     public var fileOptions: [URL: InputFileOptions] = [:]
     /// How far an area is from an institution (`cost:`; straight-line metres by default).
     public var cost: StudyCostSpec = .straightLine
+    /// Role sharing, meeting groups, survey lists and resampling (`planning:`; nil when absent).
+    public var planning: PlanningSpec? = nil
 }
 
 public struct AreaLayerSpec: Sendable {

@@ -110,6 +110,9 @@ public enum ReportBuilder {
             }
         }
 
+        // The liaison work itself (the study's planning: section).
+        blocks += PlanningReport.blocks(r, tables: tables, language: language)
+
         // 2. Key figures.
         blocks.append(.heading(level: 2, text: "2. 概要 Summary"))
         var summary = ["対象患者 \(PeopleFormat.separated(policy.label(r.model.totalPatients))) 人（うち対象地域外・不明 \(PeopleFormat.separated(r.outsidePatientsLabel)) 人）。"]
@@ -183,6 +186,7 @@ public enum ReportBuilder {
         // 6. Methods.
         blocks.append(.heading(level: 2, text: "6. 方法 Methods"))
         blocks += methods(r)
+        blocks += PlanningReport.methods(r)
 
         // 7. Sources (the credit lines are in the footer, printed once).
         blocks.append(.heading(level: 2, text: "7. データと出典 Data and credits"))

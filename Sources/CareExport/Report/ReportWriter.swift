@@ -39,6 +39,7 @@ public enum ReportWriter {
         if let s = r.scenarios { out += ScenarioExport.tables(model: r.model, analysis: s, disclosure: r.disclosure) }
         if let c = r.costs { out.append(("travel_costs.csv", DriveTimeExport.costsTable(r.model, c))) }
         if let d = r.driveTimes { out.append(("drive_time_areas.csv", DriveTimeExport.areasTable(d))) }
+        out += PlanningExport.tables(r)
         return out
     }
 

@@ -131,4 +131,21 @@ struct KuchubuRegistriesCaseTests {
         #expect(list.filter { $0.kind == "homecare_clinic" }.count + filed.filter { $0.kind == "homecare_clinic" }.count == 572)
         #expect(list.allSatisfy { ["町丁", "大字・町", "市区町村"].contains($0.attributes["match_level"] ?? "") })
     }
+
+    /// A survey list from the 厚生局 名簿 (issue 20): every 在宅療養支援診療所 of さいたま市西区
+    /// (11101), each with its role, address and postal code as 123-4567.
+    @Test func surveyListFromTheRegistries() throws {
+        let m = try Self.model.get()
+        var spec = SurveySpec(region: .areas(["11101"]))
+        spec.kinds = ["homecare_clinic"]
+        let s = try SurveyList.build(m, spec: spec, scenarios: nil)
+        let expected = m.institutions.filter { $0.kind == "homecare_clinic" && $0.areaIDs[.municipality] == "11101" }
+        #expect(!s.entries.isEmpty)
+        #expect(s.entries.count + s.merged.count == expected.count)
+        for e in s.entries {
+            #expect(e.roles.contains("在宅療養支援診療所"), "\(e.name): \(e.roles)")
+            #expect(e.postalCode.range(of: #"^[0-9]{3}-[0-9]{4}$"#, options: .regularExpression) != nil, "\(e.name): \(e.postalCode)")
+            #expect(!e.address.isEmpty)
+        }
+    }
 }

@@ -8,5 +8,5 @@ struct CareAtlasBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "careatlas-bench",
         abstract: "Benchmarks of CareAtlas at national scale: seeded inputs and timed steps.",
-        subcommands: [Generate.self, AccessPhases.self, Tessellation.self, PointInPolygon.self, CoverageUnion.self, StagedOptimum.self, RegistryLoad.self, GeocodeRecords.self])
+        subcommands: [Generate.self, AccessPhases.self, Tessellation.self, PointInPolygon.self, CoverageUnion.self, StagedOptimum.self, RegistryLoad.self, GeocodeRecords.self, PlanningBench.self])
 }
