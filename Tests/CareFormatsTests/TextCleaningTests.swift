@@ -27,7 +27,8 @@ struct TextCleaningTests {
         #expect(TextCleaning.trimmed("  ") == "")
         #expect(TextCleaning.trimmed("a b") == "a b")  // inner space kept
         #expect(TextCleaning.trimmed("\u{FEFF}id") == "\u{FEFF}id")  // a byte-order mark is not white space
-        #expect(TextCleaning.trimmed("\u{200B}x") == "\u{200B}x")  // nor a zero-width space
+        #expect(TextCleaning.trimmed("\u{200B}x\u{200B}") == "x")  // a zero-width space is (as in Foundation)
+        #expect(TextCleaning.trimmed("a\u{200B}b") == "a\u{200B}b")  // inside a cell it stays
     }
 
     @Test("asciiWidth folds full-width ASCII forms and the ideographic space, nothing else")

@@ -5,7 +5,8 @@
 public enum TextCleaning {
     /// `text` without leading and trailing white space: the Unicode White_Space property, which
     /// covers ASCII blanks and line ends, the no-break space, the ideographic space U+3000 and the
-    /// line and paragraph separators (the same set as Foundation's `.whitespacesAndNewlines`).
+    /// line and paragraph separators, plus the zero-width space U+200B (pasted from web pages) —
+    /// the same set as Foundation's `.whitespacesAndNewlines` on Linux.
     public static func trimmed(_ text: String) -> String {
         let utf8 = text.utf8
         guard let firstByte = utf8.first, let lastByte = utf8.last else { return text }
@@ -19,11 +20,12 @@ public enum TextCleaning {
         return String(scalars[first...last])
     }
 
-    /// Whether the scalar is white space (Unicode White_Space; ASCII decided without a table).
+    /// Whether the scalar is white space (Unicode White_Space or U+200B; ASCII decided without a
+    /// table).
     @inline(__always)
     public static func isWhiteSpace(_ s: Unicode.Scalar) -> Bool {
         if s.value < 0x80 { return s.value == 0x20 || (0x09...0x0D).contains(s.value) }
-        return s.properties.isWhitespace
+        return s.value == 0x200B || s.properties.isWhitespace
     }
 
     /// Full-width ASCII forms (U+FF01–U+FF5E: `０`–`９`, `Ａ`–`ｚ`, `（`, `－`, …) and the ideographic
