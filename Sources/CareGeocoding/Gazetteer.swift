@@ -149,9 +149,16 @@ public struct Gazetteer: Sendable {
     /// - Throws: ``DBFError`` for a damaged table, ``GeocodingDataError`` for a missing field or a
     ///   bad code, naming the file and record.
     public init(dbfFiles: [URL]) throws {
+        try self.init(tables: dbfFiles.map { url throws(DBFError) in try DBFTable(contentsOf: url) })
+    }
+
+    /// Builds a gazetteer from e-Stat attribute tables already read (e.g. shared with the ward
+    /// allocation of population, so that each file is read once per study load).
+    ///
+    /// - Throws: as ``init(dbfFiles:)``.
+    public init(tables: [DBFTable]) throws {
         var rows: [Row] = []
-        for url in dbfFiles {
-            let table = try DBFTable(contentsOf: url)
+        for table in tables {
             let key = try table.fieldIndex("KEY_CODE"), ken = try table.fieldIndex("KEN_NAME")
             let gst = try table.fieldIndex("GST_NAME"), css = try table.fieldIndex("CSS_NAME")
             let moji = try table.fieldIndex("MOJI"), jinko = try table.fieldIndex("JINKO")

@@ -49,66 +49,87 @@ public struct PostalTable: Sendable {
     /// - Throws: ``GeocodingDataError`` naming the file and line, or ``TabularError`` when the
     ///   file is not text.
     public init(contentsOf url: URL) throws {
-        let decoded = try TextDecoding.decode(contentsOf: url)
-        try self.init(text: decoded.text, source: url.lastPathComponent)
+        let decoded = try TextDecoding.decodeToUTF8(contentsOf: url)
+        try self.init(utf8: decoded.bytes, source: url.lastPathComponent)
     }
 
     /// Reads a postal table from text; `source` names it in messages.
     public init(text: String, source: String) throws {
+        try self.init(utf8: Array(text.utf8), source: source)
+    }
+
+    /// Reads a postal table from UTF-8 bytes (checked by the caller). Works on bytes: a `String` is
+    /// made only for the five columns kept, and the prefecture, municipality and code of a row are
+    /// the previous row's strings when their bytes are the same (Japan Post's rows come grouped
+    /// by municipality), so the 124,000 rows make few strings besides their 町域.
+    init(utf8 input: [UInt8], source: String) throws {
         self.source = source
         var map: [Int32: [Entry]] = [:]
         var rows = 0
-        var pending: (fields: [String], line: Int)? = nil
-        func flush(_ p: (fields: [String], line: Int)) {
-            let f = p.fields
-            let entry = Entry(postalCode: f[2], municipalityCode: f[0], prefecture: f[6], municipality: f[7],
-                              town: PostalTable.cleanTown(f[8]))
-            let key = f[2].utf8.reduce(Int32(0)) { $0 * 10 + Int32($1 &- 0x30) }  // 7 ASCII digits, checked by the reader
-            if !(map[key]?.contains(entry) ?? false) {
-                map[key, default: []].append(entry)
+        // A row waiting for the rest of its split 町域: its fields, and its 町域 so far (bytes).
+        var pending: (entry: (code: String, postal: String, prefecture: String, municipality: String), key: Int32, town: [UInt8])? = nil
+        func flush(_ p: (entry: (code: String, postal: String, prefecture: String, municipality: String), key: Int32, town: [UInt8])) {
+            let entry = Entry(postalCode: p.entry.postal, municipalityCode: p.entry.code, prefecture: p.entry.prefecture,
+                              municipality: p.entry.municipality, town: PostalTable.cleanTown(p.town))
+            if !(map[p.key]?.contains(entry) ?? false) {
+                map[p.key, default: []].append(entry)
                 rows += 1
             }
         }
+        let utf8 = input, n = input.count
+        var fields = SplitLine()
+        var previousCode: [UInt8] = [], previousPrefecture: [UInt8] = [], previousMunicipality: [UInt8] = []
+        var codeText = "", prefectureText = "", municipalityText = ""
         var lineNumber = 0
-        var utf8 = Array(text.utf8)
-        if utf8.last != 0x0A { utf8.append(0x0A) }
         var lineStart = 0
-        for position in utf8.indices where utf8[position] == 0x0A || utf8[position] == 0x0D {
-            let isCRLFTail = utf8[position] == 0x0A && position > 0 && utf8[position - 1] == 0x0D
-            if isCRLFTail { lineStart = position + 1; continue }
-            let line = utf8[lineStart..<position]
-            lineStart = position + 1
+        // Lines end at LF, CR or CRLF; the last one may have no end.
+        while lineStart < n {
+            var end = lineStart
+            while end < n, utf8[end] != 0x0A, utf8[end] != 0x0D { end += 1 }
+            let line = utf8[lineStart..<end]
+            lineStart = end + (end + 1 < n && utf8[end] == 0x0D && utf8[end + 1] == 0x0A ? 2 : 1)
             lineNumber += 1
             if line.isEmpty { continue }
-            let fields = PostalTable.splitLine(line)
+            fields.split(line)
             guard fields.count >= 9 else {
                 throw GeocodingDataError(source: source, line: lineNumber,
                                          "has \(fields.count) fields; a postal table row in the KEN_ALL layout has 15",
                                          fix: "give Japan Post's KEN_ALL.CSV or utf_ken_all.csv (or a file in their layout)")
             }
             let code5 = fields[0], postal = fields[2]
-            guard code5.utf8.count == 5, code5.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            guard code5.count == 5, code5.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw GeocodingDataError(source: source, line: lineNumber,
-                                         "column 1 is \"\(code5)\", not a 5-digit municipality code",
+                                         "column 1 is \"\(String(decoding: code5, as: UTF8.self))\", not a 5-digit municipality code",
                                          fix: "give Japan Post's KEN_ALL.CSV layout (the jigyosyo or rome layouts are not postal → 町域 tables)")
             }
-            guard postal.utf8.count == 7, postal.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            guard postal.count == 7, postal.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw GeocodingDataError(source: source, line: lineNumber,
-                                         "column 3 is \"\(postal)\", not a 7-digit postal code",
+                                         "column 3 is \"\(String(decoding: postal, as: UTF8.self))\", not a 7-digit postal code",
                                          fix: "give Japan Post's KEN_ALL.CSV layout")
             }
+            let key = postal.reduce(Int32(0)) { $0 * 10 + Int32($1 &- 0x30) }
+            let postalText = String(decoding: postal, as: UTF8.self)
             // Japan Post splits a long 町域 over consecutive rows: the first opens "（", a later one closes it.
-            if var p = pending, p.fields[2] == postal, p.fields[0] == code5 {
-                p.fields[8] += fields[8]
+            if var p = pending, p.entry.postal == postalText, p.entry.code.utf8.elementsEqual(code5) {
+                p.town += fields[8]
                 pending = p
-                if PostalTable.bracketsBalanced(p.fields[8]) { flush(p); pending = nil }
+                if PostalTable.bracketsBalanced(p.town) { flush(p); pending = nil }
                 continue
             }
             if let p = pending { flush(p); pending = nil }
-            if PostalTable.bracketsBalanced(fields[8]) {
-                flush((fields, lineNumber))
+            if !previousCode.elementsEqual(code5) { previousCode = Array(code5); codeText = String(decoding: code5, as: UTF8.self) }
+            if !previousPrefecture.elementsEqual(fields[6]) {
+                previousPrefecture = Array(fields[6]); prefectureText = String(decoding: fields[6], as: UTF8.self)
+            }
+            if !previousMunicipality.elementsEqual(fields[7]) {
+                previousMunicipality = Array(fields[7]); municipalityText = String(decoding: fields[7], as: UTF8.self)
+            }
+            let row = (entry: (code: codeText, postal: postalText, prefecture: prefectureText, municipality: municipalityText),
+                       key: key, town: Array(fields[8]))
+            if PostalTable.bracketsBalanced(row.town) {
+                flush(row)
             } else {
-                pending = (fields, lineNumber)
+                pending = row
             }
         }
         if let p = pending { flush(p) }
@@ -116,7 +137,9 @@ public struct PostalTable: Sendable {
             throw GeocodingDataError(source: source, "has no rows", fix: "give Japan Post's KEN_ALL.CSV or utf_ken_all.csv")
         }
         self.byCode = map
-        self.municipalitiesByCode = map.mapValues { Array(Set($0.map(\.municipalityCode))).sorted() }
+        self.municipalitiesByCode = map.mapValues { entries in
+            entries.count == 1 ? [entries[0].municipalityCode] : Array(Set(entries.map(\.municipalityCode))).sorted()
+        }
         self.count = rows
     }
 
@@ -165,60 +188,92 @@ public struct PostalTable: Sendable {
         return digits.count == 7 ? digits : nil
     }
 
-    /// Splits one CSV line (commas; double quotes optional, `""` inside quotes), trimming spaces.
-    /// Fields after the ninth (flags, update codes: not used) are counted but left empty, which
-    /// saves building a string for each of them on every one of Japan Post's 124,000 rows.
-    static func splitLine(_ line: ArraySlice<UInt8>) -> [String] {
-        var fields: [String] = []
-        fields.reserveCapacity(15)
-        var current: [UInt8] = []
-        var quoted = false
-        var index = line.startIndex
-        func finish() {
-            if fields.count >= 9 {
-                fields.append("")
-                current.removeAll(keepingCapacity: true)
-                return
-            }
-            var lower = current.startIndex, upper = current.endIndex
-            while lower < upper, current[lower] == 0x20 { lower += 1 }
-            while upper > lower, current[upper - 1] == 0x20 { upper -= 1 }
-            fields.append(String(decoding: current[lower..<upper], as: UTF8.self))
-            current.removeAll(keepingCapacity: true)
-        }
-        while index < line.endIndex {
-            let byte = line[index]
-            index += 1
-            if quoted {
-                if byte == 0x22 {
-                    if index < line.endIndex, line[index] == 0x22 {
-                        current.append(0x22)
-                        index += 1
-                    } else {
-                        quoted = false
-                    }
+    /// The fields of one CSV line (commas; double quotes optional, `""` inside quotes), trimmed of
+    /// spaces, as byte slices of one buffer reused from line to line. Fields after the ninth
+    /// (flags, update codes: not used) are counted but not kept.
+    struct SplitLine {
+        private var buffer: [UInt8] = []
+        private var ranges: [Range<Int>] = []
+        /// The number of fields of the last line split.
+        private(set) var count = 0
+
+        /// The bytes of field `i` (0-based, below 9).
+        subscript(_ i: Int) -> ArraySlice<UInt8> { buffer[ranges[i]] }
+
+        mutating func split(_ line: ArraySlice<UInt8>) {
+            buffer.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+            count = 0
+            var start = 0
+            var quoted = false
+            func finish() {
+                count += 1
+                if ranges.count < 9 {
+                    var lower = start, upper = buffer.count
+                    while lower < upper, buffer[lower] == 0x20 { lower += 1 }
+                    while upper > lower, buffer[upper - 1] == 0x20 { upper -= 1 }
+                    ranges.append(lower..<upper)
                 } else {
-                    current.append(byte)
+                    buffer.removeSubrange(start...)
                 }
-            } else if byte == 0x2C {
-                finish()
-            } else if byte == 0x22, current.isEmpty {
-                quoted = true
-            } else {
-                current.append(byte)
+                start = buffer.count
             }
+            var index = line.startIndex
+            while index < line.endIndex {
+                let byte = line[index]
+                index += 1
+                if quoted {
+                    if byte == 0x22 {
+                        if index < line.endIndex, line[index] == 0x22 {
+                            buffer.append(0x22)
+                            index += 1
+                        } else {
+                            quoted = false
+                        }
+                    } else {
+                        buffer.append(byte)
+                    }
+                } else if byte == 0x2C {
+                    finish()
+                } else if byte == 0x22, buffer.count == start {
+                    quoted = true
+                } else {
+                    buffer.append(byte)
+                }
+            }
+            finish()
         }
-        finish()
-        return fields
     }
 
-    static func bracketsBalanced(_ text: String) -> Bool {
+    /// Whether every opened bracket (`（`, `(`) of a 町域 is closed (`）`, `)`).
+    static func bracketsBalanced(_ utf8: [UInt8]) -> Bool {
         var depth = 0
-        for c in text.unicodeScalars {
-            if c == "（" || c == "(" { depth += 1 }
-            if c == "）" || c == ")" { depth -= 1 }
+        var i = 0
+        while i < utf8.count {
+            let b = utf8[i]
+            if b == 0x28 { depth += 1 } else if b == 0x29 { depth -= 1 }
+            // （ is EF BC 88, ） is EF BC 89.
+            else if b == 0xEF, i + 2 < utf8.count, utf8[i + 1] == 0xBC {
+                if utf8[i + 2] == 0x88 { depth += 1 } else if utf8[i + 2] == 0x89 { depth -= 1 }
+            }
+            i += 1
         }
         return depth <= 0
+    }
+
+    /// The 町域 of UTF-8 bytes, as the `String` form gives it. Most 町域 have no bracket and do not end in 合
+    /// or 円 (the last scalar of every phrase that means "no 町域"): they are the text as it is,
+    /// and only the others go through the string path.
+    static func cleanTown(_ utf8: [UInt8]) -> String? {
+        if utf8.isEmpty { return nil }
+        let hasBracket = utf8.contains(0x28) || utf8.contains(0x29) || utf8.indices.contains { i in
+            utf8[i] == 0xEF && i + 2 < utf8.count && utf8[i + 1] == 0xBC && (utf8[i + 2] == 0x88 || utf8[i + 2] == 0x89)
+        }
+        // 合 U+5408 is E5 90 88, 円 U+5186 is E5 86 86.
+        let tail = utf8.suffix(3)
+        let endsLikeANote = tail.elementsEqual([0xE5, 0x90, 0x88]) || tail.elementsEqual([0xE5, 0x86, 0x86])
+        let text = String(decoding: utf8, as: UTF8.self)
+        return hasBracket || endsLikeANote ? cleanTown(text) : text
     }
 
     /// The 町域 without notes; nil when it names no 町域 in particular.

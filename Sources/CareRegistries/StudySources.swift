@@ -31,9 +31,12 @@ public enum StudySources {
     public static let populationColumns = ["total": "total", "aged65": "aged65", "aged75": "aged75"]
 
     /// Reads `url` as `source` (or as a spreadsheet when `source` is nil).
+    ///
+    /// `allocationTables`: the tables of `allocateWith` already read (a study load reads each
+    /// census attribute table once and shares it with the gazetteer); read here when nil.
     public static func table(
         _ url: URL, source: String?, sheet: String? = nil, headerRow: Int? = nil, prefectures: Set<String> = [],
-        allocateWith: [URL] = [], geocoder: AddressGeocoder? = nil, rolesOnly: Bool = false
+        allocateWith: [URL] = [], allocationTables: [DBFTable]? = nil, geocoder: AddressGeocoder? = nil, rolesOnly: Bool = false
     ) throws -> (table: CSVTable, report: SourceReport?) {
         switch source {
         case nil:
@@ -46,7 +49,8 @@ public enum StudySources {
                 report.notes.append("\(before - rows.count) municipalities of other prefectures than \(prefectures.sorted().joined(separator: ", ")) not used")
             }
             if !allocateWith.isEmpty {
-                let wards = try WardAllocation.populationByMunicipality(dbfs: allocateWith)
+                let wards = try allocationTables.map(WardAllocation.populationByMunicipality(tables:))
+                    ?? WardAllocation.populationByMunicipality(dbfs: allocateWith)
                 let allocated = WardAllocation.allocate(rows, wardPopulation: wards)
                 rows = allocated.rows
                 report.notes += allocated.notes

@@ -1,5 +1,4 @@
 import CareFormats
-import CareGDAL
 import Foundation
 
 /// Allocates the whole-city figures of designated cities (政令指定都市: 横浜市, 川崎市, 相模原市,
@@ -15,19 +14,26 @@ import Foundation
 /// A city whose wards have no small-area population is kept whole, with a note.
 public enum WardAllocation {
     /// The 2015 small-area population per 5-digit municipality (ward) code, from the attribute
-    /// tables of the census small-area boundaries (`11-saitama-all.dbf` …; DBF, CP932) read with GDAL.
+    /// tables of the census small-area boundaries (`11-saitama-all.dbf` …; DBF, CP932).
     public static func populationByMunicipality(dbfs: [URL]) throws -> [String: Int] {
+        try populationByMunicipality(tables: dbfs.map { url throws(DBFError) in try DBFTable(contentsOf: url) })
+    }
+
+    /// The same from tables already read (shared with the gazetteer of a study load): the sum of
+    /// `JINKO` over the records whose `KEY_CODE` has at least 5 characters, by its first 5; a
+    /// blank `JINKO` adds nothing; deleted records are skipped.
+    public static func populationByMunicipality(tables: [DBFTable]) throws -> [String: Int] {
         var sums: [String: Int] = [:]
-        for url in dbfs {
-            let layer = try VectorFile.read(contentsOf: url, encoding: "cp932")
-            guard let first = layer.features.first, first.properties["KEY_CODE"] != nil, first.properties["JINKO"] != nil else {
-                throw RegistryError(file: url.lastPathComponent, "has no KEY_CODE and JINKO fields",
+        for table in tables {
+            guard let key = table.fields.firstIndex(where: { $0.name == "KEY_CODE" }),
+                  let jinko = table.fields.firstIndex(where: { $0.name == "JINKO" }) else {
+                throw RegistryError(file: table.source, "has no KEY_CODE and JINKO fields",
                                     fix: "use the attribute table of the census small-area boundaries (KEY_CODE, JINKO)")
             }
-            for f in layer.features {
-                guard let key = f.properties["KEY_CODE"]?.stringValue, key.count >= 5 else { continue }
-                let jinko = f.properties["JINKO"]?.numberValue ?? 0
-                sums[String(key.prefix(5)), default: 0] += Int(jinko)
+            for r in 0..<table.count where !table.isDeleted(r) {
+                let code = try table.text(r, key)
+                guard code.count >= 5 else { continue }
+                sums[String(code.prefix(5)), default: 0] += Int(try table.number(r, jinko) ?? 0)
             }
         }
         return sums

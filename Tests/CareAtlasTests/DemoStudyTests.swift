@@ -65,6 +65,13 @@ import TestSupport
         #expect(m.adjacency[.smallArea]!.map(\.count).reduce(0, +) == 120)
     }
 
+    /// The adjacency of the load (each area converted to GEOS once, only pairs whose boxes meet
+    /// compared) equals the pairwise overlay of every pair of areas, each converted on its own.
+    @Test func adjacencyEqualsAllPairsOverlay() throws {
+        let m = try Self.model.get()
+        #expect(try AdjacencyReference.neighbours(of: m) == m.adjacency)
+    }
+
     @Test func hierarchyAndWeightedCentroids() throws {
         let m = try Self.model.get()
         #expect(m.areas[.smallArea]!.allSatisfy { $0.parentID == String($0.id.prefix(5)) })

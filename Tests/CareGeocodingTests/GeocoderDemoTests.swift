@@ -44,6 +44,45 @@ final class GeocoderDemoTests: XCTestCase {
         XCTAssertNil(PostalTable.normalizePostalCode("990-01"))
     }
 
+    /// The byte-level reader on every layout detail, each answer written out by hand: quotes with
+    /// `""` inside, padding spaces, a 町域 split over three rows (joined, its note removed), the
+    /// phrases meaning "no 町域" (以下に掲載がない場合, …の次に番地がくる場合, …一円; a town that
+    /// merely ends in 合 or 円 is kept), ASCII brackets, a repeated row (kept once), two
+    /// municipalities on one code, LF and CRLF line ends, and the line of a bad row.
+    func testPostalTableParsesByteByByte() throws {
+        let rows = [
+            #"99101,"990  ","9900001","","","","架空県","架空市","以下に掲載がない場合",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900002","","",""," 架空県 ","架空市","大通（１～３丁目）",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900003","","","","架空県","架空市","長い町域（次のビルを除く、",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900003","","","","架空県","架空市","ＡＢＣビル、",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900003","","","","架空県","架空市","ＤＥＦビル）",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900004","","","","架空県","架空市","西町の次に番地がくる場合",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900005","","","","架空県","架空市","架空郡一円",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900006","","","","架空県","架空市","落合",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900007","","","","架空県","架空市","五円",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900008","","","","架空県","架空市","""引用""町(旧)",0,0,0,0,0,0"#,
+            #"99101,"990  ","9900008","","","","架空県","架空市","""引用""町(旧)",0,0,0,0,0,0"#,
+            #"99102,"990  ","9900008","","","","架空県","架空町","東",0,0,0,0,0,0"#,
+        ]
+        let p = try PostalTable(text: rows.prefix(6).joined(separator: "\r\n") + "\n" + rows.dropFirst(6).joined(separator: "\n"), source: "t.csv")
+        XCTAssertEqual(p.entries(for: "9900001").map(\.town), [nil])
+        XCTAssertEqual(p.entries(for: "9900002").map(\.town), ["大通"])
+        XCTAssertEqual(p.entries(for: "9900002").first?.prefecture, "架空県")
+        XCTAssertEqual(p.entries(for: "9900003").map(\.town), ["長い町域"])
+        XCTAssertEqual(p.entries(for: "9900004").map(\.town), [nil])
+        XCTAssertEqual(p.entries(for: "9900005").map(\.town), [nil])
+        XCTAssertEqual(p.entries(for: "9900006").map(\.town), ["落合"])
+        XCTAssertEqual(p.entries(for: "9900007").map(\.town), ["五円"])
+        XCTAssertEqual(p.entries(for: "9900008").map(\.town), ["\"引用\"町", "東"])
+        XCTAssertEqual(p.entries(for: "9900008").map(\.municipality), ["架空市", "架空町"])
+        XCTAssertEqual(p.municipalityCodes(for: "9900008"), ["99101", "99102"])
+        XCTAssertEqual(p.count, 9)
+        XCTAssertThrowsError(try PostalTable(text: rows[0] + "\n99101,\"990\",\"99000\",\"\",\"\",\"\",\"架空県\",\"架空市\",\"東\"\n", source: "t.csv")) { error in
+            XCTAssertTrue("\(error)".contains("line 2"), "\(error)")
+            XCTAssertTrue("\(error)".contains("\"99000\", not a 7-digit postal code"), "\(error)")
+        }
+    }
+
     /// Every row of patient_records.csv placed as patient_records_expected.csv says.
     func testEveryRecordVariant() throws {
         let geocoder = try Self.geocoder()

@@ -58,11 +58,12 @@ extension ModelBuilder {
             guard let index = try? SpatialIndex(envelopes: list.map { $0.geometry.boundingBox! }) else { continue }
             // A GEOS failure here would leave two areas silently apart: it is an error naming both.
             func layerFile(_ a: Area) -> String { spec.areas.first { $0.name == a.layer }.map { display($0.file) } ?? a.geometryFileHint }
-            let boundaries = list.map { a -> Geometry? in
-                do { return try a.geometry.boundary() } catch {
+            // Each area and its boundary converted to GEOS once; only pairs whose boxes meet are compared.
+            guard let contacts = try? PairwiseContacts(list.map(\.geometry)) else { continue }
+            for (i, a) in list.enumerated() {
+                if let error = contacts.failure(i) {
                     d.error(layerFile(a), "area \(a.id)", "area \(a.id) \(a.name): its boundary cannot be computed for the adjacency of \(level.rawValue) areas: \(error)",
                             fix: StudyModel.geometryRepairFix)
-                    return nil
                 }
             }
             var slightOverlaps = 0
@@ -72,11 +73,11 @@ extension ModelBuilder {
                 counter.advance(to: i)
                 let box = list[i].geometry.boundingBox!
                 for j in index.query(intersecting: box) where j > i {
-                    guard let bi = boundaries[i], let bj = boundaries[j] else { continue }
+                    guard contacts.failure(i) == nil, contacts.failure(j) == nil else { continue }
                     let shared: Double, overlap: Double
                     do {
-                        shared = try bi.intersection(bj).length()
-                        overlap = try list[i].geometry.intersection(list[j].geometry).area()
+                        let contact = try contacts.contact(i, j)
+                        (shared, overlap) = (contact.sharedBoundaryLength, contact.overlapArea)
                     } catch {
                         d.error(layerFile(list[i]), "area \(list[i].id)", "\(level.rawValue) areas \(list[i].id) \(list[i].name) and \(list[j].id) \(list[j].name)\(list[i].layer == list[j].layer ? "" : " (\(layerFile(list[j])))") cannot be compared for adjacency: \(error)",
                                 fix: StudyModel.geometryRepairFix)

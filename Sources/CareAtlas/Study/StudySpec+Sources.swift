@@ -93,10 +93,6 @@ extension ModelBuilder {
     }
 }
 
-extension ModelBuilder {
-    /// The geocoder of an institution source's `gazetteer:` and `postal_table:`.
-}
-
 /// The reference tables a geocoder is built from.
 struct GeocoderTables: Hashable {
     let gazetteer: [URL]
@@ -104,10 +100,11 @@ struct GeocoderTables: Hashable {
 }
 
 /// The converted tables of one load — registry importers and spreadsheets — read concurrently
-/// while the loader reads the area layers (they depend on nothing the loader builds). Each
-/// geocoder (gazetteer + postal table) is built once, its two tables in parallel, and shared by
-/// the sources that name the same tables; then the tables are read in parallel. A table's result
-/// or error is kept for ``ModelBuilder/openConvertedTable(_:)``, which waits for it.
+/// while the loader reads the area layers (they depend on nothing the loader builds). Each census
+/// attribute table (`.dbf`) named by a `gazetteer:` or an `allocate_with:` is read once and shared;
+/// each geocoder (gazetteer + postal table) is built once, its two tables in parallel, and shared
+/// by the sources that name the same tables; then the tables are read in parallel. A table's
+/// result or error is kept for ``ModelBuilder/openConvertedTable(_:)``, which waits for it.
 ///
 /// Thread safety: the results are written under a lock and read after the reading group is done.
 final class ConvertedTables: @unchecked Sendable {
@@ -119,7 +116,20 @@ final class ConvertedTables: @unchecked Sendable {
     init(urls: [URL], options: [URL: InputFileOptions]) {
         DispatchQueue.global().async(group: group) { [self] in
             let optionsOf: @Sendable (URL) -> InputFileOptions = { options[$0] ?? InputFileOptions() }
-            // 1. Each distinct geocoder, its gazetteer and postal table read in parallel.
+            // 1. Each distinct census attribute table, once, in parallel.
+            var dbfURLs: [URL] = []
+            for url in urls {
+                let o = optionsOf(url)
+                for dbf in o.gazetteer + (o.source == "ssdse_a" ? o.allocateWith : []) where !dbfURLs.contains(dbf) { dbfURLs.append(dbf) }
+            }
+            let dbfList = dbfURLs
+            let dbfSlots = Slots<Result<DBFTable, DBFError>>(count: dbfList.count)
+            DispatchQueue.concurrentPerform(iterations: dbfList.count) { i in
+                dbfSlots.set(i, Result { () throws(DBFError) in try DBFTable(contentsOf: dbfList[i]) })
+            }
+            let dbfs = Dictionary(uniqueKeysWithValues: zip(dbfList, dbfSlots.values.map { $0! }))
+            @Sendable func tables(_ list: [URL]) throws -> [DBFTable] { try list.map { try dbfs[$0]!.get() } }
+            // 2. Each distinct geocoder, its gazetteer and postal table built in parallel.
             var distinct: [GeocoderTables] = []
             for url in urls {
                 let o = optionsOf(url)
@@ -127,22 +137,34 @@ final class ConvertedTables: @unchecked Sendable {
                 if !o.gazetteer.isEmpty, !distinct.contains(key) { distinct.append(key) }
             }
             let keys = distinct
-            let parts = GeocoderParts(count: keys.count)
+            let gazetteers = Slots<Result<Gazetteer, any Error>>(count: keys.count)
+            let postalTables = Slots<Result<PostalTable?, any Error>>(count: keys.count)
             DispatchQueue.concurrentPerform(iterations: keys.count * 2) { i in
                 let key = keys[i / 2]
                 if i % 2 == 0 {
-                    parts.setGazetteer(i / 2, Result { try Gazetteer(dbfFiles: key.gazetteer) })
+                    gazetteers.set(i / 2, Result { try Gazetteer(tables: tables(key.gazetteer)) })
                 } else {
-                    parts.setPostal(i / 2, Result { try key.postalTable.map { try PostalTable(contentsOf: $0) } })
+                    postalTables.set(i / 2, Result { try key.postalTable.map { try PostalTable(contentsOf: $0) } })
                 }
             }
-            let geocoders = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, parts.geocoder($0)) })
-            // 2. The tables, in parallel.
+            let builtGazetteers = gazetteers.values, builtPostal = postalTables.values
+            let geocoders = Dictionary(uniqueKeysWithValues: keys.indices.map { k in
+                (keys[k], Result<InstitutionGeocoder, any Error> {
+                    guard let gazetteer = try builtGazetteers[k]?.get() else { throw AnalysisError("the gazetteer was not read") }
+                    return InstitutionGeocoder(Geocoder(gazetteer: gazetteer, postalTable: try builtPostal[k]?.get() ?? nil))
+                })
+            })
+            // 3. The tables, in parallel.
             DispatchQueue.concurrentPerform(iterations: urls.count) { i in
                 let url = urls[i], o = optionsOf(url)
                 let outcome: Outcome
                 if o.gazetteer.isEmpty {
-                    outcome = Self.read(url, options: o, geocoder: nil)
+                    let shared = o.source == "ssdse_a" && !o.allocateWith.isEmpty ? Result { try tables(o.allocateWith) } : nil
+                    switch shared {
+                    case .failure(let error)?: outcome = .failure(error)
+                    case .success(let list)?: outcome = Self.read(url, options: o, geocoder: nil, allocationTables: list)
+                    case nil: outcome = Self.read(url, options: o, geocoder: nil)
+                    }
                 } else {
                     switch geocoders[GeocoderTables(gazetteer: o.gazetteer, postalTable: o.postalTable)] {
                     case .success(let g)?: outcome = Self.read(url, options: o, geocoder: g)
@@ -163,36 +185,27 @@ final class ConvertedTables: @unchecked Sendable {
         return outcomes[url]
     }
 
-    /// The gazetteers and postal tables of the distinct geocoders, filled in by parallel readers.
-    private final class GeocoderParts: @unchecked Sendable {
+    /// Results filled in by parallel workers, one slot each.
+    private final class Slots<T>: @unchecked Sendable {
         private let lock = NSLock()
-        private var gazetteers: [Result<Gazetteer, any Error>?]
-        private var postal: [Result<PostalTable?, any Error>?]
-        init(count: Int) {
-            gazetteers = Array(repeating: nil, count: count)
-            postal = Array(repeating: nil, count: count)
-        }
-        func setGazetteer(_ k: Int, _ r: Result<Gazetteer, any Error>) { lock.lock(); gazetteers[k] = r; lock.unlock() }
-        func setPostal(_ k: Int, _ r: Result<PostalTable?, any Error>) { lock.lock(); postal[k] = r; lock.unlock() }
-        func geocoder(_ k: Int) -> Result<InstitutionGeocoder, any Error> {
-            lock.lock(); defer { lock.unlock() }
-            return Result {
-                guard let gazetteer = try gazetteers[k]?.get() else { throw AnalysisError("the gazetteer was not read") }
-                let table = try postal[k]?.get() ?? nil
-                return InstitutionGeocoder(Geocoder(gazetteer: gazetteer, postalTable: table))
-            }
-        }
+        private var slots: [T?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: T) { lock.lock(); slots[i] = value; lock.unlock() }
+        var values: [T?] { lock.lock(); defer { lock.unlock() }; return slots }
     }
 
-    /// Reads one converted table (a registry source or a spreadsheet) with its options.
-    static func read(_ url: URL, options: InputFileOptions, geocoder: InstitutionGeocoder?) -> Outcome {
+    /// Reads one converted table (a registry source or a spreadsheet) with its options;
+    /// `allocationTables` are the `allocate_with:` tables when already read.
+    static func read(_ url: URL, options: InputFileOptions, geocoder: InstitutionGeocoder?,
+                     allocationTables: [DBFTable]? = nil) -> Outcome {
         Result {
             let geocoder = try geocoder ?? (options.gazetteer.isEmpty ? nil : InstitutionGeocoder(Geocoder(
                 gazetteer: try Gazetteer(dbfFiles: options.gazetteer),
                 postalTable: try options.postalTable.map { try PostalTable(contentsOf: $0) })))
             let (table, report) = try StudySources.table(
                 url, source: options.source, sheet: options.sheet, headerRow: options.headerRow,
-                prefectures: Set(options.prefectures), allocateWith: options.allocateWith, geocoder: geocoder,
+                prefectures: Set(options.prefectures), allocateWith: options.allocateWith, allocationTables: allocationTables,
+                geocoder: geocoder,
                 rolesOnly: options.rolesOnly)
             return (table, report)
         }

@@ -62,6 +62,15 @@ public enum TextDecoding {
         try decode(readFile(url), encoding: encoding, source: url.lastPathComponent)
     }
 
+    /// Reads and decodes a file as ``decode(contentsOf:encoding:)`` does, returning the UTF-8
+    /// bytes (checked, without a leading byte-order mark) rather than a `String`, for readers that
+    /// work on bytes.
+    public static func decodeToUTF8(contentsOf url: URL, encoding: Encoding = .auto) throws(TabularError)
+        -> (bytes: [UInt8], encoding: DetectedEncoding)
+    {
+        try decodeToUTF8(readFile(url), encoding: encoding, source: url.lastPathComponent)
+    }
+
     // MARK: - Internals shared with the CSV reader
 
     /// Reads a file, memory-mapped when the system allows, so that the file is not held twice.

@@ -55,6 +55,9 @@ public enum XLSXSheet {
         return try cells(xml, strings: strings, dateStyles: dateStyles, sheetName: chosen.name, fail: fail)
     }
 
+    private static let siKey = XMLScan.key("si"), rPhKey = XMLScan.key("rPh"), tKey = XMLScan.key("t")
+    private static let rowKey = XMLScan.key("row"), cKey = XMLScan.key("c"), vKey = XMLScan.key("v")
+
     /// The shared-string table: each `<si>`'s `<t>` texts joined, phonetic runs (`<rPh>`) left out.
     static func sharedStrings(_ b: [UInt8]) -> [String] {
         var out: [String] = []
@@ -66,14 +69,14 @@ public enum XLSXSheet {
             var inSI = false, phonetic = 0
             while i < n {
                 guard p[i] == UInt8(ascii: "<") else { i += 1; continue }
-                let (name, closing, selfClosing, end) = XMLScan.tagHeader(p, i)
+                let (name, closing, selfClosing, end) = XMLScan.tagHeaderKey(p, i)
                 i = end
                 switch name {
-                case "si":
+                case Self.siKey:
                     if closing { out.append(XMLScan.decode(current)); current.removeAll(keepingCapacity: true); inSI = false }
                     else if selfClosing { out.append("") } else { inSI = true }
-                case "rPh": if !selfClosing { phonetic += closing ? -1 : 1 }
-                case "t":
+                case Self.rPhKey: if !selfClosing { phonetic += closing ? -1 : 1 }
+                case Self.tKey:
                     guard !closing, !selfClosing, inSI else { continue }
                     let start = i
                     while i < n, p[i] != UInt8(ascii: "<") { i += 1 }
@@ -123,12 +126,13 @@ public enum XLSXSheet {
             var row: [String] = []
             var nextColumn = 0
             var inRow = false
+            var text: [UInt8] = []
             while i < n && problem == nil && !hasDates {
                 guard p[i] == UInt8(ascii: "<") else { i += 1; continue }
-                let (name, closing, selfClosing, end) = XMLScan.tagHeader(p, i)
+                let (name, closing, selfClosing, end) = XMLScan.tagHeaderKey(p, i)
                 let tagStart = i
                 i = end
-                if name == "row" {
+                if name == Self.rowKey {
                     if closing || selfClosing {
                         if selfClosing { rowNumber = XMLScan.attribute("r", p, tagStart, end).flatMap(Int.init) ?? rowNumber + 1 }
                         rows.append((rowNumber, row)); width = max(width, row.count); row = []; inRow = false
@@ -138,7 +142,7 @@ public enum XLSXSheet {
                     }
                     continue
                 }
-                guard name == "c", !closing, inRow else { continue }
+                guard name == Self.cKey, !closing, inRow else { continue }
                 // The cell's attributes as byte ranges (no string per attribute: a sheet has
                 // hundreds of thousands of cells).
                 let refRange = XMLScan.attributeRange(UInt8(ascii: "r"), p, tagStart, end)
@@ -151,7 +155,7 @@ public enum XLSXSheet {
                 var value = ""
                 if !selfClosing {
                     // Content up to </c>: the <v> text, or the <t> texts of an inline string.
-                    var text: [UInt8] = []
+                    text.removeAll(keepingCapacity: true)
                     var inValue = false, phonetic = 0
                     while i < n {
                         if p[i] != UInt8(ascii: "<") {
@@ -160,11 +164,11 @@ public enum XLSXSheet {
                             if inValue && phonetic == 0 { text.append(contentsOf: p[s..<i]) }
                             continue
                         }
-                        let (inner, innerClosing, innerSelf, innerEnd) = XMLScan.tagHeader(p, i)
+                        let (inner, innerClosing, innerSelf, innerEnd) = XMLScan.tagHeaderKey(p, i)
                         i = innerEnd
-                        if inner == "c" && innerClosing { break }
-                        if inner == "rPh" && !innerSelf { phonetic += innerClosing ? -1 : 1 }
-                        if (inner == "v" || inner == "t") && !innerSelf { inValue = !innerClosing }
+                        if inner == Self.cKey && innerClosing { break }
+                        if inner == Self.rPhKey && !innerSelf { phonetic += innerClosing ? -1 : 1 }
+                        if (inner == Self.vKey || inner == Self.tKey) && !innerSelf { inValue = !innerClosing }
                     }
                     if isShared {
                         guard let k = text.withUnsafeBufferPointer({ XMLScan.digits($0, 0..<$0.count) }), strings.indices.contains(k) else {
@@ -215,11 +219,38 @@ enum XMLScan {
     /// prefixes of elements dropped), whether it closes or self-closes, and the index after `>`.
     /// Comments, processing instructions and declarations come back with an empty name.
     static func tagHeader(_ p: UnsafeBufferPointer<UInt8>, _ start: Int) -> (String, Bool, Bool, Int) {
+        let (range, closing, selfClosing, end) = tagHeaderRange(p, start)
+        return (String(decoding: UnsafeBufferPointer(rebasing: p[range]), as: UTF8.self), closing, selfClosing, end)
+    }
+
+    /// A tag name of up to 8 bytes packed into an integer (``tagHeaderKey(_:_:)``); names the hot
+    /// loops compare against without making a string per tag.
+    static func key(_ name: StaticString) -> UInt64 {
+        precondition(name.utf8CodeUnitCount <= 8, "tag keys hold names of up to 8 bytes")
+        return name.withUTF8Buffer { pack($0, 0..<$0.count) }
+    }
+
+    private static func pack(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        // Longer names get a key no name of up to 8 bytes has (a 0xFF byte is never in UTF-8).
+        guard range.count <= 8 else { return .max }
+        var k: UInt64 = 0
+        for (shift, i) in range.enumerated() { k |= UInt64(p[i]) << (8 * UInt64(shift)) }
+        return k
+    }
+
+    /// ``tagHeader(_:_:)`` with the name as a ``key(_:)``.
+    static func tagHeaderKey(_ p: UnsafeBufferPointer<UInt8>, _ start: Int) -> (UInt64, Bool, Bool, Int) {
+        let (range, closing, selfClosing, end) = tagHeaderRange(p, start)
+        return (pack(p, range), closing, selfClosing, end)
+    }
+
+    /// ``tagHeader(_:_:)`` with the name as a byte range (empty for comments and declarations).
+    static func tagHeaderRange(_ p: UnsafeBufferPointer<UInt8>, _ start: Int) -> (Range<Int>, Bool, Bool, Int) {
         let n = p.count
         var i = start + 1
         if i < n, p[i] == UInt8(ascii: "!") || p[i] == UInt8(ascii: "?") {
             while i < n, p[i] != UInt8(ascii: ">") { i += 1 }
-            return ("", false, false, min(n, i + 1))
+            return (start..<start, false, false, min(n, i + 1))
         }
         let closing = i < n && p[i] == UInt8(ascii: "/")
         if closing { i += 1 }
@@ -229,7 +260,7 @@ enum XMLScan {
             if p[i] == UInt8(ascii: ":") { colon = i }
             i += 1
         }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: p[(colon >= 0 ? colon + 1 : nameStart)..<i]), as: UTF8.self)
+        let name = (colon >= 0 ? colon + 1 : nameStart)..<i
         var quote: UInt8 = 0
         while i < n {
             let c = p[i]

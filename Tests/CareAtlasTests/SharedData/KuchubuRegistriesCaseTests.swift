@@ -31,6 +31,16 @@ struct KuchubuRegistriesCaseTests {
         #expect(abs(km2 - referenceKm2) < 1e-6 * referenceKm2)
     }
 
+    /// The adjacency of the load equals the pairwise overlay of every pair of areas whose boxes
+    /// meet, each converted on its own (four N03 layers simplified independently, so neighbours
+    /// across prefecture borders overlap slightly; six small-area layers).
+    @Test func adjacencyEqualsPairwiseOverlay() throws {
+        let m = try Self.model.get()
+        let reference = try AdjacencyReference.neighbours(of: m, candidatesOnly: true)
+        #expect(reference == m.adjacency)
+        #expect((m.adjacency[.municipality]?.map(\.count).reduce(0, +) ?? 0) > 0)
+    }
+
     /// SSDSE-A population for every municipality of the four prefectures; designated cities allocated.
     @Test func populationFromSSDSEA() throws {
         let m = try Self.model.get()

@@ -1,0 +1,104 @@
+import CGEOS
+
+/// How two polygonal geometries meet: the length of boundary they share and the area they overlap.
+public struct Contact: Sendable, Hashable {
+    /// Length of the intersection of the two boundaries, in CRS units (0 for a corner contact).
+    public var sharedBoundaryLength: Double
+    /// Area of the intersection of the two geometries, in squared CRS units.
+    public var overlapArea: Double
+
+    public init(sharedBoundaryLength: Double, overlapArea: Double) {
+        self.sharedBoundaryLength = sharedBoundaryLength
+        self.overlapArea = overlapArea
+    }
+}
+
+/// The contacts between pairs of a fixed list of polygonal geometries (rook adjacency and overlap
+/// checks), with each geometry and its boundary converted to GEOS once rather than once per pair.
+///
+/// For a pair (i, j): when the two geometries do not intersect (`GEOSPreparedIntersects_r` on
+/// geometry i, prepared once, against geometry j) the contact is zero without any overlay;
+/// otherwise the shared boundary length is |∂Aᵢ ∩ ∂Aⱼ| (`GEOSIntersection_r` of the two
+/// boundaries, `GEOSLength_r`) and the overlap is |Aᵢ ∩ Aⱼ| (`GEOSIntersection_r`, `GEOSArea_r`) —
+/// the same GEOS operations on the same coordinates as ``GeometryConvertible/intersection(_:)``
+/// followed by ``GeometryConvertible/length()`` and ``GeometryConvertible/area()``, without the
+/// round trips through Swift values. Disjoint geometries have an empty intersection, so the
+/// shortcut gives the same numbers.
+///
+/// Candidate pairs are the caller's (typically those whose bounding boxes intersect, from a
+/// ``SpatialIndex``). A geometry whose GEOS form or boundary cannot be built is reported by
+/// ``failure(_:)`` and every pair with it throws.
+///
+/// Thread safety: not thread-safe (it owns a private GEOS context, and prepared geometries index
+/// lazily); use one instance per thread. Deliberately not `Sendable`.
+public final class PairwiseContacts {
+    private let context: GEOSContext
+    private let items: [Item?]
+    private let failures: [(any Error)?]
+
+    private struct Item {
+        let geometry: GEOSObject
+        let boundary: GEOSObject
+        let prepared: OpaquePointer
+    }
+
+    /// Converts every geometry (and its boundary) to GEOS; a failure is kept per geometry.
+    public init(_ geometries: [Geometry]) throws {
+        let context = try GEOSContext()
+        var items: [Item?] = []
+        var failures: [(any Error)?] = []
+        items.reserveCapacity(geometries.count)
+        failures.reserveCapacity(geometries.count)
+        for g in geometries {
+            do {
+                context.resetMessage()
+                let object = try GEOSObject(g, context: context)
+                let boundary = try context.own(GEOSBoundary_r(context.handle, object.pointer), "GEOSBoundary_r")
+                // GEOSPrepare_r returns NULL on exception; the prepared geometry borrows `object`.
+                guard let prepared = GEOSPrepare_r(context.handle, object.pointer) else { throw context.error("GEOSPrepare_r") }
+                items.append(Item(geometry: object, boundary: boundary, prepared: prepared))
+                failures.append(nil)
+            } catch {
+                items.append(nil)
+                failures.append(error)
+            }
+        }
+        self.context = context
+        self.items = items
+        self.failures = failures
+    }
+
+    deinit {
+        // The prepared geometries borrow their sources: destroyed first. Each GEOSObject keeps the
+        // context alive until it is itself destroyed.
+        for item in items { if let item { GEOSPreparedGeom_destroy_r(context.handle, item.prepared) } }
+    }
+
+    /// The number of geometries.
+    public var count: Int { items.count }
+
+    /// Why geometry `i` (or its boundary) could not be converted to GEOS; nil when it was.
+    public func failure(_ i: Int) -> (any Error)? { failures[i] }
+
+    /// The contact of geometries `i` and `j`.
+    ///
+    /// - Throws: ``GeometryError`` when GEOS fails on the pair, or the conversion failure of either
+    ///   geometry.
+    public func contact(_ i: Int, _ j: Int) throws -> Contact {
+        guard let a = items[i] else { throw failures[i]! }
+        guard let b = items[j] else { throw failures[j]! }
+        let h = context.handle
+        context.resetMessage()
+        guard try context.bool(GEOSPreparedIntersects_r(h, a.prepared, b.geometry.pointer), "GEOSPreparedIntersects_r") else {
+            return Contact(sharedBoundaryLength: 0, overlapArea: 0)
+        }
+        let lines = try context.own(GEOSIntersection_r(h, a.boundary.pointer, b.boundary.pointer), "GEOSIntersection_r")
+        var length = 0.0
+        // GEOSLength_r and GEOSArea_r return 0 on exception.
+        guard GEOSLength_r(h, lines.pointer, &length) != 0 else { throw context.error("GEOSLength_r") }
+        let overlap = try context.own(GEOSIntersection_r(h, a.geometry.pointer, b.geometry.pointer), "GEOSIntersection_r")
+        var area = 0.0
+        guard GEOSArea_r(h, overlap.pointer, &area) != 0 else { throw context.error("GEOSArea_r") }
+        return Contact(sharedBoundaryLength: length, overlapArea: area)
+    }
+}
