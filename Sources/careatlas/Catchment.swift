@@ -37,6 +37,9 @@ struct Catchment: ParsableCommand {
     @Option(help: "Distance decay of the Huff model.")
     var decay: HuffDecay = .power
 
+    @Flag(help: "Leave the Huff model out (no huff_fit.csv; every other output is the same).")
+    var noHuff = false
+
     func validate() throws {
         try validateInputFile(study, what: "study file")
         for s in shares where !(s > 0 && s <= 1) { throw ValidationError("--shares: \(s) is not in (0, 1]; write e.g. 0.5,0.75,0.9") }
@@ -49,7 +52,7 @@ struct Catchment: ParsableCommand {
         options.level = level
         options.shares = shares
         options.distances = .init(kinds: kinds, radiiKm: radii)
-        options.huff = .init(attractiveness: attractiveness, kinds: huffKinds, decay: decay)
+        options.huff = noHuff ? nil : .init(attractiveness: attractiveness, kinds: huffKinds, decay: decay)
         options.driveTimes = true
         let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
         let model = run.model, disclosure = run.disclosure
