@@ -62,13 +62,15 @@ struct Catchment: ParsableCommand {
         try CatchmentExport.write(model: model, shares: analysis, distances: distances, disclosure: disclosure, excel: output.excel, to: &folder)
         try HospitalCatchmentExport.write(run: run, excel: output.excel, to: &folder)
         if let costs = run.costs { try folder.write("travel_costs.csv", DriveTimeExport.costsTable(model, costs).csv(excel: output.excel)) }
-        if let driveTimes = try runAnalysis({ try run.driveTimes?.get() }) {
+        // Optional: drive-time areas that cannot be drawn are said so (text and --json), never an exit.
+        if let driveTimes = run.driveTimes?.value {
             try folder.write("drive_time_areas.csv", DriveTimeExport.areasTable(driveTimes).csv(excel: output.excel))
             try folder.write("drive_time_areas.geojson", Layers.geojson("drive_time_areas", crs: model.crs, DriveTimeExport.features(driveTimes)))
         }
         if !common.json {
             print(CatchmentReport.text(analysis, disclosure: disclosure), terminator: "")
             print(CatchmentReport.huffLine(run.huff))
+            if let reason = run.driveTimes?.reason { print("drive-time areas: not available: \(reason)") }
         }
         try folder.commit()
         if common.json { print(CatchmentReport.json(run, shares: analysis, study: study, folder: folder)) }
