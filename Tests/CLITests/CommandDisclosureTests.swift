@@ -191,7 +191,7 @@ import TestSupport
     /// release build through `CAREATLAS_EXECUTABLE`).
     @Test func seededVariantsAllCommandsTogether() throws {
         let variants = DemoVariants.count(standard: Self.full ? 50 : 10)
-        var hidden = 0, secondary = 0
+        var hidden = 0, secondary = 0, hiddenTotals = 0
         for seed in 1...UInt64(variants) {
             let study = try DemoVariants.smallCounts(seed: seed, linkAnchorFlows: true)
             defer { try? FileManager.default.removeItem(at: study.deletingLastPathComponent()) }
@@ -206,9 +206,11 @@ import TestSupport
             #expect(!audit.serviceOrigins.isEmpty && !audit.serviceAreas.isEmpty, "variant \(seed): the service-area tables were read")
             hidden += audit.cells.values.filter { $0 == .hidden(primary: true) }.count
             secondary += audit.cells.values.filter { $0 == .hidden(primary: false) }.count
+            hiddenTotals += audit.hiddenTotals.count
             print("disclosure all commands together (demo variant \(seed)): \(Self.figures(audit, narrowed: narrowed))")
         }
-        print("disclosure all commands together (\(variants) demo variants): \(hidden) hidden small cells, \(secondary) secondary, 0 narrowed")
+        print("disclosure all commands together (\(variants) demo variants): \(hidden) hidden small cells, \(secondary) secondary (extra) cells "
+              + "and \(hiddenTotals) totals hidden, 0 narrowed below 1 … 9")
     }
 
     /// Whether the long disclosure runs are asked for (`CAREATLAS_DISCLOSURE_FULL=1`: nightly, or
