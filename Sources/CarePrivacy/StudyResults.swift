@@ -38,6 +38,32 @@ public struct StudyResults: Sendable {
     /// The study's `planning:` section (role sharing, meetings, survey, resampling, equity) over
     /// the published stages; nil without one. Outputs publish it through ``PlanningDisclosure``.
     public internal(set) var planning: PlanningAnalysis? = nil
+    /// Why an optional analysis the study asks for is absent (nil: present, or not asked for).
+    public internal(set) var unavailable = Unavailable()
+
+    /// Why the optional analyses of a study are absent, one English sentence each: every output
+    /// says so where the analysis would appear (a missing analysis is never "no gap" or an empty
+    /// plan).
+    public struct Unavailable: Sendable, Equatable {
+        /// The access and gaps of the study's `scenarios.gaps` (e.g. no 65+ population).
+        public var gaps: String?
+        /// The staged plans and the frontier of the study's `scenarios:`.
+        public var scenarios: String?
+        /// The drive-time areas of the study's road network.
+        public var driveTimes: String?
+        /// The stages' gap-area counts (``ScenarioAnalysis/gapsUnavailable``).
+        public var stageGaps: String?
+
+        public init(gaps: String? = nil, scenarios: String? = nil, driveTimes: String? = nil, stageGaps: String? = nil) {
+            self.gaps = gaps
+            self.scenarios = scenarios
+            self.driveTimes = driveTimes
+            self.stageGaps = stageGaps
+        }
+
+        /// Every reason, in the order above.
+        public var reasons: [String] { [gaps, scenarios, driveTimes, stageGaps].compactMap { $0 } }
+    }
 
     /// Runs every analysis (one ``StudyRun`` with the study's settings). `progress` gets short
     /// English phrases (for a terminal).

@@ -86,8 +86,13 @@ public struct StudyRun: Sendable {
 
     /// The report's view of the run: the study's own settings (default shares, the study's gaps).
     ///
-    /// - Throws: ``AnalysisError`` when an analysis the report needs is unavailable, or when the
-    ///   run was made with other target shares than the defaults.
+    /// The optional analyses (the study's access gaps, its staged plans, drive-time areas) that
+    /// cannot run are left out with their reason in ``StudyResults/unavailable``: the outputs say
+    /// why where they would appear, and nothing else changes.
+    ///
+    /// - Throws: ``AnalysisError`` when the patient-share ranking or the nearest distances (which
+    ///   every output shows) are unavailable, or when the run was made with other target shares
+    ///   than the defaults.
     public func results() throws -> StudyResults {
         guard analyses.options.shares == PatientShareCatchments.defaultShares else {
             throw AnalysisError("the report's view needs a run with the default target shares")
@@ -95,15 +100,17 @@ public struct StudyRun: Sendable {
         let model = analyses.model, level = analyses.level
         let shares = try analyses.defaultShares.get()
         let nearest = try analyses.nearest.get()
-        let gaps = try analyses.studyGaps?.get()
-        let scenarios = try scenarios?.get()
+        let gaps = analyses.studyGaps?.value
+        let scenarios = scenarios?.value
         let areas = AreaMetrics.build(model, level: level, shares: shares, disclosure: disclosure, nearest: nearest,
                                       access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios)
         var results = StudyResults(model: model, policy: policy, disclosure: disclosure, level: level, shares: shares, nearest: nearest,
                                    access: gaps?.access, gaps: gaps?.gaps, scenarios: scenarios, areas: areas,
                                    outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
         results.costs = analyses.costs
-        results.driveTimes = try analyses.driveTimes?.get()
+        results.driveTimes = analyses.driveTimes?.value
+        results.unavailable = StudyResults.Unavailable(gaps: analyses.studyGaps?.reason, scenarios: self.scenarios?.reason,
+                                                       driveTimes: analyses.driveTimes?.reason, stageGaps: scenarios?.gapsUnavailable)
         results.planning = try PlanningAnalysis.compute(model, shares: shares, scenarios: scenarios, access: gaps?.access)
         return results
     }

@@ -190,6 +190,14 @@ extension Access {
         options.access = studyOptions.settings(method: try fca.model(), detourFactor: detourFactor ?? 1, normalize: fca.normalize)
         options.access?.costMatrix = costMatrix.map { URL(fileURLWithPath: $0) }
         let run = try studyRun(study, options: options, policy: nil, terminal: terminal)
+        // The study lacks the 65+ population the default demand measure needs: no scores, said so.
+        if studyOptions.demandMeasure == nil, let reason = missingDataReason(run.access) {
+            var folder = try OutputFolder(URL(fileURLWithPath: out), inputs: run.model.inputFiles)
+            try NotAvailable.write("access", reason: reason, to: &folder)
+            try folder.commit()
+            print(NotAvailable.text("access", reason: reason))
+            return
+        }
         let result = try runAnalysis { try run.access?.get() }
         guard let result else { return }
         var folder = try OutputFolder(URL(fileURLWithPath: out), inputs: run.model.inputFiles)
@@ -206,8 +214,8 @@ struct StudyAccessOptions: ParsableArguments {
     @Option(help: "Study mode: area level scored.")
     var level: AreaLevel = .municipality
 
-    @Option(name: .customLong("demand-measure"), help: "Study mode: population measure of the demand (e.g. aged65, total).")
-    var demandMeasure = "aged65"
+    @Option(name: .customLong("demand-measure"), help: "Study mode: population measure of the demand (e.g. aged65, total; default aged65).")
+    var demandMeasure: String?
 
     @Option(help: "Study mode: institution kinds that supply care, comma-separated (default: every kind with the capacity field).",
             transform: parseList)
@@ -218,7 +226,7 @@ struct StudyAccessOptions: ParsableArguments {
 
     /// The library's settings (its defaults apply to what is not given).
     func settings(method: FloatingCatchmentModel, detourFactor: Double, normalize: Bool) -> StudyAccess.Settings {
-        StudyAccess.Settings(method: method, level: level, demandMeasure: demandMeasure, kinds: kinds, capacity: capacity,
+        StudyAccess.Settings(method: method, level: level, demandMeasure: demandMeasure ?? "aged65", kinds: kinds, capacity: capacity,
                              detourFactor: detourFactor, normalize: normalize)
     }
 }

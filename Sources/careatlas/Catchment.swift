@@ -37,6 +37,9 @@ struct Catchment: ParsableCommand {
     @Option(help: "Distance decay of the Huff model.")
     var decay: HuffDecay = .power
 
+    @Flag(help: "Leave the Huff model out (no huff_fit.csv; every other output is the same).")
+    var noHuff = false
+
     func validate() throws {
         try validateInputFile(study, what: "study file")
         for s in shares where !(s > 0 && s <= 1) { throw ValidationError("--shares: \(s) is not in (0, 1]; write e.g. 0.5,0.75,0.9") }
@@ -49,7 +52,7 @@ struct Catchment: ParsableCommand {
         options.level = level
         options.shares = shares
         options.distances = .init(kinds: kinds, radiiKm: radii)
-        options.huff = .init(attractiveness: attractiveness, kinds: huffKinds, decay: decay)
+        options.huff = noHuff ? nil : .init(attractiveness: attractiveness, kinds: huffKinds, decay: decay)
         options.driveTimes = true
         let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
         let model = run.model, disclosure = run.disclosure
@@ -59,13 +62,15 @@ struct Catchment: ParsableCommand {
         try CatchmentExport.write(model: model, shares: analysis, distances: distances, disclosure: disclosure, excel: output.excel, to: &folder)
         try HospitalCatchmentExport.write(run: run, excel: output.excel, to: &folder)
         if let costs = run.costs { try folder.write("travel_costs.csv", DriveTimeExport.costsTable(model, costs).csv(excel: output.excel)) }
-        if let driveTimes = try runAnalysis({ try run.driveTimes?.get() }) {
+        // Optional: drive-time areas that cannot be drawn are said so (text and --json), never an exit.
+        if let driveTimes = run.driveTimes?.value {
             try folder.write("drive_time_areas.csv", DriveTimeExport.areasTable(driveTimes).csv(excel: output.excel))
             try folder.write("drive_time_areas.geojson", Layers.geojson("drive_time_areas", crs: model.crs, DriveTimeExport.features(driveTimes)))
         }
         if !common.json {
             print(CatchmentReport.text(analysis, disclosure: disclosure), terminator: "")
             print(CatchmentReport.huffLine(run.huff))
+            if let reason = run.driveTimes?.reason { print("drive-time areas: not available: \(reason)") }
         }
         try folder.commit()
         if common.json { print(CatchmentReport.json(run, shares: analysis, study: study, folder: folder)) }

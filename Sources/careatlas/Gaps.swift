@@ -61,6 +61,15 @@ struct Gaps: ParsableCommand {
         options.gaps = settings
         let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
         let model = run.model, policy = run.policy, disclosure = run.disclosure
+        // The study lacks the 65+ population the default demand measure needs: no gaps to find, said so.
+        if studyOptions.demandMeasure == nil, let reason = missingDataReason(run.gaps) {
+            var folder = try output.folder(inputs: model.inputFiles)
+            try NotAvailable.write("gaps", reason: reason, excel: output.excel, to: &folder)
+            try folder.commit()
+            print(common.json ? NotAvailable.json("gaps", reason: reason, study: study, policy: policy, folder: folder)
+                : NotAvailable.text("gaps", reason: reason))
+            return
+        }
         let access = try runAnalysis { try run.access?.get() }
         let gaps = try runAnalysis { try run.gaps?.get() }
         guard let access, let gaps else { return }

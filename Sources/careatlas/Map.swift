@@ -108,6 +108,9 @@ struct Map: ParsableCommand {
         let data = StudyMapData(results: results)
         let bytes: Data
         do {
+            // The analysis the metric draws is not available: say why (not "add settings").
+            let absent = metric == .access || metric == .gaps ? results.unavailable.gaps : metric == .stages ? results.unavailable.scenarios : nil
+            if let absent { throw MapRenderError("the \(metric.rawValue) map cannot be drawn: \(absent)") }
             if let kinds, let unknown = kinds.first(where: { k in !model.institutions.contains { $0.kind == k } }) {
                 throw MapRenderError("--kinds \(unknown): the study has no institutions of that kind; its kinds are \(Set(model.institutions.map(\.kind)).sorted().joined(separator: ", "))")
             }

@@ -54,6 +54,14 @@ func studyRun(_ path: String, options: StudyRun.Options = .init(), policy: Small
     return try runAnalysis { try StudyRun.compute(model, options: options, policy: policy, progress: terminal.callback) }
 }
 
+/// Why a command's own analysis is not available when the study lacks data that its default
+/// settings need (``AnalysisError/isMissingData``); nil when it is available or failed for another
+/// reason (a wrong option or input, which stays an error with exit 1).
+func missingDataReason<T>(_ analysis: Availability<T>?) -> String? {
+    guard case let .unavailable(reason, error)? = analysis, error.isMissingData else { return nil }
+    return reason
+}
+
 /// A path argument that must name an existing regular file.
 func validateInputFile(_ path: String, what: String) throws {
     var isDirectory: ObjCBool = false

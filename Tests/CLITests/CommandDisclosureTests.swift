@@ -9,7 +9,8 @@ import TestSupport
 @Suite struct CommandDisclosureTests {
     /// A copy of the demo (temporary folder) with the patient table (and the anchor's rows of the
     /// flow table, which are the same counts) changed, or with hospitals removed.
-    static func variant(_ name: String, patients: [String: (Int, Int)] = [:], keepHospitals: Set<String>? = nil) throws -> URL {
+    static func variant(_ name: String, patients: [String: (Int, Int)] = [:], keepHospitals: Set<String>? = nil,
+                        withoutAged65: Bool = false) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-\(name)-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("geodata/demo"), to: dir)
         func rewrite(_ file: String, _ body: ([String]) -> [String]?) throws {
@@ -32,6 +33,15 @@ import TestSupport
         if let keep = keepHospitals {
             try rewrite("hospitals.csv") { keep.contains($0[0]) ? $0 : nil }
             try rewrite("flows.csv") { keep.contains($0[1]) ? $0 : nil }
+        }
+        if withoutAged65 {
+            // The ward population without its 65+ column (the study then has no 65+ at any level).
+            let url = dir.appendingPathComponent("study.yaml")
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let without = text.replacingOccurrences(of: "columns: {total: population, aged65: pop_65plus, households: households}",
+                                                    with: "columns: {total: population, households: households}")
+            guard without != text else { throw CocoaError(.fileReadCorruptFile) }
+            try without.write(to: url, atomically: true, encoding: .utf8)
         }
         return dir
     }
@@ -118,6 +128,10 @@ import TestSupport
         for o in outputs where FileManager.default.fileExists(atPath: o.out.path) && o.out.pathExtension != "svg" {
             try audit.add(folder: o.out)
         }
+        // The maps `map` drew (their legends and labels); the report's are read with its folder.
+        for o in outputs where o.out.pathExtension == "svg" && FileManager.default.fileExists(atPath: o.out.path) {
+            try audit.add(folder: o.out)
+        }
         for o in outputs { audit.add(stdout: o.stdout, name: o.command) }
         return audit
     }
@@ -151,6 +165,8 @@ import TestSupport
         // The audit saw the line and protected cells, and totals over them.
         #expect(audit.cells.count == 10)
         #expect(audit.cells.values.filter { $0 == .hidden(primary: true) }.count == 6)
+        // The maps' legends were read (map's SVG, the report's SVG and PDF maps).
+        #expect(audit.patientLegendClasses > 0)
         #expect(audit.equations.count > 30)
     }
 
@@ -161,8 +177,9 @@ import TestSupport
         let small = audit.cells.values.filter { $0 == .hidden(primary: true) }.count
         let secondary = audit.cells.values.filter { $0 == .hidden(primary: false) }.count
         let withheld = audit.serviceOrigins.filter { $0.hospital.isEmpty && $0.patients != "0" }.count
-        return "\(small) hidden small cells, \(secondary) secondary; \(audit.serviceOrigins.count) service-area origins "
-            + "(\(withheld) assignments withheld), \(audit.equations.count) totals; \(narrowed.count) narrowed"
+        return "\(small) hidden small cells, \(secondary) secondary (extra) cells and \(audit.hiddenTotals.count) totals hidden; "
+            + "\(audit.serviceOrigins.count) service-area origins (\(withheld) assignments withheld), \(audit.equations.count) totals shown, "
+            + "\(audit.patientLegendClasses) patient legend classes read; \(narrowed.count) narrowed below 1 … \(audit.minCell - 1)"
     }
 
     /// Issue 15's seeded variants (the generator of ``DemoVariants``: most wards 1–9), with the
@@ -174,7 +191,7 @@ import TestSupport
     /// release build through `CAREATLAS_EXECUTABLE`).
     @Test func seededVariantsAllCommandsTogether() throws {
         let variants = DemoVariants.count(standard: Self.full ? 50 : 10)
-        var hidden = 0, secondary = 0
+        var hidden = 0, secondary = 0, hiddenTotals = 0
         for seed in 1...UInt64(variants) {
             let study = try DemoVariants.smallCounts(seed: seed, linkAnchorFlows: true)
             defer { try? FileManager.default.removeItem(at: study.deletingLastPathComponent()) }
@@ -189,9 +206,11 @@ import TestSupport
             #expect(!audit.serviceOrigins.isEmpty && !audit.serviceAreas.isEmpty, "variant \(seed): the service-area tables were read")
             hidden += audit.cells.values.filter { $0 == .hidden(primary: true) }.count
             secondary += audit.cells.values.filter { $0 == .hidden(primary: false) }.count
+            hiddenTotals += audit.hiddenTotals.count
             print("disclosure all commands together (demo variant \(seed)): \(Self.figures(audit, narrowed: narrowed))")
         }
-        print("disclosure all commands together (\(variants) demo variants): \(hidden) hidden small cells, \(secondary) secondary, 0 narrowed")
+        print("disclosure all commands together (\(variants) demo variants): \(hidden) hidden small cells, \(secondary) secondary (extra) cells "
+              + "and \(hiddenTotals) totals hidden, 0 narrowed below 1 … 9")
     }
 
     /// Whether the long disclosure runs are asked for (`CAREATLAS_DISCLOSURE_FULL=1`: nightly, or
@@ -266,6 +285,27 @@ import TestSupport
         #expect(audit.problems.contains { $0.hasPrefix("99101: hidden in") })
     }
 
+    /// The audit reads the maps' text: the small-count demo's patient map (`map --metric
+    /// patients`) has a legend "<10" then classes of shown counts, none below 10; the same SVG with a
+    /// class "5–9" or an area label "3" added is flagged.
+    @Test func auditReadsMapLegends() throws {
+        let map = try #require(try Self.small.get().first { $0.command == "map" })
+        var audit = DisclosureAudit(minCell: 10)
+        audit.scanSVG(map.out)
+        #expect(audit.problems == [])
+        #expect(audit.patientLegendClasses >= 2)
+        let svg = try String(contentsOf: map.out, encoding: .utf8)
+        let leaked = svg.replacingOccurrences(of: ">&lt;10</text>", with: ">&lt;10</text><text x=\"1\" y=\"1\">5–9</text><text>3</text>")
+        #expect(leaked != svg)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-legend-\(UUID().uuidString).svg")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try leaked.write(to: url, atomically: true, encoding: .utf8)
+        var leakedAudit = DisclosureAudit(minCell: 10)
+        leakedAudit.scanSVG(url)
+        #expect(leakedAudit.problems.contains("\(url.lastPathComponent): patient legend class 5–9 names a count below 10"))
+        #expect(leakedAudit.problems.contains("\(url.lastPathComponent): the text 3 is a small count"))
+    }
+
     /// The service-area tables as `catchment` wrote them before issue 15's withheld assignments
     /// (the small-count demo). With the flow model the anchor's counts get upper bounds: 桜区 (3)
     /// ≤ 16 − 12 (柳中央病院 has 12 of its 16), 楓区 (7) ≤ 8 (its plurality hospital has "<10"), 欅区
@@ -330,6 +370,91 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: catchment.out.appendingPathComponent("service_areas.csv").path))
         let json = try #require(outputs.first { $0.command == "catchment --json" }).stdout
         #expect(json.contains("\"fitted\":false") && json.contains(reason))
+        let audit = try Self.audit(outputs)
+        #expect(audit.problems == [])
+        #expect(audit.reconstructions() == [])
+        #expect(audit.narrowedByAttacker() == [])
+    }
+
+    /// The catchment command of a single-hospital study with the Huff model disabled
+    /// (`--no-huff`) writes exactly what the run whose Huff model is unavailable writes, less
+    /// `huff_fit.csv` (which says why) and the Huff line: the missing analysis changes nothing else.
+    @Test func singleHospitalOutputsAreThoseWithoutHuff() throws {
+        let dir = try Self.variant("one-nohuff", keepHospitals: ["H01"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let study = dir.appendingPathComponent("study.yaml").path
+        func catchment(_ extra: [String], json: Bool = false) throws -> (CLITests.Run, URL) {
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-nohuff-\(UUID().uuidString)")
+            return (try CLITests.run(["catchment"] + (json ? ["--json"] : []) + [study, "--out", out.path] + extra), out)
+        }
+        let (withHuff, a) = try catchment([]), (withoutHuff, b) = try catchment(["--no-huff"])
+        defer { for u in [a, b] { try? FileManager.default.removeItem(at: u) } }
+        #expect(withHuff.status == 0 && withoutHuff.status == 0, "\(withHuff.stderr) \(withoutHuff.stderr)")
+        func files(_ u: URL) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: u.path).filter { !$0.hasPrefix(".") }.sorted() }
+        #expect(try files(a) == (try files(b) + ["huff_fit.csv"]).sorted())
+        for f in try files(b) {
+            #expect(FileManager.default.contents(atPath: a.appendingPathComponent(f).path) == FileManager.default.contents(atPath: b.appendingPathComponent(f).path), "\(f)")
+        }
+        let reason = "Huff not fitted: needs at least two institutions of kind hospital with beds > 0; found 1"
+        let lines = withHuff.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let linesWithout = withoutHuff.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.filter { !$0.hasPrefix("huff: ") } == linesWithout.filter { !$0.hasPrefix("huff: ") })
+        #expect(lines.contains { $0.hasPrefix("huff: not available: \(reason) — ") } && linesWithout.contains("huff: not asked for"))
+        // --json: the same object but for the Huff member.
+        let (j1, c) = try catchment([], json: true), (j2, d) = try catchment(["--no-huff"], json: true)
+        defer { for u in [c, d] { try? FileManager.default.removeItem(at: u) } }
+        func withoutHuffMember(_ text: String) throws -> Data {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            for key in ["huff", "out", "files"] { object[key] = nil }
+            return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        }
+        #expect(try withoutHuffMember(j1.stdout) == (try withoutHuffMember(j2.stdout)))
+        let files1 = try #require(try JSONSerialization.jsonObject(with: Data(j1.stdout.utf8)) as? [String: Any])["files"] as? [String]
+        let files2 = try #require(try JSONSerialization.jsonObject(with: Data(j2.stdout.utf8)) as? [String: Any])["files"] as? [String]
+        #expect(files1 == (files2.map { ($0 + ["huff_fit.csv"]).sorted() }))
+        #expect(j1.stdout.contains(reason) && !j2.stdout.contains(reason))
+    }
+
+    // MARK: No 65+ population
+
+    /// The demo without its 65+ population (the study has `total` and `households` only): every
+    /// command exits 0; the analyses that need 65+ (access and gaps with their default demand, the
+    /// stages' gap counts, the report's access and gaps) say why they are absent where they would
+    /// appear, and the outputs still disclose nothing.
+    @Test func withoutAged65RunsEveryCommand() throws {
+        let dir = try Self.variant("no65", withoutAged65: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outputs = try Self.runAll(dir.appendingPathComponent("study.yaml"))
+        defer { for o in outputs { try? FileManager.default.removeItem(at: o.out) } }
+        for o in outputs { #expect(o.status == 0, "\(o.command): \(o.stderr)") }
+        func output(_ name: String) throws -> Output { try #require(outputs.first { $0.command == name }) }
+        let missing = "no municipality area has the population measure \"aged65\" — measures at this level: households, total"
+        #expect(try output("access").stdout == "access: not available: access not computed: \(missing)\n")
+        #expect(try output("gaps").stdout == "gaps: not available: access not computed: \(missing)\n")
+        let notAvailable = try String(contentsOf: try output("gaps").out.appendingPathComponent("not_available.csv"), encoding: .utf8)
+        #expect(notAvailable == "analysis,reason\ngaps,\"access not computed: \(missing.replacingOccurrences(of: "\"", with: "\"\""))\"\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: try output("gaps").out.path).filter { !$0.hasPrefix(".") } == ["not_available.csv"])
+        let gapsJSON = try #require(try JSONSerialization.jsonObject(with: Data(try output("gaps --json").stdout.utf8)) as? [String: Any])
+        #expect(gapsJSON["available"] as? Bool == false && gapsJSON["reason"] as? String == "access not computed: \(missing)")
+        // The staged plans are computed; their gap counts say why they are absent.
+        #expect(try output("scenarios").stdout.contains("gap areas: not available: gap areas not counted: \(missing)\n"))
+        #expect(try output("scenarios").stdout.contains("plan 段階的拡大"))
+        let scenariosJSON = try #require(try JSONSerialization.jsonObject(with: Data(try output("scenarios --json").stdout.utf8)) as? [String: Any])
+        #expect(scenariosJSON["gap_areas_unavailable"] as? String == "gap areas not counted: \(missing)")
+        let stages = try String(contentsOf: try output("scenarios").out.appendingPathComponent("scenario_stages.csv"), encoding: .utf8)
+        let header = stages.split(separator: "\n")[0].split(separator: ",", omittingEmptySubsequences: false)
+        let gapColumn = try #require(header.firstIndex(of: "gap_areas"))
+        let rows = stages.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 7 && rows.allSatisfy { $0[gapColumn].isEmpty }, "7 stages, no gap count (never 0)")
+        // The report says it where access and gaps would be, and lists every absent analysis.
+        let html = try String(contentsOf: try output("report").out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("Analyses not available"))
+        #expect(html.contains("Access and gaps maps not available: access gaps not computed: no municipality area has the population measure"))
+        #expect(html.contains("Gap-area counts of the stages not available: gap areas not counted: no municipality area"))
+        #expect(!FileManager.default.fileExists(atPath: try output("report").out.appendingPathComponent("gaps.csv").path))
+        // The summary lists what the study cannot support, after its tables.
+        #expect(try output("summary").stdout.contains("Patients: 150 in total, 10 outside the study areas"))
+        #expect(try output("summary").stdout.contains("\nnot available: access gaps not computed: \(missing)\nnot available: gap areas not counted: \(missing)\n"))
         let audit = try Self.audit(outputs)
         #expect(audit.problems == [])
         #expect(audit.reconstructions() == [])

@@ -34,6 +34,31 @@ import TestSupport
         #expect(open.areas.first { $0.id == "99101" }?.patients == 8)
     }
 
+    /// The demo without its 65+ population (the ward layer keeps total and households): the
+    /// study's access gaps cannot run (2SFCA demand is 65+), so the results carry no gaps and say
+    /// why; the staged plans are still evaluated (松区 40, 中部 90, the 75 % stage 117, as on the
+    /// demo) with no gap count (nil, never 0) and the reason; nothing throws.
+    @Test func missingAged65LeavesGapsOutWithTheReason() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-no65-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("geodata/demo"), to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let study = dir.appendingPathComponent("study.yaml")
+        let text = try String(contentsOf: study, encoding: .utf8)
+        let without = text.replacingOccurrences(of: "aged65: pop_65plus, ", with: "")
+        #expect(without != text)
+        try without.write(to: study, atomically: true, encoding: .utf8)
+        let model = try StudyLoader.load(study)
+        let r = try StudyResults.compute(model, policy: SmallCellPolicy(minCell: model.spec.minCell))
+        let missing = "no municipality area has the population measure \"aged65\" — measures at this level: households, total"
+        #expect(r.gaps == nil && r.access == nil)
+        #expect(r.unavailable.gaps == "access gaps not computed: \(missing)")
+        #expect(r.unavailable.scenarios == nil && r.unavailable.stageGaps == "gap areas not counted: \(missing)")
+        let plan = try #require(r.scenarios?.plans.first)
+        #expect(plan.stages.map(\.patients) == [40, 90, 117])
+        #expect(r.scenarios?.plans.allSatisfy { $0.stages.allSatisfy { $0.gapAreas == nil } } == true)
+        #expect(r.areas.allSatisfy { $0.gapClass == nil && $0.penetration == nil })
+    }
+
     @Test func gapsAndStagesAreCarried() throws {
         let r = try Self.results.get()
         let gaps = try #require(r.gaps)

@@ -126,6 +126,7 @@ public struct DisclosureAudit {
 
     /// Records a published total over a set of area codes (the outside bucket is ``outside``).
     public mutating func equation(_ set: Set<String>, _ text: String, source: String) {
+        if text.trimmingCharacters(in: .whitespaces) == "x", !set.isEmpty { hiddenTotals.insert(set) }
         guard let v = Int(text.trimmingCharacters(in: .whitespaces)), !set.isEmpty else {
             if isSmall(text) { problems.append("\(source): total \(text)") }
             return
@@ -133,6 +134,10 @@ public struct DisclosureAudit {
         if v > 0 && v < minCell { problems.append("\(source): total = \(v)") }
         equations.append(Equation(set: set, value: v, source: source))
     }
+
+    /// The distinct sets of areas whose published total is hidden ("x": secondary suppression of a
+    /// total, e.g. a 90 % catchment), however many outputs show it.
+    public private(set) var hiddenTotals: Set<Set<String>> = []
 
     /// All area codes of the line read so far (the outside bucket included).
     public var lineCodes: Set<String> { Set(cells.keys) }
@@ -157,6 +162,8 @@ public struct DisclosureAudit {
         for f in files where f.pathExtension == "html" { scanText(f, markdown: false) }
         for f in files where f.pathExtension == "geojson" { try scanGeoJSON(f) }
         for f in files where f.pathExtension == "qgs" { scanQGISProject(f) }
+        for f in files where f.pathExtension == "svg" { scanSVG(f) }
+        for f in files where f.pathExtension == "pdf" && f.lastPathComponent.hasPrefix("map_") { scanMapPDF(f) }
         try readLine(files)
         for f in files where f.pathExtension == "html" { try scanMapData(f) }
         try readEquations(files)
@@ -270,6 +277,65 @@ public struct DisclosureAudit {
             problems.append("\(url.lastPathComponent): rule on \(text[field]) with limit \(text[value])")
         }
     }
+
+    /// Legend titles of the maps that classify patient counts (Japanese and English).
+    static let patientLegendTitles: Set<String> = ["患者数（人）", "Patients"]
+
+    /// A map drawn as SVG (`map`'s file, the report's `map_*.svg`): every `<text>` (title, legend,
+    /// labels, notes). No text may be a count 1 … min−1 on its own (a label), and the class
+    /// limits of a patient-count legend may not name one (a class "5–9" would place the areas
+    /// drawn in it within 1 … min−1).
+    public mutating func scanSVG(_ url: URL) {
+        guard let svg = try? String(contentsOf: url, encoding: .utf8) else { problems.append("\(url.lastPathComponent): unreadable"); return }
+        var texts: [String] = []
+        var rest = svg[...]
+        while let open = rest.range(of: "<text"), let gt = rest.range(of: ">", range: open.upperBound..<rest.endIndex),
+              let close = rest.range(of: "</text>", range: gt.upperBound..<rest.endIndex) {
+            texts.append(String(rest[gt.upperBound..<close.lowerBound]).replacingOccurrences(of: "&lt;", with: "<")
+                .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&"))
+            rest = rest[close.upperBound...]
+        }
+        mapTextsRead += texts.count
+        for t in texts where isSmall(t) { problems.append("\(url.lastPathComponent): the text \(t) is a small count") }
+        scanLegend(texts, source: url.lastPathComponent)
+    }
+
+    /// A map's PDF (`map_*.pdf`): its text as `pdftotext -raw` extracts it (the same legend as the
+    /// SVG's), when poppler-utils is installed; skipped otherwise (the SVG of the same map is read).
+    public mutating func scanMapPDF(_ url: URL) {
+        let tool = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let tool else { return }
+        let process = Process(), pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = ["-raw", "-enc", "UTF-8", url.path, "-"]
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        mapTextsRead += lines.count
+        scanLegend(lines, source: url.lastPathComponent)
+    }
+
+    /// The entries after a patient-count legend title, up to the first that is no class ("<10",
+    /// "0", "12–14", "40+"): each limit must be 0 or at least min_cell.
+    mutating func scanLegend(_ texts: [String], source: String) {
+        for (k, t) in texts.enumerated() where Self.patientLegendTitles.contains(t) {
+            for entry in texts[(k + 1)...] {
+                let limits = entry.split(whereSeparator: { "–-+ ".contains($0) }).map(String.init)
+                guard entry.hasPrefix("<") || (!limits.isEmpty && limits.allSatisfy { Double($0) != nil }) else { break }
+                patientLegendClasses += 1
+                for l in limits where (Double(l) ?? 0) > 0 && (Double(l) ?? 0) < Double(minCell) {
+                    problems.append("\(source): patient legend class \(entry) names a count below \(minCell)")
+                }
+            }
+        }
+    }
+
+    /// How many map texts (SVG `<text>`, PDF lines) and patient-legend classes were read.
+    public private(set) var mapTextsRead = 0
+    public private(set) var patientLegendClasses = 0
 
     // MARK: 2–4. The line, and the totals over it
 

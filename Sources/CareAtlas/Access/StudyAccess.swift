@@ -82,7 +82,8 @@ public struct StudyAccess: Sendable {
         }
         guard areas.contains(where: { $0.population[demandMeasure] != nil }) else {
             let measures = Set(areas.flatMap(\.population.keys)).sorted().joined(separator: ", ")
-            throw AnalysisError("no \(level.rawValue) area has the population measure \"\(demandMeasure)\"", fix: "measures at this level: \(measures)")
+            throw AnalysisError.missingData("no \(level.rawValue) area has the population measure \"\(demandMeasure)\"",
+                                            fix: "measures at this level: \(measures)")
         }
         // Areas without the measure are no data: left out of the demand (never counted as 0, which
         // would inflate the supply ratios of their providers) and given no score.

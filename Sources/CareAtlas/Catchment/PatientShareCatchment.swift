@@ -203,9 +203,24 @@ func dissolve(_ areas: [Area], in model: StudyModel, _ operation: String) throws
 public struct AnalysisError: Error, CustomStringConvertible, Sendable, Equatable {
     public let message: String
     public let fix: String
+    /// The study lacks data the analysis needs (e.g. no area has the 65+ population), as opposed
+    /// to a setting or an input that is wrong: a command whose analysis needs it with its default
+    /// settings says the analysis is not available instead of failing.
+    public private(set) var isMissingData = false
     public init(_ message: String, fix: String = "") {
         self.message = message
         self.fix = fix
     }
+
+    /// An error saying that the study lacks data (``isMissingData``).
+    public static func missingData(_ message: String, fix: String = "") -> AnalysisError {
+        var e = AnalysisError(message, fix: fix)
+        e.isMissingData = true
+        return e
+    }
+
     public var description: String { fix.isEmpty ? message : "\(message) — \(fix)" }
+
+    /// Two errors are the same when they say the same.
+    public static func == (a: AnalysisError, b: AnalysisError) -> Bool { a.message == b.message && a.fix == b.fix }
 }

@@ -46,6 +46,10 @@ public struct ScenarioAnalysis: Sendable {
     public let plans: [(name: String, stages: [StageResult])]
     public let frontier: Frontier?
     public let liaison: LiaisonSpec
+    /// Why the stages carry no gap-area counts although the study sets `scenarios.gaps` (the
+    /// access those gaps need cannot be computed, e.g. the study has no 65+ population): one
+    /// English sentence for outputs; nil when the counts are there or not asked for.
+    public var gapsUnavailable: String? = nil
 }
 
 extension ScenarioAnalysis {
@@ -55,7 +59,7 @@ extension ScenarioAnalysis {
         let cut = plans.enumerated().map { p, plan in
             (name: plan.name, stages: Array(plan.stages.prefix(p < stageCounts.count ? stageCounts[p] : plan.stages.count)))
         }
-        return ScenarioAnalysis(level: level, plans: cut, frontier: frontier, liaison: liaison)
+        return ScenarioAnalysis(level: level, plans: cut, frontier: frontier, liaison: liaison, gapsUnavailable: gapsUnavailable)
     }
 
     /// Evaluates every plan of the study's `scenarios:` section (and the frontier when asked).
@@ -84,7 +88,8 @@ extension ScenarioAnalysis {
             progress("frontier up to \(f.upTo)")
             frontier = try Frontier.compute(context, f, progress: progress)
         }
-        return ScenarioAnalysis(level: spec.level, plans: plans, frontier: frontier, liaison: spec.liaison)
+        return ScenarioAnalysis(level: spec.level, plans: plans, frontier: frontier, liaison: spec.liaison,
+                                gapsUnavailable: context.gapsUnavailable)
     }
 }
 
@@ -102,6 +107,9 @@ struct StageContext {
     let minutesToAnchor: [Double?]
     let costs: StudyCosts?
     let gapAreaIDs: Set<String>?
+    /// Why ``gapAreaIDs`` is nil although the study sets `scenarios.gaps`: the plans are still
+    /// evaluated, without gap counts (an optional part never stops them).
+    let gapsUnavailable: String?
 
     init(_ model: StudyModel, _ spec: ScenarioSpec, costs: StudyCosts? = nil) throws {
         self.model = model
@@ -121,11 +129,16 @@ struct StageContext {
         self.costs = costs
         let level = self.level, anchorInstitution = model.anchorIndex!
         minutesToAnchor = areas.indices.map { costs?.minutes(level: level, area: $0, institution: anchorInstitution) }
+        var gapAreaIDs: Set<String>?, gapsUnavailable: String?
         if let g = spec.gaps {
-            gapAreaIDs = Set(try AccessGaps.find(model, level: level, settings: g, costs: costs).gaps.gaps.map(\.areaID))
-        } else {
-            gapAreaIDs = nil
+            do {
+                gapAreaIDs = Set(try AccessGaps.find(model, level: level, settings: g, costs: costs).gaps.gaps.map(\.areaID))
+            } catch let error as AnalysisError {
+                gapsUnavailable = "gap areas not counted: \(error)"
+            }
         }
+        self.gapAreaIDs = gapAreaIDs
+        self.gapsUnavailable = gapsUnavailable
     }
 
     /// Per-area objective weights.

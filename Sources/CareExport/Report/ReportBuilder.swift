@@ -62,7 +62,17 @@ public enum ReportBuilder {
             }
         }
 
+        /// A paragraph saying why an analysis is absent, where it would appear.
+        func absent(_ japanese: String, _ english: String, _ reason: String?) {
+            guard let reason else { return }
+            blocks.append(.paragraph("\(japanese)は計算できませんでした。 \(english) not available: \(reason)."))
+        }
+
         // 1. The decision.
+        if r.scenarios == nil, let reason = r.unavailable.scenarios {
+            blocks.append(.heading(level: 2, text: "1. 判断のための要約 Decision"))
+            absent("段階的な計画", "Staged plans", reason)
+        }
         if let d = DecisionPage.build(r, language: language) {
             blocks.append(.heading(level: 2, text: "1. 判断のための要約 Decision"))
             blocks.append(.paragraph("段階的な進め方（計画「\(d.planName)」）。各段階の地域、患者数と全患者に占める割合（95%信頼区間）、前段階からの増加、連携の負担、アクセスの空白地域。"
@@ -131,6 +141,11 @@ public enum ReportBuilder {
             blocks.append(.heading(level: 3, text: "データの範囲 Coverage"))
             blocks.append(.list(coverageLines))
         }
+        // Every optional analysis the study asks for that could not run, before any figure.
+        if !r.unavailable.reasons.isEmpty {
+            blocks.append(.heading(level: 3, text: "計算できなかった分析 Analyses not available"))
+            blocks.append(.list(r.unavailable.reasons))
+        }
         blocks.append(.paragraph("患者数が \(policy.minCell) 未満のセルは「\(policy.suppressedLabel)」、他のセルの秘匿を守るために隠したセルは「\(SmallCellPolicy.secondaryLabel)」と表示しています。"
             + " Counts below \(policy.minCell) are shown as \(policy.suppressedLabel); cells hidden to protect another are shown as \(SmallCellPolicy.secondaryLabel)."))
 
@@ -142,12 +157,20 @@ public enum ReportBuilder {
         if r.access != nil {
             blocks.append(.map(key: "access", caption: "在宅医療へのアクセス（2SFCA）Access to home care"))
             blocks.append(.map(key: "gaps", caption: "アクセスのギャップ Access gaps"))
+        } else {
+            absent("アクセスとギャップの地図", "Access and gaps maps", r.unavailable.gaps)
         }
+        if r.scenarios == nil { absent("段階的な連携圏域の地図", "The staged regions map", r.unavailable.scenarios) }
         if r.costs != nil { blocks.append(.map(key: "drive_time", caption: "基幹病院までの所要時間と所要時間圏 Travel time to the anchor and its drive-time areas")) }
 
         // 4. Stages.
+        if r.scenarios == nil, let reason = r.unavailable.scenarios {
+            blocks.append(.heading(level: 2, text: "4. 段階別の比較 Stage comparison"))
+            absent("段階的な計画", "Staged plans", reason)
+        }
         if let s = r.scenarios {
             blocks.append(.heading(level: 2, text: "4. 段階別の比較 Stage comparison"))
+            absent("段階内のギャップ地域数（gap_areas）", "Gap-area counts of the stages", s.gapsUnavailable)
             table("scenario_stages.csv", ["plan", "stage_order", "stage", "areas", "patients", "share_percent", "share_ci95_lower_percent",
                                           "share_ci95_upper_percent", "marginal_patients", "aged65", "engaged_institutions",
                                           "patients_per_institution", "gap_areas", "max_distance_km"], shown: 40,
@@ -170,13 +193,16 @@ public enum ReportBuilder {
         table("areas.csv", ["rank", "area_code", "area_name", "group", "patients", "share_percent", "aged65",
                             "penetration_per_10k_aged65", "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "gap_class"], shown: 30,
               title: "地域別の指標 Areas (\(r.level.japaneseName))", keys: ["area_code", "area_name"])
-        if tables["gaps.csv"] != nil { table("gaps.csv", shown: 20, keys: ["area_name"]) }
+        if tables["gaps.csv"] != nil { table("gaps.csv", shown: 20, keys: ["area_name"]) } else {
+            absent("アクセスのギャップ", "Access gaps", r.unavailable.gaps)
+        }
         table("institutions.csv", ["role", "name", "kind", "area_name", "shared_patients"], shown: 30)
         if let c = r.costs {
             blocks.append(.heading(level: 3, text: "所要時間 Travel time"))
             blocks.append(.paragraph("移動コスト: \(c.japaneseDescription)。経路のない組み合わせは「no route」、道路網から離れた地域・施設は「no data」とし、0 や ∞ としては扱わない。"
                 + " Cost: \(c.description). Pairs without a route are \"no route\", areas or institutions off the network \"no data\"; neither is treated as 0 or ∞."))
             table("travel_costs.csv")
+            absent("所要時間圏", "Drive-time areas", r.unavailable.driveTimes)
             if r.driveTimes != nil {
                 table("drive_time_areas.csv", ["institution_id", "stage", "name", "kind", "minutes", "road_km", "area_km2", "total_covered",
                                                "total_covered_percent", "aged65_covered", "aged65_covered_percent"], shown: 60)

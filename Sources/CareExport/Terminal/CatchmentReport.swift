@@ -62,11 +62,14 @@ extension CatchmentReport {
                      "area_codes": withheld ? .null : .array(c.areaIDs.map(JSONValue.string)),
                      "patients": .string(policy.label(c.patients, secondary: hidden)), "share": hidden ? .null : jsonNumber(c.share)])
         }
-        return commandJSON("catchment", study: study, policy: policy, folder: folder, [
+        var members: JSONObject = [
             "level": .string(run.level.rawValue), "total_patients": .string(policy.label(analysis.totalPatients)),
             "outside_patients": .string(policy.label(analysis.outsidePatients, secondary: disclosure.outsideHidden)), "catchments": .array(catchments),
             "huff": .object(huff),
-        ])
+        ]
+        // Only when the road network's drive-time areas cannot be drawn (the object is unchanged otherwise).
+        if let reason = run.driveTimes?.reason { members["drive_time_areas_unavailable"] = .string(reason) }
+        return commandJSON("catchment", study: study, policy: policy, folder: folder, members)
     }
 }
 

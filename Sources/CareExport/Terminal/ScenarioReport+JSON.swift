@@ -42,9 +42,12 @@ extension ScenarioAnalysis {
                 }),
             ])
         }
-        return commandJSON("scenarios", study: study, policy: policy, folder: folder, [
+        var members: JSONObject = [
             "level": .string(analysis.level.rawValue), "total_patients": .string(policy.label(total)),
             "plans": .array(plans), "frontier": frontier,
-        ])
+        ]
+        // Only when the study asks for gap counts that cannot be made (the object is unchanged otherwise).
+        if let reason = analysis.gapsUnavailable { members["gap_areas_unavailable"] = .string(reason) }
+        return commandJSON("scenarios", study: study, policy: policy, folder: folder, members)
     }
 }

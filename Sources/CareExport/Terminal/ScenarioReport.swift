@@ -24,6 +24,7 @@ extension ScenarioAnalysis {
                 for note in s.notes { out += "    note: \(note)\n" }
             }
         }
+        if let reason = gapsUnavailable { out += "gap areas: not available: \(reason)\n" }
         if let f = frontier {
             let (pointMask, pathMask) = disclosure.frontierMasks(self)
             out += "frontier: \(f.measure.rawValue)\(f.kinds.isEmpty ? "" : " (\(f.kinds.joined(separator: ", ")))"), objective \(f.objective.rawValue)\n"

@@ -21,6 +21,7 @@ extension StudySummary {
             out += Self.align([header] + cells, rightAligned: [2, 3, 4, 5, 6, 7])
             for line in table.coverage { out += "coverage: \(line)\n" }
         }
+        if !unavailable.isEmpty { out += "\n" + unavailable.map { "not available: \($0)\n" }.joined() }
         if !credits.isEmpty { out += "\n" + credits.joined(separator: "\n") + "\n" }
         return out
     }
@@ -36,7 +37,7 @@ extension StudySummary {
             o["institutions"] = r.institutions.map { .number(Double($0)) } ?? .null
             return .object(o)
         }
-        let value: JSONValue = .object([
+        var object: JSONObject = [
             "study": .string(studyName), "period": .string(period), "crs": .string(crs),
             "min_cell": .number(Double(policy.minCell)), "suppressed": .bool(policy.isSuppressing),
             "total_patients": .string(policy.label(totalPatients)), "outside_patients": .string(outsidePatients),
@@ -45,7 +46,10 @@ extension StudySummary {
                          "coverage": .array(t.coverage.map(JSONValue.string))])
             }),
             "credits": .array(credits.map(JSONValue.string)),
-        ])
+        ]
+        // Only when something is missing (the object is unchanged otherwise).
+        if !unavailable.isEmpty { object["unavailable"] = .array(unavailable.map(JSONValue.string)) }
+        let value: JSONValue = .object(object)
         return ((try? value.jsonString()) ?? "{}") + "\n"
     }
 

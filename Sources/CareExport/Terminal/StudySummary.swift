@@ -37,6 +37,9 @@ public struct StudySummary: Sendable {
     public let tables: [Table]
     public let policy: SmallCellPolicy
     public let credits: [String]
+    /// Why the analyses the study asks for that cannot run are absent (the run's
+    /// ``StudyAnalyses/unavailable`` and the stages' gap counts), one English sentence each.
+    public var unavailable: [String] = []
 
     /// The summary of a run: the area line of the run's level and the group lines show exactly
     /// what the run's disclosure decision shows, so that no other output of the study gives a
@@ -45,6 +48,7 @@ public struct StudySummary: Sendable {
         let shares = run.defaultShares.value
         self.init(model: run.model, policy: run.policy, disclosure: run.disclosure,
                   groupMask: shares.map { run.disclosure.groupMask($0) })
+        unavailable = run.analyses.unavailable + [run.scenarios?.value?.gapsUnavailable].compactMap { $0 }
     }
 
     /// Builds the summary under `policy` (the study's `privacy.min_cell` unless overridden).
