@@ -104,7 +104,7 @@ public struct StudyRun: Sendable {
                                    outsidePatientsLabel: policy.label(shares.outsidePatients, secondary: disclosure.outsideHidden))
         results.costs = analyses.costs
         results.driveTimes = try analyses.driveTimes?.get()
-        results.planning = try PlanningAnalysis.compute(model, shares: shares, scenarios: scenarios, access: gaps?.access)
+        results.planning = try PlanningAnalysis.compute(model, shares: shares, scenarios: scenarios, access: gaps?.access, costs: analyses.costs)
         return results
     }
 }
