@@ -28,7 +28,7 @@ extension StudyMaps {
         map.subtitle += " · " + (rs.optimal ? (en ? "proven optimal" : "最適性を証明済み")
             : String(format: en ? "not proven optimal, gap %.2f %%" : "最適性は未証明（ギャップ %.2f %%）", rs.gap * 100))
         var hospitals = rs.districts.enumerated().map { k, d in
-            PointLayer(name: d.hospitalName, positions: [d.position], symbol: .square, color: colors[k % colors.count], size: 7)
+            PointLayer(name: d.hospitalName, positions: [d.position], symbol: .square, color: colors[k % colors.count], size: 9)
         }
         for k in hospitals.indices { hospitals[k].aggregated = false }
         map.points = hospitals + map.points

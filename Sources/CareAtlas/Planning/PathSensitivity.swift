@@ -5,7 +5,7 @@ import Foundation
 /// for each stage whether its region is the same, which areas it adds and which it drops.
 ///
 /// - **Thresholds**: the floating-catchment threshold of `scenarios.gaps` (metres, or minutes
-///   with a travel-time cost) set to each value in turn, the study's own first. No stage rule
+///   with a travel-time cost) set to each value in turn, the study's own among them, ascending. No stage rule
 ///   reads the access scores, so the regions stay; what moves is the set of access-gap areas each
 ///   stage holds, which the table gives per threshold.
 /// - **Budget measures**: each budget stage solved again (exactly, ``RegionOptimizer``) with its
@@ -106,14 +106,14 @@ public struct PathSensitivity: Sendable {
             }
             let own = try g.threshold(costs: costs)
             let unit = costs == nil ? "m" : "min"
-            for (n, t) in ([own] + spec.thresholds.filter { $0 != own }).enumerated() {
+            for t in Set([own] + spec.thresholds).sorted() {
                 var settings = g
                 if costs == nil { settings.thresholdMeters = t } else { settings.thresholdMinutes = t }
                 let gaps = Set(try AccessGaps.find(model, level: level, settings: settings, costs: costs).gaps.gaps.map(\.areaID))
-                if n == 0 {
+                if t == own {
                     for (_, result) in plans { for s in result.stages { studyGaps[key(result.name, s.name)] = s.areaIDs.filter(gaps.contains) } }
                 }
-                variants.append(Variant(factor: .threshold, label: "\(numberText(t)) \(unit)", isStudySetting: n == 0))
+                variants.append(Variant(factor: .threshold, label: "\(numberText(t)) \(unit)", isStudySetting: t == own))
                 add(variants.count - 1, regions: studyRegions, gaps: gaps)
             }
         }

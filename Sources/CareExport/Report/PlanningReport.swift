@@ -87,7 +87,7 @@ enum PlanningReport {
             var parts: [String] = []
             let thresholds = mine.filter { v($0, "factor") == PathSensitivity.Factor.threshold.rawValue }
             if !thresholds.isEmpty {
-                let gaps = thresholds.map { row in "\(v(row, "setting"))\(v(row, "study_setting") == "yes" ? "（計画）" : "")で \(v(row, "gap_areas"))" }
+                let gaps = thresholds.map { row in "\(v(row, "setting"))\(v(row, "study_setting") == "yes" ? "（計画の設定）" : "") で \(v(row, "gap_areas"))" }
                 parts.append("閾値を変えても圏域は同じ（閾値はどの段階の規則にも使われない）。圏域内の空白地域: " + gaps.joined(separator: "、"))
             }
             for factor in [PathSensitivity.Factor.budgetMeasure, .year] {

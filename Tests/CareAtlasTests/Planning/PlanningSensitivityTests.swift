@@ -27,7 +27,7 @@ import TestSupport
 
     @Test func parsesTheSensitivitySection() throws {
         let s = try #require(try Self.model.get().spec.planning?.sensitivity)
-        #expect(s.thresholds == [2000, 5000] && s.budgetMeasures == [.maxAreas, .maxPopulation])
+        #expect(s.thresholds == [1000, 5000] && s.budgetMeasures == [.maxAreas, .maxPopulation])
         #expect(s.years.map(\.label) == ["2024年度"] && s.years[0].file?.lastPathComponent == "patients_fy2024.csv")
         // The year's table is read like patients: (totals by ward, the outside bucket).
         let year = try #require(try Self.model.get().patientYears.first)
@@ -38,7 +38,7 @@ import TestSupport
     @Test func badSensitivityKeysAreNamed() {
         let url = repositoryRoot.appendingPathComponent("geodata/demo/study_planning.yaml")
         let yaml = try! String(contentsOf: url, encoding: .utf8)
-            .replacingOccurrences(of: "thresholds: [2000, 5000]", with: "thresholds: [2000, -5]")
+            .replacingOccurrences(of: "thresholds: [1000, 5000]", with: "thresholds: [1000, -5]")
             .replacingOccurrences(of: "budget_measures: [max_areas, max_population]", with: "budget_measures: [max_beds]")
             .replacingOccurrences(of: "{label: 2024年度, file: patients_fy2024.csv}", with: "{label: 2024年度}")
         let (spec, d) = StudyFileParser.parse(yaml: yaml, file: url)
@@ -93,13 +93,13 @@ import TestSupport
         var spec = SensitivitySpec()
         spec.thresholds = [100]
         let s = try PathSensitivity.compute(try Self.model.get(), spec: spec, scenarios: try Self.scenarios.get())
-        #expect(s.variants.map(\.label) == ["3000 m", "100 m"] && s.variants.map(\.isStudySetting) == [true, false])
+        #expect(s.variants.map(\.label) == ["100 m", "3000 m"] && s.variants.map(\.isStudySetting) == [false, true])
         for c in s.cells {
             #expect(c.sameRegion)
-            if c.variant == 1 { #expect(c.gapAreaIDs == c.areaIDs, "\(c)") }
+            if c.variant == 0 { #expect(c.gapAreaIDs == c.areaIDs, "\(c)") }
         }
         // At the study's own 3000 m the gaps are those of gaps.csv (楓 椿 桜 欅 梅) inside each stage.
-        let own = try #require(s.cells.first { $0.plan == "連携施設数の上限" && $0.stageOrder == 2 && $0.variant == 0 })
+        let own = try #require(s.cells.first { $0.plan == "連携施設数の上限" && $0.stageOrder == 2 && $0.variant == 1 })
         #expect(Self.named(own.gapAreaIDs) == ["楓", "椿", "桜", "欅"])
     }
 
