@@ -118,72 +118,27 @@ public struct PathSensitivity: Sendable {
             }
         }
 
-        if !spec.budgetMeasures.isEmpty {
-            let context = try StageContext(model, light, costs: costs)
-            for measure in spec.budgetMeasures {
-                var regions: [[Set<String>?]] = [], notes: [[String?]] = []
-                for (planSpec, result) in plans {
-                    var planRegions: [Set<String>?] = [], planNotes: [String?] = []
-                    var previous: Set<Int>? = []
-                    for (k, stage) in planSpec.stages.prefix(result.stages.count).enumerated() {
-                        guard let before = previous else {
-                            planRegions.append(nil)
-                            planNotes.append("no region: an earlier stage has none")
-                            continue
-                        }
-                        var rule = stage
-                        var note: String?
-                        if case .budget(var b) = stage.rule {
-                            if b.measure == measure {
-                                note = "the stage's own measure"
-                            } else {
-                                let kinds = b.measure == .maxInstitutions ? b.kinds : scenarioSpec.liaison.kinds
-                                let perArea = context.costs(measure, kinds: kinds)
-                                let workload = result.stages[k].areaIDs.compactMap { model.areaIndex($0, at: level) }.reduce(0.0) { $0 + perArea[$1] }
-                                b = Budget(measure: measure, limit: workload * (1 + 1e-9), kinds: measure == .maxInstitutions ? kinds : [])
-                                rule.rule = .budget(b)
-                                note = "\(measure.rawValue) ≤ \(numberText(workload)) (the stage's region in this measure)"
-                            }
-                        }
-                        do {
-                            let (members, _, _) = try context.region(for: rule, previous: planSpec.nested ? before : [])
-                            let region = planSpec.nested ? members.union(before) : members
-                            previous = region
-                            planRegions.append(Set(region.map { context.areas[$0].id }))
-                        } catch {
-                            previous = nil
-                            planRegions.append(nil)
-                            note = "no region fits: \(error)"
-                        }
-                        planNotes.append(note)
-                    }
-                    regions.append(planRegions)
-                    notes.append(planNotes)
-                }
-                variants.append(Variant(factor: .budgetMeasure, label: measure.rawValue, isStudySetting: false))
-                add(variants.count - 1, regions: regions, notes: notes)
-            }
-        }
-
-        for year in model.patientYears where spec.years.contains(where: { $0.label == year.label }) {
-            let yearModel = model.withPatients(of: year)
-            let context = try StageContext(yearModel, light, costs: costs)
+        /// Every published stage of every plan evaluated in `context`, each with the rule `rule`
+        /// gives it (and a note), nested as the plan is; a stage without a region ends its plan.
+        func evaluate(_ context: StageContext, rule: (StageSpec, _ plan: Int, _ stage: Int) -> (StageSpec, String?)) -> ([[Set<String>?]], [[String?]]) {
             var regions: [[Set<String>?]] = [], notes: [[String?]] = []
-            for (planSpec, result) in plans {
+            for (p, (planSpec, result)) in plans.enumerated() {
                 var planRegions: [Set<String>?] = [], planNotes: [String?] = []
                 var previous: Set<Int>? = []
-                for stage in planSpec.stages.prefix(result.stages.count) {
+                for (k, stage) in planSpec.stages.prefix(result.stages.count).enumerated() {
                     guard let before = previous else {
                         planRegions.append(nil)
                         planNotes.append("no region: an earlier stage has none")
                         continue
                     }
+                    let (changed, note) = rule(stage, p, k)
                     do {
-                        let (members, _, stageNotes) = try context.region(for: stage, previous: planSpec.nested ? before : [])
+                        let (members, _, stageNotes) = try context.region(for: changed, previous: planSpec.nested ? before : [])
                         let region = planSpec.nested ? members.union(before) : members
                         previous = region
                         planRegions.append(Set(region.map { context.areas[$0].id }))
-                        planNotes.append(stageNotes.isEmpty ? nil : stageNotes.joined(separator: "; "))
+                        let all = [note].compactMap { $0 } + stageNotes
+                        planNotes.append(all.isEmpty ? nil : all.joined(separator: "; "))
                     } catch {
                         previous = nil
                         planRegions.append(nil)
@@ -193,6 +148,29 @@ public struct PathSensitivity: Sendable {
                 regions.append(planRegions)
                 notes.append(planNotes)
             }
+            return (regions, notes)
+        }
+
+        if !spec.budgetMeasures.isEmpty {
+            let context = try StageContext(model, light, costs: costs)
+            for measure in spec.budgetMeasures {
+                let (regions, notes) = evaluate(context) { stage, p, k in
+                    guard case .budget(let b) = stage.rule else { return (stage, nil) }
+                    if b.measure == measure { return (stage, "the stage's own measure") }
+                    let kinds = b.measure == .maxInstitutions ? b.kinds : scenarioSpec.liaison.kinds
+                    let perArea = context.costs(measure, kinds: kinds)
+                    let workload = plans[p].1.stages[k].areaIDs.compactMap { model.areaIndex($0, at: level) }.reduce(0.0) { $0 + perArea[$1] }
+                    var changed = stage
+                    changed.rule = .budget(Budget(measure: measure, limit: workload * (1 + 1e-9), kinds: measure == .maxInstitutions ? kinds : []))
+                    return (changed, "\(measure.rawValue) ≤ \(numberText(workload)) (the stage's region in this measure)")
+                }
+                variants.append(Variant(factor: .budgetMeasure, label: measure.rawValue, isStudySetting: false))
+                add(variants.count - 1, regions: regions, notes: notes)
+            }
+        }
+
+        for year in model.patientYears where spec.years.contains(where: { $0.label == year.label }) {
+            let (regions, notes) = evaluate(try StageContext(model.withPatients(of: year), light, costs: costs)) { stage, _, _ in (stage, nil) }
             variants.append(Variant(factor: .year, label: year.label, isStudySetting: false))
             add(variants.count - 1, regions: regions, notes: notes)
         }

@@ -71,10 +71,10 @@ enum PlanningReport {
         return b
     }
 
-    /// The decision page's part of `planning.sensitivity`: for each stage of the first plan (the
-    /// page's plan), whether its region holds under the other thresholds, budget measures and
-    /// years, in words and as a table; every word read off the published `sensitivity.csv`.
-    static func decisionBlocks(_ r: StudyResults, tables: [String: Table], language: MapLanguage) -> [ReportDocument.Block] {
+    /// One sentence per stage of the first plan (the decision page's plan): under which settings of
+    /// `planning.sensitivity` its region holds, and what changes otherwise; read off the published
+    /// `sensitivity.csv` only. Empty without it.
+    static func sensitivityLines(_ r: StudyResults, tables: [String: Table]) -> [String] {
         guard let t = tables["sensitivity.csv"], let plan = r.scenarios?.plans.first else { return [] }
         let col = Dictionary(uniqueKeysWithValues: t.header.enumerated().map { ($1, $0) })
         func v(_ row: [String], _ name: String) -> String { col[name].map { row[$0] } ?? "" }
@@ -113,10 +113,17 @@ enum PlanningReport {
             }
             lines.append("段階\(k + 1)「\(stage.name)」: " + parts.joined(separator: "。") + "。")
         }
-        guard !lines.isEmpty else { return [] }
+        return lines
+    }
+
+    /// The decision page's part of `planning.sensitivity`: ``sensitivityLines(_:tables:)`` and the
+    /// first plan's rows of `sensitivity.csv`.
+    static func decisionBlocks(_ r: StudyResults, tables: [String: Table], language: MapLanguage) -> [ReportDocument.Block] {
+        let lines = sensitivityLines(r, tables: tables)
+        guard !lines.isEmpty, let t = tables["sensitivity.csv"], let plan = r.scenarios?.plans.first else { return [] }
+        func v(_ row: [String], _ name: String) -> String { t.header.firstIndex(of: name).map { row[$0] } ?? "" }
         var b: [ReportDocument.Block] = [.heading(level: 3, text: "進め方の頑健さ Sensitivity of the staged path")]
-        b.append(.paragraph("各段階の圏域を、設定を一つずつ変えて求め直した結果（planning.sensitivity）。閾値は2SFCAの到達範囲（空白地域の判定）、予算の尺度は予算付き段階の負担を別の尺度で数え直したもの（上限はその段階の圏域の負担）、患者数は別の年度の患者数。地域名のみを示し、患者数は示さない。"
-            + " The plan's stages evaluated again with one setting changed at a time: the access threshold (gap areas), the budget measure (each budget stage's region measured in another unit as its limit), another year's patient counts. Area names only; no count is published."))
+        b.append(.paragraph(sensitivityIntroduction))
         b.append(.list(lines))
         let (header, selected) = t.selecting(["stage_order", "stage", "factor", "setting", "same_region", "added_area_names", "dropped_area_names", "gap_areas"])
         let firstPlan = zip(t.rows, selected).filter { v($0.0, "plan") == plan.name }.map(\.1)
@@ -124,6 +131,16 @@ enum PlanningReport {
                         rows: firstPlan.map { row in zip(header, row).map { PeopleFormat.cell($0, $1, language: language) } },
                         shownRows: 40, file: "sensitivity.csv"))
         return b
+    }
+
+    static let sensitivityIntroduction = "各段階の圏域を、設定を一つずつ変えて求め直した結果（planning.sensitivity）。閾値は2SFCAの到達範囲（空白地域の判定）、予算の尺度は予算付き段階の負担を別の尺度で数え直したもの（上限はその段階の圏域の負担）、患者数は別の年度の患者数。地域名のみを示し、患者数は示さない。"
+        + " The plan's stages evaluated again with one setting changed at a time: the access threshold (gap areas), the budget measure (each budget stage's region counted in another unit, its limit that region's workload), another year's patient counts. Area names only; no count is published."
+
+    /// `decision.md`'s part: the heading, the introduction and the lines; "" without sensitivity.
+    static func sensitivityMarkdown(_ r: StudyResults, tables: [String: Table]) -> String {
+        let lines = sensitivityLines(r, tables: tables)
+        guard !lines.isEmpty else { return "" }
+        return "\n### 進め方の頑健さ Sensitivity of the staged path\n\n\(sensitivityIntroduction)\n\n" + lines.map { "- \($0)\n" }.joined()
     }
 
     static func methods(_ r: StudyResults) -> [ReportDocument.Block] {

@@ -66,7 +66,8 @@ public enum ReportWriter {
             var t = d.table
             if let notice { t.rows.append([notice] + Array(repeating: "", count: t.header.count - 1)) }
             try folder.write("decision.csv", t.csv(excel: options.excel))
-            try folder.write("decision.md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + d.markdown(language: options.language, minCell: r.policy.minCell))
+            try folder.write("decision.md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + d.markdown(language: options.language, minCell: r.policy.minCell)
+                + PlanningReport.sensitivityMarkdown(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a })))
         }
         doc.date = date
         let metadata = DocumentMetadata(title: r.model.spec.name, date: date)

@@ -90,7 +90,7 @@ import TestSupport
             wb = openpyxl.load_workbook(sys.argv[1])
             print(json.dumps({"openpyxl": {ws.title: [["" if c is None else str(c) for c in r] for r in ws.iter_rows(values_only=True)] for ws in wb}}, ensure_ascii=False))
             """
-        let (status, out, err) = try run("/usr/bin/env", ["python3", "-c", script, url.path])
+        let (status, out, err) = try runProgram("/usr/bin/env", ["python3", "-c", script, url.path])
         #expect(status == 0, "\(err)")
         guard let line = out.split(separator: "\n").last, line != "{\"openpyxl\": null}" else { return }  // openpyxl absent: zip and XML checked
         let parsed = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: [[String]]]]
@@ -105,25 +105,11 @@ import TestSupport
         let url = try Self.temporary(XLSXWriter.workbook([Self.invitees, Self.survey]))
         let csv = url.deletingPathExtension().appendingPathExtension("csv")
         defer { try? FileManager.default.removeItem(at: url); try? FileManager.default.removeItem(at: csv) }
-        let (status, _, err) = try run("/usr/bin/ogr2ogr", ["-f", "CSV", "--config", "OGR_XLSX_FIELD_TYPES", "STRING", "--config", "OGR_XLSX_HEADERS", "FORCE",
+        let (status, _, err) = try runProgram("/usr/bin/ogr2ogr", ["-f", "CSV", "--config", "OGR_XLSX_FIELD_TYPES", "STRING", "--config", "OGR_XLSX_HEADERS", "FORCE",
                                                             csv.path, url.path, "survey"])
         #expect(status == 0, "\(err)")
         let text = try String(contentsOf: csv, encoding: .utf8)
         #expect(text.hasPrefix("kind,name\n") || text.hasPrefix("kind,name\r\n"), "\(text)")
         #expect(text.contains("hospital, 前後に空白 ") && text.contains("\"行1\n行2\""), "\(text)")
-    }
-
-    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
     }
 }
