@@ -13,7 +13,8 @@ import Foundation
 ///   in that measure — the same workload counted another way, so the stage's region stays
 ///   feasible and changes only where another region of that size holds more patients. The stages
 ///   after it follow (nesting). With `max_institutions` the stage's own kinds are counted when it
-///   already counts institutions, else the liaison kinds of `scenarios:`.
+///   already counts institutions, else the liaison kinds of `scenarios:`. Areas without data for
+///   the measure (no population; outside a source's `covers:`) are never taken, never free.
 /// - **Years**: every stage evaluated again on another year's patient counts (share catchments
 ///   redrawn, budgets re-solved with the same limits; fixed areas and groups stay).
 ///
@@ -118,9 +119,11 @@ public struct PathSensitivity: Sendable {
             }
         }
 
-        /// Every published stage of every plan evaluated in `context`, each with the rule `rule`
-        /// gives it (and a note), nested as the plan is; a stage without a region ends its plan.
-        func evaluate(_ context: StageContext, rule: (StageSpec, _ plan: Int, _ stage: Int) -> (StageSpec, String?)) -> ([[Set<String>?]], [[String?]]) {
+        /// Every published stage of every plan, each stage's region given by `region` (members and
+        /// notes, from the stage and the required previous region), nested as the plan is; a stage
+        /// without a region ends its plan.
+        func evaluate(_ region: (StageSpec, _ plan: Int, _ stage: Int, _ previous: Set<Int>) throws -> (Set<Int>, [String]),
+                      ids: [Area]) -> ([[Set<String>?]], [[String?]]) {
             var regions: [[Set<String>?]] = [], notes: [[String?]] = []
             for (p, (planSpec, result)) in plans.enumerated() {
                 var planRegions: [Set<String>?] = [], planNotes: [String?] = []
@@ -131,18 +134,16 @@ public struct PathSensitivity: Sendable {
                         planNotes.append("no region: an earlier stage has none")
                         continue
                     }
-                    let (changed, note) = rule(stage, p, k)
                     do {
-                        let (members, _, stageNotes) = try context.region(for: changed, previous: planSpec.nested ? before : [])
-                        let region = planSpec.nested ? members.union(before) : members
-                        previous = region
-                        planRegions.append(Set(region.map { context.areas[$0].id }))
-                        let all = [note].compactMap { $0 } + stageNotes
-                        planNotes.append(all.isEmpty ? nil : all.joined(separator: "; "))
+                        let (members, stageNotes) = try region(stage, p, k, planSpec.nested ? before : [])
+                        let union = planSpec.nested ? members.union(before) : members
+                        previous = union
+                        planRegions.append(Set(union.map { ids[$0].id }))
+                        planNotes.append(stageNotes.isEmpty ? nil : stageNotes.joined(separator: "; "))
                     } catch {
                         previous = nil
                         planRegions.append(nil)
-                        planNotes.append("no region fits: \(error)")
+                        planNotes.append("no region: \(error)")
                     }
                 }
                 regions.append(planRegions)
@@ -154,27 +155,62 @@ public struct PathSensitivity: Sendable {
         if !spec.budgetMeasures.isEmpty {
             let context = try StageContext(model, light, costs: costs)
             for measure in spec.budgetMeasures {
-                let (regions, notes) = evaluate(context) { stage, p, k in
-                    guard case .budget(let b) = stage.rule else { return (stage, nil) }
-                    if b.measure == measure { return (stage, "the stage's own measure") }
-                    let kinds = b.measure == .maxInstitutions ? b.kinds : scenarioSpec.liaison.kinds
-                    let perArea = context.costs(measure, kinds: kinds)
-                    let workload = plans[p].1.stages[k].areaIDs.compactMap { model.areaIndex($0, at: level) }.reduce(0.0) { $0 + perArea[$1] }
-                    var changed = stage
-                    changed.rule = .budget(Budget(measure: measure, limit: workload * (1 + 1e-9), kinds: measure == .maxInstitutions ? kinds : []))
-                    return (changed, "\(measure.rawValue) ≤ \(numberText(workload)) (the stage's region in this measure)")
-                }
+                let (regions, notes) = evaluate({ stage, p, k, previous in
+                    guard case .budget(let b) = stage.rule, b.measure != measure else {
+                        let (members, _, stageNotes) = try context.region(for: stage, previous: previous)
+                        if case .budget = stage.rule { return (members, ["the stage's own measure"] + stageNotes) }
+                        return (members, stageNotes)
+                    }
+                    return try Self.budgetVariant(context, stage: stage, budget: b, measure: measure, stageAreaIDs: plans[p].1.stages[k].areaIDs,
+                                                  liaisonKinds: scenarioSpec.liaison.kinds, previous: previous)
+                }, ids: context.areas)
                 variants.append(Variant(factor: .budgetMeasure, label: measure.rawValue, isStudySetting: false))
                 add(variants.count - 1, regions: regions, notes: notes)
             }
         }
 
         for year in model.patientYears where spec.years.contains(where: { $0.label == year.label }) {
-            let (regions, notes) = evaluate(try StageContext(model.withPatients(of: year), light, costs: costs)) { stage, _, _ in (stage, nil) }
+            let context = try StageContext(model.withPatients(of: year), light, costs: costs)
+            let (regions, notes) = evaluate({ stage, _, _, previous in
+                let (members, _, stageNotes) = try context.region(for: stage, previous: previous)
+                return (members, stageNotes)
+            }, ids: context.areas)
             variants.append(Variant(factor: .year, label: year.label, isStudySetting: false))
             add(variants.count - 1, regions: regions, notes: notes)
         }
         return PathSensitivity(level: level, variants: variants, cells: cells, studyGapAreaIDs: studyGaps)
+    }
+
+    /// A budget stage solved exactly with its workload counted in `measure`, the limit being the
+    /// workload of the stage's own region (`stageAreaIDs`) in that measure. Areas where the
+    /// measure has no data (no total population; outside the coverage of a source of the counted
+    /// kinds) are never taken — counted as 0 they would come free — and a stage whose own region
+    /// holds one cannot be measured: it has no region, with the reason.
+    static func budgetVariant(_ context: StageContext, stage: StageSpec, budget b: Budget, measure: Budget.Measure, stageAreaIDs: [String],
+                              liaisonKinds: [String], previous: Set<Int>) throws -> (Set<Int>, [String]) {
+        let kinds = measure == .maxInstitutions ? (b.measure == .maxInstitutions ? b.kinds : liaisonKinds) : []
+        var perArea = context.costs(measure, kinds: kinds)
+        let noData = Set(context.areas.indices.filter { i in
+            switch measure {
+            case .maxAreas: return false
+            case .maxPopulation: return context.areas[i].population["total"] == nil
+            case .maxInstitutions: return !context.model.sourcesNotCovering(context.areas[i].id, at: context.level, kinds: kinds).isEmpty
+            }
+        })
+        let members = stageAreaIDs.compactMap { context.model.areaIndex($0, at: context.level) }
+        let missing = members.filter(noData.contains)
+        guard missing.isEmpty else {
+            throw AnalysisError("\(missing.count) area\(missing.count == 1 ? "" : "s") of the stage's region (\(missing.prefix(3).map { context.areas[$0].name }.joined(separator: ", "))) \(missing.count == 1 ? "has" : "have") no data for \(measure.rawValue)")
+        }
+        let workload = members.reduce(0.0) { $0 + perArea[$1] }
+        for i in noData { perArea[i] = workload + 1 }
+        let problem = RegionProblem(weights: context.weights(stage.objective), costs: [perArea], budgets: [workload * (1 + 1e-9)],
+                                    adjacency: context.adjacency, root: context.anchorIndex, connected: stage.contiguous, required: previous.sorted())
+        let solution = try RegionOptimizer.solve(problem)
+        var notes = ["\(measure.rawValue) ≤ \(numberText(workload)) (the stage's region in this measure)"]
+        if !noData.isEmpty { notes.append("\(noData.count) areas without data for \(measure.rawValue) left out") }
+        if !solution.optimal { notes.append(String(format: "not proven optimal: gap %.2f %%", solution.gap * 100)) }
+        return (Set(solution.selected), notes)
     }
 
     /// The cells of one stage, in the variants' order.

@@ -67,8 +67,8 @@ struct KuchubuPlanningTests {
         print("kuchubu planning: whole run with planning \(clock.now - start); meetings \(m.meetings.map(\.invitees.count)), survey \(s.entries.count), budget stages \(u.budgetStages.map { "\($0.stage): exact=\($0.heuristicMatchesExact)" })")
     }
 
-    /// The staged path's sensitivity on 区中央部: the 5/10/15-ward budget stages counted in providers
-    /// and in residents. Checked against the data directly: every variant region is connected,
+    /// The staged path's sensitivity on 区中央部: the 5/10/15-ward budget stages counted in residents
+    /// (areas outside Tokyo have no population in the case's table: never taken). Checked against the data directly: every variant region is connected,
     /// holds 文京区, keeps its limit (the stage's own region in that measure), and for the first
     /// stage (nothing required before it) holds at least the stage's patients, the stage's own
     /// region being feasible. At the study's own threshold each stage's gap areas are the run's.
