@@ -1,5 +1,7 @@
 import CareAtlas
 import CarePoints
+import CareFormats
+import CareGeometry
 import CarePrivacy
 import Foundation
 
@@ -13,8 +15,11 @@ import Foundation
 /// | `survey.csv` | institution of the region: area, kind, name, roles, address, postal code |
 /// | `uncertainty_areas.csv` | area: P(in each share catchment), P(in each budget stage's region) |
 /// | `uncertainty_stages.csv` | stage of every plan: share and its 95 % resampling interval |
+/// | `sensitivity.csv` | stage × changed setting: same region or not, areas added and dropped, gap areas |
 /// | `equity.csv` | stage: Gini, Theil T and mean of access over the 65+ population |
 /// | `lorenz.csv` | vertex of each stage's Lorenz curve |
+///
+/// and all of them as the sheets of one workbook, `planning.xlsx` (``workbook(_:)``).
 public enum PlanningExport {
     public static func tables(_ r: StudyResults) -> [(String, Table)] {
         guard let p = r.planning else { return [] }
@@ -28,8 +33,26 @@ public enum PlanningExport {
         if let u = p.uncertainty?.value {
             out += [("uncertainty_areas.csv", uncertaintyAreas(u, r, published)), ("uncertainty_stages.csv", uncertaintyStages(u, published))]
         }
+        if let s = p.sensitivity?.value { out.append(("sensitivity.csv", sensitivity(s, r))) }
         if !p.equity.isEmpty { out += [("equity.csv", equity(p.equity)), ("lorenz.csv", lorenz(p.equity))] }
         return out
+    }
+
+    /// `planning.xlsx`: every table of ``tables(_:)`` as a sheet named by its file stem (meetings'
+    /// invitation lists and the survey's mailing list first), codes, ids and postal codes as text
+    /// (``XLSXWriter``); nil without a `planning:` section. `notice` (an unsuppressed run's
+    /// warning) ends every sheet, as it ends every CSV.
+    public static func workbook(_ r: StudyResults, notice: String? = nil) -> Data? {
+        let all = tables(r)
+        guard !all.isEmpty else { return nil }
+        let first = ["meetings.csv", "survey.csv"]
+        let ordered = all.filter { first.contains($0.0) }.sorted { first.firstIndex(of: $0.0)! < first.firstIndex(of: $1.0)! }
+            + all.filter { !first.contains($0.0) }
+        return XLSXWriter.workbook(ordered.map { name, t in
+            XLSXWriter.Sheet(name: String(name.dropLast(4).prefix(31)), header: t.header,
+                             rows: t.rows + (notice.map { [[$0] + Array(repeating: "", count: max(0, t.header.count - 1))] } ?? []),
+                             textColumns: Set(t.header.filter { h in ["_code", "_codes", "_id", "id"].contains { h.hasSuffix($0) } }))
+        })
     }
 
     static func roleSharingAreas(_ rs: RoleSharingResult, _ r: StudyResults) -> Table {
@@ -42,6 +65,27 @@ public enum PlanningExport {
                            a.changed.map { $0 ? "yes" : "no" } ?? (rs.comparedWithFlows ? "no_flow" : "no_flow_table")])
         }
         return t
+    }
+
+    /// The `role_sharing` layer (GeoJSON and GeoPackage): one polygon per area of the region with
+    /// the columns of `role_sharing.csv` and its district's figures (QGIS: categorise on
+    /// `hospital_id`). No patient count: demand is the study's measure (65+ population by default).
+    public static func roleSharingFeatures(_ rs: RoleSharingResult, _ r: StudyResults) -> [(Geometry?, JSONObject)] {
+        let names = Dictionary(uniqueKeysWithValues: r.model.institutions.map { ($0.id, $0.name) })
+        let districts = Dictionary(uniqueKeysWithValues: rs.districts.map { ($0.hospitalID, $0) })
+        return rs.areas.map { a in
+            var o: JSONObject = ["area_code": .string(a.areaID), "area_name": .string(a.areaName), "level": .string(rs.level.rawValue),
+                                 "hospital_id": .string(a.hospitalID), "hospital_name": .string(names[a.hospitalID] ?? ""),
+                                 "demand_measure": .string(rs.demandMeasure), "demand": Layers.number(a.demand, decimals: 1),
+                                 "distance_km": Layers.number(a.distanceKm, decimals: 3)]
+            o["today_plurality_hospital_id"] = a.todayHospitalID.map(JSONValue.string) ?? .null
+            o["changed"] = a.changed.map(JSONValue.bool) ?? .null
+            if let d = districts[a.hospitalID] {
+                o["district_load_ratio"] = Layers.number(d.loadRatio, decimals: 3)
+                o["district_areas"] = .number(Double(d.areaIDs.count))
+            }
+            return (r.model.area(a.areaID, at: rs.level)?.geometry, o)
+        }
     }
 
     static func roleSharingDistricts(_ rs: RoleSharingResult, _ r: StudyResults) -> Table {
@@ -98,6 +142,24 @@ public enum PlanningExport {
             let shown = published.stageShown(plan: s.plan, stage: s.stage)
             t.rows.append([s.plan, s.stage, shown ? Format.percent(s.observedShare) : SmallCellPolicy.secondaryLabel,
                            shown ? Format.percent(s.lower) : "", shown ? Format.percent(s.upper) : ""])
+        }
+        return t
+    }
+
+    static func sensitivity(_ s: PathSensitivity, _ r: StudyResults) -> Table {
+        var t = Table(title: "Sensitivity of the staged path",
+                      header: ["plan", "stage_order", "stage", "factor", "setting", "study_setting", "same_region", "added_area_codes",
+                               "added_area_names", "dropped_area_codes", "dropped_area_names", "gap_areas", "gap_area_names", "note"])
+        func name(_ id: String) -> String { r.model.area(id, at: s.level)?.name ?? id }
+        for (c, shown) in zip(s.cells, PlanningDisclosure.sensitivityShown(s, r)) {
+            let v = s.variants[c.variant]
+            let same = !shown ? SmallCellPolicy.secondaryLabel : c.areaIDs == nil ? "no_region" : c.sameRegion ? "yes" : "no"
+            let diff = shown && c.areaIDs != nil
+            t.rows.append([c.plan, String(c.stageOrder), c.stage, v.factor.rawValue, v.label, v.isStudySetting ? "yes" : "no", same,
+                           diff ? c.added.joined(separator: " ") : "", diff ? c.added.map(name).joined(separator: " ") : "",
+                           diff ? c.dropped.joined(separator: " ") : "", diff ? c.dropped.map(name).joined(separator: " ") : "",
+                           c.gapAreaIDs.map { String($0.count) } ?? "", c.gapAreaIDs?.map(name).joined(separator: " ") ?? "",
+                           shown ? c.note ?? "" : "withheld: would narrow a hidden count"])
         }
         return t
     }

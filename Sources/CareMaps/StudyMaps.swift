@@ -97,6 +97,21 @@ public struct StudyMapData: Sendable {
     }
     public var driveTime: DriveTime?
 
+    /// The districts of `planning.role_sharing` (``StudyMaps/roleSharingMap(_:options:)``): each
+    /// base hospital with its position and areas, at the map's level; nil without role sharing.
+    public struct RoleSharing: Sendable {
+        public struct District: Sendable {
+            public let hospitalID: String
+            public let hospitalName: String
+            public let position: Coordinate
+            public let areaIDs: [String]
+        }
+        public let districts: [District]
+        public let optimal: Bool
+        public let gap: Double
+    }
+    public var roleSharing: RoleSharing?
+
     public init(
         studyName: String, period: String, reportDate: String, credits: [String], policy: SmallCellPolicy,
         level: AreaLevel, rows: [Row], institutions: [Institution], anchorIndex: Int?, hasAccess: Bool, hasGaps: Bool,
@@ -183,6 +198,14 @@ public struct StudyMapData: Sendable {
             for p in s.plans { for st in p.stages where named[st.name] == nil { named[st.name] = st.areaIDs } }
         }
         namedAreaSets = named
+        if let rs = results.planning?.roleSharing?.value, rs.level == results.level {
+            let position = Dictionary(uniqueKeysWithValues: model.institutions.map { ($0.id, $0.position) })
+            roleSharing = RoleSharing(
+                districts: rs.districts.compactMap { d in
+                    position[d.hospitalID].map { .init(hospitalID: d.hospitalID, hospitalName: d.hospitalName, position: $0, areaIDs: d.areaIDs) }
+                },
+                optimal: rs.solution.optimal, gap: rs.solution.gap)
+        }
         if let last = plan?.stages.last {
             decisionAreaIDs = last.areaIDs
         } else {
@@ -328,7 +351,7 @@ public enum StudyMaps {
     }
 
     /// Every standard map of the study, named by metric ("patients", "penetration", "access",
-    /// "gaps", "stages"), skipping those the study's settings do not provide.
+    /// "gaps", "stages", "drive_time", "role_sharing"), skipping those the study's settings do not provide.
     public static func standardMaps(_ data: StudyMapData, options: StudyMapOptions = StudyMapOptions()) throws -> [(name: String, map: ThematicMap)] {
         var maps: [(name: String, map: ThematicMap)] = []
         for metric in StudyMetric.allCases {
@@ -337,6 +360,7 @@ public enum StudyMaps {
         }
         if let stages = stageMap(data, options: options) { maps.append(("stages", stages)) }
         if let driveTime = driveTimeMap(data, options: options) { maps.append(("drive_time", driveTime)) }
+        if let roleSharing = roleSharingMap(data, options: options) { maps.append(("role_sharing", roleSharing)) }
         return maps
     }
 

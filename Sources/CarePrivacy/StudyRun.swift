@@ -111,7 +111,7 @@ public struct StudyRun: Sendable {
         results.driveTimes = analyses.driveTimes?.value
         results.unavailable = StudyResults.Unavailable(gaps: analyses.studyGaps?.reason, scenarios: self.scenarios?.reason,
                                                        driveTimes: analyses.driveTimes?.reason, stageGaps: scenarios?.gapsUnavailable)
-        results.planning = try PlanningAnalysis.compute(model, shares: shares, scenarios: scenarios, access: gaps?.access)
+        results.planning = try PlanningAnalysis.compute(model, shares: shares, scenarios: scenarios, access: gaps?.access, costs: analyses.costs)
         return results
     }
 }

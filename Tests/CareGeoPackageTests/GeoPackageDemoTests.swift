@@ -86,7 +86,7 @@ final class GeoPackageDemoTests: XCTestCase {
         let (model, layers) = try Self.demoLayers()
         let url = try temporaryFile("demo.gpkg")
         try GeoPackage.write(layers: layers, to: url, timestamp: "2026-04-01")
-        let (status, stdout, stderr) = try run(ogrinfo, ["-so", "-al", url.path])
+        let (status, stdout, stderr) = try runProgram(ogrinfo, ["-so", "-al", url.path])
         XCTAssertEqual(status, 0, stderr)
         XCTAssertEqual(stderr, "", "ogrinfo warned: \(stderr)")
         let summary = OgrinfoSummary(stdout)
@@ -103,27 +103,13 @@ final class GeoPackageDemoTests: XCTestCase {
         XCTAssertEqual(summary.layers["institutions"]?.geometry, "Point")
 
         // GDAL sees the R-tree index, and its triggers keep it current when GDAL edits the layer.
-        let index = try run(ogrinfo, ["-ro", "-sql", "SELECT HasSpatialIndex('institutions', 'geom')", url.path])
+        let index = try runProgram(ogrinfo, ["-ro", "-sql", "SELECT HasSpatialIndex('institutions', 'geom')", url.path])
         XCTAssertTrue(index.stdout.contains("(Integer) = 1"), index.stdout + index.stderr)
-        let delete = try run(ogrinfo, ["-sql", "DELETE FROM institutions WHERE fid = 1", url.path])
+        let delete = try runProgram(ogrinfo, ["-sql", "DELETE FROM institutions WHERE fid = 1", url.path])
         XCTAssertEqual(delete.status, 0, delete.stderr)
         let db = try SQLiteDatabase(path: url.path, readOnly: true)
         XCTAssertEqual(try db.query("SELECT count(*) FROM rtree_institutions_geom").first?.first, .integer(Int64(model.institutions.count - 1)))
         XCTAssertEqual(try db.query("SELECT count(*) FROM rtree_institutions_geom WHERE id = 1").first?.first, .integer(0))
-    }
-
-    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
     }
 }
 

@@ -114,6 +114,19 @@ rows.append(["99999", "不明（市外）", 2025, "pct_consult", 6])   # code ou
 rows.append(["", "", 2025, "pcu_admission", 4])                  # no code: outside the study areas
 write("patients.csv", to_csv(["area_code", "area_name", "fiscal_year", "service", "patients"], rows))
 
+# The year before (FY2024, fictional), for planning.sensitivity.years in study_planning.yaml: 柳区
+# has fewer patients and 藤区 more, so that the 7-partner budget stage takes 梅区 and 藤区 instead
+# of 柳区 (checked by hand in PlanningSensitivityTests).
+PATIENTS_2024 = {"99105": 38, "99104": 12, "99106": 25, "99102": 10, "99108": 15,
+                 "99101": 6, "99103": 9, "99107": 6, "99109": 14}
+rows = []
+for code, n in PATIENTS_2024.items():
+    rows.append([code, names[code], 2024, "pct_consult", (n * 3 + 4) // 5])
+    rows.append([code, names[code], 2024, "pcu_admission", n - (n * 3 + 4) // 5])
+rows.sort()
+rows.append(["99999", "不明（市外）", 2024, "pct_consult", 8])
+write("patients_fy2024.csv", to_csv(["area_code", "area_name", "fiscal_year", "service", "patients"], rows))
+
 # Patients of the four hospitals by ward (fictional DPC-like flows); H01's are its own patients.
 FLOWS = {  # ward: (H01, H02, H03, H04)
     "99101": (8, 12, 0, 1), "99102": (15, 5, 9, 0), "99103": (6, 0, 14, 0), "99104": (30, 25, 0, 2),

@@ -153,6 +153,40 @@ public struct StudyModel: Sendable {
     public internal(set) var labelNotes: [String] = []
     /// Coverage of each institution source, in the study's order.
     public internal(set) var institutionCoverage: [InstitutionCoverage] = []
+    /// Other years' patient counts (`planning.sensitivity.years`), in the study's order; empty
+    /// without them. Never published as counts: only the regions they select are (``PathSensitivity``).
+    public internal(set) var patientYears: [PatientYear] = []
+
+    /// The same model with another year's patient counts (areas, outside bucket and total); the
+    /// breakdowns are dropped (the year's table is read for its totals only), groups keep their
+    /// members with the year's patients.
+    public func withPatients(of year: PatientYear) -> StudyModel {
+        var areas = self.areas
+        for (level, list) in areas {
+            let counts = year.patients[level] ?? [:]
+            areas[level] = list.map { a in
+                var a = a
+                a.patients = counts[a.id]
+                a.patientBreakdown = [:]
+                return a
+            }
+        }
+        var groups = self.groups
+        for (name, list) in groups {
+            let level = spec.groupings.first { $0.name == name }?.level
+            groups[name] = list.map { g in
+                let counts = level.flatMap { year.patients[$0] } ?? [:]
+                let n = g.memberIDs.reduce(0) { $0 + (counts[$1] ?? 0) }
+                return AreaGroup(grouping: g.grouping, name: g.name, memberIDs: g.memberIDs, patients: n, population: g.population)
+            }
+        }
+        var model = StudyModel(spec: spec, crs: crs, crsReason: crsReason, areas: areas, adjacency: adjacency, institutions: institutions,
+                               anchorIndex: anchorIndex, outside: year.outside, flows: flows, groups: groups, diagnostics: diagnostics,
+                               totalPatients: year.totalPatients)
+        model.labelNotes = labelNotes
+        model.institutionCoverage = institutionCoverage
+        return model
+    }
 
     /// The sources providing one of `kinds` whose coverage leaves out `areaID` at `level`.
     public func sourcesNotCovering(_ areaID: String, at level: AreaLevel, kinds: [String]) -> [InstitutionCoverage] {
@@ -190,4 +224,13 @@ public struct StudyModel: Sendable {
 
     /// The anchor institution.
     public var anchor: Institution? { anchorIndex.map { institutions[$0] } }
+}
+
+/// One other year's patient counts (`planning.sensitivity.years`), read like `patients:`.
+public struct PatientYear: Sendable {
+    public let label: String
+    /// Patients per area id by level; absent where the table has no row at or below the area.
+    public let patients: [AreaLevel: [String: Int]]
+    public let outside: OutsideBucket
+    public let totalPatients: Int
 }

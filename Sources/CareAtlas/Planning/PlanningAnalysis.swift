@@ -31,12 +31,15 @@ public struct PlanningAnalysis: Sendable {
     public let meetings: Availability<MeetingGroups>?
     public let survey: Availability<SurveyList>?
     public let uncertainty: Availability<PlanUncertainty>?
+    /// The stages again under other thresholds, budget measures and years.
+    public let sensitivity: Availability<PathSensitivity>?
     /// Gini and Theil of access per stage (empty without access or plans).
     public let equity: [StageEquity]
 
-    /// Runs the parts the study's `planning:` asks for; nil when it has none.
+    /// Runs the parts the study's `planning:` asks for; nil when it has none. `costs`: the study's
+    /// travel-time costs, when it has them (the sensitivity's thresholds are then minutes).
     public static func compute(_ model: StudyModel, shares: PatientShareAnalysis, scenarios: ScenarioAnalysis?,
-                               access: StudyAccess?) throws -> PlanningAnalysis? {
+                               access: StudyAccess?, costs: StudyCosts? = nil) throws -> PlanningAnalysis? {
         guard let spec = model.spec.planning else { return nil }
         let roleSharing = try spec.roleSharing.map { s in
             try Availability.attempt("role sharing not computed") { try RoleSharingResult.analyse(model, spec: s, scenarios: scenarios) }
@@ -50,12 +53,21 @@ public struct PlanningAnalysis: Sendable {
         let uncertainty = try spec.uncertainty.map { s in
             try Availability.attempt("resampling not done") { try PlanUncertainty.compute(model, spec: s, shares: shares, scenarios: scenarios) }
         }
+        let sensitivity = try spec.sensitivity.map { s in
+            try Availability.attempt("sensitivity not computed") {
+                guard let scenarios else {
+                    throw AnalysisError("planning.sensitivity needs the plans of scenarios:", fix: "add scenarios: with plans, or leave sensitivity: out")
+                }
+                return try PathSensitivity.compute(model, spec: s, scenarios: scenarios, costs: costs)
+            }
+        }
         let equity = scenarios.flatMap { s in access.map { StageEquity.compute(model, scenarios: s, access: $0) } } ?? []
-        return PlanningAnalysis(roleSharing: roleSharing, meetings: meetings, survey: survey, uncertainty: uncertainty, equity: equity)
+        return PlanningAnalysis(roleSharing: roleSharing, meetings: meetings, survey: survey, uncertainty: uncertainty,
+                                sensitivity: sensitivity, equity: equity)
     }
 
     /// What could not be computed, one English sentence each.
     public var unavailable: [String] {
-        [roleSharing?.reason, meetings?.reason, survey?.reason, uncertainty?.reason].compactMap { $0 }
+        [roleSharing?.reason, meetings?.reason, survey?.reason, uncertainty?.reason, sensitivity?.reason].compactMap { $0 }
     }
 }

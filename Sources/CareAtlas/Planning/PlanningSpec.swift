@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `planning:` section of a study file: the liaison work beyond choosing a region — role
 /// sharing among base hospitals, meeting groups, survey lists, and how sure the staged choice is.
 /// Documented in geodata/README.md ("Planning the liaison work").
@@ -6,6 +8,7 @@ public struct PlanningSpec: Sendable, Hashable {
     public var meetings: MeetingSpec?
     public var survey: SurveySpec?
     public var uncertainty: UncertaintySpec?
+    public var sensitivity: SensitivitySpec?
     public init() {}
 }
 
@@ -81,4 +84,33 @@ public struct UncertaintySpec: Sendable, Hashable {
     public var seed: UInt64 = 1
     public var model: CatchmentUncertainty.Model = .poisson
     public init() {}
+}
+
+/// `planning.sensitivity`: the plans' stages evaluated again with one setting changed at a time
+/// (``PathSensitivity``).
+public struct SensitivitySpec: Sendable, Hashable {
+    /// Other floating-catchment thresholds of `scenarios.gaps`, in the cost's unit (metres with
+    /// straight-line distance, minutes with a travel-time cost): the gap areas of every stage again.
+    public var thresholds: [Double] = []
+    /// Other workload measures for the budget stages, each with the limit the stage's region has
+    /// in that measure (the same workload, counted another way).
+    public var budgetMeasures: [Budget.Measure] = []
+    /// Other years' patient counts: the `patients:` table with its `file` and/or `filter` replaced.
+    public var years: [PatientYearSpec] = []
+    public init() {}
+    public var isEmpty: Bool { thresholds.isEmpty && budgetMeasures.isEmpty && years.isEmpty }
+}
+
+/// One other year of `planning.sensitivity.years`: a label and what differs from `patients:`.
+public struct PatientYearSpec: Sendable, Hashable {
+    public var label: String
+    /// Another file of the same columns (nil: the `patients:` file).
+    public var file: URL?
+    /// Replaces `patients.filter` (nil: keep it), e.g. `{fiscal_year: "2024"}`.
+    public var filter: [String: String]?
+    public init(label: String, file: URL? = nil, filter: [String: String]? = nil) {
+        self.label = label
+        self.file = file
+        self.filter = filter
+    }
 }

@@ -5,7 +5,7 @@ extension Reader {
     /// `planning:` — role sharing, meetings, survey and uncertainty (see ``PlanningSpec``).
     mutating func planningSpec(_ e: Entries) -> PlanningSpec {
         let what = "\"planning\""
-        checkKeys(e, ["role_sharing", "meetings", "survey", "uncertainty"], what)
+        checkKeys(e, ["role_sharing", "meetings", "survey", "uncertainty", "sensitivity"], what)
         var spec = PlanningSpec()
         if let n = e.value("role_sharing"), let r = mapping(n, "planning.role_sharing") {
             let w = "planning.role_sharing"
@@ -72,7 +72,54 @@ extension Reader {
             }
             spec.uncertainty = s
         }
+        if let n = e.value("sensitivity"), let m = mapping(n, "planning.sensitivity") {
+            spec.sensitivity = sensitivitySpec(m)
+        }
         return spec
+    }
+
+    /// `planning.sensitivity`: `thresholds: [numbers]`, `budget_measures: [names]`,
+    /// `years: [{label:, file:, filter:}]` (see ``SensitivitySpec``).
+    private mutating func sensitivitySpec(_ m: Entries) -> SensitivitySpec {
+        let w = "planning.sensitivity"
+        checkKeys(m, ["thresholds", "budget_measures", "years"], w)
+        var s = SensitivitySpec()
+        for text in stringList(m, "thresholds", w) {
+            guard let v = Double(text), v.isFinite, v > 0, v <= 1_000_000 else {
+                d.error(fileName, line(m.value("thresholds")), "\(w).thresholds: \"\(text)\" is not a positive number up to 1,000,000",
+                        fix: "give thresholds in the cost's unit: metres (straight-line) or minutes (travel-time cost), e.g. [3000, 5000, 8000]")
+                continue
+            }
+            if !s.thresholds.contains(v) { s.thresholds.append(v) }
+        }
+        for text in stringList(m, "budget_measures", w) {
+            guard let measure = Budget.Measure(rawValue: text) else {
+                d.error(fileName, line(m.value("budget_measures")), "unknown budget measure \"\(text)\" in \(w).budget_measures",
+                        fix: "use any of: \(Budget.Measure.allCases.map(\.rawValue).joined(separator: ", "))")
+                continue
+            }
+            if !s.budgetMeasures.contains(measure) { s.budgetMeasures.append(measure) }
+        }
+        for (y, what) in items(m, "years") {
+            checkKeys(y, ["label", "file", "filter"], what)
+            guard let label = string(y, "label", what, required: true) else { continue }
+            let file = y.value("file") == nil ? nil : self.file(y, what)
+            let filter = y.value("filter") == nil ? nil : stringMap(y, "filter", what)
+            if file == nil && filter == nil {
+                d.error(fileName, line(y.node), "\(what) (\(label)) gives neither file nor filter",
+                        fix: "write file: patients_2024.csv (same columns as patients:) or filter: {fiscal_year: \"2024\"}")
+                continue
+            }
+            if s.years.contains(where: { $0.label == label }) {
+                d.error(fileName, line(y.node), "\(w).years: the label \"\(label)\" is given twice", fix: "give each year its own label")
+                continue
+            }
+            s.years.append(PatientYearSpec(label: label, file: file, filter: filter))
+        }
+        if s.isEmpty {
+            d.error(fileName, line(m.node), "\(w) gives no thresholds, budget_measures or years", fix: "give at least one, or leave sensitivity: out")
+        }
+        return s
     }
 
     /// `region:` of a planning task: `{stage: NAME}`, `{group: NAME}` or `{areas: [codes]}`.

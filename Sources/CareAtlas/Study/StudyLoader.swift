@@ -23,7 +23,7 @@ public enum StudyLoader {
 /// The state of one load. Each step reads inputs and records diagnostics; the final step refuses
 /// to build a model when there are errors.
 struct ModelBuilder {
-    let spec: StudySpec
+    var spec: StudySpec
     let progress: StudyLoader.Progress
     var d = Diagnostics()
     var raw: [RawArea] = []
@@ -113,6 +113,41 @@ struct ModelBuilder {
         }
     }
 
+    /// Reads every year of `planning.sensitivity.years` as `patients:` is read (the table's file
+    /// and/or filter replaced), on a copy of the builder taken before any patient is placed; its
+    /// diagnostics come back prefixed with the year's label.
+    mutating func readPatientYears() -> [PatientYear] {
+        guard let years = spec.planning?.sensitivity?.years, !years.isEmpty else { return [] }
+        guard let base = spec.patients, base.records == nil else {
+            d.error("study", "", "planning.sensitivity.years needs a patients: table of counts (code, count)",
+                    fix: "give patients: as a table of counts, or leave years: out")
+            return []
+        }
+        return years.compactMap { y in
+            var copy = self
+            copy.d = Diagnostics()
+            var p = base
+            if let f = y.file { p.file = f }
+            if let f = y.filter { p.filter = f }
+            copy.spec.patients = p
+            copy.readPatients()
+            copy.aggregate()
+            for item in copy.d.items {
+                let message = "planning.sensitivity.years \(y.label): " + item.message
+                switch item.severity {
+                case .error: d.error(item.file, item.location, message, fix: item.fix)
+                case .warning: d.warning(item.file, item.location, message, fix: item.fix)
+                case .note: d.note(item.file, item.location, message, fix: item.fix)
+                }
+            }
+            if copy.d.hasErrors { return nil }
+            return PatientYear(label: y.label, patients: copy.areas.mapValues { list in
+                Dictionary(uniqueKeysWithValues: list.compactMap { a in a.patients.map { (a.id, $0) } })
+            }, outside: copy.outside,
+                               totalPatients: copy.totalPatients)
+        }
+    }
+
     mutating func build() throws -> StudyModel {
         startConvertedTables()
         progress("reading area layers")
@@ -130,6 +165,7 @@ struct ModelBuilder {
         joinPopulation()
         linkHierarchy()
         joinGroupings()
+        let years = readPatientYears()
         readPatients()
         progress("reading institutions")
         readInstitutions()
@@ -153,6 +189,7 @@ struct ModelBuilder {
         model.recordMatches = recordMatches
         model.labelNotes = labelNotes
         model.institutionCoverage = coverage
+        model.patientYears = years
         return model
     }
 }

@@ -167,6 +167,7 @@ extension StudySpec {
         [file] + areas.map(\.file) + population.map(\.file) + [patients?.file, flows?.file].compactMap { $0 }
             + (patients?.records?.referenceFiles ?? [])
             + institutions.map(\.file) + groupings.map(\.file) + cost.inputFiles
+            + (planning?.sensitivity?.years.compactMap(\.file) ?? [])
     }
 }
 

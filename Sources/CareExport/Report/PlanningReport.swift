@@ -33,6 +33,10 @@ enum PlanningReport {
             }
             text += " Districts of \(rs.region), one per base hospital: contiguous, each hospital's expected demand (\(rs.demandMeasure)) within ±\(Int((rs.tolerance * 100).rounded())) % of its capacity share, least demand-weighted distance; \(rs.solution.optimal ? "proven optimal" : String(format: "gap %.2f %%", rs.solution.gap * 100))."
             b.append(.paragraph(text))
+            if rs.level == r.level {
+                b.append(.map(key: "role_sharing", caption: "拠点病院ごとの担当地域の案（■ 拠点病院）。地図ファイル map_role_sharing、レイヤー role_sharing。"
+                    + " Proposed district of each base hospital (■ the hospitals); file map_role_sharing, layer role_sharing."))
+            }
             table("role_sharing_districts.csv", title: "担当地域 Districts")
             table("role_sharing.csv", title: "地域ごとの担当と現在の流れ Areas: proposed and today's hospital", shown: 40)
         }
@@ -65,6 +69,78 @@ enum PlanningReport {
             table("equity.csv", title: "段階別の公平性 Equity per stage", shown: 30)
         }
         return b
+    }
+
+    /// One sentence per stage of the first plan (the decision page's plan): under which settings of
+    /// `planning.sensitivity` its region holds, and what changes otherwise; read off the published
+    /// `sensitivity.csv` only. Empty without it.
+    static func sensitivityLines(_ r: StudyResults, tables: [String: Table]) -> [String] {
+        guard let t = tables["sensitivity.csv"], let plan = r.scenarios?.plans.first else { return [] }
+        let col = Dictionary(uniqueKeysWithValues: t.header.enumerated().map { ($1, $0) })
+        func v(_ row: [String], _ name: String) -> String { col[name].map { row[$0] } ?? "" }
+        func names(_ text: String) -> String { text.split(separator: " ").joined(separator: "、") }
+        let rows = t.rows.filter { v($0, "plan") == plan.name }
+        var lines: [String] = []
+        for (k, stage) in plan.stages.enumerated() {
+            let mine = rows.filter { v($0, "stage_order") == String(k + 1) }
+            guard !mine.isEmpty else { continue }
+            var parts: [String] = []
+            let thresholds = mine.filter { v($0, "factor") == PathSensitivity.Factor.threshold.rawValue }
+            if !thresholds.isEmpty {
+                let gaps = thresholds.map { row in "\(v(row, "setting"))\(v(row, "study_setting") == "yes" ? "（計画の設定）" : "") で \(v(row, "gap_areas"))" }
+                parts.append("閾値を変えても圏域は同じ（閾値はどの段階の規則にも使われない）。圏域内の空白地域: " + gaps.joined(separator: "、"))
+            }
+            for factor in [PathSensitivity.Factor.budgetMeasure, .year] {
+                let group = mine.filter { v($0, "factor") == factor.rawValue }
+                guard !group.isEmpty else { continue }
+                let what = factor == .year ? "患者数" : "予算の尺度"
+                let same = group.filter { v($0, "same_region") == "yes" }.map { v($0, "setting") }
+                var said: [String] = []
+                if !same.isEmpty { said.append("\(what) \(same.joined(separator: "・")) でも同じ圏域") }
+                for row in group where v(row, "same_region") != "yes" {
+                    let setting = v(row, "setting")
+                    switch v(row, "same_region") {
+                    case "no":
+                        var change: [String] = []
+                        if !v(row, "dropped_area_names").isEmpty { change.append("\(names(v(row, "dropped_area_names"))) が外れ") }
+                        if !v(row, "added_area_names").isEmpty { change.append("\(names(v(row, "added_area_names"))) が入る") }
+                        said.append("\(setting) では " + change.joined(separator: "、"))
+                    case "no_region": said.append("\(setting) では予算内の圏域がない")
+                    default: said.append("\(setting) では非表示（秘匿のため）")
+                    }
+                }
+                parts.append(said.joined(separator: "；"))
+            }
+            lines.append("段階\(k + 1)「\(stage.name)」: " + parts.joined(separator: "。") + "。")
+        }
+        return lines
+    }
+
+    /// The decision page's part of `planning.sensitivity`: ``sensitivityLines(_:tables:)`` and the
+    /// first plan's rows of `sensitivity.csv`.
+    static func decisionBlocks(_ r: StudyResults, tables: [String: Table], language: MapLanguage) -> [ReportDocument.Block] {
+        let lines = sensitivityLines(r, tables: tables)
+        guard !lines.isEmpty, let t = tables["sensitivity.csv"], let plan = r.scenarios?.plans.first else { return [] }
+        func v(_ row: [String], _ name: String) -> String { t.header.firstIndex(of: name).map { row[$0] } ?? "" }
+        var b: [ReportDocument.Block] = [.heading(level: 3, text: "進め方の頑健さ Sensitivity of the staged path")]
+        b.append(.paragraph(sensitivityIntroduction))
+        b.append(.list(lines))
+        let (header, selected) = t.selecting(["stage_order", "stage", "factor", "setting", "same_region", "added_area_names", "dropped_area_names", "gap_areas"])
+        let firstPlan = zip(t.rows, selected).filter { v($0.0, "plan") == plan.name }.map(\.1)
+        b.append(.table(title: "段階の圏域の感度 Sensitivity per stage（\(plan.name)）", columns: header,
+                        rows: firstPlan.map { row in zip(header, row).map { PeopleFormat.cell($0, $1, language: language) } },
+                        shownRows: 40, file: "sensitivity.csv"))
+        return b
+    }
+
+    static let sensitivityIntroduction = "各段階の圏域を、設定を一つずつ変えて求め直した結果（planning.sensitivity）。閾値は2SFCAの到達範囲（空白地域の判定）、予算の尺度は予算付き段階の負担を別の尺度で数え直したもの（上限はその段階の圏域の負担）、患者数は別の年度の患者数。地域名のみを示し、患者数は示さない。"
+        + " The plan's stages evaluated again with one setting changed at a time: the access threshold (gap areas), the budget measure (each budget stage's region counted in another unit, its limit that region's workload), another year's patient counts. Area names only; no count is published."
+
+    /// `decision.md`'s part: the heading, the introduction and the lines; "" without sensitivity.
+    static func sensitivityMarkdown(_ r: StudyResults, tables: [String: Table]) -> String {
+        let lines = sensitivityLines(r, tables: tables)
+        guard !lines.isEmpty else { return "" }
+        return "\n### 進め方の頑健さ Sensitivity of the staged path\n\n\(sensitivityIntroduction)\n\n" + lines.map { "- \($0)\n" }.joined()
     }
 
     static func methods(_ r: StudyResults) -> [ReportDocument.Block] {

@@ -96,6 +96,7 @@ public enum ReportBuilder {
                 }
             }
             decisionTable()
+            blocks += PlanningReport.decisionBlocks(r, tables: tables, language: language)
             if let chart = d.frontier {
                 blocks.append(.chart(chart.drawing, caption: "予算ごとの最適な連結圏域の患者カバー率。破線は屈曲点（Kneedle）、◯は推奨経路、◆は計画の各段階（割合が非表示の点は横軸上）。"
                     + " Coverage of the best connected region per budget; dashed: the knee; rings: the recommended path; diamonds: the plan's stages (on the axis where the share is hidden)."))

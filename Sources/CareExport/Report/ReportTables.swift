@@ -127,6 +127,7 @@ public enum ReportLayers {
         layers.append(Layer(name: "institutions", features: try CatchmentExport.institutionFeatures(r.model, policy: r.policy)))
         if let g = r.gaps { layers.append(Layer(name: "access_gaps", features: AccessExport.gapFeatures(r.model, g, policy: r.policy))) }
         if let d = r.driveTimes { layers.append(Layer(name: "drive_time_areas", features: DriveTimeExport.features(d))) }
+        if let rs = r.planning?.roleSharing?.value { layers.append(Layer(name: "role_sharing", features: PlanningExport.roleSharingFeatures(rs, r))) }
         return layers
     }
 

@@ -55,6 +55,8 @@ public enum ReportWriter {
             let stem = String(name.dropLast(4))
             try folder.write(stem + ".md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + t.markdown())
         }
+        // The planning tables as one Excel workbook (invitation and survey lists first).
+        if let book = PlanningExport.workbook(r, notice: notice) { try folder.write("planning.xlsx", book) }
         // Regions dissolved to one outline each (no sliver holes between areas).
         let layers = RegionOutlines.apply(try ReportLayers.all(r), areaPoints: r.areas.map(\.labelPoint))
         let date = options.date ?? r.model.spec.reportDate
@@ -64,7 +66,8 @@ public enum ReportWriter {
             var t = d.table
             if let notice { t.rows.append([notice] + Array(repeating: "", count: t.header.count - 1)) }
             try folder.write("decision.csv", t.csv(excel: options.excel))
-            try folder.write("decision.md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + d.markdown(language: options.language, minCell: r.policy.minCell))
+            try folder.write("decision.md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + d.markdown(language: options.language, minCell: r.policy.minCell)
+                + PlanningReport.sensitivityMarkdown(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a })))
         }
         doc.date = date
         let metadata = DocumentMetadata(title: r.model.spec.name, date: date)

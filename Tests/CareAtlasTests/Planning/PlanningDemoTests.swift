@@ -100,14 +100,14 @@ import TestSupport
             r.planning = PlanningAnalysis(
                 roleSharing: p.roleSharing, meetings: p.meetings, survey: p.survey,
                 uncertainty: .available(try PlanUncertainty.compute(model, spec: spec, shares: base.shares, scenarios: base.scenarios)),
-                equity: p.equity)
+                sensitivity: p.sensitivity, equity: p.equity)
             return Dictionary(uniqueKeysWithValues: PlanningExport.tables(r).map { ($0.0, $0.1.csv()) })
         }
         let a = try tables(1), b = try tables(1), c = try tables(2)
         #expect(a == b)
         #expect(a["uncertainty_areas.csv"] != c["uncertainty_areas.csv"])
         #expect(Set(a.keys) == ["role_sharing.csv", "role_sharing_districts.csv", "meetings.csv", "survey.csv", "uncertainty_areas.csv",
-                                "uncertainty_stages.csv", "equity.csv", "lorenz.csv"])
+                                "uncertainty_stages.csv", "sensitivity.csv", "equity.csv", "lorenz.csv"])
         // 桜区 (8 patients) is hidden: every probability of its row reads x.
         let text = String(decoding: try #require(a["uncertainty_areas.csv"]), as: UTF8.self)
         let sakura = try #require(text.split(separator: "\n").first { $0.hasPrefix("99101,") })

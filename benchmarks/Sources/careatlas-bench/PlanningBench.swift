@@ -4,8 +4,8 @@ import Dispatch
 import Foundation
 
 /// `planning --study geodata/cases/kuchubu_planning.yaml`: what the study's `planning:` section
-/// adds to a report run — role sharing (CBC), meetings, survey, resampling with its draws and
-/// equity — timed alone (best of `--repeat`, wall and CPU seconds, user + system) against the
+/// adds to a report run — role sharing (CBC), meetings, survey, resampling with its draws, the
+/// sensitivity of the staged path and equity — timed alone (best of `--repeat`, wall and CPU seconds, user + system) against the
 /// analyses of the run it joins (the peer in the same process). Prints one JSON line.
 struct PlanningBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +34,7 @@ struct PlanningBench: ParsableCommand {
             let access = try analyses.studyGaps?.get().access
             let cpu = cpuSeconds()
             let t = DispatchTime.now()
-            let p = try PlanningAnalysis.compute(model, shares: shares, scenarios: scenarios, access: access)
+            let p = try PlanningAnalysis.compute(model, shares: shares, scenarios: scenarios, access: access, costs: analyses.costs)
             planningWall = min(planningWall, seconds(since: t))
             planningCPU = min(planningCPU, cpuSeconds() - cpu)
             guard let p, p.unavailable.isEmpty else { throw ValidationError("planning incomplete: \(p?.unavailable ?? [])") }
@@ -45,6 +45,9 @@ struct PlanningBench: ParsableCommand {
                 ("meetings", { if let s = spec.meetings { _ = try MeetingGroups.build(model, spec: s, scenarios: scenarios) } }),
                 ("survey", { if let s = spec.survey { _ = try SurveyList.build(model, spec: s, scenarios: scenarios) } }),
                 ("uncertainty", { if let s = spec.uncertainty { _ = try PlanUncertainty.compute(model, spec: s, shares: shares, scenarios: scenarios) } }),
+                ("sensitivity", {
+                    if let s = spec.sensitivity, let scenarios { _ = try PathSensitivity.compute(model, spec: s, scenarios: scenarios, costs: analyses.costs) }
+                }),
             ]
             for (name, job) in timed {
                 let s = DispatchTime.now()
