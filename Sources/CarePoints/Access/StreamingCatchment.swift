@@ -5,8 +5,9 @@ import Foundation
 /// whatever the number of pairs, so that a national run (a million demand points, a hundred
 /// thousand supply points, tens of billions of pairs within 10 km) fits in a few hundred MiB.
 ///
-/// Demand and supply are each sorted by the cell of one uniform grid (``CellSortedPoints``,
-/// cells sized for about 32 points each, between 1/64 and 1/4 of the search radius), their coordinates and values in contiguous arrays.
+/// Demand and supply are each sorted by the cell of a uniform grid (``CellSortedPoints``, cells
+/// sized for about 32 points each, between 1/64 and 1/4 of the search radius), their coordinates
+/// and values in contiguous arrays.
 /// Two passes, each split into fixed chunks over both cores:
 ///
 ///     pass 1, per supply point j:  D_j = Σ_{i: c_ij ≤ d0} P_i f(c_ij),  R_j = S_j / D_j
@@ -16,11 +17,20 @@ import Foundation
 /// d0 / detour around the point; a candidate is tested on its squared distance against the
 /// largest squared distance whose cost rounds to ≤ d0 (``CellSortedPoints/squaredLimit(cost:detourFactor:)``),
 /// so the pairs kept are exactly those of ``CatchmentPairs/init(euclideanFrom:to:maximumCost:detourFactor:)``
-/// with no square root for uniform or step decay. Terms are those of
-/// ``FloatingCatchment/twoStage(pairs:population:capacity:decay:)`` operation by operation
-/// (P_i × f, then R_j × f, NaN terms left out; the Gaussian's f by a vectorised e^x, see
-/// ``GaussianWeight``); each row of cells is summed in four lanes, and the
-/// rows are added with Kahan compensation. Sums run in an order fixed by the grid, never by the
+/// with no square root for uniform or step decay.
+///
+/// - Step decays whose weights do not rise with distance (2SFCA, E2SFCA) are summed as
+///   Σ_b (w_b − w_{b+1}) × S_b, S_b the sum of the values within band b's limit: each disc S_b
+///   adds the cells wholly inside it by prefix sums and tests the candidates of the cells its
+///   circle crosses against its one limit (``CellSortedPoints/sum(around:_:radius:limit:_:_:)``).
+///   Rising weights and more than four steps take the band-by-band path.
+/// - The Gaussian's f is a vectorised e^x (``GaussianWeight``), gravity's max(c, c_min)^(−β) a
+///   vectorised e^(−β ln c) (``GravityWeight``), both within 1e−12 of libm (documented bounds
+///   and tests in `ExponentialTests` and `LogarithmTests`).
+///
+/// Terms are those of ``FloatingCatchment/twoStage(pairs:population:capacity:decay:)`` (P_i × f,
+/// then R_j × f, NaN terms left out); each run of candidates is summed in four lanes, and the
+/// pieces are added with Kahan compensation. Sums run in an order fixed by the grid, never by the
 /// threads, so results are the same bits on every run; they agree with the pair-list path to
 /// about 1e-15 relative (the order of additions differs).
 ///
