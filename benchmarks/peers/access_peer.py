@@ -44,6 +44,9 @@ def decay(args):
     if args.method == "gaussian":
         s = args.sigma
         return lambda c: np.exp(-c * c / (2 * s**2))
+    if args.method == "gravity":
+        # access.weights.gravity(scale=1, alpha=-beta, min_dist): (max(c, min_dist) / 1) ** alpha
+        return lambda c: np.power(np.maximum(c, args.min_distance), -args.beta)
     bands = sorted(bands_of(args).items())
 
     def step(c):
@@ -73,6 +76,9 @@ def run_pysal(args, demand, supply):
         acc.two_stage_fca(name="fca", max_cost=args.threshold)
     elif args.method == "e2sfca":
         acc.enhanced_two_stage_fca(name="fca", max_cost=args.threshold, weight_fn=weights.step_fn(bands_of(args)))
+    elif args.method == "gravity":
+        acc.two_stage_fca(name="fca", max_cost=args.threshold,
+                          weight_fn=weights.gravity(1, -args.beta, min_dist=args.min_distance))
     else:
         acc.two_stage_fca(name="fca", max_cost=args.threshold, weight_fn=weights.gaussian(args.sigma))
     scores = acc.access_df["fca_capacity"].reindex(np.arange(len(demand))).to_numpy()
@@ -117,10 +123,12 @@ def main():
     p.add_argument("--engine", choices=["pysal", "numpy"], required=True)
     p.add_argument("--demand", required=True)
     p.add_argument("--supply", required=True)
-    p.add_argument("--method", choices=["2sfca", "e2sfca", "gaussian"], required=True)
+    p.add_argument("--method", choices=["2sfca", "e2sfca", "gaussian", "gravity"], required=True)
     p.add_argument("--threshold", type=float, required=True)
     p.add_argument("--sigma", type=float)
     p.add_argument("--weights")
+    p.add_argument("--beta", type=float, help="gravity: f(c) = max(c, --min-distance)^(-beta)")
+    p.add_argument("--min-distance", type=float, default=0.0)
     p.add_argument("--chunk", type=int, default=256, help="supply points per chunk (numpy engine)")
     p.add_argument("--out", required=True, help="scores, .npy, demand input order")
     args = p.parse_args()

@@ -5,8 +5,9 @@ import Foundation
 /// whatever the number of pairs, so that a national run (a million demand points, a hundred
 /// thousand supply points, tens of billions of pairs within 10 km) fits in a few hundred MiB.
 ///
-/// Demand and supply are each sorted by the cell of one uniform grid (``CellSortedPoints``,
-/// cells an eighth of the search radius wide), their coordinates and values in contiguous arrays.
+/// Demand and supply are each sorted by the cell of a uniform grid (``CellSortedPoints``, cells
+/// sized for about 32 points each, between 1/64 and 1/4 of the search radius), their coordinates
+/// and values in contiguous arrays.
 /// Two passes, each split into fixed chunks over both cores:
 ///
 ///     pass 1, per supply point j:  D_j = Σ_{i: c_ij ≤ d0} P_i f(c_ij),  R_j = S_j / D_j
@@ -16,11 +17,20 @@ import Foundation
 /// d0 / detour around the point; a candidate is tested on its squared distance against the
 /// largest squared distance whose cost rounds to ≤ d0 (``CellSortedPoints/squaredLimit(cost:detourFactor:)``),
 /// so the pairs kept are exactly those of ``CatchmentPairs/init(euclideanFrom:to:maximumCost:detourFactor:)``
-/// with no square root for uniform or step decay. Terms are those of
-/// ``FloatingCatchment/twoStage(pairs:population:capacity:decay:)`` operation by operation
-/// (P_i × f, then R_j × f, NaN terms left out; the Gaussian's f by a vectorised e^x, see
-/// ``GaussianWeight``); each row of cells is summed in four lanes, and the
-/// rows are added with Kahan compensation. Sums run in an order fixed by the grid, never by the
+/// with no square root for uniform or step decay.
+///
+/// - Step decays whose weights do not rise with distance (2SFCA, E2SFCA) are summed as
+///   Σ_b (w_b − w_{b+1}) × S_b, S_b the sum of the values within band b's limit: each disc S_b
+///   adds the cells wholly inside it by prefix sums and tests the candidates of the cells its
+///   circle crosses against its one limit (``CellSortedPoints/sum(around:_:radius:limit:_:_:)``).
+///   Rising weights and more than four steps take the band-by-band path.
+/// - The Gaussian's f is a vectorised e^x (``GaussianWeight``), gravity's max(c, c_min)^(−β) a
+///   vectorised e^(−β ln c) (``GravityWeight``), both within 1e−12 of libm (documented bounds
+///   and tests in `ExponentialTests` and `LogarithmTests`).
+///
+/// Terms are those of ``FloatingCatchment/twoStage(pairs:population:capacity:decay:)`` (P_i × f,
+/// then R_j × f, NaN terms left out); each run of candidates is summed in four lanes, and the
+/// pieces are added with Kahan compensation. Sums run in an order fixed by the grid, never by the
 /// threads, so results are the same bits on every run; they agree with the pair-list path to
 /// about 1e-15 relative (the order of additions differs).
 ///
@@ -63,6 +73,9 @@ enum StreamingCatchment {
             return run(weight, bands, demandGrid, supplyGrid, radius, limit, progress)
         case .gaussian(let sigma):
             let weight = GaussianWeight(sigma: sigma, detourFactor: detourFactor)
+            return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress)
+        case .gravity(let beta, let minimumCost):
+            let weight = GravityWeight(beta: beta, minimumCost: minimumCost, detourFactor: detourFactor)
             return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress)
         default:
             let weight = CostWeight(decay: decay, detourFactor: detourFactor)
@@ -214,8 +227,34 @@ struct GaussianWeight: SquaredDistanceWeight {
     }
 }
 
-/// Any decay, from the cost c = detour × √d² as the pair list computes it (gravity, more than
-/// four steps).
+/// Gravity decay f(c) = max(c, c_min)^(−β) with c = detour × √d² (the cost exactly as the pair
+/// list computes it), four candidates at a time: the power by ``SIMD4/power(_:)``, e^(−β ln c),
+/// within (β |ln c| + 2) × 4.5e−16 relative of libm's `pow` (≤ 3.3e−13 where the weight is near
+/// the edge of the normal range; ≤ 1e−14 for costs and β of real studies), for every pair, also
+/// those the scalar tail of a run takes. c = 0 with c_min = 0 gives +∞ as `pow` does (libm lanes).
+struct GravityWeight: SquaredDistanceWeight {
+    static var branchFree: Bool { true }
+    let exponent: Double
+    let minimumCost: Double
+    let detourFactor: Double
+
+    init(beta: Double, minimumCost: Double, detourFactor: Double) {
+        exponent = -beta
+        self.minimumCost = minimumCost
+        self.detourFactor = detourFactor
+    }
+
+    @inline(__always) func weight(squaredDistance d2: Double) -> Double {
+        weights(squaredDistances: SIMD4(repeating: d2))[0]
+    }
+
+    @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
+        let cost = SIMD4(repeating: detourFactor) * d2.squareRoot()
+        return pointwiseMax(cost, SIMD4(repeating: minimumCost)).power(exponent)
+    }
+}
+
+/// Any decay, from the cost c = detour × √d² as the pair list computes it (more than four steps).
 struct CostWeight: SquaredDistanceWeight {
     static var branchFree: Bool { false }
     let decay: DistanceDecay
@@ -248,7 +287,15 @@ struct BandTable: Sendable {
         self.squaredLimits = limits
         radii = limits.map { $0.squareRoot() }
         self.weights = kept
+        deltas = kept.indices.map { b in kept[b] - (b + 1 < kept.count ? kept[b + 1] : 0) }
+        telescoping = deltas.allSatisfy { $0 >= 0 }
     }
+
+    /// Δ_b = w_b − w_{b+1} (w past the last band is 0): Σ_pairs w(d) v = Σ_b Δ_b × Σ_{d² ≤ T_b} v.
+    let deltas: [Double]
+    /// True when every Δ_b ≥ 0 (weights that do not rise with distance, as E2SFCA's and 2SFCA's):
+    /// then the disc sums are added without cancellation (see ``CellSortedPoints/discSums``).
+    let telescoping: Bool
 }
 
 // MARK: - Points sorted by grid cell
@@ -260,8 +307,14 @@ struct BandTable: Sendable {
 /// Thread safety: immutable; share it between threads freely.
 struct CellSortedPoints: Sendable {
     /// At most this many cells on a side: a tiny radius over a national extent gets cells wider
-    /// than an eighth of the radius (queries stay exact).
+    /// than the preferred size (queries stay exact).
     static let maximumCellsPerSide = 2048
+    /// Points per cell the grid aims at (on average over the frame). A query pays a fixed cost
+    /// per row of cells its circles meet (∝ radius / cell) and a cost per candidate in the cells a
+    /// circle crosses (∝ radius × cell × density); the sum is least when cell² × density — the
+    /// points per cell — is the ratio of the two costs, whatever the radius.
+    /// Measured flat between 16 and 64 (200,000 × 20,000 points, 26 km: CPU within 5 %).
+    static let pointsPerCell = 32.0
 
     let minX: Double
     let minY: Double
@@ -292,11 +345,14 @@ struct CellSortedPoints: Sendable {
 
     /// - Parameters:
     ///   - frame: an envelope holding every point (the same for grids queried against each other).
-    ///   - radius: the search radius the grid is tuned for; cells are an eighth of it.
+    ///   - radius: the search radius the grid is tuned for; cells are radius/64 … radius/4 wide,
+    ///     holding about ``pointsPerCell`` points on average.
     init(points: [Coordinate], values: [Double], frame: Envelope, radius: Double) {
         precondition(points.count == values.count && points.count < Int(Int32.max))
         let span = Swift.max(frame.width, frame.height)
-        var cell = Swift.max(radius / 8, span / Double(Self.maximumCellsPerSide))
+        let area = Swift.max(frame.width, radius) * Swift.max(frame.height, radius)
+        let preferred = (Self.pointsPerCell * area / Double(Swift.max(points.count, 1))).squareRoot()
+        var cell = Swift.max(Swift.min(Swift.max(preferred, radius / 64), radius / 4), span / Double(Self.maximumCellsPerSide))
         if !(cell > 0) || !cell.isFinite { cell = Swift.max(span, 1) }
         minX = frame.minX
         minY = frame.minY
@@ -413,6 +469,9 @@ struct CellSortedPoints: Sendable {
     func sum<W: SquaredDistanceWeight>(
         around qx: Double, _ qy: Double, radius: Double, limit: Double, _ weight: W, _ bands: BandTable?
     ) -> (sum: Double, count: Int) {
+        if prefixUsable, let bands, bands.telescoping {
+            return discSums(around: qx, qy, bands)
+        }
         let r = radius + slack
         let rowLow = Self.clamp((qy - r - minY) / cellSize, rows)
         let rowHigh = Self.clamp((qy + r - minY) / cellSize, rows)
@@ -495,6 +554,108 @@ struct CellSortedPoints: Sendable {
             }
         }
         return (total.sum, count)
+    }
+
+    /// Σ value × w(d) for a step decay whose weights do not rise with distance, as
+    /// Σ_b Δ_b × S_b with S_b = Σ_{d² ≤ T_b} value (the telescoped bands, Δ_b ≥ 0, so no
+    /// cancellation), and the number of points with d² ≤ T_last. Each disc S_b is summed row of
+    /// cells by row: the cells wholly inside the disc (shrunk by the slack) by one prefix-sum
+    /// difference, the cells its circle crosses (at most one run on each side) point by point
+    /// against T_b alone (``runSum`` with f = 1). Every candidate is thus tested against one limit,
+    /// and a row costs O(1) whatever its width. Pieces are added in row order with Kahan
+    /// compensation, the discs from the innermost; the same bits on every run.
+    @inline(__always)
+    private func discSums(around qx: Double, _ qy: Double, _ bands: BandTable) -> (sum: Double, count: Int) {
+        var total = CompensatedSum()
+        var count = 0
+        let last = bands.squaredLimits.count - 1
+        xs.withUnsafeBufferPointer { xsBuffer in
+            ys.withUnsafeBufferPointer { ysBuffer in
+                values.withUnsafeBufferPointer { valuesBuffer in
+                    cellStarts.withUnsafeBufferPointer { starts in
+                        prefixHigh.withUnsafeBufferPointer { high in
+                            prefixLow.withUnsafeBufferPointer { low in
+                                let xp = xsBuffer.baseAddress!, yp = ysBuffer.baseAddress!, vp = valuesBuffer.baseAddress!
+                                let inverse = 1 / cellSize
+                                for b in 0...last {
+                                    let delta = bands.deltas[b]
+                                    // Inner discs of weight step 0 add nothing; the last one gives the count.
+                                    if delta == 0 && b < last { continue }
+                                    let limit = bands.squaredLimits[b]
+                                    let r = bands.radii[b] + slack
+                                    let inner = bands.radii[b] - slack
+                                    var disc = CompensatedSum()
+                                    var discCount = 0
+                                    let rowLow = Self.clamp((qy - r - minY) * inverse, rows)
+                                    let rowHigh = Self.clamp((qy + r - minY) * inverse, rows)
+                                    // Offsets of the query from the grid's origin, in metres.
+                                    let ox = qx - minX
+                                    for row in rowLow...rowHigh {
+                                        let bandLow = minY + Double(row) * cellSize
+                                        let dy = Swift.max(0, Swift.max(bandLow - qy, qy - (bandLow + cellSize)))
+                                        if dy > r { continue }
+                                        let half = (r * r - dy * dy).squareRoot() + slack
+                                        let c0 = Self.clamp((ox - half) * inverse, columns)
+                                        let c1 = Self.clamp((ox + half) * inverse, columns)
+                                        let base = row * columns
+                                        // Cells wholly inside: every point of the cell, its row band widened by the slack, within `inner`.
+                                        let far = Swift.max(abs(qy - (bandLow - slack)), abs(qy - (bandLow + cellSize + slack)))
+                                        var first = c1 + 1, pureLast = c1
+                                        if inner > far {
+                                            let h = (inner * inner - far * far).squareRoot() - slack
+                                            // Cells k with k·cell ≥ ox − h and (k + 1)·cell ≤ ox + h.
+                                            first = Swift.max(c0, Self.ceilingIndex((ox - h) * inverse, columns))
+                                            pureLast = Swift.min(c1, Self.floorIndex((ox + h) * inverse, columns) - 1)
+                                            if first > pureLast { first = c1 + 1; pureLast = c1 }
+                                        }
+                                        // Left run c0..<first, the pure cells first...pureLast, right run.
+                                        let leftStart = starts[base + c0], leftEnd = starts[base + first]
+                                        if leftStart < leftEnd {
+                                            let run = Self.runSum(qx, qy, xp, yp, vp, leftStart, leftEnd, limit, UniformWeight())
+                                            disc.add(run.sum)
+                                            discCount &+= run.count
+                                        }
+                                        if first <= pureLast {
+                                            let start = leftEnd, end = starts[base + pureLast + 1]
+                                            if start < end {
+                                                disc.add((high[end] - high[start]) + (low[end] - low[start]))
+                                                discCount &+= end - start
+                                            }
+                                            let rightStart = end, rightEnd = starts[base + c1 + 1]
+                                            if rightStart < rightEnd {
+                                                let run = Self.runSum(qx, qy, xp, yp, vp, rightStart, rightEnd, limit, UniformWeight())
+                                                disc.add(run.sum)
+                                                discCount &+= run.count
+                                            }
+                                        }
+                                    }
+                                    if delta != 0 { total.add(delta * disc.sum) }
+                                    if b == last { count = discCount }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (total.sum, count)
+    }
+
+    /// ⌈v⌉ clamped to −1…limit, without libm (v a scaled coordinate; NaN gives −1).
+    @inline(__always)
+    private static func ceilingIndex(_ v: Double, _ limit: Int) -> Int {
+        if !(v > -1) { return -1 }
+        if v >= Double(limit) { return limit }
+        let t = Int(v)  // toward zero: ⌈v⌉ for v in (−1, 0], else ⌊v⌋
+        return v > Double(t) ? t + 1 : t
+    }
+
+    /// ⌊v⌋ clamped to −1…limit, without libm (NaN gives −1).
+    @inline(__always)
+    private static func floorIndex(_ v: Double, _ limit: Int) -> Int {
+        if !(v >= 0) { return -1 }
+        if v >= Double(limit) { return limit }
+        return Int(v)
     }
 
     /// A cell index from a rounded scaled coordinate, clamped to −1…limit (outside the grid on

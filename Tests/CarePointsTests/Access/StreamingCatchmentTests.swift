@@ -48,6 +48,11 @@ import TestSupport
         ("uniform", 5000, .uniform),
         ("steps", 6000, .steps(FloatingCatchmentModel.defaultEnhancedBands(maximumCost: 6000))),
         ("five steps", 5000, .steps((1...5).map { DistanceBand(upperLimit: Double($0) * 1000, weight: 1 / Double($0)) })),
+        // Weights that rise with distance take the band-by-band path, not the telescoped discs.
+        ("rising steps", 6000, .steps([DistanceBand(upperLimit: 2000, weight: 0.3), DistanceBand(upperLimit: 4000, weight: 1),
+                                       DistanceBand(upperLimit: 6000, weight: 0.5)])),
+        // Steps that end before the threshold: pairs beyond the last step count with weight 0.
+        ("steps ending early", 6000, .steps([DistanceBand(upperLimit: 1500, weight: 1), DistanceBand(upperLimit: 3500, weight: 0.4)])),
         ("gaussian", 6000, .gaussian(sigma: 2500)),
         ("gravity", 6000, .gravity(beta: 1.5, minimumCost: 100)),
         ("gravity, no floor", 6000, .gravity(beta: 1, minimumCost: 0)),

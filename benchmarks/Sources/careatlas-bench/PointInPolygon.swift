@@ -21,7 +21,7 @@ func seconds(since start: DispatchTime) -> Double {
 }
 
 /// `pip --polygons P.geojson --points X.csv --out COUNTS.csv`: counts the points in each polygon
-/// (STR-tree over the polygon envelopes, GEOS prepared geometries, both cores), as geopandas
+/// (``PolygonLocator``: crossing number on the projected rings, both cores), as geopandas
 /// `sjoin(points, polygons, predicate="within").groupby("index_right").size()` does. A point on a
 /// shared edge goes to the first polygon (in file order) that covers it.
 struct PointInPolygon: ParsableCommand {
@@ -59,41 +59,25 @@ struct PointInPolygon: ParsableCommand {
               + "\"seconds_read\":\(String(format: "%.3f", readSeconds)),\"seconds_join\":\(String(format: "%.3f", joinSeconds))}")
     }
 
-    /// Points per polygon. Two workers, each with its own STR-tree and prepared geometries (GEOS
-    /// objects are not shared between threads), each over one half of the points; counts are
-    /// integers, so the result does not depend on scheduling.
+    /// Points per polygon: one ``PolygonLocator`` (crossing number on the rings, a grid over the
+    /// envelopes, strips of edges; no GEOS object per point) shared by both cores, the points in
+    /// fixed chunks, each chunk with its own counts; counts are integers, so the result does not
+    /// depend on scheduling.
     static func aggregate(_ positions: [Coordinate], into shapes: [Polygon]) throws -> [Int] {
-        let workers = 2
-        let envelopes = shapes.map { Geometry.polygon($0).boundingBox! }
-        let partial = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * shapes.count)
+        let locator = PolygonLocator(shapes)
+        let chunk = 65_536
+        let chunks = (positions.count + chunk - 1) / chunk
+        let partial = UnsafeMutableBufferPointer<Int>.allocate(capacity: Swift.max(1, chunks) * shapes.count)
         partial.initialize(repeating: 0)
         defer { partial.deallocate() }
-        let failure = UnsafeMutableBufferPointer<Bool>.allocate(capacity: workers)
-        failure.initialize(repeating: false)
-        defer { failure.deallocate() }
         nonisolated(unsafe) let output = partial
-        nonisolated(unsafe) let failed = failure
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            do {
-                let index = try SpatialIndex(envelopes: envelopes)
-                var prepared = [PreparedGeometry?](repeating: nil, count: shapes.count)
-                let range = positions.count * worker / workers..<positions.count * (worker + 1) / workers
-                for i in range {
-                    let p = positions[i]
-                    for k in index.query(intersecting: Envelope(p)) {
-                        if prepared[k] == nil { prepared[k] = try PreparedGeometry(shapes[k]) }
-                        if try prepared[k]!.covers(p) {
-                            output[worker * shapes.count + k] += 1
-                            break
-                        }
-                    }
-                }
-            } catch {
-                failed[worker] = true
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let base = c * shapes.count
+            for i in (c * chunk)..<Swift.min(positions.count, (c + 1) * chunk) {
+                if let k = locator.firstCovering(positions[i]) { output[base + k] += 1 }
             }
         }
-        guard !failure.contains(true) else { throw ValidationError("GEOS failed during the point-in-polygon test") }
-        return (0..<shapes.count).map { k in (0..<workers).reduce(0) { $0 + partial[$1 * shapes.count + k] } }
+        return (0..<shapes.count).map { k in (0..<chunks).reduce(0) { $0 + partial[$1 * shapes.count + k] } }
     }
 }
 

@@ -3,7 +3,7 @@ import CareGeometry
 import CarePoints
 import Foundation
 
-/// `careatlas-network-bench access N M RADIUS_KM [2sfca|e2sfca|gaussian]`: the floating-catchment
+/// `careatlas-network-bench access N M RADIUS_KM [2sfca|e2sfca|gaussian|gravity]`: the floating-catchment
 /// engine on N demand and M supply points drawn uniformly (SplitMix64, seed 19) in a 100 km square,
 /// timed with the per-pair cost, to see how the access engine scales with the cores it is given
 /// (`taskset -c 0-K` in benchmarks/scaling.sh). Pairs within 10 km are about 3.1 % of N × M.
@@ -25,6 +25,7 @@ func runAccessScaling(_ args: [String], rng: inout SplitMix64) throws {
     switch method {
     case "2sfca": model = try .twoStep(maximumCost: radius)
     case "gaussian": model = try .gaussian(maximumCost: radius, sigma: radius / 2)
+    case "gravity": model = try .gravity(maximumCost: radius, beta: 1.5, minimumCost: 100)
     default: model = try .enhancedTwoStep(bands: FloatingCatchmentModel.defaultEnhancedBands(maximumCost: radius))
     }
     let loadBefore = loadAverage()
