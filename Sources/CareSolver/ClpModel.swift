@@ -1,0 +1,42 @@
+import CCBC
+
+/// Solves pure linear programs (no integer columns) with COIN-OR Clp directly: dual simplex after
+/// Clp's presolve, without CBC's command-line machinery (`CbcMain0` builds several hundred
+/// parameters for every model) and without CBC's process-wide lock.
+///
+/// Thread safety: safe to call from any thread, concurrently: every call owns its `Clp_Simplex`
+/// (Clp keeps no process-wide state between models). Deterministic: the same program gives the
+/// same vertex.
+public enum LPSolver {
+    /// Solves the relaxation of `program` (integrality is ignored): the optimal vertex, one value
+    /// per column.
+    ///
+    /// - Throws: ``ILPError``: `.invalidProgram` before Clp is called, `.infeasible` when Clp
+    ///   proves the program primal infeasible, `.unbounded` when it proves it dual infeasible,
+    ///   `.abandoned` otherwise (with Clp's status in ``ILPStatus/status`` and its secondary status).
+    public static func solve(_ program: LinearProgram) throws(ILPError) -> [Double] {
+        let problems = program.problems()
+        guard problems.isEmpty else { throw .invalidProgram(problems) }
+        guard let model = Clp_newModel() else { throw .modelNotCreated }
+        defer { Clp_deleteModel(model) }
+        // COIN-OR's infinity is DBL_MAX.
+        func coin(_ x: Double) -> Double { x == .infinity ? .greatestFiniteMagnitude : x == -.infinity ? -.greatestFiniteMagnitude : x }
+        let (start, index, value) = program.compressedColumns()
+        let cStart = start.map { CoinBigIndex($0) }
+        let cIndex = index.map { Int32($0) }
+        let sign = program.sense == .minimize ? 1.0 : -1.0
+        Clp_loadProblem(
+            model, Int32(program.columnCount), Int32(program.rowCount), cStart, cIndex, value,
+            program.columns.map { coin($0.lower) }, program.columns.map { coin($0.upper) }, program.columns.map { sign * $0.objective },
+            program.rowLower.map(coin), program.rowUpper.map(coin))
+        Clp_setLogLevel(model, 0)
+        _ = Clp_initialSolve(model)
+        let status = ILPStatus(status: Int(Clp_status(model)), secondaryStatus: Int(Clp_secondaryStatus(model)))
+        if Clp_isProvenOptimal(model) != 0, let x = Clp_getColSolution(model) {
+            return Array(UnsafeBufferPointer(start: x, count: program.columnCount))
+        }
+        if Clp_isProvenPrimalInfeasible(model) != 0 { throw .infeasible(status) }
+        if Clp_isProvenDualInfeasible(model) != 0 { throw .unbounded(status) }
+        throw .abandoned(status)
+    }
+}
