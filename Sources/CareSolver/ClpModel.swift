@@ -1,8 +1,8 @@
 import CCBC
 
 /// Solves pure linear programs (no integer columns) with COIN-OR Clp directly: the dual simplex,
-/// without presolve and without CBC's command-line machinery (`CbcMain0` builds several hundred
-/// parameters for every model) and without CBC's process-wide lock.
+/// without presolve, signal handlers or CBC's command-line machinery (`CbcMain0` builds several
+/// hundred parameters for every model) and without CBC's process-wide lock.
 ///
 /// Thread safety: safe to call from any thread, concurrently: every call owns its `Clp_Simplex`
 /// (Clp keeps no process-wide state between models). Deterministic: the same program gives the
@@ -30,13 +30,11 @@ public enum LPSolver {
             program.columns.map { coin($0.lower) }, program.columns.map { coin($0.upper) }, program.columns.map { sign * $0.objective },
             program.rowLower.map(coin), program.rowUpper.map(coin))
         Clp_setLogLevel(model, 0)
-        // The dual simplex without presolve: on programs of a hundred columns Clp's presolve and
-        // postsolve cost more than the solve itself.
-        guard let options = ClpSolve_new() else { throw .modelNotCreated }
-        defer { ClpSolve_delete(options) }
-        ClpSolve_setSolveType(options, 0, -1)  // ClpSolve::useDual
-        ClpSolve_setPresolveType(options, 1, -1)  // ClpSolve::presolveOff
-        _ = Clp_initialSolveWithOptions(model, options)
+        // The dual simplex itself (`ClpSimplex::dual`), from the slack basis. Not `Clp_initialSolve`:
+        // its presolve and postsolve cost more than the solve on programs of a hundred columns, and
+        // it swaps the process's SIGINT handler in and out, which concurrent solves would leave
+        // pointing at Clp's handler.
+        _ = Clp_dual(model, 0)
         let status = ILPStatus(status: Int(Clp_status(model)), secondaryStatus: Int(Clp_secondaryStatus(model)))
         if Clp_isProvenOptimal(model) != 0, let x = Clp_getColSolution(model) {
             return Array(UnsafeBufferPointer(start: x, count: program.columnCount))
