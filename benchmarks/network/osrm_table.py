@@ -4,7 +4,10 @@ table service of osrm-routed, in batches of origins (one request holds BATCH ori
 destination; `--max-table-size` is raised to fit).
 
     python benchmarks/network/osrm_table.py OUT_DIR CUTOFF_MINUTES [--algorithm mld|ch] [--batch 500]
-        [--threads 2] [--dump K OUT.csv]
+        [--threads 2] [--origins N] [--dump K OUT.csv]
+
+--origins N answers only the first N origins (each table request is one search per origin, so the time
+for all origins is then N-proportional, as for pandana_table.py); the default is all.
 
 Each preprocessing step runs under /usr/bin/time -v (wall, user + sys CPU, peak RSS); so does
 osrm-routed, whose peak RSS and CPU are read when it is stopped after the last request. The client
@@ -35,6 +38,7 @@ parser.add_argument("--algorithm", default="mld", choices=["mld", "ch"])
 parser.add_argument("--batch", type=int, default=500)
 parser.add_argument("--threads", type=int, default=2)
 parser.add_argument("--port", type=int, default=5029)
+parser.add_argument("--origins", type=int, default=0)
 parser.add_argument("--dump", nargs=2)
 args = parser.parse_args()
 
@@ -77,6 +81,8 @@ with open(os.path.join(args.out, "points.csv")) as f:
     for line in f:
         role, _, _, lon, lat = line.rstrip("\n").split(",")
         (origins if role == "o" else destinations).append(f"{float(lon):.6f},{float(lat):.6f}")
+if args.origins > 0:
+    origins = origins[:args.origins]
 n_orig, n_dest = len(origins), len(destinations)
 cutoff = args.cutoff * 60
 

@@ -10,7 +10,8 @@
 #   BIN=…/careatlas-network-bench (default: built here, release, --scratch-path .build-rel)
 #   VENV=benchmarks/network/.venv (made with python3.12 and requirements.txt when absent)
 #   OSRM_ALGORITHM=mld|ch  OSRM_BATCH=500 (origins per table request)  THREADS=2 (OSRM, pandana's CH)
-#   PANDANA_ORIGINS=0 (all; N answers the first N origins only, see pandana_table.py)
+#   PANDANA_ORIGINS=0, OSRM_ORIGINS=0 (all; N answers the first N origins only, the time for all is then
+#   N-proportional, see pandana_table.py and osrm_table.py; summarize.py prints the extrapolation)
 #   DUMP=200 (the first DUMP origins' pairs are written by each engine and compared)
 #   NICE=10 (every step runs under nice -n NICE)
 #
@@ -21,7 +22,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-/tmp/careatlas-netscale}
 SIDE=${SIDE:-1415} ORIGINS=${ORIGINS:-20000} DESTINATIONS=${DESTINATIONS:-3000} CUTOFF=${CUTOFF:-30}
 VENV=${VENV:-$ROOT/benchmarks/network/.venv}
-OSRM_ALGORITHM=${OSRM_ALGORITHM:-mld} OSRM_BATCH=${OSRM_BATCH:-500} THREADS=${THREADS:-2}
+OSRM_ALGORITHM=${OSRM_ALGORITHM:-mld} OSRM_BATCH=${OSRM_BATCH:-500} THREADS=${THREADS:-2} OSRM_ORIGINS=${OSRM_ORIGINS:-0}
 PANDANA_ORIGINS=${PANDANA_ORIGINS:-0} DUMP=${DUMP:-200} NICE=${NICE:-10}
 N="nice -n $NICE"
 
@@ -43,7 +44,7 @@ say() { echo "$@" | tee -a "$LOG"; }
 
 say "# scale_compare.sh $(date -u +%Y-%m-%dT%H:%M:%SZ): SIDE=$SIDE ORIGINS=$ORIGINS DESTINATIONS=$DESTINATIONS CUTOFF=$CUTOFF min"
 say "# machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2 " GiB, " $7 " GiB available"}'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "# OSRM_ALGORITHM=$OSRM_ALGORITHM OSRM_BATCH=$OSRM_BATCH THREADS=$THREADS PANDANA_ORIGINS=$PANDANA_ORIGINS NICE=$NICE"
+say "# OSRM_ALGORITHM=$OSRM_ALGORITHM OSRM_BATCH=$OSRM_BATCH THREADS=$THREADS PANDANA_ORIGINS=$PANDANA_ORIGINS OSRM_ORIGINS=$OSRM_ORIGINS NICE=$NICE"
 say "# $("$PY" -c 'import importlib.metadata as m; print("osrm-bindings", m.version("osrm-bindings"), "pandana", m.version("pandana"), "numpy", m.version("numpy"))')"
 
 say "## inputs (written once: PBF for CareAtlas and OSRM, arrays for pandana, the same points for all)"
@@ -57,7 +58,7 @@ grep -E "Elapsed|Maximum resident|User time|System time" "$OUT/careatlas.time" |
 
 say "## OSRM ($OSRM_ALGORITHM, table service of osrm-routed)"
 $N "$PY" "$ROOT/benchmarks/network/osrm_table.py" "$OUT" "$CUTOFF" --algorithm "$OSRM_ALGORITHM" --batch "$OSRM_BATCH" \
-    --threads "$THREADS" --dump "$DUMP" "$OUT/osrm_pairs.csv" 2> "$OUT/osrm.err" | tee -a "$LOG"
+    --threads "$THREADS" --origins "$OSRM_ORIGINS" --dump "$DUMP" "$OUT/osrm_pairs.csv" 2> "$OUT/osrm.err" | tee -a "$LOG"
 
 say "## pandana"
 OMP_NUM_THREADS=$THREADS $N "$PY" "$ROOT/benchmarks/network/pandana_table.py" "$OUT" "$CUTOFF" --origins "$PANDANA_ORIGINS" \
