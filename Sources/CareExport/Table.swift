@@ -36,10 +36,11 @@ public struct Table: Sendable, Hashable {
     /// A GitHub-flavoured Markdown table (pipes escaped), numbers right-aligned.
     public func markdown() -> String {
         let numeric = header.indices.map { c in
-            rows.allSatisfy { $0[c].isEmpty || Double($0[c].replacingOccurrences(of: "<", with: "")) != nil }
+            rows.allSatisfy { $0[c].isEmpty || Double($0[c].utf8.contains(UInt8(ascii: "<")) ? $0[c].replacingOccurrences(of: "<", with: "") : $0[c]) != nil }
         }
+        // (Foundation's replacingOccurrences copies every string through NSString: only where needed.)
         func line(_ cells: [String]) -> String {
-            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+            "| " + cells.map { $0.utf8.contains(UInt8(ascii: "|")) ? $0.replacingOccurrences(of: "|", with: "\\|") : $0 }.joined(separator: " | ") + " |"
         }
         var out = title.isEmpty ? "" : "### \(title)\n\n"
         out += line(header) + "\n"

@@ -296,13 +296,15 @@ public struct Disclosure: Sendable {
                 .sorted { lists.isEmpty
                     ? ($0.distance, counts[$0.cell], $0.cell) < ($1.distance, counts[$1.cell], $1.cell)
                     : ($0.leftOut, $0.distance, counts[$0.cell], $0.cell) < ($1.leftOut, $1.distance, counts[$1.cell], $1.cell) }
-            var trial = self
-            for c in candidates.prefix(lists.isEmpty ? 8 : 16) {
-                trial.hidden[c.cell] = true
-                if !trial.determinedCells().contains(h) && trial.isProtected(h) { return c.cell }
-                trial.hidden[c.cell] = false
+            // Each trial is an attack of its own (at most two programs); they run on every core,
+            // and the first candidate in order that protects h is kept, as in a loop.
+            let tried = Array(candidates.prefix(lists.isEmpty ? 8 : 16))
+            let first = FirstPassing.index(count: tried.count) { k in
+                var trial = self
+                trial.hidden[tried[k].cell] = true
+                return !trial.determinedCells().contains(h) && trial.isProtected(h)
             }
-            return candidates.first?.cell
+            return first.map { tried[$0].cell } ?? candidates.first?.cell
         }
 
         /// The cells and the shown totals as an attacker reads them.
@@ -406,4 +408,42 @@ extension Disclosure {
 
     /// Hidden flags of the group lines followed by the line "other or outside".
     public func groupMask(_ a: PatientShareAnalysis) -> [Bool] { mask(.groups, count: a.groups.count + 1) }
+}
+
+/// The first index of 0..<count whose test passes, the tests run on every core: indices are handed
+/// out in increasing order and none past a passing one, so every index below the answer is tested
+/// and the answer is the loop's, whatever the threads' timing.
+enum FirstPassing {
+    static func index(count: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount, _ test: (Int) -> Bool) -> Int? {
+        guard count > 1, workers > 1 else { return (0..<count).first(where: test) }
+        let state = State(count: count)
+        // The tests only read what they capture; each builds its own trial.
+        nonisolated(unsafe) let test = test
+        DispatchQueue.concurrentPerform(iterations: min(count, workers)) { _ in
+            while let k = state.next() {
+                if test(k) { state.passed(k) }
+            }
+        }
+        return state.best
+    }
+
+    private final class State: @unchecked Sendable {
+        private let lock = NSLock()
+        private let count: Int
+        private var nextIndex = 0
+        private(set) var best: Int?
+        init(count: Int) { self.count = count }
+        func next() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard nextIndex < count, best.map({ nextIndex < $0 }) ?? true else { return nil }
+            nextIndex += 1
+            return nextIndex - 1
+        }
+        func passed(_ k: Int) {
+            lock.lock()
+            best = min(best ?? k, k)
+            lock.unlock()
+        }
+    }
 }

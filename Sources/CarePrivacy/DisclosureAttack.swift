@@ -135,12 +135,25 @@ public enum DisclosureAttack {
     /// Integer assignments found by earlier attacks on similar publications (the suppression search
     /// asks many times with one total or cell changed): each one that still satisfies everything
     /// published certifies the cells it sets to 1 or m − 1 without a solve.
+    ///
+    /// Thread-safe: the suppression search runs its trial attacks on several threads at once. Which
+    /// witnesses a pool holds changes how many programs are solved, never an answer (a witness is
+    /// used only when it satisfies everything published).
     final class WitnessPool: @unchecked Sendable {
-        var assignments: [[Int: Int]] = []
+        private let lock = NSLock()
+        private var stored: [[Int: Int]] = []
         let capacity = 96
+        /// The assignments held now (a copy).
+        var assignments: [[Int: Int]] {
+            lock.lock()
+            defer { lock.unlock() }
+            return stored
+        }
         func add(_ w: [Int: Int]) {
-            assignments.append(w)
-            if assignments.count > capacity { assignments.removeFirst(assignments.count - capacity) }
+            lock.lock()
+            stored.append(w)
+            if stored.count > capacity { stored.removeFirst(stored.count - capacity) }
+            lock.unlock()
         }
     }
 
@@ -160,9 +173,13 @@ public enum DisclosureAttack {
         }
         let program = problem.program(for: component)
         for (sense, done) in [(LinearProgram.Sense.minimize, low), (.maximize, high)] where !done {
-            guard let x = Problem.integerOptimum(program, objective: [column[h]], sense: sense) else { return false }
-            pool.add(Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, Int(x[$0])) }))
-            if Int(x[column[h]]) != (sense == .minimize ? 1 : m - 1) { return false }
+            let end = sense == .minimize ? 1 : m - 1
+            switch Problem.integerOptimum(program, objective: [column[h]], sense: sense, settledBeyond: Double(end)) {
+            case .none, .beyond: return false
+            case .assignment(let x):
+                pool.add(Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, Int(x[$0])) }))
+                if Int(x[column[h]]) != end { return false }
+            }
         }
         return true
     }
@@ -192,7 +209,16 @@ public enum DisclosureAttack {
                     let pending = (sense == .minimize ? needLow : needHigh).sorted()
                     guard let first = pending.first else { break }
                     let targets = useSum ? pending : [first]
-                    guard let witness = Problem.integerOptimum(program, objective: targets.map { column[$0] }, sense: sense) else {
+                    // One cell alone, when only the first narrowed cell is asked for: a relaxation
+                    // whose bound misses the cell's end settles it without an integer program.
+                    let end = stopAtFirst && targets.count == 1 ? (sense == .minimize ? 1 : m - 1) : nil
+                    let witness: [Double]
+                    switch Problem.integerOptimum(program, objective: targets.map { column[$0] }, sense: sense, settledBeyond: end) {
+                    case .assignment(let x): witness = x
+                    case .beyond(let bound):
+                        let value = sense == .minimize ? Int((bound - 1e-6).rounded(.up)) : Int((bound + 1e-6).rounded(.down))
+                        return [sense == .minimize ? Range(cell: first, lower: value, upper: Int(m) - 1) : Range(cell: first, lower: 1, upper: value)]
+                    case .none:
                         // No integer assignment at all: the publication is inconsistent, which
                         // cannot happen for true counts; every small cell counts as narrowed.
                         return small.map { Range(cell: $0, lower: Int.max, upper: Int.min) }
@@ -332,31 +358,70 @@ public enum DisclosureAttack {
             return program
         }
 
+        /// What ``integerOptimum(_:objective:sense:settledBeyond:)`` found.
+        enum Optimum {
+            /// An optimal integer assignment, one value per column.
+            case assignment([Double])
+            /// The relaxation's bound on Σ x_c already lies beyond the value asked about, so the
+            /// integer optimum does too (no integer program was solved); the bound is given.
+            case beyond(Double)
+            /// No integer assignment exists (or the solver failed).
+            case none
+        }
+
         /// An integer assignment optimising Σ x_c over `objective` columns: the relaxation's vertex
         /// when it is integral, else the integer program's optimum. nil when none exists.
         static func integerOptimum(_ base: LinearProgram, objective: [Int], sense: LinearProgram.Sense) -> [Double]? {
+            guard case .assignment(let x) = integerOptimum(base, objective: objective, sense: sense, settledBeyond: nil) else { return nil }
+            return x
+        }
+
+        /// The integer optimum of Σ x_c over `objective` columns, found as above; with
+        /// `settledBeyond` v, a fractional relaxation whose optimum is already worse than v (above
+        /// v + 10⁻⁶ when minimising, below v − 10⁻⁶ when maximising) answers ``Optimum/beyond(_:)``
+        /// without the integer program: the integer optimum is at least as far from v (the
+        /// relaxation bounds it), which is all a caller asking "can the optimum reach v?" needs.
+        ///
+        /// The relaxation is solved by Clp alone (``LPSolver``), the integer program by CBC without
+        /// its preprocessing (programs of about a hundred columns).
+        static func integerOptimum(_ base: LinearProgram, objective: [Int], sense: LinearProgram.Sense, settledBeyond end: Double?) -> Optimum {
             var program = base
             program.sense = sense
             for c in objective { program.setObjective(ofColumn: c, 1) }
             if base.rowCount == 0 {
                 // Bounds alone: each column at its own end (finite, since small cells are bounded).
-                return base.columns.enumerated().map { j, c in
+                return .assignment(base.columns.enumerated().map { j, c in
                     objective.contains(j) ? (sense == .minimize ? c.lower : c.upper) : c.lower
-                }
+                })
             }
             do {
                 DisclosureAttack.solves.add(1)
-                let lp = try ILPSolver.solve(program)
-                if let x = lp.values, x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) { return x.map { $0.rounded() } }
+                let x = try relaxation(program)
+                if x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) { return .assignment(x.map { $0.rounded() }) }
+                if let end {
+                    let bound = objective.reduce(0.0) { $0 + x[$1] }
+                    if sense == .minimize ? bound > end + 1e-6 : bound < end - 1e-6 { return .beyond(bound) }
+                }
                 program.makeAllInteger()
-                return try ILPSolver.solve(program).values?.map { $0.rounded() }
+                guard let values = try ILPSolver.solve(program, options: ILPOptions(preprocess: false)).values else { return .none }
+                return .assignment(values.map { $0.rounded() })
             } catch .unbounded {
                 // Nothing published bounds the objective in its direction (a secondary cell's max).
-                return base.columns.enumerated().map { j, c in
+                return .assignment(base.columns.enumerated().map { j, c in
                     objective.contains(j) ? (sense == .minimize ? -.infinity : .infinity) : c.lower
-                }
+                })
             } catch {
-                return nil
+                return .none
+            }
+        }
+
+        /// The relaxation's optimal vertex: Clp alone, or CBC's LP path when Clp gives up.
+        static func relaxation(_ program: LinearProgram) throws(ILPError) -> [Double] {
+            do {
+                return try LPSolver.solve(program)
+            } catch .abandoned(let status) {
+                guard let values = try ILPSolver.solve(program).values else { throw .abandoned(status) }
+                return values
             }
         }
 

@@ -113,4 +113,34 @@ import Testing
                                minCell: 10)
         #expect(DisclosureAttack.ranges(q).map(\.lower) == [5, 5, 5])
     }
+
+    /// A fractional relaxation whose bound already misses the cell's end settles it without the
+    /// integer program: x0 + x1 = 5, x1 + x2 = 5, x0 + x2 + x3 = 12, all "<10". Then x2 = x0 and
+    /// x3 = 12 − 2 x0 ≤ 9, so x0 ≥ 1.5 in the relaxation (its vertex 1.5, 3.5, 1.5, 9) and x0 ≥ 2
+    /// over the integers (2, 3, 2, 8 is feasible): cell 0 cannot be 1.
+    @Test func relaxationBoundSettlesANarrowedCell() {
+        let p = PublishedCells(cells: [.small, .small, .small, .small],
+                               totals: [.init(members: [0, 1], value: 5), .init(members: [1, 2], value: 5), .init(members: [0, 2, 3], value: 12)],
+                               minCell: 10)
+        #expect(!DisclosureAttack.protects(0, in: p, pool: DisclosureAttack.WitnessPool()))
+        let full = DisclosureAttack.narrowedCells(p)
+        #expect(full.first?.cell == 0 && full.first?.lower == 2)
+        // The search's question (the first narrowed cell) gets the same cell and the bound 2 = ⌈1.5⌉.
+        let first = DisclosureAttack.narrowedCells(p, stopAtFirst: true, pool: DisclosureAttack.WitnessPool())
+        #expect(first.map(\.cell) == [0] && first.first?.lower == 2)
+    }
+
+    /// The suppression search's parallel trials: the first passing index is the loop's, whatever
+    /// the threads do (every index below it is tested, none past it is needed).
+    @Test func firstPassingIsTheLoopsAnswer() {
+        for trial in 0..<200 {
+            let count = trial % 20
+            let passing = Set((0..<count).filter { ($0 * 7 + trial * 3) % (2 + trial % 5) == 0 })
+            let expected = (0..<count).first { passing.contains($0) }
+            for workers in [1, 2, 4, 8] {
+                #expect(FirstPassing.index(count: count, workers: workers) { passing.contains($0) } == expected)
+            }
+        }
+    }
 }
+

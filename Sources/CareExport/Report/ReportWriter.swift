@@ -100,17 +100,24 @@ public enum ReportWriter {
             files.append("map_\(name)_slide.png")
             jobs.append { try MapRenderer.render(map, format: .png, metadata: metadata) }
         }
-        let rendered = try renderAll(jobs, progress: options.progress)
+        // The QGIS project and the page's interactive map (Leaflet inlined; it replaces the inline
+        // maps, which are linked) are made alongside, written after the files above.
+        let language = options.language
+        let beside: [@Sendable () throws -> Data] = [
+            { Data(try ReportQGIS.project(r, mapData: data, layers: layers, language: language).utf8) },
+            { Data(InteractiveMap.html(data: try InteractiveMap.data(r, layers: layers, mapData: data, language: language),
+                                       leaflet: InteractiveMap.leaflet()).utf8) },
+        ]
+        var rendered = try renderAll([jobs[0]] + beside + jobs.dropFirst(), progress: options.progress)
+        let (project, interactive) = (rendered[1], rendered[2])
+        rendered.removeSubrange(1...2)
         var inline: [String: String] = [:]
         for (file, bytes) in zip(files, rendered) {
             try folder.write(file, bytes)
             if file.hasSuffix(".svg") { inline[String(file.dropFirst("map_".count).dropLast(".svg".count))] = String(decoding: bytes, as: UTF8.self) }
         }
-        try folder.write("careatlas.qgs", text: try ReportQGIS.project(r, mapData: data, layers: layers, language: options.language))
-        // The page: the interactive map (Leaflet inlined) replaces the inline maps, which are linked.
-        let interactive = InteractiveMap.html(data: try InteractiveMap.data(r, layers: layers, mapData: data, language: options.language),
-                                              leaflet: InteractiveMap.leaflet())
-        try folder.write("report.html", text: ReportHTML.render(doc, maps: inline, interactiveMap: interactive, files: folder.written))
+        try folder.write("careatlas.qgs", project)
+        try folder.write("report.html", text: ReportHTML.render(doc, maps: inline, interactiveMap: String(decoding: interactive, as: UTF8.self), files: folder.written))
         return doc
     }
 
