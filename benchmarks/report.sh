@@ -8,7 +8,8 @@
 #   bash benchmarks/report.sh [RUNS]
 #
 # Environment: BIN (folder with a release careatlas; default: builds .build-rel), OUT (default
-# /tmp/careatlas-report-bench), CAREATLAS_THREADS (threads of the report's encoders; default all cores).
+# /tmp/careatlas-report-bench). CAREATLAS_THREADS sets only the routing workers of network studies; the
+# report's map encoders and disclosure trials use every core (GCD's pool), whatever it says.
 # Needs ../shared/geodata beside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
