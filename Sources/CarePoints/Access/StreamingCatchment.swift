@@ -342,10 +342,12 @@ struct CellSortedPoints: Sendable {
     /// fineStarts[r × fineColumns + f + 1]`. A row is sorted by x and a point's strip is monotone
     /// in x, so strips are contiguous; the disc sums cut a row at the circle strip by strip, so
     /// that a crossed piece is about as thin as the circle's sliver in that row.
-    private let fineStarts: [Int]
-    private let fineColumns: Int
-    private let fineWidth: Double
+    let fineStarts: [Int]
+    let fineColumns: Int
+    let fineWidth: Double
     /// Strips per cell, at most; fewer where the table would exceed ``maximumFineCells``.
+    /// (Measured at 200,000 × 20,000, E2SFCA 10 km and 2SFCA 5 km: 8 and 16 strips with 16, 32
+    /// or 64 points per cell within the noise of a loaded machine, 1.5–1.7 CPU-s and 0.9–1.0.)
     static let stripsPerCell = 8
     static let maximumFineCells = 1 << 22
 
