@@ -274,25 +274,22 @@ extension AccessInput {
         if negative { k = 1 }
         var mantissa: UInt64 = 0
         var significant = 0  // digits after the leading zeros
-        let integerStart = k
-        while k < n, field[k] &- 0x30 < 10 {
-            let digit = UInt64(field[k] &- 0x30)
-            if significant > 0 || digit != 0 { significant += 1 }
-            if significant <= 19 { mantissa = mantissa &* 10 &+ digit }
-            k += 1
-        }
-        guard k > integerStart else { return nil }
-        var fraction = 0
-        if k < n && field[k] == UInt8(ascii: ".") {
-            k += 1
-            let fractionStart = k
+        /// Reads a run of digits into the mantissa (its first 19 significant ones); their count.
+        func digits() -> Int {
+            let start = k
             while k < n, field[k] &- 0x30 < 10 {
                 let digit = UInt64(field[k] &- 0x30)
                 if significant > 0 || digit != 0 { significant += 1 }
                 if significant <= 19 { mantissa = mantissa &* 10 &+ digit }
                 k += 1
             }
-            fraction = k - fractionStart
+            return k - start
+        }
+        guard digits() > 0 else { return nil }
+        var fraction = 0
+        if k < n && field[k] == UInt8(ascii: ".") {
+            k += 1
+            fraction = digits()
             guard fraction > 0 else { return nil }
         }
         guard k == n else { return nil }
