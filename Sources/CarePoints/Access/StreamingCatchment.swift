@@ -21,8 +21,9 @@ import Foundation
 ///
 /// - Step decays whose weights do not rise with distance (2SFCA, E2SFCA) are summed as
 ///   Σ_b (w_b − w_{b+1}) × S_b, S_b the sum of the values within band b's limit: each disc S_b
-///   adds the cells wholly inside it by prefix sums and tests the candidates of the cells its
-///   circle crosses against its one limit (``CellSortedPoints/sum(around:_:radius:limit:_:_:)``).
+///   adds, row of cells by row, the strips (1/8 of a cell wide, rows sorted by x) wholly inside it
+///   by prefix sums and tests the candidates of the strips its circle crosses against its one
+///   limit (``CellSortedPoints/sum(around:_:radius:limit:_:_:)``).
 ///   Rising weights and more than four steps take the band-by-band path.
 /// - The Gaussian's f is a vectorised e^x (``GaussianWeight``), gravity's max(c, c_min)^(−β) a
 ///   vectorised e^(−β ln c) (``GravityWeight``), both within 1e−12 of libm (documented bounds
