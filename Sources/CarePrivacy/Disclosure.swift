@@ -228,53 +228,24 @@ public struct Disclosure: Sendable {
         /// greedy search hides a complement for the violation it meets first, and a later one may
         /// make an earlier one unnecessary; after this pass no single complement can be shown and
         /// no single hidden total added without breaking the guarantee.
-        ///
-        /// Both loops run as loops do, but test on every core: the first change of those left that
-        /// breaks no rule is found by ``FirstPassing`` (every earlier one tested against the same
-        /// state and failing, as in the loop, where a failed change is undone), committed, and the
-        /// search goes on after it. The result is the loop's whatever the threads' timing.
         mutating func prune() {
             let complements = counts.indices.filter { hidden[$0] && !policy.isSmall(counts[$0]) }
                 .sorted { (counts[$0], $0) > (counts[$1], $1) }
-            var left = complements[...]
-            while let k = firstSafe(left.map { c in { (trial: inout Control) in trial.hidden[c] = false } }) {
-                hidden[left[left.startIndex + k]] = false
-                left = left.dropFirst(k + 1)
+            for c in complements {
+                hidden[c] = false
+                if firstViolation() != nil { hidden[c] = true }
             }
-            // Per hidden or withheld total, in order: shown with its list (when not small), else
-            // (still withheld) its list published; the second is moot once the first is kept.
-            enum Change { case show(Int), publishList(Int) }
-            var changes: [Change] = []
             for t in totals.indices.dropFirst() where totalHidden[t] || withheld[t] {
-                if !policy.isSmall(totals[t].value) { changes.append(.show(t)) }
-                if withheld[t] { changes.append(.publishList(t)) }
-            }
-            var rest = changes[...]
-            while let k = firstSafe(rest.map { change in
-                { (trial: inout Control) in
-                    switch change {
-                    case let .show(t): (trial.totalHidden[t], trial.withheld[t]) = (false, false)
-                    case let .publishList(t): trial.withheld[t] = false
-                    }
+                let was = (totalHidden[t], withheld[t])
+                if !policy.isSmall(totals[t].value) {
+                    (totalHidden[t], withheld[t]) = (false, false)
+                    if firstViolation() == nil { continue }
+                    (totalHidden[t], withheld[t]) = was
                 }
-            }) {
-                let kept = rest[rest.startIndex + k]
-                switch kept {
-                case let .show(t): (totalHidden[t], withheld[t]) = (false, false)
-                case let .publishList(t): withheld[t] = false
+                if withheld[t] {
+                    withheld[t] = false
+                    if firstViolation() != nil { withheld[t] = true }
                 }
-                rest = rest.dropFirst(k + 1)
-                if case let .show(t) = kept, let next = rest.first, case .publishList(t) = next { rest = rest.dropFirst() }
-            }
-        }
-
-        /// The first of `changes` after which no rule is broken (each tried on its own copy of
-        /// this state, on every core), or nil.
-        func firstSafe(_ changes: [(inout Control) -> Void]) -> Int? {
-            FirstPassing.index(count: changes.count) { k in
-                var trial = self
-                changes[k](&trial)
-                return trial.firstViolation() == nil
             }
         }
 

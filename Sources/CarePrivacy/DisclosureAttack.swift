@@ -205,41 +205,15 @@ public enum DisclosureAttack {
         return true
     }
 
-    /// With `stopAtFirst`, the searches of each component's lower and of its upper ends (in that
-    /// order, components by their first cell) run on every core and the first that finds a
-    /// narrowed cell answers (``FirstPassing``). Each search's answer depends on the publication
-    /// only — the smallest cell of its component whose end no integer assignment reaches; witnesses
-    /// change how many programs it solves, never that — so the answer is the serial loop's
-    /// whatever the threads' timing.
     static func narrowedCells(_ published: PublishedCells, stopAtFirst: Bool, pool: WitnessPool) -> [Range] {
         let problem = Problem(published)
-        let components = problem.components.filter { $0.contains { published.cells[$0] == .small } }
-        if stopAtFirst {
-            let searches = components.flatMap { c in [LinearProgram.Sense.minimize, .maximize].map { (component: c, sense: $0) } }
-            let answers = Answers(count: searches.count)
-            let first = FirstPassing.index(count: searches.count) { k in
-                let found = narrowedCells(problem, in: searches[k].component, senses: [searches[k].sense], stopAtFirst: true, pool: pool).ranges
-                answers.set(k, found)
-                return !found.isEmpty
-            }
-            return first.map { answers.get($0) } ?? []
-        }
         var found: [Range] = []
-        for component in components {
-            let (ranges, final) = narrowedCells(problem, in: component, senses: [.minimize, .maximize], stopAtFirst: false, pool: pool)
+        for component in problem.components where component.contains(where: { published.cells[$0] == .small }) {
+            let (ranges, final) = narrowedCells(problem, in: component, senses: [.minimize, .maximize], stopAtFirst: stopAtFirst, pool: pool)
             if final { return ranges }
             found += ranges
         }
         return found.sorted { $0.cell < $1.cell }
-    }
-
-    /// The answers of concurrent searches, one slot each.
-    private final class Answers: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [[Range]]
-        init(count: Int) { slots = Array(repeating: [], count: count) }
-        func set(_ k: Int, _ r: [Range]) { lock.lock(); slots[k] = r; lock.unlock() }
-        func get(_ k: Int) -> [Range] { lock.lock(); defer { lock.unlock() }; return slots[k] }
     }
 
     /// The narrowed small cells of one component, searched end by end in the order of `senses`;
@@ -258,8 +232,8 @@ public enum DisclosureAttack {
             for h in needLow where abs(x[column[h]] - 1) < 1e-7 { needLow.remove(h) }
             for h in needHigh where abs(x[column[h]] - (m - 1)) < 1e-7 { needHigh.remove(h) }
         }
-        // A satisfying assignment gives a value to every cell of the component; those the other
-        // searches add meanwhile are read before each program.
+        // A satisfying assignment gives a value to every cell of the component; those added
+        // meanwhile (by concurrent attacks on the same pool) are read before each program.
         var seen = 0
         func certifyFromPool() {
             let (found, now) = pool.assignments(since: seen)
