@@ -164,14 +164,16 @@ public struct Disclosure: Sendable {
         let withholdable: Set<Int>
         /// Whether a total's member list (and so its rules) is withheld.
         var withheld: [Bool]
-        /// Integer assignments kept between attacks (see ``DisclosureAttack/WitnessPool``).
-        let witnesses = DisclosureAttack.WitnessPool()
+        /// Integer assignments kept between attacks (see ``DisclosureAttack/WitnessPool``),
+        /// completed by the true counts.
+        let witnesses: DisclosureAttack.WitnessPool
 
         init(counts: [Int], policy: SmallCellPolicy, totals: [Total], rules: [Int: Publication.MemberRules] = [:], withholdable: Set<Int> = []) {
             self.counts = counts
             self.policy = policy
             self.rules = rules
             self.withholdable = withholdable
+            witnesses = DisclosureAttack.WitnessPool(reference: counts)
             let grand = Total(family: .catchments, index: -1, members: Array(counts.indices), value: counts.reduce(0, +))
             self.totals = [grand] + totals
             hidden = policy.suppressionMask(counts, totalShown: true)
@@ -190,7 +192,7 @@ public struct Disclosure: Sendable {
             totalHidden = totals.indices.map { $0 != 0 }
             _ = repair(attempts: counts.count)  // the line with its grand total alone
             // The true counts satisfy everything published: a first witness for the attacker.
-            witnesses.add(Dictionary(uniqueKeysWithValues: counts.indices.filter { hidden[$0] }.map { ($0, counts[$0]) }))
+            witnesses.add(cells: [], values: [], count: counts.count)
             var counter = ProgressCounter("disclosure: published total", total: totals.count - 1, minimumTotal: 20, report: progress)
             for t in totals.indices.dropFirst() {
                 counter.advance(to: t - 1)

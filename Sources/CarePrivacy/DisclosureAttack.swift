@@ -139,19 +139,40 @@ public enum DisclosureAttack {
     /// Thread-safe: the suppression search runs its trial attacks on several threads at once. Which
     /// witnesses a pool holds changes how many programs are solved, never an answer (a witness is
     /// used only when it satisfies everything published).
+    ///
+    /// With a `reference` (the true counts, which satisfy every publication of them), a witness
+    /// found over one component is completed by the reference's values for the other cells: a
+    /// cell hidden later (a complement) or a component merged with another. So a witness outlives
+    /// the one cell hidden or shown again between two attacks; ``Problem/satisfies(_:component:)``
+    /// still checks every value against the publication asked about. Witnesses are held dense
+    /// (one value per cell, −1 where none is known), so that test is a few array reads per row.
     final class WitnessPool: @unchecked Sendable {
         private let lock = NSLock()
-        private var stored: [[Int: Int]] = []
+        private var stored: [[Int]] = []
         let capacity = 96
-        /// The assignments held now (a copy).
-        var assignments: [[Int: Int]] {
+        /// Values for the cells a witness does not name (nil: a witness must name every cell of
+        /// the component it is tested on).
+        let reference: [Int]?
+        init(reference: [Int]? = nil) { self.reference = reference }
+        /// Assignments added so far (the held ones are the last `capacity`).
+        private var added = 0
+        /// The assignments held now (a copy), one value per cell of the line, −1 where unknown.
+        var assignments: [[Int]] { assignments(since: 0).found }
+        /// The held assignments among those added after the first `seen`, and how many have been
+        /// added now (the `seen` of the next call).
+        func assignments(since seen: Int) -> (found: [[Int]], seen: Int) {
             lock.lock()
             defer { lock.unlock() }
-            return stored
+            let new = min(max(added - seen, 0), stored.count)
+            return (Array(stored.suffix(new)), added)
         }
-        func add(_ w: [Int: Int]) {
+        /// Adds the assignment `values` of `cells` (a line of `count` cells).
+        func add(cells: [Int], values: [Int], count: Int) {
+            var w = reference?.count == count ? reference! : [Int](repeating: -1, count: count)
+            for (c, v) in zip(cells, values) { w[c] = v }
             lock.lock()
             stored.append(w)
+            added += 1
             if stored.count > capacity { stored.removeFirst(stored.count - capacity) }
             lock.unlock()
         }
@@ -166,7 +187,7 @@ public enum DisclosureAttack {
         let column = Problem.Columns(component, cells: published.cells.count)
         let m = published.minCell
         var low = false, high = false
-        for w in pool.assignments where problem.satisfies(w, component: component, column: column) {
+        for w in pool.assignments where problem.satisfies(w, component: component) {
             if w[h] == 1 { low = true }
             if w[h] == m - 1 { high = true }
             if low && high { return true }
@@ -177,7 +198,7 @@ public enum DisclosureAttack {
             switch Problem.integerOptimum(program, objective: [column[h]], sense: sense, settledBeyond: Double(end)) {
             case .none, .beyond: return false
             case .assignment(let x):
-                pool.add(Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, Int(x[$0])) }))
+                pool.add(cells: component, values: x.map { Int($0) }, count: published.cells.count)
                 if Int(x[column[h]]) != end { return false }
             }
         }
@@ -186,61 +207,76 @@ public enum DisclosureAttack {
 
     static func narrowedCells(_ published: PublishedCells, stopAtFirst: Bool, pool: WitnessPool) -> [Range] {
         let problem = Problem(published)
-        let m = Double(published.minCell)
         var found: [Range] = []
-        for component in problem.components {
-            let small = component.filter { published.cells[$0] == .small }
-            guard !small.isEmpty else { continue }
-            let program = problem.program(for: component)
-            let column = Problem.Columns(component, cells: published.cells.count)
-            var needLow = Set(small), needHigh = Set(small)
-            var narrowedHere: [Int: (lower: Int, upper: Int?)] = [:]
-            func certify(_ x: [Double]) {
-                for h in needLow where abs(x[column[h]] - 1) < 1e-7 { needLow.remove(h) }
-                for h in needHigh where abs(x[column[h]] - (m - 1)) < 1e-7 { needHigh.remove(h) }
-            }
-            // A satisfying assignment gives a value to every cell of the component.
-            for w in pool.assignments where problem.satisfies(w, component: component, column: column) {
-                certify(component.map { Double(w[$0] ?? 0) })
-            }
-            for sense in [LinearProgram.Sense.minimize, .maximize] {
-                var useSum = true
-                while true {
-                    let pending = (sense == .minimize ? needLow : needHigh).sorted()
-                    guard let first = pending.first else { break }
-                    let targets = useSum ? pending : [first]
-                    // One cell alone, when only the first narrowed cell is asked for: a relaxation
-                    // whose bound misses the cell's end settles it without an integer program.
-                    let end = stopAtFirst && targets.count == 1 ? (sense == .minimize ? 1 : m - 1) : nil
-                    let witness: [Double]
-                    switch Problem.integerOptimum(program, objective: targets.map { column[$0] }, sense: sense, settledBeyond: end) {
-                    case .assignment(let x): witness = x
-                    case .beyond(let bound):
-                        let value = sense == .minimize ? Int((bound - 1e-6).rounded(.up)) : Int((bound + 1e-6).rounded(.down))
-                        return [sense == .minimize ? Range(cell: first, lower: value, upper: Int(m) - 1) : Range(cell: first, lower: 1, upper: value)]
-                    case .none:
-                        // No integer assignment at all: the publication is inconsistent, which
-                        // cannot happen for true counts; every small cell counts as narrowed.
-                        return small.map { Range(cell: $0, lower: Int.max, upper: Int.min) }
-                    }
-                    let before = pending.count
-                    certify(witness)
-                    pool.add(Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, Int(witness[$0])) }))
-                    let after = (sense == .minimize ? needLow : needHigh).count
-                    if targets.count == 1 && after == before {
-                        // The cell's own optimum does not reach its end of 1 … m − 1.
-                        let value = Int(witness[column[first]].rounded())
-                        var r = narrowedHere[first] ?? (1, Int(m) - 1)
-                        if sense == .minimize { needLow.remove(first); r.lower = value } else { needHigh.remove(first); r.upper = value }
-                        narrowedHere[first] = r
-                        if stopAtFirst { return [Range(cell: first, lower: r.lower, upper: r.upper)] }
-                    }
-                    useSum = after < before && useSum
-                }
-            }
-            found += narrowedHere.map { Range(cell: $0.key, lower: $0.value.lower, upper: $0.value.upper) }
+        for component in problem.components where component.contains(where: { published.cells[$0] == .small }) {
+            let (ranges, final) = narrowedCells(problem, in: component, senses: [.minimize, .maximize], stopAtFirst: stopAtFirst, pool: pool)
+            if final { return ranges }
+            found += ranges
         }
         return found.sorted { $0.cell < $1.cell }
+    }
+
+    /// The narrowed small cells of one component, searched end by end in the order of `senses`;
+    /// `final` when the answer stops the whole search (an inconsistent publication, or the first
+    /// narrowed cell with `stopAtFirst`).
+    private static func narrowedCells(_ problem: Problem, in component: [Int], senses: [LinearProgram.Sense], stopAtFirst: Bool,
+                                      pool: WitnessPool) -> (ranges: [Range], final: Bool) {
+        let published = problem.published
+        let m = Double(published.minCell)
+        let small = component.filter { published.cells[$0] == .small }
+        let program = problem.program(for: component)
+        let column = Problem.Columns(component, cells: published.cells.count)
+        var needLow = Set(small), needHigh = Set(small)
+        var narrowedHere: [Int: (lower: Int, upper: Int?)] = [:]
+        func certify(_ x: [Double]) {
+            for h in needLow where abs(x[column[h]] - 1) < 1e-7 { needLow.remove(h) }
+            for h in needHigh where abs(x[column[h]] - (m - 1)) < 1e-7 { needHigh.remove(h) }
+        }
+        // A satisfying assignment gives a value to every cell of the component; those added
+        // meanwhile (by concurrent attacks on the same pool) are read before each program.
+        var seen = 0
+        func certifyFromPool() {
+            let (found, now) = pool.assignments(since: seen)
+            seen = now
+            for w in found where problem.satisfies(w, component: component) { certify(component.map { Double(w[$0]) }) }
+        }
+        for sense in senses {
+            var useSum = true
+            while true {
+                certifyFromPool()
+                let pending = (sense == .minimize ? needLow : needHigh).sorted()
+                guard let first = pending.first else { break }
+                let targets = useSum ? pending : [first]
+                // One cell alone, when only the first narrowed cell is asked for: a relaxation
+                // whose bound misses the cell's end settles it without an integer program.
+                let end = stopAtFirst && targets.count == 1 ? (sense == .minimize ? 1 : m - 1) : nil
+                let witness: [Double]
+                switch Problem.integerOptimum(program, objective: targets.map { column[$0] }, sense: sense, settledBeyond: end) {
+                case .assignment(let x): witness = x
+                case .beyond(let bound):
+                    let value = sense == .minimize ? Int((bound - 1e-6).rounded(.up)) : Int((bound + 1e-6).rounded(.down))
+                    return ([sense == .minimize ? Range(cell: first, lower: value, upper: Int(m) - 1) : Range(cell: first, lower: 1, upper: value)], true)
+                case .none:
+                    // No integer assignment at all: the publication is inconsistent, which
+                    // cannot happen for true counts; every small cell counts as narrowed.
+                    return (small.map { Range(cell: $0, lower: Int.max, upper: Int.min) }, true)
+                }
+                let before = pending.count
+                certify(witness)
+                pool.add(cells: component, values: witness.map { Int($0) }, count: published.cells.count)
+                let after = (sense == .minimize ? needLow : needHigh).count
+                if targets.count == 1 && after == before {
+                    // The cell's own optimum does not reach its end of 1 … m − 1.
+                    let value = Int(witness[column[first]].rounded())
+                    var r = narrowedHere[first] ?? (1, Int(m) - 1)
+                    if sense == .minimize { needLow.remove(first); r.lower = value } else { needHigh.remove(first); r.upper = value }
+                    narrowedHere[first] = r
+                    if stopAtFirst { return ([Range(cell: first, lower: r.lower, upper: r.upper)], true) }
+                }
+                useSum = after < before && useSum
+            }
+        }
+        return (narrowedHere.map { Range(cell: $0.key, lower: $0.value.lower, upper: $0.value.upper) }, false)
     }
 
     /// The published equations reduced to the hidden cells.
@@ -252,6 +288,9 @@ public enum DisclosureAttack {
         var lower: [Double]
         var upper: [Double]
         var components: [[Int]] = []
+        /// The component of each hidden cell (−1 for a shown one), and the rows of each component.
+        var componentOf: [Int] = []
+        var rowsByComponent: [[Int]] = []
 
         /// The position of each cell of one component among the program's columns.
         struct Columns {
@@ -330,19 +369,26 @@ public enum DisclosureAttack {
             var groups: [Int: [Int]] = [:]
             for h in hidden { groups[find(h), default: []].append(h) }
             components = groups.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+            componentOf = [Int](repeating: -1, count: published.cells.count)
+            for (k, c) in components.enumerated() { for h in c { componentOf[h] = k } }
+            rowsByComponent = Array(repeating: [], count: components.count)
+            for (r, row) in rows.enumerated() { rowsByComponent[componentOf[row.terms[0].0]].append(r) }
         }
 
-        /// Whether an earlier assignment is feasible here: it gives a value to exactly the cells of
-        /// `component`, within their bounds, and satisfies every row over them.
-        func satisfies(_ w: [Int: Int], component: [Int], column: Columns) -> Bool {
-            guard w.count == component.count else { return false }
+        /// Whether an earlier assignment (one value per cell, −1 where unknown) is feasible here:
+        /// it gives every cell of `component` a value within its bounds and satisfies every row
+        /// over them.
+        func satisfies(_ w: [Int], component: [Int]) -> Bool {
+            guard w.count == published.cells.count else { return false }
             for h in component {
-                guard let v = w[h], Double(v) >= lower[h], Double(v) <= upper[h] else { return false }
+                let v = w[h]
+                guard v >= 0, Double(v) >= lower[h], Double(v) <= upper[h] else { return false }
             }
-            // Every row over the component names its cells only, which `w` all has (checked above).
-            for r in rows where column.contains(r.terms[0].0) {
-                let sum = r.terms.reduce(0.0) { $0 + $1.1 * Double(w[$1.0] ?? 0) }
-                if sum < r.lower - 1e-9 || sum > r.upper + 1e-9 { return false }
+            // Every row names cells of one component only.
+            for r in rowsByComponent[componentOf[component[0]]] {
+                var sum = 0.0
+                for (c, a) in rows[r].terms { sum += a * Double(w[c]) }
+                if sum < rows[r].lower - 1e-9 || sum > rows[r].upper + 1e-9 { return false }
             }
             return true
         }

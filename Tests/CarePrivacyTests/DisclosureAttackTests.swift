@@ -1,6 +1,8 @@
 import CareAtlas
+import CareFormats
 @testable import CarePrivacy
 import Testing
+import TestSupport
 
 /// The attacker itself, on hand-made tables whose answers are known.
 @Suite struct DisclosureAttackTests {
@@ -142,5 +144,74 @@ import Testing
             }
         }
     }
+
+    /// A witness of an earlier publication, completed by the true counts for the cells it does not
+    /// name, answers only where it satisfies the publication asked about. Cells x0, x1 "<10" (true
+    /// 1 and 9) and x2 = 10. Shown x2 with x0 + x1 = 10: the witness {x0: 9, x1: 1} is feasible.
+    /// Then x2 hidden ("x", ≥ 10) and x0 + x2 = 11 published: x0 ≤ 1, so x0 = 1 (its upper end 9
+    /// out of reach) and x1 = 9; the old witness completed with x2 = 10 gives 9 + 10 ≠ 11 and must not
+    /// certify it.
+    @Test func completedWitnessesAnswerOnlyWhereTheySatisfy() {
+        let truth = [1, 9, 10]
+        let first = PublishedCells(cells: [.small, .small, .shown(10)], totals: [.init(members: [0, 1], value: 10)], minCell: 10)
+        let pool = DisclosureAttack.WitnessPool(reference: truth)
+        pool.add(cells: [0, 1], values: [9, 1], count: 3)
+        #expect(DisclosureAttack.protects(0, in: first, pool: pool))
+        #expect(DisclosureAttack.narrowedCells(first, stopAtFirst: true, pool: pool).isEmpty)
+        let second = PublishedCells(cells: [.small, .small, .secondary],
+                                    totals: [.init(members: [0, 1], value: 10), .init(members: [0, 2], value: 11)], minCell: 10)
+        #expect(!DisclosureAttack.protects(0, in: second, pool: pool))
+        let found = DisclosureAttack.narrowedCells(second, stopAtFirst: true, pool: pool)
+        // The first narrowed cell: x1 = 10 − x0 = 9 cannot be 1 (the lower ends come first).
+        #expect(found.map(\.cell) == [1] && found.first?.lower == 9)
+        // Where the completed witness does satisfy (x0 + x2 = 19 instead), it answers: x0 is
+        // 1 … 9 (x2 = 18 − … ≥ 10 leaves x0 ≤ 9), as the attack without any witness finds.
+        let third = PublishedCells(cells: [.small, .small, .secondary],
+                                   totals: [.init(members: [0, 1], value: 10), .init(members: [0, 2], value: 19)], minCell: 10)
+        #expect(DisclosureAttack.protects(0, in: third, pool: pool))
+        #expect(DisclosureAttack.protects(0, in: third, pool: DisclosureAttack.WitnessPool()))
+    }
+
+    /// The first narrowed cell, searched on every core with witnesses shared between the searches,
+    /// is the serial definition's: in the first component (by its first cell) that has one, the
+    /// smallest cell whose lower end is out of reach, else the smallest whose upper end is —
+    /// computed here from each cell's exact range (``DisclosureAttack/ranges(_:)``, one integer
+    /// program per end). Random publications of true counts: totals over random sets, a few
+    /// orders, secondary cells.
+    @Test func firstNarrowedCellIsTheSerialDefinitions() {
+        var rng = SplitMix64(state: 2026)
+        var narrowedSeen = 0
+        for _ in 0..<150 {
+            let n = rng.int(4...8)
+            let truth = (0..<n).map { _ in [0, 1, 2, 5, 9, 10, 12, 15, 20][rng.int(0...8)] }
+            let cells: [C] = truth.map { t in
+                t == 0 ? .shown(0) : t < 10 ? .small : rng.int(0...2) == 0 ? .secondary : .shown(t)
+            }
+            var totals: [PublishedCells.Total] = []
+            for _ in 0..<rng.int(1...4) {
+                let members = (0..<n).filter { _ in rng.int(0...1) == 0 }
+                if !members.isEmpty { totals.append(.init(members: members, value: members.reduce(0) { $0 + truth[$1] })) }
+            }
+            var orders: [PublishedCells.Order] = []
+            if rng.int(0...1) == 0 {
+                let a = rng.int(0...(n - 1)), b = rng.int(0...(n - 1))
+                if a != b, truth[a] >= truth[b] { orders.append(.init(larger: a, smaller: b)) }
+            }
+            let p = PublishedCells(cells: cells, totals: totals, orders: orders, minCell: 10)
+            let ranges = Dictionary(uniqueKeysWithValues: DisclosureAttack.ranges(p).map { ($0.cell, $0) })
+            var expected: Int?
+            for component in DisclosureAttack.Problem(p).components where expected == nil {
+                let small = component.filter { cells[$0] == .small }
+                expected = small.first { ranges[$0]!.lower > 1 } ?? small.first { (ranges[$0]!.upper ?? 9) < 9 }
+            }
+            let pool = DisclosureAttack.WitnessPool(reference: truth)
+            let found = DisclosureAttack.narrowedCells(p, stopAtFirst: true, pool: pool)
+            #expect(found.first?.cell == expected, "\(p)")
+            if expected != nil { narrowedSeen += 1 }
+        }
+        // Both kinds of publication occur.
+        #expect(narrowedSeen > 10 && narrowedSeen < 140)
+    }
 }
+
 

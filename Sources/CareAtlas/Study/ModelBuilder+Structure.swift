@@ -58,8 +58,10 @@ extension ModelBuilder {
             guard let index = try? SpatialIndex(envelopes: list.map { $0.geometry.boundingBox! }) else { continue }
             // A GEOS failure here would leave two areas silently apart: it is an error naming both.
             func layerFile(_ a: Area) -> String { spec.areas.first { $0.name == a.layer }.map { display($0.file) } ?? a.geometryFileHint }
-            // Each area and its boundary converted to GEOS once; only pairs whose boxes meet are compared.
-            guard let contacts = try? PairwiseContacts(list.map(\.geometry)) else { continue }
+            // Each area and its boundary converted to GEOS once per core; only pairs whose boxes meet
+            // are compared, on every core, and read below in their order.
+            let pairs = list.indices.flatMap { i in index.query(intersecting: list[i].geometry.boundingBox!).filter { $0 > i }.map { (i, $0) } }
+            guard let (contacts, computed) = Self.contacts(list.map(\.geometry), pairs: pairs) else { continue }
             for (i, a) in list.enumerated() {
                 if let error = contacts.failure(i) {
                     d.error(layerFile(a), "area \(a.id)", "area \(a.id) \(a.name): its boundary cannot be computed for the adjacency of \(level.rawValue) areas: \(error)",
@@ -69,35 +71,32 @@ extension ModelBuilder {
             var slightOverlaps = 0
             var worstSlight = (area: 0.0, pair: "")
             var counter = ProgressCounter("adjacency of \(level.rawValue) areas: area", total: list.count, minimumTotal: 1000, report: progress)
-            for i in list.indices {
+            for ((i, j), result) in zip(pairs, computed) {
                 counter.advance(to: i)
-                let box = list[i].geometry.boundingBox!
-                for j in index.query(intersecting: box) where j > i {
-                    guard contacts.failure(i) == nil, contacts.failure(j) == nil else { continue }
-                    let shared: Double, overlap: Double
-                    do {
-                        let contact = try contacts.contact(i, j)
-                        (shared, overlap) = (contact.sharedBoundaryLength, contact.overlapArea)
-                    } catch {
-                        d.error(layerFile(list[i]), "area \(list[i].id)", "\(level.rawValue) areas \(list[i].id) \(list[i].name) and \(list[j].id) \(list[j].name)\(list[i].layer == list[j].layer ? "" : " (\(layerFile(list[j])))") cannot be compared for adjacency: \(error)",
-                                fix: StudyModel.geometryRepairFix)
-                        continue
-                    }
-                    let smaller = min(list[i].areaKm2, list[j].areaKm2) * 1e6
-                    // Layers simplified independently (one file per prefecture) overlap along their
-                    // common border; within one layer any real overlap is suspicious.
-                    let tolerance = list[i].layer == list[j].layer ? 0.005 : 0.05
-                    if overlap > 1, overlap > tolerance * smaller {
-                        d.warning("study", "", "\(level.rawValue) areas \(list[i].id) \(list[i].name) and \(list[j].id) \(list[j].name) overlap by \(String(format: "%.3f", overlap / 1e6)) km² (\(String(format: "%.1f", 100 * overlap / smaller)) % of the smaller)",
-                                  fix: "areas of one level must not overlap; check for duplicated or misaligned boundaries")
-                    } else if overlap > 1 {
-                        slightOverlaps += 1
-                        if overlap > worstSlight.area { worstSlight = (overlap, "\(list[i].id) \(list[i].name) / \(list[j].id) \(list[j].name)") }
-                    }
-                    if shared > 0 || overlap > 0 {
-                        neighbours[i].append(j)
-                        neighbours[j].append(i)
-                    }
+                guard contacts.failure(i) == nil, contacts.failure(j) == nil else { continue }
+                let shared: Double, overlap: Double
+                do {
+                    let contact = try result.get()
+                    (shared, overlap) = (contact.sharedBoundaryLength, contact.overlapArea)
+                } catch {
+                    d.error(layerFile(list[i]), "area \(list[i].id)", "\(level.rawValue) areas \(list[i].id) \(list[i].name) and \(list[j].id) \(list[j].name)\(list[i].layer == list[j].layer ? "" : " (\(layerFile(list[j])))") cannot be compared for adjacency: \(error)",
+                            fix: StudyModel.geometryRepairFix)
+                    continue
+                }
+                let smaller = min(list[i].areaKm2, list[j].areaKm2) * 1e6
+                // Layers simplified independently (one file per prefecture) overlap along their
+                // common border; within one layer any real overlap is suspicious.
+                let tolerance = list[i].layer == list[j].layer ? 0.005 : 0.05
+                if overlap > 1, overlap > tolerance * smaller {
+                    d.warning("study", "", "\(level.rawValue) areas \(list[i].id) \(list[i].name) and \(list[j].id) \(list[j].name) overlap by \(String(format: "%.3f", overlap / 1e6)) km² (\(String(format: "%.1f", 100 * overlap / smaller)) % of the smaller)",
+                              fix: "areas of one level must not overlap; check for duplicated or misaligned boundaries")
+                } else if overlap > 1 {
+                    slightOverlaps += 1
+                    if overlap > worstSlight.area { worstSlight = (overlap, "\(list[i].id) \(list[i].name) / \(list[j].id) \(list[j].name)") }
+                }
+                if shared > 0 || overlap > 0 {
+                    neighbours[i].append(j)
+                    neighbours[j].append(i)
                 }
             }
             if slightOverlaps > 0 {
@@ -106,6 +105,25 @@ extension ModelBuilder {
             result[level] = neighbours.map { $0.sorted() }
         }
         return result
+    }
+
+    /// The contact of every pair, on every core: each worker converts the geometries to GEOS
+    /// once, in a context of its own (``PairwiseContacts`` is not thread-safe), and takes every
+    /// `workers`-th pair; the first worker's converter is returned for the conversion failures.
+    /// nil when GEOS cannot start.
+    static func contacts(_ geometries: [Geometry], pairs: [(Int, Int)]) -> (PairwiseContacts, [Result<Contact, any Error>])? {
+        // A few dozen pairs do not pay for a second conversion.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, pairs.count / 32))
+        let slots = ContactSlots(pairs: pairs.count, workers: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            guard let contacts = try? PairwiseContacts(geometries) else { return }
+            var found: [(Int, Result<Contact, any Error>)] = []
+            for k in stride(from: w, to: pairs.count, by: workers) {
+                found.append((k, Result { try contacts.contact(pairs[k].0, pairs[k].1) }))
+            }
+            slots.store(worker: w, contacts, found)
+        }
+        return slots.collected()
     }
 
     /// Patients and the weighted centroid flow up the hierarchy.
@@ -169,4 +187,28 @@ extension ModelBuilder {
 extension Area {
     /// Used in diagnostics about hierarchy, where the area's file is not at hand.
     var geometryFileHint: String { "layer \(layer)" }
+}
+
+/// What the workers of ``ModelBuilder/contacts(_:pairs:)`` found, written under a lock.
+private final class ContactSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var converters: [PairwiseContacts?]
+    private var results: [Result<Contact, any Error>?]
+    init(pairs: Int, workers: Int) {
+        converters = Array(repeating: nil, count: workers)
+        results = Array(repeating: nil, count: pairs)
+    }
+    func store(worker: Int, _ contacts: PairwiseContacts, _ found: [(Int, Result<Contact, any Error>)]) {
+        lock.lock()
+        converters[worker] = contacts
+        for (k, r) in found { results[k] = r }
+        lock.unlock()
+    }
+    /// The first converter and every pair's result; nil when a worker could not start GEOS.
+    func collected() -> (PairwiseContacts, [Result<Contact, any Error>])? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard converters.allSatisfy({ $0 != nil }), let first = converters[0] else { return nil }
+        return (first, results.map { $0! })
+    }
 }
