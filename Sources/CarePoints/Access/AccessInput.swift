@@ -232,23 +232,7 @@ extension AccessInput {
                 guard found.count == 1 else { return nil }
                 positions.append(found[0])
             }
-            /// A plain decimal number: -?digits(.digits)?.
-            func number(_ r: Range<Int>) -> Double? {
-                var k = r.lowerBound
-                func digits() -> Bool {
-                    let start = k
-                    while k < r.upperBound && bytes[k] >= 0x30 && bytes[k] <= 0x39 { k += 1 }
-                    return k > start
-                }
-                if k < r.upperBound && bytes[k] == UInt8(ascii: "-") { k += 1 }
-                guard digits() else { return nil }
-                if k < r.upperBound && bytes[k] == UInt8(ascii: ".") {
-                    k += 1
-                    guard digits() else { return nil }
-                }
-                guard k == r.upperBound, let value = Double(text(r)), value.isFinite else { return nil }
-                return value
-            }
+            func number(_ r: Range<Int>) -> Double? { Self.plainDecimal(UnsafeBufferPointer(rebasing: bytes[r])) }
             var points: [RawPoint] = []
             points.reserveCapacity(bytes.count / 24)
             var seen = Set<String>()
@@ -268,6 +252,53 @@ extension AccessInput {
             }
             return points.isEmpty ? nil : points
         }
+    }
+}
+
+extension AccessInput {
+    /// 10^0 … 10^22, each exact as a double.
+    private static let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { x, _ in x * 10 } }
+
+    /// A plain decimal number, `-?digits(.digits)?` in ASCII, as `Double(String)` reads it (the
+    /// double nearest the decimal, ties to even), nil for anything else or a non-finite value.
+    ///
+    /// When the digits without the point form an integer m ≤ 2⁵³ and there are k ≤ 22 of them
+    /// after the point, m and 10^k are exact doubles and the one division m / 10^k is correctly
+    /// rounded, so it is the nearest double (Clinger 1990, "How to read floating point numbers
+    /// accurately", the fast path); a sign is applied after (−0 stays −0). Other numbers go to
+    /// `Double(String)`.
+    static func plainDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        var k = 0
+        let n = field.count
+        let negative = n > 0 && field[0] == UInt8(ascii: "-")
+        if negative { k = 1 }
+        var mantissa: UInt64 = 0
+        var significant = 0  // digits after the leading zeros
+        /// Reads a run of digits into the mantissa (its first 19 significant ones); their count.
+        func digits() -> Int {
+            let start = k
+            while k < n, field[k] &- 0x30 < 10 {
+                let digit = UInt64(field[k] &- 0x30)
+                if significant > 0 || digit != 0 { significant += 1 }
+                if significant <= 19 { mantissa = mantissa &* 10 &+ digit }
+                k += 1
+            }
+            return k - start
+        }
+        guard digits() > 0 else { return nil }
+        var fraction = 0
+        if k < n && field[k] == UInt8(ascii: ".") {
+            k += 1
+            fraction = digits()
+            guard fraction > 0 else { return nil }
+        }
+        guard k == n else { return nil }
+        if significant <= 19 && mantissa <= 1 << 53 && fraction <= 22 {
+            let magnitude = Double(mantissa) / exactPowersOfTen[fraction]
+            return negative ? -magnitude : magnitude
+        }
+        guard let value = Double(String(decoding: field, as: UTF8.self)), value.isFinite else { return nil }
+        return value
     }
 }
 
