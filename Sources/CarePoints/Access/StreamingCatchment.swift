@@ -26,7 +26,7 @@ import Foundation
 ///   limit (``CellSortedPoints/sum(around:_:radius:limit:_:_:)``).
 ///   Rising weights and more than four steps take the band-by-band path.
 /// - The Gaussian's f is a vectorised e^x (``GaussianWeight``), gravity's max(c, c_min)^(−β) a
-///   vectorised e^(−β ln c) (``GravityWeight``), both within 1e−12 of libm (documented bounds
+///   vectorised e^(−β/2 · ln(detour² d²)) from d² (``GravityWeight``), both within 1e−12 of libm (documented bounds
 ///   and tests in `ExponentialTests` and `LogarithmTests`).
 ///
 /// Terms are those of ``FloatingCatchment/twoStage(pairs:population:capacity:decay:)`` (P_i × f,
@@ -207,13 +207,14 @@ struct StepWeight: SquaredDistanceWeight {
 /// exp(d² × s) with s = −detour² / (2σ²): no square root and no division per pair. The exponent
 /// differs from PySAL's `-x * x / (2 * sigma**2)` by at most 7 roundings, ≤ 7.8e−16 × |x|
 /// relative in the weight (≤ 6e−13 at the largest |x| = 745 where e^x is not 0; ≤ 2.3e−15 at
-/// the threshold of the benchmark, |x| = 2), and e^x is ``SIMD4/exponential()`` (within 7e−16
+/// the threshold of the benchmark, |x| = 2), and e^x is ``SIMD4/exponential()`` (within 4.5e−16
 /// relative of libm's `exp`), for every pair, also those the scalar tail of a run takes, so
 /// that a pair's weight does not depend on its place in the run.
 struct GaussianWeight: SquaredDistanceWeight {
     static var branchFree: Bool { true }
     /// −detour² / (2σ²).
     let scale: Double
+    nonisolated(unsafe) private let table = MathTables.exponential
 
     init(sigma: Double, detourFactor: Double) {
         scale = -(detourFactor * detourFactor) / (2 * (sigma * sigma))
@@ -224,25 +225,45 @@ struct GaussianWeight: SquaredDistanceWeight {
     }
 
     @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
-        (d2 * SIMD4(repeating: scale)).exponential()
+        (d2 * SIMD4(repeating: scale)).exponential(table)
     }
 }
 
-/// Gravity decay f(c) = max(c, c_min)^(−β) with c = detour × √d² (the cost exactly as the pair
-/// list computes it), four candidates at a time: the power by ``SIMD4/power(_:)``, e^(−β ln c),
-/// within (β |ln c| + 2) × 4.5e−16 relative of libm's `pow` (≤ 3.3e−13 where the weight is near
-/// the edge of the normal range; ≤ 1e−14 for costs and β of real studies), for every pair, also
-/// those the scalar tail of a run takes. c = 0 with c_min = 0 gives +∞ as `pow` does (libm lanes).
+/// Gravity decay f(c) = max(c, c_min)^(−β) with c = detour × √d², four candidates at a time,
+/// without a square root: where c > c_min, f = e^(−β/2 · ln(detour² d²)) (``SIMD4/logarithm()``
+/// and ``SIMD4/exponential()``); detour² d² differs from the rounded c² by ≤ 3 roundings, so the
+/// weight is within (β/2 |ln c²| + 3) × 4.5e−16 relative of libm's `pow(c, −β)` (≤ 1e−14 for
+/// costs and β of real studies, ≤ 3.3e−13 where the weight nears the edge of the normal range).
+/// Whether c ≤ c_min is decided on d² against the largest d² whose rounded cost is ≤ c_min
+/// (``CellSortedPoints/squaredLimit(cost:detourFactor:)``), exactly as `max` decides it on the
+/// cost; those pairs weigh `pow(c_min, −β)`. c = 0 with c_min = 0 gives +∞ as `pow` does.
+/// Vectors with a lane whose e^x would leave the normal range take libm's `pow` lane by lane.
+/// Every pair takes this path, also those of the scalar tail of a run.
 struct GravityWeight: SquaredDistanceWeight {
     static var branchFree: Bool { true }
     let exponent: Double
-    let minimumCost: Double
     let detourFactor: Double
+    /// −β / 2 (exact), the exponent applied to c².
+    private let halfExponent: Double
+    private let detourSquared: Double
+    /// Pairs with d² ≤ this have c ≤ c_min.
+    private let floorSquared: Double
+    /// pow(c_min, −β) (libm).
+    private let floorWeight: Double
+    /// ln's argument is at least this (a positive normal number), so that the lanes replaced by
+    /// `floorWeight` never send the vector to libm.
+    private let lowestArgument: Double
+    nonisolated(unsafe) private let logTable = MathTables.logarithm
+    nonisolated(unsafe) private let expTable = MathTables.exponential
 
     init(beta: Double, minimumCost: Double, detourFactor: Double) {
         exponent = -beta
-        self.minimumCost = minimumCost
         self.detourFactor = detourFactor
+        halfExponent = -beta / 2
+        detourSquared = detourFactor * detourFactor
+        floorSquared = CellSortedPoints.squaredLimit(cost: minimumCost, detourFactor: detourFactor)
+        floorWeight = pow(minimumCost, -beta)
+        lowestArgument = Swift.max(detourSquared * floorSquared, Double.leastNormalMagnitude)
     }
 
     @inline(__always) func weight(squaredDistance d2: Double) -> Double {
@@ -250,8 +271,25 @@ struct GravityWeight: SquaredDistanceWeight {
     }
 
     @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
-        let cost = SIMD4(repeating: detourFactor) * d2.squareRoot()
-        return pointwiseMax(cost, SIMD4(repeating: minimumCost)).power(exponent)
+        let floored = d2 .<= SIMD4(repeating: floorSquared)
+        let scaled = SIMD4(repeating: detourSquared) * d2
+        let argument = scaled.replacing(with: lowestArgument, where: scaled .< SIMD4(repeating: lowestArgument))
+        let y = SIMD4(repeating: halfExponent) * argument.logarithm(logTable)
+        let inRange = (y .>= SIMD4(repeating: SIMD4<Double>.exponentialLowest)) .& (y .<= SIMD4(repeating: SIMD4<Double>.exponentialHighest))
+        // A lane not floored whose detour² d² is subnormal (c < 1.5e−154) was raised to the
+        // lowest argument above: libm's pow decides it instead.
+        let normal = scaled .>= SIMD4(repeating: Double.leastNormalMagnitude)
+        guard allLanes((inRange .& normal) .| floored) else { return scalarWeights(d2) }
+        return y.exponential(expTable).replacing(with: floorWeight, where: floored)
+    }
+
+    /// libm's `pow(max(c, c_min), −β)` lane by lane, c = detour × √d² as the pair list computes it.
+    private func scalarWeights(_ d2: SIMD4<Double>) -> SIMD4<Double> {
+        var w = SIMD4<Double>()
+        for lane in 0..<4 {
+            w[lane] = d2[lane] <= floorSquared ? floorWeight : pow(detourFactor * d2[lane].squareRoot(), exponent)
+        }
+        return w
     }
 }
 

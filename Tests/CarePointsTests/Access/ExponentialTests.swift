@@ -57,6 +57,37 @@ import Testing
         #expect(worst <= 1e-15, "max relative difference \(worst) at x = \(at)")
     }
 
+    /// Either side of the table's rounding boundaries x = (k + ½) ln 2 / 64, where the index j =
+    /// k mod 64 and the exponent n = ⌊k/64⌋ change: every boundary with |x| ≤ 60 (the Gaussian and
+    /// gravity weights of any study), every 31st one over the whole normal range, and the ends of
+    /// that range.
+    @Test func tableBoundaries() {
+        var xs: [Double] = []
+        let step = M_LN2 / 64
+        for k in -65_410...65_470 {
+            let b = (Double(k) + 0.5) * step
+            guard b >= SIMD4<Double>.exponentialLowest && b <= 709, abs(b) <= 60 || k % 31 == 0 else { continue }
+            var x = b
+            for _ in 0..<3 { xs.append(x); x = x.nextDown }
+            x = b.nextUp
+            for _ in 0..<3 { xs.append(x); x = x.nextUp }
+            xs.append(Double(k) * step)  // r ≈ 0
+        }
+        let lowest = SIMD4<Double>.exponentialLowest
+        xs += [lowest, lowest.nextUp, lowest + 1e-9, 709, Double(709).nextDown, 708.9]
+        let (worst, at) = maximumRelativeDifference(xs)
+        #expect(worst <= 1e-15, "max relative difference \(worst) at x = \(at)")
+    }
+
+    /// The table against 2^(j/64) computed independently (libm's `exp2`, correctly rounded for
+    /// these arguments in glibc): e^(j ln 2 / 64) lands on T_j with r ≈ 0.
+    @Test func tableValues() {
+        for j in 0..<64 {
+            let reference = Foundation.exp2(Double(j) / 64)
+            #expect(abs(MathTables.exponential[j] - reference) <= reference * 0x1p-53, "j = \(j)")
+        }
+    }
+
     /// Known values: e⁰ = 1 exactly, e^−½ and e^−2 (PySAL's gaussian(σ=20) at 20 and 40), e¹.
     @Test func knownValues() {
         let e = SIMD4<Double>(0, -0.5, -2, 1).exponential()

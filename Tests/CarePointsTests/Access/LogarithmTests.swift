@@ -56,6 +56,37 @@ import Testing
         #expect(worst <= 1e-15, "max difference \(worst) at x = \(at)")
     }
 
+    /// Either side of every table boundary m = (i + ½)/128 (where round(128 m) changes, i = 90…181)
+    /// in the octaves of squared costs 1 m² … (300 km)² and of costs 1 m … 300 km (2⁻¹ … 2³⁷), and
+    /// in every 13th octave of the whole normal range: 3 neighbours each way.
+    @Test func tableBoundaries() {
+        var xs: [Double] = []
+        for e in -1022...1023 where (-1...37).contains(e) || e % 13 == 0 {
+            for i in 90...181 {
+                let b = Foundation.scalbn((Double(i) + 0.5) / 128, e)
+                guard b.isFinite && b >= .leastNormalMagnitude else { continue }
+                var x = b
+                for _ in 0..<3 { xs.append(x); x = x.nextDown }
+                x = b.nextUp
+                for _ in 0..<3 { xs.append(x); x = x.nextUp }
+                xs.append(Foundation.scalbn(Double(i) / 128, e))  // f = 0: ln F alone
+            }
+        }
+        let (worst, at) = logarithmDifference(xs)
+        #expect(worst <= 1e-15, "max difference \(worst) at x = \(at)")
+    }
+
+    /// The table against libm: ln(i/128) and 128/i to the double nearest (½ ulp of the true value;
+    /// libm's `log` is within 1 ulp, so 1.5 ulp apart at most).
+    @Test func tableValues() {
+        for i in 90...182 {
+            let ln = MathTables.logarithm[2 * (i - 90)], inverse = MathTables.logarithm[2 * (i - 90) + 1]
+            let reference = Foundation.log(Double(i) / 128)
+            #expect(abs(ln - reference) <= 1.5 * abs(reference).ulp, "ln(\(i)/128) = \(ln), libm \(reference)")
+            #expect(inverse == 128 / Double(i), "128/\(i)")
+        }
+    }
+
     /// Next to 1 (f = x − 1 tiny): the absolute difference is ≤ 2e−16 × |x − 1|.
     @Test func nextToOne() {
         var xs: [Double] = [1]
@@ -122,6 +153,39 @@ import Testing
             worst = Swift.max(worst, abs(p - reference) / reference)
         }
         #expect(worst <= 1e-12, "max relative difference \(worst) over |y ln x| ≤ 709")
+    }
+
+    /// The gravity kernel's weight from d² (e^(−β/2 · ln(detour² d²)), no square root) against
+    /// libm's `pow(max(c, c_min), −β)` on the cost as the pair list computes it, c = detour × √d²:
+    /// costs 0 … 30 km, both sides of the floor's squared limit (with a floor of 0: d² = 0 and the
+    /// smallest subnormal d², whose c² is below the normal range), β = 0 … 3, detours 1 and 1.3;
+    /// ≤ (β/2 |ln c²| + 3) × 4.5e−16 relative, and the floor decided exactly as `max` decides it.
+    @Test func gravityWeightAgainstPow() {
+        for detour in [1.0, 1.3] {
+            for (beta, floor) in [(1.5, 100.0), (1.0, 0.0), (2.25, 1500.0), (0.0, 100.0), (3.0, 1.0)] {
+                let weight = GravityWeight(beta: beta, minimumCost: floor, detourFactor: detour)
+                let limit = CellSortedPoints.squaredLimit(cost: floor, detourFactor: detour)
+                var d2s = (0..<20_000).map { Foundation.pow(Double($0) / 20_000 * 30_000 / detour, 2) }
+                var t = limit
+                for _ in 0..<4 { d2s.append(t); t = t.nextDown }
+                t = limit.nextUp
+                for _ in 0..<4 { d2s.append(t); t = t.nextUp }
+                d2s = d2s.filter { $0 >= 0 }  // (below a floor of 0 lies no squared distance)
+                lanes(d2s) { v in
+                    let w = weight.weights(squaredDistances: v)
+                    for lane in 0..<4 {
+                        let cost = detour * v[lane].squareRoot()
+                        let reference = Foundation.pow(Swift.max(cost, floor), -beta)
+                        if reference.isInfinite {
+                            #expect(w[lane] == reference, "c = \(cost)")
+                            continue
+                        }
+                        let bound = (beta / 2 * abs(Foundation.log(Swift.max(cost * cost, floor * floor))) + 3) * 4.5e-16
+                        #expect(abs(w[lane] - reference) <= bound * reference, "β = \(beta), c = \(cost): \(w[lane]) against \(reference)")
+                    }
+                }
+            }
+        }
     }
 
     /// Where libm is needed — y = 0, x = 0 (c_min = 0 on top of a facility), underflow to a

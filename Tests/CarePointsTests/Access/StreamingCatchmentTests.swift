@@ -56,6 +56,12 @@ import TestSupport
         ("gaussian", 6000, .gaussian(sigma: 2500)),
         ("gravity", 6000, .gravity(beta: 1.5, minimumCost: 100)),
         ("gravity, no floor", 6000, .gravity(beta: 1, minimumCost: 0)),
+        // A minimum cost that floors many pairs (d² against its squared limit, not the cost).
+        ("gravity, wide floor", 6000, .gravity(beta: 2.25, minimumCost: 1500)),
+        // σ so small that most e^x underflow: those vectors take libm's exp lane by lane.
+        ("gaussian, narrow", 6000, .gaussian(sigma: 150)),
+        // β so large that most weights leave the normal range: libm's pow lane by lane.
+        ("gravity, steep", 6000, .gravity(beta: 90, minimumCost: 0)),
     ]
 
     static func pairListScores(_ instance: Instance, maximumCost: Double, detourFactor: Double, decay: DistanceDecay) throws
