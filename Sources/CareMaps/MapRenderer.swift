@@ -167,7 +167,9 @@ public enum MapRenderer {
     private static func drawAreas(_ map: ThematicMap, pen: Pen, layout: Layout, extent: Envelope, u: Double) {
         let cr = pen.cr
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        // Boundaries 0.3 pt wide: a round join cannot be told from a bevel at that width, and
+        // costs Cairo's rasteriser an arc at every vertex of every slide.
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL)
         var hatched: [Geometry] = []
         var hatchBox: Envelope?
         for area in map.areas {
@@ -297,7 +299,10 @@ public enum MapRenderer {
         pen.rect(box.x, box.y, box.w, box.h)
         cairo_clip(cr)
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
-        for g in map.overview where g.boundingBox.map(env.intersects) ?? false { pen.path(g, project, tolerance: 1.0 * u) }
+        // The overview is a locator of about 150 × 110 pt: vertices closer than 2 pt are left
+        // out (at 1 pt its 250 municipalities were half of every map's vertices).
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL)
+        for g in map.overview where g.boundingBox.map(env.intersects) ?? false { pen.path(g, project, tolerance: 2.0 * u) }
         pen.color(RGBColor(215, 215, 215))
         cairo_fill_preserve(cr)
         pen.stroke(RGBColor(255, 255, 255), width: 0.25 * u)
