@@ -16,9 +16,9 @@ trap 'rm -rf "$work"' EXIT
 "$bin" report geodata/cases/kuchubu.yaml --out "$work/report" >/dev/null
 # The maps section on its own page (the same HTML from the heading "3. 地図 Maps" on).
 python3 - "$work/report/report.html" "$work/maps.html" <<'PY'
-import sys
+import re, sys
 s = open(sys.argv[1], encoding="utf-8").read()
-head, start = s[: s.index("<main>") + len("<main>")], s.index("<h2>3. ")
+head, start = s[: s.index("<main>") + len("<main>")], re.search(r"<h2[^>]*>3\. ", s).start()
 open(sys.argv[2], "w", encoding="utf-8").write(head + "\n" + s[start:])
 PY
 mkdir -p reports/kuchubu

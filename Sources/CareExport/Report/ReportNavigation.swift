@@ -43,9 +43,9 @@ enum ReportNavigation {
         return "<a href=\"\(e.replacingOccurrences(of: " ", with: "%20"))\">\(e)</a>"
     }
 
-    /// A static map as a caption with links to its SVG, PDF and slide PNG.
+    /// A static map as a caption with links to its SVG and slide PNG (its PDF is a page of report.pdf).
     static func mapLinks(key: String, caption: String, files: [String]) -> String {
-        let names = ["map_\(key).svg", "map_\(key).pdf", "map_\(key)_slide.png"].filter(files.contains)
+        let names = ["map_\(key).svg", "map_\(key)_slide.png"].filter(files.contains)
         guard !names.isEmpty else { return "" }
         return "<p class=\"map-files\">\(MarkupEscaping.escape(caption)): " + names.map(link).joined(separator: " · ") + "</p>\n"
     }

@@ -7,8 +7,8 @@ import CareMaps
 import Foundation
 
 /// Writes the meeting report's folder (documented in `reports/README.md`): `report.html`
-/// (self-contained, inline SVG maps), `report.pdf` (its printable twin), the maps as SVG and PDF
-/// (A4 landscape) and PNG (1920 × 1080 slides), the tables as CSV and Markdown, the GeoJSON layers
+/// (self-contained, with an interactive map), `report.pdf` (its printable twin, every map on an A4
+/// landscape page), the maps as SVG (A4 landscape) and PNG (1920 × 1080 slides), the tables as CSV and Markdown, the GeoJSON layers
 /// and `careatlas.gpkg` (every layer, with QGIS styles).
 public enum ReportWriter {
     /// What to write.
@@ -90,11 +90,14 @@ public enum ReportWriter {
             files.append(layer.name + ".geojson")
             jobs.append { try Layers.geojson(layer.name, crs: crs, layer.features) }
         }
+        // The A4 maps as SVG only: their PDF is a landscape page of report.pdf (the same drawing).
+        // A PDF per map embedded its own subsets of the two Japanese fonts and encoded its
+        // paths once more, about a fifth of the report's CPU time; `careatlas map --format pdf`
+        // draws one map as a PDF of its own where one is wanted.
         for (name, map) in print {
-            files += ["map_\(name).svg", "map_\(name).pdf"]
+            files.append("map_\(name).svg")
             // Ids prefixed per map, so that the same bytes serve as the file and inline in the page.
-            jobs += [{ try MapRenderer.render(map, format: .svg, metadata: metadata, svgIDPrefix: "m-\(name)-") },
-                     { try MapRenderer.render(map, format: .pdf, metadata: metadata) }]
+            jobs.append { try MapRenderer.render(map, format: .svg, metadata: metadata, svgIDPrefix: "m-\(name)-") }
         }
         for (name, map) in slides {
             files.append("map_\(name)_slide.png")
