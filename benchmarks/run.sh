@@ -13,7 +13,7 @@
 #   --with-pysal-200k  also PySAL access 2SFCA at 200,000 x 20,000 (peaks near 19 GiB: needs
 #                      >= 21 GiB available, checked with free; nothing else big may run)
 #   --with-1m          also ours at 1,000,000 x 100,000 (E2SFCA 10 km; no peer)
-#   --skip-mclp        leave out the MCLP rows (spopt + CBC takes minutes)
+#   --skip-mclp        leave out the MCLP rows (spopt + CBC: about 6 CPU-minutes for the four rows)
 #   --skip-study       leave out the staged optimum and 区中央部 report rows
 # Environment: SCRATCH (SwiftPM scratch path, default .build-perf), BIN (folder of prebuilt
 # release binaries; then nothing is built), DATA (inputs and outputs, default
