@@ -4,7 +4,7 @@ table service of osrm-routed, in batches of origins (one request holds BATCH ori
 destination; `--max-table-size` is raised to fit).
 
     python benchmarks/network/osrm_table.py OUT_DIR CUTOFF_MINUTES [--algorithm mld|ch] [--batch 500]
-        [--threads 2] [--origins N] [--dump K OUT.csv]
+        [--threads 2] [--origins N] [--dump K OUT.csv] [--reuse]
 
 --origins N answers only the first N origins (each table request is one search per origin, so the time
 for all origins is then N-proportional, as for pandana_table.py); the default is all.
@@ -40,6 +40,9 @@ parser.add_argument("--threads", type=int, default=2)
 parser.add_argument("--port", type=int, default=5029)
 parser.add_argument("--origins", type=int, default=0)
 parser.add_argument("--dump", nargs=2)
+parser.add_argument("--reuse", action="store_true",
+                    help="skip extract and partition/customize (or contract): the grid.osrm files of an earlier run "
+                         "(or of the steps run by hand) are used as they are")
 args = parser.parse_args()
 
 binary = lambda name: os.path.join(os.path.dirname(osrm.__file__), "bin", name)
@@ -65,15 +68,21 @@ def step(name, command):
     print(f"step OSRM {name}: wall {wall:.2f} s, CPU {cpu:.2f} s, peak RSS {rss:.0f} MB, load {loadavg()}", flush=True)
 
 
-for f in os.listdir(args.out):
-    if f.startswith("grid.osrm"):
-        os.remove(os.path.join(args.out, f))
-step("osrm-extract", [binary("osrm-extract"), "-p", profile, "-t", str(args.threads), pbf])
-if args.algorithm == "mld":
-    step("osrm-partition", [binary("osrm-partition"), "-t", str(args.threads), base])
-    step("osrm-customize", [binary("osrm-customize"), "-t", str(args.threads), base])
+if args.reuse:
+    needed = base + (".mldgr" if args.algorithm == "mld" else ".hsgr")
+    if not os.path.exists(needed):
+        sys.exit(f"--reuse: {needed} is missing; run without --reuse to preprocess")
+    print(f"step OSRM preprocessing: reused the files of an earlier run ({os.path.basename(needed)})", flush=True)
 else:
-    step("osrm-contract", [binary("osrm-contract"), "-t", str(args.threads), base])
+    for f in os.listdir(args.out):
+        if f.startswith("grid.osrm"):
+            os.remove(os.path.join(args.out, f))
+    step("osrm-extract", [binary("osrm-extract"), "-p", profile, "-t", str(args.threads), pbf])
+    if args.algorithm == "mld":
+        step("osrm-partition", [binary("osrm-partition"), "-t", str(args.threads), base])
+        step("osrm-customize", [binary("osrm-customize"), "-t", str(args.threads), base])
+    else:
+        step("osrm-contract", [binary("osrm-contract"), "-t", str(args.threads), base])
 
 origins, destinations = [], []
 with open(os.path.join(args.out, "points.csv")) as f:

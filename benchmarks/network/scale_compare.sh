@@ -14,6 +14,7 @@
 #   N-proportional, see pandana_table.py and osrm_table.py; summarize.py prints the extrapolation)
 #   DUMP=200 (the first DUMP origins' pairs are written by each engine and compared)
 #   NICE=10 (every step runs under nice -n NICE)
+#   OSRM_REUSE=1 uses the grid.osrm files already in OUT_DIR (preprocessing run earlier or by hand)
 #
 # Every step prints one "step ENGINE NAME: wall …, CPU …, peak RSS …, load …" line; the log is
 # OUT_DIR/run.log and the Markdown table of all steps with the ratios is OUT_DIR/summary.md.
@@ -23,7 +24,7 @@ OUT=${1:-/tmp/careatlas-netscale}
 SIDE=${SIDE:-1415} ORIGINS=${ORIGINS:-20000} DESTINATIONS=${DESTINATIONS:-3000} CUTOFF=${CUTOFF:-30}
 VENV=${VENV:-$ROOT/benchmarks/network/.venv}
 OSRM_ALGORITHM=${OSRM_ALGORITHM:-mld} OSRM_BATCH=${OSRM_BATCH:-500} THREADS=${THREADS:-2} OSRM_ORIGINS=${OSRM_ORIGINS:-0}
-PANDANA_ORIGINS=${PANDANA_ORIGINS:-0} DUMP=${DUMP:-200} NICE=${NICE:-10}
+PANDANA_ORIGINS=${PANDANA_ORIGINS:-0} DUMP=${DUMP:-200} NICE=${NICE:-10} OSRM_REUSE=${OSRM_REUSE:-0}
 N="nice -n $NICE"
 
 if [ ! -x "$VENV/bin/python" ]; then
@@ -58,7 +59,7 @@ grep -E "Elapsed|Maximum resident|User time|System time" "$OUT/careatlas.time" |
 
 say "## OSRM ($OSRM_ALGORITHM, table service of osrm-routed)"
 $N "$PY" "$ROOT/benchmarks/network/osrm_table.py" "$OUT" "$CUTOFF" --algorithm "$OSRM_ALGORITHM" --batch "$OSRM_BATCH" \
-    --threads "$THREADS" --origins "$OSRM_ORIGINS" --dump "$DUMP" "$OUT/osrm_pairs.csv" 2> "$OUT/osrm.err" | tee -a "$LOG"
+    --threads "$THREADS" --origins "$OSRM_ORIGINS" $([ "$OSRM_REUSE" = 1 ] && echo --reuse) --dump "$DUMP" "$OUT/osrm_pairs.csv" 2> "$OUT/osrm.err" | tee -a "$LOG"
 
 say "## pandana"
 OMP_NUM_THREADS=$THREADS $N "$PY" "$ROOT/benchmarks/network/pandana_table.py" "$OUT" "$CUTOFF" --origins "$PANDANA_ORIGINS" \

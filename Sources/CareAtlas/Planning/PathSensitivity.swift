@@ -189,26 +189,21 @@ public struct PathSensitivity: Sendable {
     static func budgetVariant(_ context: StageContext, stage: StageSpec, budget b: Budget, measure: Budget.Measure, stageAreaIDs: [String],
                               liaisonKinds: [String], previous: Set<Int>) throws -> (Set<Int>, [String]) {
         let kinds = measure == .maxInstitutions ? (b.measure == .maxInstitutions ? b.kinds : liaisonKinds) : []
-        var perArea = context.costs(measure, kinds: kinds)
-        let noData = Set(context.areas.indices.filter { i in
-            switch measure {
-            case .maxAreas: return false
-            case .maxPopulation: return context.areas[i].population["total"] == nil
-            case .maxInstitutions: return !context.model.sourcesNotCovering(context.areas[i].id, at: context.level, kinds: kinds).isEmpty
-            }
-        })
+        let noData = context.areasWithoutData(measure, kinds: kinds)
         let members = stageAreaIDs.compactMap { context.model.areaIndex($0, at: context.level) }
         let missing = members.filter(noData.contains)
         guard missing.isEmpty else {
             throw AnalysisError("\(missing.count) area\(missing.count == 1 ? "" : "s") of the stage's region (\(missing.prefix(3).map { context.areas[$0].name }.joined(separator: ", "))) \(missing.count == 1 ? "has" : "have") no data for \(measure.rawValue)")
         }
-        let workload = members.reduce(0.0) { $0 + perArea[$1] }
-        for i in noData { perArea[i] = workload + 1 }
+        let known = context.costs(measure, kinds: kinds)
+        let workload = members.reduce(0.0) { $0 + known[$1] }
+        let (perArea, _) = try context.budgetCosts(measure, kinds: kinds, limit: workload, required: previous.union([context.anchorIndex]),
+                                                   what: "stage \(stage.name)")
         let problem = RegionProblem(weights: context.weights(stage.objective), costs: [perArea], budgets: [workload * (1 + 1e-9)],
                                     adjacency: context.adjacency, root: context.anchorIndex, connected: stage.contiguous, required: previous.sorted())
         let solution = try RegionOptimizer.solve(problem)
         var notes = ["\(measure.rawValue) ≤ \(numberText(workload)) (the stage's region in this measure)"]
-        if !noData.isEmpty { notes.append("\(noData.count) areas without data for \(measure.rawValue) left out") }
+        if let note = context.noDataNote(noData, measure) { notes.append(note) }
         if !solution.optimal { notes.append(String(format: "not proven optimal: gap %.2f %%", solution.gap * 100)) }
         return (Set(solution.selected), notes)
     }

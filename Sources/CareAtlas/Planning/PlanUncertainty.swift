@@ -72,8 +72,11 @@ public struct PlanUncertainty: Sendable {
                     if case .budget(var b) = stage.rule {
                         var notes: [String] = []
                         b.limit = context.boundedLimit(b, notes: &notes)
+                        let required = plan.nested ? previous : []
+                        let (perArea, _) = try context.budgetCosts(b.measure, kinds: b.kinds, limit: b.limit,
+                                                                   required: required.union([context.anchorIndex]), what: "stage \(stage.name)")
                         let problem = RegionProblem(
-                            weights: context.weights(stage.objective), costs: [context.costs(b.measure, kinds: b.kinds)], budgets: [b.limit],
+                            weights: context.weights(stage.objective), costs: [perArea], budgets: [b.limit],
                             adjacency: context.adjacency, root: context.anchorIndex, connected: stage.contiguous,
                             required: plan.nested ? previous.sorted() : [])
                         jobs.append(BudgetJob(plan: plan.name, stage: stage.name, problem: problem, observed: members))

@@ -44,7 +44,11 @@ public struct Frontier: Sendable {
     static func compute(_ c: StageContext, _ spec: FrontierSpec, progress: @escaping (String) -> Void = { _ in }) throws -> Frontier {
         guard spec.upTo >= 1 else { throw AnalysisError("scenarios.frontier.up_to must be at least 1") }
         let weights = c.weights(spec.objective)
-        let costs = c.costs(spec.measure, kinds: spec.kinds)
+        // Areas without data for the measure cost more than every budget of the frontier (never taken).
+        var costs = c.costs(spec.measure, kinds: spec.kinds)
+        let known = costs.reduce(0, +)
+        let noData = c.areasWithoutData(spec.measure, kinds: spec.kinds)
+        for i in noData { costs[i] = Double(max(spec.upTo, 1)) + known + 1 }
         func solve(_ budget: Int, required: [Int]) throws -> RegionSolution? {
             let problem = RegionProblem(weights: weights, costs: [costs], budgets: [Double(budget)], adjacency: c.adjacency,
                                         root: c.anchorIndex, connected: true, required: required)
@@ -56,7 +60,12 @@ public struct Frontier: Sendable {
         func patients(_ members: [Int]) -> Int { members.reduce(0) { $0 + (c.areas[$1].patients ?? 0) } }
         var points: [Point] = []
         var solutions: [Int: RegionSolution] = [:]
-        let (last, notes) = Self.lastBudget(spec, totalCost: costs.reduce(0, +), level: c.level)
+        let (last, boundNotes) = Self.lastBudget(spec, totalCost: known, level: c.level)
+        var notes = boundNotes
+        if let note = c.noDataNote(noData, spec.measure) { notes.append(note) }
+        if noData.contains(c.anchorIndex) {
+            notes.append("the anchor's area \(c.areas[c.anchorIndex].name) has no data for \(spec.measure.rawValue): no budget can be measured")
+        }
         var counter = ProgressCounter("frontier: budget", total: last, minimumTotal: 10, report: progress)
         for b in 1...last {
             counter.advance(to: b - 1)

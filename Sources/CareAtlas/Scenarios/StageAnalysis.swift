@@ -153,7 +153,46 @@ struct StageContext {
         }
     }
 
-    /// Per-area cost under a budget measure.
+    /// Areas where `measure` has no data: no total population (`max_population`), or outside the
+    /// coverage of a source of the counted kinds (`max_institutions`). Their cost is unknown, never
+    /// 0: counted as 0 a budget would take them for free.
+    func areasWithoutData(_ measure: Budget.Measure, kinds: [String]) -> Set<Int> {
+        switch measure {
+        case .maxAreas: return []
+        case .maxPopulation: return Set(areas.indices.filter { areas[$0].population["total"] == nil })
+        case .maxInstitutions:
+            return Set(areas.indices.filter { !model.sourcesNotCovering(areas[$0].id, at: level, kinds: kinds).isEmpty })
+        }
+    }
+
+    /// Per-area costs for budgets of at most `limit` in `measure`: an area without data for the
+    /// measure (``areasWithoutData(_:kinds:)``) costs more than `limit`, so it is never taken; one
+    /// that must be taken (`required`: the anchor's area, a nested plan's earlier stages) makes the
+    /// budget impossible to measure, an error naming the areas.
+    func budgetCosts(_ measure: Budget.Measure, kinds: [String], limit: Double, required: Set<Int>, what: String) throws
+        -> (costs: [Double], noData: Set<Int>)
+    {
+        var perArea = costs(measure, kinds: kinds)
+        let noData = areasWithoutData(measure, kinds: kinds)
+        let blocked = noData.intersection(required).sorted()
+        guard blocked.isEmpty else {
+            let names = blocked.prefix(3).map { areas[$0].name }.joined(separator: ", ") + (blocked.count > 3 ? ", …" : "")
+            throw AnalysisError(
+                "\(what): \(blocked.count) area\(blocked.count == 1 ? "" : "s") that must be in the region (\(names)) \(blocked.count == 1 ? "has" : "have") no data for \(measure.rawValue), so the budget cannot be measured",
+                fix: measure == .maxPopulation ? "give those areas a total population, or use max_areas"
+                    : "give those areas' institutions a source that covers them, or use max_areas")
+        }
+        for i in noData { perArea[i] = limit + 1 }
+        return (perArea, noData)
+    }
+
+    /// The note for areas a budget left out for want of data, nil when there are none.
+    func noDataNote(_ noData: Set<Int>, _ measure: Budget.Measure) -> String? {
+        noData.isEmpty ? nil : "\(noData.count) area\(noData.count == 1 ? "" : "s") without data for \(measure.rawValue) left out (never counted as 0)"
+    }
+
+    /// Per-area cost under a budget measure (0 where the measure has no data: budgets use
+    /// ``budgetCosts(_:kinds:limit:required:what:)``).
     func costs(_ measure: Budget.Measure, kinds: [String]) -> [Double] {
         switch measure {
         case .maxAreas: return areas.map { _ in 1 }
@@ -209,8 +248,11 @@ struct StageContext {
             if withoutData > 0 { notes.append("\(withoutData) area\(withoutData == 1 ? " has" : "s have") no travel time (off the network; left out)") }
         case .budget(var b):
             b.limit = boundedLimit(b, notes: &notes)
+            let (perArea, noData) = try budgetCosts(b.measure, kinds: b.kinds, limit: b.limit, required: previous.union([anchorIndex]),
+                                                    what: "stage \(stage.name)")
+            if let note = noDataNote(noData, b.measure) { notes.append(note) }
             let problem = RegionProblem(
-                weights: weights(stage.objective), costs: [costs(b.measure, kinds: b.kinds)], budgets: [b.limit],
+                weights: weights(stage.objective), costs: [perArea], budgets: [b.limit],
                 adjacency: adjacency, root: anchorIndex, connected: stage.contiguous, required: previous.sorted())
             let solution: RegionSolution
             do { solution = try RegionOptimizer.solve(problem) } catch {
