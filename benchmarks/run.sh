@@ -10,8 +10,9 @@
 #
 # Options:
 #   --quick            only the two small scales (no 200,000 x 20,000, no 1,000,000 x 100,000)
-#   --with-pysal-200k  also PySAL access 2SFCA at 200,000 x 20,000 (peaks near 19 GiB: needs
-#                      >= 21 GiB available, checked with free; nothing else big may run)
+#   --with-pysal-200k  also PySAL access 2SFCA at 200,000 x 20,000 (peaked at 18.9 GiB on
+#                      2026-12-04 and was OOM-killed at 24.3 GB with 23 GiB free on 2026-12-05:
+#                      needs >= 26 GiB available, checked with free; nothing else big may run)
 #   --with-1m          also ours at 1,000,000 x 100,000 (E2SFCA 10 km; no peer)
 #   --skip-mclp        leave out the MCLP rows (spopt + CBC: about 6 CPU-minutes for the four rows)
 #   --skip-study       leave out the staged optimum and 区中央部 report rows
@@ -105,7 +106,7 @@ for scale in "${scales[@]}"; do
       continue
     fi
     if [ "$scale" = 200000x20000 ]; then
-      if [ "$method" = 2sfca ] && [ "$pysal200k" = 1 ] && [ "$(available_gib)" -ge 21 ]; then engine=pysal; else engine=numpy; fi
+      if [ "$method" = 2sfca ] && [ "$pysal200k" = 1 ] && [ "$(available_gib)" -ge 26 ]; then engine=pysal; else engine=numpy; fi
     fi
     measure "peer_$tag" "$py" benchmarks/peers/access_peer.py --engine "$engine" --demand "$dir/demand.csv" \
       --supply "$dir/supply.csv" "${opts[@]}" --out "$dir/peer_$method.npy"
