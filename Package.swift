@@ -28,9 +28,10 @@ let package = Package(
         .systemLibrary(
             name: "CGEOS", pkgConfig: "geos",
             providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
-        .systemLibrary(
-            name: "CPROJ", pkgConfig: "proj",
-            providers: [.apt(["libproj-dev"]), .brew(["proj"])]),
+        // Headers only, no pkgConfig (SwiftPM would link `pkg-config --libs proj`): CareGeometry
+        // binds libproj with dlopen at first use (SharedLibrary), so commands that transform no
+        // coordinates never load it. Installed by libproj-dev (apt) or proj (brew).
+        .systemLibrary(name: "CPROJ"),
         .systemLibrary(
             name: "CCBC", pkgConfig: "cbc",
             providers: [.apt(["coinor-libcbc-dev"]), .brew(["cbc"])]),
@@ -43,9 +44,10 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .systemLibrary(
-            name: "CGDAL", pkgConfig: "gdal",
-            providers: [.apt(["libgdal-dev"]), .brew(["gdal"])]),
+        // Headers only, no pkgConfig (SwiftPM would link `pkg-config --libs gdal`): CareGDAL binds
+        // libgdal with dlopen at first use, so commands that read no GDAL format never load it
+        // (47 ms of start-up). Installed by libgdal-dev (apt) or gdal (brew).
+        .systemLibrary(name: "CGDAL"),
         .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "CareFormats", dependencies: ["CareGeometry", "CZlib"], exclude: ["Tabular/generate_cp932_table.py"]),
         // The only module that imports CCBC: the integer-programming wrapper (region optimiser, MCLP).

@@ -43,41 +43,42 @@ public enum SpreadsheetFile {
         // The XLSX driver takes these as open options; the ODS driver only as configuration
         // options (OGR_ODS_HEADERS, OGR_ODS_FIELD_TYPES), set for this thread during the open.
         let ods = url.pathExtension.lowercased() == "ods"
+        let api = try GDALLibrary.loaded(for: url.lastPathComponent).api
         if ods {
-            CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", "DISABLE")
-            CPLSetThreadLocalConfigOption("OGR_ODS_FIELD_TYPES", "STRING")
+            api.CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", "DISABLE")
+            api.CPLSetThreadLocalConfigOption("OGR_ODS_FIELD_TYPES", "STRING")
         }
         defer {
             if ods {
-                CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", nil)
-                CPLSetThreadLocalConfigOption("OGR_ODS_FIELD_TYPES", nil)
+                api.CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", nil)
+                api.CPLSetThreadLocalConfigOption("OGR_ODS_FIELD_TYPES", nil)
             }
         }
         let dataset = try GDALDataset(
             url: url, vector: true, openOptions: ods ? [:] : ["HEADERS": "DISABLE", "FIELD_TYPES": "STRING"])
         let layer = try dataset.layer(named: sheet, what: "sheet", requireSingle: false)
-        let sheetName = String(cString: OGR_L_GetName(layer))
-        let width = Int(OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(layer)))
+        let sheetName = api.OGR_L_GetName(layer).map { String(cString: $0) } ?? ""
+        let width = Int(api.OGR_FD_GetFieldCount(api.OGR_L_GetLayerDefn(layer)))
         var cellsByRow: [(number: Int, cells: [String])] = []
-        OGR_L_ResetReading(layer)
-        CPLErrorReset()
+        api.OGR_L_ResetReading(layer)
+        api.CPLErrorReset()
         var position = 0
-        while let feature = OGR_L_GetNextFeature(layer) {
-            defer { OGR_F_Destroy(feature) }
+        while let feature = api.OGR_L_GetNextFeature(layer) {
+            defer { api.OGR_F_Destroy(feature) }
             position += 1
             // With HEADERS=DISABLE the feature id is the 1-based spreadsheet row.
-            let fid = Int(OGR_F_GetFID(feature))
+            let fid = Int(api.OGR_F_GetFID(feature))
             let row = fid > 0 ? fid : position
             let cells: [String] = (0..<width).map { i in
                 let k = Int32(i)
-                guard OGR_F_IsFieldSetAndNotNull(feature, k) != 0, let c = OGR_F_GetFieldAsString(feature, k) else { return "" }
+                guard api.OGR_F_IsFieldSetAndNotNull(feature, k) != 0, let c = api.OGR_F_GetFieldAsString(feature, k) else { return "" }
                 return String(cString: c)
             }
             cellsByRow.append((row, cells))
         }
-        if CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal {
+        if api.CPLGetLastErrorType() == CE_Failure || api.CPLGetLastErrorType() == CE_Fatal {
             throw GDALError(file: dataset.file, layer: sheetName, location: "row \(position)",
-                            "reading stopped: \(GDALLibrary.lastMessage() ?? "unknown GDAL error")",
+                            "reading stopped: \(dataset.gdal.lastMessage() ?? "unknown GDAL error")",
                             fix: "the workbook may be damaged; save it again from Excel or LibreOffice")
         }
         return try table(cellsByRow, width: width, headerRow: headerRow, file: dataset.file, sheetName: sheetName)

@@ -55,43 +55,44 @@ public enum VectorFile {
             }
         }
         let dataset = try GDALDataset(url: url, vector: true, openOptions: options)
+        let gdal = dataset.gdal, api = gdal.api
         let handle = try dataset.layer(named: layer, what: "layer", requireSingle: true)
-        let layerName = String(cString: OGR_L_GetName(handle))
-        let transform = try Transform(layer: handle, file: dataset.file, layerName: layerName)
-        let definition = OGR_L_GetLayerDefn(handle)
-        let fieldCount = OGR_FD_GetFieldCount(definition)
+        let layerName = api.OGR_L_GetName(handle).map { String(cString: $0) } ?? ""
+        let transform = try Transform(gdal, layer: handle, file: dataset.file, layerName: layerName)
+        let definition = api.OGR_L_GetLayerDefn(handle)
+        let fieldCount = api.OGR_FD_GetFieldCount(definition)
         let fields: [(name: String, type: OGRFieldType)] = (0..<fieldCount).map { i in
-            let f = OGR_FD_GetFieldDefn(definition, i)
-            return (String(cString: OGR_Fld_GetNameRef(f)), OGR_Fld_GetType(f))
+            let f = api.OGR_FD_GetFieldDefn(definition, i)
+            return (api.OGR_Fld_GetNameRef(f).map { String(cString: $0) } ?? "", api.OGR_Fld_GetType(f))
         }
         var features: [Feature] = []
-        OGR_L_ResetReading(handle)
+        api.OGR_L_ResetReading(handle)
         var index = 0
-        CPLErrorReset()
-        while let feature = OGR_L_GetNextFeature(handle) {
-            defer { OGR_F_Destroy(feature); index += 1 }
+        api.CPLErrorReset()
+        while let feature = api.OGR_L_GetNextFeature(handle) {
+            defer { api.OGR_F_Destroy(feature); index += 1 }
             var properties: [(String, JSONValue)] = []
             properties.reserveCapacity(fields.count)
             for (i, field) in fields.enumerated() {
                 let k = Int32(i)
-                guard OGR_F_IsFieldSetAndNotNull(feature, k) != 0 else {
+                guard api.OGR_F_IsFieldSetAndNotNull(feature, k) != 0 else {
                     properties.append((field.name, .null))
                     continue
                 }
                 switch field.type {
                 case OFTInteger, OFTInteger64:
-                    properties.append((field.name, .number(Double(OGR_F_GetFieldAsInteger64(feature, k)))))
+                    properties.append((field.name, .number(Double(api.OGR_F_GetFieldAsInteger64(feature, k)))))
                 case OFTReal:
-                    properties.append((field.name, .number(OGR_F_GetFieldAsDouble(feature, k))))
+                    properties.append((field.name, .number(api.OGR_F_GetFieldAsDouble(feature, k))))
                 default:
-                    let raw = OGR_F_GetFieldAsString(feature, k).map { Self.text($0, detect: detect) } ?? ""
+                    let raw = api.OGR_F_GetFieldAsString(feature, k).map { Self.text($0, detect: detect) } ?? ""
                     properties.append((field.name, .string(raw)))
                 }
             }
             var geometry: Geometry? = nil
-            if let ref = OGR_F_GetGeometryRef(feature) {
+            if let ref = api.OGR_F_GetGeometryRef(feature) {
                 do {
-                    geometry = try Self.geometry(ref, transform: transform)
+                    geometry = try Self.geometry(ref, transform: transform, gdal: gdal)
                 } catch {
                     throw GDALError(
                         file: dataset.file, layer: layerName, location: "feature \(index)",
@@ -101,10 +102,10 @@ public enum VectorFile {
             }
             features.append(Feature(id: nil, geometry: geometry, properties: JSONObject(uniqueKeysWithValues: properties)))
         }
-        if CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal {
+        if api.CPLGetLastErrorType() == CE_Failure || api.CPLGetLastErrorType() == CE_Fatal {
             throw GDALError(
                 file: dataset.file, layer: layerName, location: "feature \(index)",
-                "reading stopped: \(GDALLibrary.lastMessage() ?? "unknown GDAL error")",
+                "reading stopped: \(gdal.lastMessage() ?? "unknown GDAL error")",
                 fix: "the file may be truncated or damaged; download or export it again")
         }
         return FeatureLayer(name: layerName, crs: .wgs84, features: features)
@@ -133,23 +134,24 @@ public enum VectorFile {
     struct Failure: Error { let message: String }
 
     /// An OGR geometry (borrowed) as a CareGeometry value, in 2D, linear, transformed.
-    static func geometry(_ ref: OGRGeometryH, transform: Transform) throws(Failure) -> Geometry {
+    static func geometry(_ ref: OGRGeometryH, transform: Transform, gdal: GDALLibrary) throws(Failure) -> Geometry {
+        let api = gdal.api
         // OGR_G_GetLinearGeometry returns a new geometry (NULL on failure) that we own.
-        guard let copy = OGR_G_GetLinearGeometry(ref, 0, nil) else {
-            throw Failure(message: GDALLibrary.lastMessage() ?? "cannot linearise the geometry")
+        guard let copy = api.OGR_G_GetLinearGeometry(ref, 0, nil) else {
+            throw Failure(message: gdal.lastMessage() ?? "cannot linearise the geometry")
         }
-        defer { OGR_G_DestroyGeometry(copy) }
-        OGR_G_FlattenTo2D(copy)
+        defer { api.OGR_G_DestroyGeometry(copy) }
+        api.OGR_G_FlattenTo2D(copy)
         if let ct = transform.handle {
             // OGR_G_Transform returns OGRERR_NONE (0) on success.
-            guard OGR_G_Transform(copy, ct) == OGRERR_NONE else {
-                throw Failure(message: "cannot transform to longitude/latitude: \(GDALLibrary.lastMessage() ?? "PROJ failed")")
+            guard api.OGR_G_Transform(copy, ct) == OGRERR_NONE else {
+                throw Failure(message: "cannot transform to longitude/latitude: \(gdal.lastMessage() ?? "PROJ failed")")
             }
         }
-        let size = Int(OGR_G_WkbSize(copy))
+        let size = Int(api.OGR_G_WkbSize(copy))
         var bytes = [UInt8](repeating: 0, count: size)
         // OGR_G_ExportToIsoWkb returns OGRERR_NONE (0) on success.
-        let status = bytes.withUnsafeMutableBufferPointer { OGR_G_ExportToIsoWkb(copy, wkbNDR, $0.baseAddress) }
+        let status = bytes.withUnsafeMutableBufferPointer { api.OGR_G_ExportToIsoWkb(copy, wkbNDR, $0.baseAddress) }
         guard status == OGRERR_NONE else { throw Failure(message: "cannot export the geometry as WKB") }
         do {
             return try Geometry(wkb: bytes)
@@ -161,36 +163,44 @@ public enum VectorFile {
     /// Owns the transformation from a layer's CRS to longitude/latitude (nil when none is needed).
     final class Transform {
         let handle: OGRCoordinateTransformationH?
+        let gdal: GDALLibrary
 
-        init(layer: OGRLayerH, file: String, layerName: String) throws(GDALError) {
-            guard let source = OGR_L_GetSpatialRef(layer) else {
+        init(_ gdal: GDALLibrary, layer: OGRLayerH, file: String, layerName: String) throws(GDALError) {
+            self.gdal = gdal
+            let api = gdal.api
+            guard let source = api.OGR_L_GetSpatialRef(layer) else {
                 handle = nil  // no CRS: taken as longitude/latitude
                 return
             }
-            let target = OSRNewSpatialReference(nil)
-            defer { OSRDestroySpatialReference(target) }
-            OSRImportFromEPSG(target, 4326)
-            OSRSetAxisMappingStrategy(target, OAMS_TRADITIONAL_GIS_ORDER)
+            let target = api.OSRNewSpatialReference(nil)
+            defer { api.OSRDestroySpatialReference(target) }
+            // OSRImportFromEPSG returns OGRERR_NONE (0) when PROJ's database has the code.
+            guard api.OSRImportFromEPSG(target, 4326) == OGRERR_NONE else {
+                throw GDALError(
+                    file: file, layer: layerName, "EPSG:4326 is not in PROJ's database: \(gdal.lastMessage() ?? "no message")",
+                    fix: "reinstall PROJ's data (Debian: apt-get install --reinstall proj-data)")
+            }
+            api.OSRSetAxisMappingStrategy(target, OAMS_TRADITIONAL_GIS_ORDER)
             // OSRIsSame returns 1 when both describe the same CRS (with their axis mappings).
-            if OSRIsSame(source, target) != 0 {
+            if api.OSRIsSame(source, target) != 0 {
                 handle = nil
                 return
             }
-            guard let clone = OSRClone(source) else {
+            guard let clone = api.OSRClone(source) else {
                 throw GDALError(file: file, layer: layerName, "its CRS cannot be copied")
             }
-            defer { OSRDestroySpatialReference(clone) }
-            OSRSetAxisMappingStrategy(clone, OAMS_TRADITIONAL_GIS_ORDER)
+            defer { api.OSRDestroySpatialReference(clone) }
+            api.OSRSetAxisMappingStrategy(clone, OAMS_TRADITIONAL_GIS_ORDER)
             // OCTNewCoordinateTransformation returns NULL when PROJ finds no transformation.
-            guard let ct = OCTNewCoordinateTransformation(clone, target) else {
+            guard let ct = api.OCTNewCoordinateTransformation(clone, target) else {
                 throw GDALError(
                     file: file, layer: layerName,
-                    "its CRS cannot be transformed to longitude/latitude: \(GDALLibrary.lastMessage() ?? "no transformation")",
+                    "its CRS cannot be transformed to longitude/latitude: \(gdal.lastMessage() ?? "no transformation")",
                     fix: "reproject the layer to EPSG:6668 (JGD2011) or EPSG:4326 in QGIS")
             }
             handle = ct
         }
 
-        deinit { if let handle { OCTDestroyCoordinateTransformation(handle) } }
+        deinit { if let handle { gdal.api.OCTDestroyCoordinateTransformation(handle) } }
     }
 }

@@ -77,42 +77,48 @@ public struct CRSInfo: Hashable, Sendable {
     /// - Throws: ``GeometryError/proj(operation:message:)`` with PROJ's message when the code is unknown.
     public init(_ crs: CRS) throws {
         let context = try ProjContext()
-        guard let pj = proj_create(context.handle, crs.identifier) else {
+        let api = context.api
+        guard let pj = api.proj_create(context.handle, crs.identifier) else {
             throw GeometryError.proj(
                 operation: "proj_create(\(crs.identifier))", message: context.lastErrorMessage)
         }
-        defer { proj_destroy(pj) }
+        defer { api.proj_destroy(pj) }
         self.crs = crs
-        self.name = proj_get_name(pj).map { String(cString: $0) } ?? crs.identifier
-        let type = proj_get_type(pj)
+        self.name = api.proj_get_name(pj).map { String(cString: $0) } ?? crs.identifier
+        let type = api.proj_get_type(pj)
         self.isGeographic =
             type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS
             || type == PJ_TYPE_GEOGRAPHIC_CRS
         // proj_as_wkt returns a string owned by the PJ object (NULL on failure): copied before it is destroyed.
-        self.wkt = proj_as_wkt(context.handle, pj, PJ_WKT2_2019, nil).map { String(cString: $0) }
+        self.wkt = api.proj_as_wkt(context.handle, pj, PJ_WKT2_2019, nil).map { String(cString: $0) }
     }
 }
 
 /// Owns one `PJ_CONTEXT`. Contexts are never shared between threads; each transformation owns one.
 final class ProjContext {
     let handle: OpaquePointer
+    /// PROJ's functions (bound at the first context).
+    let api: CareAtlasPROJ
 
     init() throws {
+        api = try PROJLibrary.loaded().api
         // proj_context_create returns NULL only when memory is exhausted.
-        guard let h = proj_context_create() else {
+        guard let h = api.proj_context_create() else {
             throw GeometryError.proj(operation: "proj_context_create", message: "could not allocate a PROJ context")
         }
         handle = h
         // Errors are reported through the context's errno and our typed errors, not on stderr.
-        proj_log_level(h, PJ_LOG_NONE)
+        _ = api.proj_log_level(h, PJ_LOG_NONE)
     }
 
-    deinit { proj_context_destroy(handle) }
+    deinit { api.proj_context_destroy(handle) }
 
     /// PROJ's message for the context's current error number.
-    var lastErrorMessage: String {
-        let code = proj_context_errno(handle)
-        guard code != 0, let s = proj_context_errno_string(handle, code) else {
+    var lastErrorMessage: String { message(api.proj_context_errno(handle)) }
+
+    /// PROJ's message for an error number.
+    func message(_ code: Int32) -> String {
+        guard code != 0, let s = api.proj_context_errno_string(handle, code) else {
             return "unknown PROJ error"
         }
         return String(cString: s)

@@ -21,14 +21,15 @@ public final class CoordinateTransform {
         self.source = source
         self.target = target
         context = try ProjContext()
+        let api = context.api
         // proj_create_crs_to_crs returns NULL on failure and sets the context's errno.
-        guard let raw = proj_create_crs_to_crs(context.handle, source.identifier, target.identifier, nil) else {
+        guard let raw = api.proj_create_crs_to_crs(context.handle, source.identifier, target.identifier, nil) else {
             throw GeometryError.proj(
                 operation: "proj_create_crs_to_crs(\(source) → \(target))", message: context.lastErrorMessage)
         }
         // proj_normalize_for_visualization returns a new object (NULL on failure); the input stays ours.
-        let normalized = proj_normalize_for_visualization(context.handle, raw)
-        proj_destroy(raw)
+        let normalized = api.proj_normalize_for_visualization(context.handle, raw)
+        api.proj_destroy(raw)
         guard let n = normalized else {
             throw GeometryError.proj(
                 operation: "proj_normalize_for_visualization(\(source) → \(target))", message: context.lastErrorMessage)
@@ -36,7 +37,7 @@ public final class CoordinateTransform {
         pj = n
     }
 
-    deinit { proj_destroy(pj) }
+    deinit { context.api.proj_destroy(pj) }
 
     /// Transforms `coordinates` in place, in one batch.
     ///
@@ -44,7 +45,7 @@ public final class CoordinateTransform {
     ///   be transformed (for example a latitude beyond ±90°).
     public func transform(_ coordinates: inout [Coordinate]) throws {
         guard !coordinates.isEmpty else { return }
-        proj_errno_reset(pj)
+        context.api.proj_errno_reset(pj)
         let count = coordinates.count
         let stride = MemoryLayout<Coordinate>.stride
         let done = coordinates.withUnsafeMutableBufferPointer { buffer -> Int in
@@ -52,11 +53,11 @@ public final class CoordinateTransform {
             let xs = base.assumingMemoryBound(to: Double.self)
             let ys = (base + MemoryLayout<Double>.stride).assumingMemoryBound(to: Double.self)
             // proj_trans_generic returns the number of transformed coordinates.
-            return proj_trans_generic(pj, PJ_FWD, xs, stride, count, ys, stride, count, nil, 0, 0, nil, 0, 0)
+            return context.api.proj_trans_generic(pj, PJ_FWD, xs, stride, count, ys, stride, count, nil, 0, 0, nil, 0, 0)
         }
-        let err = proj_errno(pj)
+        let err = context.api.proj_errno(pj)
         if let bad = coordinates.firstIndex(where: { !$0.isFinite }) {
-            let message = err != 0 ? String(cString: proj_context_errno_string(context.handle, err)) : "no finite result"
+            let message = err != 0 ? context.message(err) : "no finite result"
             throw GeometryError.proj(
                 operation: "transform \(source) → \(target)",
                 message: "position \(bad) could not be transformed (\(message)); check that the coordinates are in \(source)")
@@ -64,7 +65,7 @@ public final class CoordinateTransform {
         if err != 0 || done != count {
             throw GeometryError.proj(
                 operation: "transform \(source) → \(target)",
-                message: String(cString: proj_context_errno_string(context.handle, err)))
+                message: context.message(err))
         }
     }
 

@@ -9,21 +9,23 @@ public enum Geodesic {
     /// Area in m² of a polygonal geometry given in longitude/latitude degrees, on GRS80:
     /// A = Σ |A(exterior)| − Σ |A(holes)|, each ring's area the exact geodesic polygon area.
     ///
-    /// - Throws: ``GeometryError/invalidInput(_:)`` when a coordinate is not a valid lon/lat.
+    /// - Throws: ``GeometryError/invalidInput(_:)`` when a coordinate is not a valid lon/lat;
+    ///   ``GeometryError/proj(operation:message:)`` when PROJ cannot be loaded.
     public static func area(of geometry: any GeometryConvertible) throws -> Double {
+        let api = try PROJLibrary.loaded().api
         var g = geod_geodesic()
-        geod_init(&g, grs80.semiMajorAxisMeters, 1 / grs80.inverseFlattening)
+        api.geod_init(&g, grs80.semiMajorAxisMeters, 1 / grs80.inverseFlattening)
         var total = 0.0
         for polygon in geometry.geometry.polygons {
             for (i, ring) in polygon.rings.enumerated() {
-                let a = abs(try ringArea(ring, &g))
+                let a = abs(try ringArea(ring, &g, api))
                 total += i == 0 ? a : -a
             }
         }
         return total
     }
 
-    private static func ringArea(_ ring: LinearRing, _ g: inout geod_geodesic) throws -> Double {
+    private static func ringArea(_ ring: LinearRing, _ g: inout geod_geodesic, _ api: CareAtlasPROJ) throws -> Double {
         var lats: [Double] = []
         var lons: [Double] = []
         // geod_polygonarea closes the ring itself: drop the repeated last position.
@@ -36,7 +38,7 @@ public enum Geodesic {
         }
         var area = 0.0
         var perimeter = 0.0
-        geod_polygonarea(&g, &lats, &lons, Int32(lats.count), &area, &perimeter)
+        api.geod_polygonarea(&g, &lats, &lons, Int32(lats.count), &area, &perimeter)
         return area
     }
 }

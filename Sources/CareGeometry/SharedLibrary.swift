@@ -1,0 +1,71 @@
+import Foundation
+
+/// A C library bound at first use with `dlopen` instead of being linked, so that a command which
+/// does not need it never loads it (nor the libraries it pulls in). Used by CareGeometry for PROJ
+/// and by CareGDAL for GDAL; each shim declares the table of the functions its wrapper calls and a
+/// `bind` that fills it with `dlsym`.
+///
+/// The libraries tried: the one named by an environment variable when set (a path or a file
+/// name), else the wrapper's defaults (the soname of the headers' version, then the unversioned
+/// link that the `-dev` package installs).
+package enum SharedLibrary {
+    /// Why a library could not be bound: what was tried, what `dlopen`/`dlsym` said, and the fix.
+    package struct LoadFailure: Error, Equatable, Sendable {
+        package let message: String
+        package let fix: String
+
+        package init(message: String, fix: String) {
+            self.message = message
+            self.fix = fix
+        }
+    }
+
+    /// The names to try: `environment[variable]` alone when it is set and not empty, else `defaults`.
+    package static func candidates(
+        variable: String, defaults: [String], environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> (names: [String], fromEnvironment: Bool) {
+        if let name = environment[variable], !name.isEmpty { return ([name], true) }
+        return (defaults, false)
+    }
+
+    /// Opens the first of `candidates` that `dlopen` loads and `bind` accepts.
+    ///
+    /// - Parameters:
+    ///   - library: the library's name in messages (`GDAL`, `PROJ`).
+    ///   - variable: the environment variable that names another library (for the fix).
+    ///   - install: how to install the library (for the fix).
+    ///   - bind: fills the wrapper's table from a `dlopen` handle; returns the table, or why this
+    ///     file is not the library (a missing function, another major version).
+    /// - Returns: the table and the name that was loaded. The handle stays open for the process.
+    package static func open<Table>(
+        _ library: String, candidates: (names: [String], fromEnvironment: Bool), variable: String, install: String,
+        bind: (UnsafeMutableRawPointer, String) -> Result<Table, LoadFailure>
+    ) -> Result<(table: Table, name: String), LoadFailure> {
+        var reasons: [String] = []
+        for name in candidates.names {
+            // RTLD_LOCAL: the library's symbols stay out of the global namespace; its own
+            // dependencies already loaded (PROJ for GDAL) are shared by soname.
+            guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
+                reasons.append(dlerror().map { String(cString: $0) } ?? "\(name): cannot be opened")
+                continue
+            }
+            switch bind(handle, name) {
+            case .success(let table): return .success((table, name))
+            case .failure(let why):
+                dlclose(handle)
+                reasons.append(why.message)
+            }
+        }
+        let fix = candidates.fromEnvironment
+            ? "set \(variable) to the path of the \(library) library, or unset it"
+            : "install \(library) (\(install)), or set \(variable) to the path of the \(library) library"
+        return .failure(LoadFailure(
+            message: "the \(library) library cannot be loaded (tried \(candidates.names.joined(separator: ", "))): \(reasons.joined(separator: "; "))",
+            fix: fix))
+    }
+
+    /// The reason a file that `dlopen` loaded is not the library: it lacks `function`.
+    package static func missing(_ function: UnsafePointer<CChar>, in name: String, library: String) -> LoadFailure {
+        LoadFailure(message: "\(name) has no function \(String(cString: function)) (is it \(library)?)", fix: "")
+    }
+}

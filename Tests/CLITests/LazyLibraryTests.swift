@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// GDAL is bound at first use (dlopen), not linked: a study of GeoJSON and CSV never loads it, a
+/// study with a GeoPackage does, and a GDAL that cannot be loaded is an error naming the file,
+/// the library and the fix. The dynamic loader's own trace (glibc's `LD_DEBUG=libs`) says which
+/// libraries a run loaded.
+@Suite struct LazyLibraryTests {
+    static func run(_ arguments: [String], environment extra: [String: String]) throws -> CLITests.Run {
+        let process = Process()
+        process.executableURL = CLITests.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = repositoryRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        // stderr to a file: LD_DEBUG's trace could fill a pipe before stdout ends.
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-lazy-\(getpid())-\(UUID().uuidString.prefix(8)).err")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        let err = try FileHandle(forWritingTo: errURL)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try err.close()
+        return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// The demo study with its wards read from a GeoPackage (`wards.gpkg`, a copy of the demo
+    /// report's GeoPackage: what matters here is that GDAL must open it).
+    static func studyWithAGeoPackage() throws -> (folder: URL, study: String) {
+        let demo = repositoryRoot.appendingPathComponent("geodata/demo")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-lazy-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for f in try FileManager.default.contentsOfDirectory(atPath: demo.path) where !f.hasSuffix(".pbf") {
+            try FileManager.default.copyItem(at: demo.appendingPathComponent(f), to: dir.appendingPathComponent(f))
+        }
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("reports/demo/careatlas.gpkg"), to: dir.appendingPathComponent("wards.gpkg"))
+        let study = dir.appendingPathComponent("study.yaml")
+        let text = try String(contentsOf: study, encoding: .utf8)
+        #expect(text.contains("file: wards.geojson"))
+        try text.replacingOccurrences(of: "file: wards.geojson", with: "file: wards.gpkg").write(to: study, atomically: true, encoding: .utf8)
+        return (dir, study.path)
+    }
+
+    @Test func aStudyWithoutGDALFormatsNeverLoadsGDAL() throws {
+        let r = try Self.run(["validate", "geodata/demo/study.yaml"], environment: ["LD_DEBUG": "libs"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("libgeos_c.so"))  // the trace is there: a linked library is listed
+        #expect(!r.stderr.contains("libgdal"))
+    }
+
+    @Test func aStudyWithAGeoPackageLoadsGDAL() throws {
+        let (dir, study) = try Self.studyWithAGeoPackage()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try Self.run(["validate", study], environment: ["LD_DEBUG": "libs"])
+        #expect(r.stderr.contains("libgdal.so"))
+    }
+
+    @Test func aGDALThatCannotBeLoadedIsANamedError() throws {
+        let (dir, study) = try Self.studyWithAGeoPackage()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = "/nonexistent/careatlas/libgdal.so.32"
+        let r = try Self.run(["validate", study], environment: ["CAREATLAS_GDAL_LIBRARY": path])
+        #expect(r.status != 0)
+        let text = r.stdout + r.stderr
+        #expect(text.contains("wards.gpkg"))
+        #expect(text.contains("the GDAL library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
+        #expect(text.contains("set CAREATLAS_GDAL_LIBRARY to the path of the GDAL library, or unset it"))
+    }
+
+    /// `--help` and `mclp` on projected coordinates load neither PROJ nor GDAL.
+    @Test func mclpOnProjectedInputLoadsNeitherPROJNorGDAL() throws {
+        let help = try Self.run(["--help"], environment: ["LD_DEBUG": "libs"])
+        #expect(help.status == 0)
+        #expect(help.stderr.contains("libgeos_c.so"))
+        #expect(!help.stderr.contains("libproj") && !help.stderr.contains("libgdal"))
+        let folder = try MCLPCLITests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try Self.run(
+            ["mclp", "--demand", folder.appendingPathComponent("demand.csv").path,
+             "--candidates", folder.appendingPathComponent("candidates.csv").path,
+             "--radius", "600", "--p", "2", "--out", folder.appendingPathComponent("chosen.csv").path],
+            environment: ["LD_DEBUG": "libs"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasSuffix("covered=33 optimal=true gap=0\n"))
+        #expect(r.stderr.contains("libgeos_c.so"))
+        #expect(!r.stderr.contains("libproj") && !r.stderr.contains("libgdal"))
+    }
+
+    /// A study in longitude/latitude needs PROJ: a PROJ that cannot be loaded is an error naming it.
+    @Test func aPROJThatCannotBeLoadedIsANamedError() throws {
+        let path = "/nonexistent/careatlas/libproj.so.25"
+        let r = try Self.run(["validate", "geodata/demo/study.yaml"], environment: ["CAREATLAS_PROJ_LIBRARY": path])
+        #expect(r.status != 0)
+        let text = r.stdout + r.stderr
+        #expect(text.contains("the PROJ library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
+        #expect(text.contains("set CAREATLAS_PROJ_LIBRARY to the path of the PROJ library, or unset it"))
+    }
+}
