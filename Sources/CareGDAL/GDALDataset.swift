@@ -17,17 +17,7 @@ import Foundation
 ///
 /// Thread safety: the binding is made once (Swift's `static let`, run under `swift_once`) and read
 /// only after that; the table is immutable.
-final class GDALLibrary: Sendable {
-    /// The bound functions. Call only through this table: the shim links nothing.
-    let api: CareAtlasGDAL
-    /// The file name or path that was loaded.
-    let library: String
-
-    private init(api: CareAtlasGDAL, library: String) {
-        self.api = api
-        self.library = library
-    }
-
+enum GDALLibrary {
     /// Environment variable that names the GDAL library to load instead of the default ones.
     static let environmentVariable = "CAREATLAS_GDAL_LIBRARY"
 
@@ -44,7 +34,7 @@ final class GDALLibrary: Sendable {
 
     /// Binds the first of `candidates` that is GDAL with the headers' major version. Does not
     /// register drivers (``shared`` does, once).
-    static func bind(candidates: (names: [String], fromEnvironment: Bool)) -> Result<GDALLibrary, SharedLibrary.LoadFailure> {
+    static func bind(candidates: (names: [String], fromEnvironment: Bool)) -> Result<GDALBinding, SharedLibrary.LoadFailure> {
         SharedLibrary.open(
             "GDAL", candidates: candidates, variable: environmentVariable,
             install: "Debian and Ubuntu: apt-get install libgdal-dev, which `bash .ci/setup` does; macOS: brew install gdal"
@@ -59,11 +49,11 @@ final class GDALLibrary: Sendable {
                 return .failure(SharedLibrary.LoadFailure(
                     message: "\(name) is GDAL \(version), CareAtlas was built with GDAL \(major).\(minor)", fix: ""))
             }
-            return .success(GDALLibrary(api: table, library: name))
-        }.map(\.table)
+            return .success(table)
+        }
     }
 
-    private static let shared: Result<GDALLibrary, SharedLibrary.LoadFailure> =
+    private static let shared: Result<GDALBinding, SharedLibrary.LoadFailure> =
         bind(candidates: SharedLibrary.candidates(variable: environmentVariable, defaults: defaultCandidates))
         .map { library in
             library.api.GDALAllRegister()
@@ -75,13 +65,19 @@ final class GDALLibrary: Sendable {
     ///
     /// - Throws: ``GDALError`` naming `file` (what was to be read), the libraries tried, why each
     ///   failed, and how to install GDAL.
-    static func loaded(for file: String) throws(GDALError) -> GDALLibrary {
+    static func loaded(for file: String) throws(GDALError) -> GDALBinding {
         switch shared {
         case .success(let library): return library
         case .failure(let failure): throw GDALError(file: file, failure.message, fix: failure.fix)
         }
     }
 
+}
+
+/// GDAL's functions, bound by ``GDALLibrary``.
+typealias GDALBinding = BoundLibrary<CareAtlasGDAL>
+
+extension BoundLibrary where Table == CareAtlasGDAL {
     /// The last message GDAL recorded on this thread, or nil when there is none.
     func lastMessage() -> String? {
         guard let c = api.CPLGetLastErrorMsg() else { return nil }
@@ -98,7 +94,7 @@ final class GDALLibrary: Sendable {
 final class GDALDataset {
     let handle: GDALDatasetH
     /// The GDAL functions (bound before the dataset was opened).
-    let gdal: GDALLibrary
+    let gdal: GDALBinding
     /// The path as given to GDAL (with `/vsizip/` for zip files).
     let path: String
     /// The file name shown in messages.

@@ -134,7 +134,7 @@ public enum VectorFile {
     struct Failure: Error { let message: String }
 
     /// An OGR geometry (borrowed) as a CareGeometry value, in 2D, linear, transformed.
-    static func geometry(_ ref: OGRGeometryH, transform: Transform, gdal: GDALLibrary) throws(Failure) -> Geometry {
+    static func geometry(_ ref: OGRGeometryH, transform: Transform, gdal: GDALBinding) throws(Failure) -> Geometry {
         let api = gdal.api
         // OGR_G_GetLinearGeometry returns a new geometry (NULL on failure) that we own.
         guard let copy = api.OGR_G_GetLinearGeometry(ref, 0, nil) else {
@@ -163,9 +163,9 @@ public enum VectorFile {
     /// Owns the transformation from a layer's CRS to longitude/latitude (nil when none is needed).
     final class Transform {
         let handle: OGRCoordinateTransformationH?
-        let gdal: GDALLibrary
+        let gdal: GDALBinding
 
-        init(_ gdal: GDALLibrary, layer: OGRLayerH, file: String, layerName: String) throws(GDALError) {
+        init(_ gdal: GDALBinding, layer: OGRLayerH, file: String, layerName: String) throws(GDALError) {
             self.gdal = gdal
             let api = gdal.api
             guard let source = api.OGR_L_GetSpatialRef(layer) else {

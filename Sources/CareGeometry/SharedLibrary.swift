@@ -8,6 +8,12 @@ import Foundation
 /// The libraries tried: the one named by an environment variable when set (a path or a file
 /// name), else the wrapper's defaults (the soname of the headers' version, then the unversioned
 /// link that the `-dev` package installs).
+///
+/// The layering rule stays as it was — each C library sits behind a system-library shim
+/// (`CPROJ`, `CGDAL`) imported by one wrapper module (CareGeometry, CareGDAL): the shim now gives
+/// the headers and the typed function table but links nothing, and the wrapper binds the table
+/// through this loader. Nothing outside the wrapper calls the library, and a call by the global
+/// name (bypassing the table) fails to link.
 package enum SharedLibrary {
     /// Why a library could not be bound: what was tried, what `dlopen`/`dlsym` said, and the fix.
     package struct LoadFailure: Error, Equatable, Sendable {
@@ -40,7 +46,7 @@ package enum SharedLibrary {
     package static func open<Table>(
         _ library: String, candidates: (names: [String], fromEnvironment: Bool), variable: String, install: String,
         bind: (UnsafeMutableRawPointer, String) -> Result<Table, LoadFailure>
-    ) -> Result<(table: Table, name: String), LoadFailure> {
+    ) -> Result<BoundLibrary<Table>, LoadFailure> {
         var reasons: [String] = []
         for name in candidates.names {
             // RTLD_LOCAL: the library's symbols stay out of the global namespace; its own
@@ -50,7 +56,7 @@ package enum SharedLibrary {
                 continue
             }
             switch bind(handle, name) {
-            case .success(let table): return .success((table, name))
+            case .success(let table): return .success(BoundLibrary(api: table, name: name))
             case .failure(let why):
                 dlclose(handle)
                 reasons.append(why.message)
@@ -67,5 +73,19 @@ package enum SharedLibrary {
     /// The reason a file that `dlopen` loaded is not the library: it lacks `function`.
     package static func missing(_ function: UnsafePointer<CChar>, in name: String, library: String) -> LoadFailure {
         LoadFailure(message: "\(name) has no function \(String(cString: function)) (is it \(library)?)", fix: "")
+    }
+}
+
+/// A C library bound by ``SharedLibrary``: its table of functions and the file that was loaded.
+/// Immutable once made (the handle is never closed).
+package final class BoundLibrary<Table: Sendable>: Sendable {
+    /// The bound functions. Call the library only through this table: its shim links nothing.
+    package let api: Table
+    /// The file name or path that was loaded.
+    package let name: String
+
+    init(api: Table, name: String) {
+        self.api = api
+        self.name = name
     }
 }

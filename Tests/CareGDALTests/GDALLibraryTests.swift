@@ -12,7 +12,7 @@ final class GDALLibraryTests: XCTestCase {
         let candidates = GDALLibrary.defaultCandidates
         XCTAssertEqual(candidates.last, "libgdal.so")
         let library = try GDALLibrary.bind(candidates: (candidates, false)).get()
-        XCTAssertEqual(library.library, candidates.first, "the soname of the headers' GDAL did not load; tried \(candidates)")
+        XCTAssertEqual(library.name, candidates.first, "the soname of the headers' GDAL did not load; tried \(candidates)")
         let release = String(cString: try XCTUnwrap(library.api.GDALVersionInfo("RELEASE_NAME")))
         XCTAssertTrue(release.hasPrefix("\(GDAL_VERSION_MAJOR).\(GDAL_VERSION_MINOR)."), release)
         // The soname the linker would have recorded: what libgdal.so resolves to, up to its first

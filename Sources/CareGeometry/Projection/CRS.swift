@@ -82,7 +82,7 @@ public struct CRSInfo: Hashable, Sendable {
             throw GeometryError.proj(
                 operation: "proj_create(\(crs.identifier))", message: context.lastErrorMessage)
         }
-        defer { api.proj_destroy(pj) }
+        defer { _ = api.proj_destroy(pj) }
         self.crs = crs
         self.name = api.proj_get_name(pj).map { String(cString: $0) } ?? crs.identifier
         let type = api.proj_get_type(pj)
@@ -111,7 +111,7 @@ final class ProjContext {
         _ = api.proj_log_level(h, PJ_LOG_NONE)
     }
 
-    deinit { api.proj_context_destroy(handle) }
+    deinit { _ = api.proj_context_destroy(handle) }
 
     /// PROJ's message for the context's current error number.
     var lastErrorMessage: String { message(api.proj_context_errno(handle)) }

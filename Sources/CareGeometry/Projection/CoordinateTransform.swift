@@ -29,7 +29,7 @@ public final class CoordinateTransform {
         }
         // proj_normalize_for_visualization returns a new object (NULL on failure); the input stays ours.
         let normalized = api.proj_normalize_for_visualization(context.handle, raw)
-        api.proj_destroy(raw)
+        _ = api.proj_destroy(raw)
         guard let n = normalized else {
             throw GeometryError.proj(
                 operation: "proj_normalize_for_visualization(\(source) → \(target))", message: context.lastErrorMessage)
@@ -37,7 +37,7 @@ public final class CoordinateTransform {
         pj = n
     }
 
-    deinit { context.api.proj_destroy(pj) }
+    deinit { _ = context.api.proj_destroy(pj) }
 
     /// Transforms `coordinates` in place, in one batch.
     ///
@@ -45,7 +45,7 @@ public final class CoordinateTransform {
     ///   be transformed (for example a latitude beyond ±90°).
     public func transform(_ coordinates: inout [Coordinate]) throws {
         guard !coordinates.isEmpty else { return }
-        context.api.proj_errno_reset(pj)
+        _ = context.api.proj_errno_reset(pj)
         let count = coordinates.count
         let stride = MemoryLayout<Coordinate>.stride
         let done = coordinates.withUnsafeMutableBufferPointer { buffer -> Int in

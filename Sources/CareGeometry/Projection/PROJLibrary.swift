@@ -12,17 +12,7 @@ import Foundation
 /// version.
 ///
 /// Thread safety: bound once (Swift's `static let`, run under `swift_once`); the table is immutable.
-final class PROJLibrary: Sendable {
-    /// The bound functions. Call only through this table: the shim links nothing.
-    let api: CareAtlasPROJ
-    /// The file name or path that was loaded.
-    let name: String
-
-    private init(api: CareAtlasPROJ, name: String) {
-        self.api = api
-        self.name = name
-    }
-
+enum PROJLibrary {
     /// Environment variable that names the PROJ library to load instead of the default ones.
     static let environmentVariable = "CAREATLAS_PROJ_LIBRARY"
 
@@ -36,7 +26,7 @@ final class PROJLibrary: Sendable {
     }
 
     /// Binds the first of `candidates` that is PROJ with the headers' major version.
-    static func bind(candidates: (names: [String], fromEnvironment: Bool)) -> Result<PROJLibrary, SharedLibrary.LoadFailure> {
+    static func bind(candidates: (names: [String], fromEnvironment: Bool)) -> Result<BoundLibrary<CareAtlasPROJ>, SharedLibrary.LoadFailure> {
         SharedLibrary.open(
             "PROJ", candidates: candidates, variable: environmentVariable,
             install: "Debian and Ubuntu: apt-get install libproj-dev, which `bash .ci/setup` does; macOS: brew install proj"
@@ -51,8 +41,8 @@ final class PROJLibrary: Sendable {
                 return .failure(SharedLibrary.LoadFailure(
                     message: "\(name) is PROJ \(version), CareAtlas was built with PROJ \(careatlas_proj_header_version_major())", fix: ""))
             }
-            return .success(PROJLibrary(api: table, name: name))
-        }.map(\.table)
+            return .success(table)
+        }
     }
 
     private static let shared = bind(
@@ -62,7 +52,7 @@ final class PROJLibrary: Sendable {
     ///
     /// - Throws: ``GeometryError/proj(operation:message:)`` naming the libraries tried, why each
     ///   failed, and how to install PROJ.
-    static func loaded() throws(GeometryError) -> PROJLibrary {
+    static func loaded() throws(GeometryError) -> BoundLibrary<CareAtlasPROJ> {
         switch shared {
         case .success(let library): return library
         case .failure(let failure): throw GeometryError.proj(operation: "loading", message: "\(failure.message); \(failure.fix)")
