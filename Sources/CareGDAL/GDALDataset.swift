@@ -37,19 +37,13 @@ enum GDALLibrary {
     static func bind(candidates: (names: [String], fromEnvironment: Bool)) -> Result<GDALBinding, SharedLibrary.LoadFailure> {
         SharedLibrary.open(
             "GDAL", candidates: candidates, variable: environmentVariable,
-            install: "Debian and Ubuntu: apt-get install libgdal-dev, which `bash .ci/setup` does; macOS: brew install gdal"
-        ) { handle, name in
-            var table = CareAtlasGDAL()
-            if let missing = careatlas_gdal_bind(handle, &table) {
-                return .failure(SharedLibrary.missing(missing, in: name, library: "GDAL"))
-            }
+            install: "Debian and Ubuntu: apt-get install libgdal-dev, which `bash .ci/setup` does; macOS: brew install gdal",
+            empty: CareAtlasGDAL(), bind: careatlas_gdal_bind
+        ) { table in
             let version = table.GDALVersionInfo("RELEASE_NAME").map { String(cString: $0) } ?? "?"
             let major = careatlas_gdal_header_version_major(), minor = careatlas_gdal_header_version_minor()
-            guard Int(version.prefix { $0 != "." }) == Int(major) else {
-                return .failure(SharedLibrary.LoadFailure(
-                    message: "\(name) is GDAL \(version), CareAtlas was built with GDAL \(major).\(minor)", fix: ""))
-            }
-            return .success(table)
+            return Int(version.prefix { $0 != "." }) == Int(major)
+                ? nil : "GDAL \(version), CareAtlas was built with GDAL \(major).\(minor)"
         }
     }
 

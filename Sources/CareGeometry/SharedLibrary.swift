@@ -34,18 +34,23 @@ package enum SharedLibrary {
         return (defaults, false)
     }
 
-    /// Opens the first of `candidates` that `dlopen` loads and `bind` accepts.
+    /// Opens the first of `candidates` that `dlopen` loads, that has every function of the table,
+    /// and that `check` accepts.
     ///
     /// - Parameters:
     ///   - library: the library's name in messages (`GDAL`, `PROJ`).
     ///   - variable: the environment variable that names another library (for the fix).
     ///   - install: how to install the library (for the fix).
-    ///   - bind: fills the wrapper's table from a `dlopen` handle; returns the table, or why this
-    ///     file is not the library (a missing function, another major version).
+    ///   - empty: the shim's table, zeroed.
+    ///   - bind: the shim's `careatlas_…_bind`: fills the table from a `dlopen` handle, returning
+    ///     NULL, or the name of the first function the file lacks.
+    ///   - check: nil when the bound library will do, else why not, after "<file> is " (another
+    ///     major version).
     /// - Returns: the table and the name that was loaded. The handle stays open for the process.
     package static func open<Table>(
         _ library: String, candidates: (names: [String], fromEnvironment: Bool), variable: String, install: String,
-        bind: (UnsafeMutableRawPointer, String) -> Result<Table, LoadFailure>
+        empty: Table, bind: (UnsafeMutableRawPointer?, UnsafeMutablePointer<Table>?) -> UnsafePointer<CChar>?,
+        check: (Table) -> String?
     ) -> Result<BoundLibrary<Table>, LoadFailure> {
         var reasons: [String] = []
         for name in candidates.names {
@@ -55,12 +60,15 @@ package enum SharedLibrary {
                 reasons.append(dlerror().map { String(cString: $0) } ?? "\(name): cannot be opened")
                 continue
             }
-            switch bind(handle, name) {
-            case .success(let table): return .success(BoundLibrary(api: table, name: name))
-            case .failure(let why):
-                dlclose(handle)
-                reasons.append(why.message)
+            var table = empty
+            if let missing = bind(handle, &table) {
+                reasons.append("\(name) has no function \(String(cString: missing)) (is it \(library)?)")
+            } else if let why = check(table) {
+                reasons.append("\(name) is \(why)")
+            } else {
+                return .success(BoundLibrary(api: table, name: name))
             }
+            dlclose(handle)
         }
         let fix = candidates.fromEnvironment
             ? "set \(variable) to the path of the \(library) library, or unset it"
@@ -68,11 +76,6 @@ package enum SharedLibrary {
         return .failure(LoadFailure(
             message: "the \(library) library cannot be loaded (tried \(candidates.names.joined(separator: ", "))): \(reasons.joined(separator: "; "))",
             fix: fix))
-    }
-
-    /// The reason a file that `dlopen` loaded is not the library: it lacks `function`.
-    package static func missing(_ function: UnsafePointer<CChar>, in name: String, library: String) -> LoadFailure {
-        LoadFailure(message: "\(name) has no function \(String(cString: function)) (is it \(library)?)", fix: "")
     }
 }
 

@@ -29,19 +29,13 @@ enum PROJLibrary {
     static func bind(candidates: (names: [String], fromEnvironment: Bool)) -> Result<BoundLibrary<CareAtlasPROJ>, SharedLibrary.LoadFailure> {
         SharedLibrary.open(
             "PROJ", candidates: candidates, variable: environmentVariable,
-            install: "Debian and Ubuntu: apt-get install libproj-dev, which `bash .ci/setup` does; macOS: brew install proj"
-        ) { handle, name in
-            var table = CareAtlasPROJ()
-            if let missing = careatlas_proj_bind(handle, &table) {
-                return .failure(SharedLibrary.missing(missing, in: name, library: "PROJ"))
-            }
+            install: "Debian and Ubuntu: apt-get install libproj-dev, which `bash .ci/setup` does; macOS: brew install proj",
+            empty: CareAtlasPROJ(), bind: careatlas_proj_bind
+        ) { table in
             let info = table.proj_info()
-            guard info.major == careatlas_proj_header_version_major() else {
-                let version = info.version.map { String(cString: $0) } ?? "\(info.major)"
-                return .failure(SharedLibrary.LoadFailure(
-                    message: "\(name) is PROJ \(version), CareAtlas was built with PROJ \(careatlas_proj_header_version_major())", fix: ""))
-            }
-            return .success(table)
+            let major = careatlas_proj_header_version_major()
+            return info.major == major
+                ? nil : "PROJ \(info.version.map { String(cString: $0) } ?? "\(info.major)"), CareAtlas was built with PROJ \(major)"
         }
     }
 
