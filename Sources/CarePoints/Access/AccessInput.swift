@@ -50,16 +50,16 @@ public enum AccessInput {
     /// - Throws: ``AccessError``: the table cannot be read (`.unreadableTable`), a value is missing
     ///   or invalid (`.invalidValue`), an id repeats (`.duplicateID`), no rows (`.emptyInput`).
     public static func readDemand(contentsOf url: URL) throws(AccessError) -> [DemandPoint] {
-        try readPoints(url, valueColumn: "population", what: "demand").map {
-            DemandPoint(id: $0.id, position: $0.position, population: $0.value)
+        try readPoints(url, valueColumn: "population", what: "demand") {
+            DemandPoint(id: $0, position: $1, population: $2)
         }
     }
 
     /// Reads supply points from a CSV with the columns `id,x,y,capacity`, checked as in
     /// ``readDemand(contentsOf:)``.
     public static func readSupply(contentsOf url: URL) throws(AccessError) -> [SupplyPoint] {
-        try readPoints(url, valueColumn: "capacity", what: "supply").map {
-            SupplyPoint(id: $0.id, position: $0.position, capacity: $0.value)
+        try readPoints(url, valueColumn: "capacity", what: "supply") {
+            SupplyPoint(id: $0, position: $1, capacity: $2)
         }
     }
 
@@ -125,17 +125,14 @@ public enum AccessInput {
         }
     }
 
-    fileprivate struct RawPoint {
-        let id: String
-        let position: Coordinate
-        let value: Double
-    }
-
-    private static func readPoints(_ url: URL, valueColumn: String, what: String) throws(AccessError) -> [RawPoint] {
+    /// The rows of a point table, each made into a point by `make(id, position, value)`.
+    private static func readPoints<Point>(
+        _ url: URL, valueColumn: String, what: String, _ make: (String, Coordinate, Double) -> Point
+    ) throws(AccessError) -> [Point] {
         // The size and kind checks of every input (InputFile); a refused file goes to the general
         // reader, which reports why.
         if let data = try? InputFile.read(url, kind: .csv),
-            let points = readPlainPoints(data, valueColumn: valueColumn)
+            let points = readPlainPoints(data, valueColumn: valueColumn, make)
         {
             return points
         }
@@ -154,7 +151,7 @@ public enum AccessInput {
                 fix: "give at least one \(what) point")
         }
         var problems = AccessProblems()
-        var points: [RawPoint] = []
+        var points: [Point] = []
         points.reserveCapacity(table.count)
         var firstLine: [String: Int] = [:]
         for row in table {
@@ -201,7 +198,7 @@ public enum AccessInput {
             let y = coordinate(columns[2])
             let value = measure(columns[3], nonNegative: true)
             if let x, let y, let value {
-                points.append(RawPoint(id: id, position: Coordinate(x: x, y: y), value: value))
+                points.append(make(id, Coordinate(x: x, y: y), value))
             }
         }
         try problems.throwIfAny()
@@ -223,8 +220,10 @@ extension AccessInput {
     /// The rows are parsed in chunks of whole lines on all cores (chunk boundaries depend only on
     /// the bytes, so the result does not depend on scheduling), ids checked for repeats by
     /// ``DuplicateKeys`` on their bytes.
-    fileprivate static func readPlainPoints(_ data: Data, valueColumn: String) -> [RawPoint]? {
-        data.withUnsafeBytes { raw -> [RawPoint]? in
+    fileprivate static func readPlainPoints<Point>(
+        _ data: Data, valueColumn: String, _ make: (String, Coordinate, Double) -> Point
+    ) -> [Point]? {
+        data.withUnsafeBytes { raw -> [Point]? in
             let bytes = raw.bindMemory(to: UInt8.self)
             let newline = UInt8(ascii: "\n"), tab = UInt8(ascii: "\t"), semicolon = UInt8(ascii: ";")
             guard !bytes.isEmpty else { return nil }
@@ -250,12 +249,12 @@ extension AccessInput {
             }
             if starts.last! < bytes.count { starts.append(bytes.count) } else if starts.count == 1 { return nil }
             let chunkCount = starts.count - 1
-            var chunks = [PlainChunk?](repeating: nil, count: chunkCount)
+            var chunks = [PlainChunk<Point>?](repeating: nil, count: chunkCount)
             chunks.withUnsafeMutableBufferPointer { buffer in
                 let out = SharedBuffer(buffer)
                 ParallelChunks.forEach(count: chunkCount, chunkSize: 1) { range in
                     for c in range {
-                        out[c] = parsePlainChunk(bytes, starts[c]..<starts[c + 1], fieldCount: header.count, positions: positions)
+                        out[c] = parsePlainChunk(bytes, starts[c]..<starts[c + 1], fieldCount: header.count, positions: positions, make)
                     }
                 }
             }
@@ -265,7 +264,7 @@ extension AccessInput {
                 total += chunk.points.count
             }
             guard total > 0, total <= InputLimits.maximumCSVRows else { return nil }
-            var points: [RawPoint] = []
+            var points: [Point] = []
             var idRanges: [Range<Int>] = []
             var hashes: [UInt64] = []
             points.reserveCapacity(total)
@@ -289,8 +288,8 @@ extension AccessInput {
     }
 
     /// The rows of one chunk of the fast path (whole lines).
-    private struct PlainChunk {
-        var points: [RawPoint] = []
+    private struct PlainChunk<Point> {
+        var points: [Point] = []
         var idRanges: [Range<Int>] = []
         var hashes: [UInt64] = []
     }
@@ -325,11 +324,12 @@ extension AccessInput {
     }
 
     /// Parses the lines of `chunk` as rows of the fast path; nil for anything it refuses.
-    private static func parsePlainChunk(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ chunk: Range<Int>, fieldCount: Int, positions: [Int]
-    ) -> PlainChunk? {
+    private static func parsePlainChunk<Point>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ chunk: Range<Int>, fieldCount: Int, positions: [Int],
+        _ make: (String, Coordinate, Double) -> Point
+    ) -> PlainChunk<Point>? {
         guard !containsRefusedByte(bytes, chunk) else { return nil }
-        var result = PlainChunk()
+        var result = PlainChunk<Point>()
         let estimate = chunk.count / 24 + 1
         result.points.reserveCapacity(estimate)
         result.idRanges.reserveCapacity(estimate)
@@ -354,7 +354,7 @@ extension AccessInput {
                 let value = number(fields[positions[3]]), value >= 0
             else { return nil }
             let idBytes = UnsafeBufferPointer(rebasing: bytes[idRange])
-            result.points.append(RawPoint(id: String(decoding: idBytes, as: UTF8.self), position: Coordinate(x: x, y: y), value: value))
+            result.points.append(make(String(decoding: idBytes, as: UTF8.self), Coordinate(x: x, y: y), value))
             result.idRanges.append(idRange)
             result.hashes.append(DuplicateKeys.hash(UnsafeRawBufferPointer(idBytes)))
         }
