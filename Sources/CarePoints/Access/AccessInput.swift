@@ -50,16 +50,16 @@ public enum AccessInput {
     /// - Throws: ``AccessError``: the table cannot be read (`.unreadableTable`), a value is missing
     ///   or invalid (`.invalidValue`), an id repeats (`.duplicateID`), no rows (`.emptyInput`).
     public static func readDemand(contentsOf url: URL) throws(AccessError) -> [DemandPoint] {
-        try readPoints(url, valueColumn: "population", what: "demand").map {
-            DemandPoint(id: $0.id, position: $0.position, population: $0.value)
+        try readPoints(url, valueColumn: "population", what: "demand") {
+            DemandPoint(id: $0, position: $1, population: $2)
         }
     }
 
     /// Reads supply points from a CSV with the columns `id,x,y,capacity`, checked as in
     /// ``readDemand(contentsOf:)``.
     public static func readSupply(contentsOf url: URL) throws(AccessError) -> [SupplyPoint] {
-        try readPoints(url, valueColumn: "capacity", what: "supply").map {
-            SupplyPoint(id: $0.id, position: $0.position, capacity: $0.value)
+        try readPoints(url, valueColumn: "capacity", what: "supply") {
+            SupplyPoint(id: $0, position: $1, capacity: $2)
         }
     }
 
@@ -67,10 +67,32 @@ public enum AccessInput {
     /// each list, positions finite, population and capacity finite and ≥ 0. Every problem is
     /// reported; points are named by their 1-based position and id.
     public static func validate(demand: [DemandPoint], supply: [SupplyPoint]) throws(AccessError) {
+        // Valid input (the usual case, and always after the readers) is recognised in one pass
+        // without String hashing; anything else is checked by the loop below, which names every problem.
+        if allValid(demand.count, { demand[$0].id }, { demand[$0].position }, { demand[$0].population }),
+            allValid(supply.count, { supply[$0].id }, { supply[$0].position }, { supply[$0].capacity })
+        {
+            return
+        }
         var problems = AccessProblems()
         check(demand.map { ($0.id, $0.position, $0.population) }, what: "demand", valueName: "population", into: &problems)
         check(supply.map { ($0.id, $0.position, $0.capacity) }, what: "supply", valueName: "capacity", into: &problems)
         try problems.throwIfAny()
+    }
+
+    /// Whether `check` would find no problem: points present, ids non-empty and distinct
+    /// (``DuplicateKeys``), positions finite and within the projected limit, values finite and
+    /// ≥ 0. False also when ids cannot be compared fast (then `check` decides).
+    private static func allValid(
+        _ count: Int, _ id: (Int) -> String, _ position: (Int) -> Coordinate, _ value: (Int) -> Double
+    ) -> Bool {
+        guard count > 0 else { return false }
+        for i in 0..<count {
+            let p = position(i), v = value(i)
+            guard !id(i).isEmpty, p.isFinite, max(abs(p.x), abs(p.y)) <= Coordinate.projectedLimit, v.isFinite, v >= 0
+            else { return false }
+        }
+        return DuplicateKeys.allDistinct(count, id) == true
     }
 
     private static func check(
@@ -103,17 +125,14 @@ public enum AccessInput {
         }
     }
 
-    fileprivate struct RawPoint {
-        let id: String
-        let position: Coordinate
-        let value: Double
-    }
-
-    private static func readPoints(_ url: URL, valueColumn: String, what: String) throws(AccessError) -> [RawPoint] {
+    /// The rows of a point table, each made into a point by `make(id, position, value)`.
+    private static func readPoints<Point>(
+        _ url: URL, valueColumn: String, what: String, _ make: (String, Coordinate, Double) -> Point
+    ) throws(AccessError) -> [Point] {
         // The size and kind checks of every input (InputFile); a refused file goes to the general
         // reader, which reports why.
         if let data = try? InputFile.read(url, kind: .csv),
-            let points = readPlainPoints(data, valueColumn: valueColumn)
+            let points = readPlainPoints(data, valueColumn: valueColumn, make)
         {
             return points
         }
@@ -132,7 +151,7 @@ public enum AccessInput {
                 fix: "give at least one \(what) point")
         }
         var problems = AccessProblems()
-        var points: [RawPoint] = []
+        var points: [Point] = []
         points.reserveCapacity(table.count)
         var firstLine: [String: Int] = [:]
         for row in table {
@@ -179,7 +198,7 @@ public enum AccessInput {
             let y = coordinate(columns[2])
             let value = measure(columns[3], nonNegative: true)
             if let x, let y, let value {
-                points.append(RawPoint(id: id, position: Coordinate(x: x, y: y), value: value))
+                points.append(make(id, Coordinate(x: x, y: y), value))
             }
         }
         try problems.throwIfAny()
@@ -197,61 +216,149 @@ extension AccessInput {
     /// ``InputLimits/maximumCSVRows`` — returns nil, and the
     /// general reader (which accepts what it can and reports every problem with its line) reads
     /// the file instead; where both read a file they give the same points.
-    fileprivate static func readPlainPoints(_ data: Data, valueColumn: String) -> [RawPoint]? {
-        data.withUnsafeBytes { raw -> [RawPoint]? in
+    ///
+    /// The rows are parsed in chunks of whole lines on all cores (chunk boundaries depend only on
+    /// the bytes, so the result does not depend on scheduling), ids checked for repeats by
+    /// ``DuplicateKeys`` on their bytes.
+    fileprivate static func readPlainPoints<Point>(
+        _ data: Data, valueColumn: String, _ make: (String, Coordinate, Double) -> Point
+    ) -> [Point]? {
+        data.withUnsafeBytes { raw -> [Point]? in
             let bytes = raw.bindMemory(to: UInt8.self)
-            let comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-            let quote = UInt8(ascii: "\""), tab = UInt8(ascii: "\t"), semicolon = UInt8(ascii: ";")
-            guard !bytes.isEmpty, !bytes.contains(where: { $0 >= 0x80 || $0 == quote || $0 == 0 }) else { return nil }
-            var cursor = 0
-            /// The fields of the next line (byte ranges, a trailing CR dropped), nil at the end.
-            func nextLine() -> [Range<Int>]? {
-                guard cursor < bytes.count else { return nil }
-                var fields: [Range<Int>] = []
-                var start = cursor
-                var k = cursor
-                while k < bytes.count && bytes[k] != newline {
-                    if bytes[k] == comma {
-                        fields.append(start..<k)
-                        start = k + 1
-                    }
-                    k += 1
-                }
-                let end = k > start && bytes[k - 1] == cr ? k - 1 : k
-                fields.append(start..<end)
-                cursor = k + 1
-                return fields
-            }
-            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
-            guard let header = nextLine(), !header.contains(where: { r in bytes[r].contains { $0 == tab || $0 == semicolon } })
-            else { return nil }
-            let names = header.map(text)
+            let newline = UInt8(ascii: "\n"), tab = UInt8(ascii: "\t"), semicolon = UInt8(ascii: ";")
+            guard !bytes.isEmpty else { return nil }
+            let headerEnd = bytes.firstIndex(of: newline) ?? bytes.count
+            guard !containsRefusedByte(bytes, 0..<headerEnd) else { return nil }
+            var header: [Range<Int>] = []
+            splitLine(bytes, 0..<headerEnd, into: &header)
+            guard !header.contains(where: { r in bytes[r].contains { $0 == tab || $0 == semicolon } }) else { return nil }
+            let names = header.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
             var positions: [Int] = []
             for name in ["id", "x", "y", valueColumn] {
                 let found = names.indices.filter { names[$0] == name }
                 guard found.count == 1 else { return nil }
                 positions.append(found[0])
             }
-            func number(_ r: Range<Int>) -> Double? { Self.plainDecimal(UnsafeBufferPointer(rebasing: bytes[r])) }
-            var points: [RawPoint] = []
-            points.reserveCapacity(bytes.count / 24)
-            var seen = Set<String>()
-            while let fields = nextLine() {
-                // A final newline leaves one empty line; any other blank line goes to the general reader.
-                if fields.count == 1 && fields[0].isEmpty && cursor >= bytes.count { break }
-                guard fields.count == header.count, points.count < InputLimits.maximumCSVRows else { return nil }
-                let idRange = fields[positions[0]]
-                guard !idRange.isEmpty, bytes[idRange.lowerBound] != UInt8(ascii: " "),
-                    bytes[idRange.upperBound - 1] != UInt8(ascii: " ")
-                else { return nil }
-                let id = text(idRange)
-                guard let x = number(fields[positions[1]]), let y = number(fields[positions[2]]),
-                    let value = number(fields[positions[3]]), value >= 0, seen.insert(id).inserted
-                else { return nil }
-                points.append(RawPoint(id: id, position: Coordinate(x: x, y: y), value: value))
+            // Chunks of about 256 KiB, each ending after a line feed (the last at the end of the data).
+            let bodyStart = min(headerEnd + 1, bytes.count)
+            var starts = [bodyStart]
+            let target = 1 << 18
+            while let last = starts.last, bytes.count - last > target {
+                guard let cut = UnsafeBufferPointer(rebasing: bytes[(last + target)...]).firstIndex(of: newline) else { break }
+                starts.append(last + target + cut + 1)
             }
-            return points.isEmpty ? nil : points
+            if starts.last! < bytes.count { starts.append(bytes.count) } else if starts.count == 1 { return nil }
+            let chunkCount = starts.count - 1
+            var chunks = [PlainChunk<Point>?](repeating: nil, count: chunkCount)
+            chunks.withUnsafeMutableBufferPointer { buffer in
+                let out = SharedBuffer(buffer)
+                ParallelChunks.forEach(count: chunkCount, chunkSize: 1) { range in
+                    for c in range {
+                        out[c] = parsePlainChunk(bytes, starts[c]..<starts[c + 1], fieldCount: header.count, positions: positions, make)
+                    }
+                }
+            }
+            var total = 0
+            for chunk in chunks {
+                guard let chunk else { return nil }
+                total += chunk.points.count
+            }
+            guard total > 0, total <= InputLimits.maximumCSVRows else { return nil }
+            var points: [Point] = []
+            var idRanges: [Range<Int>] = []
+            var hashes: [UInt64] = []
+            points.reserveCapacity(total)
+            idRanges.reserveCapacity(total)
+            hashes.reserveCapacity(total)
+            for chunk in chunks {
+                points.append(contentsOf: chunk!.points)
+                idRanges.append(contentsOf: chunk!.idRanges)
+                hashes.append(contentsOf: chunk!.hashes)
+            }
+            let base = UnsafeRawBufferPointer(bytes)
+            let repeated = hashes.withUnsafeBufferPointer { hashes in
+                DuplicateKeys.firstRepeat(hashes: hashes) { a, b in
+                    base[idRanges[a]].elementsEqual(base[idRanges[b]])
+                }
+            }
+            // A repeated id (or ids made to collide) goes to the general reader, which names the lines.
+            guard repeated == DuplicateKeys.Repeat.none else { return nil }
+            return points
         }
+    }
+
+    /// The rows of one chunk of the fast path (whole lines).
+    private struct PlainChunk<Point> {
+        var points: [Point] = []
+        var idRanges: [Range<Int>] = []
+        var hashes: [UInt64] = []
+    }
+
+    /// Non-ASCII, a double quote or NUL: the fast path refuses the file.
+    private static func containsRefusedByte(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        let quote = UInt8(ascii: "\"")
+        var k = range.lowerBound
+        while k < range.upperBound {
+            let b = bytes[k]
+            if b >= 0x80 || b == quote || b == 0 { return true }
+            k += 1
+        }
+        return false
+    }
+
+    /// The comma-separated fields of `line` (no line feed inside), a trailing CR dropped.
+    @inline(__always)
+    private static func splitLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, into fields: inout [Range<Int>]) {
+        fields.removeAll(keepingCapacity: true)
+        var start = line.lowerBound
+        var k = line.lowerBound
+        while k < line.upperBound {
+            if bytes[k] == UInt8(ascii: ",") {
+                fields.append(start..<k)
+                start = k + 1
+            }
+            k += 1
+        }
+        let end = k > start && bytes[k - 1] == UInt8(ascii: "\r") ? k - 1 : k
+        fields.append(start..<end)
+    }
+
+    /// Parses the lines of `chunk` as rows of the fast path; nil for anything it refuses.
+    private static func parsePlainChunk<Point>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ chunk: Range<Int>, fieldCount: Int, positions: [Int],
+        _ make: (String, Coordinate, Double) -> Point
+    ) -> PlainChunk<Point>? {
+        guard !containsRefusedByte(bytes, chunk) else { return nil }
+        var result = PlainChunk<Point>()
+        let estimate = chunk.count / 24 + 1
+        result.points.reserveCapacity(estimate)
+        result.idRanges.reserveCapacity(estimate)
+        result.hashes.reserveCapacity(estimate)
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(fieldCount + 1)
+        func number(_ r: Range<Int>) -> Double? { plainDecimal(UnsafeBufferPointer(rebasing: bytes[r])) }
+        var cursor = chunk.lowerBound
+        while cursor < chunk.upperBound {
+            var k = cursor
+            while k < chunk.upperBound && bytes[k] != UInt8(ascii: "\n") { k += 1 }
+            splitLine(bytes, cursor..<k, into: &fields)
+            cursor = k + 1
+            // A final newline leaves one empty line; any other blank line goes to the general reader.
+            if fields.count == 1 && fields[0].isEmpty && cursor >= bytes.count { break }
+            guard fields.count == fieldCount else { return nil }
+            let idRange = fields[positions[0]]
+            guard !idRange.isEmpty, bytes[idRange.lowerBound] != UInt8(ascii: " "),
+                bytes[idRange.upperBound - 1] != UInt8(ascii: " ")
+            else { return nil }
+            guard let x = number(fields[positions[1]]), let y = number(fields[positions[2]]),
+                let value = number(fields[positions[3]]), value >= 0
+            else { return nil }
+            let idBytes = UnsafeBufferPointer(rebasing: bytes[idRange])
+            result.points.append(make(String(decoding: idBytes, as: UTF8.self), Coordinate(x: x, y: y), value))
+            result.idRanges.append(idRange)
+            result.hashes.append(DuplicateKeys.hash(UnsafeRawBufferPointer(idBytes)))
+        }
+        return result
     }
 }
 

@@ -43,14 +43,10 @@ extension AccessScores {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends ``formatScore(_:)`` of `value` (C's `snprintf`, without Foundation's formatter).
+    /// Appends ``formatScore(_:)`` of `value`: C's `%.17g` bytes, by ``SeventeenDigits`` (exact,
+    /// without `snprintf` on the common path).
     static func appendScore(_ value: Double, to bytes: inout [UInt8]) {
-        if value.isNaN { return bytes.append(contentsOf: "nan".utf8) }
-        if value.isInfinite { return bytes.append(contentsOf: (value > 0 ? "inf" : "-inf").utf8) }
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
-            let length = withVaList([value]) { vsnprintf(buffer.baseAddress, 32, "%.17g", $0) }
-            buffer.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0.prefix(Int(length))) }
-        }
+        SeventeenDigits.append(value, to: &bytes)
     }
 
     static func csvField(_ text: String) -> String {

@@ -436,11 +436,24 @@ struct CellSortedPoints: Sendable {
         // Within a cell by x, then by input index. A point's column is monotone in its x (the
         // same rounded subtraction, division and clamp for every point), so each row of cells is
         // then one run sorted by x: the disc sums cut it at the circle's x by binary search.
+        // Cells are sorted on all cores, each on a local copy of its (x, index) keys (the order
+        // is total, so the result does not depend on the sort or the scheduling).
         let cellCount = columns * rows
-        order.withUnsafeMutableBufferPointer { order in
-            for c in 0..<cellCount where starts[c + 1] - starts[c] > 1 {
-                var cell = UnsafeMutableBufferPointer(rebasing: order[starts[c]..<starts[c + 1]])
-                cell.sort { (points[Int($0)].x, $0) < (points[Int($1)].x, $1) }
+        if points.count > 1 {
+            order.withUnsafeMutableBufferPointer { buffer in
+                let shared = SharedBuffer(buffer)
+                ParallelChunks.forEach(count: cellCount, chunkSize: 256) { cells in
+                    var keys: [(x: Double, index: Int32)] = []
+                    for c in cells where starts[c + 1] - starts[c] > 1 {
+                        keys.removeAll(keepingCapacity: true)
+                        for slot in starts[c]..<starts[c + 1] {
+                            let i = shared[slot]
+                            keys.append((points[Int(i)].x, i))
+                        }
+                        keys.sort { ($0.x, $0.index) < ($1.x, $1.index) }
+                        for (k, key) in keys.enumerated() { shared[starts[c] + k] = key.index }
+                    }
+                }
             }
         }
         for slot in order.indices {
