@@ -58,12 +58,11 @@ extension ModelBuilder {
             guard let index = try? SpatialIndex(envelopes: list.map { $0.geometry.boundingBox! }) else { continue }
             // A GEOS failure here would leave two areas silently apart: it is an error naming both.
             func layerFile(_ a: Area) -> String { spec.areas.first { $0.name == a.layer }.map { display($0.file) } ?? a.geometryFileHint }
-            // Each area and its boundary converted to GEOS once per core; only pairs whose boxes meet
-            // are compared, on every core, and read below in their order.
+            // Only pairs whose boxes meet are compared, on every core, and read below in their order.
             let pairs = list.indices.flatMap { i in index.query(intersecting: list[i].geometry.boundingBox!).filter { $0 > i }.map { (i, $0) } }
-            guard let (contacts, computed) = Self.contacts(list.map(\.geometry), pairs: pairs) else { continue }
+            guard let (failures, computed) = Self.contacts(list.map(\.geometry), pairs: pairs) else { continue }
             for (i, a) in list.enumerated() {
-                if let error = contacts.failure(i) {
+                if let error = failures[i] {
                     d.error(layerFile(a), "area \(a.id)", "area \(a.id) \(a.name): its boundary cannot be computed for the adjacency of \(level.rawValue) areas: \(error)",
                             fix: StudyModel.geometryRepairFix)
                 }
@@ -73,7 +72,7 @@ extension ModelBuilder {
             var counter = ProgressCounter("adjacency of \(level.rawValue) areas: area", total: list.count, minimumTotal: 1000, report: progress)
             for ((i, j), result) in zip(pairs, computed) {
                 counter.advance(to: i)
-                guard contacts.failure(i) == nil, contacts.failure(j) == nil else { continue }
+                guard failures[i] == nil, failures[j] == nil else { continue }
                 let shared: Double, overlap: Double
                 do {
                     let contact = try result.get()
@@ -107,23 +106,46 @@ extension ModelBuilder {
         return result
     }
 
-    /// The contact of every pair, on every core: each worker converts the geometries to GEOS
-    /// once, in a context of its own (``PairwiseContacts`` is not thread-safe), and takes every
-    /// `workers`-th pair; the first worker's converter is returned for the conversion failures.
-    /// nil when GEOS cannot start.
-    static func contacts(_ geometries: [Geometry], pairs: [(Int, Int)]) -> (PairwiseContacts, [Result<Contact, any Error>])? {
-        // A few dozen pairs do not pay for a second conversion.
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, pairs.count / 32))
-        let slots = ContactSlots(pairs: pairs.count, workers: workers)
+    /// The contact of every pair, on every core, in two passes: ``ExactContacts`` settles the
+    /// pairs whose boundaries meet only at common vertices and segments (no overlay), then
+    /// ``PairwiseContacts`` overlays the others in GEOS, each worker in a context of its own (not
+    /// thread-safe) converting only the geometries of its pairs. Returns each geometry's GEOS
+    /// conversion failure (checked for every geometry that GEOS handles: those of unsettled pairs
+    /// and the non-polygonal ones; a polygon with finite, closed rings always converts) and every
+    /// pair's result; nil when GEOS cannot start.
+    static func contacts(_ geometries: [Geometry], pairs: [(Int, Int)]) -> (failures: [(any Error)?], results: [Result<Contact, any Error>])? {
+        let exact = ExactContacts(geometries)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        // A few dozen pairs do not pay for a second thread.
+        var settled = [ExactContacts.Settled?](repeating: nil, count: pairs.count)
+        let settleWorkers = max(1, min(cores, pairs.count / 32))
+        settled.withUnsafeMutableBufferPointer { out in
+            let out = UncheckedBuffer(out)
+            DispatchQueue.concurrentPerform(iterations: settleWorkers) { w in
+                for k in stride(from: w, to: pairs.count, by: settleWorkers) { out[k] = exact.settle(pairs[k].0, pairs[k].1) }
+            }
+        }
+        let open = pairs.indices.filter { settled[$0] == nil }
+        // Geometries GEOS must see: those of the open pairs and those ExactContacts cannot read.
+        let needed = Set(geometries.indices.filter { !exact.isPolygonal($0) } + open.flatMap { [pairs[$0].0, pairs[$0].1] }).sorted()
+        let workers = max(1, min(cores, open.count / 8))
+        let slots = ContactSlots(pairs: open.count, workers: workers)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             guard let contacts = try? PairwiseContacts(geometries) else { return }
             var found: [(Int, Result<Contact, any Error>)] = []
-            for k in stride(from: w, to: pairs.count, by: workers) {
-                found.append((k, Result { try contacts.contact(pairs[k].0, pairs[k].1) }))
+            for k in stride(from: w, to: open.count, by: workers) {
+                let (i, j) = pairs[open[k]]
+                found.append((k, Result { try contacts.contact(i, j) }))
             }
-            slots.store(worker: w, contacts, found)
+            let failures = w == 0 ? needed.map { ($0, contacts.failure($0)) } : []
+            slots.store(worker: w, failures, found)
         }
-        return slots.collected()
+        guard let (failures, computed) = slots.collected(geometries: geometries.count) else { return nil }
+        var results: [Result<Contact, any Error>] = settled.map { s in
+            .success(Contact(sharedBoundaryLength: s?.sharedLength ?? 0, overlapArea: 0))
+        }
+        for (k, r) in zip(open, computed) { results[k] = r }
+        return (failures, results)
     }
 
     /// Patients and the weighted centroid flow up the hierarchy.
@@ -192,23 +214,38 @@ extension Area {
 /// What the workers of ``ModelBuilder/contacts(_:pairs:)`` found, written under a lock.
 private final class ContactSlots: @unchecked Sendable {
     private let lock = NSLock()
-    private var converters: [PairwiseContacts?]
+    private var started: [Bool]
+    private var failures: [(Int, (any Error)?)] = []
     private var results: [Result<Contact, any Error>?]
     init(pairs: Int, workers: Int) {
-        converters = Array(repeating: nil, count: workers)
+        started = Array(repeating: false, count: workers)
         results = Array(repeating: nil, count: pairs)
     }
-    func store(worker: Int, _ contacts: PairwiseContacts, _ found: [(Int, Result<Contact, any Error>)]) {
+    func store(worker: Int, _ failures: [(Int, (any Error)?)], _ found: [(Int, Result<Contact, any Error>)]) {
         lock.lock()
-        converters[worker] = contacts
+        started[worker] = true
+        self.failures += failures
         for (k, r) in found { results[k] = r }
         lock.unlock()
     }
-    /// The first converter and every pair's result; nil when a worker could not start GEOS.
-    func collected() -> (PairwiseContacts, [Result<Contact, any Error>])? {
+    /// Each geometry's conversion failure and every pair's result; nil when a worker could not
+    /// start GEOS.
+    func collected(geometries: Int) -> (failures: [(any Error)?], results: [Result<Contact, any Error>])? {
         lock.lock()
         defer { lock.unlock() }
-        guard converters.allSatisfy({ $0 != nil }), let first = converters[0] else { return nil }
-        return (first, results.map { $0! })
+        guard started.allSatisfy({ $0 }) else { return nil }
+        var byGeometry = [(any Error)?](repeating: nil, count: geometries)
+        for (i, error) in failures { byGeometry[i] = error }
+        return (byGeometry, results.map { $0! })
+    }
+}
+
+/// A buffer that concurrent workers write at distinct indices only.
+private struct UncheckedBuffer<Element>: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<Element>
+    init(_ base: UnsafeMutableBufferPointer<Element>) { self.base = base }
+    subscript(k: Int) -> Element {
+        get { base[k] }
+        nonmutating set { base[k] = newValue }
     }
 }

@@ -14,7 +14,8 @@ public struct Contact: Sendable, Hashable {
 }
 
 /// The contacts between pairs of a fixed list of polygonal geometries (rook adjacency and overlap
-/// checks), with each geometry and its boundary converted to GEOS once rather than once per pair.
+/// checks), with each geometry and its boundary converted to GEOS once (on first use) rather than
+/// once per pair. ``ExactContacts`` settles most pairs of a clean layer without GEOS.
 ///
 /// For a pair (i, j): when the two geometries do not intersect (`GEOSPreparedIntersects_r` on
 /// geometry i, prepared once, against geometry j) the contact is zero without any overlay;
@@ -33,8 +34,11 @@ public struct Contact: Sendable, Hashable {
 /// lazily); use one instance per thread. Deliberately not `Sendable`.
 public final class PairwiseContacts {
     private let context: GEOSContext
-    private let items: [Item?]
-    private let failures: [(any Error)?]
+    private let geometries: [Geometry]
+    /// Each geometry's GEOS form, converted on first use: nil until then.
+    private var items: [Item?]
+    private var failures: [(any Error)?]
+    private var converted: [Bool]
 
     private struct Item {
         let geometry: GEOSObject
@@ -42,30 +46,17 @@ public final class PairwiseContacts {
         let prepared: OpaquePointer
     }
 
-    /// Converts every geometry (and its boundary) to GEOS; a failure is kept per geometry.
+    /// Keeps the geometries; each one (and its boundary) is converted to GEOS on its first use by
+    /// ``contact(_:_:)`` or ``failure(_:)``, so that a caller comparing only some pairs converts
+    /// only their geometries. A failure is kept per geometry.
+    ///
+    /// - Throws: ``GeometryError`` when no GEOS context can be created.
     public init(_ geometries: [Geometry]) throws {
-        let context = try GEOSContext()
-        var items: [Item?] = []
-        var failures: [(any Error)?] = []
-        items.reserveCapacity(geometries.count)
-        failures.reserveCapacity(geometries.count)
-        for g in geometries {
-            do {
-                context.resetMessage()
-                let object = try GEOSObject(g, context: context)
-                let boundary = try context.own(GEOSBoundary_r(context.handle, object.pointer), "GEOSBoundary_r")
-                // GEOSPrepare_r returns NULL on exception; the prepared geometry borrows `object`.
-                guard let prepared = GEOSPrepare_r(context.handle, object.pointer) else { throw context.error("GEOSPrepare_r") }
-                items.append(Item(geometry: object, boundary: boundary, prepared: prepared))
-                failures.append(nil)
-            } catch {
-                items.append(nil)
-                failures.append(error)
-            }
-        }
-        self.context = context
-        self.items = items
-        self.failures = failures
+        context = try GEOSContext()
+        self.geometries = geometries
+        items = Array(repeating: nil, count: geometries.count)
+        failures = Array(repeating: nil, count: geometries.count)
+        converted = Array(repeating: false, count: geometries.count)
     }
 
     deinit {
@@ -75,16 +66,36 @@ public final class PairwiseContacts {
     }
 
     /// The number of geometries.
-    public var count: Int { items.count }
+    public var count: Int { geometries.count }
 
     /// Why geometry `i` (or its boundary) could not be converted to GEOS; nil when it was.
-    public func failure(_ i: Int) -> (any Error)? { failures[i] }
+    public func failure(_ i: Int) -> (any Error)? {
+        convert(i)
+        return failures[i]
+    }
+
+    private func convert(_ i: Int) {
+        guard !converted[i] else { return }
+        converted[i] = true
+        do {
+            context.resetMessage()
+            let object = try GEOSObject(geometries[i], context: context)
+            let boundary = try context.own(GEOSBoundary_r(context.handle, object.pointer), "GEOSBoundary_r")
+            // GEOSPrepare_r returns NULL on exception; the prepared geometry borrows `object`.
+            guard let prepared = GEOSPrepare_r(context.handle, object.pointer) else { throw context.error("GEOSPrepare_r") }
+            items[i] = Item(geometry: object, boundary: boundary, prepared: prepared)
+        } catch {
+            failures[i] = error
+        }
+    }
 
     /// The contact of geometries `i` and `j`.
     ///
     /// - Throws: ``GeometryError`` when GEOS fails on the pair, or the conversion failure of either
     ///   geometry.
     public func contact(_ i: Int, _ j: Int) throws -> Contact {
+        convert(i)
+        convert(j)
         guard let a = items[i] else { throw failures[i]! }
         guard let b = items[j] else { throw failures[j]! }
         let h = context.handle
