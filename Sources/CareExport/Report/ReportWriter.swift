@@ -48,8 +48,14 @@ public enum ReportWriter {
     /// The work runs on every core: first the tables and the document beside the maps and layers,
     /// then every file at once, the longest first (the report PDF, one Cairo surface, is the
     /// longest job; the slides next); the files are written in a fixed order afterwards.
+    ///
+    /// - Parameter preparation: the work done ahead while the disclosure was decided
+    ///   (``studyRun(_:options:policy:progress:)``); the same files without it.
     @discardableResult
-    public static func write(_ r: StudyResults, options: Options = Options(), to folder: inout OutputFolder) throws -> ReportDocument {
+    public static func write(_ r: StudyResults, preparation: Preparation? = nil, options: Options = Options(),
+                             to folder: inout OutputFolder) throws -> ReportDocument {
+        preparation?.wait()
+        let simplified = preparation?.simplified ?? SimplifiedGeometries()
         let notice = r.policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
         let language = options.language
         let date = options.date ?? r.model.spec.reportDate
@@ -64,7 +70,7 @@ public enum ReportWriter {
         }, {
             // Regions dissolved to one outline each (no sliver holes between areas).
             let layers = RegionOutlines.apply(try ReportLayers.all(r), areaPoints: r.areas.map(\.labelPoint))
-            let data = StudyMapData(results: r)
+            let data = StudyMapData(results: r, simplified: simplified)
             let extent = try data.extent(named: options.extent)
             let styles = try ReportQGIS.defaultStyles(r, mapData: data, layers: layers, language: language)
             return (layers: layers, data: data, packageLayers: try geoPackageLayers(r, layers, styles: styles),
@@ -122,8 +128,8 @@ public enum ReportWriter {
         // maps, which are linked), which is no file of its own.
         add("careatlas.qgs", rank: 4) { Data(try ReportQGIS.project(r, mapData: data, layers: layers, language: language).utf8) }
         add(nil, rank: 2) {
-            Data(InteractiveMap.html(data: try InteractiveMap.data(r, layers: layers, mapData: data, language: language),
-                                     leaflet: InteractiveMap.leaflet()).utf8)
+            Data(InteractiveMap.html(data: try InteractiveMap.data(r, layers: layers, mapData: data, language: language, simplified: simplified),
+                                     leaflet: preparation.map { $0.leaflet } ?? InteractiveMap.leaflet()).utf8)
         }
         // Longest first (a stable order within a rank): the report PDF starts at once on one core
         // while the other draws the slides, and the short jobs fill in at the end.
