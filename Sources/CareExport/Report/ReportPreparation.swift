@@ -16,24 +16,21 @@ extension ReportWriter {
     public final class Preparation: @unchecked Sendable {
         let simplified = SimplifiedGeometries()
         private var leafletRead: InteractiveMap.Leaflet?
-        private let done = DispatchSemaphore(value: 0)
-        private var finished = false
+        private let done = DispatchGroup()
 
         /// Starts the work from the run's analyses (nothing published yet).
         public init(_ analyses: StudyAnalyses) {
+            done.enter()
+            // A thread of its own, not the dispatch pool that the disclosure's trials use.
             let thread = Thread { [self] in
                 prepare(analyses)
-                done.signal()
+                done.leave()
             }
             thread.start()
         }
 
-        /// Waits until the work is done (at most once).
-        func wait() {
-            guard !finished else { return }
-            done.wait()
-            finished = true
-        }
+        /// Waits until the work is done (from any thread, any number of times).
+        func wait() { done.wait() }
 
         /// Leaflet as read ahead (``InteractiveMap/leaflet(folder:)``).
         var leaflet: InteractiveMap.Leaflet? {
