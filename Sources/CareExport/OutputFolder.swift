@@ -103,7 +103,8 @@ public struct OutputFolder: Sendable {
         if name.contains("/") {
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         }
-        try AtomicFile.write(data, to: destination)
+        // Not synced here: ``commit()`` syncs every staged file at once, before it publishes them.
+        try AtomicFile.write(data, to: destination, sync: false)
         written.append(name)
     }
 
@@ -115,6 +116,8 @@ public struct OutputFolder: Sendable {
     /// once, after its last write; a folder that is never committed leaves the old outputs untouched.
     public mutating func commit() throws {
         try staging.checkOpen(for: url)
+        // Every file durable before the folder (or, in place, each file) is published.
+        try AtomicFile.sync(Set(written).sorted().map { staging.path + "/" + $0 })
         let manifest = Set(written).sorted().map { $0 + "\n" }.joined()
         try AtomicFile.write(Data(manifest.utf8), to: URL(fileURLWithPath: staging.path + "/" + Self.manifestName))
         var isDirectory: ObjCBool = false

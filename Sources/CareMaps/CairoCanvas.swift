@@ -163,11 +163,49 @@ final class TextCollector {
     var bold = false
 }
 
+/// The advance of each character of the fonts a ``Pen`` selects, for measuring many texts (the
+/// layout of a document measures every line it tries).
+///
+/// Cairo's toy text API places one glyph per code point, each at the previous one's position plus
+/// its advance, and gives a text's advance as the last glyph's position plus its advance: a sum of
+/// the code points' advances from the left, in double precision. ``Pen/width(_:)`` sums the same
+/// advances in the same order, so it returns the very same number as `cairo_text_extents`, without
+/// converting the text and looking up its glyphs each time.
+final class Advances {
+    private struct Font: Hashable {
+        let size: Double
+        let bold: Bool
+    }
+    private var fonts: [Font: [Unicode.Scalar: Double]] = [:]
+    private var font: Font?
+
+    func select(size: Double, bold: Bool) { font = Font(size: size, bold: bold) }
+
+    /// The advance of `text` in the current font, or nil before a font was selected.
+    func width(_ text: String, cr: OpaquePointer) -> Double? {
+        guard let font else { return nil }
+        var x = 0.0
+        for scalar in text.unicodeScalars {
+            if let a = fonts[font]?[scalar] {
+                x += a
+            } else {
+                var e = cairo_text_extents_t()
+                cairo_text_extents(cr, String(scalar), &e)
+                fonts[font, default: [:]][scalar] = e.x_advance
+                x += e.x_advance
+            }
+        }
+        return x
+    }
+}
+
 /// Drawing helpers over a Cairo context in page units.
 struct Pen {
     let cr: OpaquePointer
     /// When set, texts are collected (in device units) instead of drawn as glyphs (SVG).
     var texts: TextCollector? = nil
+    /// When set, ``width(_:)`` sums kept advances (fonts are selected only through ``font(_:bold:)``).
+    var advances: Advances? = nil
 
     func color(_ c: RGBColor, alpha: Double = 1) {
         cairo_set_source_rgba(cr, Double(c.r) / 255, Double(c.g) / 255, Double(c.b) / 255, alpha)
@@ -176,6 +214,7 @@ struct Pen {
     func font(_ size: Double, bold: Bool = false) {
         cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, size)
+        advances?.select(size: size, bold: bold)
         texts?.size = size
         texts?.bold = bold
     }
@@ -214,6 +253,7 @@ struct Pen {
 
     /// Advance width of `text` in the current font.
     func width(_ text: String) -> Double {
+        if let w = advances?.width(text, cr: cr) { return w }
         var e = cairo_text_extents_t()
         cairo_text_extents(cr, text, &e)
         return e.x_advance

@@ -101,7 +101,7 @@ public struct PrintDocument: Sendable {
 
     func layout() throws -> [[Op]] {
         try FontCheck.withContext(width: 1, height: 1) { cr, _ in
-            var state = LayoutState(pen: Pen(cr: cr), top: Self.margin + (internalBanner ? 16 : 0), bottom: Self.pageHeight - Self.margin - footerHeight)
+            var state = LayoutState(pen: Pen(cr: cr, advances: Advances()), top: Self.margin + (internalBanner ? 16 : 0), bottom: Self.pageHeight - Self.margin - footerHeight)
             for block in blocks { state.add(block) }
             return state.finished()
         }

@@ -137,20 +137,14 @@ public struct StudyMapData: Sendable {
     /// classes when computed, and the stages of its first plan.
     ///
     /// An area without patients in the ranking has 0 patients.
-    public init(results: StudyResults) {
+    ///
+    /// - Parameter simplified: boundaries simplified ahead (see ``drawingTolerance(_:)``), used
+    ///   where they are those of the same geometries at the same tolerance.
+    public init(results: StudyResults, simplified: SimplifiedGeometries? = nil) {
         let policy = results.policy
-        // Boundaries are simplified for drawing (topology-preserving, Douglas–Peucker) to 1/4000 of
-        // the study's diagonal — about 0.05 mm on an A4 map, a third of a pixel on a slide — which
-        // makes maps and the HTML report several times smaller without a visible change.
-        // The diagonal is that of the areas with patients (what the widest map shows), not of every
-        // area: a study reaching 小笠原 would otherwise simplify wards by a quarter of a kilometre.
-        var all: Envelope?
-        let withPatients = results.areas.filter { $0.patientsHidden || ($0.patients ?? 0) > 0 }
-        for a in withPatients.isEmpty ? results.areas : withPatients {
-            if let b = a.geometry.boundingBox { if var e = all { e.expand(toInclude: b); all = e } else { all = b } }
-        }
-        let tolerance = all.map { hypot($0.maxX - $0.minX, $0.maxY - $0.minY) / 4000 } ?? 0
+        let tolerance = Self.drawingTolerance(results.areas.map { ($0.geometry, $0.patientsHidden || ($0.patients ?? 0) > 0) })
         func drawn(_ g: Geometry) -> Geometry { tolerance > 0 ? (try? g.simplified(tolerance: tolerance)) ?? g : g }
+        func drawn(_ g: Geometry, id: String) -> Geometry { simplified?.simplified(g, id: id, tolerance: tolerance) ?? drawn(g) }
         let rows = results.areas.map { a -> Row in
             let patients: MapDatum
             if a.patientsHidden {
@@ -167,7 +161,7 @@ public struct StudyMapData: Sendable {
             // reveals less than the count's own class).
             if a.aged65 == nil { penetration = .noData }
             return Row(
-                id: a.id, name: a.name, nameEnglish: a.nameEnglish, geometry: drawn(a.geometry), labelPoint: a.labelPoint,
+                id: a.id, name: a.name, nameEnglish: a.nameEnglish, geometry: drawn(a.geometry, id: a.id), labelPoint: a.labelPoint,
                 patients: patients, penetration: penetration, access: a.accessScore, gap: a.gapClass)
         }
         let model = results.model
@@ -212,6 +206,21 @@ public struct StudyMapData: Sendable {
             let half = results.shares.catchments.filter { abs($0.targetShare - 0.5) < 1e-9 }
             decisionAreaIDs = (half.first { $0.contiguous } ?? half.first)?.areaIDs ?? []
         }
+    }
+
+    /// The tolerance the maps' boundaries are simplified to (topology-preserving Douglas–Peucker):
+    /// 1/4000 of the diagonal of the areas with patients (shown or suppressed; of every area when
+    /// none has any) — about 0.05 mm on an A4 map, a third of a pixel on a slide — which makes maps
+    /// and the HTML report several times smaller without a visible change. The diagonal is that of
+    /// the areas with patients (what the widest map shows), not of every area: a study reaching
+    /// 小笠原 would otherwise simplify wards by a quarter of a kilometre. 0 without geometry.
+    public static func drawingTolerance(_ areas: [(geometry: Geometry, hasPatients: Bool)]) -> Double {
+        var all: Envelope?
+        let withPatients = areas.filter(\.hasPatients)
+        for a in withPatients.isEmpty ? areas : withPatients {
+            if let b = a.geometry.boundingBox { if var e = all { e.expand(toInclude: b); all = e } else { all = b } }
+        }
+        return all.map { hypot($0.maxX - $0.minX, $0.maxY - $0.minY) / 4000 } ?? 0
     }
 
     /// The extent a `--extent` value names: `all`; `bbox:LON0,LAT0,LON1,LAT1` (WGS 84); or

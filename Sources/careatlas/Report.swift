@@ -41,12 +41,16 @@ struct Report: ParsableCommand {
         let terminal = Terminal(quiet: common.quiet)
         var options = StudyRun.Options()
         options.driveTimes = true
-        let run = try studyRun(study, options: options, policy: output.policy, terminal: terminal)
+        let model = try loadStudy(study, terminal: terminal)
+        // The disclosure is decided while the report's preparation runs beside it.
+        let (run, preparation) = try runAnalysis {
+            try ReportWriter.studyRun(model, options: options, policy: output.policy, progress: terminal.callback)
+        }
         let results = try runAnalysis { try run.results() }
         var folder = try output.folder(inputs: run.model.inputFiles)
         terminal.progress("writing the report")
         do {
-            try ReportWriter.write(results, options: .init(excel: output.excel, language: lang, date: date, extent: extent, progress: terminal.callback), to: &folder)
+            try ReportWriter.write(results, preparation: preparation, options: .init(excel: output.excel, language: lang, date: date, extent: extent, progress: terminal.callback), to: &folder)
         } catch let error as MapRenderError {
             Terminal.error("error: \(error)")
             throw ExitCode.failure

@@ -11,6 +11,22 @@ struct JSONAtomicFileTests {
         return url
     }
 
+    @Test func unsyncedWritesAreSyncedTogetherAndAMissingFileIsNamed() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let paths = (0..<40).map { dir.appendingPathComponent("f\($0).csv").path }
+        for (i, path) in paths.enumerated() { try AtomicFile.write(Data("row \(i)\n".utf8), to: URL(fileURLWithPath: path), sync: false) }
+        try AtomicFile.sync(paths)
+        for (i, path) in paths.enumerated() { #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("row \(i)\n".utf8)) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 40, "no temporary file left")
+        // The first path (in the given order) that cannot be synced is named, with the step.
+        let missing = [paths[3], dir.appendingPathComponent("gone-b").path, paths[5], dir.appendingPathComponent("gone-a").path]
+        let error = #expect(throws: FileWriteError.self) { try AtomicFile.sync(missing) }
+        #expect(error?.path == missing[1])
+        #expect(error?.operation == "fsync")
+        try AtomicFile.sync([])
+    }
+
     @Test func writesAndReplacesWithoutLeavingTemporaries() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

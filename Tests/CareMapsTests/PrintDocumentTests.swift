@@ -22,6 +22,28 @@ struct PrintDocumentTests {
         }
     }
 
+    /// The layout's widths (advances kept per code point) are Cairo's own, bit for bit, so that
+    /// lines break exactly where `cairo_text_extents` would break them.
+    @Test func keptAdvancesGiveCairosOwnWidths() throws {
+        let texts = ["", "文京区", "区中央部 2SFCA", "患者50%圏（95%信頼区間 4.66–9.39）", "1,234,567", "hello world", "あいう。えお",
+                     "Noto Sans CJK JP · 千代田区・中央区・港区・台東区", "x", "<10", "—", "e\u{301}t\u{e9}"]
+        try FontCheck.withContext(width: 1, height: 1) { cr, _ in
+            let kept = Pen(cr: cr, advances: Advances()), plain = Pen(cr: cr)
+            // Before a font is selected through the pen, the width is Cairo's.
+            #expect(kept.width("文京区") == plain.width("文京区"))
+            for (size, bold) in [(10.0, false), (8.5, true), (8.5, false), (18, true), (7, false)] {
+                kept.font(size, bold: bold)
+                // `plain` asks cairo_text_extents (same context, same font).
+                for text in texts {
+                    #expect(kept.width(text).bitPattern == plain.width(text).bitPattern, "\(text) at \(size) pt\(bold ? " bold" : "")")
+                    // Concatenations too (what wrap measures): the sum runs left to right like Cairo's.
+                    #expect(kept.width(text + "区中央部").bitPattern == plain.width(text + "区中央部").bitPattern)
+                }
+                #expect(kept.width("文京区") > 3 * size * 0.9, "CJK glyphs are about 1 em wide")
+            }
+        }
+    }
+
     @Test func columnsNarrowerThanAnEqualShareKeepTheirWidth() {
         typealias L = PrintDocument.LayoutState
         #expect(L.columnWidths([50, 100, 300], available: 300) == [50, 100, 150])

@@ -1,3 +1,4 @@
+import CareGeometry
 import CareAtlas
 import CarePrivacy
 @testable import CareMaps
@@ -155,5 +156,39 @@ struct StudyMapsMissingPopulationTests {
         #expect(cls.label == (language == .ja ? "データなし" : "no data"))
         // Only 藤区 is in it: the other wards have population.
         #expect(map.areas.indices.filter { map.classes[map.areas[$0].classIndex].role == .noData } == [fuji])
+    }
+}
+
+/// Boundaries simplified ahead are those simplified there and then, and only for the same geometry.
+struct SimplifiedGeometriesTests {
+    /// A 1 km square ring with a 3 m notch in its top edge (which a 10 m tolerance removes).
+    static func notched(_ dx: Double = 0) -> Geometry {
+        let c = [(0.0, 0.0), (1000, 0), (1000, 1000), (503, 1000), (500, 997), (497, 1000), (0, 1000), (0, 0)]
+        return .polygon(Polygon(exterior: try! LinearRing(c.map { Coordinate(x: $0.0 + dx, y: $0.1) })))
+    }
+
+    @Test func keptResultsAreTheSimplifiedGeometryOfTheSameInput() throws {
+        let kept = SimplifiedGeometries()
+        let g = Self.notched()
+        let direct = try g.simplified(tolerance: 10)
+        #expect(direct.polygons[0].exterior.coordinates.count == 5, "the notch goes at 10 m")
+        #expect(kept.simplified(g, id: "13101", tolerance: 10) == direct)
+        #expect(kept.simplified(g, id: "13101", tolerance: 10) == direct)  // kept
+        // Tolerance 0: the geometry itself; another tolerance: simplified again (the notch stays at 1 m).
+        #expect(kept.simplified(g, id: "13101", tolerance: 0) == g)
+        #expect(kept.simplified(g, id: "13101", tolerance: 1) == g)
+        // Another geometry under the same id is never answered with the kept one.
+        let moved = Self.notched(5000)
+        #expect(kept.simplified(moved, id: "13101", tolerance: 10) == (try moved.simplified(tolerance: 10)))
+        #expect(kept.simplified(moved, id: "13101", tolerance: 10) != direct)
+    }
+
+    @Test func drawingToleranceIsAQuarterThousandthOfTheDiagonalOfTheAreasWithPatients() {
+        let a = Self.notched(), b = Self.notched(3000)  // together 4 km × 1 km
+        let both = hypot(4000.0, 1000) / 4000
+        #expect(StudyMapData.drawingTolerance([(a, true), (b, true)]) == both)
+        #expect(StudyMapData.drawingTolerance([(a, true), (b, false)]) == hypot(1000.0, 1000) / 4000)
+        #expect(StudyMapData.drawingTolerance([(a, false), (b, false)]) == both, "every area when none has patients")
+        #expect(StudyMapData.drawingTolerance([]) == 0)
     }
 }

@@ -8,13 +8,21 @@ import CareGeometry
 enum DecisionRegion {
     /// The extent in the study's metric CRS, grown by 5 % on each side; nil when nothing qualifies.
     static func extent(_ r: StudyResults) -> Envelope? {
+        extent(scenarios: r.scenarios, level: r.level, shares: r.shares) {
+            r.areas.filter { $0.patients ?? ($0.patientsHidden ? 1 : 0) > 0 }.map(\.geometry)
+        }
+    }
+
+    /// The extent from the plans and the catchments; `withPatients` gives the areas with patients
+    /// (published) where there are neither.
+    static func extent(scenarios: ScenarioAnalysis?, level: AreaLevel, shares: PatientShareAnalysis, withPatients: () -> [Geometry]) -> Envelope? {
         var geometries: [Geometry] = []
-        if let plan = r.scenarios.flatMap({ $0.level == r.level ? $0.plans.first : nil }), let widest = plan.stages.last {
+        if let plan = scenarios.flatMap({ $0.level == level ? $0.plans.first : nil }), let widest = plan.stages.last {
             geometries = [widest.geometry]
-        } else if let c = r.shares.catchments.max(by: { ($0.patients, $0.contiguous ? 1 : 0) < ($1.patients, $1.contiguous ? 1 : 0) }) {
+        } else if let c = shares.catchments.max(by: { ($0.patients, $0.contiguous ? 1 : 0) < ($1.patients, $1.contiguous ? 1 : 0) }) {
             geometries = [c.geometry]
         } else {
-            geometries = r.areas.filter { $0.patients ?? ($0.patientsHidden ? 1 : 0) > 0 }.map(\.geometry)
+            geometries = withPatients()
         }
         var extent: Envelope?
         for g in geometries {

@@ -53,7 +53,10 @@ public enum InteractiveMap {
     static let areaBudgetBytes = 900_000
 
     /// The page's data as one JSON text (safe inside a `<script>` element).
-    static func data(_ r: StudyResults, layers: [ReportLayers.Layer], mapData: StudyMapData, language: MapLanguage) throws -> String {
+    ///
+    /// - Parameter simplified: the areas' boundaries simplified ahead (``screenTolerance(_:)``).
+    static func data(_ r: StudyResults, layers: [ReportLayers.Layer], mapData: StudyMapData, language: MapLanguage,
+                     simplified: SimplifiedGeometries = SimplifiedGeometries()) throws -> String {
         let options = StudyMapOptions(page: .a4, language: language)
         let t = language.texts
         var themes: [JSONValue] = []
@@ -72,8 +75,7 @@ public enum InteractiveMap {
         }
         let keep = ["area_code", "area_name", "area_name_en", "patients_label", "share_percent", "penetration_per_10k_aged65",
                     "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "plan1_first_stage"]
-        var diagonal = 0.0
-        if let e = DecisionRegion.extent(r) { diagonal = hypot(e.width, e.height) }
+        let diagonal = DecisionRegion.extent(r).map { hypot($0.width, $0.height) } ?? 0
         let toWGS84 = try CoordinateTransform(from: r.model.crs, to: .wgs84)
         func areaLayer(tolerance: Double) throws -> String {
             var features: [Feature] = []
@@ -86,7 +88,7 @@ public enum InteractiveMap {
                 let label = try toWGS84.transform(row.labelPoint)
                 o["lp"] = .array([Layers.number(label.y, decimals: 5), Layers.number(label.x, decimals: 5)])
                 let full = fullGeometry[row.id] ?? row.geometry
-                let g = tolerance > 0 ? (try? full.simplified(tolerance: tolerance)) ?? full : full
+                let g = simplified.simplified(full, id: row.id, tolerance: tolerance)
                 features.append(Feature(geometry: g, properties: o))
             }
             let data = try GeoJSON.encode(FeatureLayer(name: "areas", crs: r.model.crs, features: features), decimals: 5)
@@ -97,7 +99,7 @@ public enum InteractiveMap {
         // few metres in 区中央部; not the maps' tolerance, which the whole study area sets), then
         // coarser while the areas alone exceed the budget.
         let fullGeometry = Dictionary(r.areas.map { ($0.id, $0.geometry) }, uniquingKeysWith: { a, _ in a })
-        var tolerance = diagonal / 4000
+        var tolerance = screenTolerance(diagonal)
         var areas = try areaLayer(tolerance: tolerance)
         while areas.utf8.count > areaBudgetBytes, diagonal > 0, tolerance < diagonal / 100 {
             tolerance *= 2
@@ -163,6 +165,11 @@ public enum InteractiveMap {
         // Nothing in the data may close the script element.
         return json.replacingOccurrences(of: "</", with: "<\\/")
     }
+
+    /// The first tolerance the page's area boundaries are simplified to, from the diagonal of the
+    /// decision region's extent (``DecisionRegion``); doubled while the areas exceed
+    /// ``areaBudgetBytes``.
+    static func screenTolerance(_ diagonal: Double) -> Double { diagonal / 4000 }
 
     // MARK: HTML
 

@@ -44,84 +44,126 @@ public enum ReportWriter {
     }
 
     /// Writes everything; returns the report's content.
+    ///
+    /// The work runs on every core: first the tables and the document beside the maps and layers,
+    /// then every file at once, the longest first (the report PDF, one Cairo surface, is the
+    /// longest job; the slides next); the files are written in a fixed order afterwards.
+    ///
+    /// - Parameter preparation: the work done ahead while the disclosure was decided
+    ///   (``studyRun(_:options:policy:progress:)``); the same files without it.
     @discardableResult
-    public static func write(_ r: StudyResults, options: Options = Options(), to folder: inout OutputFolder) throws -> ReportDocument {
+    public static func write(_ r: StudyResults, preparation: Preparation? = nil, options: Options = Options(),
+                             to folder: inout OutputFolder) throws -> ReportDocument {
+        preparation?.wait()
+        let simplified = preparation?.simplified ?? SimplifiedGeometries()
         let notice = r.policy.isSuppressing ? nil : SmallCellPolicy.internalNotice
-        let all = tables(r)
-        for (name, table) in all {
+        let language = options.language
+        let date = options.date ?? r.model.spec.reportDate
+        let metadata = DocumentMetadata(title: r.model.spec.name, date: date)
+
+        // 1. The content, on both cores: the tables and the document, and the maps and layers.
+        let (text, drawn) = try both({ () throws -> (all: [(String, Table)], doc: ReportDocument, decision: DecisionPage?) in
+            let all = tables(r)
+            var doc = ReportBuilder.document(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a }), language: language)
+            doc.date = date
+            return (all, doc, DecisionPage.build(r, language: language))
+        }, {
+            // Regions dissolved to one outline each (no sliver holes between areas).
+            let layers = RegionOutlines.apply(try ReportLayers.all(r), areaPoints: r.areas.map(\.labelPoint))
+            let data = StudyMapData(results: r, simplified: simplified)
+            let extent = try data.extent(named: options.extent)
+            let styles = try ReportQGIS.defaultStyles(r, mapData: data, layers: layers, language: language)
+            return (layers: layers, data: data, packageLayers: try geoPackageLayers(r, layers, styles: styles),
+                    print: try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .a4, language: language, extent: extent)),
+                    slides: try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .slide, language: language, extent: extent)))
+        })
+        let (all, doc) = (text.all, text.doc)
+        let tablesByName = Dictionary(all, uniquingKeysWith: { a, _ in a })
+        let (layers, data) = (drawn.layers, drawn.data)
+        let pdf = printDocument(doc, maps: Dictionary(drawn.print.map { ($0.name, $0.map) }, uniquingKeysWith: { a, _ in a }))
+
+        // 2. Every file, in the order it is written (the order of `OutputFolder/written`), each
+        // with its own Cairo surface or SQLite database; `rank` orders the work, longest first.
+        var jobs: [Job] = []
+        func add(_ file: String?, rank: Int, _ make: @escaping @Sendable () throws -> Data) { jobs.append(Job(file: file, rank: rank, make: make)) }
+        func noted(_ table: Table) -> Table {
             var t = table
             if let notice { t.rows.append([notice] + Array(repeating: "", count: t.header.count - 1)) }
-            try folder.write(name, t.csv(excel: options.excel))
-            let stem = String(name.dropLast(4))
-            try folder.write(stem + ".md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + t.markdown())
+            return t
+        }
+        let excel = options.excel, banner = notice.map { "> **\($0)**\n\n" } ?? ""
+        for (name, table) in all {
+            let t = noted(table)
+            add(name, rank: 4) { t.csv(excel: excel) }
+            add(String(name.dropLast(4)) + ".md", rank: 4) { Data((banner + t.markdown()).utf8) }
         }
         // The planning tables as one Excel workbook (invitation and survey lists first).
-        if let book = PlanningExport.workbook(r, notice: notice) { try folder.write("planning.xlsx", book) }
-        // Regions dissolved to one outline each (no sliver holes between areas).
-        let layers = RegionOutlines.apply(try ReportLayers.all(r), areaPoints: r.areas.map(\.labelPoint))
-        let date = options.date ?? r.model.spec.reportDate
-
-        var doc = ReportBuilder.document(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a }), language: options.language)
-        if let d = DecisionPage.build(r, language: options.language) {
-            var t = d.table
-            if let notice { t.rows.append([notice] + Array(repeating: "", count: t.header.count - 1)) }
-            try folder.write("decision.csv", t.csv(excel: options.excel))
-            try folder.write("decision.md", text: (notice.map { "> **\($0)**\n\n" } ?? "") + d.markdown(language: options.language, minCell: r.policy.minCell)
-                + PlanningReport.sensitivityMarkdown(r, tables: Dictionary(all, uniquingKeysWith: { a, _ in a })))
+        if let book = PlanningExport.workbook(r, notice: notice) { add("planning.xlsx", rank: 4) { book } }
+        if let d = text.decision {
+            let t = noted(d.table), minCell = r.policy.minCell
+            add("decision.csv", rank: 4) { t.csv(excel: excel) }
+            add("decision.md", rank: 4) {
+                Data((banner + d.markdown(language: language, minCell: minCell) + PlanningReport.sensitivityMarkdown(r, tables: tablesByName)).utf8)
+            }
         }
-        doc.date = date
-        let metadata = DocumentMetadata(title: r.model.spec.name, date: date)
-        let data = StudyMapData(results: r)
-        let extent = try data.extent(named: options.extent)
-        let packageLayers = try geoPackageLayers(r, layers, styles: ReportQGIS.defaultStyles(r, mapData: data, layers: layers, language: options.language))
-        let print = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .a4, language: options.language, extent: extent))
-        let slides = try StudyMaps.standardMaps(data, options: StudyMapOptions(page: .slide, language: options.language, extent: extent))
-        let maps = Dictionary(print.map { ($0.name, $0.map) }, uniquingKeysWith: { a, _ in a })
-        let pdf = printDocument(doc, maps: maps)
-        // Everything drawn and encoded on both cores, the long report PDF first: every job has its
-        // own Cairo surface or SQLite database.
-        var files: [String] = ["report.pdf", "careatlas.gpkg"]
-        var jobs: [@Sendable () throws -> Data] = [
-            { try pdf.renderPDF(metadata: metadata) },
-            { try GeoPackage.encode(layers: packageLayers, timestamp: date + "T00:00:00.000Z") },
-        ]
+        add("report.pdf", rank: 0) { try pdf.renderPDF(metadata: metadata) }
+        let packageLayers = drawn.packageLayers
+        add("careatlas.gpkg", rank: 2) { try GeoPackage.encode(layers: packageLayers, timestamp: date + "T00:00:00.000Z") }
         let crs = r.model.crs
         for layer in layers {
-            files.append(layer.name + ".geojson")
-            jobs.append { try Layers.geojson(layer.name, crs: crs, layer.features) }
+            add(layer.name + ".geojson", rank: 4) { try Layers.geojson(layer.name, crs: crs, layer.features) }
         }
         // The A4 maps as SVG only: their PDF is a landscape page of report.pdf (the same drawing).
         // A PDF per map embedded its own subsets of the two Japanese fonts and encoded its
         // paths once more, about a fifth of the report's CPU time; `careatlas map --format pdf`
         // draws one map as a PDF of its own where one is wanted.
-        for (name, map) in print {
-            files.append("map_\(name).svg")
+        for (name, map) in drawn.print {
             // Ids prefixed per map, so that the same bytes serve as the file and inline in the page.
-            jobs.append { try MapRenderer.render(map, format: .svg, metadata: metadata, svgIDPrefix: "m-\(name)-") }
+            add("map_\(name).svg", rank: 3) { try MapRenderer.render(map, format: .svg, metadata: metadata, svgIDPrefix: "m-\(name)-") }
         }
-        for (name, map) in slides {
-            files.append("map_\(name)_slide.png")
-            jobs.append { try MapRenderer.render(map, format: .png, metadata: metadata) }
+        for (name, map) in drawn.slides {
+            add("map_\(name)_slide.png", rank: 1) { try MapRenderer.render(map, format: .png, metadata: metadata) }
         }
-        // The QGIS project and the page's interactive map (Leaflet inlined; it replaces the inline
-        // maps, which are linked) are made alongside, written after the files above.
-        let language = options.language
-        let beside: [@Sendable () throws -> Data] = [
-            { Data(try ReportQGIS.project(r, mapData: data, layers: layers, language: language).utf8) },
-            { Data(InteractiveMap.html(data: try InteractiveMap.data(r, layers: layers, mapData: data, language: language),
-                                       leaflet: InteractiveMap.leaflet()).utf8) },
-        ]
-        var rendered = try renderAll([jobs[0]] + beside + jobs.dropFirst(), progress: options.progress)
-        let (project, interactive) = (rendered[1], rendered[2])
-        rendered.removeSubrange(1...2)
+        // The QGIS project, and the page's interactive map (Leaflet inlined; it replaces the inline
+        // maps, which are linked), which is no file of its own.
+        add("careatlas.qgs", rank: 4) { Data(try ReportQGIS.project(r, mapData: data, layers: layers, language: language).utf8) }
+        add(nil, rank: 2) {
+            Data(InteractiveMap.html(data: try InteractiveMap.data(r, layers: layers, mapData: data, language: language, simplified: simplified),
+                                     leaflet: preparation.map { $0.leaflet } ?? InteractiveMap.leaflet()).utf8)
+        }
+        // Longest first (a stable order within a rank): the report PDF starts at once on one core
+        // while the other draws the slides, and the short jobs fill in at the end.
+        let order = jobs.indices.sorted { (jobs[$0].rank, $0) < (jobs[$1].rank, $1) }
+        let finished = try renderAll(order.map { jobs[$0].make }, progress: options.progress)
+        var bytes = [Data](repeating: Data(), count: jobs.count)
+        for (k, i) in order.enumerated() { bytes[i] = finished[k] }
+
         var inline: [String: String] = [:]
-        for (file, bytes) in zip(files, rendered) {
-            try folder.write(file, bytes)
-            if file.hasSuffix(".svg") { inline[String(file.dropFirst("map_".count).dropLast(".svg".count))] = String(decoding: bytes, as: UTF8.self) }
+        var interactive = Data()
+        for (job, data) in zip(jobs, bytes) {
+            guard let file = job.file else { interactive = data; continue }
+            try folder.write(file, data)
+            if file.hasSuffix(".svg") { inline[String(file.dropFirst("map_".count).dropLast(".svg".count))] = String(decoding: data, as: UTF8.self) }
         }
-        try folder.write("careatlas.qgs", project)
         try folder.write("report.html", text: ReportHTML.render(doc, maps: inline, interactiveMap: String(decoding: interactive, as: UTF8.self), files: folder.written))
         return doc
+    }
+
+    /// One file of the report (or, without a name, a part of one), made by `make`; `rank` orders
+    /// the work (0 first).
+    struct Job {
+        let file: String?
+        let rank: Int
+        let make: @Sendable () throws -> Data
+    }
+
+    /// Runs `a` and `b` at once, one on each core.
+    static func both<A: Sendable, B: Sendable>(_ a: @escaping @Sendable () throws -> A, _ b: @escaping @Sendable () throws -> B) throws -> (A, B) {
+        let slots = Pair<A, B>()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 { slots.a = Result { try a() } } else { slots.b = Result { try b() } }
+        }
+        return (try slots.a!.get(), try slots.b!.get())
     }
 
     static func renderAll(_ jobs: [@Sendable () throws -> Data], progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [Data] {
@@ -130,6 +172,12 @@ public enum ReportWriter {
             results.set(i, Result { try jobs[i]() })
         }
         return try results.values.map { try $0!.get() }
+    }
+
+    /// The results of ``both(_:_:)``, each written by one iteration.
+    final class Pair<A, B>: @unchecked Sendable {
+        var a: Result<A, Error>?
+        var b: Result<B, Error>?
     }
 
     /// One slot per job, each written by exactly one iteration; counts the finished jobs.
