@@ -166,6 +166,22 @@ public enum DisclosureAttack {
             let new = min(max(added - seen, 0), stored.count)
             return (Array(stored.suffix(new)), added)
         }
+        /// Optima found so far, by program and question (the suppression search asks the same
+        /// question of the same program again, e.g. when a total is tried shown, then withheld).
+        /// The solver is deterministic, so an answer read here is the one a solve would give.
+        private var optima: [Problem.Query: Problem.Optimum] = [:]
+        func optimum(_ query: Problem.Query) -> Problem.Optimum? {
+            lock.lock()
+            defer { lock.unlock() }
+            return optima[query]
+        }
+        func remember(_ query: Problem.Query, _ optimum: Problem.Optimum) {
+            lock.lock()
+            if optima.count >= 4096 { optima.removeAll(keepingCapacity: true) }
+            optima[query] = optimum
+            lock.unlock()
+        }
+
         /// Adds the assignment `values` of `cells` (a line of `count` cells).
         func add(cells: [Int], values: [Int], count: Int) {
             var w = reference?.count == count ? reference! : [Int](repeating: -1, count: count)
@@ -182,12 +198,19 @@ public enum DisclosureAttack {
     /// programs, none when earlier witnesses show both ends).
     static func protects(_ h: Int, in published: PublishedCells, pool: WitnessPool) -> Bool {
         guard published.cells[h] == .small else { return true }
-        let problem = Problem(published)
+        let problem = ZZStats.shared.time("protects.init") { Problem(published) }
         guard let component = problem.components.first(where: { $0.contains(h) }) else { return true }
         let column = Problem.Columns(component, cells: published.cells.count)
         let m = published.minCell
+        // Bounds propagated along the rows settle most trials that fail: every integer assignment
+        // lies within them, so a cell they keep off 1 or off m − 1 is narrowed (what the programs
+        // below would find, without them).
+        if let b = ZZStats.shared.time("propagate", { problem.propagatedBounds(component) }), b.lower[h] <= 1, b.upper[h] >= Double(m - 1) {} else {
+            ZZStats.shared.add("propagation.narrowed", 0)
+            return false
+        }
         var low = false, high = false
-        for w in pool.assignments where problem.satisfies(w, component: component) {
+        for w in ZZStats.shared.time("protects.pool", { pool.assignments.filter { problem.satisfies($0, component: component) } }) {
             if w[h] == 1 { low = true }
             if w[h] == m - 1 { high = true }
             if low && high { return true }
@@ -195,7 +218,7 @@ public enum DisclosureAttack {
         let program = problem.program(for: component)
         for (sense, done) in [(LinearProgram.Sense.minimize, low), (.maximize, high)] where !done {
             let end = sense == .minimize ? 1 : m - 1
-            switch Problem.integerOptimum(program, objective: [column[h]], sense: sense, settledBeyond: Double(end)) {
+            switch Problem.integerOptimum(program, objective: [column[h]], sense: sense, settledBeyond: Double(end), pool: pool) {
             case .none, .beyond: return false
             case .assignment(let x):
                 pool.add(cells: component, values: x.map { Int($0) }, count: published.cells.count)
@@ -206,7 +229,7 @@ public enum DisclosureAttack {
     }
 
     static func narrowedCells(_ published: PublishedCells, stopAtFirst: Bool, pool: WitnessPool) -> [Range] {
-        let problem = Problem(published)
+        let problem = ZZStats.shared.time("problem.init") { Problem(published) }
         var found: [Range] = []
         for component in problem.components where component.contains(where: { published.cells[$0] == .small }) {
             let (ranges, final) = narrowedCells(problem, in: component, senses: [.minimize, .maximize], stopAtFirst: stopAtFirst, pool: pool)
@@ -238,7 +261,7 @@ public enum DisclosureAttack {
         func certifyFromPool() {
             let (found, now) = pool.assignments(since: seen)
             seen = now
-            for w in found where problem.satisfies(w, component: component) { certify(component.map { Double(w[$0]) }) }
+            ZZStats.shared.time("certifyFromPool") { for w in found where problem.satisfies(w, component: component) { certify(component.map { Double(w[$0]) }) } }
         }
         for sense in senses {
             var useSum = true
@@ -251,7 +274,18 @@ public enum DisclosureAttack {
                 // whose bound misses the cell's end settles it without an integer program.
                 let end = stopAtFirst && targets.count == 1 ? (sense == .minimize ? 1 : m - 1) : nil
                 let witness: [Double]
-                switch Problem.integerOptimum(program, objective: targets.map { column[$0] }, sense: sense, settledBeyond: end) {
+                if stopAtFirst && targets.count > 1 {
+                    // The sum only gathers witnesses (any integer assignment certifies the cells it
+                    // sets to an end): a fractional vertex is not worth an integer program, the
+                    // cells are then examined one by one.
+                    guard let x = Problem.integralVertex(program, objective: targets.map { column[$0] }, sense: sense) else {
+                        ZZStats.shared.add("sum.fractional.pending", Double(targets.count))
+                        useSum = false
+                        continue
+                    }
+                    witness = x
+                } else {
+                switch Problem.integerOptimum(program, objective: targets.map { column[$0] }, sense: sense, settledBeyond: end, pool: pool) {
                 case .assignment(let x): witness = x
                 case .beyond(let bound):
                     let value = sense == .minimize ? Int((bound - 1e-6).rounded(.up)) : Int((bound + 1e-6).rounded(.down))
@@ -260,6 +294,7 @@ public enum DisclosureAttack {
                     // No integer assignment at all: the publication is inconsistent, which
                     // cannot happen for true counts; every small cell counts as narrowed.
                     return (small.map { Range(cell: $0, lower: Int.max, upper: Int.min) }, true)
+                }
                 }
                 let before = pending.count
                 certify(witness)
@@ -366,6 +401,10 @@ public enum DisclosureAttack {
                 let first = find(r.terms[0].0)
                 for (c, _) in r.terms.dropFirst() { parent[find(c)] = first }
             }
+            // The components stay those of every published row (the order in which cells are
+            // examined, and so the first narrowed cell found, is the publication's); the programs
+            // keep only the rows that the cells' bounds do not already imply.
+            rows = Self.reduced(rows, lower: lower, upper: upper)
             var groups: [Int: [Int]] = [:]
             for h in hidden { groups[find(h), default: []].append(h) }
             components = groups.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
@@ -373,6 +412,110 @@ public enum DisclosureAttack {
             for (k, c) in components.enumerated() { for h in c { componentOf[h] = k } }
             rowsByComponent = Array(repeating: [], count: components.count)
             for (r, row) in rows.enumerated() { rowsByComponent[componentOf[row.terms[0].0]].append(r) }
+        }
+
+        /// The rows with the same feasible set over the integers and the reals: rows over the same
+        /// terms merged into one (the intersection of their ranges: an order published by several
+        /// catchments, a stage equal to a catchment), and rows dropped whose range the cells'
+        /// bounds already imply (Σ a·x over the bounds' box lies within [lower, upper]: an order
+        /// between an "x" (≥ m) and a "<m" (≤ m − 1), a total with one hidden cell, which pins
+        /// that cell's bounds). Crossed bounds (an inconsistent publication) imply nothing, so the
+        /// program stays infeasible. The optimum of every program is unchanged; only the vertex
+        /// the simplex returns may differ, and the attack uses optimum values and integer
+        /// witnesses checked against every row (``satisfies(_:component:)``), never a vertex
+        /// as such.
+        static func reduced(_ rows: [(terms: [(Int, Double)], lower: Double, upper: Double)], lower: [Double], upper: [Double])
+            -> [(terms: [(Int, Double)], lower: Double, upper: Double)] {
+            struct Key: Hashable { let cells: [Int]; let coefficients: [Double] }
+            var merged: [(terms: [(Int, Double)], lower: Double, upper: Double)] = []
+            var position: [Key: Int] = [:]
+            for r in rows {
+                let terms = r.terms.sorted { $0.0 < $1.0 }
+                let key = Key(cells: terms.map(\.0), coefficients: terms.map(\.1))
+                if let k = position[key] {
+                    merged[k].lower = max(merged[k].lower, r.lower)
+                    merged[k].upper = min(merged[k].upper, r.upper)
+                } else {
+                    position[key] = merged.count
+                    merged.append(r)
+                }
+            }
+            let kept = merged.filter { r in
+                var low = 0.0, high = 0.0
+                for (c, a) in r.terms {
+                    guard lower[c] <= upper[c] else { return true }
+                    low += a > 0 ? a * lower[c] : a * upper[c]
+                    high += a > 0 ? a * upper[c] : a * lower[c]
+                }
+                return !(low >= r.lower && high <= r.upper)
+            }
+            // Orders x_a − x_c ≥ m implied by two others still kept, x_a − x_b ≥ m₁ and
+            // x_b − x_c ≥ m₂ with m₁ + m₂ ≥ m (a catchment's member ordered before each area of
+            // its frontier, step after step), are dropped one at a time: each is implied by the
+            // rows left when it goes, so the feasible set never changes.
+            func order(_ r: (terms: [(Int, Double)], lower: Double, upper: Double)) -> (larger: Int, smaller: Int)? {
+                guard r.terms.count == 2, r.upper == .infinity, r.lower.isFinite else { return nil }
+                switch (r.terms[0].1, r.terms[1].1) {
+                case (1, -1): return (r.terms[0].0, r.terms[1].0)
+                case (-1, 1): return (r.terms[1].0, r.terms[0].0)
+                default: return nil
+                }
+            }
+            var margins: [Int: [Int: Double]] = [:]
+            for r in kept { if let o = order(r) { margins[o.larger, default: [:]][o.smaller] = r.lower } }
+            var dropped = [Bool](repeating: false, count: kept.count)
+            for (k, r) in kept.enumerated() {
+                guard let (a, c) = order(r), let out = margins[a] else { continue }
+                let implied = out.contains { b, m1 in b != c && b != a && margins[b]?[c].map { m1 + $0 >= r.lower } ?? false }
+                if implied {
+                    margins[a]?[c] = nil
+                    dropped[k] = true
+                }
+            }
+            return kept.indices.filter { !dropped[$0] }.map { kept[$0] }
+        }
+
+        /// The cells' bounds tightened along the rows of `component` over the integers (each row
+        /// bounds each of its cells by the others' bounds, rounded inwards; repeated until nothing
+        /// changes, at most `passes` times), indexed by cell; nil when they cross, i.e. no integer
+        /// assignment satisfies the rows. Every integer assignment satisfying the publication lies
+        /// within them (Savelsbergh 1994, "Preprocessing and probing techniques for mixed integer
+        /// programming problems", bound tightening).
+        func propagatedBounds(_ component: [Int], passes: Int = 16) -> (lower: [Double], upper: [Double])? {
+            var lo = lower, hi = upper
+            for h in component where lo[h] > hi[h] { return nil }
+            let componentRows = rowsByComponent[componentOf[component[0]]]
+            for _ in 0..<passes {
+                var changed = false
+                for r in componentRows {
+                    let row = rows[r]
+                    // Σ of the terms' least and greatest values, infinite parts counted apart.
+                    var minSum = 0.0, maxSum = 0.0, minInfinite = 0, maxInfinite = 0
+                    for (c, a) in row.terms {
+                        let (l, u) = a > 0 ? (a * lo[c], a * hi[c]) : (a * hi[c], a * lo[c])
+                        if l.isFinite { minSum += l } else { minInfinite += 1 }
+                        if u.isFinite { maxSum += u } else { maxInfinite += 1 }
+                    }
+                    for (c, a) in row.terms {
+                        let (l, u) = a > 0 ? (a * lo[c], a * hi[c]) : (a * hi[c], a * lo[c])
+                        // a·x_c ≥ row.lower − Σ_{others} max and ≤ row.upper − Σ_{others} min.
+                        let othersMax = u.isFinite ? (maxInfinite == 0 ? maxSum - u : .infinity) : (maxInfinite == 1 ? maxSum : .infinity)
+                        let othersMin = l.isFinite ? (minInfinite == 0 ? minSum - l : -.infinity) : (minInfinite == 1 ? minSum : -.infinity)
+                        let least = row.lower - othersMax, most = row.upper - othersMin
+                        var newLo = a > 0 ? least / a : most / a
+                        var newHi = a > 0 ? most / a : least / a
+                        if newLo.isNaN { newLo = -.infinity }
+                        if newHi.isNaN { newHi = .infinity }
+                        newLo = (newLo - 1e-9).rounded(.up)
+                        newHi = (newHi + 1e-9).rounded(.down)
+                        if newLo > lo[c] { lo[c] = newLo; changed = true }
+                        if newHi < hi[c] { hi[c] = newHi; changed = true }
+                        if lo[c] > hi[c] { return nil }
+                    }
+                }
+                if !changed { break }
+            }
+            return (lo, hi)
         }
 
         /// Whether an earlier assignment (one value per cell, −1 where unknown) is feasible here:
@@ -422,6 +565,55 @@ public enum DisclosureAttack {
             return x
         }
 
+        /// The relaxation's optimal vertex for Σ x_c over `objective` columns when it is integral
+        /// (an integer assignment, optimal or not beyond the relaxation's own optimum); nil when
+        /// it is fractional or the relaxation has no optimum.
+        static func integralVertex(_ base: LinearProgram, objective: [Int], sense: LinearProgram.Sense) -> [Double]? {
+            guard base.rowCount > 0 else {
+                guard case .assignment(let x) = integerOptimum(base, objective: objective, sense: sense, settledBeyond: nil) else { return nil }
+                return x
+            }
+            var program = base
+            program.sense = sense
+            for c in objective { program.setObjective(ofColumn: c, 1) }
+            DisclosureAttack.solves.add(1)
+            guard let x = try? relaxation(program), x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) else { return nil }
+            return x.map { $0.rounded() }
+        }
+
+        /// A program with a question about it (objective columns, sense, the value asked about),
+        /// as the key of ``WitnessPool``'s answers.
+        struct Query: Hashable {
+            let data: [Double]
+            init(_ p: LinearProgram, objective: [Int], sense: LinearProgram.Sense, end: Double?) {
+                var d: [Double] = [Double(p.columnCount), Double(p.rowCount), sense == .minimize ? 0 : 1, end ?? .nan, Double(objective.count)]
+                d.reserveCapacity(5 + objective.count + 2 * p.columnCount + 2 * p.rowCount + 3 * p.nonzeroCount)
+                d += objective.map(Double.init)
+                for c in p.columns { d += [c.lower, c.upper] }
+                d += p.rowLower
+                d += p.rowUpper
+                for column in p.entries {
+                    d.append(Double(column.count))
+                    for (r, v) in column { d += [Double(r), v] }
+                }
+                data = d
+            }
+            // NaN (no value asked about) compares unequal to itself: compare bit patterns.
+            static func == (a: Query, b: Query) -> Bool { a.data.map(\.bitPattern) == b.data.map(\.bitPattern) }
+            func hash(into h: inout Hasher) { for x in data { h.combine(x.bitPattern) } }
+        }
+
+        /// ``integerOptimum(_:objective:sense:settledBeyond:)``, answered from `pool` when it has
+        /// seen the same question about the same program.
+        static func integerOptimum(_ base: LinearProgram, objective: [Int], sense: LinearProgram.Sense, settledBeyond end: Double?,
+                                   pool: WitnessPool) -> Optimum {
+            let query = Query(base, objective: objective, sense: sense, end: end)
+            if let known = pool.optimum(query) { ZZStats.shared.add("cache.hit", 0); return known }
+            let found = integerOptimum(base, objective: objective, sense: sense, settledBeyond: end)
+            pool.remember(query, found)
+            return found
+        }
+
         /// The integer optimum of Σ x_c over `objective` columns, found as above; with
         /// `settledBeyond` v, a fractional relaxation whose optimum is already worse than v (above
         /// v + 10⁻⁶ when minimising, below v − 10⁻⁶ when maximising) answers ``Optimum/beyond(_:)``
@@ -440,16 +632,27 @@ public enum DisclosureAttack {
                     objective.contains(j) ? (sense == .minimize ? c.lower : c.upper) : c.lower
                 })
             }
+            let zkey = "\(base.columns.map { [$0.lower, $0.upper] })|\(base.rowLower)|\(base.rowUpper)|\(base.entries.map { $0.map { [$0.row] } })|\(objective)|\(sense)|\(String(describing: end))"
+            let ztag = objective.count > 1 ? "sum" : (end == nil ? "single" : "end")
+            ZZStats.shared.key(zkey)
+            ZZStats.shared.add("size.cols.\(ztag)", Double(base.columnCount))
+            ZZStats.shared.add("size.rows.\(ztag)", Double(base.rowCount))
             do {
                 DisclosureAttack.solves.add(1)
+                let zs = DispatchTime.now().uptimeNanoseconds
                 let x = try relaxation(program)
+                ZZStats.shared.add("lp.\(ztag)", Double(DispatchTime.now().uptimeNanoseconds - zs) / 1e9)
                 if x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) { return .assignment(x.map { $0.rounded() }) }
+                ZZStats.shared.add("frac.\(ztag)", 0)
                 if let end {
                     let bound = objective.reduce(0.0) { $0 + x[$1] }
                     if sense == .minimize ? bound > end + 1e-6 : bound < end - 1e-6 { return .beyond(bound) }
                 }
                 program.makeAllInteger()
-                guard let values = try ILPSolver.solve(program, options: ILPOptions(preprocess: false)).values else { return .none }
+                let zs2 = DispatchTime.now().uptimeNanoseconds
+                let zv = try ILPSolver.solve(program, options: ILPOptions(preprocess: false)).values
+                ZZStats.shared.add("ilp.\(ztag)", Double(DispatchTime.now().uptimeNanoseconds - zs2) / 1e9)
+                guard let values = zv else { return .none }
                 return .assignment(values.map { $0.rounded() })
             } catch .unbounded {
                 // Nothing published bounds the objective in its direction (a secondary cell's max).
