@@ -125,8 +125,7 @@ public struct Disclosure: Sendable {
         // then listed without areas, a share stage is not published (``stagesPublished(_:)``).
         let withholdable = Set(publication.memberRules.keys.map { $0 + 1 })
         var control = Control(counts: counts, policy: policy, totals: totals, rules: rules, withholdable: withholdable)
-        ZZStats.shared.time("decide") { control.run(pruning: pruning, progress: progress) }
-        ZZStats.shared.dump()
+        control.run(pruning: pruning, progress: progress)
         var masks = publication.familySizes.mapValues { [Bool](repeating: false, count: $0) }
         for (t, hidden) in zip(control.totals, control.totalHidden) where hidden && t.index >= 0 { masks[t.family]?[t.index] = true }
         var withheld = publication.familySizes.mapValues { [Bool](repeating: false, count: $0) }
@@ -217,7 +216,7 @@ public struct Disclosure: Sendable {
             }
             counter.advance(to: totals.count - 1)
             complementsBeforePruning = counts.indices.filter { hidden[$0] && !policy.isSmall(counts[$0]) }.count
-            if pruning { ZZStats.shared.time("prune") { prune() } }
+            if pruning { prune() }
         }
 
         /// Complementary cells hidden by the greedy search, before ``prune()``.
@@ -302,12 +301,11 @@ public struct Disclosure: Sendable {
             // Each trial is an attack of its own (at most two programs); they run on every core,
             // and the first candidate in order that protects h is kept, as in a loop.
             let tried = Array(candidates.prefix(lists.isEmpty ? 8 : 16))
-            let first = ZZStats.shared.time("twin") { FirstPassing.index(count: tried.count) { k in
+            let first = FirstPassing.index(count: tried.count) { k in
                 var trial = self
                 trial.hidden[tried[k].cell] = true
-                _ = ZZStats.shared.time("twin.view") { trial.attackerView }
-                return !ZZStats.shared.time("twin.determined", { trial.determinedCells().contains(h) }) && ZZStats.shared.time("twin.protected", { trial.isProtected(h) })
-            } }
+                return !trial.determinedCells().contains(h) && trial.isProtected(h)
+            }
             return first.map { tried[$0].cell } ?? candidates.first?.cell
         }
 
@@ -331,16 +329,15 @@ public struct Disclosure: Sendable {
 
         /// The first broken rule: a determined or pinned cell, a cell the attacker narrows, or a
         /// total to hide.
-        func firstViolation() -> Violation? { ZZStats.shared.time("firstViolation") { firstViolation0() } }
-        func firstViolation0() -> Violation? {
-            if let h = ZZStats.shared.time("fv.determined", { determinedCells().first }) { return .cell(h) }
+        func firstViolation() -> Violation? {
+            if let h = determinedCells().first { return .cell(h) }
             for (t, total) in totals.enumerated() where !totalHidden[t] {
                 let vars = total.members.filter { hidden[$0] }
                 guard !vars.isEmpty, vars.allSatisfy({ policy.isSmall(counts[$0]) }) else { continue }
                 let residual = vars.reduce(0) { $0 + counts[$1] }
                 if residual == vars.count || residual == vars.count * (policy.minCell - 1) { return .pinned(t) }
             }
-            if let narrowed = ZZStats.shared.time("fv.attack", { DisclosureAttack.narrowedCells(attackerView, stopAtFirst: true, pool: witnesses).first }) { return .cell(narrowed.cell) }
+            if let narrowed = DisclosureAttack.narrowedCells(attackerView, stopAtFirst: true, pool: witnesses).first { return .cell(narrowed.cell) }
             for a in totals.indices where !totalHidden[a] {
                 for b in totals.indices where b != a && !totalHidden[b] && memberSets[a].count < memberSets[b].count
                     && memberSets[a].isSubset(of: memberSets[b]) {

@@ -89,7 +89,9 @@ public struct PublishedCells: Sendable {
 /// x_a ≥ x_b + margin for each published order, lower ≤ Σ_{a∈S} x_a ≤ upper for each published
 /// bound), with the shown cells substituted. Cells are split into independent components first
 /// (cells linked by a total, an order or a bound), so each program holds only the cells
-/// it needs. Each bound is found on the linear relaxation (Clp, through COIN-OR CBC); when the
+/// it needs; rows the cells' bounds or two other orders already imply are left out of the
+/// programs (``Problem/reduced(_:lower:upper:)``: the feasible set, and so every optimum, is the
+/// same). Each bound is found on the linear relaxation (Clp, through COIN-OR CBC); when the
 /// optimal vertex is integral it is the integer optimum too, otherwise the integer program is
 /// solved (CBC branch-and-bound).
 ///
@@ -177,7 +179,7 @@ public enum DisclosureAttack {
         }
         func remember(_ query: Problem.Query, _ optimum: Problem.Optimum) {
             lock.lock()
-            if optima.count >= 4096 { optima.removeAll(keepingCapacity: true) }
+            if optima.count >= 1024 { optima.removeAll(keepingCapacity: true) }
             optima[query] = optimum
             lock.unlock()
         }
@@ -195,22 +197,20 @@ public enum DisclosureAttack {
     }
 
     /// Whether the attacker's range of the one small cell `h` covers 1 … m − 1 (at most two
-    /// programs, none when earlier witnesses show both ends).
+    /// programs, none when earlier witnesses show both ends or the bounds propagated along the
+    /// rows already keep h off an end).
     static func protects(_ h: Int, in published: PublishedCells, pool: WitnessPool) -> Bool {
         guard published.cells[h] == .small else { return true }
-        let problem = ZZStats.shared.time("protects.init") { Problem(published) }
+        let problem = Problem(published)
         guard let component = problem.components.first(where: { $0.contains(h) }) else { return true }
         let column = Problem.Columns(component, cells: published.cells.count)
         let m = published.minCell
         // Bounds propagated along the rows settle most trials that fail: every integer assignment
         // lies within them, so a cell they keep off 1 or off m − 1 is narrowed (what the programs
         // below would find, without them).
-        if let b = ZZStats.shared.time("propagate", { problem.propagatedBounds(component) }), b.lower[h] <= 1, b.upper[h] >= Double(m - 1) {} else {
-            ZZStats.shared.add("propagation.narrowed", 0)
-            return false
-        }
+        guard let b = problem.propagatedBounds(component), b.lower[h] <= 1, b.upper[h] >= Double(m - 1) else { return false }
         var low = false, high = false
-        for w in ZZStats.shared.time("protects.pool", { pool.assignments.filter { problem.satisfies($0, component: component) } }) {
+        for w in pool.assignments where problem.satisfies(w, component: component) {
             if w[h] == 1 { low = true }
             if w[h] == m - 1 { high = true }
             if low && high { return true }
@@ -229,7 +229,7 @@ public enum DisclosureAttack {
     }
 
     static func narrowedCells(_ published: PublishedCells, stopAtFirst: Bool, pool: WitnessPool) -> [Range] {
-        let problem = ZZStats.shared.time("problem.init") { Problem(published) }
+        let problem = Problem(published)
         var found: [Range] = []
         for component in problem.components where component.contains(where: { published.cells[$0] == .small }) {
             let (ranges, final) = narrowedCells(problem, in: component, senses: [.minimize, .maximize], stopAtFirst: stopAtFirst, pool: pool)
@@ -261,7 +261,7 @@ public enum DisclosureAttack {
         func certifyFromPool() {
             let (found, now) = pool.assignments(since: seen)
             seen = now
-            ZZStats.shared.time("certifyFromPool") { for w in found where problem.satisfies(w, component: component) { certify(component.map { Double(w[$0]) }) } }
+            for w in found where problem.satisfies(w, component: component) { certify(component.map { Double(w[$0]) }) }
         }
         for sense in senses {
             var useSum = true
@@ -279,7 +279,6 @@ public enum DisclosureAttack {
                     // sets to an end): a fractional vertex is not worth an integer program, the
                     // cells are then examined one by one.
                     guard let x = Problem.integralVertex(program, objective: targets.map { column[$0] }, sense: sense) else {
-                        ZZStats.shared.add("sum.fractional.pending", Double(targets.count))
                         useSum = false
                         continue
                     }
@@ -318,7 +317,8 @@ public enum DisclosureAttack {
     struct Problem {
         let published: PublishedCells
         /// Rows over hidden cells: Σ coefficient·x = value (equalities) or ≥ 0 (orders).
-        var rows: [(terms: [(Int, Double)], lower: Double, upper: Double)] = []
+        var rows: [Row] = []
+        typealias Row = (terms: [(Int, Double)], lower: Double, upper: Double)
         /// Bounds of each cell's count by cell index (those of shown cells are unused).
         var lower: [Double]
         var upper: [Double]
@@ -424,12 +424,22 @@ public enum DisclosureAttack {
         /// the simplex returns may differ, and the attack uses optimum values and integer
         /// witnesses checked against every row (``satisfies(_:component:)``), never a vertex
         /// as such.
-        static func reduced(_ rows: [(terms: [(Int, Double)], lower: Double, upper: Double)], lower: [Double], upper: [Double])
-            -> [(terms: [(Int, Double)], lower: Double, upper: Double)] {
+        static func reduced(_ rows: [Row], lower: [Double], upper: [Double]) -> [Row] {
+            let n = lower.count
             struct Key: Hashable { let cells: [Int]; let coefficients: [Double] }
-            var merged: [(terms: [(Int, Double)], lower: Double, upper: Double)] = []
+            var merged: [Row] = []
             var position: [Key: Int] = [:]
+            // Orders (the most rows by far) are keyed by their pair of cells.
+            var orderAt = [Int](repeating: -1, count: n * n)
             for r in rows {
+                if let (a, c) = order(r) {
+                    let k = orderAt[a * n + c]
+                    if k >= 0 { merged[k].lower = max(merged[k].lower, r.lower) } else {
+                        orderAt[a * n + c] = merged.count
+                        merged.append(r)
+                    }
+                    continue
+                }
                 let terms = r.terms.sorted { $0.0 < $1.0 }
                 let key = Key(cells: terms.map(\.0), coefficients: terms.map(\.1))
                 if let k = position[key] {
@@ -453,26 +463,36 @@ public enum DisclosureAttack {
             // x_b − x_c ≥ m₂ with m₁ + m₂ ≥ m (a catchment's member ordered before each area of
             // its frontier, step after step), are dropped one at a time: each is implied by the
             // rows left when it goes, so the feasible set never changes.
-            func order(_ r: (terms: [(Int, Double)], lower: Double, upper: Double)) -> (larger: Int, smaller: Int)? {
-                guard r.terms.count == 2, r.upper == .infinity, r.lower.isFinite else { return nil }
-                switch (r.terms[0].1, r.terms[1].1) {
-                case (1, -1): return (r.terms[0].0, r.terms[1].0)
-                case (-1, 1): return (r.terms[1].0, r.terms[0].0)
-                default: return nil
-                }
+            var margin = [Double](repeating: -.infinity, count: n * n)
+            var out = [[Int]](repeating: [], count: n)
+            for r in kept {
+                guard let (a, c) = order(r) else { continue }
+                margin[a * n + c] = r.lower
+                out[a].append(c)
             }
-            var margins: [Int: [Int: Double]] = [:]
-            for r in kept { if let o = order(r) { margins[o.larger, default: [:]][o.smaller] = r.lower } }
             var dropped = [Bool](repeating: false, count: kept.count)
             for (k, r) in kept.enumerated() {
-                guard let (a, c) = order(r), let out = margins[a] else { continue }
-                let implied = out.contains { b, m1 in b != c && b != a && margins[b]?[c].map { m1 + $0 >= r.lower } ?? false }
-                if implied {
-                    margins[a]?[c] = nil
-                    dropped[k] = true
+                guard let (a, c) = order(r) else { continue }
+                for b in out[a] where b != c && b != a {
+                    let m1 = margin[a * n + b], m2 = margin[b * n + c]
+                    if m1 > -.infinity && m2 > -.infinity && m1 + m2 >= r.lower {
+                        margin[a * n + c] = -.infinity
+                        dropped[k] = true
+                        break
+                    }
                 }
             }
             return kept.indices.filter { !dropped[$0] }.map { kept[$0] }
+        }
+
+        /// An order row x_a − x_c ≥ margin as (a, c); nil for any other row.
+        static func order(_ r: Row) -> (larger: Int, smaller: Int)? {
+            guard r.terms.count == 2, r.upper == .infinity, r.lower.isFinite else { return nil }
+            switch (r.terms[0].1, r.terms[1].1) {
+            case (1, -1): return (r.terms[0].0, r.terms[1].0)
+            case (-1, 1): return (r.terms[1].0, r.terms[0].0)
+            default: return nil
+            }
         }
 
         /// The cells' bounds tightened along the rows of `component` over the integers (each row
@@ -608,7 +628,7 @@ public enum DisclosureAttack {
         static func integerOptimum(_ base: LinearProgram, objective: [Int], sense: LinearProgram.Sense, settledBeyond end: Double?,
                                    pool: WitnessPool) -> Optimum {
             let query = Query(base, objective: objective, sense: sense, end: end)
-            if let known = pool.optimum(query) { ZZStats.shared.add("cache.hit", 0); return known }
+            if let known = pool.optimum(query) { return known }
             let found = integerOptimum(base, objective: objective, sense: sense, settledBeyond: end)
             pool.remember(query, found)
             return found
@@ -632,27 +652,16 @@ public enum DisclosureAttack {
                     objective.contains(j) ? (sense == .minimize ? c.lower : c.upper) : c.lower
                 })
             }
-            let zkey = "\(base.columns.map { [$0.lower, $0.upper] })|\(base.rowLower)|\(base.rowUpper)|\(base.entries.map { $0.map { [$0.row] } })|\(objective)|\(sense)|\(String(describing: end))"
-            let ztag = objective.count > 1 ? "sum" : (end == nil ? "single" : "end")
-            ZZStats.shared.key(zkey)
-            ZZStats.shared.add("size.cols.\(ztag)", Double(base.columnCount))
-            ZZStats.shared.add("size.rows.\(ztag)", Double(base.rowCount))
             do {
                 DisclosureAttack.solves.add(1)
-                let zs = DispatchTime.now().uptimeNanoseconds
                 let x = try relaxation(program)
-                ZZStats.shared.add("lp.\(ztag)", Double(DispatchTime.now().uptimeNanoseconds - zs) / 1e9)
                 if x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) { return .assignment(x.map { $0.rounded() }) }
-                ZZStats.shared.add("frac.\(ztag)", 0)
                 if let end {
                     let bound = objective.reduce(0.0) { $0 + x[$1] }
                     if sense == .minimize ? bound > end + 1e-6 : bound < end - 1e-6 { return .beyond(bound) }
                 }
                 program.makeAllInteger()
-                let zs2 = DispatchTime.now().uptimeNanoseconds
-                let zv = try ILPSolver.solve(program, options: ILPOptions(preprocess: false)).values
-                ZZStats.shared.add("ilp.\(ztag)", Double(DispatchTime.now().uptimeNanoseconds - zs2) / 1e9)
-                guard let values = zv else { return .none }
+                guard let values = try ILPSolver.solve(program, options: ILPOptions(preprocess: false)).values else { return .none }
                 return .assignment(values.map { $0.rounded() })
             } catch .unbounded {
                 // Nothing published bounds the objective in its direction (a secondary cell's max).
