@@ -425,17 +425,20 @@ public enum DisclosureAttack {
         /// witnesses checked against every row (``satisfies(_:component:)``), never a vertex
         /// as such.
         static func reduced(_ rows: [Row], lower: [Double], upper: [Double]) -> [Row] {
-            let n = lower.count
+            // Orders (the most rows by far) are keyed by their pair of cells, numbered among the
+            // cells that some order names (a dense table while small, a dictionary beyond).
+            var number = [Int](repeating: -1, count: lower.count)
+            var n = 0
+            for r in rows { if let (a, c) = order(r) { for x in [a, c] where number[x] < 0 { number[x] = n; n += 1 } } }
             struct Key: Hashable { let cells: [Int]; let coefficients: [Double] }
             var merged: [Row] = []
             var position: [Key: Int] = [:]
-            // Orders (the most rows by far) are keyed by their pair of cells.
-            var orderAt = [Int](repeating: -1, count: n * n)
+            var orderAt = PairTable<Int>(count: n, empty: -1)
             for r in rows {
                 if let (a, c) = order(r) {
-                    let k = orderAt[a * n + c]
+                    let k = orderAt[number[a], number[c]]
                     if k >= 0 { merged[k].lower = max(merged[k].lower, r.lower) } else {
-                        orderAt[a * n + c] = merged.count
+                        orderAt[number[a], number[c]] = merged.count
                         merged.append(r)
                     }
                     continue
@@ -463,26 +466,45 @@ public enum DisclosureAttack {
             // x_b − x_c ≥ m₂ with m₁ + m₂ ≥ m (a catchment's member ordered before each area of
             // its frontier, step after step), are dropped one at a time: each is implied by the
             // rows left when it goes, so the feasible set never changes.
-            var margin = [Double](repeating: -.infinity, count: n * n)
+            var margin = PairTable<Double>(count: n, empty: -.infinity)
             var out = [[Int]](repeating: [], count: n)
             for r in kept {
                 guard let (a, c) = order(r) else { continue }
-                margin[a * n + c] = r.lower
-                out[a].append(c)
+                margin[number[a], number[c]] = r.lower
+                out[number[a]].append(number[c])
             }
             var dropped = [Bool](repeating: false, count: kept.count)
             for (k, r) in kept.enumerated() {
-                guard let (a, c) = order(r) else { continue }
+                guard let (a0, c0) = order(r) else { continue }
+                let (a, c) = (number[a0], number[c0])
                 for b in out[a] where b != c && b != a {
-                    let m1 = margin[a * n + b], m2 = margin[b * n + c]
+                    let m1 = margin[a, b], m2 = margin[b, c]
                     if m1 > -.infinity && m2 > -.infinity && m1 + m2 >= r.lower {
-                        margin[a * n + c] = -.infinity
+                        margin[a, c] = -.infinity
                         dropped[k] = true
                         break
                     }
                 }
             }
             return kept.indices.filter { !dropped[$0] }.map { kept[$0] }
+        }
+
+        /// A value for each ordered pair of `count` items: a dense table up to 512 items, a
+        /// dictionary beyond (a study at small-area level may hide thousands of cells).
+        struct PairTable<Value> {
+            private let count: Int
+            private let empty: Value
+            private var dense: [Value]
+            private var sparse: [Int: Value] = [:]
+            init(count: Int, empty: Value) {
+                self.count = count
+                self.empty = empty
+                dense = count <= 512 ? [Value](repeating: empty, count: count * count) : []
+            }
+            subscript(a: Int, b: Int) -> Value {
+                get { dense.isEmpty ? sparse[a * count + b] ?? empty : dense[a * count + b] }
+                set { if dense.isEmpty { sparse[a * count + b] = newValue } else { dense[a * count + b] = newValue } }
+            }
         }
 
         /// An order row x_a − x_c ≥ margin as (a, c); nil for any other row.

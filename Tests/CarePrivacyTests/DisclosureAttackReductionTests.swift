@@ -32,6 +32,12 @@ import TestSupport
         // x0 − x2 ≥ 3 is not implied by x0 − x1 ≥ 1 and x1 − x2 ≥ 1: kept.
         let strict = DisclosureAttack.Problem.reduced([order(0, 1, 1), order(1, 2, 1), order(0, 2, 3)], lower: lower, upper: upper)
         #expect(strict.count == 3)
+        // A chain over 600 cells (the pair table beyond its dense size): x_i ≥ x_{i+1} and
+        // x_i ≥ x_{i+2}; every second-step order is implied and dropped, the 599 steps stay.
+        let many = 600
+        let chain = (0..<(many - 1)).map { order($0, $0 + 1, 0) } + (0..<(many - 2)).map { order($0, $0 + 2, 0) }
+        let kept = DisclosureAttack.Problem.reduced(chain, lower: Array(repeating: 1, count: many), upper: Array(repeating: 9, count: many))
+        #expect(kept.count == many - 1 && kept.allSatisfy { $0.terms[1].0 == $0.terms[0].0 + 1 })
         // Crossed bounds (an inconsistent publication) imply nothing.
         let crossed = DisclosureAttack.Problem.reduced([([(0, 1), (1, 1)], 2, 18)], lower: [5, 1], upper: [4, 9])
         #expect(crossed.count == 1)
