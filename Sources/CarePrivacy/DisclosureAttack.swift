@@ -89,7 +89,9 @@ public struct PublishedCells: Sendable {
 /// x_a ≥ x_b + margin for each published order, lower ≤ Σ_{a∈S} x_a ≤ upper for each published
 /// bound), with the shown cells substituted. Cells are split into independent components first
 /// (cells linked by a total, an order or a bound), so each program holds only the cells
-/// it needs. Each bound is found on the linear relaxation (Clp, through COIN-OR CBC); when the
+/// it needs; rows the cells' bounds or two other orders already imply are left out of the
+/// programs (``Problem/reduced(_:lower:upper:)``: the feasible set, and so every optimum, is the
+/// same). Each bound is found on the linear relaxation (Clp, through COIN-OR CBC); when the
 /// optimal vertex is integral it is the integer optimum too, otherwise the integer program is
 /// solved (CBC branch-and-bound).
 ///
@@ -166,6 +168,22 @@ public enum DisclosureAttack {
             let new = min(max(added - seen, 0), stored.count)
             return (Array(stored.suffix(new)), added)
         }
+        /// Optima found so far, by program and question (the suppression search asks the same
+        /// question of the same program again, e.g. when a total is tried shown, then withheld).
+        /// The solver is deterministic, so an answer read here is the one a solve would give.
+        private var optima: [Problem.Query: Problem.Optimum] = [:]
+        func optimum(_ query: Problem.Query) -> Problem.Optimum? {
+            lock.lock()
+            defer { lock.unlock() }
+            return optima[query]
+        }
+        func remember(_ query: Problem.Query, _ optimum: Problem.Optimum) {
+            lock.lock()
+            if optima.count >= 1024 { optima.removeAll(keepingCapacity: true) }
+            optima[query] = optimum
+            lock.unlock()
+        }
+
         /// Adds the assignment `values` of `cells` (a line of `count` cells).
         func add(cells: [Int], values: [Int], count: Int) {
             var w = reference?.count == count ? reference! : [Int](repeating: -1, count: count)
@@ -179,13 +197,18 @@ public enum DisclosureAttack {
     }
 
     /// Whether the attacker's range of the one small cell `h` covers 1 … m − 1 (at most two
-    /// programs, none when earlier witnesses show both ends).
+    /// programs, none when earlier witnesses show both ends or the bounds propagated along the
+    /// rows already keep h off an end).
     static func protects(_ h: Int, in published: PublishedCells, pool: WitnessPool) -> Bool {
         guard published.cells[h] == .small else { return true }
         let problem = Problem(published)
         guard let component = problem.components.first(where: { $0.contains(h) }) else { return true }
         let column = Problem.Columns(component, cells: published.cells.count)
         let m = published.minCell
+        // Bounds propagated along the rows settle most trials that fail: every integer assignment
+        // lies within them, so a cell they keep off 1 or off m − 1 is narrowed (what the programs
+        // below would find, without them).
+        guard let b = problem.propagatedBounds(component), b.lower[h] <= 1, b.upper[h] >= Double(m - 1) else { return false }
         var low = false, high = false
         for w in pool.assignments where problem.satisfies(w, component: component) {
             if w[h] == 1 { low = true }
@@ -195,7 +218,7 @@ public enum DisclosureAttack {
         let program = problem.program(for: component)
         for (sense, done) in [(LinearProgram.Sense.minimize, low), (.maximize, high)] where !done {
             let end = sense == .minimize ? 1 : m - 1
-            switch Problem.integerOptimum(program, objective: [column[h]], sense: sense, settledBeyond: Double(end)) {
+            switch Problem.integerOptimum(program, objective: [column[h]], sense: sense, settledBeyond: Double(end), pool: pool) {
             case .none, .beyond: return false
             case .assignment(let x):
                 pool.add(cells: component, values: x.map { Int($0) }, count: published.cells.count)
@@ -251,7 +274,17 @@ public enum DisclosureAttack {
                 // whose bound misses the cell's end settles it without an integer program.
                 let end = stopAtFirst && targets.count == 1 ? (sense == .minimize ? 1 : m - 1) : nil
                 let witness: [Double]
-                switch Problem.integerOptimum(program, objective: targets.map { column[$0] }, sense: sense, settledBeyond: end) {
+                if stopAtFirst && targets.count > 1 {
+                    // The sum only gathers witnesses (any integer assignment certifies the cells it
+                    // sets to an end): a fractional vertex is not worth an integer program, the
+                    // cells are then examined one by one.
+                    guard let x = Problem.integralVertex(program, objective: targets.map { column[$0] }, sense: sense) else {
+                        useSum = false
+                        continue
+                    }
+                    witness = x
+                } else {
+                switch Problem.integerOptimum(program, objective: targets.map { column[$0] }, sense: sense, settledBeyond: end, pool: pool) {
                 case .assignment(let x): witness = x
                 case .beyond(let bound):
                     let value = sense == .minimize ? Int((bound - 1e-6).rounded(.up)) : Int((bound + 1e-6).rounded(.down))
@@ -260,6 +293,7 @@ public enum DisclosureAttack {
                     // No integer assignment at all: the publication is inconsistent, which
                     // cannot happen for true counts; every small cell counts as narrowed.
                     return (small.map { Range(cell: $0, lower: Int.max, upper: Int.min) }, true)
+                }
                 }
                 let before = pending.count
                 certify(witness)
@@ -283,7 +317,8 @@ public enum DisclosureAttack {
     struct Problem {
         let published: PublishedCells
         /// Rows over hidden cells: Σ coefficient·x = value (equalities) or ≥ 0 (orders).
-        var rows: [(terms: [(Int, Double)], lower: Double, upper: Double)] = []
+        var rows: [Row] = []
+        typealias Row = (terms: [(Int, Double)], lower: Double, upper: Double)
         /// Bounds of each cell's count by cell index (those of shown cells are unused).
         var lower: [Double]
         var upper: [Double]
@@ -366,6 +401,10 @@ public enum DisclosureAttack {
                 let first = find(r.terms[0].0)
                 for (c, _) in r.terms.dropFirst() { parent[find(c)] = first }
             }
+            // The components stay those of every published row (the order in which cells are
+            // examined, and so the first narrowed cell found, is the publication's); the programs
+            // keep only the rows that the cells' bounds do not already imply.
+            rows = Self.reduced(rows, lower: lower, upper: upper)
             var groups: [Int: [Int]] = [:]
             for h in hidden { groups[find(h), default: []].append(h) }
             components = groups.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
@@ -373,6 +412,152 @@ public enum DisclosureAttack {
             for (k, c) in components.enumerated() { for h in c { componentOf[h] = k } }
             rowsByComponent = Array(repeating: [], count: components.count)
             for (r, row) in rows.enumerated() { rowsByComponent[componentOf[row.terms[0].0]].append(r) }
+        }
+
+        /// The rows with the same feasible set over the integers and the reals: rows over the same
+        /// terms merged into one (the intersection of their ranges: an order published by several
+        /// catchments, a stage equal to a catchment), and rows dropped whose range the cells'
+        /// bounds already imply (Σ a·x over the bounds' box lies within [lower, upper]: an order
+        /// between an "x" (≥ m) and a "<m" (≤ m − 1), a total with one hidden cell, which pins
+        /// that cell's bounds). Crossed bounds (an inconsistent publication) imply nothing, so the
+        /// program stays infeasible. The optimum of every program is unchanged; only the vertex
+        /// the simplex returns may differ, and the attack uses optimum values and integer
+        /// witnesses checked against every row (``satisfies(_:component:)``), never a vertex
+        /// as such.
+        static func reduced(_ rows: [Row], lower: [Double], upper: [Double]) -> [Row] {
+            // Orders (the most rows by far) are keyed by their pair of cells, numbered among the
+            // cells that some order names (a dense table while small, a dictionary beyond).
+            var number = [Int](repeating: -1, count: lower.count)
+            var n = 0
+            for r in rows { if let (a, c) = order(r) { for x in [a, c] where number[x] < 0 { number[x] = n; n += 1 } } }
+            struct Key: Hashable { let cells: [Int]; let coefficients: [Double] }
+            var merged: [Row] = []
+            var position: [Key: Int] = [:]
+            var orderAt = PairTable<Int>(count: n, empty: -1)
+            for r in rows {
+                if let (a, c) = order(r) {
+                    let k = orderAt[number[a], number[c]]
+                    if k >= 0 { merged[k].lower = max(merged[k].lower, r.lower) } else {
+                        orderAt[number[a], number[c]] = merged.count
+                        merged.append(r)
+                    }
+                    continue
+                }
+                let terms = r.terms.sorted { $0.0 < $1.0 }
+                let key = Key(cells: terms.map(\.0), coefficients: terms.map(\.1))
+                if let k = position[key] {
+                    merged[k].lower = max(merged[k].lower, r.lower)
+                    merged[k].upper = min(merged[k].upper, r.upper)
+                } else {
+                    position[key] = merged.count
+                    merged.append(r)
+                }
+            }
+            let kept = merged.filter { r in
+                var low = 0.0, high = 0.0
+                for (c, a) in r.terms {
+                    guard lower[c] <= upper[c] else { return true }
+                    low += a > 0 ? a * lower[c] : a * upper[c]
+                    high += a > 0 ? a * upper[c] : a * lower[c]
+                }
+                return !(low >= r.lower && high <= r.upper)
+            }
+            // Orders x_a − x_c ≥ m implied by two others still kept, x_a − x_b ≥ m₁ and
+            // x_b − x_c ≥ m₂ with m₁ + m₂ ≥ m (a catchment's member ordered before each area of
+            // its frontier, step after step), are dropped one at a time: each is implied by the
+            // rows left when it goes, so the feasible set never changes.
+            var margin = PairTable<Double>(count: n, empty: -.infinity)
+            var out = [[Int]](repeating: [], count: n)
+            for r in kept {
+                guard let (a, c) = order(r) else { continue }
+                margin[number[a], number[c]] = r.lower
+                out[number[a]].append(number[c])
+            }
+            var dropped = [Bool](repeating: false, count: kept.count)
+            for (k, r) in kept.enumerated() {
+                guard let (a0, c0) = order(r) else { continue }
+                let (a, c) = (number[a0], number[c0])
+                for b in out[a] where b != c && b != a {
+                    let m1 = margin[a, b], m2 = margin[b, c]
+                    if m1 > -.infinity && m2 > -.infinity && m1 + m2 >= r.lower {
+                        margin[a, c] = -.infinity
+                        dropped[k] = true
+                        break
+                    }
+                }
+            }
+            return kept.indices.filter { !dropped[$0] }.map { kept[$0] }
+        }
+
+        /// A value for each ordered pair of `count` items: a dense table up to 512 items, a
+        /// dictionary beyond (a study at small-area level may hide thousands of cells).
+        struct PairTable<Value> {
+            private let count: Int
+            private let empty: Value
+            private var dense: [Value]
+            private var sparse: [Int: Value] = [:]
+            init(count: Int, empty: Value) {
+                self.count = count
+                self.empty = empty
+                dense = count <= 512 ? [Value](repeating: empty, count: count * count) : []
+            }
+            subscript(a: Int, b: Int) -> Value {
+                get { dense.isEmpty ? sparse[a * count + b] ?? empty : dense[a * count + b] }
+                set { if dense.isEmpty { sparse[a * count + b] = newValue } else { dense[a * count + b] = newValue } }
+            }
+        }
+
+        /// An order row x_a − x_c ≥ margin as (a, c); nil for any other row.
+        static func order(_ r: Row) -> (larger: Int, smaller: Int)? {
+            guard r.terms.count == 2, r.upper == .infinity, r.lower.isFinite else { return nil }
+            switch (r.terms[0].1, r.terms[1].1) {
+            case (1, -1): return (r.terms[0].0, r.terms[1].0)
+            case (-1, 1): return (r.terms[1].0, r.terms[0].0)
+            default: return nil
+            }
+        }
+
+        /// The cells' bounds tightened along the rows of `component` over the integers (each row
+        /// bounds each of its cells by the others' bounds, rounded inwards; repeated until nothing
+        /// changes, at most `passes` times), indexed by cell; nil when they cross, i.e. no integer
+        /// assignment satisfies the rows. Every integer assignment satisfying the publication lies
+        /// within them (Savelsbergh 1994, "Preprocessing and probing techniques for mixed integer
+        /// programming problems", bound tightening).
+        func propagatedBounds(_ component: [Int], passes: Int = 16) -> (lower: [Double], upper: [Double])? {
+            var lo = lower, hi = upper
+            for h in component where lo[h] > hi[h] { return nil }
+            let componentRows = rowsByComponent[componentOf[component[0]]]
+            for _ in 0..<passes {
+                var changed = false
+                for r in componentRows {
+                    let row = rows[r]
+                    // Σ of the terms' least and greatest values, infinite parts counted apart.
+                    var minSum = 0.0, maxSum = 0.0, minInfinite = 0, maxInfinite = 0
+                    for (c, a) in row.terms {
+                        let (l, u) = a > 0 ? (a * lo[c], a * hi[c]) : (a * hi[c], a * lo[c])
+                        if l.isFinite { minSum += l } else { minInfinite += 1 }
+                        if u.isFinite { maxSum += u } else { maxInfinite += 1 }
+                    }
+                    for (c, a) in row.terms {
+                        let (l, u) = a > 0 ? (a * lo[c], a * hi[c]) : (a * hi[c], a * lo[c])
+                        // a·x_c ≥ row.lower − Σ_{others} max and ≤ row.upper − Σ_{others} min.
+                        let othersMax = u.isFinite ? (maxInfinite == 0 ? maxSum - u : .infinity) : (maxInfinite == 1 ? maxSum : .infinity)
+                        let othersMin = l.isFinite ? (minInfinite == 0 ? minSum - l : -.infinity) : (minInfinite == 1 ? minSum : -.infinity)
+                        let least = row.lower - othersMax, most = row.upper - othersMin
+                        var newLo = a > 0 ? least / a : most / a
+                        var newHi = a > 0 ? most / a : least / a
+                        if newLo.isNaN { newLo = -.infinity }
+                        if newHi.isNaN { newHi = .infinity }
+                        newLo = (newLo - 1e-9).rounded(.up)
+                        newHi = (newHi + 1e-9).rounded(.down)
+                        if newLo > lo[c] { lo[c] = newLo; changed = true }
+                        if newHi < hi[c] { hi[c] = newHi; changed = true }
+                        if lo[c] > hi[c] { return nil }
+                    }
+                }
+                if !changed { break }
+            }
+            return (lo, hi)
         }
 
         /// Whether an earlier assignment (one value per cell, −1 where unknown) is feasible here:
@@ -420,6 +605,55 @@ public enum DisclosureAttack {
         static func integerOptimum(_ base: LinearProgram, objective: [Int], sense: LinearProgram.Sense) -> [Double]? {
             guard case .assignment(let x) = integerOptimum(base, objective: objective, sense: sense, settledBeyond: nil) else { return nil }
             return x
+        }
+
+        /// The relaxation's optimal vertex for Σ x_c over `objective` columns when it is integral
+        /// (an integer assignment, optimal or not beyond the relaxation's own optimum); nil when
+        /// it is fractional or the relaxation has no optimum.
+        static func integralVertex(_ base: LinearProgram, objective: [Int], sense: LinearProgram.Sense) -> [Double]? {
+            guard base.rowCount > 0 else {
+                guard case .assignment(let x) = integerOptimum(base, objective: objective, sense: sense, settledBeyond: nil) else { return nil }
+                return x
+            }
+            var program = base
+            program.sense = sense
+            for c in objective { program.setObjective(ofColumn: c, 1) }
+            DisclosureAttack.solves.add(1)
+            guard let x = try? relaxation(program), x.allSatisfy({ abs($0 - $0.rounded()) < 1e-7 }) else { return nil }
+            return x.map { $0.rounded() }
+        }
+
+        /// A program with a question about it (objective columns, sense, the value asked about),
+        /// as the key of ``WitnessPool``'s answers.
+        struct Query: Hashable {
+            let data: [Double]
+            init(_ p: LinearProgram, objective: [Int], sense: LinearProgram.Sense, end: Double?) {
+                var d: [Double] = [Double(p.columnCount), Double(p.rowCount), sense == .minimize ? 0 : 1, end ?? .nan, Double(objective.count)]
+                d.reserveCapacity(5 + objective.count + 2 * p.columnCount + 2 * p.rowCount + 3 * p.nonzeroCount)
+                d += objective.map(Double.init)
+                for c in p.columns { d += [c.lower, c.upper] }
+                d += p.rowLower
+                d += p.rowUpper
+                for column in p.entries {
+                    d.append(Double(column.count))
+                    for (r, v) in column { d += [Double(r), v] }
+                }
+                data = d
+            }
+            // NaN (no value asked about) compares unequal to itself: compare bit patterns.
+            static func == (a: Query, b: Query) -> Bool { a.data.map(\.bitPattern) == b.data.map(\.bitPattern) }
+            func hash(into h: inout Hasher) { for x in data { h.combine(x.bitPattern) } }
+        }
+
+        /// ``integerOptimum(_:objective:sense:settledBeyond:)``, answered from `pool` when it has
+        /// seen the same question about the same program.
+        static func integerOptimum(_ base: LinearProgram, objective: [Int], sense: LinearProgram.Sense, settledBeyond end: Double?,
+                                   pool: WitnessPool) -> Optimum {
+            let query = Query(base, objective: objective, sense: sense, end: end)
+            if let known = pool.optimum(query) { return known }
+            let found = integerOptimum(base, objective: objective, sense: sense, settledBeyond: end)
+            pool.remember(query, found)
+            return found
         }
 
         /// The integer optimum of Σ x_c over `objective` columns, found as above; with
