@@ -23,6 +23,9 @@ build() {
   # A failed build fails the script: a stale binary from an earlier build must never be fuzzed.
   local log status=0
   log="$(mktemp "${TMPDIR:-/tmp}/careatlas-fuzz-build.XXXXXX")"
+  # SwiftPM keeps the build plan of the local CareAtlas dependency (path "..") and does not notice
+  # source files added there since ("cannot find 'X' in scope"): plan again every time (a second).
+  rm -f "$scratch/debug.yaml" "$scratch"/*/debug/description.json
   (cd "$here" && swift build --scratch-path "$scratch" -c debug \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
     -Xcc -fsanitize=fuzzer-no-link,address) >"$log" 2>&1 || status=$?
