@@ -52,6 +52,15 @@ extension RegionInstance {
                 method: "preprocessing (every area within reach fits the budgets)")
         }
 
+        // A unique optimum of the connected-set search is the region any exact method returns;
+        // ties, searches over the node limit and instances it does not take go on to CBC.
+        if options.method == .automatic, options.enumerationNodeLimit > 0,
+            let found = enumerateOptimum(nodeLimit: options.enumerationNodeLimit), found.optimalRegions == 1, isFeasible(found.region)
+        {
+            let region = tidy(found.region)
+            return RegionResult(selected: region, bound: weight(of: region), optimal: true, method: Self.enumerationMethod)
+        }
+
         let heuristic = heuristicRegion().flatMap { isFeasible($0) ? tidy($0) : nil }
         let heuristicValue = heuristic.map(weight(of:)) ?? -.infinity
         var bound = knapsackBound()

@@ -186,6 +186,9 @@ public enum RegionOptimizer {
         var method: Method = .automatic
         /// Rounds of the node-separator cutting-plane loop that gives the bound of the heuristic path.
         var boundCutRounds: Int = 60
+        /// The most search nodes of the connected-set branch and bound tried before CBC
+        /// (``RegionInstance/enumerateOptimum(nodeLimit:)``); 0: straight to the heuristic and CBC.
+        var enumerationNodeLimit: Int = 20_000
     }
 
     static func solve(_ problem: RegionProblem, options: Options) throws(RegionOptimizerError) -> RegionSolution {

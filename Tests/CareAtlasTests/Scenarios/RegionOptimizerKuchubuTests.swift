@@ -92,4 +92,26 @@ struct RegionOptimizerKuchubuTests {
         #expect(s.selected.count <= Int(maxAreas) && s.selected.contains(p.root))
         #expect(s.optimal || s.method.contains("time limit"))
     }
+
+    @Test("the frontier's budgets 1…25 and nested stages: the connected-set search gives CBC's regions")
+    func frontierSearchEqualsCBC() throws {
+        var searched = 0
+        var previous: [Int] = []
+        for budget in 1...25 {
+            for nested in [false, true] {
+                var p = try Self.problem(.municipality, budgets: [("areas", Double(budget))], root: "13105")
+                if nested { p.required = previous }
+                let cbc = try RegionOptimizer.solve(p, options: .init(enumerationNodeLimit: 0))
+                let instance = try RegionInstance(p)
+                let found = instance.enumerateOptimum(nodeLimit: 20_000)
+                let s = try RegionOptimizer.solve(p)
+                print("RegionOptimizer frontier \(budget)\(nested ? " nested" : ""): \(instance.count) nodes, search \(found.map { "\($0.nodes) nodes, \($0.optimalRegions) optimal regions" } ?? "over the limit"); \(String(format: "%.4f", s.seconds)) s vs cbc \(String(format: "%.4f", cbc.seconds)) s")
+                #expect(s.optimal && cbc.optimal)
+                #expect(s.selected == cbc.selected, "budget \(budget)")
+                if s.method == RegionInstance.enumerationMethod { searched += 1 }
+                if !nested { previous = s.selected }
+            }
+        }
+        #expect(searched > 0)
+    }
 }

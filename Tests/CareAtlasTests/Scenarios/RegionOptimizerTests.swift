@@ -436,4 +436,73 @@ struct RegionOptimizerTests {
         let b = try RegionOptimizer.solve(small)
         #expect(a == b)
     }
+
+    // MARK: - The connected-set branch and bound
+
+    /// Every region of the reduced instance by brute force: the optimum weight and how many
+    /// feasible regions reach it (local indices; at most 20 nodes).
+    fileprivate static func optimalRegionCount(_ instance: RegionInstance) -> (weight: Double, count: Int) {
+        precondition(instance.count <= 20)
+        var best = -Double.infinity
+        var count = 0
+        for mask in 0..<(1 << instance.count) {
+            let region = (0..<instance.count).filter { mask & (1 << $0) != 0 }
+            guard instance.isFeasible(region) else { continue }
+            let w = instance.weight(of: region)
+            if w > best + 1e-9 {
+                best = w
+                count = 1
+            } else if abs(w - best) <= 1e-9 {
+                count += 1
+            }
+        }
+        return (best, count)
+    }
+
+    @Test("connected-set search: the optimum and the number of optimal regions of brute force (required nodes included)")
+    func enumerationAgainstBruteForce() throws {
+        var rng = SplitMix64(state: 4242)
+        let graphs = [grid(3, 3), grid(4, 4), grid(3, 5), grid(4, 5)] + (0..<10).map { i in nearestNeighbourGraph(10 + i, k: 2 + i % 2, &rng) }
+        var problems = randomInstances(seed: 23, graphs: graphs)
+        // Nested stages: the optimum of a smaller budget required.
+        for problem in problems.prefix(20) {
+            guard let smaller = try? RegionOptimizer.solve(problem) else { continue }
+            var nested = problem
+            nested.required = smaller.selected
+            nested.budgets = nested.budgets.map { $0 + 2 }
+            problems.append(nested)
+        }
+        var checked = 0, unique = 0
+        for (index, problem) in problems.enumerated() {
+            guard let instance = try? RegionInstance(problem), instance.isEnumerable, instance.count <= 20 else { continue }
+            let found = try #require(instance.enumerateOptimum(nodeLimit: .max), "instance \(index)")
+            let (weight, count) = Self.optimalRegionCount(instance)
+            #expect(instance.isFeasible(found.region), "instance \(index)")
+            #expect(instance.weight(of: found.region) == weight, "instance \(index)")
+            #expect(found.optimalRegions == count, "instance \(index): \(found.optimalRegions) optimal regions, brute force \(count)")
+            checked += 1
+            if count == 1 { unique += 1 }
+        }
+        // Both outcomes are exercised: unique optima (the search answers) and ties (CBC answers).
+        #expect(checked >= 50 && unique >= 10 && checked - unique >= 10, "\(checked) instances, \(unique) unique")
+    }
+
+    @Test("solve with the connected-set search equals the CBC path: objective always, region where the optimum is unique")
+    func enumerationAgainstCBC() throws {
+        var rng = SplitMix64(state: 77)
+        let graphs = (0..<8).map { i in nearestNeighbourGraph(30 + 5 * i, k: 3, &rng) } + [grid(6, 6), grid(5, 8)]
+        var searched = 0
+        for (index, problem) in randomInstances(seed: 31, graphs: graphs).enumerated() {
+            let cbc = try RegionOptimizer.solve(problem, options: .init(enumerationNodeLimit: 0))
+            let solution = try RegionOptimizer.solve(problem)
+            #expect(solution.optimal && cbc.optimal, "instance \(index)")
+            #expect(abs(solution.objective - cbc.objective) <= 1e-9 * max(1, cbc.objective), "instance \(index): \(solution) vs \(cbc)")
+            expectFeasible(solution, problem)
+            if solution.method == RegionInstance.enumerationMethod {
+                #expect(solution.selected == cbc.selected, "instance \(index): a unique optimum differs from CBC's")
+                searched += 1
+            }
+        }
+        #expect(searched >= 10, "the search answered only \(searched) instances")
+    }
 }
