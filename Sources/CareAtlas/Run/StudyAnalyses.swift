@@ -143,9 +143,15 @@ public struct StudyAnalyses: Sendable {
         // core while the rest is computed here.
         let staged = StagedRun()
         let group = DispatchGroup()
+        // The staged plans count gap areas with the access gaps of `scenarios.gaps` at their level;
+        // at this run's level those are the study's gaps below, computed once and handed over.
+        let handoff = model.spec.scenarios.map { $0.gaps != nil && $0.level == level } == true ? GapsHandoff() : nil
         if model.spec.scenarios != nil {
             progress("staged plans")
-            DispatchQueue.global().async(group: group) { staged.result = Result { try ScenarioAnalysis.run(model, costs: costs, progress: progress) } }
+            DispatchQueue.global().async(group: group) {
+                defer { handoff?.close() }
+                staged.result = Result { try ScenarioAnalysis.run(model, costs: costs, progress: progress, gaps: handoff) }
+            }
         }
         progress("ranking areas and growing catchments")
         let defaultShares = try Availability.attempt("patient-share catchments not computed") {
@@ -160,8 +166,9 @@ public struct StudyAnalyses: Sendable {
         var studyGaps: Availability<StudyGaps>?
         if let settings = model.spec.scenarios?.gaps {
             progress("access and gaps")
+            let handedOver = handoff?.wait()
             studyGaps = try Availability.attempt("access gaps not computed") {
-                let (access, gaps) = try AccessGaps.find(model, level: level, settings: settings, costs: costs)
+                let (access, gaps) = try handedOver?.get() ?? AccessGaps.find(model, level: level, settings: settings, costs: costs)
                 return StudyGaps(access: access, gaps: gaps)
             }
         }
@@ -245,6 +252,40 @@ public struct StudyAnalyses: Sendable {
 public struct StudyGaps: Sendable {
     public let access: StudyAccess
     public let gaps: AccessGaps
+}
+
+/// The access gaps of `scenarios.gaps` passed from the staged plans' thread (which computes them
+/// first, for its gap counts) to the thread that reports them: ``wait()`` returns once they are
+/// there or once the staged plans ended without them (nil: compute them yourself).
+final class GapsHandoff: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value: Result<(access: StudyAccess, gaps: AccessGaps), any Error>?
+    private var closed = false
+
+    /// Hands over the gaps (or the error that stopped them); later calls are ignored.
+    func fulfil(_ result: Result<(access: StudyAccess, gaps: AccessGaps), any Error>) {
+        condition.lock()
+        if !closed { value = result }
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Ends the hand-over (the staged plans are done, with or without gaps).
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The gaps once handed over, nil when the staged plans ended without them.
+    func wait() -> Result<(access: StudyAccess, gaps: AccessGaps), any Error>? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !closed { condition.wait() }
+        return value
+    }
 }
 
 /// The staged plans computed on another thread (written once before the group is waited on).

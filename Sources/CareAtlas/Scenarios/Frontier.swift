@@ -45,11 +45,12 @@ public struct Frontier: Sendable {
         guard spec.upTo >= 1 else { throw AnalysisError("scenarios.frontier.up_to must be at least 1") }
         let weights = c.weights(spec.objective)
         // Areas without data for the measure cost more than every budget of the frontier (never taken).
-        var costs = c.costs(spec.measure, kinds: spec.kinds)
-        let known = costs.reduce(0, +)
+        var measured = c.costs(spec.measure, kinds: spec.kinds)
+        let known = measured.reduce(0, +)
         let noData = c.areasWithoutData(spec.measure, kinds: spec.kinds)
-        for i in noData { costs[i] = Double(max(spec.upTo, 1)) + known + 1 }
-        func solve(_ budget: Int, required: [Int]) throws -> RegionSolution? {
+        for i in noData { measured[i] = Double(max(spec.upTo, 1)) + known + 1 }
+        let costs = measured
+        @Sendable func solve(_ budget: Int, required: [Int]) throws -> RegionSolution? {
             let problem = RegionProblem(weights: weights, costs: [costs], budgets: [Double(budget)], adjacency: c.adjacency,
                                         root: c.anchorIndex, connected: true, required: required)
             // Infeasible budgets (the anchor's area alone exceeds them) have no region.
@@ -66,10 +67,16 @@ public struct Frontier: Sendable {
         if noData.contains(c.anchorIndex) {
             notes.append("the anchor's area \(c.areas[c.anchorIndex].name) has no data for \(spec.measure.rawValue): no budget can be measured")
         }
-        var counter = ProgressCounter("frontier: budget", total: last, minimumTotal: 10, report: progress)
-        for b in 1...last {
-            counter.advance(to: b - 1)
-            if let s = try solve(b, required: []) {
+        // The budgets are independent: solved on every core, taken in order from a shared queue
+        // (the searches run at once; CBC's runs, for ties, wait for each other).
+        let slots = BudgetSlots(last, progress: ProgressCounter("frontier: budget", total: last, minimumTotal: 10, report: progress))
+        let workers = max(1, min(last, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let b = slots.next() { slots.store(b, Result { try solve(b, required: []) }) }
+        }
+        for (index, result) in slots.results.enumerated() {
+            let b = index + 1
+            if let s = try result?.get() {
                 solutions[b] = s
                 points.append(Point(budget: b, objective: s.objective, patients: patients(s.selected),
                                     areaIDs: s.selected.map { c.areas[$0].id }, optimal: s.optimal, gap: s.gap))
@@ -77,7 +84,6 @@ public struct Frontier: Sendable {
                 points.append(Point(budget: b, objective: nil, patients: nil, areaIDs: [], optimal: true, gap: 0))
             }
         }
-        counter.advance(to: last)
         let feasible = points.compactMap { p in p.objective.map { (point: p, objective: $0) } }
         let knee = Self.knee(feasible.map { (Double($0.point.budget), $0.objective) })
         let kneeBudget = knee.map { feasible[$0].point.budget }
@@ -123,5 +129,40 @@ public struct Frontier: Sendable {
             if value > bestValue + 1e-12 { best = i; bestValue = value }
         }
         return best
+    }
+}
+
+/// The frontier's budgets 1 … last handed out one at a time to the workers, and their solutions.
+private final class BudgetSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private let last: Int
+    private var handedOut = 0
+    private var done = 0
+    private var progress: ProgressCounter
+    /// The solution (nil: no region fits) or the error of each budget, in budget order.
+    private(set) var results: [Result<RegionSolution?, any Error>?]
+
+    init(_ last: Int, progress: ProgressCounter) {
+        self.last = last
+        self.progress = progress
+        results = Array(repeating: nil, count: last)
+        self.progress.advance(to: 0)
+    }
+
+    /// The next budget to solve, nil when all are handed out.
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard handedOut < last else { return nil }
+        handedOut += 1
+        return handedOut
+    }
+
+    func store(_ budget: Int, _ result: Result<RegionSolution?, any Error>) {
+        lock.lock()
+        defer { lock.unlock() }
+        results[budget - 1] = result
+        done += 1
+        progress.advance(to: done)
     }
 }

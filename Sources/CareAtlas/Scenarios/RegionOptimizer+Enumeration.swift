@@ -12,14 +12,14 @@ struct EnumeratedOptimum: Sendable {
 extension RegionInstance {
     static let enumerationMethod = "connected-set branch and bound (unique optimum)"
 
-    /// Whether ``enumerateOptimum(nodeLimit:)`` takes this instance: connectivity asked for, and
+    /// Whether ``enumerateOptimum(nodeLimit:deadline:)`` takes this instance: connectivity asked for, and
     /// every fixed node already in the root's fixed component C (so that every region grows from C
     /// by adding neighbours).
     var isEnumerable: Bool { connected && fixed == source && !budgets.isEmpty }
 
     /// The exact optimum by branch and bound over the connected supersets of C, with every region
-    /// of optimal weight counted; nil when the instance is not ``isEnumerable`` or the search
-    /// visits more than `nodeLimit` nodes.
+    /// of optimal weight counted; nil when the instance is not ``isEnumerable``, the search
+    /// visits more than `nodeLimit` nodes, or the deadline passes (checked every 64 nodes).
     ///
     /// **Enumeration.** A search node is a connected feasible region S ⊇ C and a set X of nodes
     /// excluded below it. The node branches on one neighbour v of S outside S ∪ X that fits every
@@ -37,18 +37,19 @@ extension RegionInstance {
     /// only when its bound is *below* the best weight found (by more than 1e-9 relative), so every
     /// region of optimal weight is visited and counted: ``EnumeratedOptimum/optimalRegions`` is
     /// exact, and a unique optimum is the region every exact method returns.
-    func enumerateOptimum(nodeLimit: Int) -> EnumeratedOptimum? {
+    func enumerateOptimum(nodeLimit: Int, deadline: ContinuousClock.Instant? = nil) -> EnumeratedOptimum? {
         guard isEnumerable else { return nil }
-        var search = ConnectedSetSearch(self, nodeLimit: nodeLimit)
+        var search = ConnectedSetSearch(self, nodeLimit: nodeLimit, deadline: deadline)
         guard search.run(), let best = search.bestRegion else { return nil }
         return EnumeratedOptimum(region: best, optimalRegions: search.bestCount, nodes: search.visited)
     }
 }
 
-/// The state of ``RegionInstance/enumerateOptimum(nodeLimit:)``.
+/// The state of ``RegionInstance/enumerateOptimum(nodeLimit:deadline:)``.
 private struct ConnectedSetSearch {
     let instance: RegionInstance
     let nodeLimit: Int
+    let deadline: ContinuousClock.Instant?
     let n: Int
     /// Per budget, the nodes by weight per cost, descending (zero cost first; ties: smaller index).
     let knapsackOrder: [[Int]]
@@ -71,9 +72,10 @@ private struct ConnectedSetSearch {
     var heap = RegionInstance.Heap()
     var queue: [Int] = []
 
-    init(_ instance: RegionInstance, nodeLimit: Int) {
+    init(_ instance: RegionInstance, nodeLimit: Int, deadline: ContinuousClock.Instant?) {
         self.instance = instance
         self.nodeLimit = nodeLimit
+        self.deadline = deadline
         n = instance.count
         let w = instance.weights
         knapsackOrder = instance.costs.map { row in
@@ -119,6 +121,7 @@ private struct ConnectedSetSearch {
     private mutating func visit(newRegion: Bool) -> Bool {
         visited += 1
         if visited > nodeLimit { return false }
+        if let deadline, visited % 64 == 0, ContinuousClock().now >= deadline { return false }
         let t = tolerance(bestWeight)
         if newRegion && weight > bestWeight + t {
             bestWeight = weight

@@ -55,7 +55,7 @@ extension RegionInstance {
         // A unique optimum of the connected-set search is the region any exact method returns;
         // ties, searches over the node limit and instances it does not take go on to CBC.
         if options.method == .automatic, options.enumerationNodeLimit > 0,
-            let found = enumerateOptimum(nodeLimit: options.enumerationNodeLimit), found.optimalRegions == 1, isFeasible(found.region)
+            let found = enumerateOptimum(nodeLimit: options.enumerationNodeLimit, deadline: deadline), found.optimalRegions == 1, isFeasible(found.region)
         {
             let region = tidy(found.region)
             return RegionResult(selected: region, bound: weight(of: region), optimal: true, method: Self.enumerationMethod)

@@ -187,8 +187,10 @@ public enum RegionOptimizer {
         /// Rounds of the node-separator cutting-plane loop that gives the bound of the heuristic path.
         var boundCutRounds: Int = 60
         /// The most search nodes of the connected-set branch and bound tried before CBC
-        /// (``RegionInstance/enumerateOptimum(nodeLimit:)``); 0: straight to the heuristic and CBC.
-        var enumerationNodeLimit: Int = 20_000
+        /// (``RegionInstance/enumerateOptimum(nodeLimit:deadline:)``); 0: straight to the heuristic
+        /// and CBC. The 区中央部 frontier needs at most 69 nodes per budget; an instance the search
+        /// cannot settle within the limit costs CBC a few milliseconds (release build).
+        var enumerationNodeLimit: Int = 2_000
     }
 
     static func solve(_ problem: RegionProblem, options: Options) throws(RegionOptimizerError) -> RegionSolution {

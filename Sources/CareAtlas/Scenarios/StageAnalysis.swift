@@ -65,10 +65,18 @@ extension ScenarioAnalysis {
     /// Evaluates every plan of the study's `scenarios:` section (and the frontier when asked).
     /// With travel-time `costs`, `within_minutes` stages and the gap counts use minutes.
     public static func run(_ model: StudyModel, costs: StudyCosts? = nil, progress: @escaping (String) -> Void = { _ in }) throws -> ScenarioAnalysis {
+        try run(model, costs: costs, progress: progress, gaps: nil)
+    }
+
+    /// ``run(_:costs:progress:)`` handing the access gaps of `scenarios.gaps` (computed for the
+    /// gap counts) to `gaps`, for a caller that needs the same gaps at the same level.
+    static func run(_ model: StudyModel, costs: StudyCosts?, progress: @escaping (String) -> Void, gaps: GapsHandoff?) throws
+        -> ScenarioAnalysis
+    {
         guard let spec = model.spec.scenarios, !spec.plans.isEmpty || spec.frontier != nil else {
             throw AnalysisError("the study has no scenarios", fix: "add a scenarios: section with plans (see geodata/README.md)")
         }
-        let context = try StageContext(model, spec, costs: costs)
+        let context = try StageContext(model, spec, costs: costs, gaps: gaps)
         var plans: [(String, [StageResult])] = []
         for plan in spec.plans {
             progress("plan \(plan.name)")
@@ -111,7 +119,8 @@ struct StageContext {
     /// evaluated, without gap counts (an optional part never stops them).
     let gapsUnavailable: String?
 
-    init(_ model: StudyModel, _ spec: ScenarioSpec, costs: StudyCosts? = nil) throws {
+    /// `gaps` receives the access gaps of `spec.gaps` once computed (see ``GapsHandoff``).
+    init(_ model: StudyModel, _ spec: ScenarioSpec, costs: StudyCosts? = nil, gaps handoff: GapsHandoff? = nil) throws {
         self.model = model
         self.spec = spec
         level = spec.level
@@ -131,8 +140,10 @@ struct StageContext {
         minutesToAnchor = areas.indices.map { costs?.minutes(level: level, area: $0, institution: anchorInstitution) }
         var gapAreaIDs: Set<String>?, gapsUnavailable: String?
         if let g = spec.gaps {
+            let found = Result { try AccessGaps.find(model, level: level, settings: g, costs: costs) }
+            handoff?.fulfil(found)
             do {
-                gapAreaIDs = Set(try AccessGaps.find(model, level: level, settings: g, costs: costs).gaps.gaps.map(\.areaID))
+                gapAreaIDs = Set(try found.get().gaps.gaps.map(\.areaID))
             } catch let error as AnalysisError {
                 gapsUnavailable = "gap areas not counted: \(error)"
             }

@@ -103,15 +103,23 @@ struct RegionOptimizerKuchubuTests {
                 if nested { p.required = previous }
                 let cbc = try RegionOptimizer.solve(p, options: .init(enumerationNodeLimit: 0))
                 let instance = try RegionInstance(p)
-                let found = instance.enumerateOptimum(nodeLimit: 20_000)
+                let found = instance.enumerateOptimum(nodeLimit: RegionOptimizer.Options().enumerationNodeLimit)
                 let s = try RegionOptimizer.solve(p)
                 print("RegionOptimizer frontier \(budget)\(nested ? " nested" : ""): \(instance.count) nodes, search \(found.map { "\($0.nodes) nodes, \($0.optimalRegions) optimal regions" } ?? "over the limit"); \(String(format: "%.4f", s.seconds)) s vs cbc \(String(format: "%.4f", cbc.seconds)) s")
                 #expect(s.optimal && cbc.optimal)
                 #expect(s.selected == cbc.selected, "budget \(budget)")
+                // Every budget is settled by the search within the default node limit; a unique
+                // optimum is its answer, a tie goes to CBC.
+                #expect(found != nil, "budget \(budget): the search did not settle within the node limit")
+                if found?.optimalRegions == 1 {
+                    #expect(s.method == RegionInstance.enumerationMethod || s.method.hasPrefix("preprocessing"), "budget \(budget): \(s.method)")
+                } else {
+                    #expect(s.method != RegionInstance.enumerationMethod, "budget \(budget): \(s.method)")
+                }
                 if s.method == RegionInstance.enumerationMethod { searched += 1 }
                 if !nested { previous = s.selected }
             }
         }
-        #expect(searched > 0)
+        #expect(searched >= 15, "the search answered \(searched) of 50 solves")
     }
 }

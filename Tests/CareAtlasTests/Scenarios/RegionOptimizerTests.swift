@@ -440,15 +440,31 @@ struct RegionOptimizerTests {
     // MARK: - The connected-set branch and bound
 
     /// Every region of the reduced instance by brute force: the optimum weight and how many
-    /// feasible regions reach it (local indices; at most 20 nodes).
+    /// feasible regions reach it (local indices as bit masks; at most 20 nodes).
     fileprivate static func optimalRegionCount(_ instance: RegionInstance) -> (weight: Double, count: Int) {
-        precondition(instance.count <= 20)
+        let n = instance.count
+        precondition(n <= 20)
+        let neighbours = instance.adjacency.map { $0.reduce(UInt32(0)) { $0 | 1 << UInt32($1) } }
+        let fixed = (0..<n).reduce(UInt32(0)) { instance.fixed[$1] ? $0 | 1 << UInt32($1) : $0 }
         var best = -Double.infinity
         var count = 0
-        for mask in 0..<(1 << instance.count) {
-            let region = (0..<instance.count).filter { mask & (1 << $0) != 0 }
-            guard instance.isFeasible(region) else { continue }
-            let w = instance.weight(of: region)
+        for mask in UInt32(0)..<(1 << UInt32(n)) where mask & fixed == fixed {
+            var cost = [Double](repeating: 0, count: instance.budgets.count)
+            var w = 0.0
+            for i in 0..<n where mask & (1 << UInt32(i)) != 0 {
+                w += instance.weights[i]
+                for k in cost.indices { cost[k] += instance.costs[k][i] }
+            }
+            guard instance.fits(cost) else { continue }
+            var reached = UInt32(1) << UInt32(instance.root)
+            var grown = true
+            while grown {
+                var next = reached
+                for i in 0..<n where reached & (1 << UInt32(i)) != 0 { next |= neighbours[i] & mask }
+                grown = next != reached
+                reached = next
+            }
+            guard reached == mask else { continue }
             if w > best + 1e-9 {
                 best = w
                 count = 1
