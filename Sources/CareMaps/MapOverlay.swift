@@ -118,6 +118,9 @@ public final class MapOverlayCache: @unchecked Sendable {
 
     public init() {}
 
+    /// How many overlays were drawn (for tests: maps that share one draw it once).
+    var count: Int { lock.withLock { kept.count } }
+
     deinit {
         for surface in kept.values { cairo_surface_destroy(surface) }
     }
