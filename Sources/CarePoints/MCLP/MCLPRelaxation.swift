@@ -64,6 +64,11 @@ final class MCLPRelaxation {
     /// The free sites; after an evaluation its first `picks` entries are S, the q largest c_j
     /// (ties to the smaller index), in no particular order.
     private(set) var order: [Int32] = []
+    /// c, S and the Lagrangian choice's value at the best multipliers of a run of ``minimise``,
+    /// kept when they are found so that the run need not evaluate L there again at its end.
+    private var bestOrder: [Int32] = []
+    private let bestCost: UnsafeMutablePointer<Double>
+    private var bestLastInS = 0.0, bestFirstOutside = 0.0, bestSolution = 0.0
     /// The smallest c_j in S and the largest outside S (−∞ when all free sites are in S).
     private(set) var lastInS = 0.0
     private(set) var firstOutside = -Double.infinity
@@ -120,13 +125,14 @@ final class MCLPRelaxation {
         activeIndex = buffer(m, Int32(-1))
         cost = buffer(n, 0.0)
         averageXs = buffer(n, 0.0)
+        bestCost = buffer(n, 0.0)
         localStart = buffer(n, 0)
         localEnd = buffer(n, 0)
         localDemands = buffer(core.siteDemands.count, Int32(0))
     }
 
     deinit {
-        for pointer in [w, lambdaBest, coverCount, subgradient, direction, trial, cost, averageXs] { pointer.deallocate() }
+        for pointer in [w, lambdaBest, coverCount, subgradient, direction, trial, cost, averageXs, bestCost] { pointer.deallocate() }
         for pointer in [activeGroup, activeIndex, localDemands] { pointer.deallocate() }
         localStart.deallocate()
         localEnd.deallocate()
@@ -382,6 +388,7 @@ final class MCLPRelaxation {
         }
         var value = evaluate(active: lambda)
         var best = value.bound
+        keepBest(solution: value.solution)
         pruning.incumbent = found(0, value.solution, self)
         freeList.withUnsafeBufferPointer { free in
             for j in free { averageX[Int(j)] = 0 }
@@ -435,6 +442,7 @@ final class MCLPRelaxation {
             if value.bound < best {
                 lambda.update(from: trial, count: padded)
                 best = value.bound
+                keepBest(solution: value.solution)
                 if gv.total > 0 { theta = Swift.min(2, theta * 1.1) }
                 stalled = 0
             } else {
@@ -449,12 +457,31 @@ final class MCLPRelaxation {
             iteration += 1
         }
         // c and S at the best multipliers, for fixing and branching.
-        let final = evaluate(active: lambda)
-        _ = found(iteration, final.solution, self)
+        restoreBest()
+        _ = found(iteration, bestSolution, self)
         lambdaArray.withUnsafeMutableBufferPointer { full in
             for a in 0..<count { full[Int(activeGroup[a])] = lambda[a] }
         }
-        return Swift.min(best, final.bound)
+        return best
+    }
+
+    /// Keeps c (free sites), S, its bounds and the choice's value of the evaluation just made.
+    private func keepBest(solution: Double) {
+        for j in freeList { bestCost[Int(j)] = cost[Int(j)] }
+        bestOrder.removeAll(keepingCapacity: true)
+        bestOrder.append(contentsOf: order)
+        bestLastInS = lastInS
+        bestFirstOutside = firstOutside
+        bestSolution = solution
+    }
+
+    /// Puts back what ``keepBest(solution:)`` kept: the state of an evaluation at those multipliers.
+    private func restoreBest() {
+        for j in freeList { cost[Int(j)] = bestCost[Int(j)] }
+        order.removeAll(keepingCapacity: true)
+        order.append(contentsOf: bestOrder)
+        lastInS = bestLastInS
+        firstOutside = bestFirstOutside
     }
 
     /// Fixing by reduced costs, with c and S at the multipliers that gave `bound`: forcing a free
