@@ -52,6 +52,13 @@ struct MCLPSchedule: Sendable {
 /// so λ stays in [0, w_i].
 ///
 /// The scratch space is allocated once (the hot loops run over raw buffers) and freed in `deinit`.
+/// The per-group loops of an evaluation and of the volume algorithm run over four lanes
+/// (`SIMD4<Double>`) of buffers zero-padded to a multiple of four, without branches; each sum is
+/// kept per lane (and c_j in four interleaved partial sums) and the partial sums are added in a
+/// fixed order, so the results do not depend on anything but the input. The order of the
+/// additions differs from a plain loop's by rounding only: about n·2⁻⁵³ of the total weight W
+/// for n ≈ 10³ terms, far below the 10⁻⁹ W by which ``MCLPPruning`` keeps a bound from closing a
+/// node it should not.
 ///
 /// Thread safety: used by one thread at a time; the search keeps one per concurrent task.
 final class MCLPRelaxation {
