@@ -56,9 +56,9 @@ struct MCLPSchedule: Sendable {
 /// (`SIMD4<Double>`) of buffers zero-padded to a multiple of four, without branches; each sum is
 /// kept per lane (and c_j in four interleaved partial sums) and the partial sums are added in a
 /// fixed order, so the results do not depend on anything but the input. The order of the
-/// additions differs from a plain loop's by rounding only: about n·2⁻⁵³ of the total weight W
-/// for n ≈ 10³ terms, far below the 10⁻⁹ W by which ``MCLPPruning`` keeps a bound from closing a
-/// node it should not.
+/// additions differs from a plain loop's by rounding only: at most about n·2⁻⁵³ times the sums'
+/// magnitude (a few W, W the total weight), ≈ 10⁻¹² W for n ≈ 10³ terms, far below the 10⁻⁹ W by
+/// which ``MCLPPruning`` keeps a bound from closing a node it should not.
 ///
 /// Thread safety: used by one thread at a time; the search keeps one per concurrent task.
 final class MCLPRelaxation {
