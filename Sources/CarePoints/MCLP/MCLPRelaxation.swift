@@ -186,15 +186,11 @@ final class MCLPRelaxation {
             core.demandStarts.withUnsafeBufferPointer { starts in
                 core.demandSites.withUnsafeBufferPointer { sites in
                     for i in 0..<m {
-                        var covered = false, reachable = false
-                        for q in starts[i]..<starts[i + 1] {
-                            let s = status[Int(sites[q])]
-                            if s == MCLPSiteStatus.chosen {
-                                covered = true
-                                break
-                            }
-                            if s == MCLPSiteStatus.free { reachable = true }
-                        }
+                        // Bit s set when a site of status s covers the group (no branches).
+                        var seen: UInt8 = 0
+                        for q in starts[i]..<starts[i + 1] { seen |= 1 &<< status[Int(sites[q])] }
+                        let covered = seen & (1 &<< MCLPSiteStatus.chosen) != 0
+                        let reachable = seen & (1 &<< MCLPSiteStatus.free) != 0
                         if covered {
                             base += core.weights[i]
                             activeIndex[i] = -1
@@ -224,11 +220,10 @@ final class MCLPRelaxation {
                     let j = Int(j)
                     localStart[j] = filled
                     for k in starts[j]..<starts[j + 1] {
+                        // Written always, kept when active (index < k ≤ the buffer's size).
                         let a = activeIndex[Int(demands[k])]
-                        if a >= 0 {
-                            localDemands[filled] = a
-                            filled += 1
-                        }
+                        localDemands[filled] = a
+                        filled &+= a >= 0 ? 1 : 0
                     }
                     localEnd[j] = filled
                 }
