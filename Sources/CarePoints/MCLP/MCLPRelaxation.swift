@@ -75,6 +75,8 @@ final class MCLPRelaxation {
     /// kept when they are found so that the run need not evaluate L there again at its end.
     private var bestOrder: [Int32] = []
     private let bestCost: UnsafeMutablePointer<Double>
+    /// c of `order`'s entries during ``selectS()``.
+    private let selectionKeys: UnsafeMutablePointer<Double>
     private var bestLastInS = 0.0, bestFirstOutside = 0.0, bestSolution = 0.0
     /// The smallest c_j in S and the largest outside S (−∞ when all free sites are in S).
     private(set) var lastInS = 0.0
@@ -133,13 +135,14 @@ final class MCLPRelaxation {
         cost = buffer(n, 0.0)
         averageXs = buffer(n, 0.0)
         bestCost = buffer(n, 0.0)
+        selectionKeys = buffer(n, 0.0)
         localStart = buffer(n, 0)
         localEnd = buffer(n, 0)
         localDemands = buffer(core.siteDemands.count, Int32(0))
     }
 
     deinit {
-        for pointer in [w, lambdaBest, coverCount, subgradient, direction, trial, cost, averageXs, bestCost] { pointer.deallocate() }
+        for pointer in [w, lambdaBest, coverCount, subgradient, direction, trial, cost, averageXs, bestCost, selectionKeys] { pointer.deallocate() }
         for pointer in [activeGroup, activeIndex, localDemands] { pointer.deallocate() }
         localStart.deallocate()
         localEnd.deallocate()
@@ -317,29 +320,42 @@ final class MCLPRelaxation {
     /// order the free sites came in.
     private func selectS() {
         let k = picks
-        let c = cost
+        let key = selectionKeys
         var last = Double.infinity
         var next = -Double.infinity
         order.withUnsafeMutableBufferPointer { a in
-            // a[x] precedes a[y] when c is larger, or equal with a smaller index.
-            @inline(__always) func before(_ x: Int32, _ y: Int32) -> Bool {
-                let cx = c[Int(x)], cy = c[Int(y)]
-                return cx > cy || (cx == cy && x < y)
+            // c of each entry, moved with it: the comparisons read no c through an index.
+            for r in 0..<a.count { key[r] = cost[Int(a[r])] }
+            // Entry r precedes a site of c = cy and index y when c is larger, or equal with a
+            // smaller index.
+            @inline(__always) func before(_ r: Int, _ cy: Double, _ y: Int32) -> Bool {
+                let cx = key[r]
+                return cx > cy || (cx == cy && a[r] < y)
+            }
+            @inline(__always) func after(_ r: Int, _ cy: Double, _ y: Int32) -> Bool {
+                let cx = key[r]
+                return cx < cy || (cx == cy && a[r] > y)
+            }
+            @inline(__always) func swap(_ r: Int, _ q: Int) {
+                a.swapAt(r, q)
+                let t = key[r]
+                key[r] = key[q]
+                key[q] = t
             }
             var low = 0, high = a.count - 1
             while low < high {
                 // Median of three as the pivot.
                 let mid = low + (high - low) / 2
-                if before(a[mid], a[low]) { a.swapAt(mid, low) }
-                if before(a[high], a[low]) { a.swapAt(high, low) }
-                if before(a[high], a[mid]) { a.swapAt(high, mid) }
-                let pivot = a[mid]
+                if before(mid, key[low], a[low]) { swap(mid, low) }
+                if before(high, key[low], a[low]) { swap(high, low) }
+                if before(high, key[mid], a[mid]) { swap(high, mid) }
+                let pivot = a[mid], pivotKey = key[mid]
                 var i = low, j = high
                 while i <= j {
-                    while before(a[i], pivot) { i += 1 }
-                    while before(pivot, a[j]) { j -= 1 }
+                    while before(i, pivotKey, pivot) { i += 1 }
+                    while after(j, pivotKey, pivot) { j -= 1 }
                     if i <= j {
-                        a.swapAt(i, j)
+                        swap(i, j)
                         i += 1
                         j -= 1
                     }
@@ -353,8 +369,8 @@ final class MCLPRelaxation {
                     break
                 }
             }
-            for r in 0..<k { last = Swift.min(last, c[Int(a[r])]) }
-            for r in k..<a.count { next = Swift.max(next, c[Int(a[r])]) }
+            for r in 0..<k { last = Swift.min(last, key[r]) }
+            for r in k..<a.count { next = Swift.max(next, key[r]) }
         }
         lastInS = last
         firstOutside = next
