@@ -223,7 +223,7 @@ final class MCLPRelaxation {
                     let j = Int(j)
                     localStart[j] = filled
                     for k in starts[j]..<starts[j + 1] {
-                        // Written always, kept when active (index < k ≤ the buffer's size).
+                        // Always written, kept when active (filled ≤ k, so in bounds).
                         let a = activeIndex[Int(demands[k])]
                         localDemands[filled] = a
                         filled &+= a >= 0 ? 1 : 0
