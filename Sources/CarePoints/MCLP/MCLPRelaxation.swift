@@ -522,9 +522,9 @@ final class MCLPRelaxation {
 }
 
 /// Four doubles of a per-group buffer, processed together (SIMD).
-typealias Lanes = SIMD4<Double>
+fileprivate typealias Lanes = SIMD4<Double>
 
-extension SIMD4 where Scalar == Double {
+fileprivate extension SIMD4 where Scalar == Double {
     /// `pointer[a..<a + 4]`.
     @inline(__always)
     static func load(_ pointer: UnsafePointer<Double>, _ a: Int) -> Self {
