@@ -109,10 +109,12 @@ public struct ExactContacts: Sendable {
         // Shared vertices: the occurrences in A and in B (ring, vertex index), by coordinates.
         var occurrences: [Coordinate: (a: [Vertex], b: [Vertex])] = [:]
         func note(_ v: Coordinate, _ va: Vertex, _ vb: Vertex) {
-            var entry = occurrences[v] ?? ([], [])
-            if !entry.a.contains(va) { entry.a.append(va) }
-            if !entry.b.contains(vb) { entry.b.append(vb) }
-            occurrences[v] = entry
+            // One lookup, the entry changed in place.
+            func add(_ entry: inout (a: [Vertex], b: [Vertex])) {
+                if !entry.a.contains(va) { entry.a.append(va) }
+                if !entry.b.contains(vb) { entry.b.append(vb) }
+            }
+            add(&occurrences[v, default: ([], [])])
         }
         // A sweep over x: both lists sorted by their segments' smaller x.
         var active: [Int] = []  // indices into segmentsB whose x-range may still meet
@@ -256,7 +258,7 @@ public struct ExactContacts: Sendable {
     private func contains(_ outer: Shape, verticesOf inner: Shape, in box: Envelope, except shared: [Coordinate: (a: [Vertex], b: [Vertex])]) -> Bool {
         for c in inner.rings {
             for p in c.dropLast() where p.x >= box.minX && p.x <= box.maxX && p.y >= box.minY && p.y <= box.maxY {
-                if shared[p] != nil { continue }
+                if !shared.isEmpty && shared[p] != nil { continue }
                 for part in outer.parts where locator.location(of: p, polygon: part) != .exterior { return true }
             }
         }

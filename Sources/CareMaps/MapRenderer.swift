@@ -16,14 +16,16 @@ public enum MapRenderer {
     ///     `id` and every reference to it (see ``SVGIDPrefixer``; ids are renumbered per document
     ///     in any case). Ignored for PDF and PNG.
     /// - Throws: ``MapRenderError`` when Cairo fails or the Japanese font is missing.
+    ///   - overlays: shared by maps of one extent (e.g. a study's slides), which then draw their
+    ///     common overlay once (``MapOverlayCache``); the image is the same as without.
     public static func render(
-        _ map: ThematicMap, format: MapFormat, metadata: DocumentMetadata, svgIDPrefix: String? = nil
+        _ map: ThematicMap, format: MapFormat, metadata: DocumentMetadata, svgIDPrefix: String? = nil, overlays: MapOverlayCache? = nil
     ) throws -> Data {
-        try renderWithLayout(map, format: format, metadata: metadata, svgIDPrefix: svgIDPrefix).data
+        try renderWithLayout(map, format: format, metadata: metadata, svgIDPrefix: svgIDPrefix, overlays: overlays).data
     }
 
     static func renderWithLayout(
-        _ map: ThematicMap, format: MapFormat, metadata: DocumentMetadata, svgIDPrefix: String? = nil
+        _ map: ThematicMap, format: MapFormat, metadata: DocumentMetadata, svgIDPrefix: String? = nil, overlays: MapOverlayCache? = nil
     ) throws -> (data: Data, layout: Layout) {
         let size = map.page.size
         var layout: Layout?
@@ -34,7 +36,7 @@ public enum MapRenderer {
             let pen = Pen(cr: cr, texts: texts)
             pen.rect(0, 0, size.width, size.height)
             pen.fill(RGBColor(255, 255, 255))
-            layout = draw(map, pen: pen, width: size.width, height: size.height)
+            layout = draw(map, pen: pen, width: size.width, height: size.height, overlays: overlays)
         }
         if format == .svg, let texts { return (SVGText.insert(texts.items, into: SVGIDPrefixer.prefix(data, with: svgIDPrefix)), layout!) }
         return (data, layout!)
@@ -58,8 +60,11 @@ public enum MapRenderer {
     }
 
     /// Draws the whole map page in the box (0, 0, width, height) of the current user space.
+    ///
+    /// - Parameter overlays: where the overlay (symbols, labels, inset, scale bar, north arrow) is
+    ///   drawn once for the maps that share it (``MapOverlayCache``); nil draws it here.
     @discardableResult
-    static func draw(_ map: ThematicMap, pen: Pen, width: Double, height: Double) -> Layout {
+    static func draw(_ map: ThematicMap, pen: Pen, width: Double, height: Double, overlays: MapOverlayCache? = nil) -> Layout {
         let cr = pen.cr
         let u = height / MapPage.a4.size.height  // every size is given at A4 and scaled with the page
         let text = map.language.texts
@@ -112,39 +117,14 @@ public enum MapRenderer {
         // Labels are placed first, so that symbols keep off them and off the anchor and the inset.
         let inset = map.overview.isEmpty ? nil : insetBox(frame: frame, u: u)
         let labels = map.showLabels ? placeLabels(map, pen: pen, layout: layout, u: u, reserved: inset.map { [$0] } ?? []) : []
-        var keepOff = labels.map(\.box)
-        if let inset { keepOff.append(inset) }
-        for layer in map.points where layer.emphasised {
-            for p in layer.positions where extent.contains(p) {
-                let (x, y) = layout.project(p)
-                let r = layer.size * u * 0.75
-                keepOff.append((x - r, y - r, 2 * r, 2 * r))
-            }
-        }
-        for layer in map.points where !layer.emphasised {
-            drawSymbols(layer, pen: pen, layout: layout, extent: extent, u: u, keepOff: keepOff)
-        }
-        for layer in map.points where layer.emphasised {
-            for p in layer.positions where extent.contains(p) {
-                let (x, y) = layout.project(p)
-                pen.symbol(layer.symbol, x: x, y: y, size: layer.size * u)
-            }
-            // A white halo under a black edge: visible on the darkest class too.
-            pen.stroke(RGBColor(255, 255, 255), width: 3 * u)
-            for p in layer.positions where extent.contains(p) {
-                let (x, y) = layout.project(p)
-                pen.symbol(layer.symbol, x: x, y: y, size: layer.size * u)
-            }
-            pen.color(layer.color)
-            cairo_fill_preserve(cr)
-            pen.stroke(RGBColor(0, 0, 0), width: 1 * u)
-        }
-        pen.font(7.5 * u)
-        for l in labels { pen.haloText(l.text, x: l.x, y: l.y, halo: 2 * u) }
+        let overlay = MapOverlay(
+            width: width, height: height, u: u, frame: .init(frame), scale: scale, originX: origin.x, originY: origin.y, extent: extent,
+            points: map.points, labels: labels.map { .init(text: $0.text, x: $0.x, y: $0.y) },
+            keepOff: (labels.map(\.box) + (inset.map { [$0] } ?? [])).map(MapOverlay.Rect.init), inset: inset.map(MapOverlay.Rect.init),
+            overview: map.overview, overviewHighlight: map.overviewHighlight, overviewExtent: map.overviewExtent, north: text.north)
+        if let overlays { overlays.paint(overlay, pen: pen) } else { overlay.draw(pen: pen) }
         layout.labelsDrawn = labels.map(\.text)
-        if let inset { drawOverview(map, pen: pen, box: inset, shown: extent, u: u) }
-        layout.scaleBarMetres = drawScaleBar(pen: pen, layout: layout, u: u)
-        drawNorthArrow(pen: pen, frame: frame, u: u, label: text.north)
+        layout.scaleBarMetres = scaleBarMetres(layout)
         cairo_restore(cr)
         pen.rect(frame.x, frame.y, frame.w, frame.h)
         pen.stroke(RGBColor(150, 150, 150), width: 0.6 * u)
@@ -281,7 +261,8 @@ public enum MapRenderer {
 
     /// The overview inset: every area in light grey, the highlighted region dark, the extent shown
     /// as a red rectangle.
-    static func drawOverview(_ map: ThematicMap, pen: Pen, box: Box, shown: Envelope, u: Double) {
+    static func drawOverview(_ map: MapOverlay, pen: Pen, box: Box) {
+        let shown = map.extent, u = map.u
         let cr = pen.cr
         var all: Envelope? = map.overviewExtent
         if all == nil {
@@ -330,8 +311,12 @@ public enum MapRenderer {
         metres >= 1000 ? "\(formatNumber(metres / 1000)) km" : "\(formatNumber(metres)) m"
     }
 
-    private static func drawScaleBar(pen: Pen, layout: Layout, u: Double) -> Double {
-        let metres = niceLength(0.2 * layout.frame.w / layout.scale)
+    /// The length the scale bar shows: a nice length of a fifth of the frame.
+    static func scaleBarMetres(_ layout: Layout) -> Double { niceLength(0.2 * layout.frame.w / layout.scale) }
+
+    @discardableResult
+    static func drawScaleBar(pen: Pen, layout: Layout, u: Double) -> Double {
+        let metres = scaleBarMetres(layout)
         let length = metres * layout.scale
         let x = layout.frame.x + 12 * u, y = layout.frame.y + layout.frame.h - 16 * u, h = 4 * u
         pen.rect(x - 4 * u, y - 14 * u, length + 8 * u + 30 * u, h + 18 * u)
@@ -350,7 +335,7 @@ public enum MapRenderer {
         return metres
     }
 
-    private static func drawNorthArrow(pen: Pen, frame: (x: Double, y: Double, w: Double, h: Double), u: Double, label: String) {
+    static func drawNorthArrow(pen: Pen, frame: (x: Double, y: Double, w: Double, h: Double), u: Double, label: String) {
         let cx = frame.x + frame.w - 18 * u, top = frame.y + 10 * u
         let cr = pen.cr
         cairo_move_to(cr, cx, top)

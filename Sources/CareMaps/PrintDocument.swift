@@ -46,6 +46,9 @@ public struct PrintDocument: Sendable {
     /// - Throws: ``MapRenderError`` when Cairo fails or the Japanese font is missing.
     public func renderPDF(metadata: DocumentMetadata) throws -> Data {
         let pages = try layout()
+        // The maps' overlays (symbols, labels, inset) drawn once in the document: maps of one
+        // extent share theirs.
+        let overlays = MapOverlayCache()
         return try CairoCanvas.render(
             format: .pdf, width: Self.pageWidth, height: Self.pageHeight, pngScale: 1, metadata: metadata
         ) { cr in
@@ -55,7 +58,7 @@ public struct PrintDocument: Sendable {
                 let landscape = Self.isLandscape(page)
                 // Called before anything is drawn on the page: it sets this page's size.
                 cairo_pdf_surface_set_size(cairo_get_target(cr), landscape ? Self.pageHeight : Self.pageWidth, landscape ? Self.pageWidth : Self.pageHeight)
-                for op in page { draw(op, pen: pen) }
+                for op in page { draw(op, pen: pen, overlays: overlays) }
                 drawFooter(pen: pen, page: i + 1, of: pages.count, landscape: landscape)
             }
         }
@@ -303,7 +306,7 @@ public struct PrintDocument: Sendable {
 
     // MARK: Drawing
 
-    func draw(_ op: Op, pen: Pen) {
+    func draw(_ op: Op, pen: Pen, overlays: MapOverlayCache? = nil) {
         let cr = pen.cr
         switch op {
         case .text(let s, let x, let y, let size, let bold):
@@ -325,7 +328,7 @@ public struct PrintDocument: Sendable {
             cairo_scale(cr, w / size.width, h / size.height)
             pen.rect(0, 0, size.width, size.height)
             cairo_clip(cr)
-            MapRenderer.draw(map, pen: pen, width: size.width, height: size.height)
+            MapRenderer.draw(map, pen: pen, width: size.width, height: size.height, overlays: overlays)
             cairo_restore(cr)
         case .chart(let chart, let x, let y, let w, let h):
             chart.draw(pen: pen, x: x, y: y, w: w, h: h)

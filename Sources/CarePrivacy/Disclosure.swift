@@ -349,34 +349,51 @@ public struct Disclosure: Sendable {
             return nil
         }
 
-        /// Hidden cells the shown totals determine (reduced row echelon form over the hidden cells).
+        /// Hidden cells the shown totals determine (reduced row echelon form over the hidden cells,
+        /// Gauss–Jordan with partial pivoting, in one flat buffer of rows).
         func determinedCells() -> [Int] {
             let vars = counts.indices.filter { hidden[$0] }
             guard !vars.isEmpty else { return [] }
-            let column = Dictionary(uniqueKeysWithValues: vars.enumerated().map { ($1, $0) })
-            var rows: [[Double]] = []
+            let n = vars.count
+            var column = [Int](repeating: -1, count: counts.count)
+            for (k, v) in vars.enumerated() { column[v] = k }
+            var matrix: [Double] = []
+            var count = 0
             for (t, total) in totals.enumerated() where !totalHidden[t] {
-                var r = [Double](repeating: 0, count: vars.count)
                 var any = false
-                for m in total.members { if let c = column[m] { r[c] = 1; any = true } }
-                if any { rows.append(r) }
+                for m in total.members where column[m] >= 0 { any = true; break }
+                guard any else { continue }
+                matrix += repeatElement(0, count: n)
+                for m in total.members where column[m] >= 0 { matrix[count * n + column[m]] = 1 }
+                count += 1
             }
-            var pivotRow = 0
+            // Row r of the elimination is stored at slot[r] (a row swap swaps slots).
+            var slot = Array(0..<count)
             var pivots: [(row: Int, column: Int)] = []
-            for c in 0..<vars.count where pivotRow < rows.count {
-                guard let p = (pivotRow..<rows.count).max(by: { abs(rows[$0][c]) < abs(rows[$1][c]) }), abs(rows[p][c]) > 1e-9 else { continue }
-                rows.swapAt(pivotRow, p)
-                let scale = rows[pivotRow][c]
-                for k in c..<vars.count { rows[pivotRow][k] /= scale }
-                for r in rows.indices where r != pivotRow && abs(rows[r][c]) > 1e-12 {
-                    let f = rows[r][c]
-                    for k in c..<vars.count { rows[r][k] -= f * rows[pivotRow][k] }
+            matrix.withUnsafeMutableBufferPointer { a in
+                var pivotRow = 0
+                for c in 0..<n where pivotRow < count {
+                    // The first row of largest |a| in column c (as `max(by:)` picks it).
+                    var p = pivotRow
+                    for r in (pivotRow + 1)..<count where abs(a[slot[p] * n + c]) < abs(a[slot[r] * n + c]) { p = r }
+                    guard abs(a[slot[p] * n + c]) > 1e-9 else { continue }
+                    slot.swapAt(pivotRow, p)
+                    let top = slot[pivotRow] * n
+                    let scale = a[top + c]
+                    for k in c..<n { a[top + k] /= scale }
+                    for r in 0..<count where r != pivotRow && abs(a[slot[r] * n + c]) > 1e-12 {
+                        let row = slot[r] * n
+                        let f = a[row + c]
+                        for k in c..<n { a[row + k] -= f * a[top + k] }
+                    }
+                    pivots.append((pivotRow, c))
+                    pivotRow += 1
                 }
-                pivots.append((pivotRow, c))
-                pivotRow += 1
             }
-            return pivots.filter { p in rows[p.row].enumerated().allSatisfy { $0.offset == p.column || abs($0.element) < 1e-9 } }
-                .map { vars[$0.column] }
+            return pivots.filter { p in
+                let row = slot[p.row] * n
+                return (0..<n).allSatisfy { $0 == p.column || abs(matrix[row + $0]) < 1e-9 }
+            }.map { vars[$0.column] }
         }
     }
 }

@@ -51,6 +51,44 @@ import Testing
         #expect(try contacts.contact(9, 4) == contacts.contact(4, 9))
     }
 
+    /// ``PairwiseContacts/adjacencyContact(_:_:)`` on the same hand-made layer: the overlap is
+    /// ``PairwiseContacts/contact(_:_:)``'s for every pair, the shared length too where the pair
+    /// does not overlap, and it is left out (nil) exactly where the overlap is positive — so rook
+    /// adjacency (overlap > 0 or shared length > 0) is the same relation.
+    @Test func adjacencyContactSkipsTheBoundaryOnlyWhereAreasOverlap() throws {
+        var layer: [Geometry] = []
+        for row in 0..<3 {
+            for col in 0..<3 { layer.append(.polygon(F.rectangle(Double(col), Double(row), Double(col + 1), Double(row + 1)))) }
+        }
+        layer.append(.polygon(F.rectangle(1.5, 1.5, 2.0, 2.0)))  // 9: inside cell 4, ¼ of it
+        layer.append(.polygon(F.rectangle(2.5, 0.5, 3.5, 1.5)))  // 10: overlaps cells 2 and 5 by ¼ each
+        let contacts = try PairwiseContacts(layer)
+        let both = try PairwiseContacts(layer)  // a second context: the two calls share nothing
+        var overlapping: Set<[Int]> = []
+        for i in layer.indices {
+            for j in layer.indices where j > i {
+                let full = try both.contact(i, j)
+                let found = try contacts.adjacencyContact(i, j)
+                #expect(found.overlapArea == full.overlapArea, "pair \(i), \(j)")
+                if found.overlapArea > 0 {
+                    overlapping.insert([i, j])
+                    #expect(found.sharedBoundaryLength == nil, "pair \(i), \(j)")
+                } else {
+                    #expect(found.sharedBoundaryLength == full.sharedBoundaryLength, "pair \(i), \(j)")
+                }
+            }
+        }
+        // By hand: the square 9 lies in cell 4 (¼); the square 10 covers x 2.5…3 of cell 2
+        // (y 0.5…1) and of cell 5 (y 1…1.5): 0.5 × 0.5 = ¼ in each.
+        #expect(overlapping == [[4, 9], [2, 10], [5, 10]])
+        #expect(try contacts.adjacencyContact(4, 9).overlapArea == 0.25)
+        #expect(try contacts.adjacencyContact(2, 10).overlapArea == 0.25)
+        for (i, j, length) in [(5, 9, 0.5), (0, 1, 1.0), (0, 4, 0.0), (0, 8, 0.0)] {  // a half edge, an edge, a corner, apart
+            let found = try contacts.adjacencyContact(i, j)
+            #expect(found.overlapArea == 0 && found.sharedBoundaryLength == length, "pair \(i), \(j)")
+        }
+    }
+
     /// A geometry whose boundary GEOS cannot compute (a collection: "Operation not supported by
     /// GeometryCollection") is a failure of that item only: the other pairs are still compared and
     /// a pair with it throws.

@@ -14,10 +14,13 @@ import TestSupport
     /// e_h is in the row space of the shown totals' rows over the hidden cells).
     static func determined(_ p: Publication, _ d: Disclosure) -> [Int] {
         let hidden = d.cellMask.indices.filter { d.cellMask[$0] }
-        var rows: [[Double]] = [hidden.map { _ in 1 }]  // the grand total: every cell
-        for t in p.totals where !d.mask(t.family, count: p.familySizes[t.family] ?? 0)[t.index] {
-            rows.append(hidden.map { t.members.contains($0) ? 1 : 0 })
-        }
+        let shown = p.totals.filter { !d.mask($0.family, count: p.familySizes[$0.family] ?? 0)[$0.index] }.map(\.members)
+        return determined(hidden: hidden, totals: [Array(d.cellMask.indices)] + shown)  // the grand total: every cell
+    }
+
+    /// The cells of `hidden` that the totals over `totals` (member lists) determine, by rank.
+    static func determined(hidden: [Int], totals: [[Int]]) -> [Int] {
+        let rows: [[Double]] = totals.map { t in hidden.map { t.contains($0) ? 1 : 0 } }
         func rank(_ m: [[Double]]) -> Int {
             var a = m, r = 0
             let n = a.first?.count ?? 0
@@ -34,6 +37,32 @@ import TestSupport
         }
         let base = rank(rows)
         return hidden.enumerated().filter { k, _ in rank(rows + [hidden.indices.map { $0 == k ? 1 : 0 }]) == base }.map(\.element)
+    }
+
+    /// ``Disclosure/Control/determinedCells()`` by hand, and against the rank test on random
+    /// patterns. Cells 0 … 4, cell 4 shown; totals {0, 1}, {1, 2}, {3, 4} and the grand total:
+    /// {3, 4} gives x₃, then the grand total less {0, 1} gives x₂, {1, 2} x₁ and {0, 1} x₀. With
+    /// {3, 4} hidden, x₀ + x₁, x₁ + x₂ and x₀ + … + x₃ fix no cell alone.
+    @Test func determinedCellsKnownAnswersAndRank() {
+        let totals = [[0, 1], [1, 2], [3, 4]].enumerated().map { Disclosure.Total(family: .groups, index: $0, members: $1, value: 0) }
+        var control = Disclosure.Control(counts: [5, 20, 30, 3, 40], policy: Self.policy, totals: totals)
+        control.hidden = [true, true, true, true, false]
+        control.totalHidden = [false, false, false, false]
+        #expect(control.determinedCells() == [0, 1, 2, 3])
+        control.totalHidden[3] = true
+        #expect(control.determinedCells() == [])
+        var rng = SplitMix64(state: 21)
+        for _ in 0..<200 {
+            let cells = rng.int(2...9)
+            let sets = (0..<rng.int(0...6)).map { _ in (0..<cells).filter { _ in rng.uniform() < 0.5 } }
+            var c = Disclosure.Control(counts: (0..<cells).map { _ in rng.int(0...30) }, policy: Self.policy,
+                                       totals: sets.enumerated().map { Disclosure.Total(family: .groups, index: $0, members: $1, value: 0) })
+            c.hidden = (0..<cells).map { _ in rng.uniform() < 0.5 }
+            c.totalHidden = c.totals.indices.map { $0 > 0 && rng.uniform() < 0.25 }
+            let hidden = (0..<cells).filter { c.hidden[$0] }
+            let shown = c.totals.indices.filter { !c.totalHidden[$0] }.map { c.totals[$0].members }
+            #expect(c.determinedCells() == Self.determined(hidden: hidden, totals: shown), "\(c.hidden) \(shown)")
+        }
     }
 
     // MARK: The line and one shown total

@@ -73,10 +73,9 @@ extension ModelBuilder {
             for ((i, j), result) in zip(pairs, computed) {
                 counter.advance(to: i)
                 guard failures[i] == nil, failures[j] == nil else { continue }
-                let shared: Double, overlap: Double
+                let shared: Double?, overlap: Double
                 do {
-                    let contact = try result.get()
-                    (shared, overlap) = (contact.sharedBoundaryLength, contact.overlapArea)
+                    (overlap, shared) = try result.get()
                 } catch {
                     d.error(layerFile(list[i]), "area \(list[i].id)", "\(level.rawValue) areas \(list[i].id) \(list[i].name) and \(list[j].id) \(list[j].name)\(list[i].layer == list[j].layer ? "" : " (\(layerFile(list[j])))") cannot be compared for adjacency: \(error)",
                             fix: StudyModel.geometryRepairFix)
@@ -93,7 +92,8 @@ extension ModelBuilder {
                     slightOverlaps += 1
                     if overlap > worstSlight.area { worstSlight = (overlap, "\(list[i].id) \(list[i].name) / \(list[j].id) \(list[j].name)") }
                 }
-                if shared > 0 || overlap > 0 {
+                // An overlap makes neighbours whatever the boundary (not computed then: nil).
+                if overlap > 0 || (shared ?? 0) > 0 {
                     neighbours[i].append(j)
                     neighbours[j].append(i)
                 }
@@ -106,14 +106,19 @@ extension ModelBuilder {
         return result
     }
 
+    /// How two areas of one level meet: the overlap area, and the shared boundary length (nil
+    /// where the overlap is positive and it was not computed).
+    typealias Meeting = (overlapArea: Double, sharedBoundaryLength: Double?)
+
     /// The contact of every pair, on every core, in two passes: ``ExactContacts`` settles the
     /// pairs whose boundaries meet only at common vertices and segments (no overlay), then
     /// ``PairwiseContacts`` overlays the others in GEOS, each worker in a context of its own (not
-    /// thread-safe) converting only the geometries of its pairs. Returns each geometry's GEOS
+    /// thread-safe) converting only the geometries of its pairs (the overlap first, the shared
+    /// boundary only where the overlap is 0: ``PairwiseContacts/adjacencyContact(_:_:)``). Returns each geometry's GEOS
     /// conversion failure (checked for every geometry that GEOS handles: those of unsettled pairs
     /// and the non-polygonal ones; a polygon with finite, closed rings always converts) and every
     /// pair's result; nil when GEOS cannot start.
-    static func contacts(_ geometries: [Geometry], pairs: [(Int, Int)]) -> (failures: [(any Error)?], results: [Result<Contact, any Error>])? {
+    static func contacts(_ geometries: [Geometry], pairs: [(Int, Int)]) -> (failures: [(any Error)?], results: [Result<Meeting, any Error>])? {
         let exact = ExactContacts(geometries)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // A few dozen pairs do not pay for a second thread.
@@ -132,18 +137,16 @@ extension ModelBuilder {
         let slots = ContactSlots(pairs: open.count, workers: workers)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             guard let contacts = try? PairwiseContacts(geometries) else { return }
-            var found: [(Int, Result<Contact, any Error>)] = []
+            var found: [(Int, Result<Meeting, any Error>)] = []
             for k in stride(from: w, to: open.count, by: workers) {
                 let (i, j) = pairs[open[k]]
-                found.append((k, Result { try contacts.contact(i, j) }))
+                found.append((k, Result { try contacts.adjacencyContact(i, j) }))
             }
             let failures = w == 0 ? needed.map { ($0, contacts.failure($0)) } : []
             slots.store(worker: w, failures, found)
         }
         guard let (failures, computed) = slots.collected(geometries: geometries.count) else { return nil }
-        var results: [Result<Contact, any Error>] = settled.map { s in
-            .success(Contact(sharedBoundaryLength: s?.sharedLength ?? 0, overlapArea: 0))
-        }
+        var results: [Result<Meeting, any Error>] = settled.map { s in .success((overlapArea: 0, sharedBoundaryLength: s?.sharedLength ?? 0)) }
         for (k, r) in zip(open, computed) { results[k] = r }
         return (failures, results)
     }
@@ -216,12 +219,12 @@ private final class ContactSlots: @unchecked Sendable {
     private let lock = NSLock()
     private var started: [Bool]
     private var failures: [(Int, (any Error)?)] = []
-    private var results: [Result<Contact, any Error>?]
+    private var results: [Result<ModelBuilder.Meeting, any Error>?]
     init(pairs: Int, workers: Int) {
         started = Array(repeating: false, count: workers)
         results = Array(repeating: nil, count: pairs)
     }
-    func store(worker: Int, _ failures: [(Int, (any Error)?)], _ found: [(Int, Result<Contact, any Error>)]) {
+    func store(worker: Int, _ failures: [(Int, (any Error)?)], _ found: [(Int, Result<ModelBuilder.Meeting, any Error>)]) {
         lock.lock()
         started[worker] = true
         self.failures += failures
@@ -230,7 +233,7 @@ private final class ContactSlots: @unchecked Sendable {
     }
     /// Each geometry's conversion failure and every pair's result; nil when a worker could not
     /// start GEOS.
-    func collected(geometries: Int) -> (failures: [(any Error)?], results: [Result<Contact, any Error>])? {
+    func collected(geometries: Int) -> (failures: [(any Error)?], results: [Result<ModelBuilder.Meeting, any Error>])? {
         lock.lock()
         defer { lock.unlock() }
         guard started.allSatisfy({ $0 }) else { return nil }

@@ -7,7 +7,7 @@ import Foundation
 extension ReportWriter {
     /// The report's work that does not depend on the disclosure decision, done on a thread of its
     /// own while the decision is taken (it is mostly serial, so a core is free): the map font
-    /// loaded, Leaflet read, and the area boundaries simplified for the maps and for the
+    /// loaded (and embedded once in a PDF thrown away, ``FontCheck/prepareFonts()``), Leaflet read, and the area boundaries simplified for the maps and for the
     /// interactive map at the tolerances the published results will most likely ask for
     /// (``StudyMapData/drawingTolerance(_:)`` of the areas with patients; 1/4000 of the decision
     /// region's diagonal and its double for the page). A guess that the results do not confirm
@@ -40,6 +40,7 @@ extension ReportWriter {
 
         private func prepare(_ analyses: StudyAnalyses) {
             _ = try? FontCheck.missingGlyphs("日本語の地図")
+            FontCheck.prepareFonts()
             leafletRead = InteractiveMap.leaflet()
             let level = analyses.level
             let areas = (analyses.model.areas[level] ?? []).sorted { $0.id < $1.id }

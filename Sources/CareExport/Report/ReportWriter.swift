@@ -121,8 +121,10 @@ public enum ReportWriter {
             // Ids prefixed per map, so that the same bytes serve as the file and inline in the page.
             add("map_\(name).svg", rank: 3) { try MapRenderer.render(map, format: .svg, metadata: metadata, svgIDPrefix: "m-\(name)-") }
         }
+        // The slides share their overlays (symbols, labels, inset: the same on every map of the extent).
+        let slideOverlays = MapOverlayCache()
         for (name, map) in drawn.slides {
-            add("map_\(name)_slide.png", rank: 1) { try MapRenderer.render(map, format: .png, metadata: metadata) }
+            add("map_\(name)_slide.png", rank: 1) { try MapRenderer.render(map, format: .png, metadata: metadata, overlays: slideOverlays) }
         }
         // The QGIS project, and the page's interactive map (Leaflet inlined; it replaces the inline
         // maps, which are linked), which is no file of its own.

@@ -25,19 +25,22 @@ public enum Deflate {
             fatalError("zlib could not start a deflate stream (out of memory)")
         }
         defer { deflateEnd(&stream) }
-        let bound = Int(deflateBound(&stream, uLong(input.count)))
-        var output = Data(count: bound)
-        let produced: Int = output.withUnsafeMutableBytes { out in
-            stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
-            stream.avail_in = uInt(input.count)
-            stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
-            stream.avail_out = uInt(out.count)
-            // With deflateBound's room, one Z_FINISH call completes the stream.
-            let status = deflate(&stream, Z_FINISH)
-            precondition(status == Z_STREAM_END, "deflate did not finish within deflateBound (\(status))")
-            return Int(stream.total_out)
+        // Out through a small buffer: room for deflateBound (the input's size for an image)
+        // would be zeroed and faulted in for output a tenth of it.
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
+        stream.avail_in = uInt(input.count)
+        var status = Z_OK
+        while status != Z_STREAM_END {
+            chunk.withUnsafeMutableBufferPointer { out in
+                stream.next_out = out.baseAddress
+                stream.avail_out = uInt(out.count)
+                status = deflate(&stream, Z_FINISH)
+                precondition(status == Z_OK || status == Z_STREAM_END, "deflate failed (\(status))")
+                output.append(out.baseAddress!, count: out.count - Int(stream.avail_out))
+            }
         }
-        output.count = produced
         return output
     }
 

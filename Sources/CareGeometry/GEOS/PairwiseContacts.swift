@@ -94,6 +94,24 @@ public final class PairwiseContacts {
     /// - Throws: ``GeometryError`` when GEOS fails on the pair, or the conversion failure of either
     ///   geometry.
     public func contact(_ i: Int, _ j: Int) throws -> Contact {
+        let found = try meeting(i, j, boundaryWhenOverlapping: true)
+        return Contact(sharedBoundaryLength: found.sharedBoundaryLength ?? 0, overlapArea: found.overlapArea)
+    }
+
+    /// The overlap of geometries `i` and `j`, and the length of boundary they share unless they
+    /// overlap: what rook adjacency needs (an overlap makes two areas neighbours whatever boundary
+    /// they share). The boundaries are intersected only when the overlap area is 0, which spares
+    /// one of the two overlays for overlapping pairs (layers simplified independently). Each value
+    /// given is ``contact(_:_:)``'s, from the same GEOS operations.
+    ///
+    /// - Returns: the overlap area, and the shared boundary length (nil when the overlap is
+    ///   positive and the length was not computed).
+    /// - Throws: as ``contact(_:_:)``.
+    public func adjacencyContact(_ i: Int, _ j: Int) throws -> (overlapArea: Double, sharedBoundaryLength: Double?) {
+        try meeting(i, j, boundaryWhenOverlapping: false)
+    }
+
+    private func meeting(_ i: Int, _ j: Int, boundaryWhenOverlapping: Bool) throws -> (overlapArea: Double, sharedBoundaryLength: Double?) {
         convert(i)
         convert(j)
         guard let a = items[i] else { throw failures[i]! }
@@ -101,15 +119,16 @@ public final class PairwiseContacts {
         let h = context.handle
         context.resetMessage()
         guard try context.bool(GEOSPreparedIntersects_r(h, a.prepared, b.geometry.pointer), "GEOSPreparedIntersects_r") else {
-            return Contact(sharedBoundaryLength: 0, overlapArea: 0)
+            return (0, 0)
         }
-        let lines = try context.own(GEOSIntersection_r(h, a.boundary.pointer, b.boundary.pointer), "GEOSIntersection_r")
-        var length = 0.0
-        // GEOSLength_r and GEOSArea_r return 0 on exception.
-        guard GEOSLength_r(h, lines.pointer, &length) != 0 else { throw context.error("GEOSLength_r") }
         let overlap = try context.own(GEOSIntersection_r(h, a.geometry.pointer, b.geometry.pointer), "GEOSIntersection_r")
         var area = 0.0
+        // GEOSLength_r and GEOSArea_r return 0 on exception.
         guard GEOSArea_r(h, overlap.pointer, &area) != 0 else { throw context.error("GEOSArea_r") }
-        return Contact(sharedBoundaryLength: length, overlapArea: area)
+        if area > 0 && !boundaryWhenOverlapping { return (area, nil) }
+        let lines = try context.own(GEOSIntersection_r(h, a.boundary.pointer, b.boundary.pointer), "GEOSIntersection_r")
+        var length = 0.0
+        guard GEOSLength_r(h, lines.pointer, &length) != 0 else { throw context.error("GEOSLength_r") }
+        return (area, length)
     }
 }

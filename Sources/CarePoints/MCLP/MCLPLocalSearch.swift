@@ -98,6 +98,8 @@ enum MCLPLocalSearch {
                                 recount(i)
                                 contribute(i, 1)
                             }
+                            // Locked sites never leave, so the positions that may change are fixed.
+                            let movable = (0..<k).filter { !locked[Int(chosen[$0])] }
                             var passes = 0
                             while true {
                                 passes += 1
@@ -105,7 +107,7 @@ enum MCLPLocalSearch {
                                 for j in 0..<n where allowed[j] && position[j] < 0 {
                                     let row = extra + j * k
                                     let a = add[j]
-                                    for p in 0..<k where !locked[Int(chosen[p])] {
+                                    for p in movable {
                                         let gain = a - loss[p] + row[p]
                                         if gain > bestGain {
                                             bestGain = gain

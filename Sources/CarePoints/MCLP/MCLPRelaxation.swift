@@ -52,6 +52,13 @@ struct MCLPSchedule: Sendable {
 /// so λ stays in [0, w_i].
 ///
 /// The scratch space is allocated once (the hot loops run over raw buffers) and freed in `deinit`.
+/// The per-group loops of an evaluation and of the volume algorithm run over four lanes
+/// (`SIMD4<Double>`) of buffers zero-padded to a multiple of four, without branches; each sum is
+/// kept per lane (and c_j in four interleaved partial sums) and the partial sums are added in a
+/// fixed order, so the results do not depend on anything but the input. The order of the
+/// additions differs from a plain loop's by rounding only: at most about n·2⁻⁵³ times the sums'
+/// magnitude (a few W, W the total weight), ≈ 10⁻¹² W for n ≈ 10³ terms, far below the 10⁻⁹ W by
+/// which ``MCLPPruning`` keeps a bound from closing a node it should not.
 ///
 /// Thread safety: used by one thread at a time; the search keeps one per concurrent task.
 final class MCLPRelaxation {
@@ -64,6 +71,13 @@ final class MCLPRelaxation {
     /// The free sites; after an evaluation its first `picks` entries are S, the q largest c_j
     /// (ties to the smaller index), in no particular order.
     private(set) var order: [Int32] = []
+    /// c, S and the Lagrangian choice's value at the best multipliers of a run of ``minimise``,
+    /// kept when they are found so that the run need not evaluate L there again at its end.
+    private var bestOrder: [Int32] = []
+    private let bestCost: UnsafeMutablePointer<Double>
+    /// c of `order`'s entries during ``selectS()``.
+    private let selectionKeys: UnsafeMutablePointer<Double>
+    private var bestLastInS = 0.0, bestFirstOutside = 0.0, bestSolution = 0.0
     /// The smallest c_j in S and the largest outside S (−∞ when all free sites are in S).
     private(set) var lastInS = 0.0
     private(set) var firstOutside = -Double.infinity
@@ -76,11 +90,17 @@ final class MCLPRelaxation {
     /// every per-group buffer below is indexed by that number, so the hot loops run over
     /// contiguous memory. `activeGroup[a]` is the core's index of active group a.
     private var activeCount = 0
+    /// activeCount rounded up to a multiple of 4: the per-group loops run over 4 lanes at a time.
+    /// The padding entries of w, λ, the trial point, the direction, the cover counts and the
+    /// subgradient are 0, which adds 0 to every sum and leaves them 0 (see `evaluate`, `minimise`).
+    private var paddedCount = 0
     private let activeGroup: UnsafeMutablePointer<Int32>
     private let w: UnsafeMutablePointer<Double>
     private let lambdaBest: UnsafeMutablePointer<Double>
-    private let coverCount: UnsafeMutablePointer<Int32>
-    private let y: UnsafeMutablePointer<Double>
+    /// #{j ∈ S ∩ N_i} of the last evaluation (whole numbers, as doubles for the 4-lane loops).
+    private let coverCount: UnsafeMutablePointer<Double>
+    /// The subgradient of the last evaluation, #{j ∈ S ∩ N_i} − y_i.
+    private let subgradient: UnsafeMutablePointer<Double>
     private let direction: UnsafeMutablePointer<Double>
     private let trial: UnsafeMutablePointer<Double>
     /// The active number of each core group, −1 when inactive (only during ``prepare(_:)``).
@@ -103,24 +123,27 @@ final class MCLPRelaxation {
             pointer.initialize(repeating: value, count: Swift.max(count, 1))
             return pointer
         }
+        let lanes = (m + 3) / 4 * 4
         activeGroup = buffer(m, Int32(0))
-        w = buffer(m, 0.0)
-        lambdaBest = buffer(m, 0.0)
-        coverCount = buffer(m, Int32(0))
-        y = buffer(m, 0.0)
-        direction = buffer(m, 0.0)
-        trial = buffer(m, 0.0)
+        w = buffer(lanes, 0.0)
+        lambdaBest = buffer(lanes, 0.0)
+        coverCount = buffer(lanes, 0.0)
+        subgradient = buffer(lanes, 0.0)
+        direction = buffer(lanes, 0.0)
+        trial = buffer(lanes, 0.0)
         activeIndex = buffer(m, Int32(-1))
         cost = buffer(n, 0.0)
         averageXs = buffer(n, 0.0)
+        bestCost = buffer(n, 0.0)
+        selectionKeys = buffer(n, 0.0)
         localStart = buffer(n, 0)
         localEnd = buffer(n, 0)
         localDemands = buffer(core.siteDemands.count, Int32(0))
     }
 
     deinit {
-        for pointer in [w, lambdaBest, y, direction, trial, cost, averageXs] { pointer.deallocate() }
-        for pointer in [activeGroup, coverCount, activeIndex, localDemands] { pointer.deallocate() }
+        for pointer in [w, lambdaBest, coverCount, subgradient, direction, trial, cost, averageXs, bestCost, selectionKeys] { pointer.deallocate() }
+        for pointer in [activeGroup, activeIndex, localDemands] { pointer.deallocate() }
         localStart.deallocate()
         localEnd.deallocate()
     }
@@ -166,15 +189,11 @@ final class MCLPRelaxation {
             core.demandStarts.withUnsafeBufferPointer { starts in
                 core.demandSites.withUnsafeBufferPointer { sites in
                     for i in 0..<m {
-                        var covered = false, reachable = false
-                        for q in starts[i]..<starts[i + 1] {
-                            let s = status[Int(sites[q])]
-                            if s == MCLPSiteStatus.chosen {
-                                covered = true
-                                break
-                            }
-                            if s == MCLPSiteStatus.free { reachable = true }
-                        }
+                        // Bit s set when a site of status s covers the group (no branches).
+                        var seen: UInt8 = 0
+                        for q in starts[i]..<starts[i + 1] { seen |= 1 &<< status[Int(sites[q])] }
+                        let covered = seen & (1 &<< MCLPSiteStatus.chosen) != 0
+                        let reachable = seen & (1 &<< MCLPSiteStatus.free) != 0
                         if covered {
                             base += core.weights[i]
                             activeIndex[i] = -1
@@ -190,6 +209,12 @@ final class MCLPRelaxation {
                 }
             }
         }
+        paddedCount = (activeCount + 3) / 4 * 4
+        for a in activeCount..<paddedCount {
+            w[a] = 0
+            trial[a] = 0
+            lambdaBest[a] = 0
+        }
         // The free sites' columns restricted to the active groups: what every evaluation reads.
         var filled = 0
         core.siteStarts.withUnsafeBufferPointer { starts in
@@ -198,11 +223,10 @@ final class MCLPRelaxation {
                     let j = Int(j)
                     localStart[j] = filled
                     for k in starts[j]..<starts[j + 1] {
+                        // Always written, kept when active (filled ≤ k, so in bounds).
                         let a = activeIndex[Int(demands[k])]
-                        if a >= 0 {
-                            localDemands[filled] = a
-                            filled += 1
-                        }
+                        localDemands[filled] = a
+                        filled &+= a >= 0 ? 1 : 0
                     }
                     localEnd[j] = filled
                 }
@@ -229,41 +253,66 @@ final class MCLPRelaxation {
 
     /// Evaluates L(λ), λ given by active number, and the value of the Lagrangian choice (B plus
     /// the weight of the active groups S covers). Leaves c, S (`order`), #{j ∈ S ∩ N_i} and the
-    /// subproblem's y.
+    /// subgradient #{j ∈ S ∩ N_i} − y_i.
     private func evaluate(active lambda: UnsafePointer<Double>) -> (bound: Double, solution: Double) {
         evaluations += 1
-        var relaxed = base
-        let (w, coverCount, cost, local, localStart, localEnd, y) = (w, coverCount, cost, localDemands, localStart, localEnd, y)
-        let count = activeCount
-        for a in 0..<count {
-            relaxed += Swift.max(0, w[a] - lambda[a])
-            coverCount[a] = 0
+        let (w, coverCount, cost, local, localStart, localEnd, g) = (w, coverCount, cost, localDemands, localStart, localEnd, subgradient)
+        let padded = paddedCount
+        // Σ max(0, w_i − λ_i) over 4 lanes (lane l sums the groups a ≡ l mod 4), as every
+        // per-group sum here: independent additions instead of one chain.
+        var slack = Lanes()
+        for a in stride(from: 0, to: padded, by: 4) {
+            slack += (Lanes.load(w, a) - Lanes.load(lambda, a)).atLeast(Lanes())
         }
+        coverCount.update(repeating: 0, count: padded)
         freeList.withUnsafeBufferPointer { free in
             for j in free {
                 let j = Int(j)
-                var sum = 0.0
-                for k in localStart[j]..<localEnd[j] { sum += lambda[Int(local[k])] }
-                cost[j] = sum
+                cost[j] = Self.gatherSum(lambda, local, from: localStart[j], to: localEnd[j])
             }
         }
         selectS()
-        var solution = base
+        var chosen = 0.0
         order.withUnsafeBufferPointer { order in
             for r in 0..<picks {
                 let j = Int(order[r])
-                relaxed += cost[j]
+                chosen += cost[j]
                 for k in localStart[j]..<localEnd[j] { coverCount[Int(local[k])] += 1 }
             }
         }
-        for a in 0..<count {
-            let covered = coverCount[a] > 0
-            if covered { solution += w[a] }
-            // y_i = 1 when w_i > λ_i; at λ_i = w_i either is optimal: take the one with the
-            // smaller subgradient.
-            y[a] = w[a] > lambda[a] || (w[a] == lambda[a] && covered) ? 1 : 0
+        // The subproblem's y_i = 1 when w_i > λ_i; at λ_i = w_i either is optimal: take the one
+        // with the smaller subgradient (y_i = 1 when S covers i). Stored is the subgradient
+        // #{j ∈ S ∩ N_i} − y_i. Lane masks, no branches (they mispredict here).
+        var covered = Lanes()
+        let one = Lanes(repeating: 1)
+        for a in stride(from: 0, to: padded, by: 4) {
+            let wa = Lanes.load(w, a), la = Lanes.load(lambda, a), counts = Lanes.load(coverCount, a)
+            let hit = counts.atMost(one)
+            let y = Lanes().replacing(with: hit, where: wa .== la).replacing(with: 1, where: wa .> la)
+            (counts - y).store(g, a)
+            covered += hit * wa
         }
-        return (relaxed, solution)
+        return (base + slack.total + chosen, base + covered.total)
+    }
+
+    /// Σ values[index[k]] for k in start..<end, in four interleaved partial sums (k mod 4) added
+    /// as (s₀ + s₁) + (s₂ + s₃): independent additions instead of one chain, the evaluation's
+    /// hottest loop. The order is fixed, so the result is too.
+    @inline(__always)
+    static func gatherSum(_ values: UnsafePointer<Double>, _ index: UnsafePointer<Int32>, from start: Int, to end: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var k = start
+        while k + 4 <= end {
+            s0 += values[Int(index[k])]
+            s1 += values[Int(index[k + 1])]
+            s2 += values[Int(index[k + 2])]
+            s3 += values[Int(index[k + 3])]
+            k += 4
+        }
+        if k < end { s0 += values[Int(index[k])] }
+        if k + 1 < end { s1 += values[Int(index[k + 1])] }
+        if k + 2 < end { s2 += values[Int(index[k + 2])] }
+        return (s0 + s1) + (s2 + s3)
     }
 
     /// Puts the `picks` free sites of largest c_j (ties to the smaller index) first in `order`
@@ -271,29 +320,42 @@ final class MCLPRelaxation {
     /// order the free sites came in.
     private func selectS() {
         let k = picks
-        let c = cost
+        let key = selectionKeys
         var last = Double.infinity
         var next = -Double.infinity
         order.withUnsafeMutableBufferPointer { a in
-            // a[x] precedes a[y] when c is larger, or equal with a smaller index.
-            @inline(__always) func before(_ x: Int32, _ y: Int32) -> Bool {
-                let cx = c[Int(x)], cy = c[Int(y)]
-                return cx > cy || (cx == cy && x < y)
+            // c of each entry, moved with it: the comparisons read no c through an index.
+            for r in 0..<a.count { key[r] = cost[Int(a[r])] }
+            // Entry r precedes a site of c = cy and index y when c is larger, or equal with a
+            // smaller index.
+            @inline(__always) func before(_ r: Int, _ cy: Double, _ y: Int32) -> Bool {
+                let cx = key[r]
+                return cx > cy || (cx == cy && a[r] < y)
+            }
+            @inline(__always) func after(_ r: Int, _ cy: Double, _ y: Int32) -> Bool {
+                let cx = key[r]
+                return cx < cy || (cx == cy && a[r] > y)
+            }
+            @inline(__always) func swap(_ r: Int, _ q: Int) {
+                a.swapAt(r, q)
+                let t = key[r]
+                key[r] = key[q]
+                key[q] = t
             }
             var low = 0, high = a.count - 1
             while low < high {
                 // Median of three as the pivot.
                 let mid = low + (high - low) / 2
-                if before(a[mid], a[low]) { a.swapAt(mid, low) }
-                if before(a[high], a[low]) { a.swapAt(high, low) }
-                if before(a[high], a[mid]) { a.swapAt(high, mid) }
-                let pivot = a[mid]
+                if before(mid, key[low], a[low]) { swap(mid, low) }
+                if before(high, key[low], a[low]) { swap(high, low) }
+                if before(high, key[mid], a[mid]) { swap(high, mid) }
+                let pivot = a[mid], pivotKey = key[mid]
                 var i = low, j = high
                 while i <= j {
-                    while before(a[i], pivot) { i += 1 }
-                    while before(pivot, a[j]) { j -= 1 }
+                    while before(i, pivotKey, pivot) { i += 1 }
+                    while after(j, pivotKey, pivot) { j -= 1 }
                     if i <= j {
-                        a.swapAt(i, j)
+                        swap(i, j)
                         i += 1
                         j -= 1
                     }
@@ -307,8 +369,8 @@ final class MCLPRelaxation {
                     break
                 }
             }
-            for r in 0..<k { last = Swift.min(last, c[Int(a[r])]) }
-            for r in k..<a.count { next = Swift.max(next, c[Int(a[r])]) }
+            for r in 0..<k { last = Swift.min(last, key[r]) }
+            for r in k..<a.count { next = Swift.max(next, key[r]) }
         }
         lastInS = last
         firstOutside = next
@@ -337,13 +399,14 @@ final class MCLPRelaxation {
     ) -> Double {
         let alphaMaximum = 0.1
         var pruning = initial
-        let (w, y, direction, trial, coverCount, averageX, lambda) = (w, y, direction, trial, coverCount, averageXs, lambdaBest)
-        let count = activeCount
+        let (w, g, direction, trial, averageX, lambda) = (w, subgradient, direction, trial, averageXs, lambdaBest)
+        let count = activeCount, padded = paddedCount
         lambdaArray.withUnsafeBufferPointer { full in
             for a in 0..<count { lambda[a] = full[Int(activeGroup[a])] }
         }
         var value = evaluate(active: lambda)
         var best = value.bound
+        keepBest(solution: value.solution)
         pruning.incumbent = found(0, value.solution, self)
         freeList.withUnsafeBufferPointer { free in
             for j in free { averageX[Int(j)] = 0 }
@@ -351,31 +414,43 @@ final class MCLPRelaxation {
         order.withUnsafeBufferPointer { order in
             for r in 0..<picks { averageX[Int(order[r])] = 1 }
         }
-        for a in 0..<count { direction[a] = Double(coverCount[a]) - y[a] }
+        direction.update(from: g, count: padded)
+        let one = Lanes(repeating: 1)
         var theta = schedule.theta
         var stalled = 0
         var iteration = 1
         while iteration < schedule.iterations && !pruning.cannotImprove(best) {
-            var norm = 0.0
-            for a in 0..<count {
-                let v = direction[a]
-                if (v > 0 && lambda[a] <= 0) || (v < 0 && lambda[a] >= w[a]) { continue }
-                norm += v * v
+            // ‖v‖² over the components that can move: those that would push λ_i out of [0, w_i]
+            // are left out.
+            var squares = Lanes()
+            for a in stride(from: 0, to: padded, by: 4) {
+                let v = Lanes.load(direction, a), l = Lanes.load(lambda, a)
+                let blocked = (v .> 0 .& l .<= 0) .| (v .< 0 .& l .>= Lanes.load(w, a))
+                squares += (v * v).replacing(with: 0, where: blocked)
             }
+            let norm = squares.total
             if norm < 1e-18 { break }  // (x̄, ȳ) is optimal for the LP: L is as low as it gets
-            let step = theta * Swift.max(best - pruning.incumbent, pruning.tolerance) / norm
-            for a in 0..<count { trial[a] = Swift.min(w[a], Swift.max(0, lambda[a] - step * direction[a])) }
-            value = evaluate(active: trial)
-            var vd = 0.0, dd = 0.0, gv = 0.0
-            for a in 0..<count {
-                let g = Double(coverCount[a]) - y[a]
-                let d = direction[a] - g
-                vd += direction[a] * d
-                dd += d * d
-                gv += g * direction[a]
+            let step = Lanes(repeating: theta * Swift.max(best - pruning.incumbent, pruning.tolerance) / norm)
+            for a in stride(from: 0, to: padded, by: 4) {
+                let moved = Lanes.load(lambda, a) - step * Lanes.load(direction, a)
+                moved.atLeast(Lanes()).atMost(Lanes.load(w, a)).store(trial, a)
             }
-            let alpha = dd > 0 ? Swift.min(alphaMaximum, Swift.max(alphaMaximum / 10, vd / dd)) : alphaMaximum
-            for a in 0..<count { direction[a] = alpha * (Double(coverCount[a]) - y[a]) + (1 - alpha) * direction[a] }
+            value = evaluate(active: trial)
+            // v·(v − g), ‖v − g‖², g·v.
+            var vd = Lanes(), dd = Lanes(), gv = Lanes()
+            for a in stride(from: 0, to: padded, by: 4) {
+                let v = Lanes.load(direction, a), u = Lanes.load(g, a)
+                let d = v - u
+                vd += v * d
+                dd += d * d
+                gv += u * v
+            }
+            let (vdSum, ddSum) = (vd.total, dd.total)
+            let alpha = ddSum > 0 ? Swift.min(alphaMaximum, Swift.max(alphaMaximum / 10, vdSum / ddSum)) : alphaMaximum
+            let (newWeight, oldWeight) = (Lanes(repeating: alpha), one - Lanes(repeating: alpha))
+            for a in stride(from: 0, to: padded, by: 4) {
+                (newWeight * Lanes.load(g, a) + oldWeight * Lanes.load(direction, a)).store(direction, a)
+            }
             freeList.withUnsafeBufferPointer { free in
                 for j in free { averageX[Int(j)] *= 1 - alpha }
             }
@@ -383,9 +458,10 @@ final class MCLPRelaxation {
                 for r in 0..<picks { averageX[Int(order[r])] += alpha }
             }
             if value.bound < best {
-                for a in 0..<count { lambda[a] = trial[a] }
+                lambda.update(from: trial, count: padded)
                 best = value.bound
-                if gv > 0 { theta = Swift.min(2, theta * 1.1) }
+                keepBest(solution: value.solution)
+                if gv.total > 0 { theta = Swift.min(2, theta * 1.1) }
                 stalled = 0
             } else {
                 stalled += 1
@@ -399,12 +475,31 @@ final class MCLPRelaxation {
             iteration += 1
         }
         // c and S at the best multipliers, for fixing and branching.
-        let final = evaluate(active: lambda)
-        _ = found(iteration, final.solution, self)
+        restoreBest()
+        _ = found(iteration, bestSolution, self)
         lambdaArray.withUnsafeMutableBufferPointer { full in
             for a in 0..<count { full[Int(activeGroup[a])] = lambda[a] }
         }
-        return Swift.min(best, final.bound)
+        return best
+    }
+
+    /// Keeps c (free sites), S, its bounds and the choice's value of the evaluation just made.
+    private func keepBest(solution: Double) {
+        for j in freeList { bestCost[Int(j)] = cost[Int(j)] }
+        bestOrder.removeAll(keepingCapacity: true)
+        bestOrder.append(contentsOf: order)
+        bestLastInS = lastInS
+        bestFirstOutside = firstOutside
+        bestSolution = solution
+    }
+
+    /// Puts back what ``keepBest(solution:)`` kept: the state of an evaluation at those multipliers.
+    private func restoreBest() {
+        for j in freeList { cost[Int(j)] = bestCost[Int(j)] }
+        order.removeAll(keepingCapacity: true)
+        order.append(contentsOf: bestOrder)
+        lastInS = bestLastInS
+        firstOutside = bestFirstOutside
     }
 
     /// Fixing by reduced costs, with c and S at the multipliers that gave `bound`: forcing a free
@@ -424,4 +519,33 @@ final class MCLPRelaxation {
         }
         return changed
     }
+}
+
+/// Four doubles of a per-group buffer, processed together (SIMD).
+fileprivate typealias Lanes = SIMD4<Double>
+
+fileprivate extension SIMD4 where Scalar == Double {
+    /// `pointer[a..<a + 4]`.
+    @inline(__always)
+    static func load(_ pointer: UnsafePointer<Double>, _ a: Int) -> Self {
+        UnsafeRawPointer(pointer + a).loadUnaligned(as: Self.self)
+    }
+
+    /// Writes the four values to `pointer[a..<a + 4]`.
+    @inline(__always)
+    func store(_ pointer: UnsafeMutablePointer<Double>, _ a: Int) {
+        UnsafeMutableRawPointer(pointer + a).storeBytes(of: self, as: Self.self)
+    }
+
+    /// max(self, bound) lane by lane (`pointwiseMax` is not inlined).
+    @inline(__always)
+    func atLeast(_ bound: Self) -> Self { replacing(with: bound, where: self .< bound) }
+
+    /// min(self, bound) lane by lane.
+    @inline(__always)
+    func atMost(_ bound: Self) -> Self { replacing(with: bound, where: self .> bound) }
+
+    /// (x₀ + x₁) + (x₂ + x₃): the lanes' partial sums added in a fixed order.
+    @inline(__always)
+    var total: Double { (self[0] + self[1]) + (self[2] + self[3]) }
 }

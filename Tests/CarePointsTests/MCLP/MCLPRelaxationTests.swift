@@ -1,0 +1,114 @@
+@testable import CarePoints
+import Testing
+import TestSupport
+
+/// The Lagrangian relaxation's arithmetic (4-lane loops over zero-padded group buffers, the
+/// gathered c_j, the kept best state of a volume run) against direct computations.
+@Suite struct MCLPRelaxationTests {
+    /// A random core: `groups` groups with whole weights 1…50, each covered by 1…4 of `sites`
+    /// sites (increasing, no repeats), `picks` sites to choose.
+    static func core(groups: Int, sites: Int, picks: Int, rng: inout SplitMix64) -> MCLPCore {
+        var rows: [[Int32]] = []
+        for _ in 0..<groups {
+            var row = Set<Int32>()
+            for _ in 0..<rng.int(1...4) { row.insert(Int32(rng.int(0...(sites - 1)))) }
+            rows.append(row.sorted())
+        }
+        let weights = (0..<groups).map { _ in Double(rng.int(1...50)) }
+        return MCLPCore(weights: weights, rows: rows, siteIndex: Array(0..<sites), picks: picks)
+    }
+
+    /// L(λ) of the node `status`, computed directly from the definition (see `MCLPRelaxation`):
+    /// B + Σ_{i active} max(0, w_i − λ_i) + the q largest c_j over the free sites.
+    static func directBound(_ core: MCLPCore, status: [UInt8], lambda: [Double]) -> Double {
+        var base = 0.0, slack = 0.0
+        var c = [Double](repeating: 0, count: core.siteCount)
+        for i in 0..<core.demandCount {
+            let row = core.demandSites[core.demandStarts[i]..<core.demandStarts[i + 1]].map(Int.init)
+            if row.contains(where: { status[$0] == MCLPSiteStatus.chosen }) {
+                base += core.weights[i]
+            } else if row.contains(where: { status[$0] == MCLPSiteStatus.free }) {
+                slack += max(0, core.weights[i] - lambda[i])
+                for j in row { c[j] += lambda[i] }
+            }
+        }
+        let q = core.picks - status.filter { $0 == MCLPSiteStatus.chosen }.count
+        let free = (0..<core.siteCount).filter { status[$0] == MCLPSiteStatus.free }.map { c[$0] }.sorted(by: >)
+        return base + slack + free.prefix(q).reduce(0, +)
+    }
+
+    /// Σ values[index[k]] over every range of a 13-entry index, with values 2^t: every partial sum
+    /// is exact, so the four interleaved partial sums must give exactly the plain sum.
+    @Test func gatheredSumsAreExact() {
+        let values = (0..<16).map { Double(1 << $0) }
+        let index: [Int32] = [3, 0, 15, 7, 7, 2, 9, 11, 0, 14, 5, 1, 8]
+        values.withUnsafeBufferPointer { v in
+            index.withUnsafeBufferPointer { x in
+                for start in 0...index.count {
+                    for end in start...index.count {
+                        let expected = index[start..<end].reduce(0.0) { $0 + values[Int($1)] }
+                        #expect(MCLPRelaxation.gatherSum(v.baseAddress!, x.baseAddress!, from: start, to: end) == expected)
+                    }
+                }
+            }
+        }
+    }
+
+    /// L(λ) and the Lagrangian choice's value agree with the direct computation for nodes with
+    /// sites fixed in and out, active group counts of every remainder mod 4 (the padding), and λ
+    /// inside and outside [0, w] (ties λ_i = w_i included).
+    @Test(arguments: 1...8)
+    func evaluationMatchesTheDefinition(seed: Int) {
+        var rng = SplitMix64(state: 900 + UInt64(seed))
+        for groups in 1...11 {
+            let core = Self.core(groups: groups, sites: 7, picks: 3, rng: &rng)
+            let relaxation = MCLPRelaxation(core: core)
+            for _ in 0..<6 {
+                var status = [UInt8](repeating: MCLPSiteStatus.free, count: core.siteCount)
+                for j in 0..<core.siteCount {
+                    let r = rng.uniform()
+                    if r < 0.1 { status[j] = MCLPSiteStatus.chosen } else if r < 0.25 { status[j] = MCLPSiteStatus.excluded }
+                }
+                guard case .open = relaxation.prepare(status) else { continue }
+                let lambda = core.weights.map { w -> Double in
+                    let r = rng.uniform()
+                    return r < 0.2 ? w : r < 0.3 ? 0 : 1.5 * w * rng.uniform()
+                }
+                let value = lambda.withUnsafeBufferPointer { relaxation.evaluate($0.baseAddress!) }
+                let expected = Self.directBound(core, status: status, lambda: lambda)
+                #expect(abs(value.bound - expected) <= 1e-9 * max(1, expected), "seed \(seed), \(groups) groups")
+                #expect(value.solution == core.value(of: relaxation.lagrangianChoice()), "seed \(seed), \(groups) groups")
+            }
+        }
+    }
+
+    /// After a volume run, c and S are those of an evaluation at the multipliers it returns (kept,
+    /// not recomputed), its bound is L at those multipliers, and that bound is at least the node's
+    /// optimum found by brute force.
+    @Test(arguments: 1...6)
+    func volumeRunEndsAtItsBestMultipliers(seed: Int) {
+        var rng = SplitMix64(state: 950 + UInt64(seed))
+        for groups in [5, 9, 14, 23] {
+            let core = Self.core(groups: groups, sites: 8, picks: 3, rng: &rng)
+            let relaxation = MCLPRelaxation(core: core)
+            let status = [UInt8](repeating: MCLPSiteStatus.free, count: core.siteCount)
+            guard case .open = relaxation.prepare(status) else { continue }
+            var lambda = core.weights.map { $0 / 2 }
+            let pruning = MCLPPruning(incumbent: 0, tolerance: 1e-9 * core.totalWeight, integral: true)
+            let bound = relaxation.minimise(&lambda, schedule: .node, pruning: pruning) { _, _, _ in 0 }
+            let keptS = Set(relaxation.order.prefix(relaxation.picks))
+            let keptC = (0..<core.siteCount).map { relaxation.c($0) }
+            let again = lambda.withUnsafeBufferPointer { relaxation.evaluate($0.baseAddress!) }
+            #expect(again.bound == bound, "seed \(seed), \(groups) groups")
+            #expect(Set(relaxation.order.prefix(relaxation.picks)) == keptS)
+            #expect((0..<core.siteCount).map { relaxation.c($0) } == keptC)
+            var best = 0.0
+            for a in 0..<8 {
+                for b in (a + 1)..<8 {
+                    for c in (b + 1)..<8 { best = max(best, core.value(of: [Int32(a), Int32(b), Int32(c)])) }
+                }
+            }
+            #expect(bound >= best - 1e-9 * max(1, best), "seed \(seed), \(groups) groups")
+        }
+    }
+}
