@@ -251,9 +251,10 @@ extension GeoPackage {
         let geographicWGS84 = layer.crs == .wgs84 || layer.crs.identifier == "OGC:CRS84"
         guard !geographicWGS84 else { return layer.features.map(\.geometry) }
         let transform: CoordinateTransform
-        do { transform = try CoordinateTransform(from: layer.crs, to: .wgs84) } catch {
+        do { transform = try CoordinateTransform.borrow(from: layer.crs, to: .wgs84) } catch {
             throw GeoPackageError.invalidInput("layer \(layer.name): cannot transform \(layer.crs) to WGS 84: \(error)")
         }
+        defer { CoordinateTransform.giveBack(transform) }
         return try layer.features.enumerated().map { k, feature in
             do { return try feature.geometry.map { try transform.transform($0) } } catch {
                 throw GeoPackageError.invalidInput(

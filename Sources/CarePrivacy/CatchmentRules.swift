@@ -40,29 +40,40 @@ extension Publication {
     /// S ∖ P but any one < τ (they are members other than the last one, or all but one of them),
     /// and Σ_S ≥ τ. The areas of P may or may not be in C; what that says is left out (a
     /// disjunction), so for such a stage the model holds less than the list says.
-    mutating func addShareStageRules(_ model: StudyModel, _ scenarios: ScenarioAnalysis, catchments: [PatientShareAnalysis.Catchment]) {
+    ///
+    /// `analyses` are the run's patient-share analyses at this level: a catchment of share p is
+    /// taken from one that has that share (its ranking and catchments are those of an analysis
+    /// of p alone: each share's catchment is grown on its own), and computed here only otherwise.
+    mutating func addShareStageRules(_ model: StudyModel, _ scenarios: ScenarioAnalysis, analyses: [PatientShareAnalysis]) {
+        let catchments = analyses.flatMap(\.catchments)
+        /// An analysis with `share` (the run's when it has it) and its catchments of that share.
+        func analysis(share: Double) -> (shares: PatientShareAnalysis, catchments: [PatientShareAnalysis.Catchment])? {
+            let a = analyses.first { $0.level == level && $0.catchments.contains { $0.targetShare == share } }
+                ?? (try? PatientShareCatchments.analyse(model, level: level, shares: [share]))
+            return a.map { ($0, $0.catchments.filter { $0.targetShare == share }) }
+        }
         for (p, plan) in scenarios.plans.enumerated() {
             for (k, stage) in plan.stages.enumerated() where stage.rule.hasPrefix("share ") {
                 guard let t = totals.firstIndex(where: { $0.family == .stages(plan: p) && $0.index == k }) else { continue }
                 let members = Set(stage.areaIDs)
                 var found = catchments.first { Set($0.areaIDs) == members }
                 if found == nil, let percent = Double(stage.rule.dropFirst(6).split(separator: " ").first ?? ""),
-                   let a = try? PatientShareCatchments.analyse(model, level: level, shares: [percent / 100]) {
+                   let a = analysis(share: percent / 100) {
                     found = a.catchments.first { Set($0.areaIDs) == members }
                 }
                 if found == nil, k > 0, let percent = Double(stage.rule.dropFirst(6).split(separator: " ").first ?? ""),
-                   let a = try? PatientShareCatchments.analyse(model, level: level, shares: [percent / 100]),
+                   let a = analysis(share: percent / 100),
                    let c = a.catchments.first(where: { members == Set($0.areaIDs).union(plan.stages[k - 1].areaIDs) }) {
-                    memberRules[t] = Self.nestedRules(of: c, stage: members, previous: Set(plan.stages[k - 1].areaIDs), shares: a, areaIDs: areaIDs)
+                    memberRules[t] = Self.nestedRules(of: c, stage: members, previous: Set(plan.stages[k - 1].areaIDs), shares: a.shares, areaIDs: areaIDs)
                     continue
                 }
-                guard let c = found, let shares = try? PatientShareCatchments.analyse(model, level: level, shares: [c.targetShare]) else { continue }
+                guard let c = found, let shares = analysis(share: c.targetShare)?.shares else { continue }
                 memberRules[t] = Self.rules(of: c, model: model, shares: shares, areaIDs: areaIDs, level: level)
             }
         }
     }
 
-    /// What a nested share stage S = P ∪ C publishes (see ``addShareStageRules(_:_:catchments:)``).
+    /// What a nested share stage S = P ∪ C publishes (see ``addShareStageRules(_:_:analyses:)``).
     static func nestedRules(
         of c: PatientShareAnalysis.Catchment, stage: Set<String>, previous: Set<String>, shares: PatientShareAnalysis, areaIDs: [String]
     ) -> MemberRules {

@@ -156,7 +156,7 @@ extension Publication {
                 add(.catchments, shares.catchments.map { ($0.areaIDs, $0.patients) })
                 addCatchmentRules(model, shares, family: .catchments)
             }
-            if let scenarios, scenariosHere { addShareStageRules(model, scenarios, catchments: (commandShares?.catchments ?? []) + shares.catchments) }
+            if let scenarios, scenariosHere { addShareStageRules(model, scenarios, analyses: [commandShares, shares].compactMap { $0 }) }
             let groups = shares.groups.map { g in
                 (model.groups[g.grouping]?.first { $0.name == g.name }?.memberIDs ?? [], Optional(g.patients))
             }

@@ -30,6 +30,30 @@ import Testing
         #expect(projected.allCoordinates.count == 5)
     }
 
+    @Test func borrowedTransformsAreReusedAndGiveTheSamePositions() throws {
+        // A pair no other test borrows (JGD2011 zones I and II), so the pool is this test's alone.
+        let a = try CoordinateTransform.borrow(from: .epsg(6669), to: .epsg(6670))
+        let b = try CoordinateTransform.borrow(from: .epsg(6669), to: .epsg(6670))
+        #expect(a !== b)  // both in use: two transformations
+        CoordinateTransform.giveBack(a)
+        let c = try CoordinateTransform.borrow(from: .epsg(6669), to: .epsg(6670))
+        #expect(c === a)  // the one given back
+        #expect(c.source == .epsg(6669) && c.target == .epsg(6670))
+        CoordinateTransform.giveBack(b)
+        CoordinateTransform.giveBack(c)
+        // A transformation used before gives what a new one gives: the cs2cs figures of the
+        // test above, through a borrowed, given back and borrowed again WGS 84 → EPSG:6677.
+        let first = try CoordinateTransform.borrow(from: .wgs84, to: .epsg(6677))
+        _ = try first.transform(Coordinate(lon: 135.0, lat: 34.0))
+        CoordinateTransform.giveBack(first)
+        let again = try CoordinateTransform.borrow(from: .wgs84, to: .epsg(6677))
+        let p = try again.transform(Coordinate(lon: 139.7636, lat: 35.7013))
+        CoordinateTransform.giveBack(again)
+        #expect(abs(p.x - -6310.408280) < 0.001)
+        #expect(abs(p.y - -33137.072283) < 0.001)
+        #expect(p == (try CoordinateTransform(from: .wgs84, to: .epsg(6677)).transform(Coordinate(lon: 139.7636, lat: 35.7013))))
+    }
+
     @Test func unknownCRSCarriesPROJMessage() {
         #expect(throws: GeometryError.self) { try CoordinateTransform(from: .wgs84, to: .epsg(999_999)) }
         do {

@@ -108,7 +108,8 @@ public enum PatientShareCatchments {
                 penetration: Penetration(patients: patients[i], population: areas[i].population["aged65"]),
                 group: areas[i].groups.sorted { $0.key < $1.key }.first?.value))
         }
-        var catchments: [PatientShareAnalysis.Catchment] = []
+        // The member lists first; then their unions (GEOS, most of the time), on every core.
+        var planned: [(members: [Int], share: Double, contiguous: Bool, reached: Bool)] = []
         for s in shares.sorted() {
             let target = s * Double(total)
             // Unconstrained: rank order, only areas with patients.
@@ -118,7 +119,7 @@ public enum PatientShareCatchments {
                 members.append(i)
                 sum += patients[i]
             }
-            catchments.append(try catchment(model, areas, members, s, contiguous: false, reached: Double(sum) >= target))
+            planned.append((members, s, false, Double(sum) >= target))
             // Contiguous: greedy growth from the anchor's area.
             var region = [anchorIndex]
             var inRegion = Set(region)
@@ -138,8 +139,16 @@ public enum PatientShareCatchments {
             }
             // Trailing zero-patient areas added as bridges that lead nowhere are dropped.
             while region.count > 1, patients[region.last!] == 0 { inRegion.remove(region.removeLast()) }
-            catchments.append(try catchment(model, areas, region, s, contiguous: true, reached: Double(sum) >= target))
+            planned.append((region, s, true, Double(sum) >= target))
         }
+        let lists = planned
+        let built = ParallelResults<PatientShareAnalysis.Catchment>(count: lists.count)
+        DispatchQueue.concurrentPerform(iterations: lists.count) { k in
+            let p = lists[k]
+            built.set(k, Result { try catchment(model, areas, p.members, p.share, contiguous: p.contiguous, reached: p.reached) })
+        }
+        // The first error in the order of the list, as a loop would throw it.
+        let catchments = try built.values.map { try $0!.get() }
         var groups: [PatientShareAnalysis.GroupLine] = []
         for (grouping, list) in model.groups.sorted(by: { $0.key < $1.key }) {
             for g in list {
@@ -223,4 +232,22 @@ public struct AnalysisError: Error, CustomStringConvertible, Sendable, Equatable
 
     /// Two errors are the same when they say the same.
     public static func == (a: AnalysisError, b: AnalysisError) -> Bool { a.message == b.message && a.fix == b.fix }
+}
+
+/// One result slot per iteration of a `concurrentPerform`, each written by exactly one iteration.
+final class ParallelResults<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, any Error>?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ value: Result<Value, any Error>) {
+        lock.lock()
+        slots[k] = value
+        lock.unlock()
+    }
+    /// Every slot (read after the loop).
+    var values: [Result<Value, any Error>?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
 }

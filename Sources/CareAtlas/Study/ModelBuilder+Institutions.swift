@@ -147,7 +147,8 @@ extension ModelBuilder {
 
     /// The study's lon/lat extent grown by about 100 km (1°): positions beyond it are errors.
     private func plausibleLonLatExtent() -> Envelope? {
-        guard let t = try? CoordinateTransform(from: crs, to: .wgs84) else { return nil }
+        guard let t = try? CoordinateTransform.borrow(from: crs, to: .wgs84) else { return nil }
+        defer { CoordinateTransform.giveBack(t) }
         var box: Envelope? = nil
         for list in areas.values { for a in list { if let b = a.geometry.boundingBox { box = box.map { var e = $0; e.expand(toInclude: b); return e } ?? b } } }
         // All four corners: far from the zone's origin (Tokyo's 南鳥島) the projected box is not

@@ -161,6 +161,8 @@ struct ModelBuilder {
         chooseCRS()
         progress("projecting areas to \(crs)")
         projectAreas()
+        // The coverage check reads only the projected geometries: it runs beside the joins.
+        let noding = NodingCheck(areas)
         progress("joining population, groupings and patients")
         joinPopulation()
         linkHierarchy()
@@ -173,7 +175,7 @@ struct ModelBuilder {
         checkCountTotals()
         progress("computing adjacency")
         let adjacency = computeAdjacency()
-        noteLayersThatAreNotNoded()
+        noteLayersThatAreNotNoded(noding)
         aggregate()
         let labelNotes = AreaLabels.disambiguate(&areas)
         for note in labelNotes { d.note("study", "", "labels: " + note) }

@@ -76,7 +76,8 @@ public enum InteractiveMap {
         let keep = ["area_code", "area_name", "area_name_en", "patients_label", "share_percent", "penetration_per_10k_aged65",
                     "ci95_lower_per_10k", "ci95_upper_per_10k", "access_score", "plan1_first_stage"]
         let diagonal = DecisionRegion.extent(r).map { hypot($0.width, $0.height) } ?? 0
-        let toWGS84 = try CoordinateTransform(from: r.model.crs, to: .wgs84)
+        let toWGS84 = try CoordinateTransform.borrow(from: r.model.crs, to: .wgs84)
+        defer { CoordinateTransform.giveBack(toWGS84) }
         func areaLayer(tolerance: Double) throws -> String {
             var features: [Feature] = []
             for (i, row) in mapData.rows.enumerated() {

@@ -69,7 +69,7 @@ extension GeoJSON {
         var transform: CoordinateTransform? = nil
         if !isWrittenUnchanged(layer.crs) {
             do {
-                transform = try CoordinateTransform(from: layer.crs, to: .wgs84)
+                transform = try CoordinateTransform.borrow(from: layer.crs, to: .wgs84)
             } catch {
                 throw GeoJSONError(
                     source: layer.name,
@@ -81,6 +81,7 @@ extension GeoJSON {
             }
         }
 
+        defer { if let transform { CoordinateTransform.giveBack(transform) } }
         var problems: [GeoJSONError.Problem] = []
         var lines: [[UInt8]] = []
         lines.reserveCapacity(layer.features.count)
