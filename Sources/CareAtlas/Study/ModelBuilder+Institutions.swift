@@ -67,7 +67,7 @@ extension ModelBuilder {
                     }
                     continue
                 }
-                let t = try toMetric[layer.crs] ?? CoordinateTransform(from: layer.crs, to: crs)
+                let t = try toMetric[layer.crs] ?? CoordinateTransform.borrow(from: layer.crs, to: crs)
                 toMetric[layer.crs] = t
                 let position = try t.transform(r.position)
                 result.append(Institution(
@@ -77,6 +77,7 @@ extension ModelBuilder {
                 d.error(r.file, location, "institution \(r.id) cannot be projected: \(error)")
             }
         }
+        for t in toMetric.values { CoordinateTransform.giveBack(t) }
         result.sort { $0.id < $1.id }
         institutions = result
         assignInstitutions(claims: Dictionary(unique.map { ($0.0.id, ($0.0.claimedArea, $0.0.file, $0.0.line)) }, uniquingKeysWith: { a, _ in a }))

@@ -54,29 +54,59 @@ public final class CoordinateTransform {
         return try CoordinateTransform(from: source, to: target)
     }
 
+    /// Starts building a transformation from `source` to `target` on a thread of its own for a
+    /// later ``borrow(from:to:)``, which waits for it instead of building another (a loader that
+    /// knows which transformations it will need while it still reads). A failure is left for
+    /// that borrow to report (it then builds one itself).
+    public static func prepare(from source: CRS, to target: CRS) {
+        Pool.shared.begin(source, target)
+        Thread {
+            Pool.shared.end(source, target, try? CoordinateTransform(from: source, to: target))
+        }.start()
+    }
+
     /// Gives a transformation back for later ``borrow(from:to:)`` calls; the caller no longer uses it.
     public static func giveBack(_ transform: CoordinateTransform) {
         Pool.shared.put(transform)
     }
 
-    /// Idle transformations by (source, target), each used by no thread.
+    /// Idle transformations by (source, target), each used by no thread, and how many of each
+    /// are being built by ``prepare(from:to:)``.
     private final class Pool: @unchecked Sendable {
         static let shared = Pool()
-        private let lock = NSLock()
+        private let condition = NSCondition()
         private var idle: [Pair: [CoordinateTransform]] = [:]
+        private var building: [Pair: Int] = [:]
         private struct Pair: Hashable {
             let source: String
             let target: String
+            init(_ source: CRS, _ target: CRS) { (self.source, self.target) = (source.identifier, target.identifier) }
         }
+        /// An idle transformation, once those being built are done; nil when there is none.
         func take(_ source: CRS, _ target: CRS) -> CoordinateTransform? {
-            lock.lock()
-            defer { lock.unlock() }
-            return idle[Pair(source: source.identifier, target: target.identifier)]?.popLast()
+            let pair = Pair(source, target)
+            condition.lock()
+            defer { condition.unlock() }
+            while idle[pair]?.isEmpty ?? true, building[pair, default: 0] > 0 { condition.wait() }
+            return idle[pair]?.popLast()
         }
         func put(_ t: CoordinateTransform) {
-            lock.lock()
-            idle[Pair(source: t.source.identifier, target: t.target.identifier), default: []].append(t)
-            lock.unlock()
+            condition.lock()
+            idle[Pair(t.source, t.target), default: []].append(t)
+            condition.broadcast()
+            condition.unlock()
+        }
+        func begin(_ source: CRS, _ target: CRS) {
+            condition.lock()
+            building[Pair(source, target), default: 0] += 1
+            condition.unlock()
+        }
+        func end(_ source: CRS, _ target: CRS, _ built: CoordinateTransform?) {
+            condition.lock()
+            building[Pair(source, target), default: 0] -= 1
+            if let built { idle[Pair(source, target), default: []].append(built) }
+            condition.broadcast()
+            condition.unlock()
         }
     }
 
