@@ -71,9 +71,11 @@ public final class CoordinateTransform {
     }
 
     /// Idle transformations by (source, target), each used by no thread, and how many of each
-    /// are being built by ``prepare(from:to:)``.
+    /// are being built by ``prepare(from:to:)``. At most ``kept`` of a pair stay idle (each holds a
+    /// PROJ context with its own connection to proj.db); one more is released.
     private final class Pool: @unchecked Sendable {
         static let shared = Pool()
+        static let kept = 4
         private let condition = NSCondition()
         private var idle: [Pair: [CoordinateTransform]] = [:]
         private var building: [Pair: Int] = [:]
@@ -92,9 +94,13 @@ public final class CoordinateTransform {
         }
         func put(_ t: CoordinateTransform) {
             condition.lock()
-            idle[Pair(t.source, t.target), default: []].append(t)
+            keep(t, Pair(t.source, t.target))
             condition.broadcast()
             condition.unlock()
+        }
+        /// Keeps `t` idle unless ``kept`` of its pair already are (called under the lock).
+        private func keep(_ t: CoordinateTransform, _ pair: Pair) {
+            if idle[pair, default: []].count < Self.kept { idle[pair, default: []].append(t) }
         }
         func begin(_ source: CRS, _ target: CRS) {
             condition.lock()
@@ -104,7 +110,7 @@ public final class CoordinateTransform {
         func end(_ source: CRS, _ target: CRS, _ built: CoordinateTransform?) {
             condition.lock()
             building[Pair(source, target), default: 0] -= 1
-            if let built { idle[Pair(source, target), default: []].append(built) }
+            if let built { keep(built, Pair(source, target)) }
             condition.broadcast()
             condition.unlock()
         }
