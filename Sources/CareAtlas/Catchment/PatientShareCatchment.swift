@@ -234,8 +234,7 @@ public struct AnalysisError: Error, CustomStringConvertible, Sendable, Equatable
     public static func == (a: AnalysisError, b: AnalysisError) -> Bool { a.message == b.message && a.fix == b.fix }
 }
 
-/// One result slot per iteration of a `concurrentPerform`, each written by at most one iteration
-/// (the catchments' unions, the loader's GeoJSON layers).
+/// One result slot per iteration of a `concurrentPerform`, each written by exactly one iteration.
 final class ParallelResults<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<Value, any Error>?]

@@ -18,18 +18,10 @@ struct RawArea {
 
 extension ModelBuilder {
     mutating func readAreaLayers() {
-        // The GeoJSON layers are parsed first, on every core (parsing is most of the reading);
-        // what follows takes them in the study's order, so the diagnostics are those of a loop.
-        let urls = spec.areas.map { ["geojson", "json"].contains($0.file.pathExtension.lowercased()) ? $0.file : nil }
-        let parsed = ParallelResults<FeatureLayer>(count: urls.count)
-        DispatchQueue.concurrentPerform(iterations: urls.count) { k in
-            if let url = urls[k] { parsed.set(k, Result<FeatureLayer, any Error> { try GeoJSON.read(contentsOf: url) }) }
-        }
-        let layers = parsed.values
-        for (k, layerSpec) in spec.areas.enumerated() {
+        for layerSpec in spec.areas {
             let file = display(layerSpec.file)
             progress("reading \(file)")
-            guard let layer = readAreaFeatures(layerSpec, parsed: layers[k]) else { continue }  // GeoJSON, or GDAL formats
+            guard let layer = readAreaFeatures(layerSpec) else { continue }  // GeoJSON, or GDAL formats
             if layer.features.isEmpty {
                 d.error(file, "", "has no features", fix: "check that it is the right boundary file")
                 continue

@@ -73,12 +73,11 @@ extension ModelBuilder {
     }
 
     /// Reads an area layer: GeoJSON with the project's own reader, every other vector format through GDAL.
-    /// `parsed`: the GeoJSON file already read (``readAreaLayers()``), else read here.
-    mutating func readAreaFeatures(_ layerSpec: AreaLayerSpec, parsed: Result<FeatureLayer, any Error>? = nil) -> FeatureLayer? {
+    mutating func readAreaFeatures(_ layerSpec: AreaLayerSpec) -> FeatureLayer? {
         let ext = layerSpec.file.pathExtension.lowercased()
         let file = display(layerSpec.file)
         guard ext != "geojson", ext != "json" else {
-            do { return try parsed?.get() ?? GeoJSON.read(contentsOf: layerSpec.file) } catch {
+            do { return try GeoJSON.read(contentsOf: layerSpec.file) } catch {
                 reportGeoJSONError(error, file: file, url: layerSpec.file)
                 return nil
             }
