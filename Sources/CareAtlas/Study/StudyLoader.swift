@@ -159,12 +159,6 @@ struct ModelBuilder {
             throw StudyLoadError(diagnostics: d.sorted)
         }
         chooseCRS()
-        // Institutions are placed in the study CRS and checked in lon/lat (and the outputs go back
-        // to lon/lat): those transformations are built while the areas are projected.
-        if crs != .wgs84 {
-            CoordinateTransform.prepare(from: .wgs84, to: crs)
-            CoordinateTransform.prepare(from: crs, to: .wgs84)
-        }
         progress("projecting areas to \(crs)")
         projectAreas()
         // The coverage check reads only the projected geometries: it runs beside the joins.

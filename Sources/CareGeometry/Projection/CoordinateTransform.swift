@@ -54,65 +54,36 @@ public final class CoordinateTransform {
         return try CoordinateTransform(from: source, to: target)
     }
 
-    /// Starts building a transformation from `source` to `target` on a thread of its own for a
-    /// later ``borrow(from:to:)``, which waits for it instead of building another (a loader that
-    /// knows which transformations it will need while it still reads). A failure is left for
-    /// that borrow to report (it then builds one itself).
-    public static func prepare(from source: CRS, to target: CRS) {
-        Pool.shared.begin(source, target)
-        Thread {
-            Pool.shared.end(source, target, try? CoordinateTransform(from: source, to: target))
-        }.start()
-    }
-
     /// Gives a transformation back for later ``borrow(from:to:)`` calls; the caller no longer uses it.
     public static func giveBack(_ transform: CoordinateTransform) {
         Pool.shared.put(transform)
     }
 
-    /// Idle transformations by (source, target), each used by no thread, and how many of each
-    /// are being built by ``prepare(from:to:)``. At most ``kept`` of a pair stay idle (each holds a
-    /// PROJ context with its own connection to proj.db); one more is released.
+    /// Idle transformations by (source, target), each used by no thread. At most ``kept`` of a
+    /// pair stay idle (each holds a PROJ context with its own connection to proj.db); one more is
+    /// released.
     private final class Pool: @unchecked Sendable {
         static let shared = Pool()
         static let kept = 4
-        private let condition = NSCondition()
+        private let lock = NSLock()
         private var idle: [Pair: [CoordinateTransform]] = [:]
-        private var building: [Pair: Int] = [:]
         private struct Pair: Hashable {
             let source: String
             let target: String
             init(_ source: CRS, _ target: CRS) { (self.source, self.target) = (source.identifier, target.identifier) }
         }
-        /// An idle transformation, once those being built are done; nil when there is none.
+        /// An idle transformation of the pair; nil when there is none.
         func take(_ source: CRS, _ target: CRS) -> CoordinateTransform? {
-            let pair = Pair(source, target)
-            condition.lock()
-            defer { condition.unlock() }
-            while idle[pair]?.isEmpty ?? true, building[pair, default: 0] > 0 { condition.wait() }
-            return idle[pair]?.popLast()
+            lock.lock()
+            defer { lock.unlock() }
+            return idle[Pair(source, target)]?.popLast()
         }
+        /// Keeps `t` idle unless ``kept`` of its pair already are.
         func put(_ t: CoordinateTransform) {
-            condition.lock()
-            keep(t, Pair(t.source, t.target))
-            condition.broadcast()
-            condition.unlock()
-        }
-        /// Keeps `t` idle unless ``kept`` of its pair already are (called under the lock).
-        private func keep(_ t: CoordinateTransform, _ pair: Pair) {
+            let pair = Pair(t.source, t.target)
+            lock.lock()
             if idle[pair, default: []].count < Self.kept { idle[pair, default: []].append(t) }
-        }
-        func begin(_ source: CRS, _ target: CRS) {
-            condition.lock()
-            building[Pair(source, target), default: 0] += 1
-            condition.unlock()
-        }
-        func end(_ source: CRS, _ target: CRS, _ built: CoordinateTransform?) {
-            condition.lock()
-            building[Pair(source, target), default: 0] -= 1
-            if let built { keep(built, Pair(source, target)) }
-            condition.broadcast()
-            condition.unlock()
+            lock.unlock()
         }
     }
 
