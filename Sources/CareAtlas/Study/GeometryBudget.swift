@@ -27,53 +27,7 @@ extension ModelBuilder {
     /// Checks that each area layer is a coverage GEOS can dissolve exactly (shared edges with the
     /// same vertices on both sides). When it is not (an extra collinear vertex on one side), the
     /// unions of analyses fall back to the overlay union (see `dissolve`), and a note says so.
-    ///
-    /// `check` is the check started from the projected areas (``NodingCheck``); nil: checked here.
-    mutating func noteLayersThatAreNotNoded(_ check: NodingCheck? = nil) {
-        for (level, layer, error) in (check ?? NodingCheck(areas, thread: false)).failures {
-            let file = spec.areas.first { $0.name == layer }.map { display($0.file) } ?? layer
-            d.note(file, "", "the \(level.rawValue) areas are not an exact coverage — neighbours do not share exactly the same vertices along common edges, or overlap (GEOS: \(Self.geosReason(error))); unions of areas use the slower overlay union",
-                   fix: "to speed them up, snap the layer in QGIS (Vector › Geometry Tools › Snap geometries to layer) or mapshaper -clean")
-        }
-    }
-
-    static func geosReason(_ error: Error) -> String {
-        let text = "\(error)"
-        if let r = text.range(of: "TopologyException: ") { return (String(text[r.upperBound...]).components(separatedBy: " at ").first ?? text).trimmingCharacters(in: CharacterSet(charactersIn: ". \n")) }
-        return text
-    }
-}
-
-/// The coverage check of ``ModelBuilder/noteLayersThatAreNotNoded(_:)``: GEOS's coverage union of
-/// each area layer of each level (levels in order, layers by name), keeping the errors. It reads
-/// only the areas' levels, layers and geometries, fixed once the areas are projected, so the
-/// loader runs it on a thread of its own while it joins the tables and computes the adjacency
-/// (≈ 50 ms of GEOS on the 区中央部 study's five layers, otherwise on the loader's path).
-final class NodingCheck: @unchecked Sendable {
-    private var found: [(level: AreaLevel, layer: String, error: any Error)] = []
-    private let done = DispatchGroup()
-
-    /// Starts the check of `areas`, on a thread of its own when `thread` (else at once).
-    init(_ areas: [AreaLevel: [Area]], thread: Bool = true) {
-        guard thread else {
-            found = Self.check(areas)
-            return
-        }
-        done.enter()
-        Thread { [self] in
-            found = Self.check(areas)
-            done.leave()
-        }.start()
-    }
-
-    /// The layers GEOS refuses to dissolve as a coverage, with its error (waits for the check).
-    var failures: [(level: AreaLevel, layer: String, error: any Error)] {
-        done.wait()
-        return found
-    }
-
-    private static func check(_ areas: [AreaLevel: [Area]]) -> [(level: AreaLevel, layer: String, error: any Error)] {
-        var found: [(level: AreaLevel, layer: String, error: any Error)] = []
+    mutating func noteLayersThatAreNotNoded() {
         for (level, list) in areas.sorted(by: { $0.key < $1.key }) {
             for layer in Set(list.map(\.layer)).sorted() {
                 let members = list.filter { $0.layer == layer }
@@ -81,10 +35,17 @@ final class NodingCheck: @unchecked Sendable {
                 do {
                     _ = try Geometry.coverageUnion(members.flatMap(\.geometry.polygons))
                 } catch {
-                    found.append((level, layer, error))
+                    let file = spec.areas.first { $0.name == layer }.map { display($0.file) } ?? layer
+                    d.note(file, "", "the \(level.rawValue) areas are not an exact coverage — neighbours do not share exactly the same vertices along common edges, or overlap (GEOS: \(Self.geosReason(error))); unions of areas use the slower overlay union",
+                           fix: "to speed them up, snap the layer in QGIS (Vector › Geometry Tools › Snap geometries to layer) or mapshaper -clean")
                 }
             }
         }
-        return found
+    }
+
+    static func geosReason(_ error: Error) -> String {
+        let text = "\(error)"
+        if let r = text.range(of: "TopologyException: ") { return (String(text[r.upperBound...]).components(separatedBy: " at ").first ?? text).trimmingCharacters(in: CharacterSet(charactersIn: ". \n")) }
+        return text
     }
 }

@@ -161,8 +161,6 @@ struct ModelBuilder {
         chooseCRS()
         progress("projecting areas to \(crs)")
         projectAreas()
-        // The coverage check reads only the projected geometries: it runs beside the joins.
-        let noding = NodingCheck(areas)
         progress("joining population, groupings and patients")
         joinPopulation()
         linkHierarchy()
@@ -175,7 +173,7 @@ struct ModelBuilder {
         checkCountTotals()
         progress("computing adjacency")
         let adjacency = computeAdjacency()
-        noteLayersThatAreNotNoded(noding)
+        noteLayersThatAreNotNoded()
         aggregate()
         let labelNotes = AreaLabels.disambiguate(&areas)
         for note in labelNotes { d.note("study", "", "labels: " + note) }
