@@ -140,18 +140,37 @@ enum GaussianExpansion {
         Double(terms(p)) * termCost + setUpCost < Double(points) * pairCost
     }
 
-    /// The source-side moments of every cell of a grid holding enough points for an expansion
-    /// to pay at the lowest order, with finite values (NaN values are left out of the sums as the
-    /// pairs leave them out; a cell with an infinite value has none and is summed pair by pair).
+    /// The source-side moments of a grid's cells and of blocks of 2×2, 4×4 and 8×8 cells (levels 0
+    /// to 3), each about the block's geometric centre. A block has moments when it holds enough
+    /// points for an expansion to pay at the lowest order and no infinite value (NaN values are
+    /// left out of the sums as the pairs leave them out; a cell with an infinite value is summed
+    /// pair by pair). A query takes the largest block wholly inside its catchment whose order is
+    /// at most 16 and that pays against its pairs, else descends to the four quarters, and sums the
+    /// cells that remain pair by pair: near the query, where ‖W‖ is small, wide blocks meet the
+    /// bound at a low order; near the circle, cells do.
     ///
     /// Thread safety: immutable; share it between threads freely.
     struct CellMoments: Sendable {
+        static let maximumLevel = 3
         let alpha: Double
-        /// Per cell, the index of its block of ``GaussianExpansion/maximumTerms`` moments, or −1.
+        /// The blocks of each level; a level's per-block entries start at its `first` in the
+        /// arrays below.
+        let levels: [Level]
+        /// Per block, its number of points.
+        let count: [Int32]
+        /// Per block, the index of its ``GaussianExpansion/maximumTerms`` moments, or −1.
         let block: [Int32]
-        /// Per cell, the largest distance of a point from the cell's centre, plus the grid's slack.
+        /// Per block, the largest distance of a point from the block's centre, plus the grid's slack.
         let reach: [Double]
         let moments: [Double]
+
+        struct Level: Sendable {
+            /// Cells per side of a block.
+            let span: Int
+            let columns: Int
+            let rows: Int
+            let first: Int
+        }
     }
 }
 
@@ -159,68 +178,108 @@ extension CellSortedPoints {
     /// The centre of cell (row, column), from the grid's geometry (the expansions' centre c).
     @inline(__always)
     func centre(row: Int, column: Int) -> (x: Double, y: Double) {
-        (minX + (Double(column) + 0.5) * cellSize, minY + (Double(row) + 0.5) * cellSize)
+        centre(row: row, column: column, span: 1)
+    }
+
+    /// The centre of the block of span × span cells at block (row, column).
+    @inline(__always)
+    func centre(row: Int, column: Int, span: Int) -> (x: Double, y: Double) {
+        let size = cellSize * Double(span)
+        return (minX + (Double(column) + 0.5) * size, minY + (Double(row) + 0.5) * size)
     }
 
     /// The moments of ``GaussianExpansion/CellMoments`` for α = `alpha` (computed on all cores).
     func gaussianMoments(alpha: Double) -> GaussianExpansion.CellMoments {
-        let cellCount = rows * columns
+        var levels: [GaussianExpansion.CellMoments.Level] = []
+        var count: [Int32] = [], block: [Int32] = [], reach: [Double] = [], moments: [Double] = []
+        for level in 0...GaussianExpansion.CellMoments.maximumLevel {
+            let span = 1 << level
+            let part = gaussianMoments(alpha: alpha, span: span)
+            levels.append(.init(span: span, columns: part.columns, rows: part.rows, first: count.count))
+            let offset = Int32(moments.count / GaussianExpansion.maximumTerms)
+            count += part.count
+            block += part.block.map { $0 < 0 ? -1 : $0 + offset }
+            reach += part.reach
+            moments += part.moments
+        }
+        return GaussianExpansion.CellMoments(alpha: alpha, levels: levels, count: count, block: block, reach: reach, moments: moments)
+    }
+
+    /// One level of ``gaussianMoments(alpha:)``: blocks of span × span cells.
+    private func gaussianMoments(alpha: Double, span: Int)
+        -> (columns: Int, rows: Int, count: [Int32], block: [Int32], reach: [Double], moments: [Double])
+    {
+        let blockColumns = (columns + span - 1) / span, blockRows = (rows + span - 1) / span
+        let blockCount = blockColumns * blockRows
         let width = GaussianExpansion.maximumTerms
-        var block = [Int32](repeating: -1, count: cellCount)
-        var reach = [Double](repeating: .infinity, count: cellCount)
+        /// The slot ranges of a block's points, one per row of cells.
+        func ranges(_ block: Int) -> [Range<Int>] {
+            let row = block / blockColumns, column = block % blockColumns
+            let c0 = column * span, c1 = Swift.min(columns, c0 + span)
+            return (row * span..<Swift.min(rows, (row + 1) * span)).map { r in cellStarts[r * columns + c0]..<cellStarts[r * columns + c1] }
+        }
+        var counts = [Int32](repeating: 0, count: blockCount)
+        var index = [Int32](repeating: -1, count: blockCount)
         var blocks = 0
-        for cell in 0..<cellCount where GaussianExpansion.pays(order: 1, points: cellStarts[cell + 1] - cellStarts[cell]) {
-            if (cellStarts[cell]..<cellStarts[cell + 1]).allSatisfy({ !values[$0].isInfinite }) {
-                block[cell] = Int32(blocks)
+        for b in 0..<blockCount {
+            let slots = ranges(b)
+            let n = slots.reduce(0) { $0 + $1.count }
+            counts[b] = Int32(n)
+            if GaussianExpansion.pays(order: 1, points: n), slots.allSatisfy({ $0.allSatisfy { !values[$0].isInfinite } }) {
+                index[b] = Int32(blocks)
                 blocks += 1
             }
         }
+        var reach = [Double](repeating: 0, count: blockCount)
         var moments = [Double](repeating: 0, count: blocks * width)
         moments.withUnsafeMutableBufferPointer { momentBuffer in
             reach.withUnsafeMutableBufferPointer { reachBuffer in
                 let out = SharedBuffer(momentBuffer), reaches = SharedBuffer(reachBuffer)
-                ParallelChunks.forEach(count: cellCount, chunkSize: 256) { cells in
+                ParallelChunks.forEach(count: blockCount, chunkSize: 64) { chunk in
                     var raw = [Double](repeating: 0, count: width)
                     var powers = [Double](repeating: 0, count: GaussianExpansion.maximumOrder)
-                    for cell in cells where block[cell] >= 0 {
-                        let c = centre(row: cell / columns, column: cell % columns)
-                        var far = 0.0
-                        for i in raw.indices { raw[i] = 0 }
-                        for slot in cellStarts[cell]..<cellStarts[cell + 1] {
-                            let dx = xs[slot] - c.x, dy = ys[slot] - c.y
-                            far = Swift.max(far, (dx * dx + dy * dy).squareRoot())
-                            guard !values[slot].isNaN else { continue }
-                            let ux = alpha * dx, uy = alpha * dy
-                            raw.withUnsafeMutableBufferPointer { m in
-                                powers.withUnsafeMutableBufferPointer { p in
-                                    GaussianExpansion.accumulate(
-                                        m.baseAddress!, stride: GaussianExpansion.maximumOrder, order: GaussianExpansion.maximumOrder,
-                                        values[slot] * exp(-(ux * ux + uy * uy)), ux, uy, p.baseAddress!)
+                    raw.withUnsafeMutableBufferPointer { m in
+                        powers.withUnsafeMutableBufferPointer { w in
+                            for b in chunk where counts[b] > 0 {
+                                let c = centre(row: b / blockColumns, column: b % blockColumns, span: span)
+                                var far = 0.0
+                                for i in 0..<width { m[i] = 0 }
+                                for slots in ranges(b) {
+                                    for slot in slots {
+                                        let dx = xs[slot] - c.x, dy = ys[slot] - c.y
+                                        far = Swift.max(far, (dx * dx + dy * dy).squareRoot())
+                                        guard index[b] >= 0, !values[slot].isNaN else { continue }
+                                        let ux = alpha * dx, uy = alpha * dy
+                                        GaussianExpansion.accumulate(
+                                            m.baseAddress!, stride: GaussianExpansion.maximumOrder, order: GaussianExpansion.maximumOrder,
+                                            values[slot] * exp(-(ux * ux + uy * uy)), ux, uy, w.baseAddress!)
+                                    }
                                 }
+                                reaches[b] = far + slack
+                                guard index[b] >= 0 else { continue }
+                                let base = Int(index[b]) * width
+                                for i in 0..<width { out[base + i] = m[i] * GaussianExpansion.sourceCoefficients[i] }
                             }
                         }
-                        reaches[cell] = far + slack
-                        let base = Int(block[cell]) * width
-                        for i in 0..<width { out[base + i] = raw[i] * GaussianExpansion.sourceCoefficients[i] }
                     }
                 }
             }
         }
-        return GaussianExpansion.CellMoments(alpha: alpha, block: block, reach: reach, moments: moments)
+        return (blockColumns, blockRows, counts, index, reach, moments)
     }
 
-    /// ``sum(around:_:radius:limit:_:_:)`` for the Gaussian: the cells whose every point is within
-    /// the limit (their centre's distance plus their reach, less the slack) and whose expansion
-    /// pays (``GaussianExpansion/pays(order:points:)``) add e^(−‖W‖²) Σ M_ab W_x^a W_y^b; the other
-    /// cells of a row are summed pair by pair as before (``runSum``, exact cut-off). Also returns
-    /// how many cells were expanded.
+    /// ``sum(around:_:radius:limit:_:_:)`` for the Gaussian: blocks of cells whose every point is
+    /// within the limit (their centre's distance plus their reach, less the slack), whose order is
+    /// at most 16 and whose expansion pays (``GaussianExpansion/pays(order:points:)``) add
+    /// e^(−‖W‖²) Σ M_ab W_x^a W_y^b, from the widest level down (``GaussianExpansion/CellMoments``);
+    /// the cells that remain within reach are summed pair by pair as before (``runSum``, exact
+    /// cut-off). Pieces are added in a fixed order (blocks row by row, quarters in row order) with
+    /// Kahan compensation. Also returns how many expansions were used.
     func gaussianSum(
         around qx: Double, _ qy: Double, radius: Double, limit: Double, _ weight: GaussianWeight,
         _ cells: GaussianExpansion.CellMoments, _ powers: UnsafeMutablePointer<Double>
     ) -> (sum: Double, count: Int, expanded: Int) {
         let r = radius + slack
-        let rowLow = Self.clamp((qy - r - minY) / cellSize, rows)
-        let rowHigh = Self.clamp((qy + r - minY) / cellSize, rows)
         // A point within this distance of q is within the limit, whatever the roundings.
         let within = limit.squareRoot() - 3 * slack
         let alpha = cells.alpha
@@ -230,54 +289,68 @@ extension CellSortedPoints {
             ys.withUnsafeBufferPointer { ys in
                 values.withUnsafeBufferPointer { values in
                     cellStarts.withUnsafeBufferPointer { starts in
-                        cells.moments.withUnsafeBufferPointer { moments in
-                            cells.block.withUnsafeBufferPointer { block in
-                                cells.reach.withUnsafeBufferPointer { reach in
-                                    func pairs(_ start: Int, _ end: Int) {
-                                        guard start < end else { return }
-                                        let run = Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
-                                        total.add(run.sum)
-                                        count &+= run.count
-                                    }
-                                    for row in rowLow...rowHigh {
-                                        let bandLow = minY + Double(row) * cellSize
-                                        let dy = Swift.max(0, Swift.max(bandLow - qy, qy - (bandLow + cellSize)))
-                                        if dy > r { continue }
-                                        let half = (r * r - dy * dy).squareRoot() + slack
-                                        let c0 = Self.clamp((qx - half - minX) / cellSize, columns)
-                                        let c1 = Self.clamp((qx + half - minX) / cellSize, columns)
-                                        let cy = minY + (Double(row) + 0.5) * cellSize - qy
-                                        let wy = alpha * cy
-                                        // Slots not yet summed, from `pending` on (cells of a row are contiguous).
-                                        var pending = starts[row * columns + c0]
-                                        for column in c0...c1 {
-                                            let cell = row * columns + column
-                                            let b = block[cell]
-                                            guard b >= 0 else { continue }
-                                            let cx = minX + (Double(column) + 0.5) * cellSize - qx
-                                            let centreDistance = (cx * cx + cy * cy).squareRoot()
-                                            guard centreDistance + reach[cell] <= within else { continue }
-                                            let wx = alpha * cx
-                                            let w2 = wx * wx + wy * wy
-                                            let start = starts[cell], end = starts[cell + 1]
-                                            guard w2 <= 690, let p = GaussianExpansion.order(radius: 2 * alpha * reach[cell] * w2.squareRoot()),
-                                                  GaussianExpansion.pays(order: p, points: end - start)
-                                            else { continue }
-                                            pairs(pending, start)
-                                            pending = end
-                                            // W = α(c − q): the moments' signs carry the (−2)^(a+b).
-                                            let polynomial = GaussianExpansion.evaluate(
-                                                moments.baseAddress! + Int(b) * GaussianExpansion.maximumTerms,
-                                                stride: GaussianExpansion.maximumOrder, order: p, wx, wy, powers)
-                                            total.add(exp(-w2) * polynomial)
-                                            count &+= end - start
-                                            expanded &+= 1
-                                        }
-                                        pairs(pending, starts[row * columns + c1 + 1])
-                                    }
+                      cells.levels.withUnsafeBufferPointer { levels in
+                       cells.count.withUnsafeBufferPointer { counts in
+                        cells.block.withUnsafeBufferPointer { block in
+                         cells.reach.withUnsafeBufferPointer { reaches in
+                          cells.moments.withUnsafeBufferPointer { moments in
+                        func visit(_ level: Int, _ column: Int, _ row: Int) {
+                            let blocks = levels[level]
+                            guard column < blocks.columns, row < blocks.rows else { return }
+                            let b = blocks.first + row * blocks.columns + column
+                            let n = Int(counts[b])
+                            guard n > 0 else { return }
+                            let size = cellSize * Double(blocks.span)
+                            let cx = minX + (Double(column) + 0.5) * size - qx
+                            let cy = minY + (Double(row) + 0.5) * size - qy
+                            let centreDistance = (cx * cx + cy * cy).squareRoot()
+                            let reach = reaches[b]
+                            // Wholly beyond the search radius: no pair.
+                            if centreDistance - reach > r { return }
+                            let m = block[b]
+                            if m >= 0 && centreDistance + reach <= within {
+                                // W = α(c − q): the moments' signs carry the (−2)^(a+b).
+                                let wx = alpha * cx, wy = alpha * cy
+                                let w2 = wx * wx + wy * wy
+                                if w2 <= 690, let p = GaussianExpansion.order(radius: 2 * alpha * reach * w2.squareRoot()),
+                                   GaussianExpansion.pays(order: p, points: n)
+                                {
+                                    let polynomial = GaussianExpansion.evaluate(
+                                        moments.baseAddress! + Int(m) * GaussianExpansion.maximumTerms,
+                                        stride: GaussianExpansion.maximumOrder, order: p, wx, wy, powers)
+                                    total.add(exp(-w2) * polynomial)
+                                    count &+= n
+                                    expanded &+= 1
+                                    return
                                 }
                             }
+                            if level == 0 {
+                                let cell = row * columns + column
+                                let start = starts[cell], end = starts[cell + 1]
+                                let run = Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
+                                total.add(run.sum)
+                                count &+= run.count
+                                return
+                            }
+                            for quarter in 0..<4 {
+                                visit(level - 1, 2 * column + quarter % 2, 2 * row + quarter / 2)
+                            }
                         }
+                        let top = levels.count - 1
+                        let blocks = levels[top]
+                        let size = cellSize * Double(blocks.span)
+                        let rowLow = Self.clamp((qy - r - minY) / size, blocks.rows)
+                        let rowHigh = Self.clamp((qy + r - minY) / size, blocks.rows)
+                        let columnLow = Self.clamp((qx - r - minX) / size, blocks.columns)
+                        let columnHigh = Self.clamp((qx + r - minX) / size, blocks.columns)
+                        for row in rowLow...rowHigh {
+                            for column in columnLow...columnHigh { visit(top, column, row) }
+                        }
+                          }
+                         }
+                        }
+                       }
+                      }
                     }
                 }
             }

@@ -195,12 +195,12 @@ import TestSupport
         var powers = [Double](repeating: 0, count: GaussianExpansion.maximumOrder)
         for q in [Coordinate(x: 3000, y: 1200), Coordinate(x: -1500, y: 200), Coordinate(x: 700, y: 900)] {
             for (column, members) in [(0, 0..<4), (1, 4..<34)] {
-                let b = Int(moments.block[column])
+                let b = Int(moments.block[moments.levels[0].first + column])
                 #expect(b >= 0)
                 guard b >= 0 else { continue }
                 let c = grid.centre(row: 0, column: column)
                 let wx = alpha * (c.x - q.x), wy = alpha * (c.y - q.y)
-                let p = GaussianExpansion.order(radius: 2 * alpha * moments.reach[column] * (wx * wx + wy * wy).squareRoot())!
+                let p = GaussianExpansion.order(radius: 2 * alpha * moments.reach[moments.levels[0].first + column] * (wx * wx + wy * wy).squareRoot())!
                 let value = moments.moments.withUnsafeBufferPointer { m in
                     powers.withUnsafeMutableBufferPointer {
                         exp(-(wx * wx + wy * wy)) * GaussianExpansion.evaluate(
