@@ -360,128 +360,223 @@ extension CellSortedPoints {
 }
 
 extension GaussianExpansion {
-    /// Buffers of one thread for ``targetCell(_:sources:targets:radius:limit:weight:alpha:_:)``.
-    struct Scratch {
-        var inner: [(x: Double, y: Double, value: Double)] = []
+    /// A source kept for a local expansion: its position and value.
+    typealias Source = (x: Double, y: Double, value: Double)
+
+    /// The sources of one target (a block of cells, or one cell): those inside every catchment of
+    /// the target, summed by its local expansion, and those the circle around some query may cut.
+    struct TargetSources {
+        var centre = (x: 0.0, y: 0.0)
+        /// The largest distance of a query from the centre, plus the slack.
+        var reach = 0.0
+        /// Sources whose every pair with the target is within the limit (NaN values left out).
+        var inner: [Source] = []
+        /// How many sources are inside (NaN values included: their pairs count).
+        var innerCount = 0
+        /// The largest squared distance of an inner source from the centre.
+        var farthest2 = 0.0
         var boundaryX: [Double] = [], boundaryY: [Double] = [], boundaryValues: [Double] = []
+        /// The local expansion's order (0: none) and its moments L_ab (stride = order).
+        var order = 0
         var moments = [Double](repeating: 0, count: GaussianExpansion.maximumTerms)
+
+        mutating func reset(centre: (x: Double, y: Double), reach: Double) {
+            self.centre = centre
+            self.reach = reach
+            inner.removeAll(keepingCapacity: true)
+            innerCount = 0
+            farthest2 = 0
+            boundaryX.removeAll(keepingCapacity: true)
+            boundaryY.removeAll(keepingCapacity: true)
+            boundaryValues.removeAll(keepingCapacity: true)
+            order = 0
+        }
+
+        /// Files a source by its squared distance d2 from the centre: inside every catchment
+        /// (d ≤ root − reach − 3 slack), beyond every one, or cut.
+        @inline(__always)
+        mutating func add(_ x: Double, _ y: Double, _ value: Double, d2: Double, inner2: Double, outer2: Double) {
+            if d2 > outer2 { return }
+            if d2 <= inner2 && !value.isInfinite {
+                addInner(x, y, value, d2: d2)
+            } else {
+                boundaryX.append(x)
+                boundaryY.append(y)
+                boundaryValues.append(value)
+            }
+        }
+
+        @inline(__always)
+        mutating func addInner(_ x: Double, _ y: Double, _ value: Double, d2: Double) {
+            innerCount += 1
+            guard !value.isNaN else { return }
+            inner.append((x, y, value))
+            farthest2 = Swift.max(farthest2, d2)
+        }
+
+        /// Chooses the order from ρ = 2 α max‖y − t‖ · α reach and builds the moments when the
+        /// expansion pays for `queries` queries (``pairCost``, ``termCost``). Returns true when the
+        /// expansion is built; otherwise the inner sources stay for the caller.
+        mutating func expand(alpha: Double, queries: Int, powers: UnsafeMutablePointer<Double>) -> Bool {
+            let n = Double(inner.count)
+            order = 0
+            guard n > 0, alpha * alpha * farthest2 <= 690,
+                  let p = GaussianExpansion.order(radius: 2 * alpha * farthest2.squareRoot() * alpha * reach)
+            else { return false }
+            let each = Double(terms(p)) * termCost + setUpCost
+            guard n * each + Double(queries) * each < n * Double(queries) * pairCost else { return false }
+            order = p
+            let t = centre
+            moments.withUnsafeMutableBufferPointer { m in
+                for i in 0..<terms(p) { m[i] = 0 }
+                for source in inner {
+                    let vx = alpha * (source.x - t.x), vy = alpha * (source.y - t.y)
+                    accumulate(m.baseAddress!, stride: p, order: p, source.value * exp(-(vx * vx + vy * vy)), vx, vy, powers)
+                }
+                for a in 0..<p {
+                    for b in 0..<(p - a) { m[offset(a, stride: p) + b] *= localCoefficients[offset(a, stride: maximumOrder) + b] }
+                }
+            }
+            return true
+        }
+
+        /// Moves the inner sources to the boundary (their pairs one by one).
+        mutating func innerToBoundary() {
+            for source in inner {
+                boundaryX.append(source.x)
+                boundaryY.append(source.y)
+                boundaryValues.append(source.value)
+            }
+            inner.removeAll(keepingCapacity: true)
+        }
+
+        /// The local expansion at query (qx, qy): e^(−‖Δ‖²) Σ L_ab Δ_x^a Δ_y^b, Δ = α(q − t).
+        @inline(__always)
+        func value(_ qx: Double, _ qy: Double, alpha: Double, powers: UnsafeMutablePointer<Double>) -> Double {
+            let dx = alpha * (qx - centre.x), dy = alpha * (qy - centre.y)
+            return moments.withUnsafeBufferPointer { m in
+                exp(-(dx * dx + dy * dy)) * evaluate(m.baseAddress!, stride: order, order: order, dx, dy, powers)
+            }
+        }
+    }
+
+    /// Buffers of one thread for ``targetBlock(row:column:span:sources:targets:radius:limit:weight:alpha:_:_:)``.
+    struct Scratch {
+        var block = TargetSources()
+        var cells: [TargetSources] = []
         var powers = [Double](repeating: 0, count: GaussianExpansion.maximumOrder)
     }
 
-    /// Pass 2 for the queries of one cell of `targets`: Σ_j v_j e^(−α² d²) and the number of pairs
-    /// within the limit, by a local expansion about the cell's centre t for the sources whose
-    /// every pair with the cell is within the limit (their distance from t plus the cell's reach,
-    /// less the slack), and pair by pair (``CellSortedPoints/runSum``, exact cut-off) for the
-    /// sources the circle around some query may cut and those with an infinite value. When the
-    /// expansion does not pay (cost model of ``pairCost`` and ``termCost``) or ρ is too large,
-    /// every source takes the pairs. `body(slot, sum, count)` receives each query's result.
-    /// Returns true when the expansion was used.
+    /// Pass 2 for the queries of one block of span × span cells of `targets`: Σ_j v_j e^(−α² d²)
+    /// and the number of pairs within the limit, for each query. Two levels of local expansions:
+    /// the sources inside every catchment of the block go to the block's expansion about its
+    /// centre; of the others, those inside every catchment of a cell go to that cell's expansion;
+    /// the rest (those the circle around some query may cut, infinite values, and those whose
+    /// expansion does not pay or whose ρ is too large) are summed pair by pair
+    /// (``CellSortedPoints/runSum``, exact cut-off). Sources inside the block but left out of its
+    /// expansion are inside each of its cells too and go to the cells. `body(slot, sum, count)`
+    /// receives each query's result. Returns the number of expansions built.
     @discardableResult
-    static func targetCell(
-        _ cell: Int, sources: CellSortedPoints, targets: CellSortedPoints, radius: Double, limit: Double,
+    static func targetBlock(
+        row: Int, column: Int, span: Int, sources: CellSortedPoints, targets: CellSortedPoints, radius: Double, limit: Double,
         weight: GaussianWeight, alpha: Double, _ scratch: inout Scratch, _ body: (Int, Double, Int) -> Void
-    ) -> Bool {
-        let first = targets.cellStarts[cell], last = targets.cellStarts[cell + 1]
-        guard first < last else { return false }
-        let t = targets.centre(row: cell / targets.columns, column: cell % targets.columns)
-        var reach = 0.0
-        for slot in first..<last {
-            let dx = targets.xs[slot] - t.x, dy = targets.ys[slot] - t.y
-            reach = Swift.max(reach, (dx * dx + dy * dy).squareRoot())
-        }
+    ) -> Int {
         let slack = Swift.max(sources.slack, targets.slack)
-        reach += slack
-        let queries = last - first
         let root = limit.squareRoot()
-        let innerRadius = root - reach - 3 * slack
-        let outerRadius = root + reach + 3 * slack
-        // Too few queries, or ρ too large already at the cell's reach and the circle's radius.
-        guard Double(queries) * pairCost > termCost + setUpCost, innerRadius > 0,
-              order(radius: 2 * alpha * reach * alpha * innerRadius) != nil
-        else {
-            for slot in first..<last {
-                let (sum, count) = sources.sum(around: targets.xs[slot], targets.ys[slot], radius: radius, limit: limit, weight, nil)
-                body(slot, sum, count)
+        // The block's cells with points, and the block's centre and reach.
+        let t = targets.centre(row: row, column: column, span: span)
+        var blockReach = 0.0
+        var cellIndex: [Int] = []
+        for r in row * span..<Swift.min(targets.rows, (row + 1) * span) {
+            for c in column * span..<Swift.min(targets.columns, (column + 1) * span) {
+                let cell = r * targets.columns + c
+                let first = targets.cellStarts[cell], last = targets.cellStarts[cell + 1]
+                guard first < last else { continue }
+                let centre = targets.centre(row: r, column: c)
+                var reach = 0.0
+                for slot in first..<last {
+                    let dx = targets.xs[slot] - centre.x, dy = targets.ys[slot] - centre.y
+                    reach = Swift.max(reach, (dx * dx + dy * dy).squareRoot())
+                    let ex = targets.xs[slot] - t.x, ey = targets.ys[slot] - t.y
+                    blockReach = Swift.max(blockReach, (ex * ex + ey * ey).squareRoot())
+                }
+                if scratch.cells.count == cellIndex.count { scratch.cells.append(TargetSources()) }
+                scratch.cells[cellIndex.count].reset(centre: centre, reach: reach + slack)
+                cellIndex.append(cell)
             }
-            return false
         }
-        scratch.inner.removeAll(keepingCapacity: true)
-        scratch.boundaryX.removeAll(keepingCapacity: true)
-        scratch.boundaryY.removeAll(keepingCapacity: true)
-        scratch.boundaryValues.removeAll(keepingCapacity: true)
-        let inner2 = innerRadius * innerRadius, outer2 = outerRadius * outerRadius
-        var innerCount = 0
-        var farthest2 = 0.0
-        let r = outerRadius + sources.slack
+        let cellCount = cellIndex.count
+        guard cellCount > 0 else { return 0 }
+        scratch.block.reset(centre: t, reach: blockReach + slack)
+        let blockInner = root - scratch.block.reach - 3 * slack, blockOuter = root + scratch.block.reach + 3 * slack
+        let blockInner2 = blockInner > 0 ? blockInner * blockInner : -1, blockOuter2 = blockOuter * blockOuter
+        let cellBounds = scratch.cells[0..<cellCount].map { cell -> (Double, Double) in
+            let inner = root - cell.reach - 3 * slack, outer = root + cell.reach + 3 * slack
+            return (inner > 0 ? inner * inner : -1, outer * outer)
+        }
+        // Every source within the block's outer radius, filed against the block, then its cells.
+        let r = blockOuter + sources.slack
         let rowLow = CellSortedPoints.clamp((t.y - r - sources.minY) / sources.cellSize, sources.rows)
         let rowHigh = CellSortedPoints.clamp((t.y + r - sources.minY) / sources.cellSize, sources.rows)
-        for row in rowLow...rowHigh {
-            let bandLow = sources.minY + Double(row) * sources.cellSize
+        for sourceRow in rowLow...rowHigh {
+            let bandLow = sources.minY + Double(sourceRow) * sources.cellSize
             let dy = Swift.max(0, Swift.max(bandLow - t.y, t.y - (bandLow + sources.cellSize)))
             if dy > r { continue }
             let half = (r * r - dy * dy).squareRoot() + sources.slack
             let c0 = CellSortedPoints.clamp((t.x - half - sources.minX) / sources.cellSize, sources.columns)
             let c1 = CellSortedPoints.clamp((t.x + half - sources.minX) / sources.cellSize, sources.columns)
-            for slot in sources.cellStarts[row * sources.columns + c0]..<sources.cellStarts[row * sources.columns + c1 + 1] {
+            for slot in sources.cellStarts[sourceRow * sources.columns + c0]..<sources.cellStarts[sourceRow * sources.columns + c1 + 1] {
                 let x = sources.xs[slot], y = sources.ys[slot], value = sources.values[slot]
                 let dx = x - t.x, dy = y - t.y
                 let d2 = dx * dx + dy * dy
-                if d2 > outer2 { continue }
-                if d2 <= inner2 && !value.isInfinite {
-                    // Every pair with the cell is within the limit.
-                    innerCount += 1
-                    guard !value.isNaN else { continue }
-                    scratch.inner.append((x, y, value))
-                    farthest2 = Swift.max(farthest2, d2)
+                if d2 > blockOuter2 { continue }
+                if d2 <= blockInner2 && !value.isInfinite {
+                    scratch.block.addInner(x, y, value, d2: d2)
+                    continue
+                }
+                for k in 0..<cellCount {
+                    let ex = x - scratch.cells[k].centre.x, ey = y - scratch.cells[k].centre.y
+                    scratch.cells[k].add(x, y, value, d2: ex * ex + ey * ey, inner2: cellBounds[k].0, outer2: cellBounds[k].1)
+                }
+            }
+        }
+        var built = 0
+        var queries = 0
+        for k in 0..<cellCount { queries += targets.cellStarts[cellIndex[k] + 1] - targets.cellStarts[cellIndex[k]] }
+        return scratch.powers.withUnsafeMutableBufferPointer { powers in
+            let w = powers.baseAddress!
+            if scratch.block.expand(alpha: alpha, queries: queries, powers: w) {
+                built += 1
+            } else {
+                // Inside every catchment of the block, so of each cell (NaN values: counted).
+                let nanCount = scratch.block.innerCount - scratch.block.inner.count
+                for k in 0..<cellCount {
+                    for source in scratch.block.inner {
+                        let ex = source.x - scratch.cells[k].centre.x, ey = source.y - scratch.cells[k].centre.y
+                        scratch.cells[k].addInner(source.x, source.y, source.value, d2: ex * ex + ey * ey)
+                    }
+                    scratch.cells[k].innerCount += nanCount
+                }
+                scratch.block.inner.removeAll(keepingCapacity: true)
+                scratch.block.innerCount = 0
+            }
+            for k in 0..<cellCount {
+                let first = targets.cellStarts[cellIndex[k]], last = targets.cellStarts[cellIndex[k] + 1]
+                if scratch.cells[k].expand(alpha: alpha, queries: last - first, powers: w) {
+                    built += 1
                 } else {
-                    scratch.boundaryX.append(x)
-                    scratch.boundaryY.append(y)
-                    scratch.boundaryValues.append(value)
+                    scratch.cells[k].innerToBoundary()
                 }
-            }
-        }
-        let rho = 2 * alpha * farthest2.squareRoot() * alpha * reach
-        var p = order(radius: rho) ?? 0
-        let n = Double(scratch.inner.count)
-        if p == 0 || alpha * alpha * farthest2 > 690
-            || n * (Double(terms(p)) * termCost + setUpCost) + Double(queries) * (Double(terms(p)) * termCost + setUpCost)
-            >= n * Double(queries) * pairCost
-        {
-            // The pairs one by one for every source within reach.
-            for source in scratch.inner {
-                scratch.boundaryX.append(source.x)
-                scratch.boundaryY.append(source.y)
-                scratch.boundaryValues.append(source.value)
-            }
-            scratch.inner.removeAll(keepingCapacity: true)
-            p = 0
-        }
-        scratch.moments.withUnsafeMutableBufferPointer { moments in
-            scratch.powers.withUnsafeMutableBufferPointer { powers in
-                let m = moments.baseAddress!, w = powers.baseAddress!
-                if p > 0 {
-                    for i in 0..<terms(p) { m[i] = 0 }
-                    for source in scratch.inner {
-                        let vx = alpha * (source.x - t.x), vy = alpha * (source.y - t.y)
-                        accumulate(m, stride: p, order: p, source.value * exp(-(vx * vx + vy * vy)), vx, vy, w)
-                    }
-                    for a in 0..<p {
-                        for b in 0..<(p - a) {
-                            m[offset(a, stride: p) + b] *= localCoefficients[offset(a, stride: maximumOrder) + b]
-                        }
-                    }
-                }
-                scratch.boundaryX.withUnsafeBufferPointer { bx in
-                    scratch.boundaryY.withUnsafeBufferPointer { by in
-                        scratch.boundaryValues.withUnsafeBufferPointer { bv in
+                let cell = scratch.cells[k]
+                cell.boundaryX.withUnsafeBufferPointer { bx in
+                    cell.boundaryY.withUnsafeBufferPointer { by in
+                        cell.boundaryValues.withUnsafeBufferPointer { bv in
                             for slot in first..<last {
                                 let qx = targets.xs[slot], qy = targets.ys[slot]
                                 var total = CompensatedSum()
-                                var count = innerCount
-                                if p > 0 {
-                                    let dx = alpha * (qx - t.x), dy = alpha * (qy - t.y)
-                                    total.add(exp(-(dx * dx + dy * dy)) * evaluate(m, stride: p, order: p, dx, dy, w))
-                                }
+                                var count = scratch.block.innerCount + cell.innerCount
+                                if scratch.block.order > 0 { total.add(scratch.block.value(qx, qy, alpha: alpha, powers: w)) }
+                                if cell.order > 0 { total.add(cell.value(qx, qy, alpha: alpha, powers: w)) }
                                 if !bx.isEmpty {
                                     let run = CellSortedPoints.runSum(
                                         qx, qy, bx.baseAddress!, by.baseAddress!, bv.baseAddress!, 0, bx.count, limit, weight)
@@ -494,7 +589,7 @@ extension GaussianExpansion {
                     }
                 }
             }
+            return built
         }
-        return p > 0
     }
 }

@@ -143,13 +143,16 @@ enum StreamingCatchment {
         scores.withUnsafeMutableBufferPointer { scoreBuffer in
             let out = SharedBuffer(scoreBuffer)
             if let gaussian, let alpha {
-                // Per demand cell: a local expansion about its centre for the supply wholly inside.
-                ParallelChunks.forEach(count: demand.rows * demand.columns, chunkSize: 16) { cells in
+                // Per block of 2 × 2 demand cells: local expansions about the block's and the cells'
+                // centres for the supply wholly inside their catchments.
+                let span = 2
+                let blockColumns = (demand.columns + span - 1) / span, blockRows = (demand.rows + span - 1) / span
+                ParallelChunks.forEach(count: blockColumns * blockRows, chunkSize: 4) { blocks in
                     var scratch = GaussianExpansion.Scratch()
-                    for cell in cells {
-                        GaussianExpansion.targetCell(
-                            cell, sources: ratioGrid, targets: demand, radius: radius, limit: limit, weight: gaussian, alpha: alpha,
-                            &scratch
+                    for block in blocks {
+                        GaussianExpansion.targetBlock(
+                            row: block / blockColumns, column: block % blockColumns, span: span, sources: ratioGrid, targets: demand,
+                            radius: radius, limit: limit, weight: gaussian, alpha: alpha, &scratch
                         ) { slot, sum, count in
                             out[demand.index(slot)] = count == 0 ? .nan : sum
                         }

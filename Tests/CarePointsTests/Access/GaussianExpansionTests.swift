@@ -98,7 +98,7 @@ import TestSupport
     }
 
     /// How many (query, cell) expansions each pass uses on this instance: pass 1's source cells
-    /// summed over the supply points, pass 2's target cells.
+    /// summed over the supply points, pass 2's blocks and cells.
     static func expansions(_ instance: Instance, maximumCost: Double, detourFactor: Double, sigma: Double) -> (Int, Int) {
         let radius = maximumCost / detourFactor
         var frame = Envelope(instance.demand[0])
@@ -118,11 +118,12 @@ import TestSupport
         }
         var second = 0
         var scratch = GaussianExpansion.Scratch()
-        for cell in 0..<(demand.rows * demand.columns)
-        where GaussianExpansion.targetCell(
-            cell, sources: supply, targets: demand, radius: radius, limit: limit, weight: weight, alpha: alpha, &scratch, { _, _, _ in })
-        {
-            second += 1
+        for row in 0..<((demand.rows + 1) / 2) {
+            for column in 0..<((demand.columns + 1) / 2) {
+                second += GaussianExpansion.targetBlock(
+                    row: row, column: column, span: 2, sources: supply, targets: demand, radius: radius, limit: limit, weight: weight,
+                    alpha: alpha, &scratch, { _, _, _ in })
+            }
         }
         return (first, second)
     }
