@@ -182,12 +182,18 @@ protocol SquaredDistanceWeight: Sendable {
     /// True when ``weight(squaredDistance:)`` is cheap and finite for any d², so that it can be
     /// evaluated for every candidate and the result selected without a branch.
     static var branchFree: Bool { get }
+    /// True when a vector of four candidates all beyond the limit skips ``weights(squaredDistances:)``
+    /// (an e^x): their terms are 0 either way, so the sums are the same bits. False for the step
+    /// weights, which cost less than the branch.
+    static var skipsOutside: Bool { get }
     func weight(squaredDistance: Double) -> Double
     /// ``weight(squaredDistance:)`` of four squared distances; used only when ``branchFree``.
     func weights(squaredDistances: SIMD4<Double>) -> SIMD4<Double>
 }
 
 extension SquaredDistanceWeight {
+    static var skipsOutside: Bool { false }
+
     @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
         SIMD4(weight(squaredDistance: d2[0]), weight(squaredDistance: d2[1]), weight(squaredDistance: d2[2]),
               weight(squaredDistance: d2[3]))
@@ -248,6 +254,7 @@ struct StepWeight: SquaredDistanceWeight {
 /// that a pair's weight does not depend on its place in the run.
 struct GaussianWeight: SquaredDistanceWeight {
     static var branchFree: Bool { true }
+    static var skipsOutside: Bool { true }
     /// −detour² / (2σ²).
     let scale: Double
     nonisolated(unsafe) private let table = MathTables.exponential
@@ -826,6 +833,10 @@ struct CellSortedPoints: Sendable {
                 let dy = UnsafeRawPointer(ys + k).loadUnaligned(as: SIMD4<Double>.self) - py
                 let d2 = dx * dx + dy * dy
                 let inside = d2 .<= bound
+                if W.skipsOutside && unsafeBitCast(inside, to: SIMD4<Int64>.self) == SIMD4<Int64>(repeating: 0) {
+                    k += 4
+                    continue
+                }
                 let t = UnsafeRawPointer(values + k).loadUnaligned(as: SIMD4<Double>.self) * weight.weights(squaredDistances: d2)
                 lanes += t.replacing(with: 0, where: .!(inside .& (t .== t)))
                 counts &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: inside)
