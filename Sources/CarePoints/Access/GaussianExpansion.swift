@@ -171,6 +171,29 @@ enum GaussianExpansion {
             let rows: Int
             let first: Int
         }
+
+        /// The arrays' storage, for the loops of one query.
+        struct Storage {
+            let levels: UnsafeBufferPointer<Level>
+            let count: UnsafeBufferPointer<Int32>
+            let block: UnsafeBufferPointer<Int32>
+            let reach: UnsafeBufferPointer<Double>
+            let moments: UnsafeBufferPointer<Double>
+        }
+
+        func withStorage<R>(_ body: (Storage) -> R) -> R {
+            levels.withUnsafeBufferPointer { levels in
+                count.withUnsafeBufferPointer { count in
+                    block.withUnsafeBufferPointer { block in
+                        reach.withUnsafeBufferPointer { reach in
+                            moments.withUnsafeBufferPointer { moments in
+                                body(Storage(levels: levels, count: count, block: block, reach: reach, moments: moments))
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -289,68 +312,60 @@ extension CellSortedPoints {
             ys.withUnsafeBufferPointer { ys in
                 values.withUnsafeBufferPointer { values in
                     cellStarts.withUnsafeBufferPointer { starts in
-                      cells.levels.withUnsafeBufferPointer { levels in
-                       cells.count.withUnsafeBufferPointer { counts in
-                        cells.block.withUnsafeBufferPointer { block in
-                         cells.reach.withUnsafeBufferPointer { reaches in
-                          cells.moments.withUnsafeBufferPointer { moments in
-                        func visit(_ level: Int, _ column: Int, _ row: Int) {
-                            let blocks = levels[level]
-                            guard column < blocks.columns, row < blocks.rows else { return }
-                            let b = blocks.first + row * blocks.columns + column
-                            let n = Int(counts[b])
-                            guard n > 0 else { return }
-                            let size = cellSize * Double(blocks.span)
-                            let cx = minX + (Double(column) + 0.5) * size - qx
-                            let cy = minY + (Double(row) + 0.5) * size - qy
-                            let centreDistance = (cx * cx + cy * cy).squareRoot()
-                            let reach = reaches[b]
-                            // Wholly beyond the search radius: no pair.
-                            if centreDistance - reach > r { return }
-                            let m = block[b]
-                            if m >= 0 && centreDistance + reach <= within {
-                                // W = α(c − q): the moments' signs carry the (−2)^(a+b).
-                                let wx = alpha * cx, wy = alpha * cy
-                                let w2 = wx * wx + wy * wy
-                                if w2 <= 690, let p = GaussianExpansion.order(radius: 2 * alpha * reach * w2.squareRoot()),
-                                   GaussianExpansion.pays(order: p, points: n)
-                                {
-                                    let polynomial = GaussianExpansion.evaluate(
-                                        moments.baseAddress! + Int(m) * GaussianExpansion.maximumTerms,
-                                        stride: GaussianExpansion.maximumOrder, order: p, wx, wy, powers)
-                                    total.add(exp(-w2) * polynomial)
-                                    count &+= n
-                                    expanded &+= 1
+                        cells.withStorage { storage in
+                            func visit(_ level: Int, _ column: Int, _ row: Int) {
+                                let blocks = storage.levels[level]
+                                guard column < blocks.columns, row < blocks.rows else { return }
+                                let b = blocks.first + row * blocks.columns + column
+                                let n = Int(storage.count[b])
+                                guard n > 0 else { return }
+                                let size = cellSize * Double(blocks.span)
+                                let cx = minX + (Double(column) + 0.5) * size - qx
+                                let cy = minY + (Double(row) + 0.5) * size - qy
+                                let centreDistance = (cx * cx + cy * cy).squareRoot()
+                                let reach = storage.reach[b]
+                                // Wholly beyond the search radius: no pair.
+                                if centreDistance - reach > r { return }
+                                let m = storage.block[b]
+                                if m >= 0 && centreDistance + reach <= within {
+                                    // W = α(c − q): the moments' signs carry the (−2)^(a+b).
+                                    let wx = alpha * cx, wy = alpha * cy
+                                    let w2 = wx * wx + wy * wy
+                                    if w2 <= 690, let p = GaussianExpansion.order(radius: 2 * alpha * reach * w2.squareRoot()),
+                                       GaussianExpansion.pays(order: p, points: n)
+                                    {
+                                        let polynomial = GaussianExpansion.evaluate(
+                                            storage.moments.baseAddress! + Int(m) * GaussianExpansion.maximumTerms,
+                                            stride: GaussianExpansion.maximumOrder, order: p, wx, wy, powers)
+                                        total.add(exp(-w2) * polynomial)
+                                        count &+= n
+                                        expanded &+= 1
+                                        return
+                                    }
+                                }
+                                if level == 0 {
+                                    let cell = row * columns + column
+                                    let start = starts[cell], end = starts[cell + 1]
+                                    let run = Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
+                                    total.add(run.sum)
+                                    count &+= run.count
                                     return
                                 }
+                                for quarter in 0..<4 {
+                                    visit(level - 1, 2 * column + quarter % 2, 2 * row + quarter / 2)
+                                }
                             }
-                            if level == 0 {
-                                let cell = row * columns + column
-                                let start = starts[cell], end = starts[cell + 1]
-                                let run = Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
-                                total.add(run.sum)
-                                count &+= run.count
-                                return
-                            }
-                            for quarter in 0..<4 {
-                                visit(level - 1, 2 * column + quarter % 2, 2 * row + quarter / 2)
+                            let top = storage.levels.count - 1
+                            let blocks = storage.levels[top]
+                            let size = cellSize * Double(blocks.span)
+                            let rowLow = Self.clamp((qy - r - minY) / size, blocks.rows)
+                            let rowHigh = Self.clamp((qy + r - minY) / size, blocks.rows)
+                            let columnLow = Self.clamp((qx - r - minX) / size, blocks.columns)
+                            let columnHigh = Self.clamp((qx + r - minX) / size, blocks.columns)
+                            for row in rowLow...rowHigh {
+                                for column in columnLow...columnHigh { visit(top, column, row) }
                             }
                         }
-                        let top = levels.count - 1
-                        let blocks = levels[top]
-                        let size = cellSize * Double(blocks.span)
-                        let rowLow = Self.clamp((qy - r - minY) / size, blocks.rows)
-                        let rowHigh = Self.clamp((qy + r - minY) / size, blocks.rows)
-                        let columnLow = Self.clamp((qx - r - minX) / size, blocks.columns)
-                        let columnHigh = Self.clamp((qx + r - minX) / size, blocks.columns)
-                        for row in rowLow...rowHigh {
-                            for column in columnLow...columnHigh { visit(top, column, row) }
-                        }
-                          }
-                         }
-                        }
-                       }
-                      }
                     }
                 }
             }
