@@ -133,6 +133,16 @@ enum GaussianExpansion {
         return outer
     }
 
+    /// True when expansions can serve a useful part of the catchments: a cell of `cellSize`
+    /// (reach half its diagonal) at half the search radius from the query meets the bound at an
+    /// order ≤ 16, so that at least a quarter of each disc may be expanded. Otherwise (σ small
+    /// against the cells) the scans and tests of the expansion path cost more than they save, and
+    /// every pair takes the per-pair path.
+    static func worthwhile(alpha: Double, cellSize: Double, radius: Double) -> Bool {
+        let reach = cellSize * 0.5.squareRoot()
+        return 2 * alpha * reach * alpha * (radius / 2) <= radii[maximumOrder]
+    }
+
     /// True when an expansion of order p over `points` points is estimated cheaper than the
     /// points one by one (source side: one query).
     @inline(__always)

@@ -80,7 +80,8 @@ enum StreamingCatchment {
             return run(weight, bands, demandGrid, supplyGrid, radius, limit, progress)
         case .gaussian(let sigma):
             let weight = GaussianWeight(sigma: sigma, detourFactor: detourFactor)
-            return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress, gaussian: weight)
+            let expand = GaussianExpansion.worthwhile(alpha: (-weight.scale).squareRoot(), cellSize: demandGrid.cellSize, radius: radius)
+            return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress, gaussian: expand ? weight : nil)
         case .gravity(let beta, let minimumCost):
             let weight = GravityWeight(beta: beta, minimumCost: minimumCost, detourFactor: detourFactor)
             return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress)

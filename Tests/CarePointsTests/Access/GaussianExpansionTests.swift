@@ -177,6 +177,16 @@ import TestSupport
         #expect(GaussianExpansion.order(radius: .nan) == nil)
     }
 
+    /// The run-wide choice: cells of 500 m (reach 353.6 m) at 5 km, half a 10 km radius: σ = 1000 m
+    /// gives ρ = 2 · 353.6 · 5000 / (2 · 1000²) = 1.77 > 0.93 (order 16's radius): no expansion;
+    /// σ = 2000 m gives ρ = 0.44: expansions.
+    @Test func expansionsOnlyWhereTheyCanServe() {
+        let alpha1000 = 1 / (1000 * 2.0.squareRoot()), alpha2000 = 1 / (2000 * 2.0.squareRoot())
+        #expect(!GaussianExpansion.worthwhile(alpha: alpha1000, cellSize: 500, radius: 10_000))
+        #expect(GaussianExpansion.worthwhile(alpha: alpha2000, cellSize: 500, radius: 10_000))
+        #expect(GaussianExpansion.radii[GaussianExpansion.maximumOrder] > 0.9 && GaussianExpansion.radii[GaussianExpansion.maximumOrder] < 0.95)
+    }
+
     /// One cell's source expansion against the direct sum, at queries near and far: four points
     /// at the centre (U = 0: only M_00 = Σ v is not 0) give Σ v · e^(−‖W‖²) as their pairs do; 30
     /// random points within 1e−13.
