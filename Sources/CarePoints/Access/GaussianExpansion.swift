@@ -465,6 +465,39 @@ extension GaussianExpansion {
             return true
         }
 
+        /// Orders the boundary sources by their distance from the centre in 16 rings between `low`
+        /// and `high` (a stable counting sort; `rings` is scratch): four consecutive sources then
+        /// tend to lie all beyond a query's circle, and the pair loop skips their e^x
+        /// (``SquaredDistanceWeight/skipsOutside``). The weights do not depend on the order.
+        mutating func ringOrder(low: Double, high: Double, _ rings: inout [Int32], _ sorted: inout [Source]) {
+            let n = boundaryX.count
+            let ringCount = 16
+            guard n > 8, high > low else { return }
+            let scale = Double(ringCount) / (high - low)
+            var counts = (0..<(ringCount + 1)).map { _ in 0 }
+            rings.removeAll(keepingCapacity: true)
+            for k in 0..<n {
+                let dx = boundaryX[k] - centre.x, dy = boundaryY[k] - centre.y
+                let position = ((dx * dx + dy * dy).squareRoot() - low) * scale
+                let ring = position > 0 ? Swift.min(ringCount - 1, Int(position)) : 0
+                rings.append(Int32(ring))
+                counts[ring + 1] += 1
+            }
+            for ring in 0..<ringCount { counts[ring + 1] += counts[ring] }
+            sorted.removeAll(keepingCapacity: true)
+            sorted.append(contentsOf: repeatElement(Source(x: 0, y: 0, value: 0), count: n))
+            for k in 0..<n {
+                let ring = Int(rings[k])
+                sorted[counts[ring]] = (boundaryX[k], boundaryY[k], boundaryValues[k])
+                counts[ring] += 1
+            }
+            for k in 0..<n {
+                boundaryX[k] = sorted[k].x
+                boundaryY[k] = sorted[k].y
+                boundaryValues[k] = sorted[k].value
+            }
+        }
+
         /// Moves the inner sources to the boundary (their pairs one by one).
         mutating func innerToBoundary() {
             for source in inner {
@@ -490,6 +523,8 @@ extension GaussianExpansion {
         var block = TargetSources()
         var cells: [TargetSources] = []
         var powers = [Double](repeating: 0, count: GaussianExpansion.maximumOrder)
+        var rings: [Int32] = []
+        var sorted: [Source] = []
     }
 
     /// Pass 2 for the queries of one block of span × span cells of `targets`: Σ_j v_j e^(−α² d²)
@@ -592,6 +627,9 @@ extension GaussianExpansion {
                 } else {
                     scratch.cells[k].innerToBoundary()
                 }
+                let cellReach = scratch.cells[k].reach
+                scratch.cells[k].ringOrder(
+                    low: root - cellReach - 3 * slack, high: root + cellReach + 3 * slack, &scratch.rings, &scratch.sorted)
                 let cell = scratch.cells[k]
                 cell.boundaryX.withUnsafeBufferPointer { bx in
                     cell.boundaryY.withUnsafeBufferPointer { by in
