@@ -54,6 +54,8 @@ final class MCLPSearch {
     /// Strong branching runs at the root and at nodes whose gap (bound − incumbent) is at least
     /// this share of the root's; the others branch by pseudocosts.
     static let strongBranchingGap = 0.5
+    /// ``strongBranchingGap`` or what the search was made with.
+    private let strongBranchingGap: Double
 
     let core: MCLPCore
     private let locked: [Bool]
@@ -85,8 +87,10 @@ final class MCLPSearch {
     /// - Parameters:
     ///   - rootStatus: sites fixed before the search (chosen, excluded), the rest free.
     ///   - deadline: `DispatchTime.now().uptimeNanoseconds` past which the search stops.
-    init(core: MCLPCore, rootStatus: [UInt8], deadline: UInt64) {
+    ///   - strongBranchingGap: see ``strongBranchingGap`` (tests use others to exercise both rules).
+    init(core: MCLPCore, rootStatus: [UInt8], deadline: UInt64, strongBranchingGap: Double = MCLPSearch.strongBranchingGap) {
         self.core = core
+        self.strongBranchingGap = strongBranchingGap
         locked = rootStatus.map { $0 == MCLPSiteStatus.chosen }
         allowed = rootStatus.map { $0 != MCLPSiteStatus.excluded }
         self.deadline = deadline
@@ -174,7 +178,7 @@ final class MCLPSearch {
             if round == 7 { break }
             if isRoot {
                 rootGap = bound - incumbentValue
-            } else if bound - incumbentValue < Self.strongBranchingGap * rootGap {
+            } else if bound - incumbentValue < strongBranchingGap * rootGap {
                 let candidates = fractionalSites(status: status, limit: .max).map { ($0, relaxation.averageX($0)) }
                 let epsilon = 1e-6 * Swift.max(1, bound - incumbentValue)
                 guard let site = pseudocosts.best(of: candidates, epsilon: epsilon) else { break }

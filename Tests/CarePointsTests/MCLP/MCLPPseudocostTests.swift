@@ -36,42 +36,55 @@ import TestSupport
         #expect(costs.best(of: [], epsilon: 0.01) == nil)
     }
 
-    /// The search with its pseudocost branching (nodes whose gap is below half the root's) finds
-    /// the optimum that brute force over every choice of p sites finds, on seeded instances
-    /// where it branches by pseudocosts at least once (checked, so that the path is exercised).
-    @Test func searchWithPseudocostBranchingAgreesWithBruteForce() throws {
+    /// The search finds the optimum that brute force over every choice of p sites finds whatever
+    /// share of the nodes branches by pseudocosts: none (strong branching everywhere), the default
+    /// (nodes whose gap is below half the root's) and every node below the root (a share above 1).
+    /// The instances have a wide LP gap, so that the search branches: n sites, a demand point for
+    /// every pair and every third triple of sites with seeded weights 1…100 (with equal weights and
+    /// p = 3 of 10 sites, the LP puts x = 0.3 everywhere and covers 0.6 of each pair, 27 of 45, while
+    /// 3 sites cover at most 45 − C(7, 2) = 24 pairs). Pseudocost branching must happen (checked,
+    /// so that the path is exercised).
+    @Test func searchAgreesWithBruteForceUnderEitherBranchingRule() throws {
         var pseudocostBranches = 0
-        for seed in 1...6 {
+        for seed in 1...4 {
             var rng = SplitMix64(state: 4_000 + UInt64(seed))
-            let demand = (0..<140).map { i in
-                MCLPDemandPoint(id: "d\(i)", position: Coordinate(x: 10_000 * rng.uniform(), y: 10_000 * rng.uniform()),
-                                weight: Double(rng.int(1...100)))
+            let n = 9 + seed % 3
+            var coverage: [[Int]] = []
+            for a in 0..<n {
+                for b in (a + 1)..<n {
+                    coverage.append([a, b])
+                    for c in (b + 1)..<n where (a + b + c) % 3 == 0 { coverage.append([a, b, c]) }
+                }
             }
-            let sites = (0..<20).map { MCLPCandidateSite(id: "c\($0)", position: Coordinate(x: 10_000 * rng.uniform(), y: 10_000 * rng.uniform())) }
-            for p in [5, 7] {
-                let problem = try MCLPProblem(demand: demand, candidates: sites, radiusMeters: 2_200, p: p)
+            let weights = coverage.map { _ in Double(rng.int(1...100)) }
+            for p in [4, 5] {
+                let problem = try MCLPProblem(weights: weights, coverage: coverage, candidateCount: n, p: p)
+                var best = 0.0
+                func choose(_ start: Int, _ chosen: inout [Int]) {
+                    if chosen.count == p {
+                        best = max(best, problem.covered(by: chosen))
+                        return
+                    }
+                    guard start < n else { return }
+                    for j in start..<n {
+                        chosen.append(j)
+                        choose(j + 1, &chosen)
+                        chosen.removeLast()
+                    }
+                }
+                var chosen: [Int] = []
+                choose(0, &chosen)
                 guard case .reduced(let core, _, let offset, let rootStatus) = MCLPPreprocessing.unreduced(problem) else {
                     Issue.record("expected a reduced problem")
                     return
                 }
-                let search = MCLPSearch(core: core, rootStatus: rootStatus, deadline: .max)
-                #expect(search.run(from: [search.rootNode(status: rootStatus)]) == -.infinity)
-                pseudocostBranches += search.pseudocostBranches
-                // Brute force by bit masks: demand point i is covered when its mask meets the choice's.
-                let masks = (0..<problem.demandCount).map { i in problem.coverage(ofDemand: i).reduce(UInt32(0)) { $0 | 1 << UInt32($1) } }
-                var best = 0.0
-                func choose(_ start: Int, _ left: Int, _ mask: UInt32) {
-                    if left == 0 {
-                        var covered = 0.0
-                        for i in masks.indices where masks[i] & mask != 0 { covered += problem.weights[i] }
-                        best = max(best, covered)
-                        return
-                    }
-                    guard start < sites.count else { return }
-                    for j in start...(sites.count - left) { choose(j + 1, left - 1, mask | 1 << UInt32(j)) }
+                for share in [0, MCLPSearch.strongBranchingGap, 2] {
+                    let search = MCLPSearch(core: core, rootStatus: rootStatus, deadline: .max, strongBranchingGap: share)
+                    #expect(search.run(from: [search.rootNode(status: rootStatus)]) == -.infinity)
+                    #expect(offset + search.incumbentValue == best, "seed \(seed), p = \(p), share \(share)")
+                    if share == 0 { #expect(search.pseudocostBranches == 0) }
+                    if share == 2 { pseudocostBranches += search.pseudocostBranches }
                 }
-                choose(0, p, 0)
-                #expect(offset + search.incumbentValue == best, "seed \(seed), p = \(p)")
             }
         }
         #expect(pseudocostBranches > 0)
