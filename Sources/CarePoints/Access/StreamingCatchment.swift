@@ -25,7 +25,13 @@ import Foundation
 ///   by prefix sums and tests the candidates of the strips its circle crosses against its one
 ///   limit (``CellSortedPoints/sum(around:_:radius:limit:_:_:)``).
 ///   Rising weights and more than four steps take the band-by-band path.
-/// - The Gaussian's f is a vectorised e^x (``GaussianWeight``), gravity's max(c, c_min)^(−β) a
+/// - The Gaussian sums whole cells by truncated Taylor expansions where that pays
+///   (``GaussianExpansion``, each pair's weight within 1e−13 relative): in pass 1 the demand cells
+///   wholly inside a supply point's catchment by their moments about the cell's centre, in pass 2
+///   the supply points wholly inside the catchments of a whole demand cell by a local expansion
+///   about that cell's centre; the pairs the circle may cut, and cells too wide for the expansion
+///   (small σ), take the per-pair path below with the exact cut-off.
+/// - The Gaussian's per-pair f is a vectorised e^x (``GaussianWeight``), gravity's max(c, c_min)^(−β) a
 ///   vectorised e^(−β/2 · ln(detour² d²)) from d² (``GravityWeight``), both within 1e−12 of libm (documented bounds
 ///   and tests in `ExponentialTests` and `LogarithmTests`).
 ///
@@ -74,7 +80,8 @@ enum StreamingCatchment {
             return run(weight, bands, demandGrid, supplyGrid, radius, limit, progress)
         case .gaussian(let sigma):
             let weight = GaussianWeight(sigma: sigma, detourFactor: detourFactor)
-            return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress)
+            let expand = GaussianExpansion.worthwhile(alpha: (-weight.scale).squareRoot(), cellSize: demandGrid.cellSize, radius: radius)
+            return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress, gaussian: expand ? weight : nil)
         case .gravity(let beta, let minimumCost):
             let weight = GravityWeight(beta: beta, minimumCost: minimumCost, detourFactor: detourFactor)
             return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress)
@@ -86,18 +93,30 @@ enum StreamingCatchment {
 
     private static func run<W: SquaredDistanceWeight>(
         _ weight: W, _ bands: BandTable?, _ demand: CellSortedPoints, _ supply: CellSortedPoints, _ radius: Double,
-        _ limit: Double, _ progress: ((String) -> Void)?
+        _ limit: Double, _ progress: ((String) -> Void)?, gaussian: GaussianWeight? = nil
     ) -> AccessScores {
         // Pass 1: per supply point (in grid order), the weighted demand in its catchment.
         progress?("pass 1 of 2: weighted demand around \(supply.count) supply points")
         var demandInReach = [Double](repeating: 0, count: supply.count)
         var pairCounts = [Int](repeating: 0, count: supply.count)
+        // The Gaussian: whole demand cells inside a catchment by their expansions (``GaussianExpansion``).
+        let alpha = gaussian.map { (-$0.scale).squareRoot() }
+        let moments = alpha.map { demand.gaussianMoments(alpha: $0) }
         demandInReach.withUnsafeMutableBufferPointer { sumBuffer in
             pairCounts.withUnsafeMutableBufferPointer { countBuffer in
                 let sums = SharedBuffer(sumBuffer), counts = SharedBuffer(countBuffer)
                 ParallelChunks.forEach(count: supply.count, chunkSize: 64) { range in
+                    var powers = [Double](repeating: 0, count: GaussianExpansion.maximumOrder)
                     for slot in range {
-                        let (sum, count) = demand.sum(around: supply.x(slot), supply.y(slot), radius: radius, limit: limit, weight, bands)
+                        let (sum, count): (Double, Int)
+                        if let gaussian, let moments {
+                            (sum, count, _) = powers.withUnsafeMutableBufferPointer { powers in
+                                demand.gaussianSum(around: supply.x(slot), supply.y(slot), radius: radius, limit: limit, gaussian,
+                                                   moments, powers.baseAddress!)
+                            }
+                        } else {
+                            (sum, count) = demand.sum(around: supply.x(slot), supply.y(slot), radius: radius, limit: limit, weight, bands)
+                        }
                         sums[slot] = sum
                         counts[slot] = count
                     }
@@ -124,6 +143,24 @@ enum StreamingCatchment {
         var scores = [Double](repeating: .nan, count: demand.count)
         scores.withUnsafeMutableBufferPointer { scoreBuffer in
             let out = SharedBuffer(scoreBuffer)
+            if let gaussian, let alpha {
+                // Per block of 2 × 2 demand cells: local expansions about the block's and the cells'
+                // centres for the supply wholly inside their catchments.
+                let span = 2
+                let blockColumns = (demand.columns + span - 1) / span, blockRows = (demand.rows + span - 1) / span
+                ParallelChunks.forEach(count: blockColumns * blockRows, chunkSize: 4) { blocks in
+                    var scratch = GaussianExpansion.Scratch()
+                    for block in blocks {
+                        GaussianExpansion.targetBlock(
+                            row: block / blockColumns, column: block % blockColumns, span: span, sources: ratioGrid, targets: demand,
+                            radius: radius, limit: limit, weight: gaussian, alpha: alpha, &scratch
+                        ) { slot, sum, count in
+                            out[demand.index(slot)] = count == 0 ? .nan : sum
+                        }
+                    }
+                }
+                return
+            }
             ParallelChunks.forEach(count: demand.count, chunkSize: 512) { range in
                 for slot in range {
                     let (sum, count) = ratioGrid.sum(around: demand.x(slot), demand.y(slot), radius: radius, limit: limit, weight, bands)
@@ -146,12 +183,18 @@ protocol SquaredDistanceWeight: Sendable {
     /// True when ``weight(squaredDistance:)`` is cheap and finite for any d², so that it can be
     /// evaluated for every candidate and the result selected without a branch.
     static var branchFree: Bool { get }
+    /// True when a vector of four candidates all beyond the limit skips ``weights(squaredDistances:)``
+    /// (an e^x): their terms are 0 either way, so the sums are the same bits. False for the step
+    /// weights, which cost less than the branch.
+    static var skipsOutside: Bool { get }
     func weight(squaredDistance: Double) -> Double
     /// ``weight(squaredDistance:)`` of four squared distances; used only when ``branchFree``.
     func weights(squaredDistances: SIMD4<Double>) -> SIMD4<Double>
 }
 
 extension SquaredDistanceWeight {
+    static var skipsOutside: Bool { false }
+
     @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
         SIMD4(weight(squaredDistance: d2[0]), weight(squaredDistance: d2[1]), weight(squaredDistance: d2[2]),
               weight(squaredDistance: d2[3]))
@@ -212,6 +255,7 @@ struct StepWeight: SquaredDistanceWeight {
 /// that a pair's weight does not depend on its place in the run.
 struct GaussianWeight: SquaredDistanceWeight {
     static var branchFree: Bool { true }
+    static var skipsOutside: Bool { true }
     /// −detour² / (2σ²).
     let scale: Double
     nonisolated(unsafe) private let table = MathTables.exponential
@@ -362,12 +406,12 @@ struct CellSortedPoints: Sendable {
     let columns: Int
     let rows: Int
     /// Points of cell c are slots `cellStarts[c]..<cellStarts[c + 1]`.
-    private let cellStarts: [Int]
+    let cellStarts: [Int]
     /// For each slot, the point's input index.
     private let order: [Int32]
-    private let xs: [Double]
-    private let ys: [Double]
-    private let values: [Double]
+    let xs: [Double]
+    let ys: [Double]
+    let values: [Double]
     /// Prefix sums of the values over the slots, as unevaluated sums high + low (TwoSum), NaN
     /// values counted as 0 (the sums leave NaN terms out); used for whole cells inside one band.
     private let prefixHigh: [Double]
@@ -375,7 +419,7 @@ struct CellSortedPoints: Sendable {
     /// False when a value is infinite (then every cell is summed point by point).
     private let prefixUsable: Bool
     /// Added to every search radius: covers the rounding of cell arithmetic on large coordinates.
-    private let slack: Double
+    let slack: Double
     /// Each row of cells cut into ``fineColumns`` strips of width ``fineWidth`` (a fraction of a
     /// cell): the points of strip f of row r are slots `fineStarts[r × fineColumns + f] ..<
     /// fineStarts[r × fineColumns + f + 1]`. A row is sorted by x and a point's strip is monotone
@@ -538,7 +582,7 @@ struct CellSortedPoints: Sendable {
     }
 
     @inline(__always)
-    private static func clamp(_ scaled: Double, _ limit: Int) -> Int {
+    static func clamp(_ scaled: Double, _ limit: Int) -> Int {
         if !(scaled > 0) { return 0 }  // also NaN
         if scaled >= Double(limit - 1) { return limit - 1 }
         return Int(scaled)
@@ -774,7 +818,7 @@ struct CellSortedPoints: Sendable {
     /// Branch-free weights take four candidates at a time as SIMD vectors (the same lanes and
     /// the same operations per lane as the scalar loop, so the same bits).
     @inline(__always)
-    private static func runSum<W: SquaredDistanceWeight>(
+    static func runSum<W: SquaredDistanceWeight>(
         _ qx: Double, _ qy: Double, _ xs: UnsafePointer<Double>, _ ys: UnsafePointer<Double>, _ values: UnsafePointer<Double>,
         _ start: Int, _ end: Int, _ limit: Double, _ weight: W
     ) -> (sum: Double, count: Int) {
@@ -790,6 +834,10 @@ struct CellSortedPoints: Sendable {
                 let dy = UnsafeRawPointer(ys + k).loadUnaligned(as: SIMD4<Double>.self) - py
                 let d2 = dx * dx + dy * dy
                 let inside = d2 .<= bound
+                if W.skipsOutside && unsafeBitCast(inside, to: SIMD4<Int64>.self) == SIMD4<Int64>(repeating: 0) {
+                    k += 4
+                    continue
+                }
                 let t = UnsafeRawPointer(values + k).loadUnaligned(as: SIMD4<Double>.self) * weight.weights(squaredDistances: d2)
                 lanes += t.replacing(with: 0, where: .!(inside .& (t .== t)))
                 counts &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: inside)

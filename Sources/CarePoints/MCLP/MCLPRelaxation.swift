@@ -33,7 +33,7 @@ struct MCLPSchedule: Sendable {
     var minimumTheta: Double
 
     static let root = MCLPSchedule(iterations: 3000, theta: 0.1, patience: 20, minimumTheta: 1e-4)
-    static let node = MCLPSchedule(iterations: 200, theta: 0.1, patience: 5, minimumTheta: 1e-3)
+    static let node = MCLPSchedule(iterations: 200, theta: 0.1, patience: 12, minimumTheta: 1e-3)
     static let probe = MCLPSchedule(iterations: 30, theta: 0.05, patience: 3, minimumTheta: 1e-3)
 }
 

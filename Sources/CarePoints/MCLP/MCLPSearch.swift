@@ -14,7 +14,13 @@ import Dispatch
 ///   site the other way, and the site whose children's bounds fall most (product of the falls)
 ///   is branched on, x_j = 1 first, depth first. The probes run concurrently, each on its own
 ///   scratch space; their results and the solutions they find are merged in a fixed order, so
-///   the search does not depend on thread scheduling.
+///   the search does not depend on thread scheduling. Strong branching runs at the root and at
+///   nodes whose gap (bound − incumbent) is at least half the root's
+///   (``strongBranchingGap``); nearer closing, a node branches on the fractional site of best
+///   pseudocost score (``MCLPPseudocosts``, fed by the probes and by each child's first bound),
+///   which costs no probes: strong branching's ≈ 16 × 30 evaluations of L bought the most where
+///   the gap is wide (on the 2,000 × 300 benchmark, p = 20 / 40, it cut the evaluations by 27 % /
+///   56 %: benchmarks/RESULTS.md, "MCLP, fourth round").
 /// - **Pruning**: see ``MCLPPruning``.
 ///
 /// Deterministic: only the time limit depends on the clock.
@@ -28,6 +34,8 @@ final class MCLPSearch {
         /// The parent's bound (the root's: +∞).
         var bound: Double
         var depth: Int
+        /// The site branched on to make this node, whether it was fixed in, and its x̄ in the parent.
+        var branched: (site: Int, up: Bool, x: Double)? = nil
     }
 
     enum Outcome {
@@ -43,6 +51,11 @@ final class MCLPSearch {
 
     /// How many sites strong branching probes at most.
     static let probedSites = 8
+    /// Strong branching runs at the root and at nodes whose gap (bound − incumbent) is at least
+    /// this share of the root's; the others branch by pseudocosts.
+    static let strongBranchingGap = 0.5
+    /// ``strongBranchingGap`` or what the search was made with.
+    private let strongBranchingGap: Double
 
     let core: MCLPCore
     private let locked: [Bool]
@@ -53,12 +66,18 @@ final class MCLPSearch {
     private(set) var incumbent: [Int32]
     var incumbentValue: Double { pruning.incumbent }
     private(set) var nodes = 0
+    /// Nodes branched by pseudocosts instead of strong branching.
+    private(set) var pseudocostBranches = 0
     private(set) var timedOut = false
     /// The root's bound after its rounds of bounding and fixing.
     private(set) var rootBound = Double.infinity
 
     private let relaxation: MCLPRelaxation
     private let probes: [MCLPRelaxation]
+    /// The bound's falls observed in strong branching and in the children of branched nodes.
+    private var pseudocosts: MCLPPseudocosts
+    /// The root's gap (bound − incumbent) when it last branched or fixed by strong branching.
+    private var rootGap = Double.infinity
     /// Choices already improved by interchange.
     private var polished: Set<[Int32]> = []
 
@@ -68,13 +87,16 @@ final class MCLPSearch {
     /// - Parameters:
     ///   - rootStatus: sites fixed before the search (chosen, excluded), the rest free.
     ///   - deadline: `DispatchTime.now().uptimeNanoseconds` past which the search stops.
-    init(core: MCLPCore, rootStatus: [UInt8], deadline: UInt64) {
+    ///   - strongBranchingGap: see ``strongBranchingGap`` (tests use others to exercise both rules).
+    init(core: MCLPCore, rootStatus: [UInt8], deadline: UInt64, strongBranchingGap: Double = MCLPSearch.strongBranchingGap) {
         self.core = core
+        self.strongBranchingGap = strongBranchingGap
         locked = rootStatus.map { $0 == MCLPSiteStatus.chosen }
         allowed = rootStatus.map { $0 != MCLPSiteStatus.excluded }
         self.deadline = deadline
         relaxation = MCLPRelaxation(core: core)
         probes = (0..<2 * Self.probedSites).map { _ in MCLPRelaxation(core: core) }
+        pseudocosts = MCLPPseudocosts(siteCount: core.siteCount)
         let tolerance = 1e-9 * Swift.max(1, core.totalWeight)
         var start = MCLPLocalSearch.greedy(core, locked: locked, allowed: allowed)
         let value = MCLPLocalSearch.interchange(core, chosen: &start, locked: locked, allowed: allowed,
@@ -104,8 +126,9 @@ final class MCLPSearch {
                 var out = status, chosen = status
                 out[site] = MCLPSiteStatus.excluded
                 chosen[site] = MCLPSiteStatus.chosen
-                stack.append(Node(status: out, lambda: lambda, bound: bound, depth: node.depth + 1))
-                stack.append(Node(status: chosen, lambda: lambda, bound: bound, depth: node.depth + 1))
+                let x = relaxation.averageX(site)
+                stack.append(Node(status: out, lambda: lambda, bound: bound, depth: node.depth + 1, branched: (site, false, x)))
+                stack.append(Node(status: chosen, lambda: lambda, bound: bound, depth: node.depth + 1, branched: (site, true, x)))
             }
         }
         return -.infinity
@@ -142,6 +165,10 @@ final class MCLPSearch {
                 }
                 return pruning.incumbent
             }
+            if round == 0, let branched = node.branched, node.bound.isFinite {
+                pseudocosts.record(site: branched.site, up: branched.up, fall: node.bound - Swift.max(bound, incumbentValue),
+                                   x: branched.x)
+            }
             if pruning.cannotImprove(bound) { return .closed(bound: bound) }
             if node.depth <= 3 {
                 polish(relaxation.lagrangianChoice())
@@ -149,6 +176,15 @@ final class MCLPSearch {
             }
             if relaxation.fixByReducedCosts(bound: bound, pruning: pruning, status: &status) { continue }
             if round == 7 { break }
+            if isRoot {
+                rootGap = bound - incumbentValue
+            } else if bound - incumbentValue < strongBranchingGap * rootGap {
+                let candidates = fractionalSites(status: status, limit: .max).map { ($0, relaxation.averageX($0)) }
+                let epsilon = 1e-6 * Swift.max(1, bound - incumbentValue)
+                guard let site = pseudocosts.best(of: candidates, epsilon: epsilon) else { break }
+                pseudocostBranches += 1
+                return .branch(site: site, status: status, lambda: lambda, bound: bound)
+            }
             switch strongBranching(status: &status, lambda: lambda, bound: bound) {
             case .closed(let childBound):
                 return .closed(bound: childBound)
@@ -247,6 +283,9 @@ final class MCLPSearch {
         for (k, site) in candidates.enumerated() {
             let boundIn = Swift.min(bound, results[2 * k].bound), boundOut = Swift.min(bound, results[2 * k + 1].bound)
             let inClosed = pruning.cannotImprove(boundIn), outClosed = pruning.cannotImprove(boundOut)
+            let x = relaxation.averageX(site)
+            pseudocosts.record(site: site, up: true, fall: bound - boundIn, x: x)
+            pseudocosts.record(site: site, up: false, fall: bound - boundOut, x: x)
             if inClosed && outClosed { return .closed(bound: Swift.max(boundIn, boundOut)) }
             if inClosed {
                 status[site] = MCLPSiteStatus.excluded
