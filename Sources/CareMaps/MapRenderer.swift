@@ -319,7 +319,12 @@ public enum MapRenderer {
         let metres = scaleBarMetres(layout)
         let length = metres * layout.scale
         let x = layout.frame.x + 12 * u, y = layout.frame.y + layout.frame.h - 16 * u, h = 4 * u
-        pen.rect(x - 4 * u, y - 14 * u, length + 8 * u + 30 * u, h + 18 * u)
+        let label = lengthLabel(metres)
+        pen.font(7.5 * u)
+        // The white backing ends 4u past the length label centred on the bar's end (it covered
+        // 30u more before: a pale square beside short labels); "0", centred on the start, is
+        // narrower than the 4u margin on the left.
+        pen.rect(x - 4 * u, y - 14 * u, length + pen.width(label) / 2 + 8 * u, h + 18 * u)
         pen.color(RGBColor(255, 255, 255), alpha: 0.75)
         cairo_fill(pen.cr)
         for i in 0..<2 {
@@ -328,10 +333,9 @@ public enum MapRenderer {
         }
         pen.rect(x, y, length, h)
         pen.stroke(RGBColor(30, 30, 30), width: 0.6 * u)
-        pen.font(7.5 * u)
         pen.color(RGBColor(30, 30, 30))
         pen.text("0", x: x, y: y - 3 * u, align: .center)
-        pen.text(lengthLabel(metres), x: x + length, y: y - 3 * u, align: .center)
+        pen.text(label, x: x + length, y: y - 3 * u, align: .center)
         return metres
     }
 
