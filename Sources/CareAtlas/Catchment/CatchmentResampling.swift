@@ -149,12 +149,12 @@ public enum CatchmentResampling {
             }
             return body(draw, drawOutside)
         }
-        let results = DrawResults<R>(count: draws)
+        let results = ParallelSlots<R>(count: draws)
         let chunks = min(draws, max(1, ProcessInfo.processInfo.activeProcessorCount) * 4)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             for d in stride(from: c, to: draws, by: chunks) { results.set(d, one(d)) }
         }
-        return results.values()
+        return results.filled
     }
 
     /// Quantile of sorted values, linear between order statistics (Hyndman & Fan type 7).
@@ -206,17 +206,4 @@ struct SeededRandom: RandomNumberGenerator {
         }
         return count
     }
-}
-
-/// One slot per draw, each written once by the thread that computed it.
-final class DrawResults<R>: @unchecked Sendable {
-    private var slots: [R?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: R) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-    func values() -> [R] { slots.map { $0! } }
 }

@@ -142,13 +142,13 @@ public enum PatientShareCatchments {
             planned.append((region, s, true, Double(sum) >= target))
         }
         let lists = planned
-        let built = ParallelResults<PatientShareAnalysis.Catchment>(count: lists.count)
+        let built = ParallelSlots<Result<PatientShareAnalysis.Catchment, any Error>>(count: lists.count)
         DispatchQueue.concurrentPerform(iterations: lists.count) { k in
             let p = lists[k]
             built.set(k, Result { try catchment(model, areas, p.members, p.share, contiguous: p.contiguous, reached: p.reached) })
         }
         // The first error in the order of the list, as a loop would throw it.
-        let catchments = try built.values.map { try $0!.get() }
+        let catchments = try built.filled.map { try $0.get() }
         var groups: [PatientShareAnalysis.GroupLine] = []
         for (grouping, list) in model.groups.sorted(by: { $0.key < $1.key }) {
             for g in list {
@@ -232,22 +232,4 @@ public struct AnalysisError: Error, CustomStringConvertible, Sendable, Equatable
 
     /// Two errors are the same when they say the same.
     public static func == (a: AnalysisError, b: AnalysisError) -> Bool { a.message == b.message && a.fix == b.fix }
-}
-
-/// One result slot per iteration of a `concurrentPerform`, each written by exactly one iteration.
-final class ParallelResults<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Value, any Error>?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ value: Result<Value, any Error>) {
-        lock.lock()
-        slots[k] = value
-        lock.unlock()
-    }
-    /// Every slot (read after the loop).
-    var values: [Result<Value, any Error>?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
-    }
 }

@@ -123,11 +123,11 @@ final class ConvertedTables: @unchecked Sendable {
                 for dbf in o.gazetteer + (o.source == "ssdse_a" ? o.allocateWith : []) where !dbfURLs.contains(dbf) { dbfURLs.append(dbf) }
             }
             let dbfList = dbfURLs
-            let dbfSlots = Slots<Result<DBFTable, DBFError>>(count: dbfList.count)
+            let dbfSlots = ParallelSlots<Result<DBFTable, DBFError>>(count: dbfList.count)
             DispatchQueue.concurrentPerform(iterations: dbfList.count) { i in
                 dbfSlots.set(i, Result { () throws(DBFError) in try DBFTable(contentsOf: dbfList[i]) })
             }
-            let dbfs = Dictionary(uniqueKeysWithValues: zip(dbfList, dbfSlots.values.map { $0! }))
+            let dbfs = Dictionary(uniqueKeysWithValues: zip(dbfList, dbfSlots.filled))
             @Sendable func tables(_ list: [URL]) throws -> [DBFTable] { try list.map { try dbfs[$0]!.get() } }
             // 2. Each distinct geocoder, its gazetteer and postal table built in parallel.
             var distinct: [GeocoderTables] = []
@@ -137,8 +137,8 @@ final class ConvertedTables: @unchecked Sendable {
                 if !o.gazetteer.isEmpty, !distinct.contains(key) { distinct.append(key) }
             }
             let keys = distinct
-            let gazetteers = Slots<Result<Gazetteer, any Error>>(count: keys.count)
-            let postalTables = Slots<Result<PostalTable?, any Error>>(count: keys.count)
+            let gazetteers = ParallelSlots<Result<Gazetteer, any Error>>(count: keys.count)
+            let postalTables = ParallelSlots<Result<PostalTable?, any Error>>(count: keys.count)
             DispatchQueue.concurrentPerform(iterations: keys.count * 2) { i in
                 let key = keys[i / 2]
                 if i % 2 == 0 {
@@ -183,15 +183,6 @@ final class ConvertedTables: @unchecked Sendable {
         group.wait()
         lock.lock(); defer { lock.unlock() }
         return outcomes[url]
-    }
-
-    /// Results filled in by parallel workers, one slot each.
-    private final class Slots<T>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [T?]
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ value: T) { lock.lock(); slots[i] = value; lock.unlock() }
-        var values: [T?] { lock.lock(); defer { lock.unlock() }; return slots }
     }
 
     /// Reads one converted table (a registry source or a spreadsheet) with its options;
