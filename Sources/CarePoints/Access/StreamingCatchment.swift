@@ -33,7 +33,8 @@ import Foundation
 ///   (small σ), take the per-pair path below with the exact cut-off.
 /// - The Gaussian's per-pair f is a vectorised e^x (``GaussianWeight``), gravity's max(c, c_min)^(−β) a
 ///   vectorised e^(−β/2 · ln(detour² d²)) from d² (``GravityWeight``), both within 1e−12 of libm (documented bounds
-///   and tests in `ExponentialTests` and `LogarithmTests`).
+///   and tests in `ExponentialTests` and `LogarithmTests`); for β a multiple of ½ up to 8, gravity's f is
+///   1 / (powers and square roots of detour² d²) instead, within 4.4e−15 (``HalfIntegerGravityWeight``).
 ///
 /// Terms are those of ``FloatingCatchment/twoStage(pairs:population:capacity:decay:)`` (P_i × f,
 /// then R_j × f, NaN terms left out); each run of candidates is summed in four lanes, and the
@@ -82,6 +83,18 @@ enum StreamingCatchment {
             let weight = GaussianWeight(sigma: sigma, detourFactor: detourFactor)
             let expand = GaussianExpansion.worthwhile(alpha: (-weight.scale).squareRoot(), cellSize: demandGrid.cellSize, radius: radius)
             return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress, gaussian: expand ? weight : nil)
+        case .gravity(let beta, let minimumCost) where HalfIntegerGravity.halves(beta: beta) != nil:
+            func halfInteger<Root: QuarterPower>(_: Root.Type) -> AccessScores {
+                let weight = HalfIntegerGravityWeight<Root>(
+                    beta: beta, minimumCost: minimumCost, detourFactor: detourFactor, squaredLimit: limit)
+                return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress)
+            }
+            switch HalfIntegerGravity.halves(beta: beta)! % 4 {
+            case 0: return halfInteger(NoRoot.self)
+            case 1: return halfInteger(FourthRoot.self)
+            case 2: return halfInteger(SquareRoot.self)
+            default: return halfInteger(ThreeQuarterPower.self)
+            }
         case .gravity(let beta, let minimumCost):
             let weight = GravityWeight(beta: beta, minimumCost: minimumCost, detourFactor: detourFactor)
             return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress)
@@ -273,8 +286,8 @@ struct GaussianWeight: SquaredDistanceWeight {
     }
 }
 
-/// Gravity decay f(c) = max(c, c_min)^(−β) with c = detour × √d², four candidates at a time,
-/// without a square root: where c > c_min, f = e^(−β/2 · ln(detour² d²)) (``SIMD4/logarithm()``
+/// Gravity decay f(c) = max(c, c_min)^(−β) with c = detour × √d², four candidates at a time, for
+/// β not a multiple of ½ or above 8 (else ``HalfIntegerGravityWeight``), without a square root: where c > c_min, f = e^(−β/2 · ln(detour² d²)) (``SIMD4/logarithm()``
 /// and ``SIMD4/exponential()``); detour² d² differs from the rounded c² by ≤ 3 roundings, so the
 /// weight is within (β/2 |ln c²| + 3) × 4.5e−16 relative of libm's `pow(c, −β)` (≤ 1e−14 for
 /// costs and β of real studies, ≤ 3.3e−13 where the weight nears the edge of the normal range).
@@ -285,8 +298,6 @@ struct GaussianWeight: SquaredDistanceWeight {
 /// Every pair takes this path, also those of the scalar tail of a run.
 struct GravityWeight: SquaredDistanceWeight {
     static var branchFree: Bool { true }
-    let exponent: Double
-    let detourFactor: Double
     /// −β / 2 (exact), the exponent applied to c².
     private let halfExponent: Double
     private let detourSquared: Double
@@ -299,15 +310,16 @@ struct GravityWeight: SquaredDistanceWeight {
     private let lowestArgument: Double
     nonisolated(unsafe) private let logTable = MathTables.logarithm
     nonisolated(unsafe) private let expTable = MathTables.exponential
+    /// The same weights by libm, for vectors out of range.
+    private let libm: LibmGravityWeights
 
     init(beta: Double, minimumCost: Double, detourFactor: Double) {
-        exponent = -beta
-        self.detourFactor = detourFactor
         halfExponent = -beta / 2
         detourSquared = detourFactor * detourFactor
         floorSquared = CellSortedPoints.squaredLimit(cost: minimumCost, detourFactor: detourFactor)
         floorWeight = pow(minimumCost, -beta)
         lowestArgument = Swift.max(detourSquared * floorSquared, Double.leastNormalMagnitude)
+        libm = LibmGravityWeights(exponent: -beta, detourFactor: detourFactor, floorSquared: floorSquared, floorWeight: floorWeight)
     }
 
     @inline(__always) func weight(squaredDistance d2: Double) -> Double {
@@ -323,12 +335,153 @@ struct GravityWeight: SquaredDistanceWeight {
         // A lane not floored whose detour² d² is subnormal (c < 1.5e−154) was raised to the
         // lowest argument above: libm's pow decides it instead.
         let normal = scaled .>= SIMD4(repeating: Double.leastNormalMagnitude)
-        guard allLanes((inRange .& normal) .| floored) else { return scalarWeights(d2) }
+        guard allLanes((inRange .& normal) .| floored) else { return libm.weights(d2) }
         return y.exponential(expTable).replacing(with: floorWeight, where: floored)
     }
 
-    /// libm's `pow(max(c, c_min), −β)` lane by lane, c = detour × √d² as the pair list computes it.
-    private func scalarWeights(_ d2: SIMD4<Double>) -> SIMD4<Double> {
+}
+
+/// Gravity decay f(c) = max(c, c_min)^(−β) for β a multiple of ½ up to 8 (k = 2β halves, the
+/// common β = ½, 1, 1.5, 2), four candidates at a time, with no ln and no e^x: with x = detour² d²
+/// (= c²) and k = 4a + b, b < 4,
+///
+///     f = 1 / p,  p = x^(k/4) = x^(b/4) × x^a,  x^(b/4) = 1, √√x, √x or √x · √√x  (`Root`)
+///
+/// (β = 2: 1/x; β = 1: 1/√x; β = 1.5: 1/(√x · √√x)), square roots and `/` correctly rounded
+/// (``SIMD4/packedSquareRoot()``: `sqrtpd`; `divpd`), x^a by repeated products. Every factor
+/// lies on the side of 1 that x does, so each partial product lies between 1 and p.
+///
+/// Error bound against libm's `pow(max(c, c_min), −β)` on the cost as the pair list computes it,
+/// c = detour × √d² (u = 2⁻⁵³): x differs from the rounded c² by ≤ 6u relative (2 roundings in x,
+/// 2 in c, squared; 2u when detour = 1), which the power scales by k/4; √x adds ≤ u, √√x ≤ 1.5u,
+/// each product and the division ≤ u, and `pow` is within 1 ulp (≤ 2u relative). In all
+/// ≤ (2k + 7)u relative: 1.4e−15 for β = 1.5, 4.4e−15 for β = 8 (tests: `GravityKernelTests`).
+/// Whether c ≤ c_min is decided on d² as ``GravityWeight`` decides it (exactly as `max` on the
+/// cost); those pairs weigh `pow(c_min, −β)`, so c = 0 with c_min = 0 gives +∞ as `pow` does.
+/// A vector with a lane not floored whose x lies outside the range where x and p are normal
+/// numbers and p ≤ 2¹⁰²² (``HalfIntegerGravity/range(halves:)``) takes libm's `pow` lane by lane;
+/// the test is left out where no pair within reach can fail it.
+struct HalfIntegerGravityWeight<Root: QuarterPower>: SquaredDistanceWeight {
+    static var branchFree: Bool { true }
+    static var skipsOutside: Bool { true }
+    private let detourSquared: Double
+    /// a: whole powers of x.
+    private let wholePowers: Int
+    /// Pairs with d² ≤ this have c ≤ c_min.
+    private let floorSquared: Double
+    /// pow(c_min, −β) (libm).
+    private let floorWeight: Double
+    /// The x for which this kernel's arithmetic stays within the normal range.
+    private let lowest: Double, highest: Double
+    /// False when every pair within reach and not floored has x in range, x = detour² d² rounded
+    /// being monotone in d²: detour² × `floorSquared` ≥ `lowest` and detour² × the threshold's
+    /// squared limit ≤ `highest` (c_min > 0 and any real threshold); then no vector is checked
+    /// (lanes beyond the threshold may then weigh anything: the sums drop them).
+    private let checksRange: Bool
+    /// The same weights by libm, for vectors out of range.
+    private let libm: LibmGravityWeights
+
+    /// `squaredLimit`: the threshold's squared limit (``CellSortedPoints/squaredLimit(cost:detourFactor:)``);
+    /// weights are exact for d² ≤ `squaredLimit`.
+    ///
+    /// - Precondition: `HalfIntegerGravity.halves(beta: beta) % 4 == Root.quarters`.
+    init(beta: Double, minimumCost: Double, detourFactor: Double, squaredLimit: Double) {
+        let k = HalfIntegerGravity.halves(beta: beta)!
+        precondition(k % 4 == Root.quarters)
+        detourSquared = detourFactor * detourFactor
+        wholePowers = k / 4
+        floorSquared = CellSortedPoints.squaredLimit(cost: minimumCost, detourFactor: detourFactor)
+        floorWeight = pow(minimumCost, -beta)
+        (lowest, highest) = HalfIntegerGravity.range(halves: k)
+        checksRange = !(detourSquared * floorSquared >= lowest && detourSquared * squaredLimit <= highest)
+        libm = LibmGravityWeights(exponent: -beta, detourFactor: detourFactor, floorSquared: floorSquared, floorWeight: floorWeight)
+    }
+
+    @inline(__always) func weight(squaredDistance d2: Double) -> Double {
+        weights(squaredDistances: SIMD4(repeating: d2))[0]
+    }
+
+    @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
+        let floored = d2 .<= SIMD4(repeating: floorSquared)
+        let x = SIMD4(repeating: detourSquared) * d2
+        var p = Root.power(x)
+        for _ in 0..<wholePowers { p *= x }
+        if checksRange {
+            let inRange = (x .>= SIMD4(repeating: lowest)) .& (x .<= SIMD4(repeating: highest))
+            guard allLanes(inRange .| floored) else { return libm.weights(d2) }
+        }
+        return (SIMD4(repeating: 1) / p).replacing(with: floorWeight, where: floored)
+    }
+}
+
+/// The choice of the gravity kernel for β a multiple of ½ (``HalfIntegerGravityWeight``).
+enum HalfIntegerGravity {
+    /// The largest k = 2β the kernel takes (β = 8).
+    static let maximumHalves = 16
+
+    /// k = 2β when β is a multiple of ½ with 0 ≤ k ≤ ``maximumHalves``, else nil.
+    static func halves(beta: Double) -> Int? {
+        let k = 2 * beta
+        guard k >= 0, k <= Double(maximumHalves), k == k.rounded(.towardZero) else { return nil }
+        return Int(k)
+    }
+
+    /// The x = detour² d² for which x is a normal number and p = x^(k/4), with its roundings (at
+    /// most 1 + 39u relative), is a normal number ≤ 2¹⁰²², so that 1/p is normal too:
+    /// x ∈ [max(2⁻¹⁰²², 2^(⌈−4088/k⌉ + 1)), 2^(⌊4088/k⌋ − 1)] (powers of 2 with a margin of at least
+    /// a factor 2^(k/4) for the roundings); every x for k = 0 (p = 1).
+    static func range(halves k: Int) -> (lowest: Double, highest: Double) {
+        guard k > 0 else { return (-.infinity, .infinity) }
+        let low = -((4 * 1022) / k) + 1      // ⌈−4088/k⌉ + 1 (integer division truncates toward zero)
+        let high = (4 * 1022) / k - 1        // ⌊4088/k⌋ − 1
+        let lowest = Swift.max(Double.leastNormalMagnitude, Double(sign: .plus, exponent: Swift.max(low, -1022), significand: 1))
+        let highest = high > 1023 ? Double.greatestFiniteMagnitude : Double(sign: .plus, exponent: high, significand: 1)
+        return (lowest, highest)
+    }
+}
+
+/// x^(b/4) for one b in 0…3, the root part of ``HalfIntegerGravityWeight``'s power.
+protocol QuarterPower {
+    static var quarters: Int { get }
+    static func power(_ x: SIMD4<Double>) -> SIMD4<Double>
+}
+
+/// x⁰ = 1.
+enum NoRoot: QuarterPower {
+    static var quarters: Int { 0 }
+    @inline(__always) static func power(_ x: SIMD4<Double>) -> SIMD4<Double> { SIMD4(repeating: 1) }
+}
+
+/// x^(1/4) = √√x.
+enum FourthRoot: QuarterPower {
+    static var quarters: Int { 1 }
+    @inline(__always) static func power(_ x: SIMD4<Double>) -> SIMD4<Double> { x.packedSquareRoot().packedSquareRoot() }
+}
+
+/// x^(1/2) = √x.
+enum SquareRoot: QuarterPower {
+    static var quarters: Int { 2 }
+    @inline(__always) static func power(_ x: SIMD4<Double>) -> SIMD4<Double> { x.packedSquareRoot() }
+}
+
+/// x^(3/4) = √x · √√x.
+enum ThreeQuarterPower: QuarterPower {
+    static var quarters: Int { 3 }
+    @inline(__always) static func power(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        let root = x.packedSquareRoot()
+        return root * root.packedSquareRoot()
+    }
+}
+
+/// libm's `pow(max(c, c_min), −β)` lane by lane, c = detour × √d² as the pair list computes it:
+/// the gravity kernels' fall-back where their arithmetic would leave the normal range.
+struct LibmGravityWeights: Sendable {
+    let exponent: Double
+    let detourFactor: Double
+    let floorSquared: Double
+    let floorWeight: Double
+
+    func weights(_ d2: SIMD4<Double>) -> SIMD4<Double> {
         var w = SIMD4<Double>()
         for lane in 0..<4 {
             w[lane] = d2[lane] <= floorSquared ? floorWeight : pow(detourFactor * d2[lane].squareRoot(), exponent)

@@ -62,6 +62,9 @@ import TestSupport
         ("gaussian, narrow", 6000, .gaussian(sigma: 150)),
         // β so large that most weights leave the normal range: libm's pow lane by lane.
         ("gravity, steep", 6000, .gravity(beta: 90, minimumCost: 0)),
+        // β a multiple of ½: 1 / (powers and square roots of detour² d²), not ln and e^x.
+        ("gravity, β = 2", 6000, .gravity(beta: 2, minimumCost: 10)),
+        ("gravity, β = ½, no floor", 6000, .gravity(beta: 0.5, minimumCost: 0)),
     ]
 
     static func pairListScores(_ instance: Instance, maximumCost: Double, detourFactor: Double, decay: DistanceDecay) throws
