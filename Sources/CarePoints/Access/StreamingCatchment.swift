@@ -298,6 +298,7 @@ struct GaussianWeight: SquaredDistanceWeight {
 /// Every pair takes this path, also those of the scalar tail of a run.
 struct GravityWeight: SquaredDistanceWeight {
     static var branchFree: Bool { true }
+    static var skipsOutside: Bool { true }
     /// −β / 2 (exact), the exponent applied to c².
     private let halfExponent: Double
     private let detourSquared: Double
