@@ -56,18 +56,24 @@ enum MCLPLocalSearch {
         let count = UnsafeMutablePointer<Int32>.allocate(capacity: m)
         let sole = UnsafeMutablePointer<Int32>.allocate(capacity: m)
         let mark = UnsafeMutablePointer<Int32>.allocate(capacity: m)
-        let loss = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        // Positions padded to whole vectors of four: the scan reads loss and each row of extra
+        // four positions at a time.
+        let stride = (k + 3) / 4 * 4
+        let loss = UnsafeMutablePointer<Double>.allocate(capacity: stride)
         let add = UnsafeMutablePointer<Double>.allocate(capacity: n)
-        let extra = UnsafeMutablePointer<Double>.allocate(capacity: n * k)
+        let extra = UnsafeMutablePointer<Double>.allocate(capacity: n * stride)
         defer {
             for pointer in [loss, add, extra] { pointer.deallocate() }
             for pointer in [position, count, sole, mark] { pointer.deallocate() }
         }
         position.initialize(repeating: -1, count: n)
         mark.initialize(repeating: -1, count: m)
-        loss.initialize(repeating: 0, count: k)
+        // A locked position, and a padding one, never leaves: its loss is +∞, so every gain of
+        // swapping it out is −∞ (adding or taking away finite weights keeps it +∞).
+        loss.initialize(repeating: .infinity, count: stride)
+        for p in 0..<k where !locked[Int(chosen[p])] { loss[p] = 0 }
         add.initialize(repeating: 0, count: n)
-        extra.initialize(repeating: 0, count: n * k)
+        extra.initialize(repeating: 0, count: n * stride)
         for (p, j) in chosen.enumerated() { position[Int(j)] = Int32(p) }
         core.demandStarts.withUnsafeBufferPointer { starts in
             core.demandSites.withUnsafeBufferPointer { sites in
@@ -82,14 +88,17 @@ enum MCLPLocalSearch {
                                 } else if count[i] == 1 {
                                     let out = Int(position[Int(sole[i])])
                                     loss[out] += w
-                                    for q in starts[i]..<starts[i + 1] { extra[Int(sites[q]) * k + out] += w }
+                                    for q in starts[i]..<starts[i + 1] { extra[Int(sites[q]) * stride + out] += w }
                                 }
                             }
                             @inline(__always) func recount(_ i: Int) {
+                                // Without branches: whether a site is chosen is unpredictable.
                                 var c: Int32 = 0, s: Int32 = -1
-                                for q in starts[i]..<starts[i + 1] where position[Int(sites[q])] >= 0 {
-                                    c += 1
-                                    s = sites[q]
+                                for q in starts[i]..<starts[i + 1] {
+                                    let site = sites[q]
+                                    let isChosen = position[Int(site)] >= 0
+                                    c &+= isChosen ? 1 : 0
+                                    s = isChosen ? site : s
                                 }
                                 count[i] = c
                                 sole[i] = s
@@ -98,25 +107,38 @@ enum MCLPLocalSearch {
                                 recount(i)
                                 contribute(i, 1)
                             }
-                            // Locked sites never leave, so the positions that may change are fixed.
-                            let movable = (0..<k).filter { !locked[Int(chosen[$0])] }
                             var passes = 0
                             while true {
                                 passes += 1
-                                var bestGain = tolerance, bestIn = -1, bestOut = -1
+                                // The swap of largest gain (a − loss) + extra above `tolerance`, the
+                                // first in (site, position) order among equal gains. Each of four
+                                // lanes keeps the first best of its positions p ≡ lane (mod 4); the
+                                // lanes are merged by gain, then by that order.
+                                var laneGain = SIMD4<Double>(repeating: tolerance)
+                                var laneIndex = SIMD4<Int64>(repeating: -1)
+                                let offsets = SIMD4<Int64>(0, 1, 2, 3)
                                 for j in 0..<n where allowed[j] && position[j] < 0 {
-                                    let row = extra + j * k
-                                    let a = add[j]
-                                    for p in movable {
-                                        let gain = a - loss[p] + row[p]
-                                        if gain > bestGain {
-                                            bestGain = gain
-                                            bestIn = j
-                                            bestOut = p
-                                        }
+                                    let row = extra + j * stride
+                                    let a = SIMD4<Double>(repeating: add[j])
+                                    let base = Int64(j * stride)
+                                    for p in Swift.stride(from: 0, to: stride, by: 4) {
+                                        let lost = UnsafeRawPointer(loss + p).loadUnaligned(as: SIMD4<Double>.self)
+                                        let kept = UnsafeRawPointer(row + p).loadUnaligned(as: SIMD4<Double>.self)
+                                        let gain = (a - lost) + kept
+                                        let better = gain .> laneGain
+                                        laneGain.replace(with: gain, where: better)
+                                        laneIndex.replace(with: offsets &+ (base + Int64(p)), where: better)
                                     }
                                 }
-                                if bestIn < 0 || passes > 10 * (k + 10) { break }
+                                var bestGain = tolerance, bestIndex = Int64.max
+                                for lane in 0..<4 where laneIndex[lane] >= 0 {
+                                    if laneGain[lane] > bestGain || (laneGain[lane] == bestGain && laneIndex[lane] < bestIndex) {
+                                        bestGain = laneGain[lane]
+                                        bestIndex = laneIndex[lane]
+                                    }
+                                }
+                                guard bestIndex != Int64.max, passes <= 10 * (k + 10) else { break }
+                                let bestIn = Int(bestIndex) / stride, bestOut = Int(bestIndex) % stride
                                 // The groups of the two sites: take out, swap, recount, put back.
                                 let old = Int(chosen[bestOut])
                                 var affected: [Int] = []

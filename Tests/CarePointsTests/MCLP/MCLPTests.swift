@@ -208,6 +208,54 @@ fileprivate func bruteForce(_ problem: MCLPProblem) -> Double {
         }
     }
 
+    /// The interchange makes the same swaps as a naive best-improvement interchange that
+    /// recomputes the value of every swap: the largest gain above the tolerance, the first in
+    /// (site, position) order among equal gains; locked sites never leave, only allowed sites
+    /// enter. Integral weights make every gain exact, so the two agree swap for swap. p = 1…7
+    /// covers choices that fill four lanes of the scan exactly and those that do not.
+    @Test(arguments: 1...6)
+    func interchangeMatchesNaiveBestImprovement(seed: Int) throws {
+        let instance = randomInstance(seed: 1200 + UInt64(seed), demand: 90, candidates: 18, integral: true)
+        var rng = SplitMix64(state: 1300 + UInt64(seed))
+        for p in 1...7 {
+            let problem = try MCLPProblem(demand: instance.demand, candidates: instance.candidates, radiusMeters: 3000, p: p)
+            guard case .reduced(let core, _, _, _) = MCLPPreprocessing.unreduced(problem) else {
+                Issue.record("expected a reduced problem")
+                return
+            }
+            let n = core.siteCount
+            for _ in 0..<4 {
+                var pool = Array(0..<n)
+                var start: [Int32] = []
+                for _ in 0..<p { start.append(Int32(pool.remove(at: rng.int(0...(pool.count - 1))))) }
+                var locked = [Bool](repeating: false, count: n), allowed = [Bool](repeating: true, count: n)
+                for j in start where rng.uniform() < 0.3 { locked[Int(j)] = true }
+                for j in pool where rng.uniform() < 0.25 { allowed[j] = false }
+                // The naive reference, positions kept as the interchange keeps them.
+                var expected = start
+                while true {
+                    let value = core.value(of: expected)
+                    var best: (gain: Double, site: Int, position: Int)? = nil
+                    for site in 0..<n where allowed[site] && !expected.contains(Int32(site)) {
+                        for position in expected.indices where !locked[Int(expected[position])] {
+                            var swapped = expected
+                            swapped[position] = Int32(site)
+                            let gain = core.value(of: swapped) - value
+                            if gain > 0.5 && gain > (best?.gain ?? -.infinity) { best = (gain, site, position) }
+                        }
+                    }
+                    guard let best else { break }
+                    expected[best.position] = Int32(best.site)
+                }
+                var chosen = start
+                let value = MCLPLocalSearch.interchange(core, chosen: &chosen, locked: locked, allowed: allowed, tolerance: 0.5)
+                #expect(chosen == expected.sorted(), "seed \(seed), p = \(p), start \(start)")
+                #expect(value == core.value(of: expected))
+                #expect(start.allSatisfy { !locked[Int($0)] || chosen.contains($0) })
+            }
+        }
+    }
+
     // MARK: - Edge cases
 
     /// p equal to the number of candidates: every site is chosen, whatever covers what.
