@@ -302,25 +302,19 @@ struct GravityWeight: SquaredDistanceWeight {
     /// −β / 2 (exact), the exponent applied to c².
     private let halfExponent: Double
     private let detourSquared: Double
-    /// Pairs with d² ≤ this have c ≤ c_min.
-    private let floorSquared: Double
-    /// pow(c_min, −β) (libm).
-    private let floorWeight: Double
+    /// The floor c ≤ c_min and libm's weights.
+    private let floor: GravityFloor
     /// ln's argument is at least this (a positive normal number), so that the lanes replaced by
-    /// `floorWeight` never send the vector to libm.
+    /// the floor weight never send the vector to libm.
     private let lowestArgument: Double
     nonisolated(unsafe) private let logTable = MathTables.logarithm
     nonisolated(unsafe) private let expTable = MathTables.exponential
-    /// The same weights by libm, for vectors out of range.
-    private let libm: LibmGravityWeights
 
     init(beta: Double, minimumCost: Double, detourFactor: Double) {
         halfExponent = -beta / 2
         detourSquared = detourFactor * detourFactor
-        floorSquared = CellSortedPoints.squaredLimit(cost: minimumCost, detourFactor: detourFactor)
-        floorWeight = pow(minimumCost, -beta)
-        lowestArgument = Swift.max(detourSquared * floorSquared, Double.leastNormalMagnitude)
-        libm = LibmGravityWeights(exponent: -beta, detourFactor: detourFactor, floorSquared: floorSquared, floorWeight: floorWeight)
+        floor = GravityFloor(beta: beta, minimumCost: minimumCost, detourFactor: detourFactor)
+        lowestArgument = Swift.max(detourSquared * floor.squared, Double.leastNormalMagnitude)
     }
 
     @inline(__always) func weight(squaredDistance d2: Double) -> Double {
@@ -328,7 +322,7 @@ struct GravityWeight: SquaredDistanceWeight {
     }
 
     @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
-        let floored = d2 .<= SIMD4(repeating: floorSquared)
+        let floored = d2 .<= SIMD4(repeating: floor.squared)
         let scaled = SIMD4(repeating: detourSquared) * d2
         let argument = scaled.replacing(with: lowestArgument, where: scaled .< SIMD4(repeating: lowestArgument))
         let y = SIMD4(repeating: halfExponent) * argument.logarithm(logTable)
@@ -336,8 +330,8 @@ struct GravityWeight: SquaredDistanceWeight {
         // A lane not floored whose detour² d² is subnormal (c < 1.5e−154) was raised to the
         // lowest argument above: libm's pow decides it instead.
         let normal = scaled .>= SIMD4(repeating: Double.leastNormalMagnitude)
-        guard allLanes((inRange .& normal) .| floored) else { return libm.weights(d2) }
-        return y.exponential(expTable).replacing(with: floorWeight, where: floored)
+        guard allLanes((inRange .& normal) .| floored) else { return floor.libmWeights(d2) }
+        return y.exponential(expTable).replacing(with: floor.weight, where: floored)
     }
 
 }
@@ -368,19 +362,15 @@ struct HalfIntegerGravityWeight<Root: QuarterPower>: SquaredDistanceWeight {
     private let detourSquared: Double
     /// a: whole powers of x.
     private let wholePowers: Int
-    /// Pairs with d² ≤ this have c ≤ c_min.
-    private let floorSquared: Double
-    /// pow(c_min, −β) (libm).
-    private let floorWeight: Double
+    /// The floor c ≤ c_min and libm's weights.
+    private let floor: GravityFloor
     /// The x for which this kernel's arithmetic stays within the normal range.
     private let lowest: Double, highest: Double
     /// False when every pair within reach and not floored has x in range, x = detour² d² rounded
-    /// being monotone in d²: detour² × `floorSquared` ≥ `lowest` and detour² × the threshold's
+    /// being monotone in d²: detour² × the floor's squared limit ≥ `lowest` and detour² × the threshold's
     /// squared limit ≤ `highest` (c_min > 0 and any real threshold); then no vector is checked
     /// (lanes beyond the threshold may then weigh anything: the sums drop them).
     private let checksRange: Bool
-    /// The same weights by libm, for vectors out of range.
-    private let libm: LibmGravityWeights
 
     /// `squaredLimit`: the threshold's squared limit (``CellSortedPoints/squaredLimit(cost:detourFactor:)``);
     /// weights are exact for d² ≤ `squaredLimit`.
@@ -391,11 +381,9 @@ struct HalfIntegerGravityWeight<Root: QuarterPower>: SquaredDistanceWeight {
         precondition(k % 4 == Root.quarters)
         detourSquared = detourFactor * detourFactor
         wholePowers = k / 4
-        floorSquared = CellSortedPoints.squaredLimit(cost: minimumCost, detourFactor: detourFactor)
-        floorWeight = pow(minimumCost, -beta)
+        floor = GravityFloor(beta: beta, minimumCost: minimumCost, detourFactor: detourFactor)
         (lowest, highest) = HalfIntegerGravity.range(halves: k)
-        checksRange = !(detourSquared * floorSquared >= lowest && detourSquared * squaredLimit <= highest)
-        libm = LibmGravityWeights(exponent: -beta, detourFactor: detourFactor, floorSquared: floorSquared, floorWeight: floorWeight)
+        checksRange = !(detourSquared * floor.squared >= lowest && detourSquared * squaredLimit <= highest)
     }
 
     @inline(__always) func weight(squaredDistance d2: Double) -> Double {
@@ -403,15 +391,15 @@ struct HalfIntegerGravityWeight<Root: QuarterPower>: SquaredDistanceWeight {
     }
 
     @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
-        let floored = d2 .<= SIMD4(repeating: floorSquared)
+        let floored = d2 .<= SIMD4(repeating: floor.squared)
         let x = SIMD4(repeating: detourSquared) * d2
         var p = Root.power(x)
         for _ in 0..<wholePowers { p *= x }
         if checksRange {
             let inRange = (x .>= SIMD4(repeating: lowest)) .& (x .<= SIMD4(repeating: highest))
-            guard allLanes(inRange .| floored) else { return libm.weights(d2) }
+            guard allLanes(inRange .| floored) else { return floor.libmWeights(d2) }
         }
-        return (SIMD4(repeating: 1) / p).replacing(with: floorWeight, where: floored)
+        return (SIMD4(repeating: 1) / p).replacing(with: floor.weight, where: floored)
     }
 }
 
@@ -474,18 +462,30 @@ enum ThreeQuarterPower: QuarterPower {
     }
 }
 
-/// libm's `pow(max(c, c_min), −β)` lane by lane, c = detour × √d² as the pair list computes it:
-/// the gravity kernels' fall-back where their arithmetic would leave the normal range.
-struct LibmGravityWeights: Sendable {
-    let exponent: Double
-    let detourFactor: Double
-    let floorSquared: Double
-    let floorWeight: Double
+/// The gravity kernels' floor c ≤ c_min, decided on d² against the largest d² whose rounded
+/// cost is ≤ c_min (``CellSortedPoints/squaredLimit(cost:detourFactor:)``), exactly as `max`
+/// decides it on the cost; and libm's weights, their fall-back where their arithmetic would leave
+/// the normal range.
+struct GravityFloor: Sendable {
+    /// Pairs with d² ≤ this have c ≤ c_min.
+    let squared: Double
+    /// pow(c_min, −β) (libm).
+    let weight: Double
+    private let exponent: Double
+    private let detourFactor: Double
 
-    func weights(_ d2: SIMD4<Double>) -> SIMD4<Double> {
+    init(beta: Double, minimumCost: Double, detourFactor: Double) {
+        squared = CellSortedPoints.squaredLimit(cost: minimumCost, detourFactor: detourFactor)
+        weight = pow(minimumCost, -beta)
+        exponent = -beta
+        self.detourFactor = detourFactor
+    }
+
+    /// libm's `pow(max(c, c_min), −β)` lane by lane, c = detour × √d² as the pair list computes it.
+    func libmWeights(_ d2: SIMD4<Double>) -> SIMD4<Double> {
         var w = SIMD4<Double>()
         for lane in 0..<4 {
-            w[lane] = d2[lane] <= floorSquared ? floorWeight : pow(detourFactor * d2[lane].squareRoot(), exponent)
+            w[lane] = d2[lane] <= squared ? weight : pow(detourFactor * d2[lane].squareRoot(), exponent)
         }
         return w
     }
