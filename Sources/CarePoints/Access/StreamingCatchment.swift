@@ -287,8 +287,9 @@ struct GaussianWeight: SquaredDistanceWeight {
 }
 
 /// Gravity decay f(c) = max(c, c_min)^(−β) with c = detour × √d², four candidates at a time, for
-/// β not a multiple of ½ or above 8 (else ``HalfIntegerGravityWeight``), without a square root: where c > c_min, f = e^(−β/2 · ln(detour² d²)) (``SIMD4/logarithm()``
-/// and ``SIMD4/exponential()``); detour² d² differs from the rounded c² by ≤ 3 roundings, so the
+/// β not a multiple of ½ or above 8 (else ``HalfIntegerGravityWeight``), without a square root:
+/// where c > c_min, f = e^(−β/2 · ln(detour² d²)) (``SIMD4/logarithm()`` and
+/// ``SIMD4/exponential()``); detour² d² differs from the rounded c² by ≤ 3 roundings, so the
 /// weight is within (β/2 |ln c²| + 3) × 4.5e−16 relative of libm's `pow(c, −β)` (≤ 1e−14 for
 /// costs and β of real studies, ≤ 3.3e−13 where the weight nears the edge of the normal range).
 /// Whether c ≤ c_min is decided on d² against the largest d² whose rounded cost is ≤ c_min
@@ -333,7 +334,6 @@ struct GravityWeight: SquaredDistanceWeight {
         guard allLanes((inRange .& normal) .| floored) else { return floor.libmWeights(d2) }
         return y.exponential(expTable).replacing(with: floor.weight, where: floored)
     }
-
 }
 
 /// Gravity decay f(c) = max(c, c_min)^(−β) for β a multiple of ½ up to 8 (k = 2β halves, the
@@ -367,9 +367,9 @@ struct HalfIntegerGravityWeight<Root: QuarterPower>: SquaredDistanceWeight {
     /// The x for which this kernel's arithmetic stays within the normal range.
     private let lowest: Double, highest: Double
     /// False when every pair within reach and not floored has x in range, x = detour² d² rounded
-    /// being monotone in d²: detour² × the floor's squared limit ≥ `lowest` and detour² × the threshold's
-    /// squared limit ≤ `highest` (c_min > 0 and any real threshold); then no vector is checked
-    /// (lanes beyond the threshold may then weigh anything: the sums drop them).
+    /// being monotone in d²: detour² × the floor's squared limit ≥ `lowest` and detour² × the
+    /// threshold's squared limit ≤ `highest` (c_min > 0 and any real threshold); then no vector is
+    /// checked (lanes beyond the threshold may then weigh anything: the sums drop them).
     private let checksRange: Bool
 
     /// `squaredLimit`: the threshold's squared limit (``CellSortedPoints/squaredLimit(cost:detourFactor:)``);
