@@ -58,10 +58,10 @@ enum MCLPLocalSearch {
         let mark = UnsafeMutablePointer<Int32>.allocate(capacity: m)
         // Positions padded to whole vectors of four: the scan reads loss and each row of extra
         // four positions at a time.
-        let stride = (k + 3) / 4 * 4
-        let loss = UnsafeMutablePointer<Double>.allocate(capacity: stride)
+        let rowLength = (k + 3) / 4 * 4
+        let loss = UnsafeMutablePointer<Double>.allocate(capacity: rowLength)
         let add = UnsafeMutablePointer<Double>.allocate(capacity: n)
-        let extra = UnsafeMutablePointer<Double>.allocate(capacity: n * stride)
+        let extra = UnsafeMutablePointer<Double>.allocate(capacity: n * rowLength)
         defer {
             for pointer in [loss, add, extra] { pointer.deallocate() }
             for pointer in [position, count, sole, mark] { pointer.deallocate() }
@@ -70,10 +70,10 @@ enum MCLPLocalSearch {
         mark.initialize(repeating: -1, count: m)
         // A locked position, and a padding one, never leaves: its loss is +∞, so every gain of
         // swapping it out is −∞ (adding or taking away finite weights keeps it +∞).
-        loss.initialize(repeating: .infinity, count: stride)
+        loss.initialize(repeating: .infinity, count: rowLength)
         for p in 0..<k where !locked[Int(chosen[p])] { loss[p] = 0 }
         add.initialize(repeating: 0, count: n)
-        extra.initialize(repeating: 0, count: n * stride)
+        extra.initialize(repeating: 0, count: n * rowLength)
         for (p, j) in chosen.enumerated() { position[Int(j)] = Int32(p) }
         core.demandStarts.withUnsafeBufferPointer { starts in
             core.demandSites.withUnsafeBufferPointer { sites in
@@ -88,7 +88,7 @@ enum MCLPLocalSearch {
                                 } else if count[i] == 1 {
                                     let out = Int(position[Int(sole[i])])
                                     loss[out] += w
-                                    for q in starts[i]..<starts[i + 1] { extra[Int(sites[q]) * stride + out] += w }
+                                    for q in starts[i]..<starts[i + 1] { extra[Int(sites[q]) * rowLength + out] += w }
                                 }
                             }
                             @inline(__always) func recount(_ i: Int) {
@@ -118,10 +118,10 @@ enum MCLPLocalSearch {
                                 var laneIndex = SIMD4<Int64>(repeating: -1)
                                 let offsets = SIMD4<Int64>(0, 1, 2, 3)
                                 for j in 0..<n where allowed[j] && position[j] < 0 {
-                                    let row = extra + j * stride
+                                    let row = extra + j * rowLength
                                     let a = SIMD4<Double>(repeating: add[j])
-                                    let base = Int64(j * stride)
-                                    for p in Swift.stride(from: 0, to: stride, by: 4) {
+                                    let base = Int64(j * rowLength)
+                                    for p in stride(from: 0, to: rowLength, by: 4) {
                                         let lost = UnsafeRawPointer(loss + p).loadUnaligned(as: SIMD4<Double>.self)
                                         let kept = UnsafeRawPointer(row + p).loadUnaligned(as: SIMD4<Double>.self)
                                         let gain = (a - lost) + kept
@@ -138,7 +138,7 @@ enum MCLPLocalSearch {
                                     }
                                 }
                                 guard bestIndex != Int64.max, passes <= 10 * (k + 10) else { break }
-                                let bestIn = Int(bestIndex) / stride, bestOut = Int(bestIndex) % stride
+                                let bestIn = Int(bestIndex) / rowLength, bestOut = Int(bestIndex) % rowLength
                                 // The groups of the two sites: take out, swap, recount, put back.
                                 let old = Int(chosen[bestOut])
                                 var affected: [Int] = []
