@@ -123,7 +123,8 @@ final class MCLPRelaxation {
             pointer.initialize(repeating: value, count: Swift.max(count, 1))
             return pointer
         }
-        let lanes = (m + 3) / 4 * 4
+        // Padded to a multiple of 4, and one more entry: the zero slot (see `prepare`).
+        let lanes = (m + 3) / 4 * 4 + 1
         activeGroup = buffer(m, Int32(0))
         w = buffer(lanes, 0.0)
         lambdaBest = buffer(lanes, 0.0)
@@ -138,7 +139,7 @@ final class MCLPRelaxation {
         selectionKeys = buffer(n, 0.0)
         localStart = buffer(n, 0)
         localEnd = buffer(n, 0)
-        localDemands = buffer(core.siteDemands.count, Int32(0))
+        localDemands = buffer(core.siteDemands.count + 3 * n, Int32(0))
     }
 
     deinit {
@@ -210,12 +211,16 @@ final class MCLPRelaxation {
             }
         }
         paddedCount = (activeCount + 3) / 4 * 4
-        for a in activeCount..<paddedCount {
+        for a in activeCount...paddedCount {
             w[a] = 0
             trial[a] = 0
             lambdaBest[a] = 0
         }
         // The free sites' columns restricted to the active groups: what every evaluation reads.
+        // Each is followed by entries of the zero slot (active number `paddedCount`, whose λ is
+        // always 0, beyond the loops' range) up to a multiple of four entries, so that the
+        // gather of c_j reads whole quadruples (see ``gatherSum(_:_:from:to:)``).
+        let zeroSlot = Int32(paddedCount)
         var filled = 0
         core.siteStarts.withUnsafeBufferPointer { starts in
             core.siteDemands.withUnsafeBufferPointer { demands in
@@ -223,12 +228,15 @@ final class MCLPRelaxation {
                     let j = Int(j)
                     localStart[j] = filled
                     for k in starts[j]..<starts[j + 1] {
-                        // Always written, kept when active (filled ≤ k, so in bounds).
+                        // Always written, kept when active (filled ≤ k + 3 × the sites before,
+                        // so in bounds).
                         let a = activeIndex[Int(demands[k])]
                         localDemands[filled] = a
                         filled &+= a >= 0 ? 1 : 0
                     }
                     localEnd[j] = filled
+                    for pad in 0..<3 { localDemands[filled + pad] = zeroSlot }
+                    filled = localStart[j] + (filled - localStart[j] + 3) / 4 * 4
                 }
             }
         }
@@ -255,16 +263,59 @@ final class MCLPRelaxation {
     /// the weight of the active groups S covers). Leaves c, S (`order`), #{j ∈ S ∩ N_i} and the
     /// subgradient #{j ∈ S ∩ N_i} − y_i.
     private func evaluate(active lambda: UnsafePointer<Double>) -> (bound: Double, solution: Double) {
-        evaluations += 1
-        let (w, coverCount, cost, local, localStart, localEnd, g) = (w, coverCount, cost, localDemands, localStart, localEnd, subgradient)
-        let padded = paddedCount
+        let (w, coverCount) = (w, coverCount)
         // Σ max(0, w_i − λ_i) over 4 lanes (lane l sums the groups a ≡ l mod 4), as every
         // per-group sum here: independent additions instead of one chain.
         var slack = Lanes()
-        for a in stride(from: 0, to: padded, by: 4) {
+        for a in stride(from: 0, to: paddedCount, by: 4) {
             slack += (Lanes.load(w, a) - Lanes.load(lambda, a)).atLeast(Lanes())
+            Lanes().store(coverCount, a)
         }
-        coverCount.update(repeating: 0, count: padded)
+        let chosen = chooseS(lambda)
+        var covered = Lanes()
+        for a in stride(from: 0, to: paddedCount, by: 4) {
+            covered += subgradient(lambda, a).coveredWeight
+        }
+        return (base + slack.total + chosen, base + covered.total)
+    }
+
+    /// One step of the volume algorithm: evaluates L at the trial point λ − t v clipped to
+    /// [0, w] (λ the best multipliers, v the direction, t `step`), stored in `trial`, as
+    /// ``evaluate(active:)``, and returns with it v·(v − g), ‖v − g‖² and g·v for the new
+    /// subgradient g. The same arithmetic as a trial loop, an evaluation and a loop over v and g
+    /// one after the other (the same operations on each lane in the same order: the same bits),
+    /// with two passes over the groups instead of four.
+    private func evaluateStep(_ step: Double) -> (bound: Double, solution: Double, vd: Double, dd: Double, gv: Double) {
+        let (w, coverCount, lambda, trial, direction) = (w, coverCount, lambdaBest, trial, direction)
+        let t = Lanes(repeating: step)
+        var slack = Lanes()
+        for a in stride(from: 0, to: paddedCount, by: 4) {
+            let wa = Lanes.load(w, a)
+            let moved = (Lanes.load(lambda, a) - t * Lanes.load(direction, a)).atLeast(Lanes()).atMost(wa)
+            moved.store(trial, a)
+            slack += (wa - moved).atLeast(Lanes())
+            Lanes().store(coverCount, a)
+        }
+        let chosen = chooseS(UnsafePointer(trial))
+        var covered = Lanes(), vd = Lanes(), dd = Lanes(), gv = Lanes()
+        for a in stride(from: 0, to: paddedCount, by: 4) {
+            let (u, weight) = subgradient(UnsafePointer(trial), a)
+            covered += weight
+            let v = Lanes.load(direction, a)
+            let d = v - u
+            vd += v * d
+            dd += d * d
+            gv += u * v
+        }
+        return (base + slack.total + chosen, base + covered.total, vd.total, dd.total, gv.total)
+    }
+
+    /// The middle of an evaluation at `lambda` (active numbers), after the cover counts were
+    /// zeroed: c_j for the free sites, S, and #{j ∈ S ∩ N_i}. Returns Σ_{j ∈ S} c_j.
+    @inline(__always)
+    private func chooseS(_ lambda: UnsafePointer<Double>) -> Double {
+        evaluations += 1
+        let (coverCount, cost, local, localStart, localEnd) = (coverCount, cost, localDemands, localStart, localEnd)
         freeList.withUnsafeBufferPointer { free in
             for j in free {
                 let j = Int(j)
@@ -280,38 +331,43 @@ final class MCLPRelaxation {
                 for k in localStart[j]..<localEnd[j] { coverCount[Int(local[k])] += 1 }
             }
         }
-        // The subproblem's y_i = 1 when w_i > λ_i; at λ_i = w_i either is optimal: take the one
-        // with the smaller subgradient (y_i = 1 when S covers i). Stored is the subgradient
-        // #{j ∈ S ∩ N_i} − y_i. Lane masks, no branches (they mispredict here).
-        var covered = Lanes()
+        return chosen
+    }
+
+    /// The subgradient of groups a..<a + 4 after ``chooseS(_:)``, stored, and the weight of
+    /// those S covers. The subproblem's y_i = 1 when w_i > λ_i; at λ_i = w_i either is optimal:
+    /// take the one with the smaller subgradient (y_i = 1 when S covers i). Stored is the
+    /// subgradient #{j ∈ S ∩ N_i} − y_i. Lane masks, no branches (they mispredict here).
+    @inline(__always)
+    private func subgradient(_ lambda: UnsafePointer<Double>, _ a: Int) -> (g: Lanes, coveredWeight: Lanes) {
+        let wa = Lanes.load(w, a), la = Lanes.load(lambda, a), counts = Lanes.load(coverCount, a)
         let one = Lanes(repeating: 1)
-        for a in stride(from: 0, to: padded, by: 4) {
-            let wa = Lanes.load(w, a), la = Lanes.load(lambda, a), counts = Lanes.load(coverCount, a)
-            let hit = counts.atMost(one)
-            let y = Lanes().replacing(with: hit, where: wa .== la).replacing(with: 1, where: wa .> la)
-            (counts - y).store(g, a)
-            covered += hit * wa
-        }
-        return (base + slack.total + chosen, base + covered.total)
+        let hit = counts.atMost(one)
+        let y = Lanes().replacing(with: hit, where: wa .== la).replacing(with: 1, where: wa .> la)
+        let g = counts - y
+        g.store(subgradient, a)
+        return (g, hit * wa)
     }
 
     /// Σ values[index[k]] for k in start..<end, in four interleaved partial sums (k mod 4) added
     /// as (s₀ + s₁) + (s₂ + s₃): independent additions instead of one chain, the evaluation's
     /// hottest loop. The order is fixed, so the result is too.
+    ///
+    /// Reads whole quadruples: index[end..<start + 4⌈(end − start)/4⌉] must exist and name
+    /// values that are +0. Adding +0 to a partial sum (≥ +0: the values are ≥ 0) leaves its bits
+    /// unchanged, so the result is that of the sum over start..<end alone, without the branches
+    /// of a remainder (they mispredict: the columns' lengths vary).
     @inline(__always)
     static func gatherSum(_ values: UnsafePointer<Double>, _ index: UnsafePointer<Int32>, from start: Int, to end: Int) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var k = start
-        while k + 4 <= end {
+        while k < end {
             s0 += values[Int(index[k])]
             s1 += values[Int(index[k + 1])]
             s2 += values[Int(index[k + 2])]
             s3 += values[Int(index[k + 3])]
             k += 4
         }
-        if k < end { s0 += values[Int(index[k])] }
-        if k + 1 < end { s1 += values[Int(index[k + 1])] }
-        if k + 2 < end { s2 += values[Int(index[k + 2])] }
         return (s0 + s1) + (s2 + s3)
     }
 
@@ -415,53 +471,42 @@ final class MCLPRelaxation {
             for r in 0..<picks { averageX[Int(order[r])] = 1 }
         }
         direction.update(from: g, count: padded)
+        var norm = movableNorm()
         let one = Lanes(repeating: 1)
         var theta = schedule.theta
         var stalled = 0
         var iteration = 1
         while iteration < schedule.iterations && !pruning.cannotImprove(best) {
-            // ‖v‖² over the components that can move: those that would push λ_i out of [0, w_i]
-            // are left out.
+            // ‖v‖² over the components that can move (computed with the last direction update).
+            if norm < 1e-18 { break }  // (x̄, ȳ) is optimal for the LP: L is as low as it gets
+            let step = evaluateStep(theta * Swift.max(best - pruning.incumbent, pruning.tolerance) / norm)
+            value = (step.bound, step.solution)
+            let alpha = step.dd > 0 ? Swift.min(alphaMaximum, Swift.max(alphaMaximum / 10, step.vd / step.dd)) : alphaMaximum
+            let (newWeight, oldWeight) = (Lanes(repeating: alpha), one - Lanes(repeating: alpha))
+            // v ← α g + (1 − α) v; λ ← the trial point when L improved; then ‖v‖² over the
+            // components of the new v that can move from the new λ (those that would push λ_i
+            // out of [0, w_i] are left out), for the next step.
+            let improved = value.bound < best
             var squares = Lanes()
             for a in stride(from: 0, to: padded, by: 4) {
-                let v = Lanes.load(direction, a), l = Lanes.load(lambda, a)
+                let v = newWeight * Lanes.load(g, a) + oldWeight * Lanes.load(direction, a)
+                v.store(direction, a)
+                let l = improved ? Lanes.load(trial, a) : Lanes.load(lambda, a)
+                l.store(lambda, a)
                 let blocked = (v .> 0 .& l .<= 0) .| (v .< 0 .& l .>= Lanes.load(w, a))
                 squares += (v * v).replacing(with: 0, where: blocked)
             }
-            let norm = squares.total
-            if norm < 1e-18 { break }  // (x̄, ȳ) is optimal for the LP: L is as low as it gets
-            let step = Lanes(repeating: theta * Swift.max(best - pruning.incumbent, pruning.tolerance) / norm)
-            for a in stride(from: 0, to: padded, by: 4) {
-                let moved = Lanes.load(lambda, a) - step * Lanes.load(direction, a)
-                moved.atLeast(Lanes()).atMost(Lanes.load(w, a)).store(trial, a)
-            }
-            value = evaluate(active: trial)
-            // v·(v − g), ‖v − g‖², g·v.
-            var vd = Lanes(), dd = Lanes(), gv = Lanes()
-            for a in stride(from: 0, to: padded, by: 4) {
-                let v = Lanes.load(direction, a), u = Lanes.load(g, a)
-                let d = v - u
-                vd += v * d
-                dd += d * d
-                gv += u * v
-            }
-            let (vdSum, ddSum) = (vd.total, dd.total)
-            let alpha = ddSum > 0 ? Swift.min(alphaMaximum, Swift.max(alphaMaximum / 10, vdSum / ddSum)) : alphaMaximum
-            let (newWeight, oldWeight) = (Lanes(repeating: alpha), one - Lanes(repeating: alpha))
-            for a in stride(from: 0, to: padded, by: 4) {
-                (newWeight * Lanes.load(g, a) + oldWeight * Lanes.load(direction, a)).store(direction, a)
-            }
+            norm = squares.total
             freeList.withUnsafeBufferPointer { free in
                 for j in free { averageX[Int(j)] *= 1 - alpha }
             }
             order.withUnsafeBufferPointer { order in
                 for r in 0..<picks { averageX[Int(order[r])] += alpha }
             }
-            if value.bound < best {
-                lambda.update(from: trial, count: padded)
+            if improved {
                 best = value.bound
                 keepBest(solution: value.solution)
-                if gv.total > 0 { theta = Swift.min(2, theta * 1.1) }
+                if step.gv > 0 { theta = Swift.min(2, theta * 1.1) }
                 stalled = 0
             } else {
                 stalled += 1
@@ -481,6 +526,18 @@ final class MCLPRelaxation {
             for a in 0..<count { full[Int(activeGroup[a])] = lambda[a] }
         }
         return best
+    }
+
+    /// ‖v‖² over the components of the direction v that can move from the best multipliers λ:
+    /// those that would push λ_i out of [0, w_i] are left out.
+    private func movableNorm() -> Double {
+        var squares = Lanes()
+        for a in stride(from: 0, to: paddedCount, by: 4) {
+            let v = Lanes.load(direction, a), l = Lanes.load(lambdaBest, a)
+            let blocked = (v .> 0 .& l .<= 0) .| (v .< 0 .& l .>= Lanes.load(w, a))
+            squares += (v * v).replacing(with: 0, where: blocked)
+        }
+        return squares.total
     }
 
     /// Keeps c (free sites), S, its bounds and the choice's value of the evaluation just made.

@@ -38,18 +38,23 @@ import TestSupport
     }
 
     /// Σ values[index[k]] over every range of a 13-entry index, with values 2^t: every partial sum
-    /// is exact, so the four interleaved partial sums must give exactly the plain sum.
+    /// is exact, so the four interleaved partial sums must give exactly the plain sum. Each range
+    /// is padded as `prepare` pads a column: up to a multiple of four with a slot whose value is 0.
     @Test func gatheredSumsAreExact() {
-        let values = (0..<16).map { Double(1 << $0) }
+        let values = (0..<16).map { Double(1 << $0) } + [0]
+        let zeroSlot: Int32 = 16
         let index: [Int32] = [3, 0, 15, 7, 7, 2, 9, 11, 0, 14, 5, 1, 8]
-        values.withUnsafeBufferPointer { v in
-            index.withUnsafeBufferPointer { x in
-                for start in 0...index.count {
-                    for end in start...index.count {
-                        let expected = index[start..<end].reduce(0.0) { $0 + values[Int($1)] }
-                        #expect(MCLPRelaxation.gatherSum(v.baseAddress!, x.baseAddress!, from: start, to: end) == expected)
+        for start in 0...index.count {
+            for end in start...index.count {
+                let expected = index[start..<end].reduce(0.0) { $0 + values[Int($1)] }
+                // Zero slots to the next multiple of four (and beyond: never read, and never empty).
+                let padded = Array(index[start..<end]) + Array(repeating: zeroSlot, count: (4 - (end - start) % 4) % 4 + 4)
+                let sum = values.withUnsafeBufferPointer { v in
+                    padded.withUnsafeBufferPointer { x in
+                        MCLPRelaxation.gatherSum(v.baseAddress!, x.baseAddress!, from: 0, to: end - start)
                     }
                 }
+                #expect(sum == expected, "\(start)..<\(end)")
             }
         }
     }
