@@ -62,8 +62,10 @@ enum MCLPLocalSearch {
         let loss = UnsafeMutablePointer<Double>.allocate(capacity: rowLength)
         let add = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let extra = UnsafeMutablePointer<Double>.allocate(capacity: n * rowLength)
+        // The largest gain of each site's row in the current pass (−∞: not a candidate).
+        let rowBest = UnsafeMutablePointer<Double>.allocate(capacity: n)
         defer {
-            for pointer in [loss, add, extra] { pointer.deallocate() }
+            for pointer in [loss, add, extra, rowBest] { pointer.deallocate() }
             for pointer in [position, count, sole, mark] { pointer.deallocate() }
         }
         position.initialize(repeating: -1, count: n)
@@ -111,34 +113,41 @@ enum MCLPLocalSearch {
                             while true {
                                 passes += 1
                                 // The swap of largest gain (a − loss) + extra above `tolerance`, the
-                                // first in (site, position) order among equal gains. Each of four
-                                // lanes keeps the first best of its positions p ≡ lane (mod 4); the
-                                // lanes are merged by gain, then by that order.
-                                var laneGain = SIMD4<Double>(repeating: tolerance)
-                                var laneIndex = SIMD4<Int64>(repeating: -1)
-                                let offsets = SIMD4<Int64>(0, 1, 2, 3)
-                                for j in 0..<n where allowed[j] && position[j] < 0 {
+                                // first in (site, position) order among equal gains: first the
+                                // largest gain of each site's row (four positions at a time, no
+                                // indices carried), then the first site whose row reaches the
+                                // largest of all, and in its row the first position that does
+                                // (the same arithmetic, so the same gains, bit for bit).
+                                var largest = -Double.infinity
+                                for j in 0..<n {
+                                    guard allowed[j] && position[j] < 0 else {
+                                        rowBest[j] = -.infinity
+                                        continue
+                                    }
                                     let row = extra + j * rowLength
                                     let a = SIMD4<Double>(repeating: add[j])
-                                    let base = Int64(j * rowLength)
+                                    var best = SIMD4<Double>(repeating: -.infinity)
                                     for p in stride(from: 0, to: rowLength, by: 4) {
                                         let lost = UnsafeRawPointer(loss + p).loadUnaligned(as: SIMD4<Double>.self)
                                         let kept = UnsafeRawPointer(row + p).loadUnaligned(as: SIMD4<Double>.self)
                                         let gain = (a - lost) + kept
-                                        let better = gain .> laneGain
-                                        laneGain.replace(with: gain, where: better)
-                                        laneIndex.replace(with: offsets &+ (base + Int64(p)), where: better)
+                                        best.replace(with: gain, where: gain .> best)
                                     }
+                                    let rowLargest = Swift.max(Swift.max(best[0], best[1]), Swift.max(best[2], best[3]))
+                                    rowBest[j] = rowLargest
+                                    largest = Swift.max(largest, rowLargest)
                                 }
-                                var bestGain = tolerance, bestIndex = Int64.max
-                                for lane in 0..<4 where laneIndex[lane] >= 0 {
-                                    if laneGain[lane] > bestGain || (laneGain[lane] == bestGain && laneIndex[lane] < bestIndex) {
-                                        bestGain = laneGain[lane]
-                                        bestIndex = laneIndex[lane]
+                                guard largest > tolerance, passes <= 10 * (k + 10) else { break }
+                                var bestIndex = -1
+                                for j in 0..<n where rowBest[j] == largest {
+                                    let row = extra + j * rowLength
+                                    for p in 0..<rowLength where (add[j] - loss[p]) + row[p] == largest {
+                                        bestIndex = j * rowLength + p
+                                        break
                                     }
+                                    break
                                 }
-                                guard bestIndex != Int64.max, passes <= 10 * (k + 10) else { break }
-                                let bestIn = Int(bestIndex) / rowLength, bestOut = Int(bestIndex) % rowLength
+                                let bestIn = bestIndex / rowLength, bestOut = bestIndex % rowLength
                                 // The groups of the two sites: take out, swap, recount, put back.
                                 let old = Int(chosen[bestOut])
                                 var affected: [Int] = []
