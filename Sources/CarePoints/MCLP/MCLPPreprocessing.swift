@@ -59,14 +59,25 @@ struct MCLPCore: Sendable {
     }
 
     /// Σ w_i over the groups covered by `sites` (core indices), in group order.
+    ///
+    /// Without branches (whether a site is chosen is unpredictable): a group not covered adds
+    /// +0, which leaves the sum's bits as they are (the sum is ≥ +0), so the result is that of
+    /// adding the covered groups' weights alone, in group order.
     func value(of sites: [Int32]) -> Double {
-        var chosen = [Bool](repeating: false, count: siteCount)
-        for j in sites { chosen[Int(j)] = true }
+        var chosen = [UInt8](repeating: 0, count: siteCount)
+        for j in sites { chosen[Int(j)] = 1 }
         var total = 0.0
-        for i in 0..<demandCount {
-            for k in demandStarts[i]..<demandStarts[i + 1] where chosen[Int(demandSites[k])] {
-                total += weights[i]
-                break
+        chosen.withUnsafeBufferPointer { chosen in
+            demandStarts.withUnsafeBufferPointer { starts in
+                demandSites.withUnsafeBufferPointer { rows in
+                    weights.withUnsafeBufferPointer { weights in
+                        for i in 0..<weights.count {
+                            var hit: UInt8 = 0
+                            for k in starts[i]..<starts[i + 1] { hit |= chosen[Int(rows[k])] }
+                            total += hit != 0 ? weights[i] : 0
+                        }
+                    }
+                }
             }
         }
         return total
