@@ -55,7 +55,9 @@ struct MCLPSchedule: Sendable {
 /// The per-group loops of an evaluation and of the volume algorithm run over four lanes
 /// (`SIMD4<Double>`) of buffers zero-padded to a multiple of four, without branches; each sum is
 /// kept per lane (and c_j in four interleaved partial sums) and the partial sums are added in a
-/// fixed order, so the results do not depend on anything but the input. The order of the
+/// fixed order, so the results do not depend on anything but the input. Σ_{j ∈ S} c_j too: it is
+/// summed over the free sites in index order, four lanes of terms c_j · [j ∈ S] (exact: c_j or
+/// 0), so it depends on the set S alone, not on how S was found. The order of the
 /// additions differs from a plain loop's by rounding only: at most about n·2⁻⁵³ times the sums'
 /// magnitude (a few W, W the total weight), ≈ 10⁻¹² W for n ≈ 10³ terms, far below the 10⁻⁹ W by
 /// which ``MCLPPruning`` keeps a bound from closing a node it should not.
@@ -68,16 +70,28 @@ final class MCLPRelaxation {
     private(set) var picks = 0
     private(set) var fixedIn: [Int32] = []
     private(set) var freeList: [Int32] = []
-    /// The free sites; after an evaluation its first `picks` entries are S, the q largest c_j
-    /// (ties to the smaller index), in no particular order.
-    private(set) var order: [Int32] = []
+    /// Per free site, the buffers below are indexed by its position r in `freeList` (increasing
+    /// site order), so the loops over the free sites run over contiguous memory; `position[j]`
+    /// is free site j's, −1 for the other sites.
+    private let position: UnsafeMutablePointer<Int32>
+    /// freeList.count rounded up to a multiple of 4; the entries of `cost` and `inS` between
+    /// are 0.
+    private var paddedFree = 0
+    /// S after an evaluation, the q largest c_j (ties to the smaller index), as positions in no
+    /// particular order (`picks` entries), and as 1 at those positions of `inS` (0 elsewhere).
+    private let selected: UnsafeMutablePointer<Int32>
+    private let inS: UnsafeMutablePointer<Double>
     /// c, S and the Lagrangian choice's value at the best multipliers of a run of ``minimise``,
     /// kept when they are found so that the run need not evaluate L there again at its end.
-    private var bestOrder: [Int32] = []
-    private let bestCost: UnsafeMutablePointer<Double>
-    /// c of `order`'s entries during ``selectS()``.
-    private let selectionKeys: UnsafeMutablePointer<Double>
+    private var bestCost: UnsafeMutablePointer<Double>
+    private let bestSelected: UnsafeMutablePointer<Int32>
     private var bestLastInS = 0.0, bestFirstOutside = 0.0, bestSolution = 0.0
+    /// (c, position) pairs being selected in ``selectS()``.
+    private let selectionKeys: UnsafeMutablePointer<Double>
+    private let selectionPositions: UnsafeMutablePointer<Int32>
+    /// A threshold that about `picks` + ``selectionMargin`` free sites' c_j reached at the last
+    /// evaluation (−∞ before the node's first): where ``selectS()`` looks for S first.
+    private var selectionHint = -Double.infinity
     /// The smallest c_j in S and the largest outside S (−∞ when all free sites are in S).
     private(set) var lastInS = 0.0
     private(set) var firstOutside = -Double.infinity
@@ -105,11 +119,13 @@ final class MCLPRelaxation {
     private let trial: UnsafeMutablePointer<Double>
     /// The active number of each core group, −1 when inactive (only during ``prepare(_:)``).
     private let activeIndex: UnsafeMutablePointer<Int32>
-    /// c_j of the last evaluation (free sites, by core site index).
-    private let cost: UnsafeMutablePointer<Double>
-    /// x̄: the volume algorithm's average of the subproblem's x, an approximate LP solution.
+    /// c_j of the last evaluation (by position).
+    private var cost: UnsafeMutablePointer<Double>
+    /// x̄: the volume algorithm's average of the subproblem's x, an approximate LP solution (by
+    /// position).
     private let averageXs: UnsafeMutablePointer<Double>
-    /// Free site j's active groups (active numbers): `localDemands[localStart[j]..<localEnd[j]]`.
+    /// The active groups of the free site at position r (active numbers):
+    /// `localDemands[localStart[r]..<localEnd[r]]`.
     private let localStart: UnsafeMutablePointer<Int>
     private let localEnd: UnsafeMutablePointer<Int>
     private let localDemands: UnsafeMutablePointer<Int32>
@@ -133,18 +149,26 @@ final class MCLPRelaxation {
         direction = buffer(lanes, 0.0)
         trial = buffer(lanes, 0.0)
         activeIndex = buffer(m, Int32(-1))
-        cost = buffer(n, 0.0)
+        let sites = (n + 3) / 4 * 4
+        position = buffer(n, Int32(-1))
+        cost = buffer(sites, 0.0)
         averageXs = buffer(n, 0.0)
-        bestCost = buffer(n, 0.0)
+        bestCost = buffer(sites, 0.0)
+        inS = buffer(sites, 0.0)
+        selected = buffer(n, Int32(0))
+        bestSelected = buffer(n, Int32(0))
         selectionKeys = buffer(n, 0.0)
+        selectionPositions = buffer(n, Int32(0))
         localStart = buffer(n, 0)
         localEnd = buffer(n, 0)
         localDemands = buffer(core.siteDemands.count + 3 * n, Int32(0))
     }
 
     deinit {
-        for pointer in [w, lambdaBest, coverCount, subgradient, direction, trial, cost, averageXs, bestCost, selectionKeys] { pointer.deallocate() }
-        for pointer in [activeGroup, activeIndex, localDemands] { pointer.deallocate() }
+        for pointer in [w, lambdaBest, coverCount, subgradient, direction, trial, cost, averageXs, bestCost, inS, selectionKeys] {
+            pointer.deallocate()
+        }
+        for pointer in [activeGroup, activeIndex, localDemands, position, selected, bestSelected, selectionPositions] { pointer.deallocate() }
         localStart.deallocate()
         localEnd.deallocate()
     }
@@ -152,11 +176,14 @@ final class MCLPRelaxation {
     /// The node's active groups: not covered by a fixed-in site, with a free site left (core indices, increasing).
     var activeList: [Int32] { Array(UnsafeBufferPointer(start: activeGroup, count: activeCount)) }
 
-    /// c_j at the last evaluation.
-    func c(_ j: Int) -> Double { cost[j] }
+    /// c_j at the last evaluation (free sites; 0 for the others).
+    func c(_ j: Int) -> Double { position[j] >= 0 ? cost[Int(position[j])] : 0 }
 
-    /// x̄_j of the last run.
-    func averageX(_ j: Int) -> Double { averageXs[j] }
+    /// x̄_j of the last run (free sites; 0 for the others).
+    func averageX(_ j: Int) -> Double { position[j] >= 0 ? averageXs[Int(position[j])] : 0 }
+
+    /// S of the last evaluation (sites, in no particular order).
+    var selectedSites: [Int32] { (0..<picks).map { freeList[Int(selected[$0])] } }
 
     /// What a node is, once its fixed sites are known.
     enum Preparation {
@@ -172,6 +199,8 @@ final class MCLPRelaxation {
 
     /// Sets up the node given by `status` (see ``MCLPSiteStatus``).
     func prepare(_ status: [UInt8]) -> Preparation {
+        for j in freeList { position[Int(j)] = -1 }
+        for r in 0..<picks { inS[Int(selected[r])] = 0 }
         freeList.removeAll(keepingCapacity: true)
         fixedIn.removeAll(keepingCapacity: true)
         for j in 0..<n {
@@ -181,9 +210,18 @@ final class MCLPRelaxation {
                 freeList.append(Int32(j))
             }
         }
+        for (r, j) in freeList.enumerated() { position[Int(j)] = Int32(r) }
+        paddedFree = (freeList.count + 3) / 4 * 4
+        for r in freeList.count..<paddedFree {
+            cost[r] = 0
+            bestCost[r] = 0
+        }
+        selectionHint = -.infinity
         picks = core.picks - fixedIn.count
-        order = freeList
-        if picks < 0 || freeList.count < picks { return .infeasible }
+        if picks < 0 || freeList.count < picks {
+            picks = 0
+            return .infeasible
+        }
         base = 0
         activeCount = 0
         status.withUnsafeBufferPointer { status in
@@ -224,9 +262,9 @@ final class MCLPRelaxation {
         var filled = 0
         core.siteStarts.withUnsafeBufferPointer { starts in
             core.siteDemands.withUnsafeBufferPointer { demands in
-                for j in freeList {
+                for (r, j) in freeList.enumerated() {
                     let j = Int(j)
-                    localStart[j] = filled
+                    localStart[r] = filled
                     for k in starts[j]..<starts[j + 1] {
                         // Always written, kept when active (filled ≤ k + 3 × the sites before,
                         // so in bounds).
@@ -234,9 +272,9 @@ final class MCLPRelaxation {
                         localDemands[filled] = a
                         filled &+= a >= 0 ? 1 : 0
                     }
-                    localEnd[j] = filled
+                    localEnd[r] = filled
                     for pad in 0..<3 { localDemands[filled + pad] = zeroSlot }
-                    filled = localStart[j] + (filled - localStart[j] + 3) / 4 * 4
+                    filled = localStart[r] + (filled - localStart[r] + 3) / 4 * 4
                 }
             }
         }
@@ -249,7 +287,7 @@ final class MCLPRelaxation {
 
     /// The node's fixed-in sites and S, increasing: the Lagrangian choice, a feasible solution.
     func lagrangianChoice() -> [Int32] {
-        (fixedIn + order.prefix(picks)).sorted()
+        (fixedIn + selectedSites).sorted()
     }
 
     /// Evaluates L(λ) for multipliers `lambda` indexed by core group (only the active groups'
@@ -260,7 +298,7 @@ final class MCLPRelaxation {
     }
 
     /// Evaluates L(λ), λ given by active number, and the value of the Lagrangian choice (B plus
-    /// the weight of the active groups S covers). Leaves c, S (`order`), #{j ∈ S ∩ N_i} and the
+    /// the weight of the active groups S covers). Leaves c, S, #{j ∈ S ∩ N_i} and the
     /// subgradient #{j ∈ S ∩ N_i} − y_i.
     private func evaluate(active lambda: UnsafePointer<Double>) -> (bound: Double, solution: Double) {
         let (w, coverCount) = (w, coverCount)
@@ -311,27 +349,26 @@ final class MCLPRelaxation {
     }
 
     /// The middle of an evaluation at `lambda` (active numbers), after the cover counts were
-    /// zeroed: c_j for the free sites, S, and #{j ∈ S ∩ N_i}. Returns Σ_{j ∈ S} c_j.
+    /// zeroed: c_j for the free sites, S, and #{j ∈ S ∩ N_i}. Returns Σ_{j ∈ S} c_j, summed
+    /// over the positions in four lanes (terms c_j · [j ∈ S]): a fixed order that depends on
+    /// the set S alone, not on the order ``selectS()`` leaves it in.
     @inline(__always)
     private func chooseS(_ lambda: UnsafePointer<Double>) -> Double {
         evaluations += 1
-        let (coverCount, cost, local, localStart, localEnd) = (coverCount, cost, localDemands, localStart, localEnd)
-        freeList.withUnsafeBufferPointer { free in
-            for j in free {
-                let j = Int(j)
-                cost[j] = Self.gatherSum(lambda, local, from: localStart[j], to: localEnd[j])
-            }
+        let (coverCount, cost, local, localStart, localEnd, inS, selected) = (coverCount, cost, localDemands, localStart, localEnd, inS, selected)
+        for r in 0..<freeList.count {
+            cost[r] = Self.gatherSum(lambda, local, from: localStart[r], to: localEnd[r])
         }
         selectS()
-        var chosen = 0.0
-        order.withUnsafeBufferPointer { order in
-            for r in 0..<picks {
-                let j = Int(order[r])
-                chosen += cost[j]
-                for k in localStart[j]..<localEnd[j] { coverCount[Int(local[k])] += 1 }
-            }
+        var chosen = Lanes()
+        for t in 0..<picks {
+            let r = Int(selected[t])
+            for k in localStart[r]..<localEnd[r] { coverCount[Int(local[k])] += 1 }
         }
-        return chosen
+        for r in stride(from: 0, to: paddedFree, by: 4) {
+            chosen += Lanes.load(inS, r) * Lanes.load(cost, r)
+        }
+        return chosen.total
     }
 
     /// The subgradient of groups a..<a + 4 after ``chooseS(_:)``, stored, and the weight of
@@ -371,65 +408,146 @@ final class MCLPRelaxation {
         return (s0 + s1) + (s2 + s3)
     }
 
-    /// Puts the `picks` free sites of largest c_j (ties to the smaller index) first in `order`
-    /// by quickselect, and sets `lastInS` and `firstOutside`. The set does not depend on the
-    /// order the free sites came in.
+    /// How many sites more than `picks` (or than those of S still missing) the next
+    /// evaluation's first pass of ``selectS()`` aims to keep. c changes enough from one
+    /// evaluation to the next that with 4, S was not among the kept sites in 37 % of the
+    /// evaluations (2,000 × 300, p = 20), with 16 in 10 %; more makes the quickselect longer.
+    static let selectionMargin = 16
+
+    /// Selects S, the `picks` free sites of largest c_j (ties to the smaller index, that is
+    /// position): sets `selected`, `inS`, `lastInS` and `firstOutside`. The set does not depend on
+    /// the hint or on the algorithm's steps.
+    ///
+    /// c changes little from one evaluation to the next, so a first pass (without branches)
+    /// keeps the sites whose c_j reaches the last evaluation's hint, about picks +
+    /// ``selectionMargin`` of them. When those kept are at least `picks`, S is among them (every
+    /// other site has a smaller c_j than every one kept) and quickselect runs on those few;
+    /// otherwise S is those kept and the largest of the others, found by quickselect among the
+    /// others (gathered by a second pass).
     private func selectS() {
-        let k = picks
-        let key = selectionKeys
+        let k = picks, count = freeList.count
+        let (key, place, cost, selected, inS) = (selectionKeys, selectionPositions, cost, selected, inS)
+        for t in 0..<k { inS[Int(selected[t])] = 0 }
+        var kept = 0
+        let hint = selectionHint
+        for r in 0..<count {
+            // Always written, kept when c_j ≥ hint (kept ≤ r, so in bounds).
+            let c = cost[r]
+            key[kept] = c
+            place[kept] = Int32(r)
+            kept &+= c >= hint ? 1 : 0
+        }
+        var wanted: Int
+        if kept >= k {
+            wanted = Swift.min(k + Self.selectionMargin, kept)
+            Self.select(wanted, of: kept, key, place)
+            Self.select(k, of: wanted, key, place)
+            // The largest c_j outside S: of those kept, and of the others (c_j < hint; the
+            // padding's 0 may count as one, which changes nothing: some free site is outside S
+            // and every c_j ≥ 0).
+            var others = Lanes(repeating: -.infinity)
+            let floor = Lanes(repeating: hint), none = Lanes(repeating: -.infinity)
+            for r in stride(from: 0, to: paddedFree, by: 4) {
+                let c = Lanes.load(cost, r)
+                others = others.atLeast(c.replacing(with: none, where: c .>= floor))
+            }
+            firstOutside = Swift.max(Self.maximum(key + k, count: kept - k),
+                                     Swift.max(Swift.max(others[0], others[1]), Swift.max(others[2], others[3])))
+        } else {
+            // All those kept are in S; the others follow them, and the largest of the others
+            // make up S.
+            var rest = kept
+            for r in 0..<count where cost[r] < hint {
+                key[rest] = cost[r]
+                place[rest] = Int32(r)
+                rest += 1
+            }
+            let missing = k - kept, others = count - kept
+            let some = Swift.min(missing + Self.selectionMargin, others)
+            Self.select(some, of: others, key + kept, place + kept)
+            Self.select(missing, of: some, key + kept, place + kept)
+            wanted = kept + some
+            firstOutside = Self.maximum(key + k, count: count - k)
+        }
         var last = Double.infinity
-        var next = -Double.infinity
-        order.withUnsafeMutableBufferPointer { a in
-            // c of each entry, moved with it: the comparisons read no c through an index.
-            for r in 0..<a.count { key[r] = cost[Int(a[r])] }
-            // Entry r precedes a site of c = cy and index y when c is larger, or equal with a
-            // smaller index.
-            @inline(__always) func before(_ r: Int, _ cy: Double, _ y: Int32) -> Bool {
-                let cx = key[r]
-                return cx > cy || (cx == cy && a[r] < y)
-            }
-            @inline(__always) func after(_ r: Int, _ cy: Double, _ y: Int32) -> Bool {
-                let cx = key[r]
-                return cx < cy || (cx == cy && a[r] > y)
-            }
-            @inline(__always) func swap(_ r: Int, _ q: Int) {
-                a.swapAt(r, q)
-                let t = key[r]
-                key[r] = key[q]
-                key[q] = t
-            }
-            var low = 0, high = a.count - 1
-            while low < high {
-                // Median of three as the pivot.
-                let mid = low + (high - low) / 2
-                if before(mid, key[low], a[low]) { swap(mid, low) }
-                if before(high, key[low], a[low]) { swap(high, low) }
-                if before(high, key[mid], a[mid]) { swap(high, mid) }
-                let pivot = a[mid], pivotKey = key[mid]
-                var i = low, j = high
-                while i <= j {
-                    while before(i, pivotKey, pivot) { i += 1 }
-                    while after(j, pivotKey, pivot) { j -= 1 }
-                    if i <= j {
-                        swap(i, j)
-                        i += 1
-                        j -= 1
-                    }
-                }
-                // a[low...j] precede or equal the pivot, a[i...high] follow or equal it.
-                if k - 1 <= j {
-                    high = j
-                } else if k - 1 >= i {
-                    low = i
-                } else {
-                    break
-                }
-            }
-            for r in 0..<k { last = Swift.min(last, key[r]) }
-            for r in k..<a.count { next = Swift.max(next, key[r]) }
+        for t in 0..<k {
+            last = Swift.min(last, key[t])
+            selected[t] = place[t]
+            inS[Int(place[t])] = 1
         }
         lastInS = last
-        firstOutside = next
+        // The next hint: the smallest c_j of the `wanted` largest (all free sites: −∞).
+        var smallest = Double.infinity
+        for t in 0..<wanted { smallest = Swift.min(smallest, key[t]) }
+        selectionHint = wanted < count ? smallest : -.infinity
+    }
+
+    /// max(values[0..<count]) (−∞ when empty) in four lanes: independent comparisons instead
+    /// of one chain. The maximum does not depend on the order.
+    static func maximum(_ values: UnsafePointer<Double>, count: Int) -> Double {
+        var lanes = Lanes(repeating: -.infinity)
+        var r = 0
+        while r + 4 <= count {
+            lanes = lanes.atLeast(Lanes.load(values, r))
+            r += 4
+        }
+        var result = Swift.max(Swift.max(lanes[0], lanes[1]), Swift.max(lanes[2], lanes[3]))
+        while r < count {
+            result = Swift.max(result, values[r])
+            r += 1
+        }
+        return result
+    }
+
+    /// Puts the `k` first entries of (key, place)[0..<count] in the order "larger key, or equal
+    /// key and smaller place" first, in no particular order among themselves, by quickselect
+    /// (median of three, Hoare partitions).
+    static func select(_ k: Int, of count: Int, _ key: UnsafeMutablePointer<Double>, _ place: UnsafeMutablePointer<Int32>) {
+        // Entry r precedes a site of c = cy and place y when c is larger, or equal with a
+        // smaller place.
+        @inline(__always) func before(_ r: Int, _ cy: Double, _ y: Int32) -> Bool {
+            let cx = key[r]
+            return cx > cy || (cx == cy && place[r] < y)
+        }
+        @inline(__always) func after(_ r: Int, _ cy: Double, _ y: Int32) -> Bool {
+            let cx = key[r]
+            return cx < cy || (cx == cy && place[r] > y)
+        }
+        @inline(__always) func swap(_ r: Int, _ q: Int) {
+            let t = key[r], u = place[r]
+            key[r] = key[q]
+            place[r] = place[q]
+            key[q] = t
+            place[q] = u
+        }
+        guard k > 0, k < count else { return }
+        var low = 0, high = count - 1
+        while low < high {
+            // Median of three as the pivot.
+            let mid = low + (high - low) / 2
+            if before(mid, key[low], place[low]) { swap(mid, low) }
+            if before(high, key[low], place[low]) { swap(high, low) }
+            if before(high, key[mid], place[mid]) { swap(high, mid) }
+            let pivot = place[mid], pivotKey = key[mid]
+            var i = low, j = high
+            while i <= j {
+                while before(i, pivotKey, pivot) { i += 1 }
+                while after(j, pivotKey, pivot) { j -= 1 }
+                if i <= j {
+                    swap(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // [low...j] precede or equal the pivot, [i...high] follow or equal it.
+            if k - 1 <= j {
+                high = j
+            } else if k - 1 >= i {
+                low = i
+            } else {
+                break
+            }
+        }
     }
 
     /// Minimises L over λ from `lambda` by the volume algorithm (Barahona & Anbil 2000, "The
@@ -464,12 +582,9 @@ final class MCLPRelaxation {
         var best = value.bound
         keepBest(solution: value.solution)
         pruning.incumbent = found(0, value.solution, self)
-        freeList.withUnsafeBufferPointer { free in
-            for j in free { averageX[Int(j)] = 0 }
-        }
-        order.withUnsafeBufferPointer { order in
-            for r in 0..<picks { averageX[Int(order[r])] = 1 }
-        }
+        let (freeCount, selected) = (freeList.count, selected)
+        for r in 0..<freeCount { averageX[r] = 0 }
+        for t in 0..<picks { averageX[Int(selected[t])] = 1 }
         direction.update(from: g, count: padded)
         var norm = movableNorm()
         let one = Lanes(repeating: 1)
@@ -496,12 +611,8 @@ final class MCLPRelaxation {
                 squares += Self.movableSquare(v, l, Lanes.load(w, a))
             }
             norm = squares.total
-            freeList.withUnsafeBufferPointer { free in
-                for j in free { averageX[Int(j)] *= 1 - alpha }
-            }
-            order.withUnsafeBufferPointer { order in
-                for r in 0..<picks { averageX[Int(order[r])] += alpha }
-            }
+            for r in 0..<freeCount { averageX[r] *= 1 - alpha }
+            for t in 0..<picks { averageX[Int(selected[t])] += alpha }
             if improved {
                 best = value.bound
                 keepBest(solution: value.solution)
@@ -548,21 +659,24 @@ final class MCLPRelaxation {
         return (v * v).replacing(with: Lanes(), where: room .<= Lanes())
     }
 
-    /// Keeps c (free sites), S, its bounds and the choice's value of the evaluation just made.
+    /// Keeps c, S, its bounds and the choice's value of the evaluation just made (c by swapping
+    /// buffers: the next evaluation writes every free site's c anew).
     private func keepBest(solution: Double) {
-        for j in freeList { bestCost[Int(j)] = cost[Int(j)] }
-        bestOrder.removeAll(keepingCapacity: true)
-        bestOrder.append(contentsOf: order)
+        swap(&cost, &bestCost)
+        bestSelected.update(from: selected, count: picks)
         bestLastInS = lastInS
         bestFirstOutside = firstOutside
         bestSolution = solution
     }
 
-    /// Puts back what ``keepBest(solution:)`` kept: the state of an evaluation at those multipliers.
+    /// Puts back what ``keepBest(solution:)`` kept: the state of an evaluation at those
+    /// multipliers. Once a run, after its last ``keepBest(solution:)``: when that was the last
+    /// evaluation, c is in `bestCost` (swapped there), otherwise too.
     private func restoreBest() {
-        for j in freeList { cost[Int(j)] = bestCost[Int(j)] }
-        order.removeAll(keepingCapacity: true)
-        order.append(contentsOf: bestOrder)
+        swap(&cost, &bestCost)
+        for t in 0..<picks { inS[Int(selected[t])] = 0 }
+        selected.update(from: bestSelected, count: picks)
+        for t in 0..<picks { inS[Int(selected[t])] = 1 }
         lastInS = bestLastInS
         firstOutside = bestFirstOutside
     }
@@ -572,15 +686,18 @@ final class MCLPRelaxation {
     /// Sites whose forced change cannot beat the incumbent are fixed the other way in `status`.
     /// Returns whether anything was fixed.
     func fixByReducedCosts(bound: Double, pruning: MCLPPruning, status: inout [UInt8]) -> Bool {
-        guard picks > 0, order.count > picks else { return false }
+        guard picks > 0, freeList.count > picks else { return false }
         var changed = false
-        for r in picks..<order.count where pruning.cannotImprove(bound - lastInS + cost[Int(order[r])]) {
-            status[Int(order[r])] = MCLPSiteStatus.excluded
-            changed = true
-        }
-        for r in 0..<picks where pruning.cannotImprove(bound - cost[Int(order[r])] + firstOutside) {
-            status[Int(order[r])] = MCLPSiteStatus.chosen
-            changed = true
+        for (r, j) in freeList.enumerated() {
+            if inS[r] == 0 {
+                if pruning.cannotImprove(bound - lastInS + cost[r]) {
+                    status[Int(j)] = MCLPSiteStatus.excluded
+                    changed = true
+                }
+            } else if pruning.cannotImprove(bound - cost[r] + firstOutside) {
+                status[Int(j)] = MCLPSiteStatus.chosen
+                changed = true
+            }
         }
         return changed
     }

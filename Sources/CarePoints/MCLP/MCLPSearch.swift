@@ -231,7 +231,7 @@ final class MCLPSearch {
         let candidates = fractionalSites(status: status, limit: Self.probedSites)
         if candidates.isEmpty {
             // S is stable but the bound is open: branch on the site of S with the largest c_j.
-            let inS = relaxation.order.prefix(relaxation.picks).map(Int.init).filter { status[$0] == MCLPSiteStatus.free }
+            let inS = relaxation.selectedSites.map(Int.init).filter { status[$0] == MCLPSiteStatus.free }
             guard let site = inS.max(by: { relaxation.c($0) < relaxation.c($1) || (relaxation.c($0) == relaxation.c($1) && $0 > $1) })
             else { return .closed(bound: bound) }
             return .branch(site: site)

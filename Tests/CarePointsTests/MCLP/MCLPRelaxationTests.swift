@@ -101,11 +101,11 @@ import TestSupport
             var lambda = core.weights.map { $0 / 2 }
             let pruning = MCLPPruning(incumbent: 0, tolerance: 1e-9 * core.totalWeight, integral: true)
             let bound = relaxation.minimise(&lambda, schedule: .node, pruning: pruning) { _, _, _ in 0 }
-            let keptS = Set(relaxation.order.prefix(relaxation.picks))
+            let keptS = Set(relaxation.selectedSites)
             let keptC = (0..<core.siteCount).map { relaxation.c($0) }
             let again = lambda.withUnsafeBufferPointer { relaxation.evaluate($0.baseAddress!) }
             #expect(again.bound == bound, "seed \(seed), \(groups) groups")
-            #expect(Set(relaxation.order.prefix(relaxation.picks)) == keptS)
+            #expect(Set(relaxation.selectedSites) == keptS)
             #expect((0..<core.siteCount).map { relaxation.c($0) } == keptC)
             var best = 0.0
             for a in 0..<8 {
@@ -114,6 +114,82 @@ import TestSupport
                 }
             }
             #expect(bound >= best - 1e-9 * max(1, best), "seed \(seed), \(groups) groups")
+        }
+    }
+
+    /// The quickselect of (key, place) pairs against a sort: keys drawn from five values (many
+    /// ties), every count 1…40 and k 1..<count: the first k entries are the k first by larger
+    /// key, then smaller place. And the 4-lane maximum against a plain one, for counts 0…9.
+    @Test func selectionMatchesSorting() {
+        var rng = SplitMix64(state: 31)
+        for count in 1...40 {
+            for k in 1..<count {
+                let keys = (0..<count).map { _ in Double(rng.int(0...4)) / 4 }
+                var places = (0..<count).map { Int32($0) }
+                for r in stride(from: count - 1, to: 0, by: -1) { places.swapAt(r, rng.int(0...r)) }
+                let expected = Set((0..<count).sorted { a, b in
+                    keys[a] > keys[b] || (keys[a] == keys[b] && places[a] < places[b])
+                }.prefix(k).map { places[$0] })
+                var key = keys, place = places
+                key.withUnsafeMutableBufferPointer { key in
+                    place.withUnsafeMutableBufferPointer { place in
+                        MCLPRelaxation.select(k, of: count, key.baseAddress!, place.baseAddress!)
+                    }
+                }
+                #expect(Set(place.prefix(k)) == expected, "count \(count), k \(k)")
+                // The pairs moved together.
+                #expect(zip(key, place).allSatisfy { keys[places.firstIndex(of: $0.1)!] == $0.0 })
+            }
+        }
+        for count in 0...9 {
+            let values = (0..<count).map { _ in rng.uniform() - 0.5 }
+            let maximum = values.withUnsafeBufferPointer { MCLPRelaxation.maximum($0.baseAddress!, count: count) }
+            #expect(maximum == (values.max() ?? -.infinity), "count \(count)")
+        }
+    }
+
+    /// Successive evaluations in one node, with whole-number weights and multipliers (every sum
+    /// exact, many ties among the c_j): each gives exactly the bound of the definition, S the q
+    /// free sites of largest c_j (ties to the smaller index), and the smallest c_j in S and the
+    /// largest outside. The multipliers move a little from one evaluation to the next (S then
+    /// is found among the sites kept by the last evaluation's hint) or jump (S is not among
+    /// them), so that both ways of finding S run.
+    @Test(arguments: 1...6)
+    func successiveEvaluationsChooseTheLargestSites(seed: Int) {
+        var rng = SplitMix64(state: 700 + UInt64(seed))
+        let core = Self.core(groups: 240, sites: 60, picks: 6, rng: &rng)
+        let relaxation = MCLPRelaxation(core: core)
+        var status = [UInt8](repeating: MCLPSiteStatus.free, count: core.siteCount)
+        for j in 0..<core.siteCount where rng.uniform() < 0.1 { status[j] = MCLPSiteStatus.excluded }
+        status[Int(rng.int(0...59))] = MCLPSiteStatus.chosen
+        guard case .open = relaxation.prepare(status) else {
+            Issue.record("expected an open node")
+            return
+        }
+        var lambda = core.weights.map { Double(rng.int(0...Int($0))) }
+        let free = (0..<core.siteCount).filter { status[$0] == MCLPSiteStatus.free }
+        let active = Set(relaxation.activeList.map(Int.init))
+        for step in 0..<60 {
+            if step % 10 == 9 {
+                lambda = core.weights.map { Double(rng.int(0...Int($0))) }
+            } else {
+                for _ in 0..<8 {
+                    let i = rng.int(0...(core.demandCount - 1))
+                    lambda[i] = min(core.weights[i], max(0, lambda[i] + Double(rng.int(-3...3))))
+                }
+            }
+            let value = lambda.withUnsafeBufferPointer { relaxation.evaluate($0.baseAddress!) }
+            #expect(value.bound == Self.directBound(core, status: status, lambda: lambda), "seed \(seed), step \(step)")
+            var c = [Double](repeating: 0, count: core.siteCount)
+            for i in active {
+                for k in core.demandStarts[i]..<core.demandStarts[i + 1] { c[Int(core.demandSites[k])] += lambda[i] }
+            }
+            let ranked = free.sorted { c[$0] > c[$1] || (c[$0] == c[$1] && $0 < $1) }
+            let q = relaxation.picks
+            #expect(Set(relaxation.selectedSites.map(Int.init)) == Set(ranked.prefix(q)), "seed \(seed), step \(step)")
+            #expect(relaxation.lastInS == c[ranked[q - 1]])
+            #expect(relaxation.firstOutside == c[ranked[q]])
+            #expect(free.allSatisfy { relaxation.c($0) == c[$0] })
         }
     }
 }
