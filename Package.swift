@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Data flows one way: CGEOS/CPROJ shims → CareGeometry (the only module that imports them)
+// Data flows one way: CareLibraries (the loader of the C libraries bound at first use) and the
+// CGEOS/CPROJ shims → CareGeometry (the only module that imports them)
 // → CareFormats (GeoJSON, CSV) → CarePoints (point engines: FCA of points, MCLP; no study) and
 // CareSolver (the only module that imports CCBC) → CareAtlas (study → model → every analysis of a
 // run, StudyAnalyses) → CarePrivacy (policy, Publication, the one Disclosure decision, its attacker;
@@ -32,9 +33,10 @@ let package = Package(
         // binds libproj with dlopen at first use (SharedLibrary), so commands that transform no
         // coordinates never load it. Installed by libproj-dev (apt) or proj (brew).
         .systemLibrary(name: "CPROJ"),
-        .systemLibrary(
-            name: "CCBC", pkgConfig: "cbc",
-            providers: [.apt(["coinor-libcbc-dev"]), .brew(["cbc"])]),
+        // Headers only, no pkgConfig (SwiftPM would link `pkg-config --libs cbc`): CareSolver binds
+        // libCbcSolver with dlopen at first use, so commands that solve no integer or linear
+        // program never load it (≈ 7 ms of start-up). Installed by coinor-libcbc-dev (apt) or cbc (brew).
+        .systemLibrary(name: "CCBC"),
         .systemLibrary(
             name: "CCairo", pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
@@ -48,15 +50,17 @@ let package = Package(
         // libgdal with dlopen at first use, so commands that read no GDAL format never load it
         // (47 ms of start-up). Installed by libgdal-dev (apt) or gdal (brew).
         .systemLibrary(name: "CGDAL"),
-        .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ"]),
+        // The loader of the C libraries bound at first use (SharedLibrary: dlopen + a shim's table).
+        .target(name: "CareLibraries"),
+        .target(name: "CareGeometry", dependencies: ["CGEOS", "CPROJ", "CareLibraries"]),
         .target(name: "CareFormats", dependencies: ["CareGeometry", "CZlib"], exclude: ["Tabular/generate_cp932_table.py"]),
         // The only module that imports CCBC: the integer-programming wrapper (region optimiser, MCLP).
-        .target(name: "CareSolver", dependencies: ["CCBC"]),
+        .target(name: "CareSolver", dependencies: ["CCBC", "CareLibraries"]),
         // Point engines that never touch a study: floating-catchment access of points, MCLP.
         .target(name: "CarePoints", dependencies: ["CareGeometry", "CareFormats"]),
         .target(name: "CareNetwork", dependencies: ["CareFormats", "CareGeometry"]),
         // The only module that imports GDAL: vector layers and spreadsheets into CareFormats' types.
-        .target(name: "CareGDAL", dependencies: ["CGDAL", "CareGeometry", "CareFormats"]),
+        .target(name: "CareGDAL", dependencies: ["CGDAL", "CareLibraries", "CareGeometry", "CareFormats"]),
         // Official Japanese registries and population tables (医療情報ネット, 厚生局, SSDSE-A).
         .target(name: "CareRegistries", dependencies: ["CareGDAL", "CareFormats", "CareGeometry"]),
         .target(name: "CareGeocoding", dependencies: ["CareFormats"]),
@@ -87,8 +91,8 @@ let package = Package(
             name: "careatlas-network-bench", dependencies: ["CareNetwork", "CareGeometry", "CarePoints", "CareFormats"],
             path: "benchmarks/Sources/careatlas-network-bench"),
         .target(name: "TestSupport", dependencies: ["CareGeometry", "CareFormats", "CareAtlas", "CarePrivacy"], path: "Tests/TestSupport"),
-        .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "TestSupport"]),
-        .testTarget(name: "CareSolverTests", dependencies: ["CareSolver"]),
+        .testTarget(name: "CareGeometryTests", dependencies: ["CareGeometry", "CareLibraries", "TestSupport"]),
+        .testTarget(name: "CareSolverTests", dependencies: ["CareSolver", "CareLibraries"]),
         .testTarget(name: "CarePointsTests", dependencies: ["CarePoints", "CareFormats", "CareGeometry", "TestSupport"], exclude: ["Fixtures", "Equity/inequality_reference.py"]),
         .testTarget(name: "CareNetworkTests", dependencies: ["CareNetwork", "CareGeometry", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CareGDALTests", dependencies: ["CareGDAL", "CareFormats", "CareGeometry", "CareGeoPackage", "TestSupport"]),

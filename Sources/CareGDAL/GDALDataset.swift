@@ -1,4 +1,5 @@
 import CGDAL
+import CareLibraries
 import CareGeometry
 import Foundation
 

@@ -690,6 +690,10 @@ public enum DisclosureAttack {
                 return .assignment(base.columns.enumerated().map { j, c in
                     objective.contains(j) ? (sense == .minimize ? -.infinity : .infinity) : c.lower
                 })
+            } catch .libraryNotLoaded(let message) {
+                // Unreachable through StudyRun: StudyAnalyses.compute binds CBC before any attack.
+                // An attack without its solver must not pass for "nothing is feasible".
+                preconditionFailure("the disclosure attack needs CBC: \(message)")
             } catch {
                 return .none
             }

@@ -84,6 +84,9 @@ public enum ILPError: Error, Hashable, Sendable, CustomStringConvertible {
     case abandoned(ILPStatus)
     /// `Cbc_newModel` returned NULL.
     case modelNotCreated
+    /// The CBC library could not be loaded (it is bound at first use): what was tried, why each
+    /// failed, and the fix.
+    case libraryNotLoaded(String)
 
     public var description: String {
         switch self {
@@ -92,6 +95,7 @@ public enum ILPError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unbounded(let s): return "the integer program is unbounded (\(s))"
         case .abandoned(let s): return "CBC abandoned the solve (\(s))"
         case .modelNotCreated: return "Cbc_newModel could not allocate a model"
+        case .libraryNotLoaded(let message): return message
         }
     }
 }
@@ -109,7 +113,16 @@ public enum ILPSolver {
     /// time limit (with the incumbent, if any, and the proven bound).
     ///
     /// - Throws: ``ILPError``: `.invalidProgram` before CBC is called, `.infeasible`, `.unbounded`
-    ///   or `.abandoned` with CBC's status.
+    ///   or `.abandoned` with CBC's status, `.libraryNotLoaded` when CBC's library cannot be loaded.
+    /// Binds the CBC library now (it is otherwise bound by the first solve), so that a run that
+    /// will need it fails at its start, naming the libraries tried and the fix, rather than part
+    /// way through. Cheap after the first call.
+    ///
+    /// - Throws: ``ILPError/libraryNotLoaded(_:)``.
+    public static func loadLibrary() throws(ILPError) {
+        _ = try CBCLibrary.loaded()
+    }
+
     public static func solve(_ program: LinearProgram, options: ILPOptions = ILPOptions()) throws(ILPError) -> ILPSolution {
         let problems = program.problems()
         guard problems.isEmpty else { throw .invalidProgram(problems) }
@@ -137,6 +150,7 @@ public enum ILPSolver {
 /// Thread safety: not thread-safe; created, solved and destroyed only by ``ILPSolver`` under the
 /// process-wide CBC lock.
 private final class CBCModel {
+    private let api: CareAtlasCBC
     private let handle: UnsafeMutableRawPointer
     private let objective: [Double]
     private let hasIntegers: Bool
@@ -147,8 +161,9 @@ private final class CBCModel {
     /// Builds the model (`Cbc_loadProblem` with compressed-sparse-column arrays, then
     /// `Cbc_setInteger` for the integer columns).
     init(_ program: LinearProgram) throws(ILPError) {
+        api = try CBCLibrary.loaded()
         // Cbc_newModel returns NULL only when it cannot allocate.
-        guard let h = Cbc_newModel() else { throw .modelNotCreated }
+        guard let h = api.Cbc_newModel() else { throw .modelNotCreated }
         handle = h
         objective = program.columns.map(\.objective)
         hasIntegers = program.columns.contains(where: \.isInteger)
@@ -164,54 +179,54 @@ private final class CBCModel {
         let cost = program.columns.map { sign * $0.objective }
         let rowLower = program.rowLower.map(coin)
         let rowUpper = program.rowUpper.map(coin)
-        Cbc_loadProblem(
+        api.Cbc_loadProblem(
             handle, Int32(program.columnCount), Int32(program.rowCount), cStart, cIndex, value, lower, upper, cost,
             rowLower, rowUpper)
-        for (j, column) in program.columns.enumerated() where column.isInteger { Cbc_setInteger(handle, Int32(j)) }
-        Cbc_setLogLevel(handle, 0)
+        for (j, column) in program.columns.enumerated() where column.isInteger { api.Cbc_setInteger(handle, Int32(j)) }
+        api.Cbc_setLogLevel(handle, 0)
     }
 
-    deinit { Cbc_deleteModel(handle) }
+    deinit { api.Cbc_deleteModel(handle) }
 
     /// Solves the model (once) and reads the status, incumbent and bound. The time limit applies to
     /// CBC's own run.
     func solve(_ options: ILPOptions, waitedSeconds: Double) throws(ILPError) -> ILPSolution {
         precondition(!solved, "a CBC model is solved once: Cbc_solve invalidates its problem data")
         solved = true
-        Cbc_setParameter(handle, "timeMode", "elapsed")
-        Cbc_setMaximumSeconds(handle, options.timeLimitSeconds.isFinite ? max(options.timeLimitSeconds, 0.01) : 1e9)
-        Cbc_setAllowableFractionGap(handle, max(options.relativeGap, 0))
-        if !options.preprocess { Cbc_setParameter(handle, "preprocess", "off") }
+        api.Cbc_setParameter(handle, "timeMode", "elapsed")
+        api.Cbc_setMaximumSeconds(handle, options.timeLimitSeconds.isFinite ? max(options.timeLimitSeconds, 0.01) : 1e9)
+        api.Cbc_setAllowableFractionGap(handle, max(options.relativeGap, 0))
+        if !options.preprocess { api.Cbc_setParameter(handle, "preprocess", "off") }
         if !options.start.isEmpty {
             let idx = options.start.map { Int32($0.column) }
             let val = options.start.map(\.value)
-            Cbc_setMIPStartI(handle, Int32(idx.count), idx, val)
+            api.Cbc_setMIPStartI(handle, Int32(idx.count), idx, val)
         }
         // Cbc_solve returns CBC's status; the outcome is read from the accessors below.
-        _ = Cbc_solve(handle)
+        _ = api.Cbc_solve(handle)
 
-        let status = ILPStatus(status: Int(Cbc_status(handle)), secondaryStatus: Int(Cbc_secondaryStatus(handle)))
+        let status = ILPStatus(status: Int(api.Cbc_status(handle)), secondaryStatus: Int(api.Cbc_secondaryStatus(handle)))
         // Each predicate returns 1 for true, 0 for false.
-        if Cbc_isProvenInfeasible(handle) != 0 { throw .infeasible(status) }
-        if Cbc_isContinuousUnbounded(handle) != 0 { throw .unbounded(status) }
-        if Cbc_isAbandoned(handle) != 0 { throw .abandoned(status) }
-        let optimal = Cbc_isProvenOptimal(handle) != 0
+        if api.Cbc_isProvenInfeasible(handle) != 0 { throw .infeasible(status) }
+        if api.Cbc_isContinuousUnbounded(handle) != 0 { throw .unbounded(status) }
+        if api.Cbc_isAbandoned(handle) != 0 { throw .abandoned(status) }
+        let optimal = api.Cbc_isProvenOptimal(handle) != 0
 
         // The incumbent: for a MIP Cbc_bestSolution (NULL when none was found), for an LP the
         // solver's solution once optimal.
         let pointer: UnsafePointer<Double>? = hasIntegers
-            ? Cbc_bestSolution(handle).map { UnsafePointer($0) } ?? (optimal ? Cbc_getColSolution(handle) : nil)
-            : (optimal ? Cbc_getColSolution(handle) : nil)
+            ? api.Cbc_bestSolution(handle).map { UnsafePointer($0) } ?? (optimal ? api.Cbc_getColSolution(handle) : nil)
+            : (optimal ? api.Cbc_getColSolution(handle) : nil)
         let values = pointer.map { Array(UnsafeBufferPointer(start: $0, count: objective.count)) }
         let value = values.map { x in zip(objective, x).reduce(0.0) { $0 + $1.0 * $1.1 } }
-        let nodes = Int(Cbc_getNodeCount(handle))
+        let nodes = Int(api.Cbc_getNodeCount(handle))
         if optimal, let value {
             return ILPSolution(outcome: .optimal, values: values, objective: value, bound: value, nodes: nodes, status: status, waitedSeconds: waitedSeconds)
         }
         guard hasIntegers else { throw .abandoned(status) }
         // The best possible value of CBC's minimisation, a valid bound even when stopped; ±DBL_MAX
         // when CBC stopped before computing one, which becomes the trivial bound (±infinity).
-        let best = Cbc_getBestPossibleObjValue(handle)
+        let best = api.Cbc_getBestPossibleObjValue(handle)
         let bound = best.isFinite && abs(best) < 1e300 ? sign * best : -sign * .infinity
         return ILPSolution(outcome: .stopped, values: values, objective: value, bound: bound, nodes: nodes, status: status, waitedSeconds: waitedSeconds)
     }

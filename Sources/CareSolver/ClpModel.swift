@@ -13,34 +13,36 @@ public enum LPSolver {
     ///
     /// - Throws: ``ILPError``: `.invalidProgram` before Clp is called, `.infeasible` when Clp
     ///   proves the program primal infeasible, `.unbounded` when it proves it dual infeasible,
-    ///   `.abandoned` otherwise (with Clp's status in ``ILPStatus/status`` and its secondary status).
+    ///   `.abandoned` otherwise (with Clp's status in ``ILPStatus/status`` and its secondary status),
+    ///   `.libraryNotLoaded` when CBC's library cannot be loaded.
     public static func solve(_ program: LinearProgram) throws(ILPError) -> [Double] {
         let problems = program.problems()
         guard problems.isEmpty else { throw .invalidProgram(problems) }
-        guard let model = Clp_newModel() else { throw .modelNotCreated }
-        defer { Clp_deleteModel(model) }
+        let api = try CBCLibrary.loaded()
+        guard let model = api.Clp_newModel() else { throw .modelNotCreated }
+        defer { api.Clp_deleteModel(model) }
         // COIN-OR's infinity is DBL_MAX.
         func coin(_ x: Double) -> Double { x == .infinity ? .greatestFiniteMagnitude : x == -.infinity ? -.greatestFiniteMagnitude : x }
         let (start, index, value) = program.compressedColumns()
         let cStart = start.map { CoinBigIndex($0) }
         let cIndex = index.map { Int32($0) }
         let sign = program.sense == .minimize ? 1.0 : -1.0
-        Clp_loadProblem(
+        api.Clp_loadProblem(
             model, Int32(program.columnCount), Int32(program.rowCount), cStart, cIndex, value,
             program.columns.map { coin($0.lower) }, program.columns.map { coin($0.upper) }, program.columns.map { sign * $0.objective },
             program.rowLower.map(coin), program.rowUpper.map(coin))
-        Clp_setLogLevel(model, 0)
+        api.Clp_setLogLevel(model, 0)
         // The dual simplex itself (`ClpSimplex::dual`), from the slack basis. Not `Clp_initialSolve`:
         // its presolve and postsolve cost more than the solve on programs of a hundred columns, and
         // it swaps the process's SIGINT handler in and out, which concurrent solves would leave
         // pointing at Clp's handler.
-        _ = Clp_dual(model, 0)
-        let status = ILPStatus(status: Int(Clp_status(model)), secondaryStatus: Int(Clp_secondaryStatus(model)))
-        if Clp_isProvenOptimal(model) != 0, let x = Clp_getColSolution(model) {
+        _ = api.Clp_dual(model, 0)
+        let status = ILPStatus(status: Int(api.Clp_status(model)), secondaryStatus: Int(api.Clp_secondaryStatus(model)))
+        if api.Clp_isProvenOptimal(model) != 0, let x = api.Clp_getColSolution(model) {
             return Array(UnsafeBufferPointer(start: x, count: program.columnCount))
         }
-        if Clp_isProvenPrimalInfeasible(model) != 0 { throw .infeasible(status) }
-        if Clp_isProvenDualInfeasible(model) != 0 { throw .unbounded(status) }
+        if api.Clp_isProvenPrimalInfeasible(model) != 0 { throw .infeasible(status) }
+        if api.Clp_isProvenDualInfeasible(model) != 0 { throw .unbounded(status) }
         throw .abandoned(status)
     }
 }

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// GDAL is bound at first use (dlopen), not linked: a study of GeoJSON and CSV never loads it, a
-/// study with a GeoPackage does, and a GDAL that cannot be loaded is an error naming the file,
-/// the library and the fix. The dynamic loader's own trace (glibc's `LD_DEBUG=libs`) says which
+/// GDAL, PROJ and CBC are bound at first use (dlopen), not linked: a study of GeoJSON and CSV
+/// never loads GDAL, a study with a GeoPackage does, `mclp` and `--help` load none of the three,
+/// a study run loads CBC, and a library that cannot be loaded is an error naming the file, the
+/// library and the fix. The dynamic loader's own trace (glibc's `LD_DEBUG=libs`) says which
 /// libraries a run loaded.
 @Suite struct LazyLibraryTests {
     static func run(_ arguments: [String], environment extra: [String: String]) throws -> CLITests.Run {
@@ -73,12 +74,13 @@ import TestSupport
         #expect(text.contains("set CAREATLAS_GDAL_LIBRARY to the path of the GDAL library, or unset it"))
     }
 
-    /// `--help` and `mclp` on projected coordinates load neither PROJ nor GDAL.
-    @Test func mclpOnProjectedInputLoadsNeitherPROJNorGDAL() throws {
+    /// `--help` and `mclp` on projected coordinates load neither PROJ, GDAL nor CBC (the MCLP
+    /// solver is CareAtlas's own).
+    @Test func mclpOnProjectedInputLoadsNeitherPROJNorGDALNorCBC() throws {
         let help = try Self.run(["--help"], environment: ["LD_DEBUG": "libs"])
         #expect(help.status == 0)
         #expect(help.stderr.contains("libgeos_c.so"))
-        #expect(!help.stderr.contains("libproj") && !help.stderr.contains("libgdal"))
+        #expect(!help.stderr.contains("libproj") && !help.stderr.contains("libgdal") && !help.stderr.contains("libCbc"))
         let folder = try MCLPCLITests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let r = try Self.run(
@@ -89,7 +91,35 @@ import TestSupport
         #expect(r.status == 0)
         #expect(r.stdout.hasSuffix("covered=33 optimal=true gap=0\n"))
         #expect(r.stderr.contains("libgeos_c.so"))
-        #expect(!r.stderr.contains("libproj") && !r.stderr.contains("libgdal"))
+        #expect(!r.stderr.contains("libproj") && !r.stderr.contains("libgdal") && !r.stderr.contains("libCbc"))
+    }
+
+    /// A study run needs CBC (the staged plans, the disclosure attack): it loads it, and validating
+    /// a study, which runs no analysis, does not.
+    @Test func aStudyRunLoadsCBCAndValidationDoesNot() throws {
+        let validate = try Self.run(["validate", "geodata/demo/study.yaml"], environment: ["LD_DEBUG": "libs"])
+        #expect(validate.status == 0)
+        #expect(validate.stderr.contains("libgeos_c.so") && !validate.stderr.contains("libCbcSolver"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-lazy-\(getpid())-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let gaps = try Self.run(["gaps", "geodata/demo/study.yaml", "--out", folder.path], environment: ["LD_DEBUG": "libs"])
+        #expect(gaps.status == 0)
+        #expect(gaps.stderr.contains("libCbcSolver.so"))
+    }
+
+    /// Without CBC a study run stops at its start with the reason and the fix, and writes nothing:
+    /// it must not go on with the staged plans left out and the disclosure decided without its
+    /// attacker.
+    @Test func aCBCThatCannotBeLoadedStopsAStudyRun() throws {
+        let path = "/nonexistent/careatlas/libCbcSolver.so.3"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-lazy-\(getpid())-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try Self.run(["report", "geodata/demo/study.yaml", "--out", folder.path], environment: ["CAREATLAS_CBC_LIBRARY": path])
+        #expect(r.status != 0)
+        let text = r.stdout + r.stderr
+        #expect(text.contains("the CBC library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
+        #expect(text.contains("set CAREATLAS_CBC_LIBRARY to the path of the CBC library, or unset it"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
     }
 
     /// A study in longitude/latitude needs PROJ: a PROJ that cannot be loaded is an error naming it.

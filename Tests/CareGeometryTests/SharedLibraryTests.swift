@@ -1,4 +1,5 @@
 import CPROJ
+import CareLibraries
 import Foundation
 import Testing
 @testable import CareGeometry

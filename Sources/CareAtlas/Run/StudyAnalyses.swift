@@ -1,4 +1,5 @@
 import CareGeometry
+import CareSolver
 import Foundation
 
 /// The outcome of one analysis of a run: its result, or why it could not be computed.
@@ -134,9 +135,12 @@ public struct StudyAnalyses: Sendable {
     /// phrases (for a terminal; the staged plans report from their own thread).
     ///
     /// - Throws: ``AnalysisError`` when the study's travel-time cost cannot be built (an unreadable
-    ///   extract or table): every analysis depends on it.
+    ///   extract or table): every analysis depends on it. `ILPError.libraryNotLoaded` when the CBC
+    ///   library cannot be loaded: the staged plans and the disclosure decision made from these
+    ///   analyses solve integer programs, and without CBC they would be left out or decided blind.
     public static func compute(_ model: StudyModel, options: Options = Options(),
                                progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> StudyAnalyses {
+        try ILPSolver.loadLibrary()
         let level = try options.level ?? defaultLevel(model)
         let costs = try StudyCosts.build(model, progress: progress)
         // The staged plans (the longest part: one integer programme per budget) run on the other

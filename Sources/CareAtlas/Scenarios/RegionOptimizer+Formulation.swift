@@ -111,6 +111,9 @@ extension RegionInstance {
             throw RegionOptimizerError(
                 .infeasible, "no region holds the root and every required node within the budgets" + (connected ? " and is connected" : "")
                     + " (\(status))", fix: "raise the budgets or require fewer nodes")
+        } catch .libraryNotLoaded(let message) {
+            // Not a solver failure to work around: the solver is missing.
+            throw RegionOptimizerError(.solverFailure, message)
         } catch {
             guard let heuristic else { throw RegionOptimizerError(.solverFailure, error.description) }
             return RegionResult(selected: heuristic, bound: bound, optimal: false, method: "\(Self.heuristicMethod) (\(error.description)); bound: \(boundName)")

@@ -1,4 +1,5 @@
 import CPROJ
+import CareLibraries
 import Foundation
 
 /// PROJ, bound at first use (``SharedLibrary``): libproj and the libraries it pulls in (libcurl,

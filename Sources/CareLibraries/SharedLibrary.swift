@@ -1,17 +1,17 @@
 import Foundation
 
 /// A C library bound at first use with `dlopen` instead of being linked, so that a command which
-/// does not need it never loads it (nor the libraries it pulls in). Used by CareGeometry for PROJ
-/// and by CareGDAL for GDAL; each shim declares the table of the functions its wrapper calls and a
-/// `bind` that fills it with `dlsym`.
+/// does not need it never loads it (nor the libraries it pulls in). Used by CareGeometry for PROJ,
+/// by CareGDAL for GDAL and by CareSolver for CBC; each shim declares the table of the functions
+/// its wrapper calls and a `bind` that fills it with `dlsym`.
 ///
 /// The libraries tried: the one named by an environment variable when set (a path or a file
 /// name), else the wrapper's defaults (the soname of the headers' version, then the unversioned
 /// link that the `-dev` package installs).
 ///
 /// The layering rule stays as it was — each C library sits behind a system-library shim
-/// (`CPROJ`, `CGDAL`) imported by one wrapper module (CareGeometry, CareGDAL): the shim now gives
-/// the headers and the typed function table but links nothing, and the wrapper binds the table
+/// (`CPROJ`, `CGDAL`, `CCBC`) imported by one wrapper module (CareGeometry, CareGDAL, CareSolver):
+/// the shim gives the headers and the typed function table but links nothing, and the wrapper binds the table
 /// through this loader. Nothing outside the wrapper calls the library, and a call by the global
 /// name (bypassing the table) fails to link.
 package enum SharedLibrary {
