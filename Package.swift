@@ -26,9 +26,10 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CGEOS", pkgConfig: "geos",
-            providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
+        // Headers only, no pkgConfig (SwiftPM would link `pkg-config --libs geos`): CareGeometry
+        // binds libgeos_c with dlopen at its first GEOS context, so commands that touch no geometry
+        // never load it. Installed by libgeos-dev (apt) or geos (brew).
+        .systemLibrary(name: "CGEOS"),
         // Headers only, no pkgConfig (SwiftPM would link `pkg-config --libs proj`): CareGeometry
         // binds libproj with dlopen at first use (SharedLibrary), so commands that transform no
         // coordinates never load it. Installed by libproj-dev (apt) or proj (brew).
@@ -37,12 +38,14 @@ let package = Package(
         // libCbcSolver with dlopen at first use, so commands that solve no integer or linear
         // program never load it (≈ 7 ms of start-up). Installed by coinor-libcbc-dev (apt) or cbc (brew).
         .systemLibrary(name: "CCBC"),
-        .systemLibrary(
-            name: "CCairo", pkgConfig: "cairo",
-            providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
-        .systemLibrary(
-            name: "CSQLite", pkgConfig: "sqlite3",
-            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        // Headers only, no pkgConfig (SwiftPM would link `pkg-config --libs cairo`): CareMaps binds
+        // libcairo with dlopen at the first drawing, so commands that draw nothing never load it.
+        // Installed by libcairo2-dev (apt) or cairo (brew).
+        .systemLibrary(name: "CCairo"),
+        // Headers only, no pkgConfig (SwiftPM would link `pkg-config --libs sqlite3`): CareGeoPackage
+        // binds libsqlite3 with dlopen at the first GeoPackage, so commands that write none never
+        // load it. Installed by libsqlite3-dev (apt) or sqlite (brew).
+        .systemLibrary(name: "CSQLite"),
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
@@ -71,8 +74,8 @@ let package = Package(
         // Privacy: the small-cell rules, every published count (Publication), the one disclosure
         // decision checked by an integer-programming attacker (CareSolver), and the protected run.
         .target(name: "CarePrivacy", dependencies: ["CareAtlas", "CareFormats", "CareGeometry", "CareSolver"]),
-        .target(name: "CareMaps", dependencies: ["CCairo", "CareAtlas", "CarePrivacy", "CareFormats", "CareGeometry"]),
-        .target(name: "CareGeoPackage", dependencies: ["CSQLite", "CareFormats", "CareGeometry"]),
+        .target(name: "CareMaps", dependencies: ["CCairo", "CareLibraries", "CareAtlas", "CarePrivacy", "CareFormats", "CareGeometry"]),
+        .target(name: "CareGeoPackage", dependencies: ["CSQLite", "CareLibraries", "CareFormats", "CareGeometry"]),
         .target(name: "CareExport", dependencies: ["CareAtlas", "CarePrivacy", "CareFormats", "CareGeometry", "CareMaps", "CareGeoPackage", "CarePoints"]),
         .executableTarget(
             name: "careatlas",

@@ -37,29 +37,33 @@ final class SQLiteDatabase {
 
     /// Opens `path` (`:memory:` for a private in-memory database), read-only or read-write-create.
     init(path: String, readOnly: Bool = false) throws {
+        try SQLiteLibrary.load()
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         // sqlite3_open_v2 returns SQLITE_OK or an error code; a handle may be allocated even on failure.
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqliteAPI.sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
-            if let db { sqlite3_close(db) }
+            let message = db.map { SQLiteDatabase.text(sqliteAPI.sqlite3_errmsg($0)) } ?? SQLiteDatabase.text(sqliteAPI.sqlite3_errstr(rc))
+            if let db { _ = sqliteAPI.sqlite3_close(db) }
             throw GeoPackageError.sqlite(operation: "open \(path)", message: message)
         }
         handle = db
     }
 
-    deinit { sqlite3_close(handle) }
+    deinit { _ = sqliteAPI.sqlite3_close(handle) }
 
-    var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    /// A C string SQLite returned (NULL: empty).
+    static func text(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
+
+    var lastMessage: String { Self.text(sqliteAPI.sqlite3_errmsg(handle)) }
 
     /// Runs one or more statements without results.
     func execute(_ sql: String) throws {
         var error: UnsafeMutablePointer<CChar>?
         // sqlite3_exec returns SQLITE_OK, or an error code with a message to free with sqlite3_free.
-        guard sqlite3_exec(handle, sql, nil, nil, &error) == SQLITE_OK else {
+        guard sqliteAPI.sqlite3_exec(handle, sql, nil, nil, &error) == SQLITE_OK else {
             let message = error.map { String(cString: $0) } ?? lastMessage
-            sqlite3_free(error)
+            sqliteAPI.sqlite3_free(error)
             throw GeoPackageError.sqlite(operation: "exec \(sql.prefix(80))", message: message)
         }
     }
@@ -68,7 +72,7 @@ final class SQLiteDatabase {
     func prepare(_ sql: String) throws -> SQLiteStatement {
         var statement: OpaquePointer?
         // sqlite3_prepare_v2 returns SQLITE_OK and a statement (nil for an empty string).
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+        guard sqliteAPI.sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw GeoPackageError.sqlite(operation: "prepare \(sql.prefix(80))", message: lastMessage)
         }
         return SQLiteStatement(database: self, handle: statement, sql: sql)
@@ -84,10 +88,10 @@ final class SQLiteDatabase {
     func serialized() throws -> Data {
         var size: sqlite3_int64 = 0
         // sqlite3_serialize returns memory to free with sqlite3_free, or NULL on failure.
-        guard let bytes = sqlite3_serialize(handle, "main", &size, 0) else {
+        guard let bytes = sqliteAPI.sqlite3_serialize(handle, "main", &size, 0) else {
             throw GeoPackageError.sqlite(operation: "serialize", message: lastMessage)
         }
-        defer { sqlite3_free(bytes) }
+        defer { sqliteAPI.sqlite3_free(bytes) }
         return Data(bytes: bytes, count: Int(size))
     }
 }
@@ -104,22 +108,22 @@ final class SQLiteStatement {
         self.sql = sql
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit { _ = sqliteAPI.sqlite3_finalize(handle) }
 
     private func bind(_ values: [SQLValue]) throws {
         // sqlite3_reset returns the error of the last step, already reported; binding is what matters here.
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
+        _ = sqliteAPI.sqlite3_reset(handle)
+        _ = sqliteAPI.sqlite3_clear_bindings(handle)
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             let rc: Int32
             switch value {
-            case .null: rc = sqlite3_bind_null(handle, index)
-            case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
-            case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-            case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, sqliteTransient)
+            case .null: rc = sqliteAPI.sqlite3_bind_null(handle, index)
+            case .integer(let v): rc = sqliteAPI.sqlite3_bind_int64(handle, index, v)
+            case .real(let v): rc = sqliteAPI.sqlite3_bind_double(handle, index, v)
+            case .text(let s): rc = sqliteAPI.sqlite3_bind_text(handle, index, s, -1, sqliteTransient)
             case .blob(let b):
-                rc = b.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32(b.count), sqliteTransient) }
+                rc = b.withUnsafeBytes { sqliteAPI.sqlite3_bind_blob(handle, index, $0.baseAddress, Int32(b.count), sqliteTransient) }
             }
             // sqlite3_bind_* return SQLITE_OK or an error code (range, too big).
             guard rc == SQLITE_OK else {
@@ -132,7 +136,7 @@ final class SQLiteStatement {
     func run(_ values: [SQLValue]) throws {
         try bind(values)
         // sqlite3_step returns SQLITE_DONE when a statement without rows has finished.
-        guard sqlite3_step(handle) == SQLITE_DONE else {
+        guard sqliteAPI.sqlite3_step(handle) == SQLITE_DONE else {
             throw GeoPackageError.sqlite(operation: "step \(sql.prefix(80))", message: database.lastMessage)
         }
     }
@@ -143,23 +147,23 @@ final class SQLiteStatement {
         var out: [[SQLValue]] = []
         while true {
             // sqlite3_step returns SQLITE_ROW for each row, SQLITE_DONE at the end, else an error.
-            let rc = sqlite3_step(handle)
+            let rc = sqliteAPI.sqlite3_step(handle)
             if rc == SQLITE_DONE { return out }
             guard rc == SQLITE_ROW else {
                 throw GeoPackageError.sqlite(operation: "step \(sql.prefix(80))", message: database.lastMessage)
             }
-            out.append((0..<sqlite3_column_count(handle)).map(column))
+            out.append((0..<sqliteAPI.sqlite3_column_count(handle)).map(column))
         }
     }
 
     private func column(_ i: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, i) {
-        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, i))
-        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, i))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(handle, i)))
+        case SQLITE_INTEGER: return .integer(sqliteAPI.sqlite3_column_int64(handle, i))
+        case SQLITE_FLOAT: return .real(sqliteAPI.sqlite3_column_double(handle, i))
+        case SQLITE_TEXT: return sqliteAPI.sqlite3_column_text(handle, i).map { .text(String(cString: $0)) } ?? .null  // NULL only when out of memory
         case SQLITE_BLOB:
-            let count = Int(sqlite3_column_bytes(handle, i))
-            guard count > 0, let p = sqlite3_column_blob(handle, i) else { return .blob([]) }
+            let count = Int(sqliteAPI.sqlite3_column_bytes(handle, i))
+            guard count > 0, let p = sqliteAPI.sqlite3_column_blob(handle, i) else { return .blob([]) }
             return .blob(Array(UnsafeRawBufferPointer(start: p, count: count)))
         default: return .null
         }

@@ -92,3 +92,16 @@ package final class BoundLibrary<Table: Sendable>: Sendable {
         self.name = name
     }
 }
+
+extension Result where Failure == SharedLibrary.LoadFailure {
+    /// The bound table, for calls that take an object only the library itself makes (a context, a
+    /// surface): the wrapper bound the library (and threw if it could not) before it made the
+    /// first such object, so the library is bound wherever this is read.
+    @inline(__always)
+    package func boundAPI<Table>() -> Table where Success == BoundLibrary<Table> {
+        guard case .success(let library) = self else {
+            preconditionFailure("a C library's function was called before the wrapper bound the library")
+        }
+        return library.api
+    }
+}

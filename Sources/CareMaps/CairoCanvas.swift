@@ -66,59 +66,60 @@ enum CairoCanvas {
         format: MapFormat, width: Double, height: Double, pngScale: Double, metadata: DocumentMetadata, cairoPNG: Bool = false,
         draw: (OpaquePointer) throws -> Void
     ) throws -> Data {
+        try CairoLibrary.load()
         let pdfDate = format == .pdf ? try metadata.pdfDate() : ""
         let sink = ByteSink()
         let closure = Unmanaged.passUnretained(sink).toOpaque()
         let surface: OpaquePointer?
         switch format {
         case .pdf:
-            surface = cairo_pdf_surface_create_for_stream(appendToSink, closure, width, height)
+            surface = cairoAPI.cairo_pdf_surface_create_for_stream(appendToSink, closure, width, height)
             if let surface {
-                cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
-                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, metadata.title)
-                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "CareAtlas")
-                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, pdfDate)
-                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, pdfDate)
+                cairoAPI.cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
+                cairoAPI.cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, metadata.title)
+                cairoAPI.cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "CareAtlas")
+                cairoAPI.cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, pdfDate)
+                cairoAPI.cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, pdfDate)
             }
         case .svg:
-            surface = cairo_svg_surface_create_for_stream(appendToSink, closure, width, height)
+            surface = cairoAPI.cairo_svg_surface_create_for_stream(appendToSink, closure, width, height)
         case .png:
-            surface = cairo_image_surface_create(
+            surface = cairoAPI.cairo_image_surface_create(
                 CAIRO_FORMAT_ARGB32, Int32((width * pngScale).rounded()), Int32((height * pngScale).rounded()))
         }
         guard let surface else { throw MapRenderError("Cairo could not create a \(format.rawValue) surface") }
-        defer { cairo_surface_destroy(surface) }
-        try check(cairo_surface_status(surface), "creating the \(format.rawValue) surface")
-        guard let cr = cairo_create(surface) else { throw MapRenderError("Cairo could not create a drawing context") }
-        defer { cairo_destroy(cr) }
+        defer { cairoAPI.cairo_surface_destroy(surface) }
+        try check(cairoAPI.cairo_surface_status(surface), "creating the \(format.rawValue) surface")
+        guard let cr = cairoAPI.cairo_create(surface) else { throw MapRenderError("Cairo could not create a drawing context") }
+        defer { cairoAPI.cairo_destroy(cr) }
         if format == .png {
-            cairo_scale(cr, pngScale, pngScale)
+            cairoAPI.cairo_scale(cr, pngScale, pngScale)
         }
         try selectFont(cr)
         try draw(cr)
-        try check(cairo_status(cr), "drawing")
+        try check(cairoAPI.cairo_status(cr), "drawing")
         switch format {
         case .png:
             if !cairoPNG, let png = PNGWriter.encodeOpaque(surface) { return png }
-            cairo_surface_flush(surface)
-            try check(cairo_surface_write_to_png_stream(surface, appendToSink, closure), "encoding the PNG")
+            cairoAPI.cairo_surface_flush(surface)
+            try check(cairoAPI.cairo_surface_write_to_png_stream(surface, appendToSink, closure), "encoding the PNG")
         case .pdf, .svg:
-            cairo_surface_finish(surface)
-            try check(cairo_surface_status(surface), "writing the \(format.rawValue)")
+            cairoAPI.cairo_surface_finish(surface)
+            try check(cairoAPI.cairo_surface_status(surface), "writing the \(format.rawValue)")
         }
         return sink.data
     }
 
     static func check(_ status: cairo_status_t, _ what: String) throws {
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw MapRenderError("Cairo failed \(what): \(String(cString: cairo_status_to_string(status)))")
+            throw MapRenderError("Cairo failed \(what): \(cairoAPI.cairo_status_to_string(status).map { String(cString: $0) } ?? "status \(status.rawValue)")")
         }
     }
 
     /// Selects the Japanese font and checks that it really has Japanese glyphs: fontconfig silently
     /// substitutes another family when the requested one is not installed, which would draw tofu.
     static func selectFont(_ cr: OpaquePointer, bold: Bool = false) throws {
-        cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairoAPI.cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         let missing = missingGlyphs(cr, "日本語の地図北凡例")
         guard missing.isEmpty else {
             throw MapRenderError(
@@ -128,13 +129,13 @@ enum CairoCanvas {
 
     /// The characters of `text` the current font maps to glyph 0 (.notdef, drawn as tofu).
     static func missingGlyphs(_ cr: OpaquePointer, _ text: String) -> [Character] {
-        guard let font = cairo_get_scaled_font(cr) else { return Array(text) }
+        guard let font = cairoAPI.cairo_get_scaled_font(cr) else { return Array(text) }
         var missing: [Character] = []
         for ch in text where !ch.isWhitespace {
             var glyphs: UnsafeMutablePointer<cairo_glyph_t>?
             var count: Int32 = 0
-            let status = cairo_scaled_font_text_to_glyphs(font, 0, 0, String(ch), -1, &glyphs, &count, nil, nil, nil)
-            defer { if let glyphs { cairo_glyph_free(glyphs) } }
+            let status = cairoAPI.cairo_scaled_font_text_to_glyphs(font, 0, 0, String(ch), -1, &glyphs, &count, nil, nil, nil)
+            defer { if let glyphs { cairoAPI.cairo_glyph_free(glyphs) } }
             if status != CAIRO_STATUS_SUCCESS || count == 0 || (0..<Int(count)).contains(where: { glyphs![$0].index == 0 }) {
                 missing.append(ch)
             }
@@ -190,7 +191,7 @@ final class Advances {
                 x += a
             } else {
                 var e = cairo_text_extents_t()
-                cairo_text_extents(cr, String(scalar), &e)
+                cairoAPI.cairo_text_extents(cr, String(scalar), &e)
                 fonts[font, default: [:]][scalar] = e.x_advance
                 x += e.x_advance
             }
@@ -208,12 +209,12 @@ struct Pen {
     var advances: Advances? = nil
 
     func color(_ c: RGBColor, alpha: Double = 1) {
-        cairo_set_source_rgba(cr, Double(c.r) / 255, Double(c.g) / 255, Double(c.b) / 255, alpha)
+        cairoAPI.cairo_set_source_rgba(cr, Double(c.r) / 255, Double(c.g) / 255, Double(c.b) / 255, alpha)
     }
 
     func font(_ size: Double, bold: Bool = false) {
-        cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
-        cairo_set_font_size(cr, size)
+        cairoAPI.cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairoAPI.cairo_set_font_size(cr, size)
         advances?.select(size: size, bold: bold)
         texts?.size = size
         texts?.bold = bold
@@ -222,12 +223,12 @@ struct Pen {
     /// Records `text` at (x, y) of the user space with the current font and colour.
     private func collect(_ text: String, x: Double, y: Double, halo: Double, into c: TextCollector) {
         var dx = x, dy = y
-        cairo_user_to_device(cr, &dx, &dy)
+        cairoAPI.cairo_user_to_device(cr, &dx, &dy)
         var sx = 1.0, sy = 0.0
-        cairo_user_to_device_distance(cr, &sx, &sy)
+        cairoAPI.cairo_user_to_device_distance(cr, &sx, &sy)
         let k = hypot(sx, sy)
         var r = 0.0, g = 0.0, b = 0.0, a = 1.0
-        cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a)
+        _ = cairoAPI.cairo_pattern_get_rgba(cairoAPI.cairo_get_source(cr), &r, &g, &b, &a)
         func byte(_ v: Double) -> UInt8 { UInt8(max(0, min(255, (v * 255).rounded()))) }
         c.items.append(.init(text: text, x: dx, y: dy, size: c.size * k, bold: c.bold, color: RGBColor(byte(r), byte(g), byte(b)),
                              alpha: a, halo: halo * k))
@@ -240,22 +241,22 @@ struct Pen {
             collect(text, x: x, y: y, halo: halo, into: texts)
             return
         }
-        cairo_move_to(cr, x, y)
-        cairo_text_path(cr, text)
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        cairoAPI.cairo_move_to(cr, x, y)
+        cairoAPI.cairo_text_path(cr, text)
+        cairoAPI.cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         color(RGBColor(255, 255, 255), alpha: 0.85)
-        cairo_set_line_width(cr, halo)
-        cairo_stroke(cr)
+        cairoAPI.cairo_set_line_width(cr, halo)
+        cairoAPI.cairo_stroke(cr)
         color(c)
-        cairo_move_to(cr, x, y)
-        cairo_show_text(cr, text)
+        cairoAPI.cairo_move_to(cr, x, y)
+        cairoAPI.cairo_show_text(cr, text)
     }
 
     /// Advance width of `text` in the current font.
     func width(_ text: String) -> Double {
         if let w = advances?.width(text, cr: cr) { return w }
         var e = cairo_text_extents_t()
-        cairo_text_extents(cr, text, &e)
+        cairoAPI.cairo_text_extents(cr, text, &e)
         return e.x_advance
     }
 
@@ -269,33 +270,33 @@ struct Pen {
             collect(text, x: left, y: y, halo: 0, into: texts)
             return
         }
-        cairo_move_to(cr, left, y)
-        cairo_show_text(cr, text)
+        cairoAPI.cairo_move_to(cr, left, y)
+        cairoAPI.cairo_show_text(cr, text)
     }
 
     func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double) {
-        cairo_rectangle(cr, x, y, w, h)
+        cairoAPI.cairo_rectangle(cr, x, y, w, h)
     }
 
     func fill(_ c: RGBColor) {
         color(c)
-        cairo_fill(cr)
+        cairoAPI.cairo_fill(cr)
     }
 
     func stroke(_ c: RGBColor, width: Double, dash: [Double] = []) {
         color(c)
-        cairo_set_line_width(cr, width)
-        dash.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32($0.count), 0) }
-        cairo_stroke(cr)
-        cairo_set_dash(cr, nil, 0, 0)
+        cairoAPI.cairo_set_line_width(cr, width)
+        dash.withUnsafeBufferPointer { cairoAPI.cairo_set_dash(cr, $0.baseAddress, Int32($0.count), 0) }
+        cairoAPI.cairo_stroke(cr)
+        cairoAPI.cairo_set_dash(cr, nil, 0, 0)
     }
 
     /// Diagonal hatch lines over the current clip inside `box`.
     func hatch(_ box: (x: Double, y: Double, w: Double, h: Double), spacing: Double, width: Double) {
         var d = -box.h
         while d < box.w {
-            cairo_move_to(cr, box.x + d, box.y + box.h)
-            cairo_line_to(cr, box.x + d + box.h, box.y)
+            cairoAPI.cairo_move_to(cr, box.x + d, box.y + box.h)
+            cairoAPI.cairo_line_to(cr, box.x + d + box.h, box.y)
             d += spacing
         }
         stroke(Palette.hatch, width: width)
@@ -312,15 +313,15 @@ struct Pen {
                 for (i, c) in ring.coordinates.enumerated() {
                     let (x, y) = project(c)
                     if i == 0 {
-                        cairo_move_to(cr, x, y)
+                        cairoAPI.cairo_move_to(cr, x, y)
                     } else if i == n - 1 || abs(x - last.x) + abs(y - last.y) >= tolerance {
-                        cairo_line_to(cr, x, y)
+                        cairoAPI.cairo_line_to(cr, x, y)
                     } else {
                         continue
                     }
                     last = (x, y)
                 }
-                cairo_close_path(cr)
+                cairoAPI.cairo_close_path(cr)
             }
         }
         switch geometry {
@@ -338,7 +339,7 @@ struct Pen {
     private func linePath(_ coordinates: [Coordinate], _ project: (Coordinate) -> (Double, Double)) {
         for (i, c) in coordinates.enumerated() {
             let (x, y) = project(c)
-            if i == 0 { cairo_move_to(cr, x, y) } else { cairo_line_to(cr, x, y) }
+            if i == 0 { cairoAPI.cairo_move_to(cr, x, y) } else { cairoAPI.cairo_line_to(cr, x, y) }
         }
     }
 
@@ -348,10 +349,10 @@ struct Pen {
         let r = size / 2
         switch symbol {
         case .circle:
-            cairo_new_sub_path(cr)
-            cairo_arc(cr, x, y, r, 0, 2 * .pi)
+            cairoAPI.cairo_new_sub_path(cr)
+            cairoAPI.cairo_arc(cr, x, y, r, 0, 2 * .pi)
         case .square:
-            cairo_rectangle(cr, x - r * 0.88, y - r * 0.88, r * 1.76, r * 1.76)
+            cairoAPI.cairo_rectangle(cr, x - r * 0.88, y - r * 0.88, r * 1.76, r * 1.76)
         case .triangle:
             polygon([(0, -1.15), (1, 0.6), (-1, 0.6)], x, y, r)
         case .invertedTriangle:
@@ -374,9 +375,9 @@ struct Pen {
 
     private func polygon(_ unit: [(Double, Double)], _ x: Double, _ y: Double, _ r: Double) {
         for (i, p) in unit.enumerated() {
-            if i == 0 { cairo_move_to(cr, x + p.0 * r, y + p.1 * r) } else { cairo_line_to(cr, x + p.0 * r, y + p.1 * r) }
+            if i == 0 { cairoAPI.cairo_move_to(cr, x + p.0 * r, y + p.1 * r) } else { cairoAPI.cairo_line_to(cr, x + p.0 * r, y + p.1 * r) }
         }
-        cairo_close_path(cr)
+        cairoAPI.cairo_close_path(cr)
     }
 }
 

@@ -69,34 +69,34 @@ public struct ChartDrawing: Sendable, Hashable {
     /// Draws the chart with Cairo, scaled into the box (x, y, w, h) of the current user space.
     func draw(pen: Pen, x: Double, y: Double, w: Double, h: Double) {
         let cr = pen.cr
-        cairo_save(cr)
-        cairo_translate(cr, x, y)
+        cairoAPI.cairo_save(cr)
+        cairoAPI.cairo_translate(cr, x, y)
         let k = min(w / width, h / height)
-        cairo_scale(cr, k, k)
+        cairoAPI.cairo_scale(cr, k, k)
         for item in items {
             switch item {
             case let .line(x0, y0, x1, y1, color, width, dash):
-                cairo_move_to(cr, x0, y0)
-                cairo_line_to(cr, x1, y1)
+                cairoAPI.cairo_move_to(cr, x0, y0)
+                cairoAPI.cairo_line_to(cr, x1, y1)
                 pen.stroke(color, width: width, dash: dash)
             case let .polyline(points, color, width):
                 for i in stride(from: 0, to: points.count - 1, by: 2) {
-                    if i == 0 { cairo_move_to(cr, points[i], points[i + 1]) } else { cairo_line_to(cr, points[i], points[i + 1]) }
+                    if i == 0 { cairoAPI.cairo_move_to(cr, points[i], points[i + 1]) } else { cairoAPI.cairo_line_to(cr, points[i], points[i + 1]) }
                 }
                 pen.stroke(color, width: width)
             case let .circle(cx, cy, r, fill, stroke, width):
-                cairo_new_sub_path(cr)
-                cairo_arc(cr, cx, cy, r, 0, 2 * .pi)
-                if let fill { pen.color(fill); cairo_fill_preserve(cr) }
+                cairoAPI.cairo_new_sub_path(cr)
+                cairoAPI.cairo_arc(cr, cx, cy, r, 0, 2 * .pi)
+                if let fill { pen.color(fill); cairoAPI.cairo_fill_preserve(cr) }
                 pen.stroke(stroke, width: width)
             case let .diamond(cx, cy, r, fill, stroke):
-                cairo_move_to(cr, cx, cy - r)
-                cairo_line_to(cr, cx + r, cy)
-                cairo_line_to(cr, cx, cy + r)
-                cairo_line_to(cr, cx - r, cy)
-                cairo_close_path(cr)
+                cairoAPI.cairo_move_to(cr, cx, cy - r)
+                cairoAPI.cairo_line_to(cr, cx + r, cy)
+                cairoAPI.cairo_line_to(cr, cx, cy + r)
+                cairoAPI.cairo_line_to(cr, cx - r, cy)
+                cairoAPI.cairo_close_path(cr)
                 pen.color(fill)
-                cairo_fill_preserve(cr)
+                cairoAPI.cairo_fill_preserve(cr)
                 pen.stroke(stroke, width: 1)
             case let .rect(rx, ry, rw, rh, fill):
                 pen.rect(rx, ry, rw, rh)
@@ -107,6 +107,6 @@ public struct ChartDrawing: Sendable, Hashable {
                 pen.text(text, x: tx, y: ty, align: anchor == .start ? .left : anchor == .middle ? .center : .right)
             }
         }
-        cairo_restore(cr)
+        cairoAPI.cairo_restore(cr)
     }
 }

@@ -27,12 +27,13 @@ public enum FontCheck {
 
     /// Runs `body` on a context (and its surface) of a fresh ARGB image surface with the map font selected.
     static func withContext<T>(width: Int, height: Int, _ body: (OpaquePointer, OpaquePointer) throws -> T) throws -> T {
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)) else {
+        try CairoLibrary.load()
+        guard let surface = cairoAPI.cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)) else {
             throw MapRenderError("Cairo could not create an image surface")
         }
-        defer { cairo_surface_destroy(surface) }
-        guard let cr = cairo_create(surface) else { throw MapRenderError("Cairo could not create a drawing context") }
-        defer { cairo_destroy(cr) }
+        defer { cairoAPI.cairo_surface_destroy(surface) }
+        guard let cr = cairoAPI.cairo_create(surface) else { throw MapRenderError("Cairo could not create a drawing context") }
+        defer { cairoAPI.cairo_destroy(cr) }
         try CairoCanvas.selectFont(cr)
         return try body(cr, surface)
     }
@@ -53,6 +54,7 @@ struct Raster: Equatable {
 
     /// Decodes PNG bytes with Cairo.
     init(png: Data) throws {
+        try CairoLibrary.load()
         final class Source {
             let data: Data
             var offset = 0
@@ -68,20 +70,20 @@ struct Raster: Equatable {
             return CAIRO_STATUS_SUCCESS
         }
         let surface = withExtendedLifetime(source) {
-            cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(source).toOpaque())
+            cairoAPI.cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(source).toOpaque())
         }
         guard let surface else { throw MapRenderError("Cairo could not decode the PNG") }
-        defer { cairo_surface_destroy(surface) }
-        try CairoCanvas.check(cairo_surface_status(surface), "decoding the PNG")
+        defer { cairoAPI.cairo_surface_destroy(surface) }
+        try CairoCanvas.check(cairoAPI.cairo_surface_status(surface), "decoding the PNG")
         self.init(surface: surface)
     }
 
     init(surface: OpaquePointer) {
-        cairo_surface_flush(surface)
-        width = Int(cairo_image_surface_get_width(surface))
-        height = Int(cairo_image_surface_get_height(surface))
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let base = cairo_image_surface_get_data(surface)!
+        cairoAPI.cairo_surface_flush(surface)
+        width = Int(cairoAPI.cairo_image_surface_get_width(surface))
+        height = Int(cairoAPI.cairo_image_surface_get_height(surface))
+        let stride = Int(cairoAPI.cairo_image_surface_get_stride(surface))
+        let base = cairoAPI.cairo_image_surface_get_data(surface)!
         var out = [UInt32](repeating: 0, count: width * height)
         for y in 0..<height {
             let row = UnsafeRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
@@ -95,16 +97,16 @@ struct Raster: Equatable {
     static func text(_ text: String, size: Double, notdef: Bool = false) throws -> Raster {
         let width = Int(size) * (text.count + 2), height = Int(size * 2)
         return try FontCheck.withContext(width: width, height: height) { cr, surface in
-            cairo_set_font_size(cr, size)
-            cairo_set_source_rgb(cr, 1, 1, 1)
-            cairo_paint(cr)
-            cairo_set_source_rgb(cr, 0, 0, 0)
+            cairoAPI.cairo_set_font_size(cr, size)
+            cairoAPI.cairo_set_source_rgb(cr, 1, 1, 1)
+            cairoAPI.cairo_paint(cr)
+            cairoAPI.cairo_set_source_rgb(cr, 0, 0, 0)
             if notdef {
                 var glyphs = (0..<text.count).map { i in cairo_glyph_t(index: 0, x: size / 2 + Double(i) * size, y: size * 1.3) }
-                cairo_show_glyphs(cr, &glyphs, Int32(glyphs.count))
+                cairoAPI.cairo_show_glyphs(cr, &glyphs, Int32(glyphs.count))
             } else {
-                cairo_move_to(cr, size / 2, size * 1.3)
-                cairo_show_text(cr, text)
+                cairoAPI.cairo_move_to(cr, size / 2, size * 1.3)
+                cairoAPI.cairo_show_text(cr, text)
             }
             return Raster(surface: surface)
         }

@@ -63,8 +63,8 @@ struct MapOverlay: Hashable {
     func draw(pen: Pen) {
         let cr = pen.cr
         let layout = self.layout
-        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        cairoAPI.cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
+        cairoAPI.cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         var keepOff = keepOff.map(\.box)
         for layer in points where layer.emphasised {
             for p in layer.positions where extent.contains(p) {
@@ -88,7 +88,7 @@ struct MapOverlay: Hashable {
                 pen.symbol(layer.symbol, x: x, y: y, size: layer.size * u)
             }
             pen.color(layer.color)
-            cairo_fill_preserve(cr)
+            cairoAPI.cairo_fill_preserve(cr)
             pen.stroke(RGBColor(0, 0, 0), width: 1 * u)
         }
         pen.font(7.5 * u)
@@ -122,7 +122,7 @@ public final class MapOverlayCache: @unchecked Sendable {
     var count: Int { lock.withLock { kept.count } }
 
     deinit {
-        for surface in kept.values { cairo_surface_destroy(surface) }
+        for surface in kept.values { cairoAPI.cairo_surface_destroy(surface) }
     }
 
     /// Paints `overlay` on `pen`'s context (whose user space is the map page's), drawing it first
@@ -131,17 +131,17 @@ public final class MapOverlayCache: @unchecked Sendable {
     /// anything else draws the overlay directly.
     func paint(_ overlay: MapOverlay, pen: Pen) {
         let cr = pen.cr
-        guard pen.texts == nil, let target = cairo_get_target(cr) else { return overlay.draw(pen: pen) }
+        guard pen.texts == nil, let target = cairoAPI.cairo_get_target(cr) else { return overlay.draw(pen: pen) }
         let raster: Double?
-        switch cairo_surface_get_type(target) {
+        switch cairoAPI.cairo_surface_get_type(target) {
         case CAIRO_SURFACE_TYPE_PDF, CAIRO_SURFACE_TYPE_RECORDING:
             raster = nil
         case CAIRO_SURFACE_TYPE_IMAGE:
             var m = cairo_matrix_t()
-            cairo_get_matrix(cr, &m)
+            cairoAPI.cairo_get_matrix(cr, &m)
             guard m.xy == 0, m.yx == 0, m.x0 == 0, m.y0 == 0, m.xx == m.yy, m.xx > 0,
-                  Double(cairo_image_surface_get_width(target)) == (overlay.width * m.xx).rounded(),
-                  Double(cairo_image_surface_get_height(target)) == (overlay.height * m.xx).rounded()
+                  Double(cairoAPI.cairo_image_surface_get_width(target)) == (overlay.width * m.xx).rounded(),
+                  Double(cairoAPI.cairo_image_surface_get_height(target)) == (overlay.height * m.xx).rounded()
             else { return overlay.draw(pen: pen) }
             raster = m.xx
         default:
@@ -149,22 +149,22 @@ public final class MapOverlayCache: @unchecked Sendable {
         }
         let key = Key(overlay: overlay, raster: raster)
         guard let source = surface(for: key, like: target) else { return overlay.draw(pen: pen) }
-        cairo_save(cr)
+        cairoAPI.cairo_save(cr)
         if raster != nil {
             // A surface of its own over the kept pixels for each use: Cairo and pixman keep
             // per-use state on a source image, which threads must not share.
-            let view = cairo_image_surface_create_for_data(
-                cairo_image_surface_get_data(source), CAIRO_FORMAT_ARGB32, cairo_image_surface_get_width(source),
-                cairo_image_surface_get_height(source), cairo_image_surface_get_stride(source))
-            cairo_identity_matrix(cr)
-            cairo_set_source_surface(cr, view, 0, 0)
-            cairo_paint(cr)
-            cairo_surface_destroy(view)
+            let view = cairoAPI.cairo_image_surface_create_for_data(
+                cairoAPI.cairo_image_surface_get_data(source), CAIRO_FORMAT_ARGB32, cairoAPI.cairo_image_surface_get_width(source),
+                cairoAPI.cairo_image_surface_get_height(source), cairoAPI.cairo_image_surface_get_stride(source))
+            cairoAPI.cairo_identity_matrix(cr)
+            cairoAPI.cairo_set_source_surface(cr, view, 0, 0)
+            cairoAPI.cairo_paint(cr)
+            cairoAPI.cairo_surface_destroy(view)
         } else {
-            cairo_set_source_surface(cr, source, 0, 0)
-            cairo_paint(cr)
+            cairoAPI.cairo_set_source_surface(cr, source, 0, 0)
+            cairoAPI.cairo_paint(cr)
         }
-        cairo_restore(cr)
+        cairoAPI.cairo_restore(cr)
     }
 
     /// The kept surface of `key`, drawn under the lock the first time with the font options of
@@ -177,31 +177,31 @@ public final class MapOverlayCache: @unchecked Sendable {
         let o = key.overlay
         let surface: OpaquePointer?
         if let k = key.raster {
-            surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32((o.width * k).rounded()), Int32((o.height * k).rounded()))
+            surface = cairoAPI.cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32((o.width * k).rounded()), Int32((o.height * k).rounded()))
         } else {
             var extents = cairo_rectangle_t(x: 0, y: 0, width: o.width, height: o.height)
-            surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents)
+            surface = cairoAPI.cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents)
         }
-        guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else {
-            if let surface { cairo_surface_destroy(surface) }
+        guard let surface, cairoAPI.cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let cr = cairoAPI.cairo_create(surface) else {
+            if let surface { cairoAPI.cairo_surface_destroy(surface) }
             return nil
         }
-        if let options = cairo_font_options_create() {
-            cairo_surface_get_font_options(target, options)
-            cairo_set_font_options(cr, options)
-            cairo_font_options_destroy(options)
+        if let options = cairoAPI.cairo_font_options_create() {
+            cairoAPI.cairo_surface_get_font_options(target, options)
+            cairoAPI.cairo_set_font_options(cr, options)
+            cairoAPI.cairo_font_options_destroy(options)
         }
-        if let k = key.raster { cairo_scale(cr, k, k) }
-        cairo_rectangle(cr, o.frame.x, o.frame.y, o.frame.w, o.frame.h)
-        cairo_clip(cr)
+        if let k = key.raster { cairoAPI.cairo_scale(cr, k, k) }
+        cairoAPI.cairo_rectangle(cr, o.frame.x, o.frame.y, o.frame.w, o.frame.h)
+        cairoAPI.cairo_clip(cr)
         o.draw(pen: Pen(cr: cr))
-        let ok = cairo_status(cr) == CAIRO_STATUS_SUCCESS
-        cairo_destroy(cr)
+        let ok = cairoAPI.cairo_status(cr) == CAIRO_STATUS_SUCCESS
+        cairoAPI.cairo_destroy(cr)
         guard ok else {
-            cairo_surface_destroy(surface)
+            cairoAPI.cairo_surface_destroy(surface)
             return nil
         }
-        cairo_surface_flush(surface)
+        cairoAPI.cairo_surface_flush(surface)
         kept[key] = surface
         return surface
     }

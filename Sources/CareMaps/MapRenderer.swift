@@ -102,16 +102,16 @@ public enum MapRenderer {
             frame: frame, scale: scale, origin: origin, extentMin: Coordinate(x: extent.minX, y: extent.minY),
             extentMaxY: extent.maxY)
 
-        cairo_save(cr)
+        cairoAPI.cairo_save(cr)
         pen.rect(frame.x, frame.y, frame.w, frame.h)
-        cairo_clip(cr)
+        cairoAPI.cairo_clip(cr)
         drawAreas(map, pen: pen, layout: layout, extent: extent, u: u)
         // Outlines in reverse order: the first (innermost stage) is drawn last, on top.
         for outline in map.outlines.reversed() {
             for g in outline.geometries where g.boundingBox.map(extent.intersects) ?? false {
                 pen.path(g, layout.project)
             }
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+            cairoAPI.cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
             pen.stroke(outline.color, width: outline.width * u, dash: outline.dash.map { $0 * u })
         }
         // Labels are placed first, so that symbols keep off them and off the anchor and the inset.
@@ -125,7 +125,7 @@ public enum MapRenderer {
         if let overlays { overlays.paint(overlay, pen: pen) } else { overlay.draw(pen: pen) }
         layout.labelsDrawn = labels.map(\.text)
         layout.scaleBarMetres = scaleBarMetres(layout)
-        cairo_restore(cr)
+        cairoAPI.cairo_restore(cr)
         pen.rect(frame.x, frame.y, frame.w, frame.h)
         pen.stroke(RGBColor(150, 150, 150), width: 0.6 * u)
 
@@ -146,10 +146,10 @@ public enum MapRenderer {
     /// hatched areas, as in QGIS's line-pattern fill.
     private static func drawAreas(_ map: ThematicMap, pen: Pen, layout: Layout, extent: Envelope, u: Double) {
         let cr = pen.cr
-        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
+        cairoAPI.cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
         // Boundaries 0.3 pt wide: a round join cannot be told from a bevel at that width, and
         // costs Cairo's rasteriser an arc at every vertex of every slide.
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL)
+        cairoAPI.cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL)
         var hatched: [Geometry] = []
         var hatchBox: Envelope?
         for area in map.areas {
@@ -159,7 +159,7 @@ public enum MapRenderer {
             let cls = map.classes[area.classIndex]
             pen.path(area.geometry, layout.project, tolerance: 0.3 * u)
             pen.color(cls.color)
-            cairo_fill_preserve(cr)
+            cairoAPI.cairo_fill_preserve(cr)
             pen.stroke(Palette.boundary, width: 0.3 * u)
             if cls.hatched {
                 hatched.append(area.geometry)
@@ -167,16 +167,16 @@ public enum MapRenderer {
             }
         }
         guard let box = hatchBox else { return }
-        cairo_save(cr)
+        cairoAPI.cairo_save(cr)
         for g in hatched { pen.path(g, layout.project, tolerance: 0.3 * u) }
-        cairo_clip(cr)
+        cairoAPI.cairo_clip(cr)
         // The lines over the hatched areas' box, cut to the frame (nothing outside it is seen).
         let (bx0, by1) = layout.project(Coordinate(x: box.minX, y: box.minY))
         let (bx1, by0) = layout.project(Coordinate(x: box.maxX, y: box.maxY))
         let f = layout.frame
         let x0 = max(bx0, f.x), y0 = max(by0, f.y), x1 = min(bx1, f.x + f.w), y1 = min(by1, f.y + f.h)
         if x1 > x0, y1 > y0 { pen.hatch((x0, y0, x1 - x0, y1 - y0), spacing: 4 * u, width: 0.5 * u) }
-        cairo_restore(cr)
+        cairoAPI.cairo_restore(cr)
     }
 
     typealias Box = (x: Double, y: Double, w: Double, h: Double)
@@ -255,7 +255,7 @@ public enum MapRenderer {
         }
         guard any else { return }
         pen.color(layer.color, alpha: 0.85)
-        cairo_fill_preserve(cr)
+        cairoAPI.cairo_fill_preserve(cr)
         pen.stroke(RGBColor(255, 255, 255), width: 0.6 * u)
     }
 
@@ -274,18 +274,18 @@ public enum MapRenderer {
         let k = min((box.w - 2 * pad) / env.width, (box.h - 2 * pad) / env.height)
         let ox = box.x + (box.w - env.width * k) / 2, oy = box.y + (box.h - env.height * k) / 2
         func project(_ c: Coordinate) -> (Double, Double) { (ox + (c.x - env.minX) * k, oy + (env.maxY - c.y) * k) }
-        cairo_save(cr)
+        cairoAPI.cairo_save(cr)
         pen.rect(box.x, box.y, box.w, box.h)
         pen.fill(RGBColor(255, 255, 255))
         pen.rect(box.x, box.y, box.w, box.h)
-        cairo_clip(cr)
-        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
+        cairoAPI.cairo_clip(cr)
+        cairoAPI.cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
         // The overview is a locator of about 150 × 110 pt: vertices closer than 2 pt are left
         // out (at 1 pt its 250 municipalities were half of every map's vertices).
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL)
+        cairoAPI.cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL)
         for g in map.overview where g.boundingBox.map(env.intersects) ?? false { pen.path(g, project, tolerance: 2.0 * u) }
         pen.color(RGBColor(215, 215, 215))
-        cairo_fill_preserve(cr)
+        cairoAPI.cairo_fill_preserve(cr)
         pen.stroke(RGBColor(255, 255, 255), width: 0.25 * u)
         for g in map.overviewHighlight { pen.path(g, project, tolerance: 0.6 * u) }
         pen.fill(RGBColor(120, 120, 120))
@@ -293,7 +293,7 @@ public enum MapRenderer {
         let (x1, y1) = project(Coordinate(x: shown.maxX, y: shown.minY))
         pen.rect(x0, y0, max(x1 - x0, 2 * u), max(y1 - y0, 2 * u))
         pen.stroke(RGBColor(200, 0, 20), width: 1.2 * u)
-        cairo_restore(cr)
+        cairoAPI.cairo_restore(cr)
         pen.rect(box.x, box.y, box.w, box.h)
         pen.stroke(RGBColor(120, 120, 120), width: 0.6 * u)
     }
@@ -326,7 +326,7 @@ public enum MapRenderer {
         // narrower than the 4u margin on the left.
         pen.rect(x - 4 * u, y - 14 * u, length + pen.width(label) / 2 + 8 * u, h + 18 * u)
         pen.color(RGBColor(255, 255, 255), alpha: 0.75)
-        cairo_fill(pen.cr)
+        cairoAPI.cairo_fill(pen.cr)
         for i in 0..<2 {
             pen.rect(x + Double(i) * length / 2, y, length / 2, h)
             pen.fill(i == 0 ? RGBColor(30, 30, 30) : RGBColor(255, 255, 255))
@@ -342,21 +342,21 @@ public enum MapRenderer {
     static func drawNorthArrow(pen: Pen, frame: (x: Double, y: Double, w: Double, h: Double), u: Double, label: String) {
         let cx = frame.x + frame.w - 18 * u, top = frame.y + 10 * u
         let cr = pen.cr
-        cairo_move_to(cr, cx, top)
-        cairo_line_to(cr, cx + 6 * u, top + 18 * u)
-        cairo_line_to(cr, cx, top + 14 * u)
-        cairo_close_path(cr)
+        cairoAPI.cairo_move_to(cr, cx, top)
+        cairoAPI.cairo_line_to(cr, cx + 6 * u, top + 18 * u)
+        cairoAPI.cairo_line_to(cr, cx, top + 14 * u)
+        cairoAPI.cairo_close_path(cr)
         pen.fill(RGBColor(30, 30, 30))
-        cairo_move_to(cr, cx, top)
-        cairo_line_to(cr, cx - 6 * u, top + 18 * u)
-        cairo_line_to(cr, cx, top + 14 * u)
-        cairo_close_path(cr)
+        cairoAPI.cairo_move_to(cr, cx, top)
+        cairoAPI.cairo_line_to(cr, cx - 6 * u, top + 18 * u)
+        cairoAPI.cairo_line_to(cr, cx, top + 14 * u)
+        cairoAPI.cairo_close_path(cr)
         pen.fill(RGBColor(255, 255, 255))
-        cairo_move_to(cr, cx, top)
-        cairo_line_to(cr, cx - 6 * u, top + 18 * u)
-        cairo_line_to(cr, cx, top + 14 * u)
-        cairo_line_to(cr, cx + 6 * u, top + 18 * u)
-        cairo_close_path(cr)
+        cairoAPI.cairo_move_to(cr, cx, top)
+        cairoAPI.cairo_line_to(cr, cx - 6 * u, top + 18 * u)
+        cairoAPI.cairo_line_to(cr, cx, top + 14 * u)
+        cairoAPI.cairo_line_to(cr, cx + 6 * u, top + 18 * u)
+        cairoAPI.cairo_close_path(cr)
         pen.stroke(RGBColor(30, 30, 30), width: 0.6 * u)
         pen.font(9 * u, bold: true)
         pen.color(RGBColor(30, 30, 30))
@@ -381,13 +381,13 @@ public enum MapRenderer {
             pen.rect(box.x, box.y, box.w, box.h)
             pen.color(cls.color)
             if cls.hatched {
-                cairo_save(cr)
-                cairo_fill_preserve(cr)
-                cairo_clip(cr)
+                cairoAPI.cairo_save(cr)
+                cairoAPI.cairo_fill_preserve(cr)
+                cairoAPI.cairo_clip(cr)
                 pen.hatch(box, spacing: 4 * u, width: 0.5 * u)
-                cairo_restore(cr)
+                cairoAPI.cairo_restore(cr)
             } else {
-                cairo_fill(cr)
+                cairoAPI.cairo_fill(cr)
             }
             pen.rect(box.x, box.y, box.w, box.h)
             pen.stroke(Palette.boundary, width: 0.4 * u)
@@ -395,15 +395,15 @@ public enum MapRenderer {
         }
         if !map.outlines.isEmpty || !map.points.isEmpty { y += 6 * u }
         for outline in map.outlines {
-            cairo_move_to(cr, x, y + sh / 2)
-            cairo_line_to(cr, x + sw, y + sh / 2)
+            cairoAPI.cairo_move_to(cr, x, y + sh / 2)
+            cairoAPI.cairo_line_to(cr, x + sw, y + sh / 2)
             pen.stroke(outline.color, width: outline.width * u, dash: outline.dash.map { $0 * u })
             y += legendLabel(outline.name, pen: pen, x: x + sw + 6 * u, y: y, width: width - sw - 6 * u, sh: sh, row: row, u: u)
         }
         for layer in map.points {
             pen.symbol(layer.symbol, x: x + sw / 2, y: y + sh / 2, size: min(layer.size, 9) * u)
             pen.color(layer.color)
-            cairo_fill_preserve(cr)
+            cairoAPI.cairo_fill_preserve(cr)
             pen.stroke(layer.emphasised ? RGBColor(0, 0, 0) : RGBColor(90, 90, 90), width: (layer.emphasised ? 1 : 0.4) * u)
             y += legendLabel(layer.name, pen: pen, x: x + sw + 6 * u, y: y, width: width - sw - 6 * u, sh: sh, row: row, u: u)
         }

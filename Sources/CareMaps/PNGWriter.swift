@@ -12,10 +12,10 @@ enum PNGWriter {
     /// The PNG of `surface` (ARGB32), or nil when it has a pixel that is not opaque (then Cairo's
     /// own writer keeps the alpha channel).
     static func encodeOpaque(_ surface: OpaquePointer) -> Data? {
-        cairo_surface_flush(surface)
-        guard cairo_image_surface_get_format(surface) == CAIRO_FORMAT_ARGB32, let base = cairo_image_surface_get_data(surface) else { return nil }
-        let width = Int(cairo_image_surface_get_width(surface)), height = Int(cairo_image_surface_get_height(surface))
-        let stride = Int(cairo_image_surface_get_stride(surface))
+        cairoAPI.cairo_surface_flush(surface)
+        guard cairoAPI.cairo_image_surface_get_format(surface) == CAIRO_FORMAT_ARGB32, let base = cairoAPI.cairo_image_surface_get_data(surface) else { return nil }
+        let width = Int(cairoAPI.cairo_image_surface_get_width(surface)), height = Int(cairoAPI.cairo_image_surface_get_height(surface))
+        let stride = Int(cairoAPI.cairo_image_surface_get_stride(surface))
         let rowBytes = 1 + 3 * width
         var raw = [UInt8](repeating: 0, count: rowBytes * height)
         let opaque = raw.withUnsafeMutableBufferPointer { out -> Bool in

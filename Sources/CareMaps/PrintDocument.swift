@@ -54,10 +54,10 @@ public struct PrintDocument: Sendable {
         ) { cr in
             let pen = Pen(cr: cr)
             for (i, page) in pages.enumerated() {
-                if i > 0 { cairo_show_page(cr) }
+                if i > 0 { cairoAPI.cairo_show_page(cr) }
                 let landscape = Self.isLandscape(page)
                 // Called before anything is drawn on the page: it sets this page's size.
-                cairo_pdf_surface_set_size(cairo_get_target(cr), landscape ? Self.pageHeight : Self.pageWidth, landscape ? Self.pageWidth : Self.pageHeight)
+                cairoAPI.cairo_pdf_surface_set_size(cairoAPI.cairo_get_target(cr), landscape ? Self.pageHeight : Self.pageWidth, landscape ? Self.pageWidth : Self.pageHeight)
                 for op in page { draw(op, pen: pen, overlays: overlays) }
                 drawFooter(pen: pen, page: i + 1, of: pages.count, landscape: landscape)
             }
@@ -315,21 +315,21 @@ public struct PrintDocument: Sendable {
             pen.text(s, x: x, y: y)
         case .fill(let x, let y, let w, let h, let gray):
             pen.rect(x, y, w, h)
-            cairo_set_source_rgb(cr, gray, gray, gray)
-            cairo_fill(cr)
+            cairoAPI.cairo_set_source_rgb(cr, gray, gray, gray)
+            cairoAPI.cairo_fill(cr)
         case .line(let x0, let y0, let x1, let y1, let width):
-            cairo_move_to(cr, x0, y0)
-            cairo_line_to(cr, x1, y1)
+            cairoAPI.cairo_move_to(cr, x0, y0)
+            cairoAPI.cairo_line_to(cr, x1, y1)
             pen.stroke(RGBColor(90, 90, 90), width: width)
         case .map(let map, let x, let y, let w, let h):
             let size = map.page.size
-            cairo_save(cr)
-            cairo_translate(cr, x, y)
-            cairo_scale(cr, w / size.width, h / size.height)
+            cairoAPI.cairo_save(cr)
+            cairoAPI.cairo_translate(cr, x, y)
+            cairoAPI.cairo_scale(cr, w / size.width, h / size.height)
             pen.rect(0, 0, size.width, size.height)
-            cairo_clip(cr)
+            cairoAPI.cairo_clip(cr)
             MapRenderer.draw(map, pen: pen, width: size.width, height: size.height, overlays: overlays)
-            cairo_restore(cr)
+            cairoAPI.cairo_restore(cr)
         case .chart(let chart, let x, let y, let w, let h):
             chart.draw(pen: pen, x: x, y: y, w: w, h: h)
         }
@@ -352,8 +352,8 @@ public struct PrintDocument: Sendable {
             pen.text(SmallCellPolicy.internalNotice, x: Self.pageWidth / 2, y: 15, align: .center)
         }
         var y = Self.pageHeight - Self.margin - footerHeight + 10
-        cairo_move_to(pen.cr, left, y)
-        cairo_line_to(pen.cr, right, y)
+        cairoAPI.cairo_move_to(pen.cr, left, y)
+        cairoAPI.cairo_line_to(pen.cr, right, y)
         pen.stroke(RGBColor(150, 150, 150), width: 0.4)
         pen.font(7)
         pen.color(RGBColor(70, 70, 70))

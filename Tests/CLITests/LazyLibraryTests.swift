@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// GDAL, PROJ and CBC are bound at first use (dlopen), not linked: a study of GeoJSON and CSV
-/// never loads GDAL, a study with a GeoPackage does, `mclp` and `--help` load none of the three,
+/// GDAL, PROJ, CBC and GEOS are bound at first use (dlopen), not linked: a study of GeoJSON and
+/// CSV never loads GDAL, a study with a GeoPackage does, `mclp` and `--help` load none of the four,
 /// a study run loads CBC, and a library that cannot be loaded is an error naming the file, the
 /// library and the fix. The dynamic loader's own trace (glibc's `LD_DEBUG=libs`) says which
 /// libraries a run loaded.
@@ -51,7 +51,7 @@ import TestSupport
     @Test func aStudyWithoutGDALFormatsNeverLoadsGDAL() throws {
         let r = try Self.run(["validate", "geodata/demo/study.yaml"], environment: ["LD_DEBUG": "libs"])
         #expect(r.status == 0)
-        #expect(r.stderr.contains("libgeos_c.so"))  // the trace is there: a linked library is listed
+        #expect(r.stderr.contains("libgeos_c.so"))  // the trace is there: GEOS, bound by the validation
         #expect(!r.stderr.contains("libgdal"))
     }
 
@@ -74,13 +74,14 @@ import TestSupport
         #expect(text.contains("set CAREATLAS_GDAL_LIBRARY to the path of the GDAL library, or unset it"))
     }
 
-    /// `--help` and `mclp` on projected coordinates load neither PROJ, GDAL nor CBC (the MCLP
-    /// solver is CareAtlas's own).
-    @Test func mclpOnProjectedInputLoadsNeitherPROJNorGDALNorCBC() throws {
+    /// `--help` and `mclp` on projected coordinates load neither PROJ, GDAL, CBC nor GEOS (the
+    /// MCLP solver is CareAtlas's own, its coverage plain distances).
+    @Test func mclpOnProjectedInputLoadsNeitherPROJNorGDALNorCBCNorGEOS() throws {
         let help = try Self.run(["--help"], environment: ["LD_DEBUG": "libs"])
         #expect(help.status == 0)
-        #expect(help.stderr.contains("libgeos_c.so"))
+        #expect(help.stderr.contains("libFoundation.so"))  // the trace is there: a linked library is listed
         #expect(!help.stderr.contains("libproj") && !help.stderr.contains("libgdal") && !help.stderr.contains("libCbc"))
+        #expect(!help.stderr.contains("libgeos"))
         let folder = try MCLPCLITests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let r = try Self.run(
@@ -90,8 +91,9 @@ import TestSupport
             environment: ["LD_DEBUG": "libs"])
         #expect(r.status == 0)
         #expect(r.stdout.hasSuffix("covered=33 optimal=true gap=0\n"))
-        #expect(r.stderr.contains("libgeos_c.so"))
+        #expect(r.stderr.contains("libFoundation.so"))
         #expect(!r.stderr.contains("libproj") && !r.stderr.contains("libgdal") && !r.stderr.contains("libCbc"))
+        #expect(!r.stderr.contains("libgeos"))
     }
 
     /// A study run needs CBC (the staged plans, the disclosure attack): it loads it, and validating
@@ -102,7 +104,7 @@ import TestSupport
         #expect(validate.stderr.contains("libgeos_c.so") && !validate.stderr.contains("libCbcSolver"))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-lazy-\(getpid())-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let gaps = try Self.run(["gaps", "geodata/demo/study.yaml", "--out", folder.path], environment: ["LD_DEBUG": "libs"])
+        let gaps = try Self.run(["gaps", "geodata/demo/study.yaml", "--capacity", "beds", "--out", folder.path], environment: ["LD_DEBUG": "libs"])
         #expect(gaps.status == 0)
         #expect(gaps.stderr.contains("libCbcSolver.so"))
     }
@@ -120,6 +122,16 @@ import TestSupport
         #expect(text.contains("the CBC library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
         #expect(text.contains("set CAREATLAS_CBC_LIBRARY to the path of the CBC library, or unset it"))
         #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+
+    /// A study's areas need GEOS: a GEOS that cannot be loaded is an error naming it.
+    @Test func aGEOSThatCannotBeLoadedIsANamedError() throws {
+        let path = "/nonexistent/careatlas/libgeos_c.so.1"
+        let r = try Self.run(["validate", "geodata/demo/study.yaml"], environment: ["CAREATLAS_GEOS_LIBRARY": path])
+        #expect(r.status != 0)
+        let text = r.stdout + r.stderr
+        #expect(text.contains("the GEOS library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
+        #expect(text.contains("set CAREATLAS_GEOS_LIBRARY to the path of the GEOS library, or unset it"))
     }
 
     /// A study in longitude/latitude needs PROJ: a PROJ that cannot be loaded is an error naming it.

@@ -11,6 +11,6 @@ extension GeometryConvertible {
         guard quadrantSegments >= 1 else {
             throw GeometryError.invalidInput("quadrantSegments must be at least 1, got \(quadrantSegments)")
         }
-        return try unaryGEOS("GEOSBuffer_r") { GEOSBuffer_r($0, $1, distance, Int32(quadrantSegments)) }
+        return try unaryGEOS("GEOSBuffer_r") { geosAPI.GEOSBuffer_r($0, $1, distance, Int32(quadrantSegments)) }
     }
 }

@@ -17,19 +17,21 @@ final class GEOSContext {
     fileprivate(set) var lastMessage: String = ""
 
     init() throws {
+        // Binds the library (first context only): every later GEOS call goes through `geosAPI`.
+        _ = try GEOSLibrary.loaded()
         // GEOS_init_r returns NULL only when it cannot allocate the context.
-        guard let h = GEOS_init_r() else {
+        guard let h = geosAPI.GEOS_init_r() else {
             throw GeometryError.geos(operation: "GEOS_init_r", message: "could not allocate a GEOS context")
         }
         handle = h
         let box = Unmanaged.passUnretained(self).toOpaque()
-        GEOSContext_setErrorMessageHandler_r(handle, { message, userdata in
+        _ = geosAPI.GEOSContext_setErrorMessageHandler_r(handle, { message, userdata in
             guard let message, let userdata else { return }
             Unmanaged<GEOSContext>.fromOpaque(userdata).takeUnretainedValue().lastMessage = String(cString: message)
         }, box)
     }
 
-    deinit { GEOS_finish_r(handle) }
+    deinit { geosAPI.GEOS_finish_r(handle) }
 
     /// The context of the calling thread.
     static func current() throws -> GEOSContext {
@@ -67,7 +69,7 @@ final class GEOSContext {
     /// Copies a string GEOS allocated and frees it with `GEOSFree_r`.
     func takeString(_ pointer: UnsafeMutablePointer<CChar>?, _ operation: String) throws -> String {
         guard let pointer else { throw error(operation) }
-        defer { GEOSFree_r(handle, pointer) }
+        defer { geosAPI.GEOSFree_r(handle, pointer) }
         return String(cString: pointer)
     }
 }

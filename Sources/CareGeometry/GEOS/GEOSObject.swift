@@ -23,7 +23,7 @@ final class GEOSObject {
     }
 
     deinit {
-        if parent == nil { GEOSGeom_destroy_r(context.handle, pointer) }
+        if parent == nil { geosAPI.GEOSGeom_destroy_r(context.handle, pointer) }
     }
 
     /// Borrows a sub-geometry (GEOSGetGeometryN_r, rings): the result keeps `self` alive.
@@ -48,13 +48,13 @@ extension GEOSObject {
         switch geometry {
         case .point(let p):
             // GEOSGeom_createPointFromXY_r returns NULL on exception.
-            guard let g = GEOSGeom_createPointFromXY_r(h, p.coordinate.x, p.coordinate.y) else {
+            guard let g = geosAPI.GEOSGeom_createPointFromXY_r(h, p.coordinate.x, p.coordinate.y) else {
                 throw ctx.error("GEOSGeom_createPointFromXY_r")
             }
             return g
         case .lineString(let l):
             let seq = try sequence(l.coordinates, ctx)
-            guard let g = GEOSGeom_createLineString_r(h, seq) else { throw ctx.error("GEOSGeom_createLineString_r") }
+            guard let g = geosAPI.GEOSGeom_createLineString_r(h, seq) else { throw ctx.error("GEOSGeom_createLineString_r") }
             return g
         case .polygon(let p):
             return try polygon(p, ctx)
@@ -72,7 +72,7 @@ extension GEOSObject {
     private static func sequence(_ coordinates: [Coordinate], _ ctx: GEOSContext) throws -> OpaquePointer {
         // Coordinate is two contiguous Doubles, so the array is the xy buffer GEOS expects.
         let seq = coordinates.withUnsafeBytes { raw -> OpaquePointer? in
-            GEOSCoordSeq_copyFromBuffer_r(
+            geosAPI.GEOSCoordSeq_copyFromBuffer_r(
                 ctx.handle, raw.baseAddress!.assumingMemoryBound(to: Double.self), UInt32(coordinates.count), 0, 0)
         }
         guard let seq else { throw ctx.error("GEOSCoordSeq_copyFromBuffer_r") }
@@ -82,7 +82,7 @@ extension GEOSObject {
     private static func ring(_ r: LinearRing, _ ctx: GEOSContext) throws -> OpaquePointer {
         let seq = try sequence(r.coordinates, ctx)
         // Takes ownership of seq; returns NULL on exception.
-        guard let g = GEOSGeom_createLinearRing_r(ctx.handle, seq) else { throw ctx.error("GEOSGeom_createLinearRing_r") }
+        guard let g = geosAPI.GEOSGeom_createLinearRing_r(ctx.handle, seq) else { throw ctx.error("GEOSGeom_createLinearRing_r") }
         return g
     }
 
@@ -93,13 +93,13 @@ extension GEOSObject {
         do {
             for hole in p.holes { holes.append(try ring(hole, ctx)) }
         } catch {
-            GEOSGeom_destroy_r(ctx.handle, shell)
-            for hole in holes { if let hole { GEOSGeom_destroy_r(ctx.handle, hole) } }
+            geosAPI.GEOSGeom_destroy_r(ctx.handle, shell)
+            for hole in holes { if let hole { geosAPI.GEOSGeom_destroy_r(ctx.handle, hole) } }
             throw error
         }
         // Takes ownership of the rings (not of the array); returns NULL on exception.
         let g = holes.withUnsafeMutableBufferPointer { buffer in
-            GEOSGeom_createPolygon_r(ctx.handle, shell, buffer.baseAddress, UInt32(buffer.count))
+            geosAPI.GEOSGeom_createPolygon_r(ctx.handle, shell, buffer.baseAddress, UInt32(buffer.count))
         }
         guard let g else { throw ctx.error("GEOSGeom_createPolygon_r") }
         return g
@@ -111,12 +111,12 @@ extension GEOSObject {
         do {
             for part in parts { members.append(try make(part, ctx)) }
         } catch {
-            for m in members { if let m { GEOSGeom_destroy_r(ctx.handle, m) } }
+            for m in members { if let m { geosAPI.GEOSGeom_destroy_r(ctx.handle, m) } }
             throw error
         }
         // Takes ownership of the members (not of the array); returns NULL on exception.
         let g = members.withUnsafeMutableBufferPointer { buffer in
-            GEOSGeom_createCollection_r(ctx.handle, Int32(type.rawValue), buffer.baseAddress, UInt32(buffer.count))
+            geosAPI.GEOSGeom_createCollection_r(ctx.handle, Int32(type.rawValue), buffer.baseAddress, UInt32(buffer.count))
         }
         guard let g else { throw ctx.error("GEOSGeom_createCollection_r") }
         return g
@@ -130,9 +130,9 @@ extension GEOSObject {
     /// kind (an empty polygon becomes an empty ``MultiPolygon``).
     func value() throws -> Geometry {
         let h = context.handle
-        let type = GEOSGeomTypeId_r(h, pointer)
+        let type = geosAPI.GEOSGeomTypeId_r(h, pointer)
         // GEOSisEmpty_r returns 2 on exception.
-        let empty = try context.bool(GEOSisEmpty_r(h, pointer), "GEOSisEmpty_r")
+        let empty = try context.bool(geosAPI.GEOSisEmpty_r(h, pointer), "GEOSisEmpty_r")
         switch GEOSGeomTypes(rawValue: UInt32(bitPattern: type)) {
         case GEOS_POINT:
             return empty ? .multiPoint(MultiPoint([])) : .point(try Point(coordinates()[0]))
@@ -156,19 +156,19 @@ extension GEOSObject {
     private func parts() throws -> [GEOSObject] {
         let h = context.handle
         // GEOSGetNumGeometries_r returns -1 on exception.
-        let n = GEOSGetNumGeometries_r(h, pointer)
+        let n = geosAPI.GEOSGetNumGeometries_r(h, pointer)
         guard n >= 0 else { throw context.error("GEOSGetNumGeometries_r") }
-        return try (0..<n).map { try borrow(GEOSGetGeometryN_r(h, pointer, $0), "GEOSGetGeometryN_r") }
-            .filter { try !context.bool(GEOSisEmpty_r(h, $0.pointer), "GEOSisEmpty_r") }
+        return try (0..<n).map { try borrow(geosAPI.GEOSGetGeometryN_r(h, pointer, $0), "GEOSGetGeometryN_r") }
+            .filter { try !context.bool(geosAPI.GEOSisEmpty_r(h, $0.pointer), "GEOSisEmpty_r") }
     }
 
     private func polygonValue() throws -> Polygon {
         let h = context.handle
-        let shell = try borrow(GEOSGetExteriorRing_r(h, pointer), "GEOSGetExteriorRing_r")
+        let shell = try borrow(geosAPI.GEOSGetExteriorRing_r(h, pointer), "GEOSGetExteriorRing_r")
         // GEOSGetNumInteriorRings_r returns -1 on exception.
-        let n = GEOSGetNumInteriorRings_r(h, pointer)
+        let n = geosAPI.GEOSGetNumInteriorRings_r(h, pointer)
         guard n >= 0 else { throw context.error("GEOSGetNumInteriorRings_r") }
-        let holes = try (0..<n).map { try borrow(GEOSGetInteriorRingN_r(h, pointer, $0), "GEOSGetInteriorRingN_r") }
+        let holes = try (0..<n).map { try borrow(geosAPI.GEOSGetInteriorRingN_r(h, pointer, $0), "GEOSGetInteriorRingN_r") }
         return Polygon(
             exterior: try LinearRing(shell.coordinates()),
             holes: try holes.map { try LinearRing($0.coordinates()) })
@@ -178,14 +178,14 @@ extension GEOSObject {
     func coordinates() throws -> [Coordinate] {
         let h = context.handle
         // The sequence is borrowed from the geometry: never destroyed here.
-        guard let seq = GEOSGeom_getCoordSeq_r(h, pointer) else { throw context.error("GEOSGeom_getCoordSeq_r") }
+        guard let seq = geosAPI.GEOSGeom_getCoordSeq_r(h, pointer) else { throw context.error("GEOSGeom_getCoordSeq_r") }
         var size: UInt32 = 0
         // GEOSCoordSeq_getSize_r returns 0 on exception.
-        guard GEOSCoordSeq_getSize_r(h, seq, &size) != 0 else { throw context.error("GEOSCoordSeq_getSize_r") }
+        guard geosAPI.GEOSCoordSeq_getSize_r(h, seq, &size) != 0 else { throw context.error("GEOSCoordSeq_getSize_r") }
         var out = [Coordinate](repeating: Coordinate(x: 0, y: 0), count: Int(size))
         guard size > 0 else { return out }
         let ok = out.withUnsafeMutableBytes { raw in
-            GEOSCoordSeq_copyToBuffer_r(h, seq, raw.baseAddress!.assumingMemoryBound(to: Double.self), 0, 0)
+            geosAPI.GEOSCoordSeq_copyToBuffer_r(h, seq, raw.baseAddress!.assumingMemoryBound(to: Double.self), 0, 0)
         }
         // GEOSCoordSeq_copyToBuffer_r returns 0 on exception.
         guard ok != 0 else { throw context.error("GEOSCoordSeq_copyToBuffer_r") }

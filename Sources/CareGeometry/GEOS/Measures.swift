@@ -9,7 +9,7 @@ extension GeometryConvertible {
         try withGEOS { ctx, g in
             var value = 0.0
             // GEOSArea_r returns 0 on exception.
-            guard GEOSArea_r(ctx.handle, g.pointer, &value) != 0 else { throw ctx.error("GEOSArea_r") }
+            guard geosAPI.GEOSArea_r(ctx.handle, g.pointer, &value) != 0 else { throw ctx.error("GEOSArea_r") }
             return value
         }
     }
@@ -19,7 +19,7 @@ extension GeometryConvertible {
         try withGEOS { ctx, g in
             var value = 0.0
             // GEOSLength_r returns 0 on exception.
-            guard GEOSLength_r(ctx.handle, g.pointer, &value) != 0 else { throw ctx.error("GEOSLength_r") }
+            guard geosAPI.GEOSLength_r(ctx.handle, g.pointer, &value) != 0 else { throw ctx.error("GEOSLength_r") }
             return value
         }
     }
@@ -30,7 +30,7 @@ extension GeometryConvertible {
             let b = try GEOSObject(other.geometry, context: ctx)
             var value = 0.0
             // GEOSDistance_r returns 0 on exception.
-            guard GEOSDistance_r(ctx.handle, a.pointer, b.pointer, &value) != 0 else { throw ctx.error("GEOSDistance_r") }
+            guard geosAPI.GEOSDistance_r(ctx.handle, a.pointer, b.pointer, &value) != 0 else { throw ctx.error("GEOSDistance_r") }
             return value
         }
     }
@@ -39,10 +39,10 @@ extension GeometryConvertible {
     /// ``Geometry/boundingBox`` gives the same rectangle without a GEOS round trip.
     public func envelope() throws -> Envelope? {
         try withGEOS { ctx, g in
-            guard try !ctx.bool(GEOSisEmpty_r(ctx.handle, g.pointer), "GEOSisEmpty_r") else { return nil }
+            guard try !ctx.bool(geosAPI.GEOSisEmpty_r(ctx.handle, g.pointer), "GEOSisEmpty_r") else { return nil }
             var e = Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0)
             // GEOSGeom_getExtent_r returns 0 on exception.
-            guard GEOSGeom_getExtent_r(ctx.handle, g.pointer, &e.minX, &e.minY, &e.maxX, &e.maxY) != 0 else {
+            guard geosAPI.GEOSGeom_getExtent_r(ctx.handle, g.pointer, &e.minX, &e.minY, &e.maxX, &e.maxY) != 0 else {
                 throw ctx.error("GEOSGeom_getExtent_r")
             }
             return e
@@ -52,13 +52,13 @@ extension GeometryConvertible {
     /// The centroid (centre of mass of the highest-dimension parts), by `GEOSGetCentroid_r`;
     /// nil for an empty geometry. May lie outside a concave polygon: see ``pointOnSurface()``.
     public func centroid() throws -> Point? {
-        try pointResult(unaryGEOS("GEOSGetCentroid_r") { GEOSGetCentroid_r($0, $1) })
+        try pointResult(unaryGEOS("GEOSGetCentroid_r") { geosAPI.GEOSGetCentroid_r($0, $1) })
     }
 
     /// A point guaranteed to lie in the interior of a polygonal geometry, by `GEOSPointOnSurface_r`;
     /// nil for an empty geometry. Used for labels and for assigning areas to containers.
     public func pointOnSurface() throws -> Point? {
-        try pointResult(unaryGEOS("GEOSPointOnSurface_r") { GEOSPointOnSurface_r($0, $1) })
+        try pointResult(unaryGEOS("GEOSPointOnSurface_r") { geosAPI.GEOSPointOnSurface_r($0, $1) })
     }
 }
 

@@ -62,7 +62,7 @@ public final class PairwiseContacts {
     deinit {
         // The prepared geometries borrow their sources: destroyed first. Each GEOSObject keeps the
         // context alive until it is itself destroyed.
-        for item in items { if let item { GEOSPreparedGeom_destroy_r(context.handle, item.prepared) } }
+        for item in items { if let item { geosAPI.GEOSPreparedGeom_destroy_r(context.handle, item.prepared) } }
     }
 
     /// The number of geometries.
@@ -80,9 +80,9 @@ public final class PairwiseContacts {
         do {
             context.resetMessage()
             let object = try GEOSObject(geometries[i], context: context)
-            let boundary = try context.own(GEOSBoundary_r(context.handle, object.pointer), "GEOSBoundary_r")
+            let boundary = try context.own(geosAPI.GEOSBoundary_r(context.handle, object.pointer), "GEOSBoundary_r")
             // GEOSPrepare_r returns NULL on exception; the prepared geometry borrows `object`.
-            guard let prepared = GEOSPrepare_r(context.handle, object.pointer) else { throw context.error("GEOSPrepare_r") }
+            guard let prepared = geosAPI.GEOSPrepare_r(context.handle, object.pointer) else { throw context.error("GEOSPrepare_r") }
             items[i] = Item(geometry: object, boundary: boundary, prepared: prepared)
         } catch {
             failures[i] = error
@@ -118,17 +118,17 @@ public final class PairwiseContacts {
         guard let b = items[j] else { throw failures[j]! }
         let h = context.handle
         context.resetMessage()
-        guard try context.bool(GEOSPreparedIntersects_r(h, a.prepared, b.geometry.pointer), "GEOSPreparedIntersects_r") else {
+        guard try context.bool(geosAPI.GEOSPreparedIntersects_r(h, a.prepared, b.geometry.pointer), "GEOSPreparedIntersects_r") else {
             return (0, 0)
         }
-        let overlap = try context.own(GEOSIntersection_r(h, a.geometry.pointer, b.geometry.pointer), "GEOSIntersection_r")
+        let overlap = try context.own(geosAPI.GEOSIntersection_r(h, a.geometry.pointer, b.geometry.pointer), "GEOSIntersection_r")
         var area = 0.0
         // GEOSLength_r and GEOSArea_r return 0 on exception.
-        guard GEOSArea_r(h, overlap.pointer, &area) != 0 else { throw context.error("GEOSArea_r") }
+        guard geosAPI.GEOSArea_r(h, overlap.pointer, &area) != 0 else { throw context.error("GEOSArea_r") }
         if area > 0 && !boundaryWhenOverlapping { return (area, nil) }
-        let lines = try context.own(GEOSIntersection_r(h, a.boundary.pointer, b.boundary.pointer), "GEOSIntersection_r")
+        let lines = try context.own(geosAPI.GEOSIntersection_r(h, a.boundary.pointer, b.boundary.pointer), "GEOSIntersection_r")
         var length = 0.0
-        guard GEOSLength_r(h, lines.pointer, &length) != 0 else { throw context.error("GEOSLength_r") }
+        guard geosAPI.GEOSLength_r(h, lines.pointer, &length) != 0 else { throw context.error("GEOSLength_r") }
         return (area, length)
     }
 }

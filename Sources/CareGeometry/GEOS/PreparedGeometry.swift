@@ -18,26 +18,26 @@ public final class PreparedGeometry {
         context = try GEOSContext()
         source = try GEOSObject(self.geometry, context: context)
         // GEOSPrepare_r returns NULL on exception; the prepared geometry borrows `source`.
-        guard let p = GEOSPrepare_r(context.handle, source.pointer) else { throw context.error("GEOSPrepare_r") }
+        guard let p = geosAPI.GEOSPrepare_r(context.handle, source.pointer) else { throw context.error("GEOSPrepare_r") }
         prepared = p
     }
 
-    deinit { GEOSPreparedGeom_destroy_r(context.handle, prepared) }
+    deinit { geosAPI.GEOSPreparedGeom_destroy_r(context.handle, prepared) }
 
     /// Same semantics as ``GeometryConvertible/contains(_:)``: boundary points are not contained.
     public func contains(_ other: any GeometryConvertible) throws -> Bool {
-        try test(other, "GEOSPreparedContains_r") { GEOSPreparedContains_r($0, $1, $2) }
+        try test(other, "GEOSPreparedContains_r") { geosAPI.GEOSPreparedContains_r($0, $1, $2) }
     }
 
     /// True when `other` has no point outside this geometry (boundary points count as inside).
     /// Use it to assign points to areas so that a point on a shared edge is not lost.
     public func covers(_ other: any GeometryConvertible) throws -> Bool {
-        try test(other, "GEOSPreparedCovers_r") { GEOSPreparedCovers_r($0, $1, $2) }
+        try test(other, "GEOSPreparedCovers_r") { geosAPI.GEOSPreparedCovers_r($0, $1, $2) }
     }
 
     /// Same semantics as ``GeometryConvertible/intersects(_:)``.
     public func intersects(_ other: any GeometryConvertible) throws -> Bool {
-        try test(other, "GEOSPreparedIntersects_r") { GEOSPreparedIntersects_r($0, $1, $2) }
+        try test(other, "GEOSPreparedIntersects_r") { geosAPI.GEOSPreparedIntersects_r($0, $1, $2) }
     }
 
     /// Whether the position lies in the geometry or on its boundary.

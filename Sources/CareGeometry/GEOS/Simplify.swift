@@ -10,6 +10,6 @@ extension GeometryConvertible {
         guard tolerance.isFinite, tolerance >= 0 else {
             throw GeometryError.invalidInput("simplify tolerance must be a finite number ≥ 0, got \(tolerance)")
         }
-        return try unaryGEOS("GEOSTopologyPreserveSimplify_r") { GEOSTopologyPreserveSimplify_r($0, $1, tolerance) }
+        return try unaryGEOS("GEOSTopologyPreserveSimplify_r") { geosAPI.GEOSTopologyPreserveSimplify_r($0, $1, tolerance) }
     }
 }

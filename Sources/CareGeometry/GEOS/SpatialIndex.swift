@@ -19,7 +19,7 @@ public final class SpatialIndex {
         self.envelopes = envelopes
         context = try GEOSContext()
         // GEOSSTRtree_create_r returns NULL on exception.
-        guard let t = GEOSSTRtree_create_r(context.handle, max(2, nodeCapacity)) else {
+        guard let t = geosAPI.GEOSSTRtree_create_r(context.handle, max(2, nodeCapacity)) else {
             throw context.error("GEOSSTRtree_create_r")
         }
         tree = t
@@ -27,14 +27,14 @@ public final class SpatialIndex {
         keys.reserveCapacity(envelopes.count)
         for (index, e) in envelopes.enumerated() {
             guard e.minX.isFinite, e.minY.isFinite, e.maxX.isFinite, e.maxY.isFinite, e.minX <= e.maxX, e.minY <= e.maxY else {
-                GEOSSTRtree_destroy_r(context.handle, t)
+                geosAPI.GEOSSTRtree_destroy_r(context.handle, t)
                 throw GeometryError.invalidInput("spatial index item \(index) has an invalid envelope \(e)")
             }
             // GEOSGeom_createRectangle_r returns NULL on exception (a degenerate box becomes a point).
             let key = try context.own(
-                GEOSGeom_createRectangle_r(context.handle, e.minX, e.minY, e.maxX, e.maxY), "GEOSGeom_createRectangle_r")
+                geosAPI.GEOSGeom_createRectangle_r(context.handle, e.minX, e.minY, e.maxX, e.maxY), "GEOSGeom_createRectangle_r")
             // The item is the index + 1 stored in the pointer bits (never NULL).
-            GEOSSTRtree_insert_r(context.handle, t, key.pointer, UnsafeMutableRawPointer(bitPattern: index + 1))
+            geosAPI.GEOSSTRtree_insert_r(context.handle, t, key.pointer, UnsafeMutableRawPointer(bitPattern: index + 1))
             keys.append(key)
         }
         self.keys = keys
@@ -42,17 +42,17 @@ public final class SpatialIndex {
         _ = query(intersecting: Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0))
     }
 
-    deinit { GEOSSTRtree_destroy_r(context.handle, tree) }
+    deinit { geosAPI.GEOSSTRtree_destroy_r(context.handle, tree) }
 
     /// Indices of the items whose envelope intersects `envelope`, ascending.
     public func query(intersecting envelope: Envelope) -> [Int] {
         guard !envelopes.isEmpty,
-            let box = GEOSGeom_createRectangle_r(context.handle, envelope.minX, envelope.minY, envelope.maxX, envelope.maxY)
+            let box = geosAPI.GEOSGeom_createRectangle_r(context.handle, envelope.minX, envelope.minY, envelope.maxX, envelope.maxY)
         else { return [] }
-        defer { GEOSGeom_destroy_r(context.handle, box) }
+        defer { geosAPI.GEOSGeom_destroy_r(context.handle, box) }
         var found: [Int] = []
         withUnsafeMutablePointer(to: &found) { sink in
-            GEOSSTRtree_query_r(context.handle, tree, box, { item, userdata in
+            geosAPI.GEOSSTRtree_query_r(context.handle, tree, box, { item, userdata in
                 guard let item, let userdata else { return }
                 userdata.assumingMemoryBound(to: [Int].self).pointee.append(Int(bitPattern: item) - 1)
             }, sink)
@@ -74,12 +74,12 @@ public final class SpatialIndex {
     public func nearest(to point: Coordinate) throws -> Int? {
         guard !envelopes.isEmpty else { return nil }
         context.resetMessage()
-        let probe = try context.own(GEOSGeom_createPointFromXY_r(context.handle, point.x, point.y), "GEOSGeom_createPointFromXY_r")
+        let probe = try context.own(geosAPI.GEOSGeom_createPointFromXY_r(context.handle, point.x, point.y), "GEOSGeom_createPointFromXY_r")
         var state = NearestState(envelopes: envelopes, point: point)
         let result = withUnsafeMutablePointer(to: &state) { statePointer -> UnsafeRawPointer? in
             // The probe item is a sentinel (NULL is not allowed as an item, so use a non-index value);
             // the distance callback recognises it by its bit pattern 0 … never inserted.
-            GEOSSTRtree_nearest_generic_r(
+            geosAPI.GEOSSTRtree_nearest_generic_r(
                 context.handle, tree, nil, probe.pointer,
                 { a, b, distance, userdata in
                     guard let userdata, let distance else { return 0 }

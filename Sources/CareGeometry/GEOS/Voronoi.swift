@@ -34,10 +34,10 @@ public enum Voronoi {
         let cells: [Polygon] = try sitesGeometry.withGEOS { ctx, g in
             let frame = try GEOSObject(.polygon(envelope.polygon), context: ctx)
             // GEOSVoronoiDiagram_r returns NULL on exception; onlyEdges = 0 gives polygons.
-            let diagram = try ctx.own(GEOSVoronoiDiagram_r(ctx.handle, g.pointer, frame.pointer, snapTolerance, 0), "GEOSVoronoiDiagram_r")
+            let diagram = try ctx.own(geosAPI.GEOSVoronoiDiagram_r(ctx.handle, g.pointer, frame.pointer, snapTolerance, 0), "GEOSVoronoiDiagram_r")
             // GEOSClipByRect_r returns NULL on exception.
             let clipped = try ctx.own(
-                GEOSClipByRect_r(ctx.handle, diagram.pointer, envelope.minX, envelope.minY, envelope.maxX, envelope.maxY),
+                geosAPI.GEOSClipByRect_r(ctx.handle, diagram.pointer, envelope.minX, envelope.minY, envelope.maxX, envelope.maxY),
                 "GEOSClipByRect_r")
             return try clipped.value().polygons
         }
