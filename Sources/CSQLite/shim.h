@@ -16,7 +16,7 @@
     X(sqlite3_libversion_number) X(sqlite3_bind_blob) X(sqlite3_bind_double) X(sqlite3_bind_int64) \
     X(sqlite3_bind_null) X(sqlite3_bind_text) X(sqlite3_clear_bindings) X(sqlite3_close) \
     X(sqlite3_column_blob) X(sqlite3_column_bytes) X(sqlite3_column_count) X(sqlite3_column_double) \
-    X(sqlite3_column_int64) X(sqlite3_column_text) X(sqlite3_errmsg) X(sqlite3_errstr) \
+    X(sqlite3_column_int64) X(sqlite3_column_text) X(sqlite3_column_type) X(sqlite3_errmsg) X(sqlite3_errstr) \
     X(sqlite3_exec) X(sqlite3_finalize) X(sqlite3_free) X(sqlite3_open_v2) X(sqlite3_prepare_v2) \
     X(sqlite3_reset) X(sqlite3_serialize) X(sqlite3_step)
 

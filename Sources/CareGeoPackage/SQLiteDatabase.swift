@@ -157,7 +157,7 @@ final class SQLiteStatement {
     }
 
     private func column(_ i: Int32) -> SQLValue {
-        switch sqlite3_column_type(handle, i) {
+        switch sqliteAPI.sqlite3_column_type(handle, i) {
         case SQLITE_INTEGER: return .integer(sqliteAPI.sqlite3_column_int64(handle, i))
         case SQLITE_FLOAT: return .real(sqliteAPI.sqlite3_column_double(handle, i))
         case SQLITE_TEXT: return sqliteAPI.sqlite3_column_text(handle, i).map { .text(String(cString: $0)) } ?? .null  // NULL only when out of memory
