@@ -114,8 +114,8 @@ let package = Package(
             dependencies: ["CarePrivacy", "CareAtlas", "CareFormats", "CareGeometry", "CareSolver", "TestSupport",
                            .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "CareExportTests", dependencies: ["CareExport", "CarePrivacy", "CareAtlas", "CareFormats", "CareGeoPackage", "CareMaps", "TestSupport"]),
-        .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CarePrivacy", "CareAtlas", "TestSupport"]),
-        .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
+        .testTarget(name: "CareMapsTests", dependencies: ["CareMaps", "CareLibraries", "CarePrivacy", "CareAtlas", "TestSupport"]),
+        .testTarget(name: "CareGeoPackageTests", dependencies: ["CareGeoPackage", "CareLibraries", "CareAtlas", "CareFormats", "CareGeometry", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["careatlas", "CareFormats", "CareGeoPackage", "TestSupport"], exclude: ["Expected"]),
     ]
 )

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// GDAL, PROJ, CBC and GEOS are bound at first use (dlopen), not linked: a study of GeoJSON and
-/// CSV never loads GDAL, a study with a GeoPackage does, `mclp` and `--help` load none of the four,
+/// No C library is linked: GDAL, PROJ, CBC, GEOS, Cairo and SQLite are bound at first use
+/// (dlopen). A study of GeoJSON and CSV never loads GDAL, a study with a GeoPackage does, `mclp`
+/// and `--help` load none of the six,
 /// a study run loads CBC, and a library that cannot be loaded is an error naming the file, the
 /// library and the fix. The dynamic loader's own trace (glibc's `LD_DEBUG=libs`) says which
 /// libraries a run loaded.
@@ -74,14 +75,14 @@ import TestSupport
         #expect(text.contains("set CAREATLAS_GDAL_LIBRARY to the path of the GDAL library, or unset it"))
     }
 
-    /// `--help` and `mclp` on projected coordinates load neither PROJ, GDAL, CBC nor GEOS (the
-    /// MCLP solver is CareAtlas's own, its coverage plain distances).
-    @Test func mclpOnProjectedInputLoadsNeitherPROJNorGDALNorCBCNorGEOS() throws {
+    /// `--help` and `mclp` on projected coordinates load none of PROJ, GDAL, CBC, GEOS, Cairo and
+    /// SQLite (the MCLP solver is CareAtlas's own, its coverage plain distances).
+    @Test func mclpOnProjectedInputLoadsNoCLibrary() throws {
         let help = try Self.run(["--help"], environment: ["LD_DEBUG": "libs"])
         #expect(help.status == 0)
         #expect(help.stderr.contains("libFoundation.so"))  // the trace is there: a linked library is listed
         #expect(!help.stderr.contains("libproj") && !help.stderr.contains("libgdal") && !help.stderr.contains("libCbc"))
-        #expect(!help.stderr.contains("libgeos"))
+        #expect(!help.stderr.contains("libgeos") && !help.stderr.contains("libcairo") && !help.stderr.contains("libsqlite3"))
         let folder = try MCLPCLITests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let r = try Self.run(
@@ -93,7 +94,7 @@ import TestSupport
         #expect(r.stdout.hasSuffix("covered=33 optimal=true gap=0\n"))
         #expect(r.stderr.contains("libFoundation.so"))
         #expect(!r.stderr.contains("libproj") && !r.stderr.contains("libgdal") && !r.stderr.contains("libCbc"))
-        #expect(!r.stderr.contains("libgeos"))
+        #expect(!r.stderr.contains("libgeos") && !r.stderr.contains("libcairo") && !r.stderr.contains("libsqlite3"))
     }
 
     /// A study run needs CBC (the staged plans, the disclosure attack): it loads it, and validating
