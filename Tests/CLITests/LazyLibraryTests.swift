@@ -110,38 +110,26 @@ import TestSupport
         #expect(gaps.stderr.contains("libCbcSolver.so"))
     }
 
-    /// Without CBC a study run stops at its start with the reason and the fix, and writes nothing:
-    /// it must not go on with the staged plans left out and the disclosure decided without its
-    /// attacker.
-    @Test func aCBCThatCannotBeLoadedStopsAStudyRun() throws {
-        let path = "/nonexistent/careatlas/libCbcSolver.so.3"
+    /// A library a command needs that cannot be loaded is an error naming the library, the file
+    /// tried and the fix, and the command writes nothing: validating the demo study needs PROJ
+    /// (longitude/latitude) and GEOS (its areas); its report needs CBC (bound at the run's start:
+    /// the run must not go on with the staged plans left out and the disclosure decided without its
+    /// attacker), Cairo (maps) and SQLite (the GeoPackage).
+    @Test(arguments: [
+        ("PROJ", "libproj.so.25", "validate"), ("GEOS", "libgeos_c.so.1", "validate"), ("CBC", "libCbcSolver.so.3", "report"),
+        ("Cairo", "libcairo.so.2", "report"), ("SQLite", "libsqlite3.so.0", "report"),
+    ])
+    func aLibraryThatCannotBeLoadedIsANamedError(library: String, file: String, command: String) throws {
+        let path = "/nonexistent/careatlas/\(file)"
+        let variable = "CAREATLAS_\(library.uppercased())_LIBRARY"
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-lazy-\(getpid())-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let r = try Self.run(["report", "geodata/demo/study.yaml", "--out", folder.path], environment: ["CAREATLAS_CBC_LIBRARY": path])
+        let arguments = command == "report" ? ["report", "geodata/demo/study.yaml", "--out", folder.path] : [command, "geodata/demo/study.yaml"]
+        let r = try Self.run(arguments, environment: [variable: path])
         #expect(r.status != 0)
         let text = r.stdout + r.stderr
-        #expect(text.contains("the CBC library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
-        #expect(text.contains("set CAREATLAS_CBC_LIBRARY to the path of the CBC library, or unset it"))
+        #expect(text.contains("the \(library) library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
+        #expect(text.contains("set \(variable) to the path of the \(library) library, or unset it"))
         #expect(!FileManager.default.fileExists(atPath: folder.path))
-    }
-
-    /// A study's areas need GEOS: a GEOS that cannot be loaded is an error naming it.
-    @Test func aGEOSThatCannotBeLoadedIsANamedError() throws {
-        let path = "/nonexistent/careatlas/libgeos_c.so.1"
-        let r = try Self.run(["validate", "geodata/demo/study.yaml"], environment: ["CAREATLAS_GEOS_LIBRARY": path])
-        #expect(r.status != 0)
-        let text = r.stdout + r.stderr
-        #expect(text.contains("the GEOS library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
-        #expect(text.contains("set CAREATLAS_GEOS_LIBRARY to the path of the GEOS library, or unset it"))
-    }
-
-    /// A study in longitude/latitude needs PROJ: a PROJ that cannot be loaded is an error naming it.
-    @Test func aPROJThatCannotBeLoadedIsANamedError() throws {
-        let path = "/nonexistent/careatlas/libproj.so.25"
-        let r = try Self.run(["validate", "geodata/demo/study.yaml"], environment: ["CAREATLAS_PROJ_LIBRARY": path])
-        #expect(r.status != 0)
-        let text = r.stdout + r.stderr
-        #expect(text.contains("the PROJ library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
-        #expect(text.contains("set CAREATLAS_PROJ_LIBRARY to the path of the PROJ library, or unset it"))
     }
 }
