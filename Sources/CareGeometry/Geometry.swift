@@ -45,6 +45,27 @@ public enum GeometryError: Error, Equatable, Sendable, CustomStringConvertible {
         case .proj(let operation, let message): return "PROJ \(operation) failed: \(message)"
         }
     }
+
+    /// Whether GEOS or PROJ itself could not be loaded (it is bound at first use): every later
+    /// call fails the same way, so a caller reports it once instead of per feature.
+    public var isLibraryLoadFailure: Bool {
+        switch self {
+        case .geos(let operation, _), .proj(let operation, _): operation == "loading"
+        case .invalidInput: false
+        }
+    }
+
+    /// Binds GEOS now (it is otherwise bound by the first geometry operation); nil when it is
+    /// bound, else the error naming the libraries tried and the fix. Lets a whole job (a study
+    /// load) stop at its start with one message instead of failing feature by feature.
+    public static func geosLoadFailure() -> GeometryError? {
+        do {
+            _ = try GEOSLibrary.loaded()
+            return nil
+        } catch {
+            return error
+        }
+    }
 }
 
 func checkFinite(_ coordinates: [Coordinate], _ what: String) throws {

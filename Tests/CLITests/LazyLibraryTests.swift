@@ -131,5 +131,7 @@ import TestSupport
         #expect(text.contains("the \(library) library cannot be loaded (tried \(path)): \(path): cannot open shared object file"))
         #expect(text.contains("set \(variable) to the path of the \(library) library, or unset it"))
         #expect(!FileManager.default.fileExists(atPath: folder.path))
+        // Said once, not once per feature or row that needed it.
+        #expect(text.components(separatedBy: "the \(library) library cannot be loaded").count == 2)
     }
 }

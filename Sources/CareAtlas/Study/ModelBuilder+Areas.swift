@@ -203,6 +203,8 @@ extension ModelBuilder {
                     weightedCentroid: inside.coordinate, population: [:], patients: nil, patientBreakdown: [:],
                     parentID: a.parent, groups: [:], institutionIndices: [])
                 byLevel[a.level, default: []].append(area)
+            } catch let error as GeometryError where error.isLibraryLoadFailure {
+                noteLibraryFailure(a.file, "areas cannot be projected", error)
             } catch {
                 d.error(a.file, "feature \(a.feature)", "area \(a.id) cannot be projected to \(crs): \(error)")
             }

@@ -73,6 +73,8 @@ extension ModelBuilder {
                 result.append(Institution(
                     id: r.id, name: r.name, kind: r.kind, position: position, lonLat: lonLat, capacity: r.capacity,
                     attributes: r.attributes, sharedPatients: r.shared, source: r.file, line: r.line, areaIDs: [:]))
+            } catch let error as GeometryError where error.isLibraryLoadFailure {
+                noteLibraryFailure(r.file, "institutions cannot be projected", error)
             } catch {
                 d.error(r.file, location, "institution \(r.id) cannot be projected: \(error)")
             }

@@ -37,10 +37,30 @@ struct ModelBuilder {
     var totalPatients = 0
     /// The converted tables (registries, spreadsheets) being read on other threads.
     var convertedTables: ConvertedTables?
+    /// GEOS or PROJ could not be loaded while projecting: the first file it hit, what failed, how
+    /// many features or rows, and the error. Reported once (``stopOnLibraryFailure()``).
+    var libraryFailure: (file: String, what: String, count: Int, error: GeometryError)?
 
     init(spec: StudySpec, progress: @escaping StudyLoader.Progress) {
         self.spec = spec
         self.progress = progress
+    }
+
+    /// Counts one feature or row that failed because GEOS or PROJ could not be loaded.
+    mutating func noteLibraryFailure(_ file: String, _ what: String, _ error: GeometryError) {
+        if let f = libraryFailure {
+            libraryFailure = (f.file, f.what, f.count + 1, f.error)
+        } else {
+            libraryFailure = (file, what, 1, error)
+        }
+    }
+
+    /// When a library could not be loaded, stops the load with one error saying so (every
+    /// feature after the first failed the same way, and the joins after would only add noise).
+    mutating func stopOnLibraryFailure() throws {
+        guard let f = libraryFailure else { return }
+        d.error(f.file, "", "\(f.count) \(f.what): \(f.error)")
+        throw StudyLoadError(diagnostics: d.sorted)
     }
 
     /// The path shown in diagnostics: relative to the study file's folder when inside it.
@@ -149,6 +169,12 @@ struct ModelBuilder {
     }
 
     mutating func build() throws -> StudyModel {
+        // Every study's areas need GEOS (bound at first use): without it, stop here with one
+        // error rather than one per feature.
+        if let failure = GeometryError.geosLoadFailure() {
+            d.error(spec.file.lastPathComponent, "", "the study's areas cannot be read: \(failure)")
+            throw StudyLoadError(diagnostics: d.sorted)
+        }
         startConvertedTables()
         progress("reading area layers")
         readAreaLayers()
@@ -161,6 +187,7 @@ struct ModelBuilder {
         chooseCRS()
         progress("projecting areas to \(crs)")
         projectAreas()
+        try stopOnLibraryFailure()
         progress("joining population, groupings and patients")
         joinPopulation()
         linkHierarchy()
@@ -169,6 +196,7 @@ struct ModelBuilder {
         readPatients()
         progress("reading institutions")
         readInstitutions()
+        try stopOnLibraryFailure()
         readFlows()
         checkCountTotals()
         progress("computing adjacency")
