@@ -347,7 +347,7 @@ extension CellSortedPoints {
                                         let polynomial = GaussianExpansion.evaluate(
                                             storage.moments.baseAddress! + Int(m) * GaussianExpansion.maximumTerms,
                                             stride: GaussianExpansion.maximumOrder, order: p, wx, wy, powers)
-                                        total.add(exp(-w2) * polynomial)
+                                        total.add(weight.exponential(-w2) * polynomial)
                                         count &+= n
                                         expanded &+= 1
                                         return
@@ -442,7 +442,7 @@ extension GaussianExpansion {
         /// Chooses the order from ρ = 2 α max‖y − t‖ · α reach and builds the moments when the
         /// expansion pays for `queries` queries (``pairCost``, ``termCost``). Returns true when the
         /// expansion is built; otherwise the inner sources stay for the caller.
-        mutating func expand(alpha: Double, queries: Int, powers: UnsafeMutablePointer<Double>) -> Bool {
+        mutating func expand(alpha: Double, _ weight: GaussianWeight, queries: Int, powers: UnsafeMutablePointer<Double>) -> Bool {
             let n = Double(inner.count)
             order = 0
             guard n > 0, alpha * alpha * farthest2 <= 690,
@@ -456,7 +456,7 @@ extension GaussianExpansion {
                 for i in 0..<terms(p) { m[i] = 0 }
                 for source in inner {
                     let vx = alpha * (source.x - t.x), vy = alpha * (source.y - t.y)
-                    accumulate(m.baseAddress!, stride: p, order: p, source.value * exp(-(vx * vx + vy * vy)), vx, vy, powers)
+                    accumulate(m.baseAddress!, stride: p, order: p, source.value * weight.exponential(-(vx * vx + vy * vy)), vx, vy, powers)
                 }
                 for a in 0..<p {
                     for b in 0..<(p - a) { m[offset(a, stride: p) + b] *= localCoefficients[offset(a, stride: maximumOrder) + b] }
@@ -510,10 +510,10 @@ extension GaussianExpansion {
 
         /// The local expansion at query (qx, qy): e^(−‖Δ‖²) Σ L_ab Δ_x^a Δ_y^b, Δ = α(q − t).
         @inline(__always)
-        func value(_ qx: Double, _ qy: Double, alpha: Double, powers: UnsafeMutablePointer<Double>) -> Double {
+        func value(_ qx: Double, _ qy: Double, alpha: Double, _ weight: GaussianWeight, powers: UnsafeMutablePointer<Double>) -> Double {
             let dx = alpha * (qx - centre.x), dy = alpha * (qy - centre.y)
             return moments.withUnsafeBufferPointer { m in
-                exp(-(dx * dx + dy * dy)) * evaluate(m.baseAddress!, stride: order, order: order, dx, dy, powers)
+                weight.exponential(-(dx * dx + dy * dy)) * evaluate(m.baseAddress!, stride: order, order: order, dx, dy, powers)
             }
         }
     }
@@ -605,7 +605,7 @@ extension GaussianExpansion {
         for k in 0..<cellCount { queries += targets.cellStarts[cellIndex[k] + 1] - targets.cellStarts[cellIndex[k]] }
         return scratch.powers.withUnsafeMutableBufferPointer { powers in
             let w = powers.baseAddress!
-            if scratch.block.expand(alpha: alpha, queries: queries, powers: w) {
+            if scratch.block.expand(alpha: alpha, weight, queries: queries, powers: w) {
                 built += 1
             } else {
                 // Inside every catchment of the block, so of each cell (NaN values: counted).
@@ -622,7 +622,7 @@ extension GaussianExpansion {
             }
             for k in 0..<cellCount {
                 let first = targets.cellStarts[cellIndex[k]], last = targets.cellStarts[cellIndex[k] + 1]
-                if scratch.cells[k].expand(alpha: alpha, queries: last - first, powers: w) {
+                if scratch.cells[k].expand(alpha: alpha, weight, queries: last - first, powers: w) {
                     built += 1
                 } else {
                     scratch.cells[k].innerToBoundary()
@@ -638,8 +638,8 @@ extension GaussianExpansion {
                                 let qx = targets.xs[slot], qy = targets.ys[slot]
                                 var total = CompensatedSum()
                                 var count = scratch.block.innerCount + cell.innerCount
-                                if scratch.block.order > 0 { total.add(scratch.block.value(qx, qy, alpha: alpha, powers: w)) }
-                                if cell.order > 0 { total.add(cell.value(qx, qy, alpha: alpha, powers: w)) }
+                                if scratch.block.order > 0 { total.add(scratch.block.value(qx, qy, alpha: alpha, weight, powers: w)) }
+                                if cell.order > 0 { total.add(cell.value(qx, qy, alpha: alpha, weight, powers: w)) }
                                 if !bx.isEmpty {
                                     let run = CellSortedPoints.runSum(
                                         qx, qy, bx.baseAddress!, by.baseAddress!, bv.baseAddress!, 0, bx.count, limit, weight)

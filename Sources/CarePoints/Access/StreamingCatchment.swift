@@ -80,7 +80,7 @@ enum StreamingCatchment {
                 weights: steps.map(\.weight), limit: limit)
             return run(weight, bands, demandGrid, supplyGrid, radius, limit, progress)
         case .gaussian(let sigma):
-            let weight = GaussianWeight(sigma: sigma, detourFactor: detourFactor)
+            let weight = GaussianWeight(sigma: sigma, detourFactor: detourFactor, squaredLimit: limit)
             let expand = GaussianExpansion.worthwhile(alpha: (-weight.scale).squareRoot(), cellSize: demandGrid.cellSize, radius: radius)
             return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress, gaussian: expand ? weight : nil)
         case .gravity(let beta, let minimumCost) where HalfIntegerGravity.halves(beta: beta) != nil:
@@ -263,18 +263,29 @@ struct StepWeight: SquaredDistanceWeight {
 /// exp(d² × s) with s = −detour² / (2σ²): no square root and no division per pair. The exponent
 /// differs from PySAL's `-x * x / (2 * sigma**2)` by at most 7 roundings, ≤ 7.8e−16 × |x|
 /// relative in the weight (≤ 6e−13 at the largest |x| = 745 where e^x is not 0; ≤ 2.3e−15 at
-/// the threshold of the benchmark, |x| = 2), and e^x is ``SIMD4/exponential()`` (within 4.5e−16
-/// relative of libm's `exp`), for every pair, also those the scalar tail of a run takes, so
-/// that a pair's weight does not depend on its place in the run.
+/// the threshold of the benchmark, |x| = 2). e^x is, for every pair (also those the scalar tail of a
+/// run takes, so that a pair's weight does not depend on its place in the run):
+/// - when x_min = s · limit ≥ −64 (the benchmark's: −2), ``BoundedExponential`` on [x_min, 0] with d²
+///   first clamped to the limit (lanes beyond it are discarded by the caller; a lane within keeps its
+///   d²), within 2.3e−16 relative of the true e^x;
+/// - otherwise ``SIMD4/exponential()``, within 4.5e−16 relative of libm's `exp`.
 struct GaussianWeight: SquaredDistanceWeight {
     static var branchFree: Bool { true }
     static var skipsOutside: Bool { true }
     /// −detour² / (2σ²).
     let scale: Double
+    /// e^x on [s · limit, 0], or nil when that range is too wide for its table.
+    let bounded: BoundedExponential?
+    /// The squared limit that d² is clamped to, and −128 s (d² × it = −128 x, exactly).
+    private let squaredLimit: Double
+    private let scaledFactor: Double
     nonisolated(unsafe) private let table = MathTables.exponential
 
-    init(sigma: Double, detourFactor: Double) {
+    init(sigma: Double, detourFactor: Double, squaredLimit: Double) {
         scale = -(detourFactor * detourFactor) / (2 * (sigma * sigma))
+        self.squaredLimit = squaredLimit
+        scaledFactor = -BoundedExponential.stepsPerUnit * scale
+        bounded = BoundedExponential(lowest: squaredLimit * scale)
     }
 
     @inline(__always) func weight(squaredDistance d2: Double) -> Double {
@@ -282,7 +293,20 @@ struct GaussianWeight: SquaredDistanceWeight {
     }
 
     @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
-        (d2 * SIMD4(repeating: scale)).exponential(table)
+        if let bounded {
+            let bound = SIMD4<Double>(repeating: squaredLimit)
+            // min(d², limit), the limit for NaN: u = −128 s d² lies in [0, −128 x_min].
+            let clamped = bound.replacing(with: d2, where: d2 .< bound)
+            return bounded(scaled: clamped * SIMD4(repeating: scaledFactor))
+        }
+        return (d2 * SIMD4(repeating: scale)).exponential(table)
+    }
+
+    /// e^x of one exponent (the expansions' e^(−‖W‖²)): ``BoundedExponential`` when x is in its
+    /// range, else libm's `exp`.
+    @inline(__always) func exponential(_ x: Double) -> Double {
+        if let bounded { return bounded(x) }
+        return Foundation.exp(x)
     }
 }
 

@@ -106,7 +106,7 @@ import TestSupport
         let demand = CellSortedPoints(points: instance.demand, values: instance.population, frame: frame, radius: radius)
         let supply = CellSortedPoints(points: instance.supply, values: instance.capacity, frame: frame, radius: radius)
         let limit = CellSortedPoints.squaredLimit(cost: maximumCost, detourFactor: detourFactor)
-        let weight = GaussianWeight(sigma: sigma, detourFactor: detourFactor)
+        let weight = GaussianWeight(sigma: sigma, detourFactor: detourFactor, squaredLimit: limit)
         let alpha = (-weight.scale).squareRoot()
         let moments = demand.gaussianMoments(alpha: alpha)
         var powers = [Double](repeating: 0, count: GaussianExpansion.maximumOrder)
