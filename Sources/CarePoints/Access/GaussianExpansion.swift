@@ -90,22 +90,23 @@ enum GaussianExpansion {
         return table
     }
 
-    /// Adds g · u_x^a · u_y^b to the moments a + b < p (stored with `stride`); `powers` holds p doubles.
+    /// Adds g · u_x^a · u_y^b to the moments a + b < p (stored with `stride`); `powers` holds p
+    /// values. With `SIMD4<Double>`, four points at once, each lane a partial sum of the moments.
     @inline(__always)
-    static func accumulate(
-        _ moments: UnsafeMutablePointer<Double>, stride: Int, order p: Int, _ g: Double, _ ux: Double, _ uy: Double,
-        _ powers: UnsafeMutablePointer<Double>
+    static func accumulate<V: MomentLanes>(
+        _ moments: UnsafeMutablePointer<V>, stride: Int, order p: Int, _ g: V, _ ux: V, _ uy: V,
+        _ powers: UnsafeMutablePointer<V>
     ) {
         var y = g
         for b in 0..<p {
             powers[b] = y
-            y *= uy
+            y = y * uy
         }
-        var x = 1.0
+        var x = V.unit
         for a in 0..<p {
             let row = moments + offset(a, stride: stride)
             for b in 0..<(p - a) { row[b] += x * powers[b] }
-            x *= ux
+            x = x * ux
         }
     }
 
@@ -205,6 +206,22 @@ enum GaussianExpansion {
             }
         }
     }
+}
+
+/// The values of ``GaussianExpansion/accumulate(_:stride:order:_:_:_:_:)``: one point's (`Double`)
+/// or four points' (`SIMD4<Double>`, one per lane).
+protocol MomentLanes {
+    static var unit: Self { get }
+    static func * (lhs: Self, rhs: Self) -> Self
+    static func += (lhs: inout Self, rhs: Self)
+}
+
+extension Double: MomentLanes {
+    static var unit: Double { 1 }
+}
+
+extension SIMD4: MomentLanes where Scalar == Double {
+    static var unit: SIMD4<Double> { SIMD4(repeating: 1) }
 }
 
 extension CellSortedPoints {
@@ -404,6 +421,8 @@ extension GaussianExpansion {
         /// The local expansion's order (0: none) and its moments L_ab (stride = order).
         var order = 0
         var moments = [Double](repeating: 0, count: GaussianExpansion.maximumTerms)
+        /// Scratch of ``expand``: the moments' four partial sums, then p powers.
+        var lanes = [SIMD4<Double>](repeating: .zero, count: GaussianExpansion.maximumTerms + GaussianExpansion.maximumOrder)
 
         mutating func reset(centre: (x: Double, y: Double), reach: Double) {
             self.centre = centre
@@ -442,7 +461,7 @@ extension GaussianExpansion {
         /// Chooses the order from ρ = 2 α max‖y − t‖ · α reach and builds the moments when the
         /// expansion pays for `queries` queries (``pairCost``, ``termCost``). Returns true when the
         /// expansion is built; otherwise the inner sources stay for the caller.
-        mutating func expand(alpha: Double, _ weight: GaussianWeight, queries: Int, powers: UnsafeMutablePointer<Double>) -> Bool {
+        mutating func expand(alpha: Double, _ weight: GaussianWeight, queries: Int) -> Bool {
             let n = Double(inner.count)
             order = 0
             guard n > 0, alpha * alpha * farthest2 <= 690,
@@ -452,14 +471,32 @@ extension GaussianExpansion {
             guard n * each + Double(queries) * each < n * Double(queries) * pairCost else { return false }
             order = p
             let t = centre
-            moments.withUnsafeMutableBufferPointer { m in
-                for i in 0..<terms(p) { m[i] = 0 }
-                for source in inner {
-                    let vx = alpha * (source.x - t.x), vy = alpha * (source.y - t.y)
-                    accumulate(m.baseAddress!, stride: p, order: p, source.value * weight.exponential(-(vx * vx + vy * vy)), vx, vy, powers)
+            let width = terms(p)
+            // Four sources at a time (lane k: sources k, k + 4, …), the vector e^x; the lanes' partial
+            // moments are added at the end. Missing sources of the last four: at the centre with value 0.
+            let inner = inner
+            lanes.withUnsafeMutableBufferPointer { lanes in
+                let sums = lanes.baseAddress!, powers = sums + maximumTerms
+                for i in 0..<width { sums[i] = .zero }
+                inner.withUnsafeBufferPointer { sources in
+                    var i = 0
+                    while i < sources.count {
+                        var x = SIMD4<Double>(repeating: t.x), y = SIMD4<Double>(repeating: t.y), value = SIMD4<Double>.zero
+                        for lane in 0..<Swift.min(4, sources.count - i) {
+                            (x[lane], y[lane], value[lane]) = sources[i + lane]
+                        }
+                        let vx = alpha * (x - t.x), vy = alpha * (y - t.y)
+                        accumulate(sums, stride: p, order: p, value * weight.exponentials(-(vx * vx + vy * vy)), vx, vy, powers)
+                        i += 4
+                    }
                 }
-                for a in 0..<p {
-                    for b in 0..<(p - a) { m[offset(a, stride: p) + b] *= localCoefficients[offset(a, stride: maximumOrder) + b] }
+                moments.withUnsafeMutableBufferPointer { m in
+                    for a in 0..<p {
+                        for b in 0..<(p - a) {
+                            let k = offset(a, stride: p) + b
+                            m[k] = sums[k].sum() * localCoefficients[offset(a, stride: maximumOrder) + b]
+                        }
+                    }
                 }
             }
             return true
@@ -605,7 +642,7 @@ extension GaussianExpansion {
         for k in 0..<cellCount { queries += targets.cellStarts[cellIndex[k] + 1] - targets.cellStarts[cellIndex[k]] }
         return scratch.powers.withUnsafeMutableBufferPointer { powers in
             let w = powers.baseAddress!
-            if scratch.block.expand(alpha: alpha, weight, queries: queries, powers: w) {
+            if scratch.block.expand(alpha: alpha, weight, queries: queries) {
                 built += 1
             } else {
                 // Inside every catchment of the block, so of each cell (NaN values: counted).
@@ -622,7 +659,7 @@ extension GaussianExpansion {
             }
             for k in 0..<cellCount {
                 let first = targets.cellStarts[cellIndex[k]], last = targets.cellStarts[cellIndex[k] + 1]
-                if scratch.cells[k].expand(alpha: alpha, weight, queries: last - first, powers: w) {
+                if scratch.cells[k].expand(alpha: alpha, weight, queries: last - first) {
                     built += 1
                 } else {
                     scratch.cells[k].innerToBoundary()

@@ -302,6 +302,16 @@ struct GaussianWeight: SquaredDistanceWeight {
         return (d2 * SIMD4(repeating: scale)).exponential(table)
     }
 
+    /// e^x of four exponents (the local expansions' e^(−‖V‖²)): ``BoundedExponential`` when every
+    /// lane is in its range, else ``SIMD4/exponential()``.
+    @inline(__always) func exponentials(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        if let bounded {
+            let u = x * SIMD4(repeating: -BoundedExponential.stepsPerUnit)
+            if allLanes((u .>= SIMD4(repeating: 0)) .& (u .<= SIMD4(repeating: bounded.highestScaled))) { return bounded(scaled: u) }
+        }
+        return x.exponential(table)
+    }
+
     /// e^x of one exponent (the expansions' e^(−‖W‖²)): ``BoundedExponential`` when x is in its
     /// range, else libm's `exp`.
     @inline(__always) func exponential(_ x: Double) -> Double {
