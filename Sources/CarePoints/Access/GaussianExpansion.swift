@@ -90,23 +90,24 @@ enum GaussianExpansion {
         return table
     }
 
-    /// Adds g · u_x^a · u_y^b to the moments a + b < p (stored with `stride`); `powers` holds p
-    /// values. With `SIMD4<Double>`, four points at once, each lane a partial sum of the moments.
+    /// Adds g · u_x^a · u_y^b to the moments a + b < p (stored with `stride`) for four points at
+    /// once, each lane a partial sum of the moments (added by the caller at the end); `powers` holds
+    /// p vectors.
     @inline(__always)
-    static func accumulate<V: MomentLanes>(
-        _ moments: UnsafeMutablePointer<V>, stride: Int, order p: Int, _ g: V, _ ux: V, _ uy: V,
-        _ powers: UnsafeMutablePointer<V>
+    static func accumulate(
+        _ moments: UnsafeMutablePointer<SIMD4<Double>>, stride: Int, order p: Int, _ g: SIMD4<Double>, _ ux: SIMD4<Double>,
+        _ uy: SIMD4<Double>, _ powers: UnsafeMutablePointer<SIMD4<Double>>
     ) {
         var y = g
         for b in 0..<p {
             powers[b] = y
-            y = y * uy
+            y *= uy
         }
-        var x = V.unit
+        var x = SIMD4<Double>(repeating: 1)
         for a in 0..<p {
             let row = moments + offset(a, stride: stride)
             for b in 0..<(p - a) { row[b] += x * powers[b] }
-            x = x * ux
+            x *= ux
         }
     }
 
@@ -208,22 +209,6 @@ enum GaussianExpansion {
     }
 }
 
-/// The values of ``GaussianExpansion/accumulate(_:stride:order:_:_:_:_:)``: one point's (`Double`)
-/// or four points' (`SIMD4<Double>`, one per lane).
-protocol MomentLanes {
-    static var unit: Self { get }
-    static func * (lhs: Self, rhs: Self) -> Self
-    static func += (lhs: inout Self, rhs: Self)
-}
-
-extension Double: MomentLanes {
-    static var unit: Double { 1 }
-}
-
-extension SIMD4: MomentLanes where Scalar == Double {
-    static var unit: SIMD4<Double> { SIMD4(repeating: 1) }
-}
-
 extension CellSortedPoints {
     /// The centre of cell (row, column), from the grid's geometry (the expansions' centre c).
     @inline(__always)
@@ -286,30 +271,40 @@ extension CellSortedPoints {
             reach.withUnsafeMutableBufferPointer { reachBuffer in
                 let out = SharedBuffer(momentBuffer), reaches = SharedBuffer(reachBuffer)
                 ParallelChunks.forEach(count: blockCount, chunkSize: 64) { chunk in
-                    var raw = [Double](repeating: 0, count: width)
-                    var powers = [Double](repeating: 0, count: GaussianExpansion.maximumOrder)
-                    raw.withUnsafeMutableBufferPointer { m in
-                        powers.withUnsafeMutableBufferPointer { w in
-                            for b in chunk where counts[b] > 0 {
-                                let c = centre(row: b / blockColumns, column: b % blockColumns, span: span)
-                                var far = 0.0
-                                for i in 0..<width { m[i] = 0 }
-                                for slots in ranges(b) {
-                                    for slot in slots {
-                                        let dx = xs[slot] - c.x, dy = ys[slot] - c.y
-                                        far = Swift.max(far, (dx * dx + dy * dy).squareRoot())
-                                        guard index[b] >= 0, !values[slot].isNaN else { continue }
-                                        let ux = alpha * dx, uy = alpha * dy
-                                        GaussianExpansion.accumulate(
-                                            m.baseAddress!, stride: GaussianExpansion.maximumOrder, order: GaussianExpansion.maximumOrder,
-                                            values[slot] * exp(-(ux * ux + uy * uy)), ux, uy, w.baseAddress!)
-                                    }
-                                }
-                                reaches[b] = far + slack
-                                guard index[b] >= 0 else { continue }
-                                let base = Int(index[b]) * width
-                                for i in 0..<width { out[base + i] = m[i] * GaussianExpansion.sourceCoefficients[i] }
+                    // The moments' four partial sums (lane k: the block's points k, k + 4, …), then
+                    // the powers of ``GaussianExpansion/accumulate(_:stride:order:_:_:_:_:)``.
+                    var raw = [SIMD4<Double>](repeating: .zero, count: width + GaussianExpansion.maximumOrder)
+                    raw.withUnsafeMutableBufferPointer { buffer in
+                        let m = buffer.baseAddress!, w = m + width
+                        for b in chunk where counts[b] > 0 {
+                            let c = centre(row: b / blockColumns, column: b % blockColumns, span: span)
+                            var far = 0.0
+                            for i in 0..<width { m[i] = .zero }
+                            // Four points at a time; lanes left empty hold the centre with value 0.
+                            var x = SIMD4<Double>(repeating: c.x), y = SIMD4<Double>(repeating: c.y), v = SIMD4<Double>.zero
+                            var lane = 0
+                            func flush() {
+                                let ux = alpha * (x - c.x), uy = alpha * (y - c.y)
+                                GaussianExpansion.accumulate(
+                                    m, stride: GaussianExpansion.maximumOrder, order: GaussianExpansion.maximumOrder,
+                                    v * (-(ux * ux + uy * uy)).exponential(), ux, uy, w)
+                                (x, y, v, lane) = (SIMD4(repeating: c.x), SIMD4(repeating: c.y), .zero, 0)
                             }
+                            for slots in ranges(b) {
+                                for slot in slots {
+                                    let dx = xs[slot] - c.x, dy = ys[slot] - c.y
+                                    far = Swift.max(far, (dx * dx + dy * dy).squareRoot())
+                                    guard index[b] >= 0, !values[slot].isNaN else { continue }
+                                    (x[lane], y[lane], v[lane]) = (xs[slot], ys[slot], values[slot])
+                                    lane += 1
+                                    if lane == 4 { flush() }
+                                }
+                            }
+                            if lane > 0 { flush() }
+                            reaches[b] = far + slack
+                            guard index[b] >= 0 else { continue }
+                            let base = Int(index[b]) * width
+                            for i in 0..<width { out[base + i] = m[i].sum() * GaussianExpansion.sourceCoefficients[i] }
                         }
                     }
                 }
@@ -349,12 +344,16 @@ extension CellSortedPoints {
                                 let size = cellSize * Double(blocks.span)
                                 let cx = minX + (Double(column) + 0.5) * size - qx
                                 let cy = minY + (Double(row) + 0.5) * size - qy
-                                let centreDistance = (cx * cx + cy * cy).squareRoot()
+                                let centre2 = cx * cx + cy * cy
                                 let reach = storage.reach[b]
-                                // Wholly beyond the search radius: no pair.
-                                if centreDistance - reach > r { return }
+                                // Wholly beyond the search radius (centre distance − reach > r): no pair.
+                                // Squared, without a square root per block: the roundings (≈ 1e−16
+                                // relative) are far below the slack (≥ 1e−9 of the radius).
+                                let beyond = r + reach
+                                if centre2 > beyond * beyond { return }
                                 let m = storage.block[b]
-                                if m >= 0 && centreDistance + reach <= within {
+                                let inside = within - reach
+                                if m >= 0 && inside >= 0 && centre2 <= inside * inside {
                                     // W = α(c − q): the moments' signs carry the (−2)^(a+b).
                                     let wx = alpha * cx, wy = alpha * cy
                                     let w2 = wx * wx + wy * wy
@@ -657,6 +656,8 @@ extension GaussianExpansion {
                 scratch.block.inner.removeAll(keepingCapacity: true)
                 scratch.block.innerCount = 0
             }
+            // One copy of the block's sources for the queries' loops (not one per query).
+            let block = scratch.block
             for k in 0..<cellCount {
                 let first = targets.cellStarts[cellIndex[k]], last = targets.cellStarts[cellIndex[k] + 1]
                 if scratch.cells[k].expand(alpha: alpha, weight, queries: last - first) {
@@ -674,8 +675,8 @@ extension GaussianExpansion {
                             for slot in first..<last {
                                 let qx = targets.xs[slot], qy = targets.ys[slot]
                                 var total = CompensatedSum()
-                                var count = scratch.block.innerCount + cell.innerCount
-                                if scratch.block.order > 0 { total.add(scratch.block.value(qx, qy, alpha: alpha, weight, powers: w)) }
+                                var count = block.innerCount + cell.innerCount
+                                if block.order > 0 { total.add(block.value(qx, qy, alpha: alpha, weight, powers: w)) }
                                 if cell.order > 0 { total.add(cell.value(qx, qy, alpha: alpha, weight, powers: w)) }
                                 if !bx.isEmpty {
                                     let run = CellSortedPoints.runSum(
