@@ -14,7 +14,7 @@ import Foundation
 ///     e^x = E_k · e^(r'/128) = E_k + E_k · p(r'),  E_k = e^(−k/128) rounded to nearest,
 ///     p(r') = Σ_{n=1…5} (r'/128)ⁿ / n!  (Taylor, Estrin's form; coefficients 128⁻ⁿ/n! rounded once)
 ///
-/// (x + k/128 = r'/128.)
+/// since x = −k/128 + r'/128.
 ///
 /// Error bound, relative to the true e^x, with r = r'/128, |r| ≤ 1/256:
 /// - truncation: r⁶/720 · e^|r| ≤ 2⁻⁴⁸/720 · 1.004 ≤ 5.0e−18;
@@ -30,7 +30,7 @@ import Foundation
 ///
 /// The table E_0 … E_K, K = ⌈−128 `lowest`⌉ ≤ ``maximumIndex``, is built once per run: E_k =
 /// (e^(−1/128))^k in double-double arithmetic (e^(−1/128) by its Taylor series, products exact to
-/// ≈ 2⁻¹⁰⁴ with the fused product's error term), then rounded to the nearest double; the
+/// ≈ 2⁻¹⁰⁴ with the fused product's error term — libm's exact `fma` on CPUs without one), then rounded to the nearest double; the
 /// accumulated error, ≤ 8,192 × 3 × 2⁻¹⁰⁴ ≈ 1.2e−27 relative, can mislead the rounding only for a
 /// value within that of a midpoint between two doubles (tested against glibc's 64-bit `expl`).
 ///

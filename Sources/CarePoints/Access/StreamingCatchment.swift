@@ -31,7 +31,8 @@ import Foundation
 ///   the supply points wholly inside the catchments of a whole demand cell by a local expansion
 ///   about that cell's centre; the pairs the circle may cut, and cells too wide for the expansion
 ///   (small σ), take the per-pair path below with the exact cut-off.
-/// - The Gaussian's per-pair f is a vectorised e^x (``GaussianWeight``), gravity's max(c, c_min)^(−β) a
+/// - The Gaussian's per-pair f is a vectorised e^x (``GaussianWeight``: a table of the run's range
+///   [s·limit, 0], ``BoundedExponential``, when that range is within [−64, 0]), gravity's max(c, c_min)^(−β) a
 ///   vectorised e^(−β/2 · ln(detour² d²)) from d² (``GravityWeight``), both within 1e−12 of libm (documented bounds
 ///   and tests in `ExponentialTests` and `LogarithmTests`); for β a multiple of ½ up to 8, gravity's f is
 ///   1 / (powers and square roots of detour² d²) instead, within 4.4e−15 (``HalfIntegerGravityWeight``).
