@@ -335,61 +335,76 @@ extension CellSortedPoints {
                 values.withUnsafeBufferPointer { values in
                     cellStarts.withUnsafeBufferPointer { starts in
                         cells.withStorage { storage in
-                            func visit(_ level: Int, _ column: Int, _ row: Int) {
-                                let blocks = storage.levels[level]
-                                guard column < blocks.columns, row < blocks.rows else { return }
-                                let b = blocks.first + row * blocks.columns + column
-                                let n = Int(storage.count[b])
-                                guard n > 0 else { return }
+                            // Depth first with an explicit stack of (row, column, level) packed in
+                            // one Int, the quarters pushed in reverse so that they are taken in row
+                            // order: the same order as a recursion, without its calls or the dynamic
+                            // exclusivity checks of the variables a recursive local function captures.
+                            // At most 1 + 3 × maximumLevel entries are pending.
+                            withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * GaussianExpansion.CellMoments.maximumLevel + 4) { stack in
+                                let top = storage.levels.count - 1
+                                let blocks = storage.levels[top]
                                 let size = cellSize * Double(blocks.span)
-                                let cx = minX + (Double(column) + 0.5) * size - qx
-                                let cy = minY + (Double(row) + 0.5) * size - qy
-                                let centre2 = cx * cx + cy * cy
-                                let reach = storage.reach[b]
-                                // Wholly beyond the search radius (centre distance − reach > r): no pair.
-                                // Squared, without a square root per block: the roundings (≈ 1e−16
-                                // relative) are far below the slack (≥ 1e−9 of the radius).
-                                let beyond = r + reach
-                                if centre2 > beyond * beyond { return }
-                                let m = storage.block[b]
-                                let inside = within - reach
-                                if m >= 0 && inside >= 0 && centre2 <= inside * inside {
-                                    // W = α(c − q): the moments' signs carry the (−2)^(a+b).
-                                    let wx = alpha * cx, wy = alpha * cy
-                                    let w2 = wx * wx + wy * wy
-                                    if w2 <= 690, let p = GaussianExpansion.order(radius: 2 * alpha * reach * w2.squareRoot()),
-                                       GaussianExpansion.pays(order: p, points: n)
-                                    {
-                                        let polynomial = GaussianExpansion.evaluate(
-                                            storage.moments.baseAddress! + Int(m) * GaussianExpansion.maximumTerms,
-                                            stride: GaussianExpansion.maximumOrder, order: p, wx, wy, powers)
-                                        total.add(weight.exponential(-w2) * polynomial)
-                                        count &+= n
-                                        expanded &+= 1
-                                        return
+                                let rowLow = Self.clamp((qy - r - minY) / size, blocks.rows)
+                                let rowHigh = Self.clamp((qy + r - minY) / size, blocks.rows)
+                                let columnLow = Self.clamp((qx - r - minX) / size, blocks.columns)
+                                let columnHigh = Self.clamp((qx + r - minX) / size, blocks.columns)
+                                for topRow in rowLow...rowHigh {
+                                    for topColumn in columnLow...columnHigh {
+                                        stack[0] = topRow << 36 | topColumn << 4 | top
+                                        var depth = 1
+                                        while depth > 0 {
+                                            depth -= 1
+                                            let entry = stack[depth]
+                                            let level = entry & 15, column = (entry >> 4) & 0xFFFF_FFFF, row = entry >> 36
+                                            let blocks = storage.levels[level]
+                                            guard column < blocks.columns, row < blocks.rows else { continue }
+                                            let b = blocks.first + row * blocks.columns + column
+                                            let n = Int(storage.count[b])
+                                            guard n > 0 else { continue }
+                                            let size = cellSize * Double(blocks.span)
+                                            let cx = minX + (Double(column) + 0.5) * size - qx
+                                            let cy = minY + (Double(row) + 0.5) * size - qy
+                                            let centre2 = cx * cx + cy * cy
+                                            let reach = storage.reach[b]
+                                            // Wholly beyond the search radius (centre distance − reach > r): no
+                                            // pair. Squared, without a square root per block: the roundings
+                                            // (≈ 1e−16 relative) are far below the slack (≥ 1e−9 of the radius).
+                                            let beyond = r + reach
+                                            if centre2 > beyond * beyond { continue }
+                                            let m = storage.block[b]
+                                            let inside = within - reach
+                                            if m >= 0 && inside >= 0 && centre2 <= inside * inside {
+                                                // W = α(c − q): the moments' signs carry the (−2)^(a+b).
+                                                let wx = alpha * cx, wy = alpha * cy
+                                                let w2 = wx * wx + wy * wy
+                                                if w2 <= 690, let p = GaussianExpansion.order(radius: 2 * alpha * reach * w2.squareRoot()),
+                                                   GaussianExpansion.pays(order: p, points: n)
+                                                {
+                                                    let polynomial = GaussianExpansion.evaluate(
+                                                        storage.moments.baseAddress! + Int(m) * GaussianExpansion.maximumTerms,
+                                                        stride: GaussianExpansion.maximumOrder, order: p, wx, wy, powers)
+                                                    total.add(weight.exponential(-w2) * polynomial)
+                                                    count &+= n
+                                                    expanded &+= 1
+                                                    continue
+                                                }
+                                            }
+                                            if level == 0 {
+                                                let cell = row * columns + column
+                                                let start = starts[cell], end = starts[cell + 1]
+                                                let run = Self.runSum(
+                                                    qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
+                                                total.add(run.sum)
+                                                count &+= run.count
+                                                continue
+                                            }
+                                            for quarter in (0..<4).reversed() {
+                                                stack[depth] = (2 * row + quarter / 2) << 36 | (2 * column + quarter % 2) << 4 | (level - 1)
+                                                depth += 1
+                                            }
+                                        }
                                     }
                                 }
-                                if level == 0 {
-                                    let cell = row * columns + column
-                                    let start = starts[cell], end = starts[cell + 1]
-                                    let run = Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
-                                    total.add(run.sum)
-                                    count &+= run.count
-                                    return
-                                }
-                                for quarter in 0..<4 {
-                                    visit(level - 1, 2 * column + quarter % 2, 2 * row + quarter / 2)
-                                }
-                            }
-                            let top = storage.levels.count - 1
-                            let blocks = storage.levels[top]
-                            let size = cellSize * Double(blocks.span)
-                            let rowLow = Self.clamp((qy - r - minY) / size, blocks.rows)
-                            let rowHigh = Self.clamp((qy + r - minY) / size, blocks.rows)
-                            let columnLow = Self.clamp((qx - r - minX) / size, blocks.columns)
-                            let columnHigh = Self.clamp((qx + r - minX) / size, blocks.columns)
-                            for row in rowLow...rowHigh {
-                                for column in columnLow...columnHigh { visit(top, column, row) }
                             }
                         }
                     }
