@@ -175,6 +175,9 @@ enum GaussianExpansion {
         /// Per block, the largest distance of a point from the block's centre, plus the grid's slack.
         let reach: [Double]
         let moments: [Double]
+        /// The grid's values with NaN set to 0, for the pair loops: a NaN term is left out of the
+        /// sums, and 0 × w adds the same +0 without a test per term (``CellSortedPoints/runSum``).
+        let numbers: [Double]
 
         struct Level: Sendable {
             /// Cells per side of a block.
@@ -237,7 +240,9 @@ extension CellSortedPoints {
             reach += part.reach
             moments += part.moments
         }
-        return GaussianExpansion.CellMoments(alpha: alpha, levels: levels, count: count, block: block, reach: reach, moments: moments)
+        return GaussianExpansion.CellMoments(
+            alpha: alpha, levels: levels, count: count, block: block, reach: reach, moments: moments,
+            numbers: values.map { $0.isNaN ? 0 : $0 })
     }
 
     /// One level of ``gaussianMoments(alpha:)``: blocks of span × span cells.
@@ -328,11 +333,13 @@ extension CellSortedPoints {
         // A point within this distance of q is within the limit, whatever the roundings.
         let within = limit.squareRoot() - 3 * slack
         let alpha = cells.alpha
+        // The pairs over the NaN-free values without a NaN test where the table serves.
+        let table = TableGaussianWeight(weight)
         var total = CompensatedSum()
         var count = 0, expanded = 0
         xs.withUnsafeBufferPointer { xs in
             ys.withUnsafeBufferPointer { ys in
-                values.withUnsafeBufferPointer { values in
+                cells.numbers.withUnsafeBufferPointer { values in
                     cellStarts.withUnsafeBufferPointer { starts in
                         cells.withStorage { storage in
                             // Depth first with an explicit stack of (row, column, level) packed in
@@ -392,8 +399,11 @@ extension CellSortedPoints {
                                             if level == 0 {
                                                 let cell = row * columns + column
                                                 let start = starts[cell], end = starts[cell + 1]
-                                                let run = Self.runSum(
-                                                    qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
+                                                let run = if let table {
+                                                    Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, table)
+                                                } else {
+                                                    Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
+                                                }
                                                 total.add(run.sum)
                                                 count &+= run.count
                                                 continue
@@ -431,6 +441,8 @@ extension GaussianExpansion {
         var innerCount = 0
         /// The largest squared distance of an inner source from the centre.
         var farthest2 = 0.0
+        /// Sources summed pair by pair; NaN values are stored as 0 (``CellSortedPoints/runSum``'s
+        /// `termsAreNumbers`: a NaN term adds 0 either way).
         var boundaryX: [Double] = [], boundaryY: [Double] = [], boundaryValues: [Double] = []
         /// The local expansion's order (0: none) and its moments L_ab (stride = order).
         var order = 0
@@ -460,7 +472,7 @@ extension GaussianExpansion {
             } else {
                 boundaryX.append(x)
                 boundaryY.append(y)
-                boundaryValues.append(value)
+                boundaryValues.append(value.isNaN ? 0 : value)
             }
         }
 
@@ -594,6 +606,8 @@ extension GaussianExpansion {
     ) -> Int {
         let slack = Swift.max(sources.slack, targets.slack)
         let root = limit.squareRoot()
+        // The boundary's values hold no NaN: the pairs without a NaN test where the table serves.
+        let table = TableGaussianWeight(weight)
         // The block's cells with points, and the block's centre and reach.
         let t = targets.centre(row: row, column: column, span: span)
         var blockReach = 0.0
@@ -694,8 +708,13 @@ extension GaussianExpansion {
                                 if block.order > 0 { total.add(block.value(qx, qy, alpha: alpha, weight, powers: w)) }
                                 if cell.order > 0 { total.add(cell.value(qx, qy, alpha: alpha, weight, powers: w)) }
                                 if !bx.isEmpty {
-                                    let run = CellSortedPoints.runSum(
-                                        qx, qy, bx.baseAddress!, by.baseAddress!, bv.baseAddress!, 0, bx.count, limit, weight)
+                                    let run = if let table {
+                                        CellSortedPoints.runSum(
+                                            qx, qy, bx.baseAddress!, by.baseAddress!, bv.baseAddress!, 0, bx.count, limit, table)
+                                    } else {
+                                        CellSortedPoints.runSum(
+                                            qx, qy, bx.baseAddress!, by.baseAddress!, bv.baseAddress!, 0, bx.count, limit, weight)
+                                    }
                                     total.add(run.sum)
                                     count &+= run.count
                                 }

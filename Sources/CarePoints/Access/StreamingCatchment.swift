@@ -201,6 +201,11 @@ protocol SquaredDistanceWeight: Sendable {
     /// (an e^x): their terms are 0 either way, so the sums are the same bits. False for the step
     /// weights, which cost less than the branch.
     static var skipsOutside: Bool { get }
+    /// True when no term v × w of a pair within the limit can be NaN, so that
+    /// ``CellSortedPoints/runSum`` need not test for NaN terms: the weight is finite and > 0 within
+    /// the limit (∞ × w = ∞) and the caller's values hold no NaN (a NaN value set to 0 adds
+    /// 0 × w = +0, the same bits as the test's 0). False by default.
+    static var termsAreNumbers: Bool { get }
     func weight(squaredDistance: Double) -> Double
     /// ``weight(squaredDistance:)`` of four squared distances; used only when ``branchFree``.
     func weights(squaredDistances: SIMD4<Double>) -> SIMD4<Double>
@@ -208,6 +213,7 @@ protocol SquaredDistanceWeight: Sendable {
 
 extension SquaredDistanceWeight {
     static var skipsOutside: Bool { false }
+    static var termsAreNumbers: Bool { false }
 
     @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
         SIMD4(weight(squaredDistance: d2[0]), weight(squaredDistance: d2[1]), weight(squaredDistance: d2[2]),
@@ -294,13 +300,16 @@ struct GaussianWeight: SquaredDistanceWeight {
     }
 
     @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
-        if let bounded {
-            let bound = SIMD4<Double>(repeating: squaredLimit)
-            // min(d², limit), the limit for NaN: u = −128 s d² lies in [0, −128 x_min].
-            let clamped = bound.replacing(with: d2, where: d2 .< bound)
-            return bounded(scaled: clamped * SIMD4(repeating: scaledFactor))
-        }
+        if let bounded { return weights(squaredDistances: d2, bounded) }
         return (d2 * SIMD4(repeating: scale)).exponential(table)
+    }
+
+    /// The weights by the table `bounded` (this weight's ``bounded``).
+    @inline(__always) func weights(squaredDistances d2: SIMD4<Double>, _ bounded: BoundedExponential) -> SIMD4<Double> {
+        let bound = SIMD4<Double>(repeating: squaredLimit)
+        // min(d², limit), the limit for NaN: u = −128 s d² lies in [0, −128 x_min].
+        let clamped = bound.replacing(with: d2, where: d2 .< bound)
+        return bounded(scaled: clamped * SIMD4(repeating: scaledFactor))
     }
 
     /// e^x of four exponents (the local expansions' e^(−‖V‖²)): ``BoundedExponential`` when every
@@ -318,6 +327,33 @@ struct GaussianWeight: SquaredDistanceWeight {
     @inline(__always) func exponential(_ x: Double) -> Double {
         if let bounded { return bounded(x) }
         return Foundation.exp(x)
+    }
+}
+
+/// ``GaussianWeight`` whose table covers the run's range (``GaussianWeight/bounded`` not nil), for
+/// the Gaussian's pair loops over values without NaN (NaN set to 0): within the limit the weights
+/// are ≥ e^(−64) and ≤ 1, so no term is NaN (``SquaredDistanceWeight/termsAreNumbers``), and the
+/// table's presence is not tested per vector. The same weights, bit for bit.
+struct TableGaussianWeight: SquaredDistanceWeight {
+    static var branchFree: Bool { true }
+    static var skipsOutside: Bool { true }
+    static var termsAreNumbers: Bool { true }
+    let base: GaussianWeight
+    let bounded: BoundedExponential
+
+    /// nil when `base` has no table.
+    init?(_ base: GaussianWeight) {
+        guard let bounded = base.bounded else { return nil }
+        self.base = base
+        self.bounded = bounded
+    }
+
+    @inline(__always) func weight(squaredDistance d2: Double) -> Double {
+        weights(squaredDistances: SIMD4(repeating: d2))[0]
+    }
+
+    @inline(__always) func weights(squaredDistances d2: SIMD4<Double>) -> SIMD4<Double> {
+        base.weights(squaredDistances: d2, bounded)
     }
 }
 
@@ -1005,7 +1041,9 @@ struct CellSortedPoints: Sendable {
 
     /// Σ over slots start..<end in four interleaved lanes (lane k mod 4), then (l0 + l1) + (l2 + l3).
     /// Branch-free weights take four candidates at a time as SIMD vectors (the same lanes and
-    /// the same operations per lane as the scalar loop, so the same bits).
+    /// the same operations per lane as the scalar loop, so the same bits). NaN terms are left out
+    /// (added as 0); with ``SquaredDistanceWeight/termsAreNumbers`` the vector loop does not test
+    /// for them.
     @inline(__always)
     static func runSum<W: SquaredDistanceWeight>(
         _ qx: Double, _ qy: Double, _ xs: UnsafePointer<Double>, _ ys: UnsafePointer<Double>, _ values: UnsafePointer<Double>,
@@ -1028,7 +1066,7 @@ struct CellSortedPoints: Sendable {
                     continue
                 }
                 let t = UnsafeRawPointer(values + k).loadUnaligned(as: SIMD4<Double>.self) * weight.weights(squaredDistances: d2)
-                lanes += t.replacing(with: 0, where: .!(inside .& (t .== t)))
+                lanes += t.replacing(with: 0, where: .!(W.termsAreNumbers ? inside : inside .& (t .== t)))
                 counts &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: inside)
                 k += 4
             }

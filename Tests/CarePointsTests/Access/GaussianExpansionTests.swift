@@ -159,6 +159,50 @@ import TestSupport
         return expansions(instance, maximumCost: maximumCost, detourFactor: detourFactor, sigma: sigma)
     }
 
+    /// ``TableGaussianWeight`` (pair loops without a NaN test) over values whose NaN are set to 0
+    /// gives the bits and counts of ``GaussianWeight`` (with the test) over the values themselves:
+    /// 64 candidates within 12 km of the query (some beyond the 10 km limit), values with NaN and
+    /// one ∞, every start below 8 against ends every 3 slots (vector groups and scalar tails). The
+    /// sums are not all zero or ∞, and the loop without the test over the NaN values themselves
+    /// gives NaN (so the comparison can fail).
+    @Test func tableWeightSkipsTheNaNTestWithTheSameBits() throws {
+        let limit = 10_000.0 * 10_000.0
+        let weight = GaussianWeight(sigma: 5000, detourFactor: 1, squaredLimit: limit)
+        let table = try #require(TableGaussianWeight(weight))
+        var random = SplitMix64(state: 11)
+        let n = 64
+        var xs: [Double] = [], ys: [Double] = [], values: [Double] = []
+        for k in 0..<n {
+            xs.append((random.uniform() * 2 - 1) * 12_000)
+            ys.append((random.uniform() * 2 - 1) * 12_000)
+            values.append(k % 9 == 4 ? .nan : k == 50 ? .infinity : Double(1 + random.next() % 100))
+        }
+        let numbers = values.map { $0.isNaN ? 0 : $0 }
+        var finite = 0
+        xs.withUnsafeBufferPointer { x in
+            ys.withUnsafeBufferPointer { y in
+                values.withUnsafeBufferPointer { v in
+                    numbers.withUnsafeBufferPointer { w in
+                        for start in 0..<8 {
+                            for end in stride(from: start, through: n, by: 3) {
+                                let tested = CellSortedPoints.runSum(
+                                    0, 0, x.baseAddress!, y.baseAddress!, v.baseAddress!, start, end, limit, weight)
+                                let untested = CellSortedPoints.runSum(
+                                    0, 0, x.baseAddress!, y.baseAddress!, w.baseAddress!, start, end, limit, table)
+                                #expect(tested.sum.bitPattern == untested.sum.bitPattern, "\(start)..<\(end)")
+                                #expect(tested.count == untested.count, "\(start)..<\(end)")
+                                if tested.sum.isFinite && tested.sum > 0 { finite += 1 }
+                            }
+                        }
+                        let kept = CellSortedPoints.runSum(0, 0, x.baseAddress!, y.baseAddress!, v.baseAddress!, 0, 48, limit, table)
+                        #expect(kept.sum.isNaN)
+                    }
+                }
+            }
+        }
+        #expect(finite > 50)
+    }
+
     /// Each order's radius meets its bound ρ^p / p! · e^(2ρ) ≤ 1e−13 and a radius 1 % larger
     /// does not; hand-computed orders: ρ = 0 needs p = 1; ρ = 0.205 needs p = 10
     /// (0.205¹⁰ / 10! · e^0.41 = 5.4e−14, 0.205⁹ / 9! · e^0.41 = 2.7e−12); ρ = 1 is beyond p = 16.
