@@ -68,6 +68,19 @@ import TestSupport
         return worst
     }
 
+    /// Squared distances of costs 0 … 30 km every 3 m and every 1/3,000 of a decade from 1 mm to
+    /// 1,000 km, and the floor's squared limit with four doubles on each side of it (≥ 0).
+    static func sweep(floor: Double, detour: Double) -> [Double] {
+        var d2s = (0..<10_000).map { Foundation.pow(Double($0) * 3 / detour, 2) }
+        d2s += (0..<27_000).map { Foundation.pow(Foundation.pow(10, -3 + Double($0) / 3000) / detour, 2) }
+        let limit = CellSortedPoints.squaredLimit(cost: floor, detourFactor: detour)
+        var t = limit
+        for _ in 0..<5 { d2s.append(t); t = t.nextDown }
+        t = limit.nextUp
+        for _ in 0..<4 { d2s.append(t); t = t.nextUp }
+        return d2s.filter { $0 >= 0 }
+    }
+
     /// k = 2β for the multiples of ½ up to 8, nil otherwise (those take the ln/exp kernel).
     @Test func halvesOfBeta() {
         #expect(HalfIntegerGravity.halves(beta: 1.5) == 3)
@@ -110,14 +123,7 @@ import TestSupport
     func denseSweepsAgainstPow(beta: Double) {
         for detour in [1.0, 1.3] {
             for floor in [0.0, 1, 100, 1500] {
-                var d2s = (0..<10_000).map { Foundation.pow(Double($0) * 3 / detour, 2) }
-                d2s += (0..<27_000).map { Foundation.pow(Foundation.pow(10, -3 + Double($0) / 3000) / detour, 2) }
-                let limit = CellSortedPoints.squaredLimit(cost: floor, detourFactor: detour)
-                var t = limit
-                for _ in 0..<5 { d2s.append(t); t = t.nextDown }
-                t = limit.nextUp
-                for _ in 0..<4 { d2s.append(t); t = t.nextUp }
-                d2s = d2s.filter { $0 >= 0 }
+                let d2s = Self.sweep(floor: floor, detour: detour)
                 let worst = Self.check(d2s, beta: beta, floor: floor, detour: detour)
                 #expect(worst <= 1e-14, "β = \(beta), c_min = \(floor), detour \(detour): \(worst)")
                 // A 30 km threshold: the range test is left out when c_min > 0; the same weights within it.

@@ -139,19 +139,12 @@ import Testing
         for detour in [1.0, 1.3] {
             let detourSquared = detour * detour
             for floor in [0.0, 1, 100] {
-                var d2s = (0..<10_000).map { Foundation.pow(Double($0) * 3 / detour, 2) }
-                d2s += (0..<27_000).map { Foundation.pow(Foundation.pow(10, -3 + Double($0) / 3000) / detour, 2) }
+                var d2s = GravityKernelTests.sweep(floor: floor, detour: detour)
                 if floor == 0 || floor == 100 {
                     // d² whose x = detour² d² is at (detour 1) or next to (1.3) each boundary, in
                     // every fifth binade (the kernel alone takes them all, above).
                     d2s += Self.boundaries(binades: stride(from: -20, through: 40, by: 5)).map { $0 / detourSquared }
                 }
-                let limit = CellSortedPoints.squaredLimit(cost: floor, detourFactor: detour)
-                var t = limit
-                for _ in 0..<5 { d2s.append(t); t = t.nextDown }
-                t = limit.nextUp
-                for _ in 0..<4 { d2s.append(t); t = t.nextUp }
-                d2s = d2s.filter { $0 >= 0 }
                 let bound = Self.bound(beta: beta)
                 let worst = GravityKernelTests.check(
                     d2s, beta: beta, floor: floor, detour: detour,
