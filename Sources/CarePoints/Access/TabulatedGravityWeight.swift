@@ -6,10 +6,10 @@ import _Builtin_intrinsics.intel
 /// Gravity decay f(c) = max(c, c_min)^(−β) for any real 0 < β ≤ 8, four candidates at a time,
 /// from the bits of x = detour² d² (= c²): no square root, division, ln or e^x per pair.
 ///
-/// With a = −β/2, x = 2^E · m, m ∈ [1, 2), k the top b bits of m's fraction (b = 10 or 8,
-/// `Series`) and the node m_k = 1 + (k + ½)/2^b (the middle of its slice of the binade),
+/// With a = −β/2, x = 2^E · m, m ∈ [1, 2), k the top 10 bits of m's fraction and the node
+/// m_k = 1 + (k + ½)/1024 (the middle of its 1,024th of the binade),
 ///
-///     f = x^a = S[E] · T[k] · (1 + z)^a,   z = (m − m_k) · R[k],  |z| ≤ h = 2^−(b+1),
+///     f = x^a = S[E] · T[k] · (1 + z)^a,   z = (m − m_k) · R[k],  |z| ≤ h = 2⁻¹¹,
 ///     S[E] = 2^(aE),  T[k] = m_k^a,  R[k] = 1/m_k,
 ///     (1 + z)^a ≈ 1 + z p(z),  p(z) = Σ_{j=1…n} C(a, j) z^(j−1)  (Taylor, degree n; Estrin's scheme),
 ///     f = S T + (S T z) · p(z)
@@ -18,18 +18,18 @@ import _Builtin_intrinsics.intel
 /// from x's bits as 1 + (the fraction bits below k) − (1 + h), exact (both in [1, 2), Sterbenz). T
 /// and R lie side by side, so one 16-byte load per lane fetches both; S is indexed by x's top 12
 /// bits. S T and S T z are ready before p(z), so the dependency chain from z is p's and two
-/// operations. `Series` is the 10-bit table with n = 4 where its truncation is ≤ 2⁻⁵⁵ (β ≤ 1.9,
-/// ``TabulatedGravity/series(beta:)``; the shorter polynomial is the faster kernel), else the
-/// 8-bit table with n = 6 (truncation ≤ 2⁻⁵⁶ up to β = 8).
+/// operations. `Series` is n = 4 where its truncation is ≤ 2⁻⁵⁵ (β ≤ 1.9,
+/// ``TabulatedGravity/series(beta:)``; the shorter polynomial is the faster kernel), else n = 5
+/// (truncation ≤ 2⁻⁵⁹ up to β = 8).
 ///
 /// Error bound against libm's `pow(max(c, c_min), −β)` on the cost as the pair list computes it,
 /// c = detour × √d² (u = 2⁻⁵³ the unit roundoff, |a| ≤ 4):
 /// - against x^a for the x computed, ≤ 4.5u relative: S[E] and T[k] each rounded once from 64-bit
 ///   `powl` on x86-64 (≤ 1.001u each); the product S T and the final sum (2u); z's two roundings
-///   (R and the product, ≤ 2.01u relative in z) move (1 + z)^a by ≤ |a| h 2.01u (≤ 0.016u); the
+///   (R and the product, ≤ 2.01u relative in z) move (1 + z)^a by ≤ |a| h 2.01u (≤ 0.004u); the
 ///   roundings of S T z, of p and its coefficients and of the product (≤ 8u relative in a term
-///   ≤ 2⁻⁷ of f) add ≤ 0.07u; the truncation |C(a, n + 1)| h^(n+1) (1 − h)^(a − n − 1) ≤ 2⁻⁵⁵
-///   = 0.25u (``TabulatedGravity/truncation(beta:nodeBits:degree:)``);
+///   ≤ 2⁻⁹ of f) add ≤ 0.02u; the truncation |C(a, n + 1)| h^(n+1) (1 − h)^(a − n − 1) ≤ 2⁻⁵⁵
+///   = 0.25u (``TabulatedGravity/truncation(beta:degree:)``);
 /// - x differs from the rounded c² by ≤ 6u relative (2 roundings in x, 2 in c, squared; 2u when
 ///   detour = 1), which the power scales by |a| = β/2: ≤ 3βu;
 /// - `pow` is within 1 ulp (≤ 2u relative).
@@ -50,7 +50,7 @@ struct TabulatedGravityWeight<Series: PowerSeries>: SquaredDistanceWeight {
     nonisolated(unsafe) private let scales: UnsafePointer<Double>
     nonisolated(unsafe) private let nodes: UnsafeRawPointer
     /// C(a, 1) … C(a, n), each in both lanes (0 beyond n).
-    private let c1: SIMD2<Double>, c2: SIMD2<Double>, c3: SIMD2<Double>, c4: SIMD2<Double>, c5: SIMD2<Double>, c6: SIMD2<Double>
+    private let c1: SIMD2<Double>, c2: SIMD2<Double>, c3: SIMD2<Double>, c4: SIMD2<Double>, c5: SIMD2<Double>
     private let detourSquared: SIMD2<Double>
     /// The floor c ≤ c_min and libm's weights.
     private let floor: GravityFloor
@@ -67,11 +67,11 @@ struct TabulatedGravityWeight<Series: PowerSeries>: SquaredDistanceWeight {
     /// - Precondition: 0 < β ≤ 8, and `Series` is ``TabulatedGravity/series(beta:)``.
     init(beta: Double, minimumCost: Double, detourFactor: Double, squaredLimit: Double) {
         precondition(TabulatedGravity.covers(beta: beta) && TabulatedGravity.series(beta: beta) == Series.self)
-        table = GravityPowerTable(beta: beta, nodeBits: Series.nodeBits, degree: Series.degree)
+        table = GravityPowerTable(beta: beta, degree: Series.degree)
         scales = table.scales
         nodes = UnsafeRawPointer(table.nodes)
-        let c = table.coefficients.map { SIMD2(repeating: $0) } + [SIMD2](repeating: .zero, count: 6 - Series.degree)
-        (c1, c2, c3, c4, c5, c6) = (c[0], c[1], c[2], c[3], c[4], c[5])
+        let c = table.coefficients.map { SIMD2(repeating: $0) } + [SIMD2](repeating: .zero, count: 5 - Series.degree)
+        (c1, c2, c3, c4, c5) = (c[0], c[1], c[2], c[3], c[4])
         let detourSquared = detourFactor * detourFactor
         self.detourSquared = SIMD2(repeating: detourSquared)
         floor = GravityFloor(beta: beta, minimumCost: minimumCost, detourFactor: detourFactor)
@@ -119,12 +119,12 @@ struct TabulatedGravityWeight<Series: PowerSeries>: SquaredDistanceWeight {
 
     /// x^a of two x ≥ 0 (meaningful in the kernel's binades).
     @inline(__always) private func power(_ x: SIMD2<Double>) -> SIMD2<Double> {
-        let b = UInt64(Series.nodeBits)
+        let b = UInt64(GravityPowerTable.nodeBits)
         let bits = unsafeBitCast(x, to: SIMD2<UInt64>.self)
         // m − m_k, exactly: 1 + (m's fraction bits below k) − (1 + h), both in [1, 2).
         let below = unsafeBitCast((bits & SIMD2(repeating: (1 << (52 - b)) - 1)) | SIMD2(repeating: 0x3FF0_0000_0000_0000),
                                   to: SIMD2<Double>.self)
-        let h = Double(sign: .plus, exponent: -Series.nodeBits - 1, significand: 1)
+        let h = Double(sign: .plus, exponent: -GravityPowerTable.nodeBits - 1, significand: 1)
         let offset: SIMD2<Double> = below - SIMD2(repeating: 1 + h)
         // Each lane's k as a byte offset into (T, R), and its top 12 bits (sign and biased
         // exponent) into S, which has an entry for each.
@@ -138,39 +138,34 @@ struct TabulatedGravityWeight<Series: PowerSeries>: SquaredDistanceWeight {
         let st: SIMD2<Double> = s * t
         let low: SIMD2<Double> = c1 + c2 * z, middle: SIMD2<Double> = c3 + c4 * z
         var p: SIMD2<Double> = low + z2 * middle
-        if Series.degree > 4 {
-            let high: SIMD2<Double> = c5 + c6 * z
+        if Series.degree == 5 {
             let z4: SIMD2<Double> = z2 * z2
-            p += z4 * high
+            p += z4 * c5
         }
         let stz: SIMD2<Double> = st * z
         return st + stz * p
     }
 }
 
-/// The two shapes of ``TabulatedGravityWeight``'s table and polynomial.
+/// The degree of ``TabulatedGravityWeight``'s polynomial.
 protocol PowerSeries {
-    /// Top bits of m's fraction that pick the node: 2^nodeBits nodes, |z| ≤ 2^−(nodeBits+1).
-    static var nodeBits: Int { get }
-    /// Degree n of the Taylor polynomial of (1 + z)^a: 4 or 6.
+    /// Degree n of the Taylor polynomial of (1 + z)^a: 4 or 5.
     static var degree: Int { get }
 }
 
-/// 1,024 nodes (16 KiB), degree 4: for β ≤ 1.9.
+/// Degree 4: for β ≤ 1.9 (truncation ≤ 2⁻⁵⁵).
 enum ShortPowerSeries: PowerSeries {
-    static var nodeBits: Int { 10 }
     static var degree: Int { 4 }
 }
 
-/// 256 nodes (4 KiB), degree 6: for every β ≤ 8.
+/// Degree 5: for every β ≤ 8 (truncation ≤ 2⁻⁵⁹).
 enum LongPowerSeries: PowerSeries {
-    static var nodeBits: Int { 8 }
-    static var degree: Int { 6 }
+    static var degree: Int { 5 }
 }
 
 /// The choice of ``TabulatedGravityWeight``'s shape, and its truncation bound.
 enum TabulatedGravity {
-    /// The largest β the kernel takes (``LongPowerSeries``'s truncation ≤ 2⁻⁵⁶ up to it).
+    /// The largest β the kernel takes (``LongPowerSeries``'s truncation ≤ 2⁻⁵⁹ up to it).
     static let maximumBeta = 8.0
 
     /// True for the β the kernel can take: 0 < β ≤ 8.
@@ -186,14 +181,14 @@ enum TabulatedGravity {
 
     /// ``ShortPowerSeries`` where its truncation is ≤ 2⁻⁵⁵, else ``LongPowerSeries``.
     static func series(beta: Double) -> any PowerSeries.Type {
-        truncation(beta: beta, nodeBits: ShortPowerSeries.nodeBits, degree: ShortPowerSeries.degree) <= 0x1p-55
+        truncation(beta: beta, degree: ShortPowerSeries.degree) <= 0x1p-55
             ? ShortPowerSeries.self : LongPowerSeries.self
     }
 
     /// The Taylor remainder's bound, relative: |C(a, n + 1)| h^(n+1) (1 − h)^(a − n − 1), a = −β/2,
-    /// h = 2^−(nodeBits+1) ≥ |z| (Lagrange's form; (1 + ξ)^(a − n − 1) is largest at ξ = −h).
-    static func truncation(beta: Double, nodeBits: Int, degree n: Int) -> Double {
-        let a = -beta / 2, h = Double(sign: .plus, exponent: -nodeBits - 1, significand: 1)
+    /// h = 2⁻¹¹ ≥ |z| (Lagrange's form; (1 + ξ)^(a − n − 1) is largest at ξ = −h).
+    static func truncation(beta: Double, degree n: Int) -> Double {
+        let a = -beta / 2, h = Double(sign: .plus, exponent: -GravityPowerTable.nodeBits - 1, significand: 1)
         var c = 1.0
         for j in 1...(n + 1) { c = c * (a - Double(j - 1)) / Double(j) }
         return abs(c) * Foundation.pow(h, Double(n + 1)) * Foundation.pow(1 - h, a - Double(n + 1))
@@ -202,15 +197,17 @@ enum TabulatedGravity {
 
 /// The tables and coefficients of ``TabulatedGravityWeight`` for one β, built once per run:
 /// S[e] = 2^(a(e − 1023)) for the biased exponents e of x (NaN outside the kernel's binades and
-/// for negative x), (T[k], R[k]) = (m_k^a, 1/m_k) for m_k = 1 + (k + ½)/2^b, k = 0…2^b − 1, and
+/// for negative x), (T[k], R[k]) = (m_k^a, 1/m_k) for m_k = 1 + (k + ½)/1024, k = 0…1023, and
 /// C(a, j), j = 1…n, a = −β/2. Each entry is rounded once to the nearest double from 64-bit
 /// `powl` on x86-64 (elsewhere from `pow`).
 ///
 /// Thread safety: immutable after `init`; the tables are freed with the object.
 final class GravityPowerTable: @unchecked Sendable {
+    /// Top bits of m's fraction that pick the node: 1,024 nodes (16 KiB), |z| ≤ 2⁻¹¹.
+    static let nodeBits = 10
     /// S by x's top 12 bits (sign and biased exponent), 4,096 entries.
     let scales: UnsafePointer<Double>
-    /// T[k], R[k] interleaved (16-byte aligned), 2^b pairs.
+    /// T[k], R[k] interleaved (16-byte aligned), 1,024 pairs.
     let nodes: UnsafePointer<Double>
     /// C(a, 1) … C(a, n).
     let coefficients: [Double]
@@ -218,9 +215,9 @@ final class GravityPowerTable: @unchecked Sendable {
     /// [2^E_min, 2^(E_max + 1)), `highest` the last double below the latter (or the largest double).
     let lowest: Double, highest: Double
 
-    /// - Precondition: 0 < β ≤ 8, 1 ≤ `nodeBits` ≤ 12, 1 ≤ `degree`.
-    init(beta: Double, nodeBits: Int, degree: Int) {
-        precondition(TabulatedGravity.covers(beta: beta) && (1...12).contains(nodeBits) && degree >= 1)
+    /// - Precondition: 0 < β ≤ 8, 1 ≤ `degree`.
+    init(beta: Double, degree: Int) {
+        precondition(TabulatedGravity.covers(beta: beta) && degree >= 1)
         let a = -beta / 2
         // S[E] = 2^(aE) is used where 2^(aE) ≤ 2¹⁰²² (f ≤ S) and 2^(a(E + 1)) ≥ 2⁻¹⁰²¹ (f > S · 2^a,
         // less the roundings): E·a ≤ 1022 and (E + 1)·a ≥ −1021.
@@ -238,11 +235,11 @@ final class GravityPowerTable: @unchecked Sendable {
         lowest = Double(sign: .plus, exponent: first, significand: 1)
         highest = last >= 1023 ? .greatestFiniteMagnitude : Double(sign: .plus, exponent: last + 1, significand: 1).nextDown
 
-        let nodeCount = 1 << nodeBits
+        let nodeCount = 1 << Self.nodeBits
         let raw = UnsafeMutableRawPointer.allocate(byteCount: 16 * nodeCount, alignment: 16)
         let nodes = raw.bindMemory(to: Double.self, capacity: 2 * nodeCount)
         for k in 0..<nodeCount {
-            let node = 1 + (Double(k) + 0.5) / Double(nodeCount)  // exact: b + 1 fraction bits
+            let node = 1 + (Double(k) + 0.5) / Double(nodeCount)  // exact: 11 fraction bits
             nodes[2 * k] = Self.power(node, 1, beta: beta)
             nodes[2 * k + 1] = 1 / node
         }

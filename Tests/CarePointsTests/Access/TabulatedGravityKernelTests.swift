@@ -24,14 +24,13 @@ import Testing
         return short(beta) ? make(ShortPowerSeries.self) : make(LongPowerSeries.self)
     }
 
-    /// True when β takes the 1,024-node table with degree 4.
+    /// True when β takes the polynomial of degree 4 (else 5).
     static func short(_ beta: Double) -> Bool { TabulatedGravity.series(beta: beta) == ShortPowerSeries.self }
 
     static func bound(beta: Double) -> Double { (3 * beta + 6.5) * u }
 
-    /// x at both sides of every node boundary 1 + k/1024 (k = 0…1023, k = 0 the binade's start;
-    /// every boundary of the 256 nodes among them) and at every node of either table, in the
-    /// binades 2^E for E in `binades`.
+    /// x at both sides of every node boundary 1 + k/1024 (k = 0…1023, k = 0 the binade's start)
+    /// and at every node, in the binades 2^E for E in `binades`.
     static func boundaries(binades: StrideThrough<Int>) -> [Double] {
         var xs: [Double] = []
         for e in binades {
@@ -39,14 +38,13 @@ import Testing
                 let edge = Double(sign: .plus, exponent: e, significand: 1 + Double(k) / 1024)
                 let node = Double(sign: .plus, exponent: e, significand: 1 + (Double(k) + 0.5) / 1024)
                 xs += [edge.nextDown, edge, edge.nextUp, node]
-                if k % 4 == 0 { xs.append(Double(sign: .plus, exponent: e, significand: 1 + (Double(k / 4) + 0.5) / 256)) }
             }
         }
         return xs
     }
 
-    /// 0 < β ≤ 8: the kernel's; 0, above 8 and NaN: not. The 1,024-node table with degree 4 up to
-    /// β = 1.9 (its truncation ≤ 2⁻⁵⁵), the 256-node table with degree 6 from β = 2.
+    /// 0 < β ≤ 8: the kernel's; 0, above 8 and NaN: not. Degree 4 up to β = 1.9 (its truncation
+    /// ≤ 2⁻⁵⁵), degree 5 from β = 2. The streaming path takes the kernel for β not whole.
     @Test func coveredBetasAndShapes() {
         #expect(TabulatedGravity.covers(beta: 1.3) && TabulatedGravity.covers(beta: 8) && TabulatedGravity.covers(beta: 1e-3))
         #expect(!TabulatedGravity.covers(beta: 0) && !TabulatedGravity.covers(beta: 8.nextUp))
@@ -57,30 +55,34 @@ import Testing
         for beta in [2, 2.25, 3.7, 8] {
             #expect(!Self.short(beta), "β = \(beta)")
         }
+        #expect(TabulatedGravity.takes(beta: 1.5) && TabulatedGravity.takes(beta: 0.5) && TabulatedGravity.takes(beta: 1.3))
+        #expect(TabulatedGravity.takes(beta: 7.5) && TabulatedGravity.takes(beta: 0.25) && TabulatedGravity.takes(beta: 2.25))
+        #expect(!TabulatedGravity.takes(beta: 1) && !TabulatedGravity.takes(beta: 2) && !TabulatedGravity.takes(beta: 8))
+        #expect(!TabulatedGravity.takes(beta: 8.5) && !TabulatedGravity.takes(beta: 0) && !TabulatedGravity.takes(beta: 9.3))
     }
 
     /// Tables by hand: β = 2 (a = −1): S[E] = 2^−E exactly, T[k] = R[k] = 1/m_k, binades
     /// E ∈ [−1022, 1020] (−(E + 1) ≥ −1021), C(−1, j) = (−1)^j; β = 8 (a = −4): E ∈ [−255, 254]
-    /// (−4E ≤ 1022, −4(E + 1) ≥ −1021), C(−4, j) = (−1)^j C(j + 3, 3); β = 1.5 on 1,024 nodes:
-    /// every normal binade, C(−¾, j): −¾, 21/32, −77/128, 1155/2048.
+    /// (−4E ≤ 1022, −4(E + 1) ≥ −1021), C(−4, j) = (−1)^j C(j + 3, 3); β = 1.5: every normal
+    /// binade, C(−¾, j): −¾, 21/32, −77/128, 1155/2048.
     @Test func tablesByHand() {
-        let two = GravityPowerTable(beta: 2, nodeBits: 8, degree: 6)
+        let two = GravityPowerTable(beta: 2, degree: 5)
         #expect(two.lowest == 0x1p-1022 && two.highest == 0x1p1021.nextDown)
         for e in [-1022, -1, 0, 1, 13, 1020] {
             #expect(two.scales[e + 1023] == Double(sign: .plus, exponent: -e, significand: 1))
         }
         #expect(two.scales[1021 + 1023].isNaN && two.scales[0].isNaN && two.scales[2047].isNaN && two.scales[2048 + 1023].isNaN)
-        for k in [0, 1, 100, 255] {
-            let inverse = 1 / (1 + (Double(k) + 0.5) / 256)
+        for k in [0, 1, 100, 1023] {
+            let inverse = 1 / (1 + (Double(k) + 0.5) / 1024)
             #expect(two.nodes[2 * k + 1] == inverse)
             #expect(abs(two.nodes[2 * k] - inverse) <= inverse.ulp)  // powl(m_k, −1), rounded
         }
-        #expect(two.coefficients == [-1, 1, -1, 1, -1, 1])
-        let eight = GravityPowerTable(beta: 8, nodeBits: 8, degree: 6)
+        #expect(two.coefficients == [-1, 1, -1, 1, -1])
+        let eight = GravityPowerTable(beta: 8, degree: 5)
         #expect(eight.lowest == 0x1p-255 && eight.highest == 0x1p255.nextDown)
         #expect(eight.scales[-255 + 1023] == 0x1p1020 && eight.scales[254 + 1023] == 0x1p-1016 && eight.scales[-256 + 1023].isNaN)
-        #expect(eight.coefficients == [-4, 10, -20, 35, -56, 84])
-        let threeHalves = GravityPowerTable(beta: 1.5, nodeBits: 10, degree: 4)
+        #expect(eight.coefficients == [-4, 10, -20, 35, -56])
+        let threeHalves = GravityPowerTable(beta: 1.5, degree: 4)
         #expect(threeHalves.lowest == 0x1p-1022 && threeHalves.highest == .greatestFiniteMagnitude)
         #expect(threeHalves.coefficients == [-0.75, 0.65625, -0.6015625, 0.56396484375])
         // 2^(−¾ · 4) = 1/8; m_0^(−¾) within one rounding of the true power (m_0 = 1 + 2⁻¹¹).
@@ -91,18 +93,17 @@ import Testing
         #expect(abs(threeHalves.nodes[2 * 1023] - Foundation.pow(1 + 1023.5 / 1024, -0.75)) <= 2 * Self.u)
     }
 
-    /// The truncation of each shape: the 256-node, degree-6 one stays below 2⁻⁵⁶ for every β ≤ 8
-    /// and is |C(−4, 7)| 2⁻⁶³ (1 − 2⁻⁹)⁻¹¹ = 120 · 2⁻⁶³ · 1.0217 at β = 8; the 1,024-node,
-    /// degree-4 one is |C(−¾, 5)| 2⁻⁵⁵ (1 − 2⁻¹¹)^(−5.75) at β = 1.5 (C(−¾, 5) = −0.536…), ≤ 2⁻⁵⁵
-    /// wherever it is chosen.
+    /// The truncation of each degree (h = 2⁻¹¹): degree 5 stays below 2⁻⁵⁹ for every β ≤ 8 and is
+    /// |C(−4, 6)| 2⁻⁶⁶ (1 − 2⁻¹¹)⁻¹⁰ = 84 · 2⁻⁶⁶ · 1.0049 at β = 8; degree 4 is
+    /// |C(−¾, 5)| 2⁻⁵⁵ (1 − 2⁻¹¹)^(−5.75) at β = 1.5 (C(−¾, 5) = −0.536…), ≤ 2⁻⁵⁵ wherever chosen.
     @Test func truncationBound() {
-        #expect(abs(TabulatedGravity.truncation(beta: 8, nodeBits: 8, degree: 6) / (120 * 0x1p-63 * Foundation.pow(1 - 0x1p-9, -11)) - 1) < 1e-12)
+        #expect(abs(TabulatedGravity.truncation(beta: 8, degree: 5) / (84 * 0x1p-66 * Foundation.pow(1 - 0x1p-11, -10)) - 1) < 1e-12)
         let c5 = 0.75 * 1.75 * 2.75 * 3.75 * 4.75 / 120
-        #expect(abs(TabulatedGravity.truncation(beta: 1.5, nodeBits: 10, degree: 4) / (c5 * 0x1p-55 * Foundation.pow(1 - 0x1p-11, -5.75)) - 1) < 1e-12)
+        #expect(abs(TabulatedGravity.truncation(beta: 1.5, degree: 4) / (c5 * 0x1p-55 * Foundation.pow(1 - 0x1p-11, -5.75)) - 1) < 1e-12)
         for beta in stride(from: 0.125, through: 8, by: 0.125) {
-            #expect(TabulatedGravity.truncation(beta: beta, nodeBits: 8, degree: 6) <= 0x1p-56, "β = \(beta)")
+            #expect(TabulatedGravity.truncation(beta: beta, degree: 5) <= 0x1p-59, "β = \(beta)")
             if Self.short(beta) {
-                #expect(TabulatedGravity.truncation(beta: beta, nodeBits: 10, degree: 4) <= 0x1p-55, "β = \(beta)")
+                #expect(TabulatedGravity.truncation(beta: beta, degree: 4) <= 0x1p-55, "β = \(beta)")
             }
         }
     }
