@@ -32,10 +32,13 @@ import Foundation
 ///   about that cell's centre; the pairs the circle may cut, and cells too wide for the expansion
 ///   (small σ), take the per-pair path below with the exact cut-off.
 /// - The Gaussian's per-pair f is a vectorised e^x (``GaussianWeight``: a table of the run's range
-///   [s·limit, 0], ``BoundedExponential``, when that range is within [−64, 0]), gravity's max(c, c_min)^(−β) a
-///   vectorised e^(−β/2 · ln(detour² d²)) from d² (``GravityWeight``), both within 1e−12 of libm (documented bounds
-///   and tests in `ExponentialTests` and `LogarithmTests`); for β a multiple of ½ up to 8, gravity's f is
-///   1 / (powers and square roots of detour² d²) instead, within 4.4e−15 (``HalfIntegerGravityWeight``).
+///   [s·limit, 0], ``BoundedExponential``, when that range is within [−64, 0]), within 1e−12 of libm
+///   (documented bounds and tests in `ExponentialTests` and `BoundedExponentialTests`). Gravity's
+///   max(c, c_min)^(−β): for whole β up to 8, 1 / (powers and square roots of detour² d²), within
+///   4.4e−15 (``HalfIntegerGravityWeight``); for any other 0 < β ≤ 8, S[E] · T[k] · (1 + z)^(−β/2)
+///   from tables over the exponent and the top bits of detour² d² and a short Taylor polynomial,
+///   within 3.4e−15 (``TabulatedGravityWeight``); above 8, a vectorised e^(−β/2 · ln(detour² d²))
+///   (``GravityWeight``, within 1e−12; `LogarithmTests`).
 ///
 /// Terms are those of ``FloatingCatchment/twoStage(pairs:population:capacity:decay:)`` (P_i × f,
 /// then R_j × f, NaN terms left out); each run of candidates is summed in four lanes, and the
@@ -84,6 +87,14 @@ enum StreamingCatchment {
             let weight = GaussianWeight(sigma: sigma, detourFactor: detourFactor, squaredLimit: limit)
             let expand = GaussianExpansion.worthwhile(alpha: (-weight.scale).squareRoot(), cellSize: demandGrid.cellSize, radius: radius)
             return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress, gaussian: expand ? weight : nil)
+        case .gravity(let beta, let minimumCost) where TabulatedGravity.takes(beta: beta):
+            func tabulated<Series: PowerSeries>(_: Series.Type) -> AccessScores {
+                let weight = TabulatedGravityWeight<Series>(
+                    beta: beta, minimumCost: minimumCost, detourFactor: detourFactor, squaredLimit: limit)
+                return run(weight, nil, demandGrid, supplyGrid, radius, limit, progress)
+            }
+            return TabulatedGravity.series(beta: beta) == ShortPowerSeries.self
+                ? tabulated(ShortPowerSeries.self) : tabulated(LongPowerSeries.self)
         case .gravity(let beta, let minimumCost) where HalfIntegerGravity.halves(beta: beta) != nil:
             func halfInteger<Root: QuarterPower>(_: Root.Type) -> AccessScores {
                 let weight = HalfIntegerGravityWeight<Root>(
@@ -358,7 +369,7 @@ struct TableGaussianWeight: SquaredDistanceWeight {
 }
 
 /// Gravity decay f(c) = max(c, c_min)^(−β) with c = detour × √d², four candidates at a time, for
-/// β not a multiple of ½ or above 8 (else ``HalfIntegerGravityWeight``), without a square root:
+/// β above 8 and not a multiple of ½ (else ``TabulatedGravityWeight`` or ``HalfIntegerGravityWeight``), without a square root:
 /// where c > c_min, f = e^(−β/2 · ln(detour² d²)) (``SIMD4/logarithm()`` and
 /// ``SIMD4/exponential()``); detour² d² differs from the rounded c² by ≤ 3 roundings, so the
 /// weight is within (β/2 |ln c²| + 3) × 4.5e−16 relative of libm's `pow(c, −β)` (≤ 1e−14 for
@@ -407,8 +418,9 @@ struct GravityWeight: SquaredDistanceWeight {
     }
 }
 
-/// Gravity decay f(c) = max(c, c_min)^(−β) for β a multiple of ½ up to 8 (k = 2β halves, the
-/// common β = ½, 1, 1.5, 2), four candidates at a time, with no ln and no e^x: with x = detour² d²
+/// Gravity decay f(c) = max(c, c_min)^(−β) for β a multiple of ½ up to 8 (k = 2β halves), four
+/// candidates at a time, with no ln and no e^x; the streaming path takes it for whole β (k even, at
+/// most one square root; ``TabulatedGravityWeight`` is faster where k is odd). With x = detour² d²
 /// (= c²) and k = 4a + b, b < 4,
 ///
 ///     f = 1 / p,  p = x^(k/4) = x^(b/4) × x^a,  x^(b/4) = 1, √√x, √x or √x · √√x  (`Root`)

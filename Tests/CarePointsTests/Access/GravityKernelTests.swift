@@ -38,11 +38,14 @@ import TestSupport
 
     /// Checks every d² of `d2s` (four at a time; with `rotations` 4, each in every lane position
     /// once) against libm; returns the largest relative difference among finite weights.
+    /// `weights` and `bound`: another kernel and its bound (default: this kernel, (2k + 7)u).
     @discardableResult
     static func check(_ d2s: [Double], beta: Double, floor: Double, detour: Double, squaredLimit: Double = .greatestFiniteMagnitude,
-                      rotations: Int = 1) -> Double {
-        let weights = kernel(beta: beta, floor: floor, detour: detour, squaredLimit: squaredLimit)
-        let bound = (4 * beta + 7) * u  // (2k + 7)u
+                      rotations: Int = 1, weights other: ((SIMD4<Double>) -> SIMD4<Double>)? = nil, bound otherBound: Double? = nil)
+        -> Double
+    {
+        let weights = other ?? kernel(beta: beta, floor: floor, detour: detour, squaredLimit: squaredLimit)
+        let bound = otherBound ?? (4 * beta + 7) * u  // (2k + 7)u
         var worst = 0.0
         for start in stride(from: 0, to: d2s.count, by: 4) {
             let v = SIMD4((0..<4).map { d2s[(start + $0) % d2s.count] })
@@ -63,6 +66,19 @@ import TestSupport
             }
         }
         return worst
+    }
+
+    /// Squared distances of costs 0 … 30 km every 3 m and every 1/3,000 of a decade from 1 mm to
+    /// 1,000 km, and the floor's squared limit with four doubles on each side of it (≥ 0).
+    static func sweep(floor: Double, detour: Double) -> [Double] {
+        var d2s = (0..<10_000).map { Foundation.pow(Double($0) * 3 / detour, 2) }
+        d2s += (0..<27_000).map { Foundation.pow(Foundation.pow(10, -3 + Double($0) / 3000) / detour, 2) }
+        let limit = CellSortedPoints.squaredLimit(cost: floor, detourFactor: detour)
+        var t = limit
+        for _ in 0..<5 { d2s.append(t); t = t.nextDown }
+        t = limit.nextUp
+        for _ in 0..<4 { d2s.append(t); t = t.nextUp }
+        return d2s.filter { $0 >= 0 }
     }
 
     /// k = 2β for the multiples of ½ up to 8, nil otherwise (those take the ln/exp kernel).
@@ -107,14 +123,7 @@ import TestSupport
     func denseSweepsAgainstPow(beta: Double) {
         for detour in [1.0, 1.3] {
             for floor in [0.0, 1, 100, 1500] {
-                var d2s = (0..<10_000).map { Foundation.pow(Double($0) * 3 / detour, 2) }
-                d2s += (0..<27_000).map { Foundation.pow(Foundation.pow(10, -3 + Double($0) / 3000) / detour, 2) }
-                let limit = CellSortedPoints.squaredLimit(cost: floor, detourFactor: detour)
-                var t = limit
-                for _ in 0..<5 { d2s.append(t); t = t.nextDown }
-                t = limit.nextUp
-                for _ in 0..<4 { d2s.append(t); t = t.nextUp }
-                d2s = d2s.filter { $0 >= 0 }
+                let d2s = Self.sweep(floor: floor, detour: detour)
                 let worst = Self.check(d2s, beta: beta, floor: floor, detour: detour)
                 #expect(worst <= 1e-14, "β = \(beta), c_min = \(floor), detour \(detour): \(worst)")
                 // A 30 km threshold: the range test is left out when c_min > 0; the same weights within it.
@@ -169,7 +178,7 @@ import TestSupport
     /// Access scores of the streaming kernel against a plain double loop over every pair
     /// (c_ij = detour × √(dx² + dy²), f = pow(max(c, c_min), −β), D_j = Σ P_i f, R_j = S_j / D_j,
     /// A_i = Σ R_j f over c_ij ≤ d0), on seeded clustered points with demand on top of supply.
-    @Test(arguments: [(1.5, 100.0), (1, 50), (2, 10), (0.5, 0), (3.5, 200), (1.3, 100)])
+    @Test(arguments: [(1.5, 100.0), (1, 50), (2, 10), (0.5, 0), (3.5, 200), (1.3, 100), (2.25, 100), (0.25, 0), (3.7, 30), (8, 100)])
     func scoresAgainstAPlainLoop(beta: Double, floor: Double) throws {
         let instance = StreamingCatchmentTests.instance(seed: 21, demandCount: 600, supplyCount: 80)
         let detour = 1.2, threshold = 5000.0
