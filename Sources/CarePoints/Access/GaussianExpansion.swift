@@ -347,7 +347,8 @@ extension CellSortedPoints {
                             // order: the same order as a recursion, without its calls or the dynamic
                             // exclusivity checks of the variables a recursive local function captures.
                             // At most 1 + 3 × maximumLevel entries are pending.
-                            withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * GaussianExpansion.CellMoments.maximumLevel + 4) { stack in
+                            let capacity = 4 * GaussianExpansion.CellMoments.maximumLevel + 4
+                            withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { stack in
                                 let top = storage.levels.count - 1
                                 let blocks = storage.levels[top]
                                 let size = cellSize * Double(blocks.span)
@@ -399,10 +400,11 @@ extension CellSortedPoints {
                                             if level == 0 {
                                                 let cell = row * columns + column
                                                 let start = starts[cell], end = starts[cell + 1]
+                                                let x = xs.baseAddress!, y = ys.baseAddress!, v = values.baseAddress!
                                                 let run = if let table {
-                                                    Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, table)
+                                                    Self.runSum(qx, qy, x, y, v, start, end, limit, table)
                                                 } else {
-                                                    Self.runSum(qx, qy, xs.baseAddress!, ys.baseAddress!, values.baseAddress!, start, end, limit, weight)
+                                                    Self.runSum(qx, qy, x, y, v, start, end, limit, weight)
                                                 }
                                                 total.add(run.sum)
                                                 count &+= run.count
