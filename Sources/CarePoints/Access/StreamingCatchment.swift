@@ -239,6 +239,17 @@ struct UniformWeight: SquaredDistanceWeight {
     @inline(__always) func weights(squaredDistances: SIMD4<Double>) -> SIMD4<Double> { SIMD4(repeating: 1) }
 }
 
+/// f = 1 over values without NaN (``CellSortedPoints/numbers``: NaN set to 0) and without ∞
+/// (the disc sums run only when every value is finite or NaN): a term v × 1 is then a number,
+/// so ``CellSortedPoints/runSum`` skips the NaN test (``SquaredDistanceWeight/termsAreNumbers``).
+/// A NaN value adds 0 × 1 = +0 where the test would have added +0: the same bits.
+struct UniformNumberWeight: SquaredDistanceWeight {
+    static var branchFree: Bool { true }
+    static var termsAreNumbers: Bool { true }
+    @inline(__always) func weight(squaredDistance: Double) -> Double { 1 }
+    @inline(__always) func weights(squaredDistances: SIMD4<Double>) -> SIMD4<Double> { SIMD4(repeating: 1) }
+}
+
 /// Step weights (E2SFCA) with up to four bands, decided on d² against each band's squared
 /// limit, exactly as `cost ≤ limit` decides it on the cost.
 struct StepWeight: SquaredDistanceWeight {
@@ -649,6 +660,9 @@ struct CellSortedPoints: Sendable {
     let xs: [Double]
     let ys: [Double]
     let values: [Double]
+    /// ``values`` with NaN set to 0 (the same array when no value is NaN), for the disc sums'
+    /// crossed strips (``UniformNumberWeight``): the sums leave NaN terms out, and 0 adds +0.
+    private let numbers: [Double]
     /// Prefix sums of the values over the slots, as unevaluated sums high + low (TwoSum), NaN
     /// values counted as 0 (the sums leave NaN terms out); used for whole cells inside one band.
     private let prefixHigh: [Double]
@@ -748,6 +762,7 @@ struct CellSortedPoints: Sendable {
         self.xs = xs
         self.ys = ys
         self.values = sorted
+        numbers = Self.withoutNaN(sorted)
         (fineStarts, fineColumns, fineWidth) = Self.strips(xs: xs, cellStarts: starts, minX: minX, cell: cell, columns: columns, rows: rows)
         (prefixHigh, prefixLow, prefixUsable) = Self.prefixSums(sorted)
     }
@@ -809,7 +824,13 @@ struct CellSortedPoints: Sendable {
         fineColumns = base.fineColumns
         fineWidth = base.fineWidth
         self.values = values
+        numbers = Self.withoutNaN(values)
         (prefixHigh, prefixLow, prefixUsable) = Self.prefixSums(values)
+    }
+
+    /// `values` with NaN set to 0; `values` itself (no copy) when none is NaN.
+    private static func withoutNaN(_ values: [Double]) -> [Double] {
+        values.contains(where: \.isNaN) ? values.map { $0.isNaN ? 0 : $0 } : values
     }
 
     /// The same points with other values, given per slot.
@@ -943,7 +964,8 @@ struct CellSortedPoints: Sendable {
     /// cells by row, the row cut into strips (``fineStarts``, 1/8 of a cell wide): the strips
     /// wholly inside the disc (shrunk by the slack) by one prefix-sum difference, the strips its
     /// circle crosses (at most one run on each side, about as wide as the circle's sliver in that
-    /// row plus a strip) point by point against T_b alone (``runSum`` with f = 1). Every candidate
+    /// row plus a strip) point by point against T_b alone (``runSum`` with f = 1 over
+    /// ``numbers``, without a NaN test per term: ``UniformNumberWeight``). Every candidate
     /// is thus tested against one limit, and a row costs O(1) whatever its width. Pieces are added
     /// in row order with Kahan compensation, the discs from the innermost; the same bits on every
     /// run.
@@ -954,7 +976,7 @@ struct CellSortedPoints: Sendable {
         let last = bands.squaredLimits.count - 1
         xs.withUnsafeBufferPointer { xsBuffer in
             ys.withUnsafeBufferPointer { ysBuffer in
-                values.withUnsafeBufferPointer { valuesBuffer in
+                numbers.withUnsafeBufferPointer { valuesBuffer in
                     fineStarts.withUnsafeBufferPointer { starts in
                         prefixHigh.withUnsafeBufferPointer { high in
                             prefixLow.withUnsafeBufferPointer { low in
@@ -995,7 +1017,7 @@ struct CellSortedPoints: Sendable {
                                         // Left run c0..<first, the pure cells first...pureLast, right run.
                                         let leftStart = starts[base + c0], leftEnd = starts[base + first]
                                         if leftStart < leftEnd {
-                                            let run = Self.runSum(qx, qy, xp, yp, vp, leftStart, leftEnd, limit, UniformWeight())
+                                            let run = Self.runSum(qx, qy, xp, yp, vp, leftStart, leftEnd, limit, UniformNumberWeight())
                                             disc.add(run.sum)
                                             discCount &+= run.count
                                         }
@@ -1007,7 +1029,7 @@ struct CellSortedPoints: Sendable {
                                             }
                                             let rightStart = end, rightEnd = starts[base + c1 + 1]
                                             if rightStart < rightEnd {
-                                                let run = Self.runSum(qx, qy, xp, yp, vp, rightStart, rightEnd, limit, UniformWeight())
+                                                let run = Self.runSum(qx, qy, xp, yp, vp, rightStart, rightEnd, limit, UniformNumberWeight())
                                                 disc.add(run.sum)
                                                 discCount &+= run.count
                                             }

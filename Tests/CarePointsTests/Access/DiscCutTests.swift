@@ -98,4 +98,41 @@ import TestSupport
             AccessFixture.expectScores(streamed.supplyRatios, expected.supplyRatios, tolerance: 1e-12)
         }
     }
+
+    /// NaN values inside the discs (the disc sums read the grid's copy of its values with NaN
+    /// set to 0, without a NaN test per term: ``UniformNumberWeight``): the sums leave them
+    /// out, as the direct loop over every point does, and count their points. Every fifth value
+    /// is NaN; whole-number values, so the reference sums are exact. Fails if a NaN reaches the
+    /// crossed strips' loop (the sum turns NaN).
+    @Test func nanValuesInsideTheDiscsAreLeftOut() {
+        var random = SplitMix64(state: 77)
+        let points = (0..<4000).map { _ in Coordinate(x: (random.uniform() * 300).rounded() * 50, y: random.uniform() * 15_000) }
+        let values = points.indices.map { k in k % 5 == 2 ? Double.nan : Double(random.next() % 100) }
+        let frame = points.dropFirst().reduce(Envelope(points[0])) { e, p in
+            var e = e
+            e.expand(toInclude: p)
+            return e
+        }
+        let grid = CellSortedPoints(points: points, values: values, frame: frame, radius: 3000)
+        let limits = [1000.0, 2000, 3000].map { $0 * $0 }, weights = [1.0, 0.68, 0.22]
+        let bands = BandTable(squaredLimits: limits, weights: weights, limit: limits[2])
+        #expect(bands.telescoping)
+        var checked = 0
+        for _ in 0..<200 {
+            let qx = random.uniform() * 15_000, qy = random.uniform() * 15_000
+            var expected = 0.0, count = 0, nanInside = 0
+            for (p, v) in zip(points, values) {
+                let d2 = (p.x - qx) * (p.x - qx) + (p.y - qy) * (p.y - qy)
+                guard d2 <= limits[2] else { continue }
+                count += 1
+                if v.isNaN { nanInside += 1; continue }
+                expected += v * (d2 <= limits[0] ? weights[0] : d2 <= limits[1] ? weights[1] : weights[2])
+            }
+            let result = grid.sum(around: qx, qy, radius: 3000, limit: limits[2], UniformWeight(), bands)
+            #expect(result.count == count)
+            #expect(abs(result.sum - expected) <= 1e-12 * Swift.max(1, expected), "query (\(qx), \(qy)): \(result.sum) vs \(expected)")
+            if nanInside > 0 { checked += 1 }
+        }
+        #expect(checked > 150, "most discs hold a NaN value")
+    }
 }
