@@ -9,9 +9,7 @@ import TestSupport
 
     /// A fresh folder for outputs.
     static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-access-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ScratchFolder.make("careatlas-access-cli")
     }
 
     /// The reference scores of one column, by demand id, from reference_scores.csv.

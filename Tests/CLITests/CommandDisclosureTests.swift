@@ -11,7 +11,7 @@ import TestSupport
     /// flow table, which are the same counts) changed, or with hospitals removed.
     static func variant(_ name: String, patients: [String: (Int, Int)] = [:], keepHospitals: Set<String>? = nil,
                         withoutAged65: Bool = false) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-\(name)-\(UUID().uuidString)")
+        let dir = ScratchFolder.path("careatlas-\(name)")
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("geodata/demo"), to: dir)
         func rewrite(_ file: String, _ body: ([String]) -> [String]?) throws {
             let url = dir.appendingPathComponent(file)
@@ -95,7 +95,7 @@ import TestSupport
         let results = ResultSlots(count: commands.count)
         DispatchQueue.concurrentPerform(iterations: commands.count) { k in
             let (name, arguments) = commands[k]
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-cmd-\(UUID().uuidString)")
+            let out = ScratchFolder.path("careatlas-cmd")
             let args = arguments.map { $0 == "STUDY" ? study.path : $0 == "OUT" ? out.path : $0 == "OUT.svg" ? out.path + ".svg" : $0 }
             results.set(k, Result {
                 let r = try CLITests.run(args)

@@ -15,7 +15,7 @@ import TestSupport
     nonisolated(unsafe) static var made: [String: URL] = [:]
     static func report(_ study: String) throws -> URL {
         if let dir = made[study] { return dir }
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-decision-\(UUID().uuidString)")
+        let out = ScratchFolder.path("careatlas-decision")
         let r = try CLITests.run(["report", study, "--out", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         made[study] = out

@@ -64,3 +64,32 @@ public func runProgram(_ executable: String, _ arguments: [String]) throws -> (s
     process.waitUntilExit()
     return (process.terminationStatus, stdout, stderr)
 }
+
+/// Scratch folders for tests: each a fresh folder under one folder per test process,
+/// `careatlas-tests-<pid>` in the system's temporary folder, which is removed with everything in
+/// it when the process exits normally (a crashed run leaves it for inspection).
+public enum ScratchFolder {
+    private static let root: URL = {
+        let url = processRoot()
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: ScratchFolder.processRoot()) }
+        return url
+    }()
+
+    private static func processRoot() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-tests-\(getpid())")
+    }
+
+    /// A new folder `<prefix>-<UUID>` under the process's scratch folder.
+    public static func make(_ prefix: String) throws -> URL {
+        let url = path(prefix)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A new path `<prefix>-<UUID>` under the process's scratch folder, not created (for callers
+    /// that copy a folder there or let a command make it).
+    public static func path(_ prefix: String) -> URL {
+        root.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    }
+}

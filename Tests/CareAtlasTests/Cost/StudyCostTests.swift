@@ -37,8 +37,7 @@ import TestSupport
     /// Writes the study into a new temporary folder; `cost` is the study's `cost:` block.
     static func writeStudy(cost: String, gaps: String = "{kinds: [homecare_clinic], capacity: slots, threshold_minutes: 2.5, within_minutes: 4}",
                            extraFiles: [String: String] = [:]) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("careatlas-cost-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try ScratchFolder.make("careatlas-cost")
         var features: [String] = []
         for k in 0..<5 {
             let x0 = 139.0 + 0.01 * Double(k), x1 = x0 + 0.01

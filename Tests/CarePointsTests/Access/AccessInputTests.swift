@@ -8,9 +8,7 @@ import TestSupport
 @Suite struct AccessInputTests {
     /// Writes `text` to a fresh file named `name` and returns its URL.
     static func file(_ name: String, _ text: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("careatlas-access-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try ScratchFolder.make("careatlas-access-tests")
         let url = folder.appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url
