@@ -74,7 +74,7 @@ final class MCLPSearch {
     static let strongBranchingGap = 0.5
     /// How many open nodes a round bounds concurrently: a constant (never the number of cores), so
     /// that the search is the same on every machine.
-    static let roundSize = 2
+    static let roundSize = 8
 
     let core: MCLPCore
     private let deadline: UInt64
@@ -83,6 +83,8 @@ final class MCLPSearch {
     private(set) var incumbent: [Int32]
     var incumbentValue: Double { pruning.incumbent }
     private(set) var nodes = 0
+    /// Rounds of concurrent node bounds (``nodes`` / ``rounds`` nodes per round on average).
+    private(set) var rounds = 0
     /// Nodes branched by pseudocosts instead of strong branching.
     private(set) var pseudocostBranches = 0
     private(set) var timedOut = false
@@ -149,6 +151,7 @@ final class MCLPSearch {
                 timedOut = true
                 return (stack + round).map(\.bound).max() ?? -.infinity
             }
+            rounds += 1
             let reports = process(round)
             for (node, report) in zip(round, reports) { merge(report, of: node) }
             for (node, report) in zip(round, reports).reversed() {
