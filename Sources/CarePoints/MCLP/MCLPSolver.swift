@@ -12,9 +12,11 @@ import Dispatch
 ///    solution approximates the LP's: an upper bound equal in the limit to the LP relaxation's,
 ///    and a feasible choice at every iteration.
 /// 4. Branch-and-bound on the sites with that bound, warm-started multipliers, fixing by reduced
-///    costs and strong branching on the most fractional x̄_j (its probes run on all cores) where
+///    costs and strong branching on the most fractional x̄_j (its probes run concurrently) where
 ///    the gap is wide, pseudocost branching where it is narrow, until the bound meets the
-///    incumbent. See `MCLPSearch`, `MCLPPseudocosts` and `MCLPRelaxation`.
+///    incumbent; the top eight open nodes are bounded at a time, concurrently, against the state
+///    of the search when their round began. See `MCLPSearch`, `MCLPPseudocosts` and
+///    `MCLPRelaxation`.
 ///
 /// Thread safety: stateless; `solve` may run on several threads at once.
 public enum MCLPSolver {

@@ -29,8 +29,9 @@ fileprivate func randomInstance(seed: UInt64, demand n: Int = 40, candidates m: 
     return (demand, candidates)
 }
 
-/// The best value over every choice of p sites that respects forced and excluded sites.
-fileprivate func bruteForce(_ problem: MCLPProblem) -> Double {
+/// The best value over every choice of p sites that respects forced and excluded sites (also used
+/// by MCLPRoundTests).
+func bruteForce(_ problem: MCLPProblem) -> Double {
     let excluded = Set(problem.excluded)
     let free = (0..<problem.candidateCount).filter { !excluded.contains($0) && !problem.forced.contains($0) }
     let k = problem.p - problem.forced.count
